@@ -1,0 +1,194 @@
+// The gateway's domain interface: the only shapes the rest of the app sees (STYLE §2.3).
+// Protocol words stay below this file; nothing here mentions WebDAV, OWA, undici or XML.
+import type { DateTime } from 'luxon';
+
+/** A person taking part in a meeting. */
+export interface Attendee {
+  /** SMTP address, e.g. `bob@example.com`. */
+  email: string;
+  /** Display name shown to other attendees; optional. */
+  name?: string;
+}
+
+/** The organizer: an employee whose mailbox the service account may write to as a delegate. */
+export interface Organizer {
+  /** Mailbox alias (the `/exchange/<alias>/` path segment). */
+  alias: string;
+  email: string;
+  name: string;
+}
+
+/** The meeting room, invited as a resource. */
+export interface Room {
+  alias: string;
+  email: string;
+  /** Display name; also the meeting's location unless `Meeting.location` says otherwise. */
+  name: string;
+}
+
+export type BusyStatus = 'free' | 'tentative' | 'busy' | 'oof';
+
+/** Everything the gateway needs to create, update or cancel one meeting. */
+export interface Meeting {
+  /** Stable iCalendar UID derived from the booking uid by the caller; also names the Exchange items. */
+  uid: string;
+  organizer: Organizer;
+  subject: string;
+  /** Plain-text body; always sent. */
+  textBody: string;
+  /** HTML body; when absent one is made from `textBody`. */
+  htmlBody?: string;
+  /** Free-text location; defaults to the room's name. */
+  location?: string;
+  /** Start and end as instants (UTC on the wire); `end` must be after `start`. */
+  start: DateTime;
+  end: DateTime;
+  /** The room's IANA zone, e.g. `Europe/London` (used for local-time fields and checks, never the process zone). */
+  timeZone: string;
+  requiredAttendees: Attendee[];
+  optionalAttendees: Attendee[];
+  room: Room;
+  /** iCalendar SEQUENCE: 0 on create, raised by the caller on each update or cancel. */
+  sequence: number;
+  /** Minutes before start; `null` = no reminder. */
+  reminderMinutes: number | null;
+  busyStatus: BusyStatus;
+}
+
+/** Where a meeting lives in Exchange. Plain JSON so the outbox can store it. */
+export interface ItemRef {
+  /** Mailbox alias of the organizer. */
+  mailbox: string;
+  /** Server-relative, %-encoded path of the organizer's calendar item. */
+  path: string;
+  /** The meeting's iCalendar UID. */
+  uid: string;
+}
+
+/** The outcome of handing a meeting message to Exchange for delivery. */
+export interface Submission {
+  /** `submitted`: Exchange accepted it now. `already-submitted`: an earlier attempt had already done it. */
+  outcome: 'submitted' | 'already-submitted';
+  /** Which route sent it (the OWA command or the WebDAV-only fallback). */
+  route: MeetingRoute;
+}
+
+export type MeetingRoute = 'owa' | 'webdav';
+
+/** Options for a step that may be a retry of an attempt whose outcome is unknown (e.g. after a timeout). */
+export interface StepOptions {
+  /** True when a previous attempt of this same step may have reached Exchange; the gateway then checks first. */
+  resumed?: boolean;
+}
+
+/** A half-open time window [start, end). */
+export interface TimeWindow {
+  start: DateTime;
+  end: DateTime;
+}
+
+/** A stretch of time in which a mailbox is not free. */
+export interface BusySlot {
+  start: DateTime;
+  end: DateTime;
+  status: Exclude<BusyStatus, 'free'>;
+}
+
+/** Free/busy of one mailbox over the requested window. */
+export interface MailboxFreeBusy {
+  /** The address as the caller passed it. */
+  email: string;
+  /** False when Exchange has no data for the mailbox (unknown address or nothing published). */
+  known: boolean;
+  /** Non-free stretches, merged, in time order. */
+  busy: BusySlot[];
+}
+
+export type AttendeeRole = 'required' | 'optional' | 'resource';
+
+/** The mailbox owner's own answer to a meeting, as stored on its calendar copy. */
+export type ResponseStatus = 'none' | 'organizer' | 'tentative' | 'accepted' | 'declined' | 'not-responded';
+
+export interface CalendarAttendee {
+  email: string;
+  name?: string;
+  role: AttendeeRole;
+}
+
+/** One item of a calendar as read back from Exchange. */
+export interface CalendarItem {
+  /** Server-relative path of the item. */
+  path: string;
+  /** iCalendar UID; empty when Exchange has none (rare: items made by old clients). */
+  uid: string;
+  subject: string;
+  start: DateTime;
+  end: DateTime;
+  location: string;
+  /** Organizer address as Exchange stores it (RFC 822 form, e.g. `"Alice" <alice@example.com>`). */
+  organizer: string;
+  attendees: CalendarAttendee[];
+  /** The calendar owner's response (for a room: accepted / declined). */
+  responseStatus: ResponseStatus;
+  busyStatus: BusyStatus;
+  cancelled: boolean;
+  sequence: number;
+  /** 0 single, 2 occurrence, 3 exception (masters are not listed). */
+  instanceType: number;
+  lastModified: DateTime | null;
+}
+
+/** Well-known folders of one mailbox, as server-relative paths (names are localized, never assumed). */
+export interface MailboxFolders {
+  root: string;
+  calendar: string;
+  inbox: string;
+  drafts: string;
+  sentItems: string;
+  deletedItems: string;
+  outbox: string;
+  /** The mail submission URI (`##DavMailSubmissionURI##`). */
+  submission: string;
+}
+
+/** Counters for `/healthz` and the benchmark. */
+export interface GatewayHealth {
+  /** False once the last request failed at the network level or with a 5xx; true after any answer. */
+  reachable: boolean;
+  lastError: { at: string; operation: string; message: string } | null;
+  operations: Record<string, { ok: number; failed: number }>;
+  /** HTTP requests sent and TCP connections opened since start. */
+  requests: number;
+  connections: number;
+}
+
+/** The only way the app talks to Exchange. Every method throws `ExchangeError` subclasses only. */
+export interface ExchangeGateway {
+  /** Create the organizer's calendar item and submit the meeting request: `putMeetingItem` then `submitMeeting`. */
+  createMeeting(meeting: Meeting): Promise<ItemRef>;
+  /** Step 1 of create: write the organizer's calendar item at a uid-derived URL (idempotent; never overwrites). */
+  putMeetingItem(meeting: Meeting): Promise<ItemRef>;
+  /** Step 2 of create: send the meeting request (same UID and SEQUENCE) to every attendee and the room. */
+  submitMeeting(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  /** Update the item and send the update: `patchMeetingItem` then `sendMeetingUpdate`. */
+  updateMeeting(ref: ItemRef, meeting: Meeting): Promise<Submission>;
+  /** Step 1 of update: change the organizer's item (the caller has raised `meeting.sequence`). */
+  patchMeetingItem(ref: ItemRef, meeting: Meeting): Promise<void>;
+  /** Step 2 of update: send the update to everyone on the meeting now (removed attendees get a cancellation). */
+  sendMeetingUpdate(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  /** Cancel for everyone and remove the organizer's item: `sendCancellation` then `removeMeetingItem`. */
+  cancelMeeting(ref: ItemRef, meeting: Meeting): Promise<Submission>;
+  /** Step 1 of cancel: send the cancellation (meeting.sequence is the cancellation's SEQUENCE). */
+  sendCancellation(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  /** Step 2 of cancel: delete the organizer's item; an item already gone counts as removed. */
+  removeMeetingItem(ref: ItemRef): Promise<void>;
+  /** Free/busy of many mailboxes; one request per batch. `intervalMinutes` is the slot length. */
+  freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]>;
+  /** Items of a mailbox's calendar overlapping the window (single items and occurrences). */
+  listCalendar(mailbox: string, window: TimeWindow): Promise<CalendarItem[]>;
+  /** The mailbox's well-known folders (cached per mailbox). */
+  discoverFolders(mailbox: string): Promise<MailboxFolders>;
+  health(): GatewayHealth;
+  /** Close pooled connections. */
+  close(): Promise<void>;
+}

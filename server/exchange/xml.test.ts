@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { buildPropertyUpdate, buildPropfind, buildSearchRequest, childOf, parseXml } from './xml.ts';
+import { NS } from './properties.ts';
+
+test('buildPropertyUpdate() escapes markup in values so no element can be injected', () => {
+  const xml = buildPropertyUpdate({ subject: 'Q1</d:subject><e:to>evil@example.com</e:to><d:subject>' });
+  const root = parseXml(xml);
+  const prop = childOf(childOf(root, NS.dav, 'set')!, NS.dav, 'prop')!;
+  assert.equal(prop.children.length, 1);
+  assert.equal(prop.children[0]!.text, 'Q1</d:subject><e:to>evil@example.com</e:to><d:subject>');
+});
+
+test('buildPropertyUpdate() writes typed values with b:dt and UTC dates', () => {
+  const start = DateTime.fromISO('2026-03-29T09:00', { zone: 'Europe/London' });
+  const xml = buildPropertyUpdate({ dtStart: start, sequence: 3, responseRequested: true, busyStatus: 'BUSY' });
+  assert.match(xml, /<f:dtstart b:dt="dateTime.tz">2026-03-29T08:00:00.000Z<\/f:dtstart>/);
+  assert.match(xml, /<f:sequence b:dt="int">3<\/f:sequence>/);
+  assert.match(xml, /<f:responserequested b:dt="boolean">1<\/f:responserequested>/);
+  assert.match(xml, /<f:busystatus>BUSY<\/f:busystatus>/);
+  assert.match(xml, /xmlns:a="DAV:"/);
+});
+
+test('buildPropertyUpdate() drops characters XML cannot carry', () => {
+  const xml = buildPropertyUpdate({ subject: 'a\u0000b\u0007c' });
+  assert.equal(childOf(childOf(childOf(parseXml(xml), NS.dav, 'set')!, NS.dav, 'prop')!, NS.mail, 'subject')!.text, 'abc');
+});
+
+test('buildPropertyUpdate() rejects a non-integer for an int property', () => {
+  assert.throws(() => buildPropertyUpdate({ sequence: 1.5 }), /integer/);
+});
+
+test('buildPropertyUpdate() lists removed properties under remove', () => {
+  const root = parseXml(buildPropertyUpdate({ subject: 'x' }, ['cc']));
+  const removed = childOf(childOf(root, NS.dav, 'remove')!, NS.dav, 'prop')!;
+  assert.equal(removed.children[0]!.ns, NS.hdr);
+  assert.equal(removed.children[0]!.name, 'cc');
+});
+
+test('buildPropfind() asks for each property in its namespace', () => {
+  const root = parseXml(buildPropfind(['folderCalendar', 'folderSubmission']));
+  const names = childOf(root, NS.dav, 'prop')!.children.map((c) => c.ns + c.name);
+  assert.deepEqual(names, [NS.mail + 'calendar', NS.mail + 'sendmsg']);
+});
+
+test('buildSearchRequest() escapes comparison operators in the SQL', () => {
+  const xml = buildSearchRequest(`WHERE "urn:schemas:calendar:dtend" > '2026/01/01 00:00:00' AND a < b & c`);
+  assert.match(xml, /&gt; &apos;2026\/01\/01 00:00:00&apos; AND a &lt; b &amp; c/);
+  assert.equal(childOf(parseXml(xml), NS.dav, 'sql')!.text, `WHERE "urn:schemas:calendar:dtend" > '2026/01/01 00:00:00' AND a < b & c`);
+});
+
+test('parseXml() resolves prefixes to namespaces whatever they are called', () => {
+  const root = parseXml('<x:multistatus xmlns:x="DAV:"><x:response><y:subject xmlns:y="urn:schemas:httpmail:">s</y:subject></x:response></x:multistatus>');
+  assert.equal(root.ns, 'DAV:');
+  assert.equal(root.children[0]!.children[0]!.ns, NS.mail);
+});
+
+test('parseXml() throws on malformed XML', () => {
+  assert.throws(() => parseXml('<a:multistatus xmlns:a="DAV:"><a:response></a:multistatus>'), /malformed-xml/);
+});
+
+test('parseXml() throws on an undeclared prefix', () => {
+  assert.throws(() => parseXml('<a:multistatus/>'), /undeclared prefix/);
+});
+
+test('parseXml() throws on an HTML page', () => {
+  assert.throws(() => parseXml('<html><body><p>Error<br></body></html>'), /malformed-xml/);
+});
