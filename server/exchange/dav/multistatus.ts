@@ -1,5 +1,6 @@
 // 207 Multi-Status → typed rows (§4.3). Property statuses are kept so a 403/409 inside a 207 is never lost.
 import { NS, PROPS, qualifiedName, type PropName } from '../properties.ts';
+import { RejectedError, type RequestFacts } from '../errors.ts';
 import { childOf, childrenOf, parseXml, XmlShapeError, type XmlElement } from '../xml.ts';
 
 export interface DavProp {
@@ -88,4 +89,19 @@ export function propValues(row: MultistatusRow, name: PropName): string[] {
   const prop = row.props.get(qualifiedName(PROPS[name]));
   if (!prop) return [];
   return prop.values ?? (prop.text ? [prop.text] : []);
+}
+
+/** Parse a response body, turning shape problems into a RejectedError that carries the request facts. */
+export function parseOrReject<T>(res: { body: string; facts: RequestFacts }, parse: (body: string) => T): T {
+  try {
+    return parse(res.body);
+  } catch (error) {
+    if (error instanceof XmlShapeError) throw new RejectedError(error.reason, res.facts, error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The multistatus of a 207, or a RejectedError when it is not XML (e.g. an HTML error page with 207). */
+export function readMultistatus(res: { status: number; body: string; facts: RequestFacts; headers: Record<string, string | string[] | undefined> }): MultistatusRow[] {
+  return parseOrReject(res, parseMultistatus);
 }
