@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './context.ts';
+import { createPassport } from './auth/passport.ts';
+import { authRoutes } from './auth/routes.ts';
+import { SqliteSessionStore } from './auth/session-store.ts';
+import { adminAuditRoutes } from './audit/routes.ts';
+import { homeRoutes } from './home/routes.ts';
+import { verifyCsrf } from './http/csrf.ts';
+import { errorHandler, notFound } from './http/error-handler.ts';
+import { setLocals } from './http/locals.ts';
+import { securityHeaders, sessions } from './http/security.ts';
+import './http/session-types.ts';
+import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
+import { adminUserRoutes } from './users/routes.ts';
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+export interface BuiltApp {
+  app: Express;
+  /** Stops timers the app owns (the session pruner); the caller closes the HTTP server and the DB. */
+  close(): void;
+}
+
+/** Builds the Express app; it never listens (main.ts and the tests do). */
+export function createApp(ctx: AppContext): BuiltApp {
+  const app = express();
+  const sessionStore = new SqliteSessionStore(ctx.db, ctx.config.sessionIdleMinutes * 60_000);
+  const passport = createPassport(ctx);
+
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', root('views'));
+  if (ctx.config.production) app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.log.child({ area: 'http' }),
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One line per request with method, path (no query: it may carry tokens), status and duration.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(securityHeaders(ctx.config));
+  // Static files come before sessions so assets never touch the session store.
+  app.use(express.static(root('public'), { maxAge: ctx.config.production ? '1h' : 0, index: false }));
+  // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  app.use(sessions(ctx.config, sessionStore));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(verifyCsrf);
+  app.use(setLocals);
+
+  app.use(homeRoutes(ctx));
+  app.use(authRoutes(ctx, passport));
+  app.use('/rooms', roomRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx));
+
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+
+  return { app, close: () => sessionStore.close() };
+}

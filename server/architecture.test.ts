@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) out.push(...tsFiles(path));
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+
+test('emulator/ never imports from server/ (it is an independent implementation)', () => {
+  for (const file of tsFiles('emulator')) {
+    for (const spec of importsOf(file)) assert.doesNotMatch(spec, /(^|\/)server\//, `${file} imports ${spec}`);
+  }
+});
+
+test('server/ reaches the emulator only from main/start (embedded default) and integration tests', () => {
+  for (const file of tsFiles('server')) {
+    const allowed = /^server\/(main|start)\.ts$/.test(file) || file.endsWith('.int.test.ts') || file.startsWith('server/test/');
+    for (const spec of importsOf(file)) {
+      if (/(^|\/)emulator\//.test(spec)) assert.ok(allowed, `${file} imports ${spec}`);
+    }
+  }
+});
+
+test('only server/exchange/ imports undici and fast-xml-parser', () => {
+  for (const file of tsFiles('server')) {
+    if (file.startsWith(join('server', 'exchange'))) continue;
+    for (const spec of importsOf(file)) assert.ok(!['undici', 'fast-xml-parser'].includes(spec), `${relative(root, file)} imports ${spec}`);
+  }
+});
+
+test('the emulator demo organisation has every demo room and user of the app', () => {
+  const orgFile = join(root, 'emulator', 'default-org.json');
+  let org: string;
+  try {
+    org = readFileSync(orgFile, 'utf8');
+  } catch {
+    return assert.fail('emulator/default-org.json is missing');
+  }
+  const demo = JSON.parse(readFileSync(join(root, 'db', 'seed', 'demo-data.json'), 'utf8')) as { rooms: { alias: string }[]; users: { username: string }[] };
+  for (const r of demo.rooms) assert.ok(org.includes(`${r.alias}@example.com`), `room ${r.alias} missing from the emulator org`);
+  for (const u of demo.users) assert.ok(org.includes(`${u.username}@example.com`), `user ${u.username} missing from the emulator org`);
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const withTempDir = <T>(fn: (dir: string) => T): T => {
+  const dir = mkdtempSync(join(tmpdir(), 'roombook-config-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+test('loadConfig() defaults to embedded mode with demo data and a stored session secret', () => {
+  withTempDir((dir) => {
+    const c = loadConfig({ DATABASE_PATH: join(dir, 'app.db') });
+    assert.equal(c.port, 3000);
+    assert.equal(c.embedded, true);
+    assert.equal(c.demoData, true);
+    assert.equal(c.exchangeUrl, null);
+    assert.equal(readFileSync(join(dir, 'session-secret'), 'utf8'), c.sessionSecret);
+    assert.equal(loadConfig({ DATABASE_PATH: join(dir, 'app.db') }).sessionSecret, c.sessionSecret, 'the secret survives a restart');
+  });
+});
+
+test('loadConfig() requires SESSION_SECRET when EXCHANGE_URL is set, and turns demo data off', () => {
+  assert.throws(() => loadConfig({ EXCHANGE_URL: 'https://mail.example.com' }), /SESSION_SECRET: required when EXCHANGE_URL is set/);
+  const c = loadConfig({ EXCHANGE_URL: 'https://mail.example.com', SESSION_SECRET: 'x'.repeat(32) });
+  assert.equal(c.embedded, false);
+  assert.equal(c.demoData, false);
+});
+
+test('loadConfig() lists every bad variable with its name', () => {
+  try {
+    loadConfig({ PORT: 'eighty', EXCHANGE_URL: 'ftp://x', LOG_LEVEL: 'loud' });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.message;
+    assert.match(text, /PORT:/);
+    assert.match(text, /EXCHANGE_URL: must be an http\(s\) URL/);
+    assert.match(text, /LOG_LEVEL:/);
+  }
+});
+
+test('loadConfig() rejects a short session secret and a half-configured bootstrap admin', () => {
+  assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET: must be at least 32 characters/);
+  withTempDir((dir) => {
+    assert.throws(() => loadConfig({ DATABASE_PATH: join(dir, 'a.db'), BOOTSTRAP_ADMIN_USERNAME: 'root' }), /BOOTSTRAP_ADMIN_USERNAME: also set/);
+  });
+});
+
+test('loadConfig() parses TRUST_PROXY as a boolean, a hop count or a subnet list', () => {
+  withTempDir((dir) => {
+    const base = { DATABASE_PATH: join(dir, 'app.db') };
+    assert.equal(loadConfig(base).trustProxy, false);
+    assert.equal(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ ...base, TRUST_PROXY: 'loopback' }).trustProxy, 'loopback');
+  });
+});
+
+test('loadConfig() treats empty variables as unset', () => {
+  withTempDir((dir) => {
+    const c = loadConfig({ DATABASE_PATH: join(dir, 'app.db'), EXCHANGE_URL: '', PORT: ' ', DEMO_DATA: '' });
+    assert.equal(c.embedded, true);
+    assert.equal(c.port, 3000);
+  });
+});

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Typed, validated configuration. Only this module reads `process.env`. */
+export interface Config {
+  /** HTTP port of the web app. */
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  /** SQLite database file. */
+  databasePath: string;
+  /** Secret that signs session cookies. */
+  sessionSecret: string;
+  /** Exchange server origin; null means the built-in emulator is started in-process (embedded mode). */
+  exchangeUrl: string | null;
+  /** True when EXCHANGE_URL is unset: the app runs on its own with the emulator and demo data. */
+  embedded: boolean;
+  /** Seed the demo rooms and users at start-up. */
+  demoData: boolean;
+  /** Express `trust proxy` setting: when set, `X-Forwarded-*` decide whether the request was HTTPS. */
+  trustProxy: boolean | number | string;
+  /** Session lifetime in minutes of inactivity. */
+  sessionIdleMinutes: number;
+  /** pino level. */
+  logLevel: string;
+  /** Production-like run (NODE_ENV=production). */
+  production: boolean;
+  /** A first administrator to create when the database has none (a fresh deployment without demo data). */
+  bootstrapAdmin: { username: string; email: string; password: string } | null;
+}
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_SECRET_FILE: z.string().min(1).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
+  EXCHANGE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://mail.example.com' })
+    .optional(),
+  DEMO_DATA: bool.optional(),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+  BOOTSTRAP_ADMIN_USERNAME: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/i, 'must be a user name such as admin').optional(),
+  BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // a subnet list such as "loopback, 10.0.0.0/8"
+}
+
+/** A secret read from `NAME` or from the file named by `NAME_FILE` (Docker secrets). */
+function readSecret(value: string | undefined, file: string | undefined): string | undefined {
+  if (value) return value;
+  if (file) return readFileSync(file, 'utf8').trim();
+  return undefined;
+}
+
+// CASE: in embedded (demo) mode nobody has set a secret yet; keep one in the data folder so sessions survive restarts.
+function demoSessionSecret(databasePath: string): string {
+  const file = join(dirname(databasePath), 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // CASE: `NAME=` in an env file or compose file means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const embedded = e.EXCHANGE_URL === undefined;
+  const databasePath = resolve(e.DATABASE_PATH);
+  let sessionSecret: string | undefined;
+  try {
+    sessionSecret = readSecret(e.SESSION_SECRET, e.SESSION_SECRET_FILE);
+  } catch (err) {
+    throw new ConfigError([`SESSION_SECRET_FILE: cannot read ${e.SESSION_SECRET_FILE}: ${(err as Error).message}`]);
+  }
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError(['SESSION_SECRET: must be at least 32 characters']);
+  }
+  if (!sessionSecret) {
+    if (!embedded) {
+      throw new ConfigError(['SESSION_SECRET: required when EXCHANGE_URL is set (generate one with `openssl rand -hex 32`)']);
+    }
+    sessionSecret = demoSessionSecret(databasePath);
+  }
+  let bootstrapAdmin: Config['bootstrapAdmin'] = null;
+  if (e.BOOTSTRAP_ADMIN_USERNAME) {
+    const password = readSecret(e.BOOTSTRAP_ADMIN_PASSWORD, e.BOOTSTRAP_ADMIN_PASSWORD_FILE);
+    if (!password || password.length < 12 || !e.BOOTSTRAP_ADMIN_EMAIL) {
+      throw new ConfigError(['BOOTSTRAP_ADMIN_USERNAME: also set BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD (at least 12 characters)']);
+    }
+    bootstrapAdmin = { username: e.BOOTSTRAP_ADMIN_USERNAME.toLowerCase(), email: e.BOOTSTRAP_ADMIN_EMAIL, password };
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databasePath,
+    sessionSecret,
+    exchangeUrl: e.EXCHANGE_URL ?? null,
+    embedded,
+    demoData: e.DEMO_DATA ?? embedded,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    bootstrapAdmin,
+  });
+}

@@ -1,0 +1,26 @@
+import { DateTime } from 'luxon';
+import type { Config } from './config.ts';
+import type { Db } from './db/connection.ts';
+import type { Logger } from './log.ts';
+
+/** Time source; tests pass a fixed clock. */
+export interface Clock {
+  now(): DateTime;
+}
+
+export const systemClock: Clock = { now: () => DateTime.utc() };
+
+/** Everything a service needs, built once in main.ts (the composition root). */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+}
+
+/** UTC ISO text as stored in every *_at column. */
+export function toDbTime(t: DateTime): string {
+  const iso = t.toUTC().toISO();
+  if (!iso) throw new Error(`invalid time: ${t.invalidExplanation ?? 'unknown'}`);
+  return iso;
+}

@@ -1,0 +1,54 @@
+/** Errors that carry an HTTP status and a stable code (STYLE 2.7). */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type FieldMessages = Record<string, string>;
+
+/** The form or the rules rejected the input; one message per field. */
+export class FieldErrors extends AppError {
+  constructor(
+    readonly fields: FieldMessages,
+    status = 422,
+  ) {
+    super(status, 'invalid_input', 'Please correct the highlighted fields.');
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You do not have permission to do that.') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what = 'page') {
+    super(404, 'not_found', `That ${what} does not exist.`);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string) {
+    super(400, 'bad_request', message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'too_many_requests', message);
+  }
+}
+
+export function throwNotFound(what: string): never {
+  throw new NotFoundError(what);
+}

@@ -1,0 +1,83 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../log.ts';
+import { AppError, FieldErrors, NotFoundError, TooManyRequestsError } from '../errors.ts';
+import type { FormPage } from './form.ts';
+import { baseLocals } from './locals.ts';
+
+export function notFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError());
+}
+
+const wantsJson = (req: Request) => req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+
+/** body-parser and friends signal client mistakes with `status`/`statusCode` (413, 400 on bad encoding). */
+function clientStatus(err: unknown): number | undefined {
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  return status && status >= 400 && status < 500 ? status : undefined;
+}
+
+const CLIENT_MESSAGES: Record<number, string> = {
+  400: 'The request could not be understood.',
+  413: 'What you sent is too large.',
+  415: 'That kind of content is not accepted here.',
+};
+
+/** One place that turns errors into pages or JSON: form errors re-render the form, others get a friendly page. */
+export function errorHandler(log: Logger) {
+  return async (err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (res.headersSent) return next(err);
+    let status: number;
+    let code: string;
+    let message: string;
+    if (err instanceof AppError) {
+      ({ status, code, message } = err);
+    } else if (clientStatus(err)) {
+      status = clientStatus(err)!;
+      code = 'bad_request';
+      message = CLIENT_MESSAGES[status] ?? 'The request could not be processed.';
+    } else {
+      status = 500;
+      code = 'internal';
+      message = 'Something went wrong on our side. Please try again; if it keeps happening, tell the IT service desk.';
+      (req.log ?? log).error({ err, requestId: req.id }, 'unhandled error');
+    }
+    if (err instanceof TooManyRequestsError) res.set('Retry-After', String(err.retryAfterSeconds));
+    res.status(status);
+    // The error may come from middleware that ran before the page locals were set (CSRF, body parsing).
+    if (res.locals.user === undefined) Object.assign(res.locals, baseLocals(req));
+
+    if (wantsJson(req)) {
+      res.json({ error: { code, message, ...(err instanceof FieldErrors ? { fields: err.fields } : {}) } });
+      return;
+    }
+    const form = res.locals.formPage as FormPage | undefined;
+    if (form && (err instanceof FieldErrors || err instanceof TooManyRequestsError)) {
+      try {
+        const model = await form.load(req);
+        const errors = err instanceof FieldErrors ? err.fields : { _form: message };
+        res.render(form.view, { ...model, values: req.body ?? {}, errors });
+        return;
+      } catch (loadErr) {
+        (req.log ?? log).error({ err: loadErr, requestId: req.id }, 'form page could not be re-rendered');
+        res.status(500);
+      }
+    }
+    const fields = err instanceof FieldErrors ? Object.values(err.fields) : [];
+    const model = { title: titleFor(res.statusCode), status: res.statusCode, message, fields, requestId: req.id };
+    res.render('errors/error', model, (renderErr: Error | null, html?: string) => {
+      if (!renderErr) return void res.send(html);
+      // Never fall through to Express's default handler: it would show a stack trace.
+      (req.log ?? log).error({ err: renderErr, requestId: req.id }, 'error page could not be rendered');
+      res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
+    });
+  };
+}
+
+function titleFor(status: number): string {
+  if (status === 403) return 'Not allowed';
+  if (status === 404) return 'Page not found';
+  if (status === 429) return 'Too many attempts';
+  if (status >= 500) return 'Something went wrong';
+  return 'Please check your input';
+}

@@ -1,0 +1,60 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** Reusable form-field schemas: strings are trimmed and capped; messages are sentences for people. */
+export const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required.`)
+    .max(max, `${label} must be at most ${max} characters.`)
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label} must not contain control characters.`);
+
+export const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} must be at most ${max} characters.`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const integer = (label: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${label} must be a whole number.` })
+    .int(`${label} must be a whole number.`)
+    .min(min, `${label} must be at least ${min}.`)
+    .max(max, `${label} must be at most ${max}.`);
+
+/** An HTML checkbox: present ("on", "1", "true") or absent. */
+export const checkbox = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => v !== undefined && v !== '' && v !== '0' && v !== 'false');
+
+/** Repeated form fields (`equipment=a&equipment=b`) arrive as a string or an array. */
+export const multi = (max: number) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))
+    .refine((v) => v.length <= max, `Choose at most ${max}.`);
+
+export const timeOfDay = (label: string) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label} must be a time such as 07:30.`);
+
+export const timeZone = z
+  .string({ error: 'Time zone is required.' })
+  .trim()
+  .min(1, 'Time zone is required.')
+  .refine((v) => IANAZone.isValidZone(v) && v.includes('/'), 'Time zone must be an IANA zone such as Europe/London.');
+
+export const email = (label: string) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .toLowerCase()
+    .max(254, `${label} is too long.`)
+    .pipe(z.email(`${label} must be an e-mail address such as room@example.com.`));

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { listAuditEvents } from '../audit/repo.ts';
+import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+
+const validRoom = {
+  name: 'Orwell',
+  alias: 'orwell',
+  email: 'orwell@example.com',
+  capacity: '5',
+  building: 'Harbour House',
+  floor: '3',
+  timeZone: 'Europe/London',
+  opensAt: '08:00',
+  closesAt: '18:00',
+  maxDurationMinutes: '120',
+  horizonDays: '60',
+  active: 'on',
+  equipment: ['projector', 'phone'],
+};
+
+describe('rooms', () => {
+  let app: TestApp;
+  let admin: TestBrowser;
+  let employee: TestBrowser;
+  before(async () => {
+    app = await startTestApp();
+    admin = new TestBrowser(app.url);
+    await admin.signIn('adam');
+    employee = new TestBrowser(app.url);
+    await employee.signIn('alice');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  test('GET /rooms lists the demo rooms for an employee', async () => {
+    const html = await (await employee.get('/rooms')).text();
+    assert.match(html, /14 rooms/);
+    assert.match(html, /Thames/);
+  });
+
+  test('GET /rooms filters by building, capacity and every chosen piece of equipment', async () => {
+    const html = await (await employee.get('/rooms?building=Harbour+House&capacity=10&equipment=video&equipment=whiteboard')).text();
+    const names = [...html.matchAll(/<h2><a href="\/rooms\/\d+">([^<]+)<\/a><\/h2>/g)].map((m) => m[1]).sort();
+    assert.deepEqual(names, ['Cam', 'Mersey', 'Thames']);
+  });
+
+  test('GET /rooms answers 400 with the field message for a nonsense capacity', async () => {
+    const res = await employee.get('/rooms?capacity=lots');
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /Minimum capacity must be a whole number\./);
+  });
+
+  test('GET /admin/rooms is refused to an employee with a friendly 403 page', async () => {
+    const res = await employee.get('/admin/rooms');
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /This page is for administrators only\./);
+    assert.equal((await employee.post('/admin/rooms', validRoom)).status, 403);
+  });
+
+  test('GET /admin/rooms is refused to a receptionist', async () => {
+    const rita = new TestBrowser(app.url);
+    await rita.signIn('rita');
+    assert.equal((await rita.get('/admin/users')).status, 403);
+  });
+
+  test('POST /admin/rooms re-renders the form with 422, each field message and the typed values', async () => {
+    const res = await admin.post('/admin/rooms', { ...validRoom, name: 'Brontë', capacity: '0', timeZone: 'Mars/Olympus', closesAt: '07:00', alias: 'bad alias!' });
+    assert.equal(res.status, 422);
+    const html = await res.text();
+    assert.match(html, /Capacity must be at least 1\./);
+    assert.match(html, /Time zone must be an IANA zone such as Europe\/London\./);
+    assert.match(html, /Closing time must be after the opening time\./);
+    assert.match(html, /Mailbox alias may use letters, digits, dot, dash and underscore only\./);
+    assert.match(html, /name="name"[^>]*value="Brontë"/);
+    assert.match(html, /value="projector" checked/);
+  });
+
+  test('POST /admin/rooms refuses a mailbox address another room uses', async () => {
+    const res = await admin.post('/admin/rooms', { ...validRoom, email: 'THAMES@example.com' });
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /Another room already uses this mailbox address\./);
+  });
+
+  test('POST /admin/rooms creates a room that employees then see, with an audit row', async () => {
+    const res = await admin.post('/admin/rooms', validRoom);
+    assert.equal(res.status, 303);
+    const html = await (await employee.get('/rooms?building=Harbour+House&capacity=5&equipment=projector&equipment=phone')).text();
+    assert.match(html, /Orwell/);
+    const id = /href="\/rooms\/(\d+)">Orwell/.exec(html)?.[1];
+    const detail = await (await employee.get(`/rooms/${id}`)).text();
+    assert.match(detail, /08:00–18:00/);
+    assert.match(detail, /orwell@example\.com/);
+    const { events } = listAuditEvents(app.ctx.db, { entityType: 'room', entityId: id, limit: 5, offset: 0 });
+    assert.equal(events[0]?.action, 'room.created');
+    assert.equal(events[0]?.actorName, 'adam');
+  });
+
+  test('POST /admin/rooms/:id edits a room and audits before and after', async () => {
+    const list = await (await admin.get('/admin/rooms')).text();
+    const id = /href="\/rooms\/(\d+)">Severn/.exec(list)?.[1];
+    assert.ok(id);
+    const res = await admin.post(`/admin/rooms/${id}`, { ...validRoom, name: 'Severn', alias: 'severn', email: 'severn@example.com', capacity: '9' });
+    assert.equal(res.status, 303);
+    const { events } = listAuditEvents(app.ctx.db, { entityType: 'room', entityId: id, limit: 1, offset: 0 });
+    assert.equal(events[0]?.action, 'room.updated');
+    assert.equal((events[0]?.before as { capacity: number }).capacity, 8);
+    assert.equal((events[0]?.after as { capacity: number }).capacity, 9);
+  });
+
+  test('POST /admin/rooms/:id/deactivate hides the room from the directory', async () => {
+    const list = await (await admin.get('/admin/rooms')).text();
+    const id = /href="\/rooms\/(\d+)">Wye/.exec(list)?.[1];
+    assert.equal((await admin.post(`/admin/rooms/${id}/deactivate`, {})).status, 303);
+    assert.doesNotMatch(await (await employee.get('/rooms')).text(), />Wye</);
+    assert.equal((await employee.get(`/rooms/${id}`)).status, 404);
+    assert.equal((await admin.get(`/rooms/${id}`)).status, 200);
+    await admin.post(`/admin/rooms/${id}/activate`, {});
+    assert.match(await (await employee.get('/rooms')).text(), />Wye</);
+  });
+
+  test('POST /admin/equipment extends the list and rooms can use the new item', async () => {
+    assert.equal((await admin.post('/admin/equipment', { code: 'Standing-Desk', label: 'Standing desk' })).status, 303);
+    const dup = await admin.post('/admin/equipment', { code: 'standing-desk', label: 'Again' });
+    assert.equal(dup.status, 422);
+    assert.match(await dup.text(), /This code is already in the list\./);
+    assert.match(await (await employee.get('/rooms')).text(), /Standing desk/);
+  });
+
+  test('POST /admin/users/:id/access refuses to demote the last administrator', async () => {
+    const users = await (await admin.get('/admin/users')).text();
+    const id = /Adam Admin[\s\S]*?\/admin\/users\/(\d+)\/access/.exec(users)?.[1];
+    const res = await admin.post(`/admin/users/${id}/access`, { role: 'employee', active: 'on' });
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /At least one active administrator must remain\./);
+  });
+
+  test('unknown pages and ids get a friendly 404 without a stack trace', async () => {
+    for (const path of ['/nope', '/rooms/999999', '/rooms/abc', '/admin/rooms/12abc/edit']) {
+      const res = await admin.get(path);
+      assert.equal(res.status, 404, path);
+      const html = await res.text();
+      assert.match(html, /does not exist/);
+      assert.doesNotMatch(html, /at .*\.ts:\d+/);
+    }
+  });
+
+  test('an oversized form body gets 413, not 500', async () => {
+    const res = await admin.post('/admin/rooms', { ...validRoom, name: 'x'.repeat(200_000) });
+    assert.equal(res.status, 413);
+  });
+});

@@ -1,0 +1,116 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.ts';
+import { NotFoundError } from '../errors.ts';
+import { pages } from '../http/access.ts';
+import { flash } from '../http/flash.ts';
+import { fieldMessages, formPage, parseForm } from '../http/form.ts';
+import { idParam } from '../http/params.ts';
+import { hasRole } from '../auth/roles.ts';
+import { toActor } from '../users/service.ts';
+import { presentRoom, roomFormValues } from './present.ts';
+import { DirectoryQuery, EquipmentForm, RoomForm } from './schema.ts';
+import * as rooms from './service.ts';
+
+const messages = {
+  created: (name: string) => `Room “${name}” was created.`,
+  updated: (name: string) => `Room “${name}” was saved.`,
+  deactivated: (name: string) => `Room “${name}” was deactivated; it can no longer be booked.`,
+  activated: (name: string) => `Room “${name}” is active again.`,
+  equipmentAdded: (label: string) => `“${label}” was added to the equipment list.`,
+};
+
+/** Room directory and detail pages for every signed-in user. */
+export function roomRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  /** GET /rooms */
+  router.get('/', ...pages.signedIn, (req, res) => {
+    const catalogue = rooms.listEquipment(ctx);
+    const parsed = DirectoryQuery.safeParse(req.query);
+    const errors = parsed.success ? {} : fieldMessages(parsed.error);
+    if (!parsed.success) res.status(400);
+    const list = rooms.listRooms(ctx, parsed.success ? parsed.data : {});
+    res.render('rooms/index', {
+      title: 'Rooms',
+      rooms: list.map((r) => presentRoom(r, catalogue)),
+      buildings: rooms.listBuildings(ctx),
+      equipment: catalogue,
+      values: req.query,
+      errors,
+    });
+  });
+
+  /** GET /rooms/:id */
+  router.get('/:id', ...pages.signedIn, (req, res) => {
+    const room = rooms.getRoom(ctx, idParam(req.params.id, 'room'));
+    if (!room.active && !hasRole(req.user!.role, 'admin')) throw new NotFoundError('room');
+    res.render('rooms/show', { title: room.name, room: presentRoom(room, rooms.listEquipment(ctx)) });
+  });
+
+  return router;
+}
+
+/** Room administration under /admin. */
+export function adminRoomRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const formModel = (req: Request) => {
+    const id = req.params.id ? idParam(req.params.id, 'room') : undefined;
+    const room = id ? rooms.getRoom(ctx, id) : undefined;
+    return {
+      title: room ? `Edit ${room.name}` : 'New room',
+      room: room ? presentRoom(room, rooms.listEquipment(ctx)) : null,
+      equipment: rooms.listEquipment(ctx),
+      values: roomFormValues(room),
+    };
+  };
+
+  /** GET /admin/rooms */
+  router.get('/rooms', ...pages.admin, (_req, res) => {
+    const catalogue = rooms.listEquipment(ctx);
+    res.render('admin/rooms/index', { title: 'Manage rooms', rooms: rooms.listAllRooms(ctx).map((r) => presentRoom(r, catalogue)) });
+  });
+
+  /** GET /admin/rooms/new */
+  router.get('/rooms/new', ...pages.admin, (req, res) => res.render('admin/rooms/form', formModel(req)));
+
+  /** POST /admin/rooms */
+  router.post('/rooms', ...pages.admin, formPage('admin/rooms/form', formModel), (req, res) => {
+    const room = rooms.createRoom(ctx, toActor(req.user!), parseForm(RoomForm, req.body));
+    flash(req, 'success', messages.created(room.name));
+    res.redirect(303, `/admin/rooms`);
+  });
+
+  /** GET /admin/rooms/:id/edit */
+  router.get('/rooms/:id/edit', ...pages.admin, (req, res) => res.render('admin/rooms/form', formModel(req)));
+
+  /** POST /admin/rooms/:id */
+  router.post('/rooms/:id', ...pages.admin, formPage('admin/rooms/form', formModel), (req, res) => {
+    const room = rooms.updateRoom(ctx, toActor(req.user!), idParam(req.params.id, 'room'), parseForm(RoomForm, req.body));
+    flash(req, 'success', messages.updated(room.name));
+    res.redirect(303, `/admin/rooms`);
+  });
+
+  /** POST /admin/rooms/:id/deactivate and /activate */
+  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+    router.post(`/rooms/:id/${action}`, ...pages.admin, (req, res) => {
+      const room = rooms.setRoomActive(ctx, toActor(req.user!), idParam(req.params.id, 'room'), active);
+      flash(req, 'success', active ? messages.activated(room.name) : messages.deactivated(room.name));
+      res.redirect(303, '/admin/rooms');
+    });
+  }
+
+  const equipmentModel = () => ({ title: 'Equipment', equipment: rooms.listEquipment(ctx) });
+
+  /** GET /admin/equipment */
+  router.get('/equipment', ...pages.admin, (_req, res) => res.render('admin/equipment', equipmentModel()));
+
+  /** POST /admin/equipment */
+  router.post('/equipment', ...pages.admin, formPage('admin/equipment', equipmentModel), (req, res) => {
+    const item = parseForm(EquipmentForm, req.body);
+    rooms.addEquipment(ctx, toActor(req.user!), item);
+    flash(req, 'success', messages.equipmentAdded(item.label));
+    res.redirect(303, '/admin/equipment');
+  });
+
+  return router;
+}

@@ -1,0 +1,100 @@
+import type { AppContext } from '../context.ts';
+import { toDbTime } from '../context.ts';
+import { recordAudit, type Actor } from '../audit/record.ts';
+import { FieldErrors, NotFoundError, type FieldMessages } from '../errors.ts';
+import * as repo from './repo.ts';
+import type { DirectoryFilter, RoomFormInput } from './schema.ts';
+
+export type { Room, Equipment } from './repo.ts';
+
+const messages = {
+  aliasTaken: 'Another room already uses this mailbox alias.',
+  emailTaken: 'Another room already uses this mailbox address.',
+  unknownEquipment: (code: string) => `Unknown equipment “${code}”.`,
+  equipmentExists: 'This code is already in the list.',
+};
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+
+function checkRoomFields(ctx: Ctx, input: RoomFormInput, exceptId: number | null): void {
+  const problems: FieldMessages = {};
+  const clash = repo.findMailboxClash(ctx.db, input.alias, input.email, exceptId);
+  if (clash.alias) problems.alias = messages.aliasTaken;
+  if (clash.email) problems.email = messages.emailTaken;
+  const known = new Set(repo.listEquipment(ctx.db).map((e) => e.code));
+  const unknown = input.equipment.find((c) => !known.has(c));
+  if (unknown) problems.equipment = messages.unknownEquipment(unknown);
+  if (Object.keys(problems).length) throw new FieldErrors(problems);
+}
+
+export function getRoom(ctx: Ctx, id: number): repo.Room {
+  return repo.findRoom(ctx.db, id) ?? (() => { throw new NotFoundError('room'); })();
+}
+
+export function findRoomByAlias(ctx: Ctx, alias: string): repo.Room | undefined {
+  return repo.findRoomByAlias(ctx.db, alias);
+}
+
+/** Active rooms matching the directory filter. */
+export function listRooms(ctx: Ctx, filter: Partial<DirectoryFilter> = {}): repo.Room[] {
+  return repo.queryRooms(ctx.db, { building: filter.building, minCapacity: filter.capacity, equipment: filter.equipment });
+}
+
+export function listAllRooms(ctx: Ctx): repo.Room[] {
+  return repo.queryRooms(ctx.db, { includeInactive: true });
+}
+
+export function listBuildings(ctx: Ctx): string[] {
+  return repo.listBuildings(ctx.db);
+}
+
+export function listEquipment(ctx: Ctx): repo.Equipment[] {
+  return repo.listEquipment(ctx.db);
+}
+
+export function createRoom(ctx: Ctx, actor: Actor, input: RoomFormInput): repo.Room {
+  return ctx.db
+    .transaction(() => {
+      checkRoomFields(ctx, input, null);
+      const room = repo.insertRoom(ctx.db, input, toDbTime(ctx.clock.now()));
+      recordAudit(ctx, actor, 'room.created', { type: 'room', id: room.id }, null, room);
+      return room;
+    })
+    .immediate();
+}
+
+export function updateRoom(ctx: Ctx, actor: Actor, id: number, input: RoomFormInput): repo.Room {
+  return ctx.db
+    .transaction(() => {
+      const before = getRoom(ctx, id);
+      checkRoomFields(ctx, input, id);
+      const after = repo.updateRoomRow(ctx.db, id, input, toDbTime(ctx.clock.now()));
+      recordAudit(ctx, actor, 'room.updated', { type: 'room', id }, before, after);
+      return after;
+    })
+    .immediate();
+}
+
+/** Deactivated rooms disappear from the directory and cannot be booked; their history stays. */
+export function setRoomActive(ctx: Ctx, actor: Actor, id: number, active: boolean): repo.Room {
+  return ctx.db
+    .transaction(() => {
+      const before = getRoom(ctx, id);
+      if (before.active === active) return before;
+      repo.setRoomActiveRow(ctx.db, id, active, toDbTime(ctx.clock.now()));
+      const after = getRoom(ctx, id);
+      recordAudit(ctx, actor, active ? 'room.activated' : 'room.deactivated', { type: 'room', id }, before, after);
+      return after;
+    })
+    .immediate();
+}
+
+export function addEquipment(ctx: Ctx, actor: Actor, e: repo.Equipment): void {
+  ctx.db
+    .transaction(() => {
+      if (repo.findEquipment(ctx.db, e.code)) throw new FieldErrors({ code: messages.equipmentExists });
+      repo.insertEquipment(ctx.db, e);
+      recordAudit(ctx, actor, 'equipment.created', { type: 'equipment', id: e.code }, null, e);
+    })
+    .immediate();
+}

@@ -1,0 +1,86 @@
+import type { Db } from '../db/connection.ts';
+import type { Role } from '../auth/roles.ts';
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+  source: 'local' | 'ntlm' | 'ldap';
+  active: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  email: string;
+  password_hash: string | null;
+  role: Role;
+  source: User['source'];
+  active: number;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  email: r.email,
+  role: r.role,
+  source: r.source,
+  active: r.active === 1,
+  createdAt: r.created_at,
+  lastLoginAt: r.last_login_at,
+});
+
+export function findUserById(db: Db, id: number): User | undefined {
+  const row = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+  return row && toUser(row);
+}
+
+/** The user and their password hash, for local sign-in only. */
+export function findCredentials(db: Db, username: string): { user: User; passwordHash: string | null } | undefined {
+  const row = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?').get(username);
+  return row && { user: toUser(row), passwordHash: row.password_hash };
+}
+
+export function listUsers(db: Db): User[] {
+  return db.prepare<[], UserRow>('SELECT * FROM users ORDER BY display_name COLLATE NOCASE').all().map(toUser);
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  email: string;
+  passwordHash: string | null;
+  role: Role;
+  source: User['source'];
+  createdAt: string;
+}
+
+export function insertUser(db: Db, u: NewUser): User {
+  const info = db
+    .prepare(
+      `INSERT INTO users (username, display_name, email, password_hash, role, source, created_at)
+       VALUES (@username, @displayName, @email, @passwordHash, @role, @source, @createdAt)`,
+    )
+    .run(u);
+  return findUserById(db, Number(info.lastInsertRowid))!;
+}
+
+export function updateUserAccess(db: Db, id: number, role: Role, active: boolean): void {
+  db.prepare('UPDATE users SET role = ?, active = ? WHERE id = ?').run(role, active ? 1 : 0, id);
+}
+
+export function touchLastLogin(db: Db, id: number, at: string): void {
+  db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(at, id);
+}
+
+export function countAdmins(db: Db): number {
+  return db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get()!.n;
+}

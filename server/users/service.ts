@@ -1,0 +1,86 @@
+import type { AppContext } from '../context.ts';
+import { toDbTime } from '../context.ts';
+import { recordAudit, type Actor } from '../audit/record.ts';
+import { hashPassword } from '../auth/password.ts';
+import type { Role } from '../auth/roles.ts';
+import { FieldErrors, NotFoundError } from '../errors.ts';
+import * as repo from './repo.ts';
+
+export type { User } from './repo.ts';
+
+const messages = {
+  lastAdmin: 'At least one active administrator must remain.',
+  usernameTaken: 'This user name is already taken.',
+  emailTaken: 'Another user already has this e-mail address.',
+};
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+
+export function getUser(ctx: Ctx, id: number): repo.User {
+  const user = repo.findUserById(ctx.db, id);
+  if (!user) throw new NotFoundError('user');
+  return user;
+}
+
+export function findUser(ctx: Ctx, id: number): repo.User | undefined {
+  return repo.findUserById(ctx.db, id);
+}
+
+export function listUsers(ctx: Ctx): repo.User[] {
+  return repo.listUsers(ctx.db);
+}
+
+export const toActor = (u: Pick<repo.User, 'id' | 'username'>): Actor => ({ id: u.id, username: u.username });
+
+/** Changes a user's role and whether they may sign in; the last active admin cannot lock everyone out. */
+export function setUserAccess(ctx: Ctx, actor: Actor, id: number, role: Role, active: boolean): repo.User {
+  return ctx.db
+    .transaction(() => {
+      const before = getUser(ctx, id);
+      if (before.role === role && before.active === active) return before;
+      const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
+      if (losesAdmin && repo.countAdmins(ctx.db) <= 1) throw new FieldErrors({ role: messages.lastAdmin });
+      repo.updateUserAccess(ctx.db, id, role, active);
+      const after = getUser(ctx, id);
+      recordAudit(ctx, actor, 'user.access_changed', { type: 'user', id }, pickAccess(before), pickAccess(after));
+      return after;
+    })
+    .immediate();
+}
+
+const pickAccess = (u: repo.User) => ({ username: u.username, role: u.role, active: u.active });
+
+export interface NewLocalUser {
+  username: string;
+  displayName: string;
+  email: string;
+  role: Role;
+  password: string;
+}
+
+export async function createLocalUser(ctx: Ctx, actor: Actor, input: NewLocalUser): Promise<repo.User> {
+  const passwordHash = await hashPassword(input.password); // outside the transaction: it takes ~50 ms
+  return ctx.db
+    .transaction(() => {
+      const problems: Record<string, string> = {};
+      if (repo.findCredentials(ctx.db, input.username)) problems.username = messages.usernameTaken;
+      if (repo.listUsers(ctx.db).some((u) => u.email.toLowerCase() === input.email.toLowerCase())) problems.email = messages.emailTaken;
+      if (Object.keys(problems).length) throw new FieldErrors(problems);
+      const user = repo.insertUser(ctx.db, {
+        username: input.username,
+        displayName: input.displayName,
+        email: input.email,
+        passwordHash,
+        role: input.role,
+        source: 'local',
+        createdAt: toDbTime(ctx.clock.now()),
+      });
+      recordAudit(ctx, actor, 'user.created', { type: 'user', id: user.id }, null, pickAccess(user));
+      return user;
+    })
+    .immediate();
+}
+
+export function recordSignIn(ctx: Ctx, user: repo.User): void {
+  repo.touchLastLogin(ctx.db, user.id, toDbTime(ctx.clock.now()));
+}
