@@ -81,6 +81,15 @@ export interface StepOptions {
   resumed?: boolean;
 }
 
+/** Options for sending an update. */
+export interface UpdateOptions extends StepOptions {
+  /**
+   * Addresses the previous version went to. On the WebDAV route those no longer invited get a cancellation
+   * (OWA works this out itself). Omit when nobody was removed.
+   */
+  previousRecipients?: readonly string[];
+}
+
 /** A half-open time window [start, end). */
 export interface TimeWindow {
   start: DateTime;
@@ -171,11 +180,11 @@ export interface ExchangeGateway {
   /** Step 2 of create: send the meeting request (same UID and SEQUENCE) to every attendee and the room. */
   submitMeeting(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Update the item and send the update: `patchMeetingItem` then `sendMeetingUpdate`. */
-  updateMeeting(ref: ItemRef, meeting: Meeting): Promise<Submission>;
+  updateMeeting(ref: ItemRef, meeting: Meeting, options?: UpdateOptions): Promise<Submission>;
   /** Step 1 of update: change the organizer's item (the caller has raised `meeting.sequence`). */
   patchMeetingItem(ref: ItemRef, meeting: Meeting): Promise<void>;
   /** Step 2 of update: send the update to everyone on the meeting now (removed attendees get a cancellation). */
-  sendMeetingUpdate(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  sendMeetingUpdate(ref: ItemRef, meeting: Meeting, options?: UpdateOptions): Promise<Submission>;
   /** Cancel for everyone and remove the organizer's item: `sendCancellation` then `removeMeetingItem`. */
   cancelMeeting(ref: ItemRef, meeting: Meeting): Promise<Submission>;
   /** Step 1 of cancel: send the cancellation (meeting.sequence is the cancellation's SEQUENCE). */

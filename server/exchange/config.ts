@@ -1,0 +1,42 @@
+// The gateway's configuration, validated once (STYLE §2.6). The app builds it from EXCHANGE_* variables.
+import { z } from 'zod';
+
+export const DEFAULT_USER_AGENT = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; roombook)';
+
+export const gatewayConfigSchema = z.object({
+  /** EXCHANGE_URL: base URL of the Exchange (or emulator) server, e.g. `https://mail.example.com`. */
+  url: z.string().url().refine((u) => /^https?:/i.test(u), 'must be an http(s) URL'),
+  /** EXCHANGE_AUTH */
+  auth: z.enum(['basic', 'ntlm', 'forms']),
+  /** EXCHANGE_USERNAME: the service account (`user`, `DOMAIN\user` or `user@domain`). */
+  username: z.string().min(1),
+  /** EXCHANGE_PASSWORD */
+  password: z.string(),
+  /** EXCHANGE_MEETING_ROUTE: how updates and cancellations are sent. */
+  meetingRoute: z.enum(['owa', 'webdav']).default('owa'),
+  /** Use the WebDAV route when an OWA command answers with an error page. */
+  autoFallback: z.boolean().default(true),
+  /** Cap on open connections to the server (and NTLM connection slots). */
+  maxConnections: z.number().int().min(1).max(256).default(8),
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  /** Longest wait for response headers; a slower Exchange is a TransientError. */
+  headersTimeoutMs: z.number().int().positive().default(20_000),
+  bodyTimeoutMs: z.number().int().positive().default(20_000),
+  keepAliveTimeoutMs: z.number().int().positive().default(30_000),
+  /** Mailboxes per Cmd=freebusy request (one request serves 100 rooms with the default). */
+  freeBusyBatchSize: z.number().int().min(1).max(1000).default(200),
+  freeBusyMaxUrlLength: z.number().int().min(1000).default(12_000),
+  /** OWA answers XML only to an MSIE User-Agent (§14). */
+  userAgent: z.string().min(1).default(DEFAULT_USER_AGENT),
+});
+
+export type ExchangeGatewayConfig = z.input<typeof gatewayConfigSchema>;
+export type ResolvedGatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** Validate; the error lists every bad field but never echoes the password. */
+export function resolveGatewayConfig(config: ExchangeGatewayConfig): ResolvedGatewayConfig {
+  const result = gatewayConfigSchema.safeParse(config);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new Error(`invalid Exchange gateway config: ${problems}`);
+}

@@ -1,0 +1,112 @@
+// The gateway's public face: the factory, the domain types and the error classes. Nothing from undici or
+// fast-xml-parser crosses this line (STYLE §2.3).
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { ExchangeGateway, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
+import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
+import { createTransport } from './transport.ts';
+import { createFolderDirectory } from './folders.ts';
+import { createMeetingSteps } from './meetings.ts';
+import { listCalendarItems } from './calendar.ts';
+import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
+import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
+
+export type * from './gateway.ts';
+export type { ExchangeGatewayConfig } from './config.ts';
+export {
+  ExchangeError, TransientError, AuthFailedError, ForbiddenError, NotFoundError, ConflictError, RejectedError,
+  InvalidMeetingError, isRetryable,
+} from './errors.ts';
+
+function checkWindow(window: TimeWindow, intervalMinutes?: number): void {
+  const fields: Record<string, string> = {};
+  if (!window.start.isValid || !window.end.isValid || window.end <= window.start) fields.window = 'must end after it starts.';
+  if (intervalMinutes !== undefined && (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 1440)) {
+    fields.intervalMinutes = 'must be a whole number of minutes between 1 and 1440.';
+  }
+  if (Object.keys(fields).length) throw new InvalidMeetingError(fields);
+}
+
+export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger, clock: () => DateTime = () => DateTime.utc()): ExchangeGateway {
+  const c = resolveGatewayConfig(config);
+  const glog = log.child({ area: 'exchange' });
+  const transport = createTransport(
+    {
+      url: c.url,
+      auth: c.auth,
+      credentials: { username: c.username, password: c.password },
+      connectTimeoutMs: c.connectTimeoutMs,
+      headersTimeoutMs: c.headersTimeoutMs,
+      bodyTimeoutMs: c.bodyTimeoutMs,
+      keepAliveTimeoutMs: c.keepAliveTimeoutMs,
+      maxConnections: c.maxConnections,
+      userAgent: c.userAgent,
+    },
+    glog,
+  );
+  const folders = createFolderDirectory(transport);
+  const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock });
+
+  const health: GatewayHealth = { reachable: true, lastError: null, operations: {}, requests: 0, connections: 0 };
+
+  // Counts every operation for /healthz; the error passes through untouched.
+  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const counter = (health.operations[operation] ??= { ok: 0, failed: 0 });
+    try {
+      const result = await fn();
+      counter.ok++;
+      health.reachable = true;
+      return result;
+    } catch (error) {
+      counter.failed++;
+      if (error instanceof ExchangeError) health.reachable = !(error instanceof TransientError);
+      health.lastError = { at: clock().toISO() ?? '', operation, message: error instanceof Error ? error.message : String(error) };
+      glog.warn({ event: 'exchange.operation_failed', operation, error: error instanceof Error ? error.name : 'unknown', status: (error as { status?: number }).status }, 'exchange operation failed');
+      throw error;
+    }
+  }
+
+  async function freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]> {
+    checkWindow(window, intervalMinutes);
+    if (emails.length === 0) return [];
+    const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
+    const results = await Promise.all(batches.map((batch) => fetchFreeBusy(transport, batch, window, intervalMinutes)));
+    return results.flat();
+  }
+
+  return {
+    createMeeting: (meeting) =>
+      run('createMeeting', async () => {
+        const ref = await steps.putMeetingItem(meeting);
+        await steps.submitMeeting(ref, meeting);
+        return ref;
+      }),
+    putMeetingItem: (meeting) => run('putMeetingItem', () => steps.putMeetingItem(meeting)),
+    submitMeeting: (ref, meeting, options) => run('submitMeeting', () => steps.submitMeeting(ref, meeting, options)),
+    updateMeeting: (ref, meeting, options) =>
+      run('updateMeeting', async () => {
+        await steps.patchMeetingItem(ref, meeting);
+        return steps.sendMeetingUpdate(ref, meeting, options);
+      }),
+    patchMeetingItem: (ref, meeting) => run('patchMeetingItem', () => steps.patchMeetingItem(ref, meeting)),
+    sendMeetingUpdate: (ref, meeting, options) => run('sendMeetingUpdate', () => steps.sendMeetingUpdate(ref, meeting, options)),
+    cancelMeeting: (ref, meeting) =>
+      run('cancelMeeting', async () => {
+        const submission = await steps.sendCancellation(ref, meeting);
+        await steps.removeMeetingItem(ref);
+        return submission;
+      }),
+    sendCancellation: (ref, meeting, options) => run('sendCancellation', () => steps.sendCancellation(ref, meeting, options)),
+    removeMeetingItem: (ref) => run('removeMeetingItem', () => steps.removeMeetingItem(ref)),
+    freeBusy: (emails, window, intervalMinutes) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes)),
+    listCalendar: (mailbox, window) =>
+      run('listCalendar', async () => {
+        checkWindow(window);
+        const f = await folders.get(mailbox);
+        return listCalendarItems(transport, f.calendar, mailbox, window);
+      }),
+    discoverFolders: (mailbox) => run('discoverFolders', () => folders.get(mailbox)),
+    health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
+    close: () => transport.close(),
+  };
+}

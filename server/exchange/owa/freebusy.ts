@@ -1,0 +1,53 @@
+// OWA Cmd=freebusy (§14): many `u=` per GET on /public/, batched so 100s of rooms cost one request each batch.
+import type { MailboxFreeBusy, TimeWindow } from '../gateway.ts';
+import type { Transport } from '../transport.ts';
+import { RejectedError } from '../errors.ts';
+import { parseOrReject } from '../dav/multistatus.ts';
+import { header } from '../wire.ts';
+import { classifyOwaPage } from './owa-errors.ts';
+import { freeBusyQuery, parseFreeBusy } from './freebusy-data.ts';
+
+export interface FreeBusyOptions {
+  /** Mailboxes per request. */
+  batchSize: number;
+  /** Longest request target we send; batches shrink to fit (IIS refuses very long URLs). */
+  maxUrlLength: number;
+}
+
+/** Split addresses into batches of at most `batchSize` whose query stays under `maxUrlLength`. */
+export function batchesOf(emails: readonly string[], window: TimeWindow, interval: number, options: FreeBusyOptions): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  const base = '/public/?'.length + freeBusyQuery([], window, interval).length;
+  let length = base;
+  for (const email of emails) {
+    const added = `&u=${encodeURIComponent('SMTP:' + email)}`.length;
+    if (current.length > 0 && (current.length >= options.batchSize || length + added > options.maxUrlLength)) {
+      batches.push(current);
+      current = [];
+      length = base;
+    }
+    current.push(email);
+    length += added;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+export async function fetchFreeBusy(t: Transport, emails: readonly string[], window: TimeWindow, interval: number): Promise<MailboxFreeBusy[]> {
+  const res = await t.expect(
+    {
+      method: 'GET',
+      path: `/public/?${freeBusyQuery(emails, window, interval)}`,
+      // EXCHANGE: an MSIE User-Agent (set on every request) gets XML; others may get the HTML table (§14).
+      headers: { 'accept-language': 'en-us', accept: 'text/xml, */*' },
+    },
+    [200],
+  );
+  const type = header(res, 'content-type') ?? '';
+  if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.body)) {
+    const page = classifyOwaPage(res.body);
+    throw new RejectedError(page.kind === 'error' ? 'owa-error-page' : 'freebusy-html', res.facts, page.kind === 'error' ? page.message : 'free/busy came back as HTML, not XML');
+  }
+  return parseOrReject(res, (body) => parseFreeBusy(body, emails, window, interval));
+}
