@@ -147,6 +147,19 @@ export interface CalendarItem {
   lastModified: DateTime | null;
 }
 
+/** An attendee's answer to a meeting, as it arrived in the organizer's Inbox. */
+export interface AttendeeResponse {
+  /** The meeting's iCalendar UID. */
+  uid: string;
+  email: string;
+  name?: string;
+  response: 'accepted' | 'tentative' | 'declined';
+  /** When Exchange received it; null if it did not say. */
+  receivedAt: DateTime | null;
+  /** Server-relative path of the response message. */
+  path: string;
+}
+
 /** Well-known folders of one mailbox, as server-relative paths (names are localized, never assumed). */
 export interface MailboxFolders {
   root: string;
@@ -195,6 +208,8 @@ export interface ExchangeGateway {
   freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]>;
   /** Items of a mailbox's calendar overlapping the window (single items and occurrences). */
   listCalendar(mailbox: string, window: TimeWindow): Promise<CalendarItem[]>;
+  /** Attendee answers (accept / tentative / decline) waiting in the organizer's Inbox; optionally for one UID. */
+  listResponses(mailbox: string, uid?: string): Promise<AttendeeResponse[]>;
   /** The mailbox's well-known folders (cached per mailbox). */
   discoverFolders(mailbox: string): Promise<MailboxFolders>;
   health(): GatewayHealth;

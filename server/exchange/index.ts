@@ -8,6 +8,7 @@ import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
 import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
+import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
 import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
 
@@ -104,6 +105,12 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
         checkWindow(window);
         const f = await folders.get(mailbox);
         return listCalendarItems(transport, f.calendar, mailbox, window);
+      }),
+    listResponses: (mailbox, uid) =>
+      run('listResponses', async () => {
+        const f = await folders.get(mailbox);
+        if (!f.inbox) return [];
+        return listAttendeeResponses(transport, f.inbox, mailbox, uid);
       }),
     discoverFolders: (mailbox) => run('discoverFolders', () => folders.get(mailbox)),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),

@@ -113,7 +113,12 @@ export function createMeetingSteps(ctx: MeetingContext) {
         if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'request', meeting.sequence))) {
           return { outcome: 'already-submitted', route: 'owa' };
         }
-        await sendAppointment(t, folders, ref.path, meeting);
+        const answer = await sendAppointment(t, folders, ref.path, meeting);
+        // CASE: a DSZ reader got 200 and nothing was sent. A plain page without a redirect to the item proves
+        // nothing, so look for the update in Sent Items before calling it submitted.
+        if (answer.itemPath === null && !(await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'request', meeting.sequence))) {
+          throw new RejectedError('owa-not-sent', answer.facts, 'sendappt answered a page but no update reached Sent Items');
+        }
         return { outcome: 'submitted', route: 'owa' };
       };
       const webdav = async (): Promise<Submission> => {

@@ -44,6 +44,8 @@ export const PROPS = {
   subject: p(NS.mail, 'subject'),
   textBody: p(NS.mail, 'textdescription'),
   htmlBody: p(NS.mail, 'htmldescription'),
+  from: p(NS.mail, 'from'),
+  dateReceived: p(NS.mail, 'datereceived', 'dateTime.tz'),
   to: p(NS.hdr, 'to'),
   cc: p(NS.hdr, 'cc'),
   bcc: p(NS.hdr, 'bcc'),

@@ -4,10 +4,11 @@
 // sent a literal "{0}" and "/n"), and every value goes through the one encoder.
 import type { MailboxFolders, Meeting } from '../gateway.ts';
 import type { Transport } from '../transport.ts';
+import type { RequestFacts } from '../errors.ts';
 import { toWireDate } from '../dates.ts';
 import { htmlBodyOf, locationOf } from '../meeting-props.ts';
 import { encodeOwaForm, htmlWithoutLineBreaks, OWA_FORM_CONTENT_TYPE, type OwaField } from './owa-form.ts';
-import { readOwaAnswer } from './owa-answer.ts';
+import { readOwaAnswer, type OwaAnswer } from './owa-answer.ts';
 
 function emails(list: readonly { email: string }[]): string {
   return list.map((a) => a.email).join('; ');
@@ -40,7 +41,8 @@ export function sendapptFields(meeting: Meeting, folders: MailboxFolders, itemPa
   ];
 }
 
-export async function sendAppointment(t: Transport, folders: MailboxFolders, itemPath: string, meeting: Meeting): Promise<void> {
+/** POST the command; returns where OWA pointed (null when it answered a plain page, which proves nothing). */
+export async function sendAppointment(t: Transport, folders: MailboxFolders, itemPath: string, meeting: Meeting): Promise<OwaAnswer & { facts: RequestFacts }> {
   const res = await t.send({
     method: 'POST',
     path: itemPath,
@@ -48,5 +50,5 @@ export async function sendAppointment(t: Transport, folders: MailboxFolders, ite
     headers: { 'content-type': OWA_FORM_CONTENT_TYPE, 'accept-language': 'en-us' },
     body: encodeOwaForm(sendapptFields(meeting, folders, itemPath)),
   });
-  readOwaAnswer(res);
+  return { ...readOwaAnswer(res), facts: res.facts };
 }
