@@ -1,0 +1,41 @@
+// Applies the fault rules matching a request before it is handled: latency, an injected status, a dropped
+// connection, or a 200 OWA error page. Every injected fault is logged at warn level.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestContext } from '../http/context.ts';
+import { sendError } from '../http/respond.ts';
+import { sendOwaErrorPage } from '../owa/error-page.ts';
+
+/** True when a fault answered (or dropped) the request. */
+export async function applyFaults(ctx: RequestContext): Promise<boolean> {
+  const method = ctx.req.method ?? 'GET';
+  let path = ctx.url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // keep the raw path for matching
+  }
+  const rules = ctx.state.faults.take(method, path + ctx.url.search);
+  if (!rules.length) return false;
+  for (const rule of rules) {
+    ctx.log.warn({ event: 'fault.injected', kind: rule.kind, rule: rule.id, method, path, status: rule.status, latencyMs: rule.latencyMs }, 'fault injected');
+  }
+  const delay = rules.reduce((sum, r) => sum + (r.kind === 'latency' ? (r.latencyMs ?? 0) : 0), 0);
+  if (delay > 0) await sleep(delay);
+  const terminal = rules.find((r) => r.kind !== 'latency');
+  if (!terminal) return false;
+  switch (terminal.kind) {
+    case 'drop':
+      ctx.req.socket.destroy();
+      return true;
+    case 'owa-error':
+      sendOwaErrorPage(ctx, 'An unexpected error has occurred. (injected)');
+      return true;
+    default: {
+      const status = terminal.status ?? 503;
+      const headers: Record<string, string | string[]> =
+        status === 440 ? { 'Set-Cookie': ['sessionid=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT', 'cadata=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT'], Connection: 'close' } : {};
+      sendError(ctx.res, status, status === 440 ? 'Login Timeout' : 'Injected fault', headers);
+      return true;
+    }
+  }
+}

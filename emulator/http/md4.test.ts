@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { md4 } from './md4.ts';
+
+const vectors: [string, string][] = [
+  ['', '31d6cfe0d16ae931b73c59d7e0c089c0'],
+  ['a', 'bde52cb31de33e46245e05fbdbd6fb24'],
+  ['abc', 'a448017aaf21d8525fc10ae87aa6729d'],
+  ['message digest', 'd9130a8164549fe818874806e1c7014b'],
+  ['abcdefghijklmnopqrstuvwxyz', 'd79e1c308aa5bbcdeea8ed63df412da9'],
+  ['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', '043f8582f241db351ce627e153e7f0e4'],
+  ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', 'e33b4ddc9c38f2199c3e7b164fcc0536'],
+];
+
+for (const [input, digest] of vectors) {
+  test(`md4() matches the RFC 1320 test vector for ${JSON.stringify(input.slice(0, 20))}`, () => {
+    assert.equal(md4(Buffer.from(input, 'ascii')).toString('hex'), digest);
+  });
+}
+
+test('md4() hashes the UTF-16LE password into the NT hash for "Password"', () => {
+  // [MS-NLMP] 4.2.2.1.2 NTOWFv1("Password")
+  assert.equal(md4(Buffer.from('Password', 'utf16le')).toString('hex'), 'a4f49c406510bdcab6824ee7c30fd852');
+});

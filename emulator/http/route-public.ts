@@ -1,0 +1,45 @@
+// /public/: the public folder root (DavMail PROPFINDs it, §17.5) and OWA's Cmd=freebusy and Cmd=galfind.
+import { NS } from '../store/props.ts';
+import { HttpError, type RequestContext } from './context.ts';
+import { sendXml } from './respond.ts';
+import type { SplitPath } from './server.ts';
+import { multistatusXml } from '../dav/multistatus.ts';
+import { handleFreeBusy } from '../owa/freebusy.ts';
+import { handleGalfind } from '../owa/galfind.ts';
+import { sendOwaErrorPage } from '../owa/error-page.ts';
+
+export function handlePublic(ctx: RequestContext, path: SplitPath): void {
+  const method = (ctx.req.method ?? 'GET').toUpperCase();
+  const cmd = [...ctx.url.searchParams].find(([k]) => k.toLowerCase() === 'cmd')?.[1]?.toLowerCase();
+  if (path.segments.length > 0) throw new HttpError(404, 'Not Found');
+  if ((method === 'GET' || method === 'HEAD') && cmd) {
+    if (cmd === 'freebusy') return handleFreeBusy(ctx);
+    if (cmd === 'galfind' || cmd === 'gallookup') return handleGalfind(ctx);
+    return sendOwaErrorPage(ctx, `The command ${cmd} is not supported.`);
+  }
+  if (method === 'PROPFIND') {
+    const href = `${ctx.base}/public/`;
+    const str = (value: string) => ({ type: 'string', value });
+    const bool = (value: boolean) => ({ type: 'boolean', value: value ? '1' : '0' });
+    const xml = multistatusXml([
+      {
+        href,
+        propstats: [
+          {
+            status: 200,
+            props: [
+              { name: `${NS.dav}displayname`, value: str('Public Folders') },
+              { name: `${NS.dav}isfolder`, value: bool(true) },
+              { name: `${NS.dav}iscollection`, value: bool(true) },
+              { name: `${NS.dav}href`, value: str(href) },
+              { name: `${NS.ex}outlookfolderclass`, value: str('IPF.Note') },
+            ],
+          },
+        ],
+      },
+    ]);
+    return sendXml(ctx.res, 207, xml);
+  }
+  if (method === 'GET' || method === 'HEAD') throw new HttpError(404, 'Not Found');
+  throw new HttpError(405, 'Method Not Allowed');
+}

@@ -1,0 +1,114 @@
+// Item properties from a PUT message/rfc822 body: headers → httpmail/mailheader, an iCalendar part →
+// urn:schemas:calendar: (§6 "MIME view", §18). The content class decides what the item is.
+import { NS, formatExchangeDate, type PropMap } from '../store/props.ts';
+import { findPart, mediaType, parseAddressList, parseMime, headerParam, type MimePart } from './parse.ts';
+import { readCalendar, type CalEvent, type CalendarData } from './ical-read.ts';
+
+const s = (value: string) => ({ type: 'string', value });
+const i = (value: number) => ({ type: 'int', value: String(value) });
+const b = (value: boolean) => ({ type: 'boolean', value: value ? '1' : '0' });
+const d = (value: Date) => ({ type: 'dateTime.tz', value: formatExchangeDate(value) });
+
+export const MESSAGE_CLASS = {
+  appointment: 'IPM.Appointment',
+  request: 'IPM.Schedule.Meeting.Request',
+  canceled: 'IPM.Schedule.Meeting.Canceled',
+  accepted: 'IPM.Schedule.Meeting.Resp.Pos',
+  declined: 'IPM.Schedule.Meeting.Resp.Neg',
+  tentative: 'IPM.Schedule.Meeting.Resp.Tent',
+} as const;
+
+/** `X-MICROSOFT-CDO-BUSYSTATUS`, else TRANSP, else BUSY (cancelled meetings are FREE). */
+function busyStatus(ev: CalEvent): string {
+  if (ev.status === 'CANCELLED') return 'FREE';
+  if (ev.busyStatus && ['FREE', 'TENTATIVE', 'BUSY', 'OOF'].includes(ev.busyStatus)) return ev.busyStatus;
+  return ev.transp === 'TRANSPARENT' ? 'FREE' : 'BUSY';
+}
+
+/** Calendar properties of one event (shared with transport, which files delivered requests the same way). */
+export function eventProps(ev: CalEvent, props: PropMap): void {
+  if (ev.uid) props.set(`${NS.cal}uid`, s(ev.uid));
+  props.set(`${NS.cal}sequence`, i(ev.sequence ?? 0));
+  if (ev.start) props.set(`${NS.cal}dtstart`, d(ev.start));
+  if (ev.end) props.set(`${NS.cal}dtend`, d(ev.end));
+  if (ev.summary !== undefined) props.set(`${NS.mail}subject`, s(ev.summary));
+  if (ev.location !== undefined) props.set(`${NS.cal}location`, s(ev.location));
+  if (ev.description !== undefined) props.set(`${NS.mail}textdescription`, s(ev.description));
+  if (ev.organizer) props.set(`${NS.cal}organizer`, s(ev.organizer));
+  props.set(`${NS.cal}alldayevent`, b(ev.allDay));
+  props.set(`${NS.cal}busystatus`, s(busyStatus(ev)));
+  props.set(`${NS.cal}instancetype`, i(ev.rrule.length ? 1 : ev.recurrenceId ? 3 : 0));
+  if (ev.rrule.length) props.set(`${NS.cal}rrule`, { type: 'mv.string', value: ev.rrule });
+  props.set(`${NS.cal}meetingstatus`, s(ev.status === 'CANCELLED' ? 'CANCELLED' : ev.status === 'TENTATIVE' ? 'TENTATIVE' : 'CONFIRMED'));
+  if (ev.transp) props.set(`${NS.cal}transparent`, s(ev.transp));
+  const to = ev.attendees.filter((a) => a.role === 'REQ-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
+  const cc = ev.attendees.filter((a) => a.role === 'OPT-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
+  const bcc = ev.attendees.filter((a) => !to.includes(a) && !cc.includes(a));
+  if (to.length) props.set(`${NS.hdr}to`, s(to.map((a) => a.address).join(', ')));
+  if (cc.length) props.set(`${NS.hdr}cc`, s(cc.map((a) => a.address).join(', ')));
+  if (bcc.length) props.set(`${NS.hdr}bcc`, s(bcc.map((a) => a.address).join(', ')));
+  if (ev.attendees.length) props.set(`${NS.mapi}finvited`, b(true));
+}
+
+function replyClass(ev: CalEvent | undefined): string {
+  const stat = ev?.attendees[0]?.partstat;
+  if (stat === 'DECLINED') return MESSAGE_CLASS.declined;
+  if (stat === 'TENTATIVE') return MESSAGE_CLASS.tentative;
+  return MESSAGE_CLASS.accepted;
+}
+
+export interface DerivedItem {
+  props: PropMap;
+  calendar: CalendarData | undefined;
+}
+
+/** Properties for a message PUT into a folder whose class is `folderClass`. */
+export function deriveFromMime(raw: string, folderClass: string, defaultZone: string): DerivedItem {
+  const root = parseMime(raw);
+  const h = root.headers;
+  const props: PropMap = new Map();
+  let calPart: MimePart | undefined = findPart(root, 'text/calendar');
+  if (!calPart && mediaType(h.get('content-type')) === 'text/calendar') calPart = root;
+  if (!calPart && /^\s*BEGIN:VCALENDAR/i.test(raw)) calPart = { headers: new Map(), body: raw, parts: [] };
+  const calendar = calPart ? readCalendar(calPart.body, defaultZone) : undefined;
+  const master = calendar?.events.find((e) => !e.recurrenceId) ?? calendar?.events[0];
+  const method = (calendar?.method ?? headerParam(calPart?.headers.get('content-type'), 'method') ?? '').toUpperCase();
+
+  let contentClass = (h.get('content-class') ?? '').trim();
+  if (!contentClass) {
+    if (calendar?.hasTodo && !master) contentClass = 'urn:content-classes:task';
+    else if (master && folderClass === 'IPF.Appointment') contentClass = 'urn:content-classes:appointment';
+    else if (master && ['REQUEST', 'CANCEL', 'REPLY', 'COUNTER'].includes(method)) contentClass = 'urn:content-classes:calendarmessage';
+    else if (master) contentClass = 'urn:content-classes:appointment';
+    else contentClass = 'urn:content-classes:message';
+  }
+  props.set(`${NS.dav}contentclass`, s(contentClass));
+  if (master) eventProps(master, props);
+
+  let messageClass = 'IPM.Note';
+  if (contentClass === 'urn:content-classes:appointment') messageClass = MESSAGE_CLASS.appointment;
+  else if (contentClass === 'urn:content-classes:task') messageClass = 'IPM.Task';
+  else if (contentClass === 'urn:content-classes:calendarmessage') {
+    messageClass = method === 'CANCEL' ? MESSAGE_CLASS.canceled : method === 'REPLY' ? replyClass(master) : MESSAGE_CLASS.request;
+    props.set(`${NS.cal}method`, s(method || 'REQUEST'));
+  }
+  props.set(`${NS.ex}outlookmessageclass`, s(messageClass));
+
+  const subject = h.get('subject');
+  if (subject !== undefined) props.set(`${NS.mail}subject`, s(subject));
+  for (const name of ['to', 'cc', 'bcc'] as const) {
+    const v = h.get(name);
+    if (v) props.set(`${NS.hdr}${name}`, s(parseAddressList(v).join(', ')));
+  }
+  const from = h.get('from');
+  if (from) props.set(`${NS.mail}from`, s(from));
+  const date = h.get('date');
+  if (date && !Number.isNaN(new Date(date).getTime())) props.set(`${NS.mail}date`, d(new Date(date)));
+  const messageId = h.get('message-id');
+  if (messageId) props.set(`${NS.hdr}message-id`, s(messageId));
+  const plain = findPart(root, 'text/plain');
+  if (plain && !props.has(`${NS.mail}textdescription`)) props.set(`${NS.mail}textdescription`, s(plain.body));
+  const html = findPart(root, 'text/html');
+  if (html) props.set(`${NS.mail}htmldescription`, s(html.body));
+  return { props, calendar };
+}

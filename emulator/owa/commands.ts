@@ -1,0 +1,33 @@
+// OWA URL commands on GET (`?Cmd=…`, case-insensitive): galfind, gallookup, getcancel, open; anything else
+// answers an OWA page (§15).
+import { HttpError, type RequestContext } from '../http/context.ts';
+import type { MailboxRequest } from '../http/route-exchange.ts';
+import { handleGalfind } from './galfind.ts';
+import { handleGetCancel } from './getcancel.ts';
+import { welcomePage } from './welcome.ts';
+import { sendOwaErrorPage } from './error-page.ts';
+import { handleGet } from '../dav/get.ts';
+
+export async function handleOwaGetCommand(ctx: RequestContext, m: MailboxRequest, cmd: string): Promise<void> {
+  switch (cmd) {
+    case 'galfind':
+    case 'gallookup':
+      return handleGalfind(ctx);
+    case 'getcancel':
+      return handleGetCancel(ctx, m);
+    case 'open':
+    case 'edit': {
+      ctx.url.searchParams.delete('Cmd');
+      ctx.url.searchParams.delete('cmd');
+      return handleGet(ctx, m);
+    }
+    case 'navbar':
+    case 'contents':
+    case 'options':
+    case 'new':
+      if (m.target.kind === 'missing') throw new HttpError(404, 'Not Found');
+      return welcomePage(ctx, m.mailbox);
+    default:
+      return sendOwaErrorPage(ctx, `The command ${cmd} is not supported.`);
+  }
+}

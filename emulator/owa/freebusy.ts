@@ -1,0 +1,82 @@
+// GET /public/?Cmd=freebusy&start=…&end=…&interval=…&u=SMTP:a&u=… (KB813268, §14): one <a:item> per u=
+// after the "All Attendees" aggregate, fbdata one digit per interval: 0 free, 1 tentative, 2 busy, 3 OOF,
+// 4 no data (unknown mailbox). Computed from calendars, ignoring changes younger than the publication delay.
+import { findMailbox } from '../org.ts';
+import { NS, parseExchangeDate, str } from '../store/props.ts';
+import type { Mailbox } from '../store/store.ts';
+import type { RequestContext } from '../http/context.ts';
+import { send } from '../http/respond.ts';
+import { writeXml, type XNode } from '../http/xml-write.ts';
+import { sendOwaErrorPage } from './error-page.ts';
+
+const WM = 'WM';
+const LEVEL: Record<string, number> = { FREE: 0, TENTATIVE: 1, BUSY: 2, OOF: 3 };
+const MAX_SLOTS = 10_000;
+
+/** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`. */
+export function freeBusyString(mailbox: Mailbox, start: number, end: number, intervalMs: number, publishedBefore: number): string {
+  const slots = Math.ceil((end - start) / intervalMs);
+  const levels = new Array<number>(slots).fill(0);
+  const calendar = [...mailbox.root.children.values()].find((f) => f.wellKnown === 'calendar');
+  for (const item of calendar?.items.values() ?? []) {
+    if (item.modified.getTime() > publishedBefore) continue;
+    if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
+    const a = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '')?.getTime();
+    const b = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '')?.getTime();
+    if (a === undefined || b === undefined || b <= start || a >= end) continue;
+    // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
+    const level = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
+    const first = Math.max(0, Math.floor((a - start) / intervalMs));
+    const last = Math.min(slots - 1, Math.ceil((b - start) / intervalMs) - 1);
+    for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);
+  }
+  return levels.join('');
+}
+
+function param(ctx: RequestContext, name: string): string | undefined {
+  for (const [k, v] of ctx.url.searchParams) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+export function handleFreeBusy(ctx: RequestContext): void {
+  const { store, org, freeBusyDelayMs } = ctx.state;
+  const start = parseExchangeDate(param(ctx, 'start') ?? '')?.getTime();
+  const end = parseExchangeDate(param(ctx, 'end') ?? '')?.getTime();
+  const interval = Number(param(ctx, 'interval') ?? '30');
+  if (start === undefined || end === undefined) return sendOwaErrorPage(ctx, 'The start or end time is not valid.');
+  if (!Number.isInteger(interval) || interval <= 0) return sendOwaErrorPage(ctx, 'The interval is not valid.');
+  if (end <= start) return sendOwaErrorPage(ctx, 'The end time must be after the start time.');
+  const intervalMs = interval * 60_000;
+  if ((end - start) / intervalMs > MAX_SLOTS) return sendOwaErrorPage(ctx, 'The requested time range is too large.');
+  const slots = Math.ceil((end - start) / intervalMs);
+  const users = [...ctx.url.searchParams].filter(([k]) => k.toLowerCase() === 'u').map(([, v]) => v.replace(/^SMTP:/i, '').trim());
+  const publishedBefore = store.now().getTime() - freeBusyDelayMs;
+
+  const field = (local: string, text: string, attrs?: XNode['attrs']): XNode => ({ ns: WM, local, text, attrs });
+  const rows: XNode[] = [];
+  const aggregate = new Array<number>(slots).fill(0);
+  for (const address of users) {
+    const account = findMailbox(org, address);
+    const mailbox = account ? store.mailbox(account.alias) : undefined;
+    const fb = mailbox ? freeBusyString(mailbox, start, end, intervalMs, publishedBefore) : '4'.repeat(slots);
+    if (mailbox) [...fb].forEach((c, k) => (aggregate[k] = Math.max(aggregate[k]!, Number(c))));
+    rows.push({
+      ns: WM,
+      local: 'item',
+      children: [
+        field('displayname', account?.displayName ?? address),
+        field('email', account?.smtp ?? address, [{ ns: '', local: 'type', value: 'SMTP' }]),
+        field('type', '1'),
+        field('fbdata', fb),
+      ],
+    });
+  }
+  const german = (ctx.req.headers['accept-language'] ?? '').toLowerCase().startsWith('de');
+  const all: XNode = {
+    ns: WM,
+    local: 'item',
+    children: [field('displayname', german ? 'Alle Teilnehmer' : 'All Attendees'), field('type', '1'), field('fbdata', aggregate.join(''))],
+  };
+  const xml = writeXml({ ns: WM, local: 'response', children: [{ ns: WM, local: 'recipients', children: [all, ...rows] }] }, [[WM, 'a']]);
+  send(ctx.res, 200, xml, 'text/xml');
+}

@@ -1,0 +1,283 @@
+// The mailbox store: per-mailbox folder trees holding items with their DAV properties. Every write gives the
+// item a new etag and modification time. Ids are stable for the life of an item (they make its permanent URL).
+// All mutations are synchronous, so a request's changes are atomic with respect to other requests.
+import { randomBytes } from 'node:crypto';
+import type { MailboxConfig, Org } from '../org.ts';
+import { WELL_KNOWN_FOLDERS, NON_IPM_SUBTREE } from './folders.ts';
+import { NS, type PropMap, type PropValue } from './props.ts';
+
+/** Response of one attendee as the organizer's item records it (part 2: room auto-accept). */
+export interface AttendeeResponse {
+  address: string;
+  /** ACCEPTED, DECLINED, TENTATIVE or NEEDS-ACTION. */
+  partstat: string;
+  at: string;
+}
+
+export interface Item {
+  id: string;
+  /** Decoded file name, e.g. `Budget review.EML`. */
+  name: string;
+  folder: Folder;
+  props: PropMap;
+  /** Raw MIME as PUT by the client; dropped when a PROPPATCH changes the item (then rebuilt from properties). */
+  mime: string | undefined;
+  etag: string;
+  created: Date;
+  modified: Date;
+  /** PR_INTERNET_ARTICLE_NUMBER: increases with every item created in the store. */
+  article: number;
+  responses: AttendeeResponse[];
+  /** The cal:sequence last sent to attendees by Cmd=sendappt (so an unchanged sequence gets raised). */
+  sentSequence: number | undefined;
+}
+
+export interface Folder {
+  id: string;
+  /** Decoded display name ('' for the mailbox root). */
+  name: string;
+  parent: Folder | undefined;
+  mailbox: Mailbox;
+  /** The urn:schemas:httpmail: key if this is a well-known folder. */
+  wellKnown: string | undefined;
+  props: PropMap;
+  children: Map<string, Folder>;
+  items: Map<string, Item>;
+  created: Date;
+  modified: Date;
+  etag: string;
+}
+
+export interface Mailbox {
+  config: MailboxConfig;
+  root: Folder;
+}
+
+export class Store {
+  readonly mailboxes = new Map<string, Mailbox>();
+  readonly folderIndex = new Map<string, Folder>();
+  readonly itemIndex = new Map<string, Item>();
+  private revision = 0;
+  private article = 0;
+  /** Called after every mutation (persistence hooks in here). */
+  onChange: () => void = () => {};
+
+  constructor(
+    org: Org,
+    readonly now: () => Date = () => new Date(),
+  ) {
+    for (const config of org.mailboxes) this.addMailbox(config);
+  }
+
+  addMailbox(config: MailboxConfig): Mailbox {
+    const mailbox = { config } as Mailbox;
+    mailbox.root = this.newFolder(mailbox, undefined, '', undefined);
+    for (const wk of WELL_KNOWN_FOLDERS) {
+      const f = this.newFolder(mailbox, mailbox.root, wk.names[config.locale], wk.key);
+      f.props.set(`${NS.ex}outlookfolderclass`, { type: 'string', value: wk.folderClass });
+    }
+    const hidden = this.newFolder(mailbox, mailbox.root, NON_IPM_SUBTREE, undefined);
+    hidden.props.set(`${NS.dav}ishidden`, { type: 'boolean', value: '1' });
+    this.mailboxes.set(config.alias.toLowerCase(), mailbox);
+    return mailbox;
+  }
+
+  mailbox(name: string): Mailbox | undefined {
+    const key = name.toLowerCase();
+    const direct = this.mailboxes.get(key);
+    if (direct) return direct;
+    for (const m of this.mailboxes.values()) if (m.config.smtp.toLowerCase() === key) return m;
+    return undefined;
+  }
+
+  wellKnownFolder(mailbox: Mailbox, key: string): Folder {
+    for (const f of mailbox.root.children.values()) if (f.wellKnown === key) return f;
+    throw new Error(`mailbox ${mailbox.config.alias} has no ${key} folder`);
+  }
+
+  childFolder(parent: Folder, name: string): Folder | undefined {
+    return parent.children.get(name.toLowerCase());
+  }
+
+  item(folder: Folder, name: string): Item | undefined {
+    return folder.items.get(name.toLowerCase());
+  }
+
+  /** Path segments of a folder below its mailbox root (decoded). */
+  folderPath(folder: Folder): string[] {
+    const out: string[] = [];
+    for (let f: Folder | undefined = folder; f && f.parent; f = f.parent) out.unshift(f.name);
+    return out;
+  }
+
+  createFolder(parent: Folder, name: string, folderClass = 'IPF.Note'): Folder {
+    const f = this.newFolder(parent.mailbox, parent, name, undefined);
+    f.props.set(`${NS.ex}outlookfolderclass`, { type: 'string', value: folderClass });
+    this.touchFolder(parent);
+    this.changed();
+    return f;
+  }
+
+  /** Deletes a folder and everything below it. */
+  deleteFolder(folder: Folder): void {
+    if (!folder.parent) throw new Error('cannot delete a mailbox root');
+    const walk = (f: Folder): void => {
+      for (const c of f.children.values()) walk(c);
+      for (const i of f.items.values()) this.itemIndex.delete(i.id);
+      this.folderIndex.delete(f.id);
+    };
+    walk(folder);
+    folder.parent.children.delete(folder.name.toLowerCase());
+    this.touchFolder(folder.parent);
+    this.changed();
+  }
+
+  /** Moves a folder under a new parent and/or name; ids (and permanent URLs) stay. */
+  moveFolder(folder: Folder, parent: Folder, name: string): void {
+    if (!folder.parent) throw new Error('cannot move a mailbox root');
+    folder.parent.children.delete(folder.name.toLowerCase());
+    this.touchFolder(folder.parent);
+    folder.parent = parent;
+    folder.name = name;
+    parent.children.set(name.toLowerCase(), folder);
+    const reown = (f: Folder): void => {
+      f.mailbox = parent.mailbox;
+      for (const c of f.children.values()) reown(c);
+    };
+    reown(folder);
+    this.touchFolder(parent);
+    this.changed();
+  }
+
+  createItem(folder: Folder, name: string, props: PropMap, mime?: string): Item {
+    const now = this.now();
+    const item: Item = {
+      id: newId(),
+      name,
+      folder,
+      props,
+      mime,
+      etag: this.nextEtag(),
+      created: now,
+      modified: now,
+      article: ++this.article,
+      responses: [],
+      sentSequence: undefined,
+    };
+    folder.items.set(name.toLowerCase(), item);
+    this.itemIndex.set(item.id, item);
+    this.touchFolder(folder);
+    this.changed();
+    return item;
+  }
+
+  /** Records a write to an item: new etag and modification time. */
+  touchItem(item: Item): void {
+    item.etag = this.nextEtag();
+    item.modified = this.now();
+    this.touchFolder(item.folder);
+    this.changed();
+  }
+
+  deleteItem(item: Item): void {
+    item.folder.items.delete(item.name.toLowerCase());
+    this.itemIndex.delete(item.id);
+    this.touchFolder(item.folder);
+    this.changed();
+  }
+
+  moveItem(item: Item, dest: Folder, name: string): Item {
+    item.folder.items.delete(item.name.toLowerCase());
+    this.touchFolder(item.folder);
+    item.folder = dest;
+    item.name = name;
+    dest.items.set(name.toLowerCase(), item);
+    this.touchItem(item);
+    return item;
+  }
+
+  copyItem(item: Item, dest: Folder, name: string): Item {
+    const props: PropMap = new Map();
+    for (const [k, v] of item.props) props.set(k, cloneValue(v));
+    const copy = this.createItem(dest, name, props, item.mime);
+    copy.responses = item.responses.map((r) => ({ ...r }));
+    return copy;
+  }
+
+  /** `base.EML`, then `base-2.EML`, `base-3.EML`, … until the name is free in the folder (§2). */
+  uniqueName(folder: Folder, wanted: string): string {
+    if (!this.item(folder, wanted) && !this.childFolder(folder, wanted)) return wanted;
+    const dot = wanted.lastIndexOf('.');
+    const stem = dot > 0 ? wanted.slice(0, dot) : wanted;
+    const ext = dot > 0 ? wanted.slice(dot) : '';
+    for (let n = 2; ; n++) {
+      const candidate = `${stem}-${n}${ext}`;
+      if (!this.item(folder, candidate) && !this.childFolder(folder, candidate)) return candidate;
+    }
+  }
+
+  *walkItems(folder: Folder, deep: boolean): Generator<Item> {
+    yield* folder.items.values();
+    if (deep) for (const c of folder.children.values()) yield* this.walkItems(c, true);
+  }
+
+  *walkFolders(folder: Folder, deep: boolean): Generator<Folder> {
+    for (const c of folder.children.values()) {
+      yield c;
+      if (deep) yield* this.walkFolders(c, true);
+    }
+  }
+
+  // --- internals, shared with persist.ts ---
+
+  newFolder(mailbox: Mailbox, parent: Folder | undefined, name: string, wellKnownKey: string | undefined, id = newId()): Folder {
+    const now = this.now();
+    const folder: Folder = {
+      id,
+      name,
+      parent,
+      mailbox,
+      wellKnown: wellKnownKey,
+      props: new Map(),
+      children: new Map(),
+      items: new Map(),
+      created: now,
+      modified: now,
+      etag: this.nextEtag(),
+    };
+    parent?.children.set(name.toLowerCase(), folder);
+    this.folderIndex.set(id, folder);
+    return folder;
+  }
+
+  restoreCounters(revision: number, article: number): void {
+    this.revision = Math.max(this.revision, revision);
+    this.article = Math.max(this.article, article);
+  }
+
+  counters(): { revision: number; article: number } {
+    return { revision: this.revision, article: this.article };
+  }
+
+  touchFolder(folder: Folder): void {
+    folder.modified = this.now();
+    folder.etag = this.nextEtag();
+  }
+
+  changed(): void {
+    this.onChange();
+  }
+
+  private nextEtag(): string {
+    this.revision += 1;
+    return `"${randomBytes(8).toString('hex')}-${this.revision.toString(16)}"`;
+  }
+}
+
+export function newId(): string {
+  return `${randomBytes(16).toString('hex')}-${randomBytes(2).toString('hex')}`;
+}
+
+function cloneValue(v: PropValue): PropValue {
+  return { type: v.type, value: Array.isArray(v.value) ? [...v.value] : v.value };
+}

@@ -1,0 +1,147 @@
+// What a client sees of a folder or item: stored properties plus the ones the server computes (href, etag,
+// permanent URL, folder counts, the mailbox root's well-known folder URLs, …).
+import { FLAT_URL_SPACE, SUBMISSION_SEGMENT, WELL_KNOWN_FOLDERS, contentClassForFolderClass, windowsZone } from './folders.ts';
+import { NS, formatExchangeDate, type PropMap, type PropValue } from './props.ts';
+import type { Folder, Item, Store } from './store.ts';
+
+export type Resource = { kind: 'folder'; folder: Folder } | { kind: 'item'; item: Item };
+
+const KEEP = /%(3A|40|2C|21|24|26|27|28|29|2A|2B|3B|3D|7E)/g;
+
+/** %-encodes one path segment the way Exchange writes hrefs: spaces as %20, `#` as %23, `:` kept (§2). */
+export function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(KEEP, (m) => decodeURIComponent(m));
+}
+
+export function mailboxHref(base: string, alias: string): string {
+  return `${base}/exchange/${encodeSegment(alias)}/`;
+}
+
+export function folderHref(store: Store, base: string, folder: Folder): string {
+  const segs = store.folderPath(folder).map(encodeSegment);
+  return mailboxHref(base, folder.mailbox.config.alias) + segs.map((s) => `${s}/`).join('');
+}
+
+export function itemHref(store: Store, base: string, item: Item): string {
+  return folderHref(store, base, item.folder) + encodeSegment(item.name);
+}
+
+export function resourceHref(store: Store, base: string, r: Resource): string {
+  return r.kind === 'folder' ? folderHref(store, base, r.folder) : itemHref(store, base, r.item);
+}
+
+export function permanentUrl(base: string, r: Resource): string {
+  if (r.kind === 'folder') {
+    return `${mailboxHref(base, r.folder.mailbox.config.alias)}${FLAT_URL_SPACE}/${r.folder.id}/`;
+  }
+  return `${mailboxHref(base, r.item.folder.mailbox.config.alias)}${FLAT_URL_SPACE}/${r.item.folder.id}/${r.item.id}`;
+}
+
+export function submissionHref(base: string, alias: string): string {
+  return `${mailboxHref(base, alias)}${encodeSegment(SUBMISSION_SEGMENT)}/`;
+}
+
+const s = (value: string): PropValue => ({ type: 'string', value });
+const b = (value: boolean): PropValue => ({ type: 'boolean', value: value ? '1' : '0' });
+const i = (value: number): PropValue => ({ type: 'int', value: String(value) });
+const d = (value: Date): PropValue => ({ type: 'dateTime.tz', value: formatExchangeDate(value) });
+const rfc = (value: Date): PropValue => ({ type: 'dateTime.rfc1123', value: value.toUTCString() });
+
+/** Every property of a resource: computed ones first, then stored ones (stored values win where both exist). */
+export function resourceProps(store: Store, base: string, r: Resource): PropMap {
+  return r.kind === 'folder' ? folderProps(store, base, r.folder) : itemProps(store, base, r.item);
+}
+
+function itemProps(store: Store, base: string, item: Item): PropMap {
+  const p: PropMap = new Map();
+  const href = itemHref(store, base, item);
+  p.set(`${NS.dav}href`, s(href));
+  p.set(`${NS.dav}displayname`, s(item.name));
+  p.set(`${NS.dav}getetag`, s(item.etag));
+  p.set(`${NS.dav}getlastmodified`, rfc(item.modified));
+  p.set(`${NS.dav}creationdate`, d(item.created));
+  p.set(`${NS.dav}isfolder`, b(false));
+  p.set(`${NS.dav}iscollection`, b(false));
+  p.set(`${NS.dav}ishidden`, b(false));
+  p.set(`${NS.dav}isreadonly`, b(false));
+  p.set(`${NS.dav}getcontenttype`, s('message/rfc822'));
+  p.set(`${NS.dav}contentclass`, s('urn:content-classes:message'));
+  p.set(`${NS.dav}parentname`, s(folderHref(store, base, item.folder)));
+  p.set(`${NS.dav}uid`, s(item.id));
+  p.set(`${NS.ex}permanenturl`, s(permanentUrl(base, { kind: 'item', item })));
+  p.set(`${NS.ex}outlookmessageclass`, s('IPM.Note'));
+  p.set(`${NS.mail}read`, b(true));
+  p.set(`${NS.proptag}x10f3001f`, s(item.name));
+  p.set(`${NS.proptag}x0e230003`, i(item.article));
+  p.set(`${NS.repl}repl-uid`, s(`rid:${item.id.replace('-', '')}`));
+  if (item.mime !== undefined) p.set(`${NS.dav}getcontentlength`, i(Buffer.byteLength(item.mime)));
+  for (const [k, v] of item.props) p.set(k, v);
+  // EXCHANGE: these are the store's, whatever a client wrote (PROPPATCH answers 403 for them).
+  p.set(`${NS.dav}getetag`, s(item.etag));
+  p.set(`${NS.dav}href`, s(href));
+  return p;
+}
+
+function folderProps(store: Store, base: string, folder: Folder): PropMap {
+  const p: PropMap = new Map();
+  const href = folderHref(store, base, folder);
+  const folderClass = folder.props.get(`${NS.ex}outlookfolderclass`)?.value;
+  const cls = typeof folderClass === 'string' ? folderClass : 'IPF.Note';
+  const items = [...folder.items.values()];
+  p.set(`${NS.dav}href`, s(href));
+  p.set(`${NS.dav}displayname`, s(folder.parent ? folder.name : folder.mailbox.config.alias));
+  p.set(`${NS.dav}getetag`, s(folder.etag));
+  p.set(`${NS.dav}getlastmodified`, rfc(folder.modified));
+  p.set(`${NS.dav}creationdate`, d(folder.created));
+  p.set(`${NS.dav}isfolder`, b(true));
+  p.set(`${NS.dav}iscollection`, b(true));
+  p.set(`${NS.dav}ishidden`, b(false));
+  p.set(`${NS.dav}isreadonly`, b(false));
+  p.set(`${NS.dav}hassubs`, b(folder.children.size > 0));
+  p.set(`${NS.dav}childcount`, i(folder.children.size));
+  p.set(`${NS.dav}objectcount`, i(items.length));
+  p.set(`${NS.dav}visiblecount`, i(items.length));
+  p.set(`${NS.dav}contentclass`, s(folder.parent ? contentClassForFolderClass(cls) : 'urn:content-classes:folder'));
+  p.set(`${NS.dav}uid`, s(folder.id));
+  p.set(`${NS.ex}permanenturl`, s(permanentUrl(base, { kind: 'folder', folder })));
+  p.set(`${NS.mail}unreadcount`, i(items.filter((it) => it.props.get(`${NS.mail}read`)?.value === '0').length));
+  p.set(`${NS.repl}contenttag`, s(folder.etag.replaceAll('"', '')));
+  p.set(`${NS.proptag}x10f3001f`, s(folder.name));
+  if (folder.parent) p.set(`${NS.ex}outlookfolderclass`, s(cls));
+  if (!folder.parent) {
+    const mb = folder.mailbox;
+    for (const wk of WELL_KNOWN_FOLDERS) {
+      // EXCHANGE: well-known folder URLs come without a trailing slash (XWDCAL §4.2.2 example).
+      const f = store.wellKnownFolder(mb, wk.key);
+      p.set(`${NS.mail}${wk.key}`, s(folderHref(store, base, f).replace(/\/$/, '')));
+    }
+    p.set(`${NS.mail}sendmsg`, s(submissionHref(base, mb.config.alias)));
+    p.set(`${NS.mail}msgfolderroot`, s(href));
+    p.set(`${NS.ex}timezone`, s(windowsZone(mb.config.timeZone)));
+  }
+  for (const [k, v] of folder.props) p.set(k, v);
+  p.set(`${NS.dav}href`, s(href));
+  return p;
+}
+
+/** Properties a client may not write (PROPPATCH answers 403 for them). */
+export const PROTECTED_PROPS: ReadonlySet<string> = new Set([
+  `${NS.dav}href`,
+  `${NS.dav}getetag`,
+  `${NS.dav}getlastmodified`,
+  `${NS.dav}creationdate`,
+  `${NS.dav}isfolder`,
+  `${NS.dav}iscollection`,
+  `${NS.dav}hassubs`,
+  `${NS.dav}childcount`,
+  `${NS.dav}objectcount`,
+  `${NS.dav}visiblecount`,
+  `${NS.dav}getcontentlength`,
+  `${NS.dav}parentname`,
+  `${NS.dav}uid`,
+  `${NS.ex}permanenturl`,
+  `${NS.proptag}x10f3001f`,
+  `${NS.proptag}x0e230003`,
+  `${NS.repl}repl-uid`,
+  `${NS.repl}contenttag`,
+]);
