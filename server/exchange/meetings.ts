@@ -92,11 +92,22 @@ export function createMeetingSteps(ctx: MeetingContext) {
       return submitMessage(await folderOf(ref.mailbox), meeting, 'request', options);
     },
 
-    /** Step 1 of update: change the item in place; a missing item is NotFoundError, never a re-create. */
+    /**
+     * Step 1 of update: change the item in place; a missing item is NotFoundError, never a re-create. On the OWA
+     * route the recipients are left alone: sendappt posts them, and OWA compares them with the item's to tell
+     * removed attendees (who get a cancellation) from kept ones, as its own form does.
+     */
     async patchMeetingItem(ref: ItemRef, meeting: Meeting): Promise<void> {
       validateMeeting(meeting);
+      const props = appointmentProps(meeting, ctx.now());
+      if (ctx.route === 'owa') {
+        // CASE: an empty form field means "unchanged" to OWA (DSZ), so an emptied list is written here.
+        if (meeting.requiredAttendees.length) delete props.to;
+        if (meeting.optionalAttendees.length) delete props.cc;
+        delete props.bcc;
+      }
       try {
-        await proppatch(t, ref.path, appointmentProps(meeting, ctx.now()), { mustExist: true, mailbox: ref.mailbox });
+        await proppatch(t, ref.path, props, { mustExist: true, mailbox: ref.mailbox });
       } catch (error) {
         if (error instanceof ConflictError && error.status === 412) {
           throw new NotFoundError('the meeting item is gone', { method: error.method, path: error.path, status: 412, durationMs: error.durationMs, requestId: error.requestId }, { cause: error });
@@ -122,12 +133,25 @@ export function createMeetingSteps(ctx: MeetingContext) {
         return { outcome: 'submitted', route: 'owa' };
       };
       const webdav = async (): Promise<Submission> => {
+        // CASE: after an OWA refusal the item still lists the old recipients (step 1 left them to OWA).
+        if (ctx.route === 'owa') {
+          const { to, cc, bcc } = appointmentProps(meeting, ctx.now());
+          await proppatch(t, ref.path, { to, cc, bcc }, { mustExist: true, mailbox: ref.mailbox });
+        }
         const now = new Set(recipientEmails(meeting));
         const removed = (options.previousRecipients ?? []).filter((e) => !now.has(e.toLowerCase())).map((email) => ({ email }));
         const result = await submitMessage(folders, meeting, 'request', options);
         if (removed.length) await submitMessage(folders, meeting, 'cancel', {}, removed, 'removed');
         return result;
       };
+      // CASE: OWA cannot be told to empty a list, so it would not cancel for people removed with it; the WebDAV
+      // route can. Only knowable when the caller says who was invited before.
+      const removed = (options.previousRecipients ?? []).filter((e) => !new Set(recipientEmails(meeting)).has(e.toLowerCase()));
+      const emptiesAList = meeting.requiredAttendees.length === 0 || meeting.optionalAttendees.length === 0;
+      if (ctx.route === 'owa' && emptiesAList && removed.length > 0) {
+        ctx.log.info({ event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' }, 'update empties an attendee list; sending with WebDAV');
+        return webdav();
+      }
       return withFallback('update', owa, webdav);
     },
 
