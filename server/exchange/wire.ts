@@ -88,6 +88,9 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: req.body,
+      // undici closes the socket after a body sent with a method it does not expect one for (SEARCH);
+      // Exchange keeps the connection, and NTLM needs it kept, so say so.
+      reset: false,
       headersTimeout: ctx.headersTimeoutMs,
       bodyTimeout: ctx.bodyTimeoutMs,
     });

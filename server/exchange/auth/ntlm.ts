@@ -91,7 +91,8 @@ export function ntlmAuth(origin: string, credentials: Credentials, ctx: WireCont
       try {
         if (!slot.authenticated) return await handshake(slot, req);
         const res = await sendOnce(slot.client, req, ctx);
-        if (res.status !== 401) return res;
+        // A socket that was replaced under us is anonymous again: 401, or 440 when forms auth is also on.
+        if (res.status !== 401 && res.status !== 440) return res;
         // CASE: the server dropped this connection's authentication (e.g. it timed out the context): one new handshake.
         slot.authenticated = false;
         return await handshake(slot, req);

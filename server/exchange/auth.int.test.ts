@@ -1,0 +1,100 @@
+// Each authentication scheme against the emulator over real HTTP: right and wrong passwords, NTLM's
+// connection binding (one handshake per TCP connection, reused), and forms re-login when the session ends.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { pino } from 'pino';
+import { startEmulator } from '../../emulator/index.ts';
+import { AuthFailedError, createExchangeGateway, type ExchangeGatewayConfig } from './index.ts';
+import { control, type Control } from './fixtures/emulator-control.ts';
+import { makeMeeting } from './fixtures/meetings.ts';
+
+const log = pino({ level: 'silent' });
+let emulator: Awaited<ReturnType<typeof startEmulator>>;
+let ctl: Control;
+
+const window = { start: DateTime.utc(2030, 1, 7, 0), end: DateTime.utc(2030, 1, 8, 0) };
+
+function gateway(over: Partial<ExchangeGatewayConfig>) {
+  return createExchangeGateway({ url: emulator.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
+}
+
+before(async () => {
+  emulator = await startEmulator({ controlApi: true });
+  ctl = control(emulator.url);
+});
+after(async () => {
+  await emulator.close();
+});
+beforeEach(async () => {
+  await ctl.reset();
+});
+
+for (const auth of ['basic', 'ntlm', 'forms'] as const) {
+  describe(`${auth} auth`, () => {
+    test(`createMeeting() and listCalendar() work with ${auth} auth`, async () => {
+      const gw = gateway({ auth });
+      const m = makeMeeting({ uid: `rb-auth-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) });
+      await gw.createMeeting(m);
+      const items = await gw.listCalendar('thames', window);
+      assert.deepEqual(items.map((i) => i.uid), [m.uid]);
+      await gw.close();
+    });
+
+    test(`discoverFolders() fails with AuthFailedError for a wrong password with ${auth} auth`, async () => {
+      const gw = gateway({ auth, password: 'wrong' });
+      await assert.rejects(gw.discoverFolders('alice'), AuthFailedError);
+      assert.equal(gw.health().operations.discoverFolders?.failed, 1);
+      await gw.close();
+    });
+
+    test(`discoverFolders() accepts the DOMAIN\\user form with ${auth} auth`, async () => {
+      const gw = gateway({ auth, username: 'EXAMPLE\\booking-svc' });
+      assert.ok((await gw.discoverFolders('alice')).calendar);
+      await gw.close();
+    });
+  });
+}
+
+describe('ntlm connection binding', () => {
+  test('listCalendar() repeated on NTLM handshakes once and reuses the authenticated connection', async () => {
+    const gw = gateway({ auth: 'ntlm', maxConnections: 4 });
+    for (let i = 0; i < 5; i++) await gw.listCalendar('thames', window);
+    const { requests, connections } = gw.health();
+    assert.equal(connections, 1);
+    // 1 PROPFIND for folders + 5 SEARCHes + 1 extra round trip for the one handshake.
+    assert.equal(requests, 7);
+    await gw.close();
+  });
+
+  test('freeBusy() in parallel on NTLM pays one handshake per connection and never more connections than the cap', async () => {
+    const gw = gateway({ auth: 'ntlm', maxConnections: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => gw.freeBusy(['thames@example.com'], window, 30)));
+    const { requests, connections } = gw.health();
+    assert.ok(connections <= 2, `connections ${connections}`);
+    assert.equal(requests, 6 + connections);
+    await gw.close();
+  });
+});
+
+describe('forms session', () => {
+  test('listCalendar() logs in again once when the forms session has expired', async () => {
+    const gw = gateway({ auth: 'forms' });
+    await gw.listCalendar('thames', window);
+    const before = gw.health().requests;
+    await ctl.expireSessions();
+    await gw.listCalendar('thames', window);
+    // 440, login, retried SEARCH.
+    assert.equal(gw.health().requests - before, 3);
+    await gw.close();
+  });
+
+  test('freeBusy() (an OWA GET) logs in again when the session has expired', async () => {
+    const gw = gateway({ auth: 'forms' });
+    await gw.freeBusy(['thames@example.com'], window, 60);
+    await ctl.expireSessions();
+    const [thames] = await gw.freeBusy(['thames@example.com'], window, 60);
+    assert.equal(thames!.known, true);
+    await gw.close();
+  });
+});
