@@ -46,15 +46,21 @@ export function handleSendAppt(ctx: RequestContext, m: MailboxRequest, form: Owa
 
   const before = attendeesOf(item);
   for (const [k, v] of changes) item.props.set(k, v);
-  for (const [field, header] of [['Required', 'to'], ['Optional', 'cc'], ['Resource', 'bcc']] as const) {
-    const list = parseAddressList(form.get(field)?.replace(/;/g, ','));
-    if (list.length) item.props.set(`${NS.hdr}${header}`, { type: 'string', value: list.join(', ') });
+  // The three lists are OWA's whole attendee form: when any is filled they replace to/cc/bcc together;
+  // when all are empty (DSZ's own request) the item's attendees stay as they are.
+  const lists = ([['Required', 'to'], ['Optional', 'cc'], ['Resource', 'bcc']] as const).map(
+    ([field, header]) => [header, parseAddressList(form.get(field)?.replace(/;/g, ','))] as const,
+  );
+  if (lists.some(([, list]) => list.length > 0)) {
+    for (const [header, list] of lists) {
+      if (list.length) item.props.set(`${NS.hdr}${header}`, { type: 'string', value: list.join(', ') });
+      else item.props.delete(`${NS.hdr}${header}`);
+    }
   }
   if (!isOrganizedMeeting(item, m.mailbox)) return sendOwaErrorPage(ctx, 'The meeting has no attendees.');
   // Raise the sequence unless the client already did since the last send (DESIGN: PROPPATCH SEQUENCE + 1).
   let seq = sequenceOf(item);
   if (item.sentSequence !== undefined && seq <= item.sentSequence) seq = item.sentSequence + 1;
-  item.sentSequence = seq;
   item.props.set(`${NS.cal}sequence`, { type: 'int', value: String(seq) });
   item.props.set(`${NS.cal}dtstamp`, { type: 'dateTime.tz', value: formatExchangeDate(store.now()) });
   item.props.set(`${NS.mapi}finvited`, { type: 'boolean', value: '1' });

@@ -121,6 +121,7 @@ export class Transport {
       this.outbound.push({ id: randomUUID(), at: store.now().toISOString(), from: message.sender.config.smtp, to: external, subject, messageClass: cls, mime: message.mime });
       log.info({ event: 'transport.queued_outbound', count: external.length }, 'external recipients queued');
     }
+    if (cls === MESSAGE_CLASS.request) this.rememberSentSequence(message);
     if (opts.saveInSent) {
       const sent = store.wellKnownFolder(message.sender, 'sentitems');
       const props: PropMap = new Map(message.props);
@@ -154,6 +155,17 @@ export class Transport {
     if (cls.startsWith('IPM.Schedule.Meeting.Resp')) recordResponse(this, mailbox, item);
     else if (isMeetingClass(cls) && mailbox.config.kind === 'room' && mailbox.config.autoAccept) processForRoom(this, mailbox, item);
     return item;
+  }
+
+  /** Notes on the organizer's calendar item which SEQUENCE went out, so Cmd=sendappt can raise it next time. */
+  private rememberSentSequence(message: Message): void {
+    const uid = str(message.props.get(`${NS.cal}uid`))?.toLowerCase();
+    if (!uid) return;
+    const seq = Number(str(message.props.get(`${NS.cal}sequence`)) ?? '0') || 0;
+    const calendar = this.store.wellKnownFolder(message.sender, 'calendar');
+    for (const item of calendar.items.values()) {
+      if (str(item.props.get(`${NS.cal}uid`))?.toLowerCase() === uid) item.sentSequence = Math.max(item.sentSequence ?? seq, seq);
+    }
   }
 
   storeAndLog(): { store: Store; org: Org; log: Logger } {
