@@ -11,7 +11,7 @@ import { makeMeeting } from './fixtures/meetings.ts';
 import { createTransport } from './transport.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { itemName, itemPath } from './paths.ts';
-import { ConflictError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 
 const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
@@ -185,3 +185,38 @@ for (const route of ['owa', 'webdav'] as const) {
     });
   });
 }
+
+describe('gone items', () => {
+  test('updateMeeting() on an item deleted in Outlook fails as NotFoundError and never re-creates it', async () => {
+    const gw = gatewayFor('owa');
+    const m = meetingAt(15);
+    const ref = await gw.createMeeting(m);
+    await gw.removeMeetingItem(ref);
+    await assert.rejects(gw.updateMeeting(ref, { ...m, sequence: 1 }), NotFoundError);
+    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 0);
+    await gw.close();
+  });
+
+  test('removeMeetingItem() counts an item that is already gone as removed', async () => {
+    const gw = gatewayFor('owa');
+    const m = meetingAt(16);
+    const ref = await gw.createMeeting(m);
+    await gw.removeMeetingItem(ref);
+    await gw.removeMeetingItem(ref);
+    assert.equal(gw.health().operations.removeMeetingItem?.ok, 2);
+    await gw.close();
+  });
+
+  test('freeBusy() of 100 rooms costs one request', async () => {
+    const gw = gatewayFor('owa');
+    await gw.discoverFolders('alice');
+    const before = gw.health().requests;
+    const rooms = Array.from({ length: 100 }, (_, i) => `room${i}@example.com`);
+    const day = DateTime.utc(2030, 3, 4);
+    const result = await gw.freeBusy(rooms, { start: day, end: day.plus({ days: 1 }) }, 15);
+    assert.equal(result.length, 100);
+    assert.equal(gw.health().requests - before, 1);
+    assert.ok(result.every((r) => !r.known), 'unknown rooms are not reported as free');
+    await gw.close();
+  });
+});
