@@ -15,6 +15,10 @@ import { securityHeaders, sessions } from './http/security.ts';
 import './http/session-types.ts';
 import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
+import { availabilityRoutes } from './availability/routes.ts';
+import { bookingRoutes } from './bookings/routes.ts';
+import type { Reconciler } from './sync/reconciler.ts';
+import { adminSyncRoutes } from './sync/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -25,7 +29,7 @@ export interface BuiltApp {
 }
 
 /** Builds the Express app; it never listens (main.ts and the tests do). */
-export function createApp(ctx: AppContext): BuiltApp {
+export function createApp(ctx: AppContext, services: { reconciler: Reconciler }): BuiltApp {
   const app = express();
   const sessionStore = new SqliteSessionStore(ctx.db, ctx.config.sessionIdleMinutes * 60_000);
   const passport = createPassport(ctx);
@@ -67,7 +71,9 @@ export function createApp(ctx: AppContext): BuiltApp {
   app.use(homeRoutes(ctx));
   app.use(authRoutes(ctx, passport));
   app.use('/rooms', roomRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx));
+  app.use('/find', availabilityRoutes(ctx));
+  app.use('/bookings', bookingRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminSyncRoutes(ctx, services.reconciler));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -26,11 +26,22 @@ test('loadConfig() defaults to embedded mode with demo data and a stored session
   });
 });
 
-test('loadConfig() requires SESSION_SECRET when EXCHANGE_URL is set, and turns demo data off', () => {
-  assert.throws(() => loadConfig({ EXCHANGE_URL: 'https://mail.example.com' }), /SESSION_SECRET: required when EXCHANGE_URL is set/);
-  const c = loadConfig({ EXCHANGE_URL: 'https://mail.example.com', SESSION_SECRET: 'x'.repeat(32) });
+test('loadConfig() requires SESSION_SECRET and the service account when EXCHANGE_URL is set, and turns demo data off', () => {
+  const url = 'https://mail.example.com';
+  assert.throws(() => loadConfig({ EXCHANGE_URL: url }), /SESSION_SECRET: required when EXCHANGE_URL is set/);
+  assert.throws(() => loadConfig({ EXCHANGE_URL: url, SESSION_SECRET: 'x'.repeat(32) }), /EXCHANGE_USERNAME, EXCHANGE_PASSWORD/);
+  const c = loadConfig({ EXCHANGE_URL: url, SESSION_SECRET: 'x'.repeat(32), EXCHANGE_USERNAME: 'CORP\\svc', EXCHANGE_PASSWORD: 'p' });
   assert.equal(c.embedded, false);
   assert.equal(c.demoData, false);
+  assert.equal(c.exchange.auth, 'ntlm');
+  assert.equal(c.exchange.username, 'CORP\\svc');
+});
+
+test('loadConfig() signs in to the embedded emulator as its demo service account through forms login', () => {
+  withTempDir((dir) => {
+    const c = loadConfig({ DATABASE_PATH: join(dir, 'app.db') });
+    assert.deepEqual({ ...c.exchange }, { auth: 'forms', username: 'booking-svc', password: 'demo', meetingRoute: 'owa', timeoutMs: 20_000 });
+  });
 });
 
 test('loadConfig() lists every bad variable with its name', () => {

@@ -29,6 +29,22 @@ export interface Config {
   production: boolean;
   /** A first administrator to create when the database has none (a fresh deployment without demo data). */
   bootstrapAdmin: { username: string; email: string; password: string } | null;
+  /** How the app signs in to Exchange and sends meeting changes. */
+  exchange: {
+    auth: 'basic' | 'ntlm' | 'forms';
+    username: string;
+    password: string;
+    meetingRoute: 'owa' | 'webdav';
+    timeoutMs: number;
+  };
+  /** Seconds between reconciler runs that read the rooms' calendars from Exchange (0 = only on demand). */
+  reconcileIntervalSeconds: number;
+  /** Days ahead the reconciler reads. */
+  reconcileDays: number;
+  /** Embedded mode: port of the built-in emulator (0 = any free port) and whether its /_emulator/ control API is on. */
+  emulator: { port: number; controlApi: boolean };
+  /** Run the outbox worker and the reconciler in this process. */
+  backgroundJobs: boolean;
 }
 
 const bool = z
@@ -49,6 +65,17 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
+  EXCHANGE_AUTH: z.enum(['basic', 'ntlm', 'forms']).optional(),
+  EXCHANGE_USERNAME: z.string().trim().min(1).optional(),
+  EXCHANGE_PASSWORD: z.string().optional(),
+  EXCHANGE_PASSWORD_FILE: z.string().min(1).optional(),
+  EXCHANGE_MEETING_ROUTE: z.enum(['owa', 'webdav']).default('owa'),
+  EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(20_000),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  RECONCILE_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  EMULATOR_CONTROL_API: bool.optional(),
+  BACKGROUND_JOBS: bool.default(true),
   BOOTSTRAP_ADMIN_USERNAME: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/i, 'must be a user name such as admin').optional(),
   BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -118,6 +145,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     bootstrapAdmin = { username: e.BOOTSTRAP_ADMIN_USERNAME.toLowerCase(), email: e.BOOTSTRAP_ADMIN_EMAIL, password };
   }
+  const exchangePassword = readSecret(e.EXCHANGE_PASSWORD, e.EXCHANGE_PASSWORD_FILE);
+  if (!embedded && (!e.EXCHANGE_USERNAME || exchangePassword === undefined)) {
+    throw new ConfigError(['EXCHANGE_USERNAME, EXCHANGE_PASSWORD: the service account is required when EXCHANGE_URL is set']);
+  }
+  // CASE: embedded mode signs in to the built-in emulator as its demo service account, through OWA forms login.
+  const exchange: Config['exchange'] = {
+    auth: e.EXCHANGE_AUTH ?? (embedded ? 'forms' : 'ntlm'),
+    username: e.EXCHANGE_USERNAME ?? 'booking-svc',
+    password: exchangePassword ?? 'demo',
+    meetingRoute: e.EXCHANGE_MEETING_ROUTE,
+    timeoutMs: e.EXCHANGE_TIMEOUT_MS,
+  };
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -131,5 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     bootstrapAdmin,
+    exchange,
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+    reconcileDays: e.RECONCILE_DAYS,
+    emulator: { port: e.EMULATOR_PORT, controlApi: e.EMULATOR_CONTROL_API ?? e.NODE_ENV !== 'production' },
+    backgroundJobs: e.BACKGROUND_JOBS,
   });
 }

@@ -52,3 +52,17 @@ export class TooManyRequestsError extends AppError {
 export function throwNotFound(what: string): never {
   throw new NotFoundError(what);
 }
+
+/** Someone else holds the room for (part of) the slot; found inside the BEGIN IMMEDIATE or by Exchange free/busy. */
+export class SlotTakenError extends AppError {
+  constructor(readonly roomName: string) {
+    super(409, 'slot_taken', `${roomName} was just taken for that time. Choose another time or one of the rooms below.`);
+  }
+}
+
+/** The request conflicts with the record's current state (e.g. changing a cancelled booking). */
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, 'conflict', message);
+  }
+}

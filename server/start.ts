@@ -1,32 +1,68 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { systemClock, type AppContext, type Clock } from './context.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoData } from './db/seed.ts';
+import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
+import { Reconciler } from './sync/reconciler.ts';
+import { OutboxWorker } from './sync/worker.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 
 export interface RunningApp {
   ctx: AppContext;
   server: Server;
   url: string;
-  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the DB. */
+  /** The built-in Exchange emulator in embedded mode, else null. */
+  emulator: RunningEmulator | null;
+  worker: OutboxWorker;
+  reconciler: Reconciler;
+  /** Stops accepting connections, lets in-flight requests and the running outbox step finish, then closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Opens and migrates the database, seeds, builds the app and listens: shared by main.ts and the tests. */
+/** Composition root shared by main.ts and the tests: database, Exchange (or the emulator), workers, HTTP. */
 export async function startApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningApp> {
   const db = openDatabase(config.databasePath);
   const version = migrate(db);
   log.info({ event: 'db.migrated', version, path: config.databasePath }, 'database ready');
-  const ctx: AppContext = { config, db, clock, log };
+
+  const emulator = config.embedded
+    ? await startEmulator({
+        port: config.emulator.port,
+        persistPath: join(dirname(config.databasePath), 'exchange-emulator.json'),
+        controlApi: config.emulator.controlApi,
+        logger: log,
+      })
+    : null;
+  if (emulator) log.info({ event: 'emulator.started', url: emulator.url }, 'built-in Exchange 2003 emulator running');
+  const gateway = createExchangeGateway(
+    {
+      url: config.exchangeUrl ?? emulator!.url,
+      auth: config.exchange.auth,
+      username: config.exchange.username,
+      password: config.exchange.password,
+      meetingRoute: config.exchange.meetingRoute,
+      headersTimeoutMs: config.exchange.timeoutMs,
+      bodyTimeoutMs: config.exchange.timeoutMs,
+    },
+    log,
+    () => clock.now(),
+  );
+
+  let worker: OutboxWorker | undefined;
+  const ctx: AppContext = { config, db, clock, log, gateway, wakeOutbox: () => worker?.wake() };
+  worker = new OutboxWorker({ ...ctx, log: log.child({ area: 'outbox' }) });
+  const reconciler = new Reconciler({ ...ctx, log: log.child({ area: 'reconcile' }) });
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 
-  const built = createApp(ctx);
+  const built = createApp(ctx, { reconciler });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -34,19 +70,28 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (config.backgroundJobs) {
+    worker.start();
+    reconciler.start();
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 10_000) =>
-    (stopping ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.closeAllConnections(), graceMs);
-      server.close(() => {
-        clearTimeout(force);
-        built.close();
-        db.close();
-        resolve();
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        // Keep-alive connections with no request in flight would hold close() open until they time out.
+        server.closeIdleConnections();
       });
-      // Keep-alive connections with no request in flight would hold close() open until they time out.
-      server.closeIdleConnections();
-    }));
-  return { ctx, server, url, stop };
+      await Promise.all([worker.stop(), reconciler.stop()]);
+      built.close();
+      await gateway.close();
+      await emulator?.close();
+      db.close();
+    })());
+  return { ctx, server, url, emulator, worker, reconciler, stop };
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.ts';
-import { AppError, FieldErrors, NotFoundError, TooManyRequestsError } from '../errors.ts';
+import { AppError, FieldErrors, NotFoundError, SlotTakenError, TooManyRequestsError } from '../errors.ts';
 import type { FormPage } from './form.ts';
 import { baseLocals } from './locals.ts';
 
@@ -52,9 +52,9 @@ export function errorHandler(log: Logger) {
       return;
     }
     const form = res.locals.formPage as FormPage | undefined;
-    if (form && (err instanceof FieldErrors || err instanceof TooManyRequestsError)) {
+    if (form && (err instanceof FieldErrors || err instanceof TooManyRequestsError || err instanceof SlotTakenError)) {
       try {
-        const model = await form.load(req);
+        const model = await form.load(req, err);
         const errors = err instanceof FieldErrors ? err.fields : { _form: message };
         res.render(form.view, { ...model, values: req.body ?? {}, errors });
         return;

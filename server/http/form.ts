@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { FieldErrors, type FieldMessages } from '../errors.ts';
 
 /** Loads the data a form page needs, so the error handler can re-render it with the user's values and errors. */
-export type PageLoader = (req: Request) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type PageLoader = (req: Request, error?: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FormPage {
   view: string;

@@ -22,6 +22,8 @@ export async function startTestApp(env: Record<string, string> = {}, clock: Cloc
     HOST: '127.0.0.1',
     DATABASE_PATH: join(folder, 'app.db'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // Tests drive the outbox and the reconciler by hand (app.worker.drain(), app.reconciler.runNow()).
+    BACKGROUND_JOBS: '0',
     ...env,
   });
   const app = await startApp(config, createLogger(config.logLevel), clock);
@@ -37,6 +39,14 @@ export async function startTestApp(env: Record<string, string> = {}, clock: Cloc
       return startTestApp(env, clock, folder);
     },
   };
+}
+
+/** Reads the embedded emulator's mailboxes through its control API. */
+export async function mailboxItems(app: RunningApp, alias: string, folder: string): Promise<{ name: string; props: Record<string, string> }[]> {
+  if (!app.emulator) throw new Error('no embedded emulator');
+  const res = await fetch(`${app.emulator.url}/_emulator/mailboxes/${alias}/items?folder=${folder}`);
+  if (!res.ok) throw new Error(`control API ${res.status}`);
+  return (await res.json()) as { name: string; props: Record<string, string> }[];
 }
 
 /** A tiny cookie-keeping HTTP client that behaves like a browser without JavaScript. */

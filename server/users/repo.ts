@@ -84,3 +84,11 @@ export function touchLastLogin(db: Db, id: number, at: string): void {
 export function countAdmins(db: Db): number {
   return db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get()!.n;
 }
+
+export function findUsersByEmails(db: Db, emails: string[]): User[] {
+  if (!emails.length) return [];
+  return db
+    .prepare<[string], UserRow>('SELECT * FROM users WHERE lower(email) IN (SELECT lower(value) FROM json_each(?))')
+    .all(JSON.stringify(emails))
+    .map(toUser);
+}

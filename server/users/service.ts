@@ -84,3 +84,8 @@ export async function createLocalUser(ctx: Ctx, actor: Actor, input: NewLocalUse
 export function recordSignIn(ctx: Ctx, user: repo.User): void {
   repo.touchLastLogin(ctx.db, user.id, toDbTime(ctx.clock.now()));
 }
+
+/** Display names of the organisation's people, by lower-case address (for attendee lists). */
+export function namesByEmail(ctx: Ctx, emails: string[]): Map<string, string> {
+  return new Map(repo.findUsersByEmails(ctx.db, emails).map((u) => [u.email.toLowerCase(), u.displayName]));
+}

@@ -1,0 +1,29 @@
+// Progressive enhancement: beside each attendee box, an input that suggests the organisation's people as you
+// type (from the page's <datalist>) and adds the chosen address to the box. Without JavaScript the boxes work alone.
+document.querySelectorAll('textarea[data-suggest]').forEach((box) => {
+  const list = box.getAttribute('data-suggest');
+  const input = document.createElement('input');
+  input.type = 'email';
+  input.setAttribute('list', list);
+  input.placeholder = 'Type a name or address, then Enter';
+  input.setAttribute('aria-label', 'Add to ' + (document.querySelector('label[for="' + box.id + '"]')?.textContent ?? 'attendees'));
+  input.className = 'suggest-input';
+  const add = () => {
+    const value = input.value.trim();
+    if (!value) return;
+    const current = box.value.split(/[\s,;]+/).filter(Boolean);
+    if (!current.includes(value.toLowerCase())) box.value = [...current, value].join('\n');
+    input.value = '';
+  };
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      add();
+    }
+  });
+  input.addEventListener('change', () => {
+    const options = document.getElementById(list)?.querySelectorAll('option') ?? [];
+    if ([...options].some((o) => o.value === input.value)) add();
+  });
+  box.insertAdjacentElement('afterend', input);
+});

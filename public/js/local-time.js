@@ -1,0 +1,24 @@
+// Progressive enhancement: when the reader's own time zone differs from the room's, show the chosen time in theirs.
+(() => {
+  const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const out = document.querySelector('form .local-time');
+  const room = document.getElementById('roomId');
+  const date = document.getElementById('date');
+  const start = document.getElementById('start');
+  if (!out || !room || !date || !start) return;
+  // Offset of a zone at an instant, in minutes, via Intl (no library needed in the browser).
+  const offset = (zone, instant) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant).map((p) => [p.type, p.value]));
+    return (Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute) - instant.getTime()) / 60000;
+  };
+  const update = () => {
+    const zone = room.selectedOptions[0]?.getAttribute('data-zone');
+    if (!zone || zone === mine || !date.value || !start.value) return void (out.hidden = true);
+    const guess = new Date(date.value + 'T' + start.value + 'Z');
+    const instant = new Date(guess.getTime() - offset(zone, guess) * 60000);
+    out.textContent = 'That is ' + instant.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }) + ' in your time zone (' + mine + ').';
+    out.hidden = false;
+  };
+  [room, date, start].forEach((el) => el.addEventListener('change', update));
+  update();
+})();

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
+import { findBooking } from './repo.ts';
+import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+
+const ZONE = 'Europe/London';
+/** A weekday at least two days ahead, so "not in the past" and the horizon never flake. */
+const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toFormat('yyyy-MM-dd');
+
+describe('booking a room', () => {
+  let app: TestApp;
+  let alice: TestBrowser;
+  let bob: TestBrowser;
+  let roomIds: Map<string, string>;
+
+  const control = (path: string, init?: RequestInit) => fetch(`${app.emulator!.url}/_emulator${path}`, init);
+  const meetings = async (alias: string, folder: string) => (await mailboxItems(app, alias, folder)).filter((i) => i.props['urn:schemas:calendar:uid']);
+
+  async function book(b: TestBrowser, room: string, start: string, end: string, extra: Record<string, string> = {}): Promise<Response> {
+    const form = await (await b.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    return b.post('/bookings', { roomId: roomIds.get(room)!, date: day, start, end, subject: 'Planning', description: 'Agenda', required: 'bob@example.com', optional: '', idempotencyKey: key, ...extra });
+  }
+  const idOf = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+
+  before(async () => {
+    app = await startTestApp();
+    alice = new TestBrowser(app.url);
+    await alice.signIn('alice');
+    bob = new TestBrowser(app.url);
+    await bob.signIn('bob');
+    const html = await (await alice.get('/rooms')).text();
+    roomIds = new Map([...html.matchAll(/href="\/rooms\/(\d+)">([^<]+)</g)].map((m) => [m[2]!.toLowerCase(), m[1]!]));
+  });
+  after(async () => {
+    await app.close();
+  });
+  beforeEach(async () => {
+    await control('/faults', { method: 'DELETE' });
+  });
+
+  test('POST /bookings stores a pending booking at once, then the outbox sends one invitation and the room accepts', async () => {
+    const res = await book(alice, 'trent', '09:00', '10:00');
+    assert.equal(res.status, 303);
+    const id = idOf(res);
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'pending');
+    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Sending to Exchange/);
+
+    await app.worker.drain();
+    const booking = findBooking(app.ctx.db, id)!;
+    assert.equal(booking.state, 'booked');
+    assert.ok(booking.submittedAt);
+    const invitations = (await meetings('bob', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === booking.uid);
+    assert.equal(invitations.length, 1);
+    assert.equal(invitations[0]!.props['http://schemas.microsoft.com/exchange/outlookmessageclass'], 'IPM.Schedule.Meeting.Request');
+    assert.equal(invitations[0]!.props['urn:schemas:calendar:dtstart'], DateTime.fromISO(`${day}T09:00`, { zone: ZONE }).toUTC().toISO());
+
+    await app.reconciler.runNow();
+    assert.equal(findBooking(app.ctx.db, id)?.roomResponse, 'accepted');
+    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Room: <strong>Accepted/);
+  });
+
+  test('POST /bookings names the field that broke a rule and keeps what was typed', async () => {
+    const res = await book(alice, 'trent', '21:00', '22:00', { subject: 'Late one' });
+    assert.equal(res.status, 422);
+    const html = await res.text();
+    assert.match(html, /Trent can be booked until 20:00 \(Europe\/London\)\./);
+    assert.match(html, /value="Late one"/);
+    const long = await book(alice, 'trent', '08:00', '12:30');
+    assert.match(await long.text(), /Bookings of Trent can last at most 4 h\./);
+    const bad = await book(alice, 'trent', '10:00', '11:00', { required: 'bob@example.com\nnot-an-address' });
+    assert.equal(bad.status, 422);
+    assert.match(await bad.text(), /“not-an-address” is not an e-mail address\./);
+  });
+
+  test('POST /bookings twice with the same form key books once', async () => {
+    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('avon')}`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const body = { roomId: roomIds.get('avon')!, date: day, start: '12:00', end: '12:30', subject: 'Twice', description: '', required: '', optional: '', idempotencyKey: key };
+    const [a, b] = await Promise.all([alice.post('/bookings', body), alice.post('/bookings', body)]);
+    assert.equal(a.status, 303);
+    assert.equal(b.status, 303);
+    assert.equal(a.headers.get('location'), b.headers.get('location'));
+  });
+
+  test('50 concurrent requests for one slot: one booking, 49 clear "just taken" answers, no 5xx', async () => {
+    // Two people, fifty separate form submissions (each form has its own key).
+    const browsers = [];
+    for (let i = 0; i < 50; i++) {
+      const b = i % 2 ? alice : bob;
+      const form = await (await b.get(`/bookings/new?roomId=${roomIds.get('tees')}`)).text();
+      browsers.push({ b, key: /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!, csrf: /name="_csrf" value="([^"]+)"/.exec(form)![1]! });
+    }
+    const results = await Promise.all(
+      browsers.map(({ b, key, csrf }) =>
+        b.post('/bookings', { roomId: roomIds.get('tees')!, date: day, start: '15:00', end: '16:00', subject: 'Race', description: '', required: '', optional: '', idempotencyKey: key }, { csrf }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 303).length, 1, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 409).length, 49, statuses.join(','));
+    const loser = results.find((r) => r.status === 409)!;
+    assert.match(await loser.text(), /Tees was just taken for that time\./);
+  });
+
+  test('a room booked directly in Exchange is refused and not offered for that slot', async () => {
+    const created = await fetch(`${app.emulator!.url}/exchange/cam/Calendar/outlook-meeting.EML`, {
+      method: 'PROPPATCH',
+      headers: { authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`, 'content-type': 'text/xml' },
+      body: `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:c="urn:schemas:calendar:" xmlns:h="urn:schemas:httpmail:" xmlns:e="http://schemas.microsoft.com/exchange/" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/"><D:set><D:prop>
+        <D:contentclass>urn:content-classes:appointment</D:contentclass><e:outlookmessageclass>IPM.Appointment</e:outlookmessageclass>
+        <h:subject>Board (booked in Outlook)</h:subject><c:uid>outlook-uid-1</c:uid>
+        <c:dtstart b:dt="dateTime.tz">${DateTime.fromISO(`${day}T13:00`, { zone: ZONE }).toUTC().toISO()}</c:dtstart>
+        <c:dtend b:dt="dateTime.tz">${DateTime.fromISO(`${day}T14:00`, { zone: ZONE }).toUTC().toISO()}</c:dtend>
+        <c:busystatus>BUSY</c:busystatus><c:instancetype b:dt="int">0</c:instancetype></D:prop></D:set></D:propertyupdate>`,
+    });
+    assert.ok(created.status < 300, `PROPPATCH answered ${created.status}`);
+    const find = await (await alice.get(`/find?date=${day}&start=13:30&end=14:30&people=14`)).text();
+    assert.doesNotMatch(find, /<h3>Cam /);
+    const res = await book(alice, 'cam', '13:30', '14:30');
+    assert.equal(res.status, 409);
+    await app.reconciler.runNow();
+    const list = await (await alice.get(`/find?date=${day}&start=13:30&end=14:30&people=14`)).text();
+    assert.doesNotMatch(list, /<h3>Cam /);
+  });
+
+  test('change and cancel: bob gets an update with a higher SEQUENCE, then a cancellation, and the room calendar is cleared', async () => {
+    const id = idOf(await book(alice, 'severn', '10:00', '11:00'));
+    await app.worker.drain();
+    const uid = findBooking(app.ctx.db, id)!.uid;
+
+    const moved = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('severn')!, date: day, start: '14:00', end: '15:00', subject: 'Planning (moved)', description: 'Agenda', required: 'bob@example.com', optional: '' });
+    assert.equal(moved.status, 303);
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'updating');
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
+    const forUid = async (alias: string, folder: string) => (await meetings(alias, folder)).filter((m) => m.props['urn:schemas:calendar:uid'] === uid);
+    const afterUpdate = await forUid('bob', 'inbox');
+    assert.ok(afterUpdate.some((m) => Number(m.props['urn:schemas:calendar:sequence']) >= 1 && m.props['urn:schemas:httpmail:subject'] === 'Planning (moved)'), JSON.stringify(afterUpdate.map((m) => m.props['urn:schemas:calendar:sequence'])));
+    const roomItem = await forUid('severn', 'calendar');
+    assert.equal(roomItem[0]?.props['urn:schemas:calendar:dtstart'], DateTime.fromISO(`${day}T14:00`, { zone: ZONE }).toUTC().toISO());
+
+    assert.equal((await bob.post(`/bookings/${id}/cancel`, {})).status, 403, 'an attendee sees the booking but may not cancel it');
+    const cancel = await alice.post(`/bookings/${id}/cancel`, { message: 'Sorry, moved online' });
+    assert.equal(cancel.status, 303);
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'cancelled');
+    const inbox = await forUid('bob', 'inbox');
+    assert.ok(inbox.some((m) => m.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] === 'IPM.Schedule.Meeting.Canceled'));
+    assert.equal((await forUid('severn', 'calendar')).length, 0);
+    assert.equal((await forUid('alice', 'calendar')).length, 0);
+  });
+
+  test('cancelling before anything reached Exchange sends nothing', async () => {
+    const id = idOf(await book(alice, 'exe', '16:00', '16:30', { required: 'adam@example.com' }));
+    assert.equal((await alice.post(`/bookings/${id}/cancel`, {})).status, 303);
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'cancelled');
+    const uid = findBooking(app.ctx.db, id)!.uid;
+    assert.equal((await meetings('adam', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === uid).length, 0);
+  });
+
+  test('Exchange down: the booking waits as pending and goes through exactly once when Exchange is back', async () => {
+    const id = idOf(await book(alice, 'ouse', '11:00', '12:00', { required: 'rita@example.com' }));
+    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503 }) });
+    await app.worker.drain();
+    const waiting = findBooking(app.ctx.db, id)!;
+    assert.equal(waiting.state, 'pending');
+    const job = app.ctx.db.prepare('SELECT status, attempts, last_error FROM outbox_jobs WHERE booking_id = ?').get(id) as { status: string; attempts: number; last_error: string };
+    assert.equal(job.status, 'waiting');
+    assert.match(job.last_error, /503/);
+
+    await control('/faults', { method: 'DELETE' });
+    app.ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE booking_id = ?").run(id);
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
+    assert.equal((await meetings('rita', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === waiting.uid).length, 1);
+  });
+});

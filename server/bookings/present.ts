@@ -1,0 +1,88 @@
+import { DateTime } from 'luxon';
+import type { Room } from '../rooms/service.ts';
+import type { User } from '../users/service.ts';
+import type { Booking, Response } from './repo.ts';
+import { STATE_LABELS } from './states.ts';
+
+const RESPONSE_LABELS: Record<Response, string> = { none: 'No answer yet', accepted: 'Accepted', tentative: 'Tentative', declined: 'Declined' };
+
+export interface BookingView {
+  id: number;
+  uid: string;
+  subject: string;
+  description: string;
+  roomId: number;
+  roomName: string;
+  roomPlace: string;
+  timeZone: string;
+  /** "Wed 25 Nov 2026" in the room's zone. */
+  day: string;
+  /** "10:00–11:00" in the room's zone. */
+  times: string;
+  /** Form values in the room's zone. */
+  date: string;
+  start: string;
+  end: string;
+  state: Booking['state'];
+  stateLabel: string;
+  organizerName: string;
+  organizerEmail: string;
+  onBehalf: boolean;
+  submittedAt: string | null;
+  roomResponse: string;
+  roomResponseAt: string | null;
+  failedReason: string | null;
+  attendees: { email: string; name: string; role: string; response: string }[];
+  isPast: boolean;
+}
+
+export function localTime(iso: string, zone: string): DateTime {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+}
+
+const stamp = (iso: string | null, zone: string) => (iso ? localTime(iso, zone).toFormat('d LLL yyyy, HH:mm') : null);
+
+export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'displayName' | 'email'>, now: DateTime): BookingView {
+  const start = localTime(b.startsAt, room.timeZone);
+  const end = localTime(b.endsAt, room.timeZone);
+  return {
+    id: b.id,
+    uid: b.uid,
+    subject: b.subject,
+    description: b.description,
+    roomId: room.id,
+    roomName: room.name,
+    roomPlace: `${room.building}, floor ${room.floor}`,
+    timeZone: room.timeZone,
+    day: start.toFormat('ccc d LLL yyyy'),
+    times: `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`,
+    date: start.toFormat('yyyy-MM-dd'),
+    start: start.toFormat('HH:mm'),
+    end: end.toFormat('HH:mm'),
+    state: b.state,
+    stateLabel: STATE_LABELS[b.state],
+    organizerName: organizer.displayName,
+    organizerEmail: organizer.email,
+    onBehalf: b.createdById !== b.organizerId,
+    submittedAt: stamp(b.submittedAt, room.timeZone),
+    roomResponse: RESPONSE_LABELS[b.roomResponse],
+    roomResponseAt: stamp(b.roomResponseAt, room.timeZone),
+    failedReason: b.failedReason,
+    attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: RESPONSE_LABELS[a.response] })),
+    isPast: DateTime.fromISO(b.endsAt) <= now,
+  };
+}
+
+/** Form values (strings as the browser sends them) for editing a booking. */
+export function bookingFormValues(v: BookingView, b: Booking): Record<string, string> {
+  return {
+    roomId: String(v.roomId),
+    date: v.date,
+    start: v.start,
+    end: v.end,
+    subject: b.subject,
+    description: b.description,
+    required: b.attendees.filter((a) => a.role === 'required').map((a) => a.email).join('\n'),
+    optional: b.attendees.filter((a) => a.role === 'optional').map((a) => a.email).join('\n'),
+  };
+}

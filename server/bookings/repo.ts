@@ -1,0 +1,308 @@
+import type { Db } from '../db/connection.ts';
+import type { BookingState } from './states.ts';
+
+export type AttendeeRole = 'required' | 'optional';
+export type Response = 'none' | 'accepted' | 'tentative' | 'declined';
+
+export interface BookingAttendee {
+  email: string;
+  name: string | null;
+  role: AttendeeRole;
+  response: Response;
+  respondedAt: string | null;
+}
+
+export interface Booking {
+  id: number;
+  uid: string;
+  idempotencyKey: string;
+  roomId: number;
+  organizerId: number;
+  createdById: number;
+  subject: string;
+  description: string;
+  startsAt: string;
+  endsAt: string;
+  state: BookingState;
+  icalSequence: number;
+  exchangeMailbox: string | null;
+  exchangePath: string | null;
+  submittedAt: string | null;
+  roomResponse: Response;
+  roomResponseAt: string | null;
+  reconciledAt: string | null;
+  cancelMessage: string | null;
+  failedReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  attendees: BookingAttendee[];
+}
+
+interface BookingRow {
+  id: number;
+  uid: string;
+  idempotency_key: string;
+  room_id: number;
+  organizer_id: number;
+  created_by_id: number;
+  subject: string;
+  description: string;
+  starts_at: string;
+  ends_at: string;
+  state: BookingState;
+  ical_sequence: number;
+  exchange_mailbox: string | null;
+  exchange_path: string | null;
+  submitted_at: string | null;
+  room_response: Response;
+  room_response_at: string | null;
+  reconciled_at: string | null;
+  cancel_message: string | null;
+  failed_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface AttendeeRow {
+  booking_id: number;
+  email: string;
+  name: string | null;
+  role: AttendeeRole;
+  response: Response;
+  responded_at: string | null;
+}
+
+const ACTIVE = "('pending', 'booked', 'updating')";
+
+function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
+  const map = new Map<number, BookingAttendee[]>();
+  if (!ids.length) return map;
+  const rows = db
+    .prepare<[string], AttendeeRow>(
+      `SELECT * FROM booking_attendees WHERE booking_id IN (SELECT value FROM json_each(?))
+       ORDER BY role DESC, email`,
+    )
+    .all(JSON.stringify(ids));
+  for (const r of rows) {
+    const list = map.get(r.booking_id) ?? [];
+    list.push({ email: r.email, name: r.name, role: r.role, response: r.response, respondedAt: r.responded_at });
+    map.set(r.booking_id, list);
+  }
+  return map;
+}
+
+function toBookings(db: Db, rows: BookingRow[]): Booking[] {
+  const attendees = attendeesOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    uid: r.uid,
+    idempotencyKey: r.idempotency_key,
+    roomId: r.room_id,
+    organizerId: r.organizer_id,
+    createdById: r.created_by_id,
+    subject: r.subject,
+    description: r.description,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    state: r.state,
+    icalSequence: r.ical_sequence,
+    exchangeMailbox: r.exchange_mailbox,
+    exchangePath: r.exchange_path,
+    submittedAt: r.submitted_at,
+    roomResponse: r.room_response,
+    roomResponseAt: r.room_response_at,
+    reconciledAt: r.reconciled_at,
+    cancelMessage: r.cancel_message,
+    failedReason: r.failed_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    attendees: attendees.get(r.id) ?? [],
+  }));
+}
+
+export function findBooking(db: Db, id: number): Booking | undefined {
+  const row = db.prepare<[number], BookingRow>('SELECT * FROM bookings WHERE id = ?').get(id);
+  return row && toBookings(db, [row])[0];
+}
+
+export function findBookingByUid(db: Db, uid: string): Booking | undefined {
+  const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE uid = ?').get(uid);
+  return row && toBookings(db, [row])[0];
+}
+
+export function findBookingByIdempotencyKey(db: Db, key: string): Booking | undefined {
+  const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
+  return row && toBookings(db, [row])[0];
+}
+
+/** Does an active booking (other than `exceptId`) or a meeting booked in Outlook hold the room at any moment of [start, end)? */
+export function isRoomTaken(db: Db, roomId: number, start: string, end: string, exceptId: number | null): boolean {
+  const row = db
+    .prepare<{ roomId: number; start: string; end: string; exceptId: number }, { taken: number }>(
+      `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
+                        AND starts_at < @end AND ends_at > @start AND id != @exceptId)
+           OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
+                        AND starts_at < @end AND ends_at > @start
+                        AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
+    )
+    .get({ roomId, start, end, exceptId: exceptId ?? -1 })!;
+  return row.taken === 1;
+}
+
+export interface NewBooking {
+  uid: string;
+  idempotencyKey: string;
+  roomId: number;
+  organizerId: number;
+  createdById: number;
+  subject: string;
+  description: string;
+  startsAt: string;
+  endsAt: string;
+  at: string;
+}
+
+export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
+  const info = db
+    .prepare(
+      `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description,
+                             starts_at, ends_at, state, created_at, updated_at)
+       VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description,
+               @startsAt, @endsAt, 'pending', @at, @at)`,
+    )
+    .run(b);
+  const id = Number(info.lastInsertRowid);
+  replaceAttendees(db, id, attendees);
+  return id;
+}
+
+/** Sets the attendee list; people who stay keep their recorded response. */
+export function replaceAttendees(db: Db, bookingId: number, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): void {
+  const emails = JSON.stringify(attendees.map((a) => a.email.toLowerCase()));
+  db.prepare('DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN (SELECT value FROM json_each(?))').run(bookingId, emails);
+  const upsert = db.prepare(
+    `INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, ?, ?)
+     ON CONFLICT (booking_id, email) DO UPDATE SET name = excluded.name, role = excluded.role`,
+  );
+  for (const a of attendees) upsert.run(bookingId, a.email, a.name, a.role);
+}
+
+export interface BookingChanges {
+  roomId?: number;
+  subject?: string;
+  description?: string;
+  startsAt?: string;
+  endsAt?: string;
+  state?: BookingState;
+  icalSequence?: number;
+  exchangeMailbox?: string | null;
+  exchangePath?: string | null;
+  submittedAt?: string | null;
+  roomResponse?: Response;
+  roomResponseAt?: string | null;
+  reconciledAt?: string | null;
+  cancelMessage?: string | null;
+  failedReason?: string | null;
+}
+
+const COLUMN: Record<keyof BookingChanges, string> = {
+  roomId: 'room_id',
+  subject: 'subject',
+  description: 'description',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  state: 'state',
+  icalSequence: 'ical_sequence',
+  exchangeMailbox: 'exchange_mailbox',
+  exchangePath: 'exchange_path',
+  submittedAt: 'submitted_at',
+  roomResponse: 'room_response',
+  roomResponseAt: 'room_response_at',
+  reconciledAt: 'reconciled_at',
+  cancelMessage: 'cancel_message',
+  failedReason: 'failed_reason',
+};
+
+export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at: string): void {
+  const keys = (Object.keys(changes) as (keyof BookingChanges)[]).filter((k) => k in COLUMN && changes[k] !== undefined);
+  // Column names come from the fixed COLUMN table, never from input; values are bound.
+  const sets = keys.map((k) => `${COLUMN[k]} = @${k}`);
+  const values = Object.fromEntries(keys.map((k) => [k, changes[k]]));
+  db.prepare(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
+}
+
+export function setAttendeeResponse(db: Db, bookingId: number, email: string, response: Response, at: string): boolean {
+  return (
+    db
+      .prepare('UPDATE booking_attendees SET response = ?, responded_at = ? WHERE booking_id = ? AND email = ? AND response != ?')
+      .run(response, at, bookingId, email, response).changes > 0
+  );
+}
+
+export function listBookingsForOrganizer(db: Db, organizerId: number, now: string, upcoming: boolean, limit = 200): Booking[] {
+  const rows = db
+    .prepare<[number, string, number], BookingRow>(
+      upcoming
+        ? `SELECT * FROM bookings WHERE organizer_id = ? AND ends_at > ? ORDER BY starts_at LIMIT ?`
+        : `SELECT * FROM bookings WHERE organizer_id = ? AND ends_at <= ? ORDER BY starts_at DESC LIMIT ?`,
+    )
+    .all(organizerId, now, limit);
+  return toBookings(db, rows);
+}
+
+/** Active bookings of these rooms overlapping [start, end). */
+export function listActiveInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
+  const rows = db
+    .prepare<[string, string, string], BookingRow>(
+      `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE}
+         AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
+    )
+    .all(JSON.stringify(roomIds), end, start);
+  return toBookings(db, rows);
+}
+
+/** Bookings in any state whose time overlaps [start, end) (for schedules and the reconciler). */
+export function listAllInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
+  const rows = db
+    .prepare<[string, string, string], BookingRow>(
+      `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
+    )
+    .all(JSON.stringify(roomIds), end, start);
+  return toBookings(db, rows);
+}
+
+export interface ExternalBooking {
+  id: number;
+  roomId: number;
+  uid: string;
+  subject: string;
+  organizer: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export function listExternalInWindow(db: Db, roomIds: number[], start: string, end: string): ExternalBooking[] {
+  return db
+    .prepare<[string, string, string], { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
+      `SELECT * FROM external_bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
+    )
+    .all(JSON.stringify(roomIds), end, start)
+    .map((r) => ({ id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, organizer: r.organizer, startsAt: r.starts_at, endsAt: r.ends_at }));
+}
+
+/** Replaces what the reconciler knows of one room's Outlook meetings inside [start, end). */
+export function replaceExternalBookings(
+  db: Db,
+  roomId: number,
+  start: string,
+  end: string,
+  items: Omit<ExternalBooking, 'id' | 'roomId'>[],
+  seenAt: string,
+): void {
+  db.prepare('DELETE FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?').run(roomId, end, start);
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const i of items) insert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
+}

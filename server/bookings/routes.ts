@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.ts';
+import { pages } from '../http/access.ts';
+import { flash } from '../http/flash.ts';
+import { formPage, parseForm } from '../http/form.ts';
+import { idParam } from '../http/params.ts';
+import { getRoom, listRooms, type Room } from '../rooms/service.ts';
+import { getUser, listUsers, type User } from '../users/service.ts';
+import { canBookOnBehalf, canChangeBooking } from './policy.ts';
+import { bookingFormValues, presentBooking } from './present.ts';
+import { BookingChangeForm, BookingForm, CancelForm } from './schema.ts';
+import * as bookings from './service.ts';
+import { isChangeable } from './states.ts';
+import { SlotTakenError } from '../errors.ts';
+import { findRooms } from '../availability/service.ts';
+import { FindQuery } from '../availability/schema.ts';
+
+/** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
+async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
+  const parsed = FindQuery.safeParse({ date: body.date, start: body.start, end: body.end });
+  if (!parsed.success) return [];
+  const result = await findRooms(ctx, parsed.data);
+  const link = (roomId: number, zone: string, slot: { start: import('luxon').DateTime; end: import('luxon').DateTime }) => {
+    const q = new URLSearchParams({ roomId: String(roomId), date: slot.start.setZone(zone).toFormat('yyyy-MM-dd'), start: slot.start.setZone(zone).toFormat('HH:mm'), end: slot.end.setZone(zone).toFormat('HH:mm') });
+    return `/bookings/new?${q}`;
+  };
+  const hhmm = (zone: string, slot: { start: import('luxon').DateTime; end: import('luxon').DateTime }) => `${slot.start.setZone(zone).toFormat('HH:mm')}–${slot.end.setZone(zone).toFormat('HH:mm')}`;
+  return [
+    ...result.matches.slice(0, 5).map((o) => ({ label: `${o.room.name} (${o.room.capacity} people), ${hhmm(o.room.timeZone, o.slot)}`, href: link(o.room.id, o.room.timeZone, o.slot) })),
+    ...result.otherTimes.map((t) => ({ label: `${t.room.name} at ${hhmm(t.room.timeZone, t.slot)}`, href: link(t.room.id, t.room.timeZone, t.slot) })),
+  ];
+}
+
+const messages = {
+  created: 'Your booking is saved and is being sent to Exchange.',
+  updated: 'Your changes are saved and are being sent to Exchange.',
+  cancelled: 'The booking is cancelled; attendees are being told.',
+};
+
+/** Presents bookings with their rooms and organizers, looking each up once. */
+export function presenter(ctx: AppContext) {
+  const rooms = new Map<number, Room>();
+  const users = new Map<number, User>();
+  return (b: bookings.Booking) => {
+    const room = rooms.get(b.roomId) ?? getRoom(ctx, b.roomId);
+    rooms.set(b.roomId, room);
+    const organizer = users.get(b.organizerId) ?? getUser(ctx, b.organizerId);
+    users.set(b.organizerId, organizer);
+    return presentBooking(b, room, organizer, ctx.clock.now());
+  };
+}
+
+export function bookingRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const formModel = async (req: Request, error?: unknown) => {
+    const user = req.user!;
+    const id = req.params.id ? idParam(req.params.id, 'booking') : undefined;
+    const existing = id ? bookings.getBookingForViewer(ctx, user, id) : undefined;
+    const view = existing ? presenter(ctx)(existing) : undefined;
+    const query = req.query as Record<string, string | undefined>;
+    const values = view && existing ? bookingFormValues(view, existing) : {
+      roomId: query.roomId ?? '', date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'), start: query.start ?? '', end: query.end ?? '',
+      subject: '', description: '', required: '', optional: '', organizerId: String(user.id),
+      idempotencyKey: randomBytes(16).toString('base64url'),
+    };
+    const rooms = listRooms(ctx);
+    const chosen = rooms.find((r) => String(r.id) === String(values.roomId));
+    return {
+      alternatives: error instanceof SlotTakenError ? await alternativesFor(ctx, req.body as Record<string, unknown>) : [],
+      title: existing ? 'Change booking' : 'Book a room',
+      booking: view ?? null,
+      rooms,
+      zone: chosen?.timeZone ?? rooms[0]?.timeZone ?? 'UTC',
+      people: listUsers(ctx).filter((u) => u.active),
+      onBehalf: !existing && canBookOnBehalf(user),
+      values,
+    };
+  };
+
+  /** GET /bookings: the signed-in user's upcoming and past bookings */
+  router.get('/', ...pages.signedIn, (req, res) => {
+    const mine = bookings.listMyBookings(ctx, req.user!);
+    const present = presenter(ctx);
+    res.render('bookings/index', { title: 'My bookings', upcoming: mine.upcoming.map(present), past: mine.past.map(present) });
+  });
+
+  /** GET /bookings/new */
+  router.get('/new', ...pages.signedIn, async (req, res) => res.render('bookings/form', await formModel(req)));
+
+  /** POST /bookings */
+  router.post('/', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {
+    const input = parseForm(BookingForm, req.body);
+    const { booking, warnings } = await bookings.createBooking(ctx, req.user!, input);
+    flash(req, 'success', messages.created);
+    for (const w of warnings) flash(req, 'info', w);
+    res.redirect(303, `/bookings/${booking.id}`);
+  });
+
+  /** GET /bookings/:id */
+  router.get('/:id', ...pages.signedIn, (req, res) => {
+    const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+    const view = presenter(ctx)(booking);
+    res.render('bookings/show', {
+      title: booking.subject,
+      booking: view,
+      canChange: canChangeBooking(req.user!, booking) && isChangeable(booking.state) && !view.isPast,
+      refresh: ['pending', 'updating', 'cancelling'].includes(booking.state),
+    });
+  });
+
+  /** GET /bookings/:id/edit */
+  router.get('/:id/edit', ...pages.signedIn, async (req, res) => res.render('bookings/form', await formModel(req)));
+
+  /** POST /bookings/:id */
+  router.post('/:id', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {
+    const id = idParam(req.params.id, 'booking');
+    const { warnings } = await bookings.updateBooking(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
+    flash(req, 'success', messages.updated);
+    for (const w of warnings) flash(req, 'info', w);
+    res.redirect(303, `/bookings/${id}`);
+  });
+
+  const cancelModel = (req: Request) => {
+    const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+    return { title: 'Cancel booking', booking: presenter(ctx)(booking) };
+  };
+
+  /** GET /bookings/:id/cancel: the confirmation page */
+  router.get('/:id/cancel', ...pages.signedIn, (req, res) => res.render('bookings/cancel', cancelModel(req)));
+
+  /** POST /bookings/:id/cancel */
+  router.post('/:id/cancel', ...pages.signedIn, formPage('bookings/cancel', cancelModel), (req, res) => {
+    const id = idParam(req.params.id, 'booking');
+    const { message } = parseForm(CancelForm, req.body);
+    bookings.cancelBooking(ctx, req.user!, id, message);
+    flash(req, 'success', messages.cancelled);
+    res.redirect(303, `/bookings/${id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { toDbTime } from '../context.ts';
+import { recordAudit } from '../audit/record.ts';
+import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, SlotTakenError } from '../errors.ts';
+import { ExchangeError } from '../exchange/errors.ts';
+import type { ItemRef } from '../exchange/gateway.ts';
+import { getRoom, type Room } from '../rooms/service.ts';
+import * as outbox from '../sync/outbox.repo.ts';
+import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
+import { snapshotOf } from './meeting.ts';
+import { canBookOnBehalf, canChangeBooking, canViewBooking } from './policy.ts';
+import * as repo from './repo.ts';
+import { checkBookingRules, checkCapacity, localToInstant, messages as ruleMessages, type Slot } from './rules.ts';
+import type { BookingChangeInput, BookingFormInput } from './schema.ts';
+import { canMove, isChangeable, type BookingState } from './states.ts';
+
+export type { Booking, BookingAttendee } from './repo.ts';
+
+const messages = {
+  notYours: 'Only the organizer or reception staff can change this booking.',
+  onBehalf: 'Only reception staff can book for someone else.',
+  notChangeable: (state: string) => `This booking is ${state} and can no longer be changed.`,
+};
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
+
+export interface BookingResult {
+  booking: repo.Booking;
+  /** Things the user should know but that did not stop the booking (more people than seats). */
+  warnings: string[];
+}
+
+/** The slot typed in the room's zone, as UTC instants; a local time skipped by a DST change is a field error. */
+export function slotInRoomZone(room: Room, date: string, start: string, end: string): Slot {
+  const s = localToInstant(date, start, room.timeZone);
+  const e = localToInstant(date, end, room.timeZone);
+  const problems: Record<string, string> = {};
+  if (!s) problems.start = ruleMessages.noSuchLocalTime(room.timeZone);
+  if (!e) problems.end = ruleMessages.noSuchLocalTime(room.timeZone);
+  if (!s || !e) throw new FieldErrors(problems);
+  return { start: s, end: e };
+}
+
+/**
+ * Asks Exchange whether the room is free (meetings booked in Outlook count). Exchange being unreachable does not
+ * stop the booking: the local overlap check still runs, and the room mailbox declines a conflict it knows of.
+ */
+async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: Slot | null): Promise<void> {
+  try {
+    const [fb] = await ctx.gateway.freeBusy([room.email], { start: slot.start, end: slot.end }, 5);
+    const overlaps = (fb?.busy ?? []).filter((b) => b.start < slot.end && b.end > slot.start);
+    // CASE: when moving a booking, its own current time shows as busy in Exchange.
+    const foreign = overlaps.filter((b) => !own || b.start < own.start || b.end > own.end);
+    if (foreign.length) throw new SlotTakenError(room.name);
+  } catch (err) {
+    if (!(err instanceof ExchangeError)) throw err;
+    ctx.log.warn({ event: 'booking.freebusy_unavailable', room: room.alias, error: err.message }, 'free/busy unavailable; relying on local bookings');
+  }
+}
+
+function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'optional'>, organizer: User) {
+  const optional = input.optional.filter((e) => !input.required.includes(e));
+  const people = [...input.required, ...optional].filter((e) => e !== organizer.email.toLowerCase());
+  const names = namesByEmail(ctx, people);
+  return people.map((email) => ({
+    email,
+    name: names.get(email) ?? null,
+    role: (input.required.includes(email) ? 'required' : 'optional') as repo.AttendeeRole,
+  }));
+}
+
+function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): User {
+  if (organizerId === undefined || organizerId === actor.id) return actor;
+  if (!canBookOnBehalf(actor)) throw new ForbiddenError(messages.onBehalf);
+  const organizer = getUser(ctx, organizerId);
+  if (!organizer.active) throw new FieldErrors({ organizerId: 'This person can no longer book rooms.' });
+  return organizer;
+}
+
+/** Books a room: rules, Exchange free/busy, then overlap check + insert + outbox job + audit in one IMMEDIATE transaction. */
+export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInput): Promise<BookingResult> {
+  const replay = repo.findBookingByIdempotencyKey(ctx.db, input.idempotencyKey);
+  if (replay) return { booking: replay, warnings: [] };
+  const room = getRoom(ctx, input.roomId);
+  const organizer = organizerFor(ctx, actor, input.organizerId);
+  const slot = slotInRoomZone(room, input.date, input.start, input.end);
+  const problems = checkBookingRules(room, slot, ctx.clock.now());
+  if (Object.keys(problems).length) throw new FieldErrors(problems);
+  await assertExchangeFree(ctx, room, slot, null);
+
+  const attendees = attendeesFrom(ctx, input, organizer);
+  const at = toDbTime(ctx.clock.now());
+  const booking = ctx.db
+    .transaction(() => {
+      const raced = repo.findBookingByIdempotencyKey(ctx.db, input.idempotencyKey);
+      if (raced) return raced;
+      const startsAt = toDbTime(slot.start);
+      const endsAt = toDbTime(slot.end);
+      if (repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, null)) throw new SlotTakenError(room.name);
+      const fields = { uid: newUid(), subject: input.subject, description: input.description, startsAt, endsAt, icalSequence: 0 };
+      const id = repo.insertBooking(
+        ctx.db,
+        { ...fields, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
+        attendees,
+      );
+      outbox.enqueueJob(ctx.db, id, 'create', JSON.stringify(snapshotOf(fields, attendees, room, organizer)), at);
+      const created = repo.findBooking(ctx.db, id)!;
+      recordAudit(ctx, toActor(actor), 'booking.created', { type: 'booking', id }, null, auditView(created));
+      return created;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  const warning = checkCapacity(room, attendees.length + 1);
+  return { booking, warnings: warning ? [warning] : [] };
+}
+
+/** Changes time, room, subject or attendees; Exchange gets an update (and a moved-from room a cancellation). */
+export async function updateBooking(ctx: Ctx, actor: User, id: number, input: BookingChangeInput): Promise<BookingResult> {
+  const before = getChangeableBooking(ctx, actor, id);
+  const room = getRoom(ctx, input.roomId);
+  const oldRoom = getRoom(ctx, before.roomId);
+  const organizer = getUser(ctx, before.organizerId);
+  const slot = slotInRoomZone(room, input.date, input.start, input.end);
+  const problems = checkBookingRules(room, slot, ctx.clock.now());
+  if (Object.keys(problems).length) throw new FieldErrors(problems);
+  const own = room.id === before.roomId ? { start: isoToUtc(before.startsAt), end: isoToUtc(before.endsAt) } : null;
+  await assertExchangeFree(ctx, room, slot, own);
+
+  const attendees = attendeesFrom(ctx, input, organizer);
+  const at = toDbTime(ctx.clock.now());
+  const booking = ctx.db
+    .transaction(() => {
+      const current = getChangeableBooking(ctx, actor, id); // re-read inside the lock
+      const startsAt = toDbTime(slot.start);
+      const endsAt = toDbTime(slot.end);
+      if (repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, id)) throw new SlotTakenError(room.name);
+      const fields = { uid: current.uid, subject: input.subject, description: input.description, startsAt, endsAt };
+      // CASE: nothing has reached Exchange yet; send the new version as the invitation instead of an invitation plus an update.
+      const unsent = outbox.skipUnstartedJobs(ctx.db, id, at) > 0 && !current.exchangePath;
+      const sequence = unsent ? current.icalSequence : current.icalSequence + 1;
+      const state: BookingState = unsent ? 'pending' : 'updating';
+      repo.updateBookingRow(ctx.db, id, { ...fields, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
+      repo.replaceAttendees(ctx.db, id, attendees);
+      const snapshot = snapshotOf({ ...fields, icalSequence: sequence }, attendees, room, organizer, { previousRoom: !unsent && room.id !== oldRoom.id ? oldRoom : null });
+      outbox.enqueueJob(ctx.db, id, unsent ? 'create' : 'update', JSON.stringify(snapshot), at);
+      const after = repo.findBooking(ctx.db, id)!;
+      recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));
+      return after;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  const warning = checkCapacity(room, attendees.length + 1);
+  return { booking, warnings: warning ? [warning] : [] };
+}
+
+/** Cancels for everyone; a booking that never reached Exchange is cancelled without any Exchange traffic. */
+export function cancelBooking(ctx: Ctx, actor: User, id: number, message: string | undefined): repo.Booking {
+  const booking = ctx.db
+    .transaction(() => {
+      const current = getChangeableBooking(ctx, actor, id);
+      const at = toDbTime(ctx.clock.now());
+      const unsent = outbox.skipUnstartedJobs(ctx.db, id, at) > 0 && !current.exchangePath && !outbox.hasUnfinishedJobs(ctx.db, id);
+      if (unsent) {
+        repo.updateBookingRow(ctx.db, id, { state: 'cancelled', cancelMessage: message ?? null }, at);
+      } else {
+        const sequence = current.icalSequence + 1;
+        repo.updateBookingRow(ctx.db, id, { state: 'cancelling', icalSequence: sequence, cancelMessage: message ?? null }, at);
+        const room = getRoom(ctx, current.roomId);
+        const snapshot = snapshotOf({ ...current, icalSequence: sequence }, current.attendees, room, getUser(ctx, current.organizerId), { message: message ?? null });
+        outbox.enqueueJob(ctx.db, id, 'cancel', JSON.stringify(snapshot), at);
+      }
+      const after = repo.findBooking(ctx.db, id)!;
+      recordAudit(ctx, toActor(actor), 'booking.cancelled', { type: 'booking', id }, auditView(current), auditView(after));
+      return after;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  return booking;
+}
+
+export function getBookingForViewer(ctx: Pick<Ctx, 'db'>, viewer: User, id: number): repo.Booking {
+  const booking = repo.findBooking(ctx.db, id);
+  if (!booking || !canViewBooking(viewer, booking)) throw new NotFoundError('booking');
+  return booking;
+}
+
+function getChangeableBooking(ctx: Pick<Ctx, 'db'>, actor: User, id: number): repo.Booking {
+  const booking = getBookingForViewer(ctx, actor, id);
+  if (!canChangeBooking(actor, booking)) throw new ForbiddenError(messages.notYours);
+  if (!isChangeable(booking.state)) throw new ConflictError(messages.notChangeable(booking.state));
+  return booking;
+}
+
+export function listMyBookings(ctx: Pick<Ctx, 'db' | 'clock'>, user: User): { upcoming: repo.Booking[]; past: repo.Booking[] } {
+  const now = toDbTime(ctx.clock.now());
+  return { upcoming: repo.listBookingsForOrganizer(ctx.db, user.id, now, true), past: repo.listBookingsForOrganizer(ctx.db, user.id, now, false, 50) };
+}
+
+// ---- progress reported by the outbox worker (called inside its transactions) ----
+
+export function recordItemRef(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, ref: ItemRef): void {
+  repo.updateBookingRow(ctx.db, bookingId, { exchangeMailbox: ref.mailbox, exchangePath: ref.path }, toDbTime(ctx.clock.now()));
+}
+
+/** Exchange accepted a version for delivery: the booking is booked (or cancelled, for a cancellation). */
+export function markSendSucceeded(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind, submittedAt: string | null): void {
+  const b = repo.findBooking(ctx.db, bookingId);
+  if (!b) return;
+  const at = toDbTime(ctx.clock.now());
+  const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
+  let state: BookingState = b.state;
+  if (kind === 'cancel') state = 'cancelled';
+  else if (!later && (b.state === 'pending' || b.state === 'updating' || b.state === 'failed')) state = 'booked';
+  if (state !== b.state && !canMove(b.state, state)) state = b.state;
+  repo.updateBookingRow(ctx.db, bookingId, { state, submittedAt: submittedAt ?? undefined, failedReason: null }, at);
+}
+
+export function markJobFailed(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind, reason: string): void {
+  const b = repo.findBooking(ctx.db, bookingId);
+  if (!b) return;
+  repo.updateBookingRow(ctx.db, bookingId, { state: 'failed', failedReason: `${kind === 'cancel' ? 'Cancelling' : 'Sending'} failed: ${reason}` }, toDbTime(ctx.clock.now()));
+  recordAudit(ctx, { id: null, username: 'outbox' }, 'booking.failed', { type: 'booking', id: bookingId }, { state: b.state }, { state: 'failed', reason });
+}
+
+function auditView(b: repo.Booking) {
+  return { state: b.state, roomId: b.roomId, subject: b.subject, startsAt: b.startsAt, endsAt: b.endsAt, attendees: b.attendees.map((a) => `${a.email} (${a.role})`), sequence: b.icalSequence };
+}
+
+/** Random, URL-safe, and recognisable in Exchange item names. */
+function newUid(): string {
+  return `rb-${randomBytes(12).toString('hex')}`;
+}
+
+const isoToUtc = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
+
+/** Busy intervals per room from the app's own active bookings and from meetings seen in the rooms' Exchange calendars. */
+export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start: string, end: string): Map<number, { start: DateTime; end: DateTime }[]> {
+  const map = new Map<number, { start: DateTime; end: DateTime }[]>(roomIds.map((id) => [id, []]));
+  const add = (roomId: number, s: string, e: string) => map.get(roomId)?.push({ start: isoToUtc(s), end: isoToUtc(e) });
+  for (const b of repo.listActiveInWindow(ctx.db, roomIds, start, end)) add(b.roomId, b.startsAt, b.endsAt);
+  for (const x of repo.listExternalInWindow(ctx.db, roomIds, start, end)) add(x.roomId, x.startsAt, x.endsAt);
+  return map;
+}

@@ -1,0 +1,35 @@
+/** Booking states, shared by the SQL CHECK and TypeScript (see CONTEXT.md for what each means). */
+export const BOOKING_STATES = ['pending', 'booked', 'updating', 'cancelling', 'cancelled', 'declined', 'failed'] as const;
+export type BookingState = (typeof BOOKING_STATES)[number];
+
+/** States in which the booking holds the room. */
+export const ACTIVE_STATES: readonly BookingState[] = ['pending', 'booked', 'updating'];
+
+const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
+  pending: ['booked', 'updating', 'cancelling', 'cancelled', 'declined', 'failed'],
+  booked: ['updating', 'cancelling', 'declined', 'cancelled', 'failed'],
+  updating: ['booked', 'updating', 'cancelling', 'declined', 'failed'],
+  cancelling: ['cancelled', 'failed'],
+  cancelled: [],
+  declined: ['cancelling', 'cancelled'],
+  failed: ['pending', 'updating', 'cancelling', 'cancelled'],
+};
+
+export function canMove(from: BookingState, to: BookingState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export const isActive = (s: BookingState) => ACTIVE_STATES.includes(s);
+
+/** Can the organizer still change or cancel it? */
+export const isChangeable = (s: BookingState) => s === 'pending' || s === 'booked' || s === 'updating' || s === 'declined' || s === 'failed';
+
+export const STATE_LABELS: Record<BookingState, string> = {
+  pending: 'Sending to Exchange',
+  booked: 'Booked',
+  updating: 'Sending changes',
+  cancelling: 'Cancelling',
+  cancelled: 'Cancelled',
+  declined: 'Declined by the room',
+  failed: 'Failed',
+};

@@ -1,0 +1,163 @@
+import type { Db } from '../db/connection.ts';
+
+export type JobKind = 'create' | 'update' | 'cancel';
+/** The last gateway step that finished (see CONTEXT.md). */
+export type JobStep = 'queued' | 'item-written' | 'submitting' | 'submitted' | 'done';
+export type JobStatus = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface OutboxJob {
+  id: number;
+  bookingId: number;
+  kind: JobKind;
+  step: JobStep;
+  status: JobStatus;
+  meetingJson: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lockedUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface JobRow {
+  id: number;
+  booking_id: number;
+  kind: JobKind;
+  step: JobStep;
+  status: JobStatus;
+  meeting_json: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toJob = (r: JobRow): OutboxJob => ({
+  id: r.id,
+  bookingId: r.booking_id,
+  kind: r.kind,
+  step: r.step,
+  status: r.status,
+  meetingJson: r.meeting_json,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lockedUntil: r.locked_until,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function enqueueJob(db: Db, bookingId: number, kind: JobKind, meetingJson: string, at: string): number {
+  const info = db
+    .prepare(
+      `INSERT INTO outbox_jobs (booking_id, kind, meeting_json, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(bookingId, kind, meetingJson, at, at, at);
+  return Number(info.lastInsertRowid);
+}
+
+export function findJob(db: Db, id: number): OutboxJob | undefined {
+  const row = db.prepare<[number], JobRow>('SELECT * FROM outbox_jobs WHERE id = ?').get(id);
+  return row && toJob(row);
+}
+
+/**
+ * Takes the oldest due job whose booking has no earlier unfinished job (a booking's jobs run in order),
+ * marks it running with a lease, and returns it. Runs inside the caller's IMMEDIATE transaction.
+ */
+export function claimDueJob(db: Db, now: string, leaseUntil: string): OutboxJob | undefined {
+  const row = db
+    .prepare<[string], JobRow>(
+      `SELECT j.* FROM outbox_jobs j
+       WHERE j.status = 'waiting' AND j.next_attempt_at <= ?
+         AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.booking_id = j.booking_id AND e.id < j.id
+                         AND e.status IN ('waiting', 'running', 'failed'))
+       ORDER BY j.next_attempt_at, j.id LIMIT 1`,
+    )
+    .get(now);
+  if (!row) return undefined;
+  db.prepare(`UPDATE outbox_jobs SET status = 'running', locked_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(
+    leaseUntil,
+    now,
+    row.id,
+  );
+  return { ...toJob(row), status: 'running', lockedUntil: leaseUntil, attempts: row.attempts + 1 };
+}
+
+/** Jobs whose worker died (lease expired) go back to waiting; their recorded step is kept, so they resume. */
+export function releaseExpiredLeases(db: Db, now: string): number {
+  return db
+    .prepare(`UPDATE outbox_jobs SET status = 'waiting', locked_until = NULL, updated_at = ? WHERE status = 'running' AND locked_until < ?`)
+    .run(now, now).changes;
+}
+
+/** Releases every running job at start-up: nothing else runs jobs of this database. */
+export function releaseAllLeases(db: Db, now: string): number {
+  return db.prepare(`UPDATE outbox_jobs SET status = 'waiting', locked_until = NULL, updated_at = ? WHERE status = 'running'`).run(now).changes;
+}
+
+export function recordStep(db: Db, id: number, step: JobStep, at: string): void {
+  db.prepare('UPDATE outbox_jobs SET step = ?, updated_at = ? WHERE id = ?').run(step, at, id);
+}
+
+export function finishJob(db: Db, id: number, at: string): void {
+  db.prepare(`UPDATE outbox_jobs SET status = 'done', step = 'done', locked_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?`).run(at, id);
+}
+
+export function scheduleRetry(db: Db, id: number, nextAttemptAt: string, error: string, at: string): void {
+  db.prepare(`UPDATE outbox_jobs SET status = 'waiting', locked_until = NULL, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(
+    nextAttemptAt,
+    error,
+    at,
+    id,
+  );
+}
+
+export function failJob(db: Db, id: number, error: string, at: string): void {
+  db.prepare(`UPDATE outbox_jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(error, at, id);
+}
+
+/** A waiting job that has not reached Exchange at all can be dropped (e.g. a create cancelled before it was sent). */
+export function skipUnstartedJobs(db: Db, bookingId: number, at: string): number {
+  return db
+    .prepare(`UPDATE outbox_jobs SET status = 'skipped', updated_at = ? WHERE booking_id = ? AND status IN ('waiting', 'failed') AND step = 'queued' AND attempts = 0`)
+    .run(at, bookingId).changes;
+}
+
+export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {
+  return (
+    db
+      .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND status IN ('waiting', 'running', 'failed')`)
+      .get(bookingId)!.n > 0
+  );
+}
+
+/** Puts a failed job back in the queue now (the admin's retry button). */
+export function requeueJob(db: Db, id: number, at: string): boolean {
+  return db.prepare(`UPDATE outbox_jobs SET status = 'waiting', next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'`).run(at, at, id).changes > 0;
+}
+
+export function listJobs(db: Db, statuses: JobStatus[], limit = 200): OutboxJob[] {
+  return db
+    .prepare<[string, number], JobRow>(`SELECT * FROM outbox_jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`)
+    .all(JSON.stringify(statuses), limit)
+    .map(toJob);
+}
+
+export function countJobs(db: Db): Record<JobStatus, number> {
+  const counts: Record<JobStatus, number> = { waiting: 0, running: 0, done: 0, failed: 0, skipped: 0 };
+  for (const r of db.prepare<[], { status: JobStatus; n: number }>('SELECT status, count(*) AS n FROM outbox_jobs GROUP BY status').all()) counts[r.status] = r.n;
+  return counts;
+}
+
+export function nextDueAt(db: Db): string | undefined {
+  return db.prepare<[], { at: string }>(`SELECT min(next_attempt_at) AS at FROM outbox_jobs WHERE status = 'waiting'`).get()?.at ?? undefined;
+}
+
+export function jobsForBooking(db: Db, bookingId: number): OutboxJob[] {
+  return db.prepare<[number], JobRow>('SELECT * FROM outbox_jobs WHERE booking_id = ? ORDER BY id').all(bookingId).map(toJob);
+}
