@@ -98,3 +98,28 @@ describe('forms session', () => {
     await gw.close();
   });
 });
+
+describe('request log', () => {
+  for (const auth of ['basic', 'ntlm', 'forms'] as const) {
+    test(`every request logs one debug line without credentials, cookies or NTLM messages with ${auth} auth`, async () => {
+      const lines: string[] = [];
+      const capture = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+      const gw = createExchangeGateway({ url: emulator.url, auth, username: 'booking-svc', password: 'S3cret-pw', maxConnections: 1 }, capture);
+      await assert.rejects(gw.discoverFolders('alice'));
+      await gw.close();
+      const gw2 = createExchangeGateway({ url: emulator.url, auth, username: 'booking-svc', password: 'demo', maxConnections: 1 }, capture);
+      await gw2.createMeeting(makeMeeting({ uid: `rb-log-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) }));
+      await gw2.freeBusy(['thames@example.com'], window, 60);
+      const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'exchange.request');
+      assert.equal(requests.length, gw2.health().requests + (auth === 'ntlm' ? 2 : 1));
+      for (const r of requests) {
+        assert.deepEqual(['method', 'path', 'status', 'ms', 'bytes', 'requestId'].filter((k) => !(k in r)), []);
+      }
+      const all = lines.join('\n');
+      for (const secret of ['S3cret-pw', '"demo"', 'TlRMTVNT', 'NTLM ', 'Basic ', 'cadata', 'sessionid=', 'authorization']) {
+        assert.ok(!all.includes(secret), `log contains ${secret}`);
+      }
+      await gw2.close();
+    });
+  }
+});

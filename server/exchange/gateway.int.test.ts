@@ -220,3 +220,43 @@ describe('gone items', () => {
     await gw.close();
   });
 });
+
+describe('paging and resumed steps', () => {
+  test('listCalendar() pages through more items than one SEARCH returns', async () => {
+    const gw = gatewayFor('webdav');
+    const day = DateTime.utc(2030, 5, 6);
+    const count = 230;
+    for (let i = 0; i < count; i++) {
+      await gw.putMeetingItem(makeMeeting({ uid: `rb-page-${i}@roombook`, start: day.plus({ minutes: i * 10 }), end: day.plus({ minutes: i * 10 + 5 }) }));
+    }
+    const items = await gw.listCalendar('alice', { start: day, end: day.plus({ days: 2 }) });
+    assert.equal(items.length, count);
+    assert.equal(new Set(items.map((i) => i.uid)).size, count);
+    await gw.close();
+  });
+
+  test('sendCancellation() resumed after it went through reports already-submitted on the owa route', async () => {
+    const gw = gatewayFor('owa');
+    const m = meetingAt(17);
+    const ref = await gw.createMeeting(m);
+    const cancel = { ...m, sequence: 1 };
+    assert.equal((await gw.sendCancellation(ref, cancel)).outcome, 'submitted');
+    assert.equal((await gw.sendCancellation(ref, cancel, { resumed: true })).outcome, 'already-submitted');
+    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
+    await gw.close();
+  });
+
+  test('sendMeetingUpdate() resumed after it went through reports already-submitted on both routes', async () => {
+    for (const route of ['owa', 'webdav'] as const) {
+      const gw = gatewayFor(route);
+      const m = meetingAt(18);
+      const ref = await gw.createMeeting(m);
+      const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 1 }), end: m.end.plus({ hours: 1 }) };
+      await gw.updateMeeting(ref, moved);
+      assert.equal((await gw.sendMeetingUpdate(ref, moved, { resumed: true })).outcome, 'already-submitted', route);
+      assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 2, route);
+      await gw.close();
+      await ctl.reset();
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// The gateway's import rules (STYLE §2.3): it never imports the emulator (only *.int.test.ts may, to start
+// it), and nothing outside this folder may see undici or XML types, so index.ts re-exports only domain types,
+// the factory and the error classes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('.', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function imports(source: string): string[] {
+  return [...source.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+test('gateway files never import the emulator, except integration tests', () => {
+  for (const file of files(root)) {
+    if (file.endsWith('.int.test.ts')) continue;
+    const bad = imports(readFileSync(file, 'utf8')).filter((s) => s.includes('emulator/'));
+    assert.deepEqual(bad, [], relative(root, file));
+  }
+});
+
+test('gateway files import nothing from the rest of the app', () => {
+  for (const file of files(root)) {
+    const escaping = imports(readFileSync(file, 'utf8')).filter((s) => s.startsWith('.') && !join(file, '..', s).startsWith(root.replace(/\/$/, '')) && !s.includes('emulator/'));
+    assert.deepEqual(escaping, [], relative(root, file));
+  }
+});
+
+test('index.ts exports no undici or XML module', () => {
+  const source = readFileSync(join(root, 'index.ts'), 'utf8');
+  const reexports = [...source.matchAll(/export\s[^;]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(reexports)].sort(), ['./config.ts', './errors.ts', './gateway.ts']);
+  assert.doesNotMatch(source, /from 'undici'|from 'fast-xml-parser'/);
+});
