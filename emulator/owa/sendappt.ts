@@ -10,7 +10,7 @@ import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import type { OwaForm } from './form.ts';
 import { sendOwaErrorPage } from './error-page.ts';
-import { attendeesOf, isOrganizedMeeting, sequenceOf } from './meeting.ts';
+import { attendeesOf, sequenceOf } from './meeting.ts';
 import { parseOwaDate } from './owa-dates.ts';
 
 const IGNORED = new Set(['http://schemas.microsoft.com/exchange/subject-utf8']);
@@ -44,20 +44,24 @@ export function handleSendAppt(ctx: RequestContext, m: MailboxRequest, form: Owa
     return sendOwaErrorPage(ctx, 'The end time must be after the start time.');
   }
 
-  const before = attendeesOf(item);
-  for (const [k, v] of changes) item.props.set(k, v);
   // The three lists are OWA's whole attendee form: when any is filled they replace to/cc/bcc together;
   // when all are empty (DSZ's own request) the item's attendees stay as they are.
   const lists = ([['Required', 'to'], ['Optional', 'cc'], ['Resource', 'bcc']] as const).map(
     ([field, header]) => [header, parseAddressList(form.get(field)?.replace(/;/g, ','))] as const,
   );
-  if (lists.some(([, list]) => list.length > 0)) {
+  const replacing = lists.some(([, list]) => list.length > 0);
+  const before = attendeesOf(item);
+  if (!replacing && before.length === 0) return sendOwaErrorPage(ctx, 'The meeting has no attendees.');
+  const organizer = parseAddressList(str(item.props.get(`${NS.cal}organizer`)))[0];
+  if (organizer && organizer !== m.mailbox.config.smtp.toLowerCase()) return sendOwaErrorPage(ctx, 'Only the organizer can send updates.');
+
+  for (const [k, v] of changes) item.props.set(k, v);
+  if (replacing) {
     for (const [header, list] of lists) {
       if (list.length) item.props.set(`${NS.hdr}${header}`, { type: 'string', value: list.join(', ') });
       else item.props.delete(`${NS.hdr}${header}`);
     }
   }
-  if (!isOrganizedMeeting(item, m.mailbox)) return sendOwaErrorPage(ctx, 'The meeting has no attendees.');
   // Raise the sequence unless the client already did since the last send (DESIGN: PROPPATCH SEQUENCE + 1).
   let seq = sequenceOf(item);
   if (item.sentSequence !== undefined && seq <= item.sentSequence) seq = item.sentSequence + 1;

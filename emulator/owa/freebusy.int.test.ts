@@ -1,0 +1,88 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { XMLParser } from 'fast-xml-parser';
+import type { RunningEmulator } from '../index.ts';
+import { basic, createAppointment, start } from '../testing/client.ts';
+import { createMeeting } from '../testing/meetings.ts';
+
+const IE = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)';
+
+interface FbItem {
+  displayname: string;
+  email?: string;
+  type: string;
+  fbdata: string;
+}
+
+function parse(xml: string): FbItem[] {
+  const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (n) => n === 'item' }).parse(xml) as { response: { recipients: { item: FbItem[] } } };
+  return doc.response.recipients.item.map((i) => ({ ...i, fbdata: String(i.fbdata ?? '') }));
+}
+
+describe('Cmd=freebusy', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+  beforeEach(async () => {
+    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
+  });
+
+  const freebusy = (query: string, headers: Record<string, string> = {}) =>
+    fetch(`${emu.url}/public/?Cmd=freebusy&${query}`, { headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...headers } });
+
+  test('Cmd=freebusy answers XML with All Attendees first, then one item per u= with fbdata per interval', async () => {
+    await createMeeting(emu.url, 'booking-svc', 'alice', { uid: 'fb-1', subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z', to: 'bob@example.com', bcc: 'thames@example.com' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/severn/Calendar/t.EML', { subject: 'maybe', start: '2030-11-20T10:00:00.000Z', end: '2030-11-20T10:30:00.000Z', extra: '' });
+    await fetch(`${emu.url}/exchange/severn/Calendar/t.EML`, {
+      method: 'PROPPATCH',
+      headers: { Authorization: basic('booking-svc'), 'Content-Type': 'text/xml' },
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:e="urn:schemas:calendar:"><a:set><a:prop><e:busystatus>TENTATIVE</e:busystatus></a:prop></a:set></a:propertyupdate>',
+    });
+    const res = await freebusy('start=2030-11-20T08:00:00Z&end=2030-11-20T12:00:00Z&interval=30&u=SMTP:thames@example.com&u=SMTP:severn@example.com&u=alice@example.com');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/xml');
+    const xml = await res.text();
+    assert.match(xml, /^<\?xml version="1.0"\?><a:response xmlns:a="WM"><a:recipients><a:item><a:displayname>All Attendees<\/a:displayname>/);
+    assert.match(xml, /<a:email type="SMTP">thames@example\.com<\/a:email>/);
+    const [all, thames, severn, alice] = parse(xml);
+    assert.equal(all!.displayname, 'All Attendees');
+    assert.equal(all!.email, undefined);
+    assert.equal(thames!.displayname, 'Thames');
+    assert.equal(thames!.type, '1');
+    assert.equal(thames!.fbdata, '00220000');
+    assert.equal(severn!.fbdata, '00001000');
+    assert.equal(alice!.fbdata, '00220000', 'the organizer calendar is busy too');
+    assert.equal(all!.fbdata, '00221000');
+  });
+
+  test('Cmd=freebusy answers 4s for an unknown mailbox', async () => {
+    const [, unknown] = parse(await (await freebusy('start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:ghost@example.com')).text());
+    assert.equal(unknown!.fbdata, '44');
+  });
+
+  test('Cmd=freebusy accepts offsets in start/end and lower-case cmd', async () => {
+    await createAppointment(emu.url, 'booking-svc', '/exchange/spree/Kalender/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    const res = await fetch(`${emu.url}/public/?cmd=freebusy&start=2030-11-20T09:00:00%2B01:00&end=2030-11-20T12:00:00%2B01:00&interval=60&u=SMTP:spree@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    assert.equal(parse(await res.text())[1]!.fbdata, '020');
+  });
+
+  test('Cmd=freebusy with a reversed window or a bad date answers OWA error page with 200', async () => {
+    for (const q of ['start=2030-11-20T12:00:00Z&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com', 'start=yesterday&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com', 'start=2030-11-20T08:00:00Z&end=2030-11-20T09:00:00Z&interval=0&u=SMTP:thames@example.com']) {
+      const res = await freebusy(q);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await res.text(), /errMsg/);
+    }
+  });
+
+  test('Cmd=freebusy hides changes younger than the publication delay', async () => {
+    assert.equal((await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 3_600_000 }) })).status, 200);
+    await createAppointment(emu.url, 'booking-svc', '/exchange/tyne/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    const q = 'start=2030-11-20T09:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:tyne@example.com';
+    assert.equal(parse(await (await freebusy(q)).text())[1]!.fbdata, '0');
+    await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 0 }) });
+    assert.equal(parse(await (await freebusy(q)).text())[1]!.fbdata, '2');
+  });
+});
