@@ -89,6 +89,17 @@ describe('forms session', () => {
     await gw.close();
   });
 
+  test('listCalendar() in parallel after the session expired logs in once for all of them', async () => {
+    const gw = gateway({ auth: 'forms', maxConnections: 4 });
+    await gw.listCalendar('thames', window);
+    const before = gw.health().requests;
+    await ctl.expireSessions();
+    await Promise.all(Array.from({ length: 4 }, () => gw.listCalendar('thames', window)));
+    // 4 answered 440, 1 login, 4 retried SEARCHes.
+    assert.equal(gw.health().requests - before, 9);
+    await gw.close();
+  });
+
   test('freeBusy() (an OWA GET) logs in again when the session has expired', async () => {
     const gw = gateway({ auth: 'forms' });
     await gw.freeBusy(['thames@example.com'], window, 60);

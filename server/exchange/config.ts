@@ -26,6 +26,8 @@ export const gatewayConfigSchema = z.object({
   /** Mailboxes per Cmd=freebusy request (one request serves 100 rooms with the default). */
   freeBusyBatchSize: z.number().int().min(1).max(1000).default(200),
   freeBusyMaxUrlLength: z.number().int().min(1000).default(12_000),
+  /** PEM CA certificate(s) to trust for an https Exchange with an internal CA (certificates are always checked). */
+  tlsCa: z.string().optional(),
   /** OWA answers XML only to an MSIE User-Agent (§14). */
   userAgent: z.string().min(1).default(DEFAULT_USER_AGENT),
 });

@@ -42,6 +42,7 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
       keepAliveTimeoutMs: c.keepAliveTimeoutMs,
       maxConnections: c.maxConnections,
       userAgent: c.userAgent,
+      tlsCa: c.tlsCa,
     },
     glog,
   );

@@ -22,6 +22,8 @@ export interface TransportConfig {
   keepAliveTimeoutMs: number;
   maxConnections: number;
   userAgent: string;
+  /** Extra CA certificates (PEM) for https. */
+  tlsCa?: string;
 }
 
 export interface Transport {
@@ -52,7 +54,7 @@ export function createTransport(config: TransportConfig, log: Logger): Transport
     userAgent: config.userAgent,
   };
   const clientOptions: Client.Options = {
-    connect: { timeout: config.connectTimeoutMs },
+    connect: { timeout: config.connectTimeoutMs, ...(config.tlsCa ? { ca: config.tlsCa } : {}) },
     headersTimeout: config.headersTimeoutMs,
     bodyTimeout: config.bodyTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

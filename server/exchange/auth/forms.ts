@@ -27,7 +27,7 @@ export function formsAuth(pool: Pool, credentials: Credentials, ctx: WireContext
   let session: Promise<number> | null = null;
   let generation = 0;
 
-  async function login(): Promise<number> {
+  async function login(): Promise<void> {
     jar.clear();
     const body = new URLSearchParams({
       destination: `${origin}/exchange/`,
@@ -49,17 +49,25 @@ export function formsAuth(pool: Pool, credentials: Credentials, ctx: WireContext
       if (/[?&]reason=[24]\b/.test(location) || !jar.has(isSessionCookie)) {
         throw new AuthFailedError('forms logon refused', res.facts);
       }
-      return ++generation;
+      return;
     }
     if (res.status === 200) throw new AuthFailedError('forms logon answered with the logon page again', res.facts);
     throw errorForStatus(res.status, res.facts, parseRetryAfter(header(res, 'retry-after'), Date.now())) ?? new AuthFailedError(`forms logon answered ${res.status}`, res.facts);
   }
 
+  // The generation is taken when a login starts, so requests that saw the old session expire at the same
+  // moment all wait for the one new login instead of each starting their own.
   function ensureSession(): Promise<number> {
-    session ??= login().catch((error: unknown) => {
-      session = null;
-      throw error;
-    });
+    if (!session) {
+      const started = ++generation;
+      session = login().then(
+        () => started,
+        (error: unknown) => {
+          session = null;
+          throw error;
+        },
+      );
+    }
     return session;
   }
 
