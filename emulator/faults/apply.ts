@@ -21,7 +21,8 @@ export async function applyFaults(ctx: RequestContext): Promise<boolean> {
   }
   const delay = rules.reduce((sum, r) => sum + (r.kind === 'latency' ? (r.latencyMs ?? 0) : 0), 0);
   if (delay > 0) await sleep(delay);
-  const terminal = rules.find((r) => r.kind !== 'latency');
+  if (rules.some((r) => r.kind === 'downlevel')) ctx.downlevel = true;
+  const terminal = rules.find((r) => r.kind !== 'latency' && r.kind !== 'downlevel');
   if (!terminal) return false;
   switch (terminal.kind) {
     case 'drop':

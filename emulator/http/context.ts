@@ -40,6 +40,8 @@ export interface RequestContext {
   /** The signed-in account, once authentication succeeded. */
   principal: MailboxConfig | undefined;
   log: Logger;
+  /** Set by a `downlevel` fault: answer OWA requests as the plain-HTML OWA would. */
+  downlevel?: boolean;
 }
 
 /** Thrown by handlers; the server turns it into a response. */

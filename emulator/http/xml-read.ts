@@ -32,6 +32,8 @@ type RawNode = Record<string, unknown>;
 export function parseXml(text: string): XmlElement {
   const trimmed = text.trim();
   if (!trimmed) throw new XmlSyntaxError('empty body');
+  // No DTDs: they are never part of a DAV request and invite entity-expansion attacks.
+  if (/<!DOCTYPE/i.test(trimmed)) throw new XmlSyntaxError('DOCTYPE not allowed');
   const valid = XMLValidator.validate(trimmed);
   if (valid !== true) throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line})`);
   const nodes = parser.parse(trimmed) as RawNode[];

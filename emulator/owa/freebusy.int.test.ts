@@ -86,3 +86,20 @@ describe('Cmd=freebusy', () => {
     assert.equal(parse(await (await freebusy(q)).text())[1]!.fbdata, '2');
   });
 });
+
+describe('Cmd=freebusy downlevel', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+
+  test('a downlevel fault makes Cmd=freebusy answer the colour-coded HTML table', async () => {
+    await createAppointment(emu.url, 'booking-svc', '/exchange/avon/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ kind: 'downlevel', path: '/public', count: 1 }) });
+    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:avon@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await res.text(), /<td nowrap>Avon<\/td><td bgcolor="#FFFFFF">&nbsp;<\/td><td bgcolor="#0000FF">/);
+  });
+});

@@ -5,7 +5,7 @@ import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
 import type { Mailbox } from '../store/store.ts';
 import type { RequestContext } from '../http/context.ts';
-import { send } from '../http/respond.ts';
+import { escapeHtml, send, sendHtml } from '../http/respond.ts';
 import { writeXml, type XNode } from '../http/xml-write.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 
@@ -31,6 +31,21 @@ export function freeBusyString(mailbox: Mailbox, start: number, end: number, int
     for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);
   }
   return levels.join('');
+}
+
+const COLOURS = ['#FFFFFF', '#99CCFF', '#0000FF', '#660066', '#C0C0C0'];
+
+/** The plain-HTML OWA free/busy page: one table row per attendee, one coloured cell per interval. */
+function sendDownlevelPage(ctx: RequestContext, rows: XNode[], german: boolean): void {
+  const text = (n: XNode, local: string): string => n.children?.find((c) => c.local === local)?.text ?? '';
+  const body = rows
+    .map((r) => {
+      const cells = [...text(r, 'fbdata')].map((c) => `<td bgcolor="${COLOURS[Number(c)] ?? COLOURS[4]}">&nbsp;</td>`).join('');
+      return `<tr><td nowrap>${escapeHtml(text(r, 'displayname'))}</td>${cells}</tr>`;
+    })
+    .join('\r\n');
+  const title = german ? 'Verfügbarkeit' : 'Availability';
+  sendHtml(ctx.res, 200, `<HTML><HEAD><TITLE>${title}</TITLE></HEAD><BODY><TABLE class="fbTable">\r\n${body}\r\n</TABLE></BODY></HTML>`);
 }
 
 function param(ctx: RequestContext, name: string): string | undefined {
@@ -72,6 +87,7 @@ export function handleFreeBusy(ctx: RequestContext): void {
     });
   }
   const german = (ctx.req.headers['accept-language'] ?? '').toLowerCase().startsWith('de');
+  if (ctx.downlevel) return sendDownlevelPage(ctx, rows, german);
   const all: XNode = {
     ns: WM,
     local: 'item',
