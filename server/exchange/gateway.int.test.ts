@@ -260,3 +260,28 @@ describe('paging and resumed steps', () => {
     }
   });
 });
+
+describe('localized mailbox', () => {
+  for (const route of ['owa', 'webdav'] as const) {
+    test(`createMeeting(), updateMeeting() and cancelMeeting() work in a German mailbox on the ${route} route`, async () => {
+      const gw = gatewayFor(route);
+      const zone = 'Europe/Berlin';
+      const day = DateTime.now().setZone(zone).plus({ days: 9 }).startOf('day');
+      const m = makeMeeting({
+        uid: `rb-de-${route}@roombook`, organizer: { alias: 'klaus', email: 'klaus@example.com', name: 'Klaus Keller' },
+        subject: 'Planung Größe', timeZone: zone, start: day.set({ hour: 9 }), end: day.set({ hour: 10 }),
+        room: { alias: 'spree', email: 'spree@example.com', name: 'Spree' }, requiredAttendees: [{ email: 'alice@example.com' }], optionalAttendees: [],
+      });
+      const ref = await gw.createMeeting(m);
+      assert.match(decodeURIComponent(ref.path), /\/Kalender\//);
+      assert.equal((await ctl.messages('spree', 'calendar', m.uid)).length, 1);
+      assert.equal((await gw.updateMeeting(ref, { ...m, sequence: 1, start: m.start.plus({ hours: 1 }), end: m.end.plus({ hours: 1 }) })).route, route);
+      const result = await gw.cancelMeeting(ref, { ...m, sequence: 2 });
+      assert.equal(result.route, route);
+      assert.equal((await ctl.messages('alice', 'inbox', m.uid, CANCELED)).length, 1);
+      assert.equal((await ctl.messages('klaus', 'calendar', m.uid)).length, 0);
+      assert.equal((await ctl.messages('spree', 'calendar', m.uid)).length, 0);
+      await gw.close();
+    });
+  }
+});
