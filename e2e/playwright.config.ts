@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Worker processes load this file again; the env carries the runner's choices to them unchanged.
-process.env.E2E_PORT ??= execFileSync(process.execPath, [
-  '-e',
-  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
-]).toString();
+const freePort = () =>
+  execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"]).toString();
+process.env.E2E_PORT ??= freePort();
+// The embedded emulator listens on a known port so specs can read mailboxes through its control API.
+process.env.E2E_EMULATOR_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'roombook-e2e-'));
 
 const port = Number(process.env.E2E_PORT);
@@ -49,6 +50,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATABASE_PATH: join(process.env.E2E_DATA_DIR, 'app.db'),
       LOG_LEVEL: 'warn',
+      EMULATOR_PORT: process.env.E2E_EMULATOR_PORT,
+      EMULATOR_CONTROL_API: '1',
     },
   },
 });

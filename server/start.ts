@@ -11,7 +11,8 @@ import { seedDemoData } from './db/seed.ts';
 import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
 import { Reconciler } from './sync/reconciler.ts';
-import { OutboxWorker } from './sync/worker.ts';
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
+import { roomOfBooking } from './bookings/service.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 
 export interface RunningApp {
@@ -57,8 +58,15 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
 
   let worker: OutboxWorker | undefined;
   const ctx: AppContext = { config, db, clock, log, gateway, wakeOutbox: () => worker?.wake() };
-  worker = new OutboxWorker({ ...ctx, log: log.child({ area: 'outbox' }) });
   const reconciler = new Reconciler({ ...ctx, log: log.child({ area: 'reconcile' }) });
+  worker = new OutboxWorker(
+    { ...ctx, log: log.child({ area: 'outbox' }) },
+    // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
+    { ...DEFAULT_WORKER_OPTIONS, onJobDone: (bookingId) => {
+      const roomId = roomOfBooking(ctx, bookingId);
+      if (roomId !== undefined) reconciler.checkRoomSoon(roomId);
+    } },
+  );
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
@@ -106,7 +107,10 @@ export function bookingRoutes(ctx: AppContext): Router {
       title: booking.subject,
       booking: view,
       canChange: canChangeBooking(req.user!, booking) && isChangeable(booking.state) && !view.isPast,
-      refresh: ['pending', 'updating', 'cancelling'].includes(booking.state),
+      // Keep refreshing while Exchange works, and for a couple of minutes after while the room answers.
+      refresh:
+        ['pending', 'updating', 'cancelling'].includes(booking.state) ||
+        (booking.state === 'booked' && booking.roomResponse === 'none' && !!booking.submittedAt && ctx.clock.now().diff(DateTime.fromISO(booking.submittedAt)).as('minutes') < 2),
     });
   });
 

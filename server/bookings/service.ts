@@ -243,3 +243,7 @@ export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start:
   for (const x of repo.listExternalInWindow(ctx.db, roomIds, start, end)) add(x.roomId, x.startsAt, x.endsAt);
   return map;
 }
+
+export function roomOfBooking(ctx: Pick<Ctx, 'db'>, bookingId: number): number | undefined {
+  return repo.findBooking(ctx.db, bookingId)?.roomId;
+}

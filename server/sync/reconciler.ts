@@ -34,6 +34,8 @@ const SYSTEM = { id: null, username: 'reconciler' };
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<ReconcileSummary> | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
+  private readonly soonRooms = new Set<number>();
   last: ReconcileSummary | null = null;
 
   constructor(
@@ -58,24 +60,43 @@ export class Reconciler {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
     this.timer = undefined;
+    this.soonTimer = undefined;
+    this.soonRooms.clear();
     await this.current?.catch(() => undefined);
   }
 
   /** One pass over every active room; concurrent callers share the pass in progress. */
   runNow(): Promise<ReconcileSummary> {
-    this.current ??= this.pass().finally(() => {
+    this.current ??= this.pass(null).finally(() => {
       this.current = undefined;
     });
     return this.current;
   }
 
-  private async pass(): Promise<ReconcileSummary> {
+  /**
+   * Reads one room's calendar shortly (a meeting was just submitted to it), so its acceptance shows within seconds
+   * instead of at the next full pass. Requests within a second are batched.
+   */
+  checkRoomSoon(roomId: number, delayMs = 1_000): void {
+    this.soonRooms.add(roomId);
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      const rooms = new Set(this.soonRooms);
+      this.soonRooms.clear();
+      this.pass(rooms).catch((err: unknown) => this.ctx.log.warn({ err, event: 'reconcile.room_check_failed' }, 'room check failed'));
+    }, delayMs);
+    this.soonTimer.unref();
+  }
+
+  private async pass(only: Set<number> | null): Promise<ReconcileSummary> {
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
     const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0 };
     const organizerCalendars = new Map<string, Promise<CalendarItem[]>>();
-    for (const room of listAllRooms(this.ctx).filter((r) => r.active)) {
+    for (const room of listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)))) {
       try {
         const items = await this.ctx.gateway.listCalendar(room.alias, window);
         await this.reconcileRoom(room, items, window, now, organizerCalendars, summary);
@@ -86,7 +107,7 @@ export class Reconciler {
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
     }
-    this.last = summary;
+    if (!only) this.last = summary;
     this.ctx.log.info({ event: 'reconcile.done', ...summary, failedRooms: summary.failedRooms.length }, 'reconciled room calendars');
     return summary;
   }

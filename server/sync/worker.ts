@@ -16,6 +16,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** A running job whose worker has not finished within this time is considered crashed and resumed. */
   leaseMs: number;
+  /** Called after a job finished (e.g. to read the room's calendar for its answer). */
+  onJobDone?: (bookingId: number) => void;
 }
 
 // A lease longer than any single gateway step (timeouts are seconds), so a slow step is never run twice.
@@ -100,6 +102,7 @@ export class OutboxWorker {
     const started = Date.now();
     try {
       await this.runJob(job);
+      this.options.onJobDone?.(job.bookingId);
       this.ctx.log.info({ event: 'outbox.job_done', jobId: job.id, bookingId: job.bookingId, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (err) {
       this.handleFailure(job, err);
