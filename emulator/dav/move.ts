@@ -31,8 +31,8 @@ export function handleMoveCopy(ctx: RequestContext, m: MailboxRequest, method: '
 
   if (dest.target.kind === 'submission') {
     if (src.kind !== 'item') throw new HttpError(403, 'Forbidden');
-    // EXCHANGE: the submission URI belongs to the signed-in mailbox; sending from another one needs "send as".
-    ctx.state.transport.submitItem(src.item, m.mailbox, ctx.principal!, { saveInSent: saveInSent(ctx), consume: method === 'MOVE' });
+    // The message goes out from the mailbox whose submission URI it was moved to (resolveUrl checked access).
+    ctx.state.transport.submitItem(src.item, dest.mailbox, ctx.principal!, { saveInSent: saveInSent(ctx), consume: method === 'MOVE' });
     sendEmpty(ctx.res, 200);
     return;
   }
