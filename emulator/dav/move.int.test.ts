@@ -70,10 +70,11 @@ describe('MOVE, COPY, DELETE and MKCOL', () => {
     assert.equal((await dav(emu.url, 'DELETE', '/exchange/alice/Calendar/', { user: 'alice' })).status, 403);
   });
 
-  test('MKCOL creates a folder with its class, 405 when it exists, 409 without a parent', async () => {
+  test('MKCOL with a property body creates a folder with its class (207, 201 Created inside), 405 when it exists, 409 without a parent', async () => {
     const body = proppatchBody('<f:outlookfolderclass>IPF.Appointment</f:outlookfolderclass>');
     const r = await dav(emu.url, 'MKCOL', '/exchange/alice/davmailtemp', { user: 'alice', body });
-    assert.equal(r.status, 201);
+    assert.equal(r.status, 207);
+    assert.equal(rows(r.text)[0]!.status, 'HTTP/1.1 201 Created');
     assert.match(r.headers.get('ms-exchange-permanent-url') ?? '', /-FlatUrlSpace-/);
     const row = rows((await dav(emu.url, 'PROPFIND', '/exchange/alice/davmailtemp/', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<f:outlookfolderclass/><a:isfolder/>') })).text)[0]!;
     assert.equal(row.ok.outlookfolderclass, 'IPF.Appointment');
