@@ -170,6 +170,20 @@ for (const route of ['owa', 'webdav'] as const) {
       await gw.close();
     });
 
+    test(`updateMeeting() on the ${route} route moves the meeting to another room and frees the old one`, async () => {
+      const gw = gatewayFor(route);
+      const m = meetingAt(13);
+      const ref = await gw.createMeeting(m);
+      const result = await gw.updateMeeting(ref, { ...m, sequence: 1, room: { alias: 'severn', email: 'severn@example.com', name: 'Severn' }, location: 'Severn' });
+      assert.equal(result.route, route);
+      assert.equal((await ctl.messages('thames', 'calendar', m.uid)).length, 0, 'old room freed');
+      assert.equal((await ctl.messages('severn', 'calendar', m.uid)).length, 1, 'new room booked');
+      assert.equal((await ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 0, 'kept attendees get no cancellation');
+      const [item] = await ctl.messages('alice', 'calendar', m.uid);
+      assert.match(String(item!.props['urn:schemas:mailheader:bcc']), /severn@example.com/);
+      await gw.close();
+    });
+
     test(`cancelMeeting() on the ${route} route sends a CANCEL, frees the room and deletes the organizer's item`, async () => {
       const gw = gatewayFor(route);
       const m = meetingAt(10);

@@ -18,6 +18,7 @@ import { propText } from './dav/multistatus.ts';
 import { appointmentProps, messageProps, recipientEmails, validateMeeting } from './meeting-props.ts';
 import { draftPath, submitDraft, wasSubmitted, type MessageKind } from './submission.ts';
 import { itemName, itemPath } from './paths.ts';
+import { parseAddressList } from './addresses.ts';
 import { sendAppointment } from './owa/sendappt.ts';
 import { draftCancellation } from './owa/getcancel.ts';
 
@@ -36,6 +37,15 @@ function isOwaRefusal(error: unknown): boolean {
   return error instanceof RejectedError && error.reason.startsWith('owa-');
 }
 
+/** If-Match: * failing with 412 means the item is gone (deleted in Outlook): NotFoundError, never a re-create. */
+function goneIf412(error: unknown): unknown {
+  if (error instanceof ConflictError && error.status === 412) {
+    const { method, path, durationMs, requestId } = error;
+    return new NotFoundError('the meeting item is gone', { method, path, status: 412, durationMs, requestId }, { cause: error });
+  }
+  return error;
+}
+
 export function createMeetingSteps(ctx: MeetingContext) {
   const t = ctx.transport;
 
@@ -45,12 +55,20 @@ export function createMeetingSteps(ctx: MeetingContext) {
 
   async function submitMessage(folders: MailboxFolders, meeting: Meeting, kind: MessageKind, options: StepOptions, onlyTo?: readonly Attendee[], audience = ''): Promise<Submission> {
     const mailbox = meeting.organizer.alias;
-    if (options.resumed && !onlyTo && (await wasSubmitted(t, folders, mailbox, meeting.uid, kind, meeting.sequence))) {
+    if (options.resumed && (await wasSubmitted(t, folders, mailbox, meeting.uid, kind, meeting.sequence))) {
       return { outcome: 'already-submitted', route: 'webdav' };
     }
     const path = draftPath(folders, meeting.uid, kind, meeting.sequence, audience);
     await submitDraft(t, folders, mailbox, path, messageProps(meeting, kind, ctx.now(), onlyTo), meeting.uid);
     return { outcome: 'submitted', route: 'webdav' };
+  }
+
+  /** Everyone the item lists now (to, cc, bcc): after step 1, the people the last version went to. */
+  async function itemRecipients(ref: ItemRef): Promise<string[]> {
+    const { rows } = await propfind(t, ref.path, ['to', 'cc', 'bcc'], { mailbox: ref.mailbox });
+    const row = rows[0];
+    if (!row) return [];
+    return (['to', 'cc', 'bcc'] as const).flatMap((p) => parseAddressList(propText(row, p)).map((a) => a.email.toLowerCase()));
   }
 
   async function withFallback(operation: string, owa: () => Promise<Submission>, webdav: () => Promise<Submission>): Promise<Submission> {
@@ -93,26 +111,17 @@ export function createMeetingSteps(ctx: MeetingContext) {
     },
 
     /**
-     * Step 1 of update: change the item in place; a missing item is NotFoundError, never a re-create. On the OWA
-     * route the recipients are left alone: sendappt posts them, and OWA compares them with the item's to tell
-     * removed attendees (who get a cancellation) from kept ones, as its own form does.
+     * Step 1 of update: change the item in place; a missing item is NotFoundError, never a re-create. The
+     * recipients are left as they were sent: step 2 needs them to tell removed attendees (who get a
+     * cancellation) from kept ones, and writes the new ones itself.
      */
     async patchMeetingItem(ref: ItemRef, meeting: Meeting): Promise<void> {
       validateMeeting(meeting);
-      const props = appointmentProps(meeting, ctx.now());
-      if (ctx.route === 'owa') {
-        // CASE: an empty form field means "unchanged" to OWA (DSZ), so an emptied list is written here.
-        if (meeting.requiredAttendees.length) delete props.to;
-        if (meeting.optionalAttendees.length) delete props.cc;
-        delete props.bcc;
-      }
+      const { to: _to, cc: _cc, bcc: _bcc, ...props } = appointmentProps(meeting, ctx.now());
       try {
         await proppatch(t, ref.path, props, { mustExist: true, mailbox: ref.mailbox });
       } catch (error) {
-        if (error instanceof ConflictError && error.status === 412) {
-          throw new NotFoundError('the meeting item is gone', { method: error.method, path: error.path, status: 412, durationMs: error.durationMs, requestId: error.requestId }, { cause: error });
-        }
-        throw error;
+        throw goneIf412(error);
       }
     },
 
@@ -120,10 +129,17 @@ export function createMeetingSteps(ctx: MeetingContext) {
     async sendMeetingUpdate(ref: ItemRef, meeting: Meeting, options: UpdateOptions = {}): Promise<Submission> {
       validateMeeting(meeting);
       const folders = await folderOf(ref.mailbox);
+      const current = new Set(recipientEmails(meeting));
+      let previous: readonly string[] | undefined = options.previousRecipients;
+      const removed = async (): Promise<Attendee[]> => {
+        previous ??= await itemRecipients(ref);
+        return previous.filter((e) => !current.has(e.toLowerCase())).map((email) => ({ email }));
+      };
       const owa = async (): Promise<Submission> => {
         if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'request', meeting.sequence))) {
           return { outcome: 'already-submitted', route: 'owa' };
         }
+        // OWA replaces the item's recipients with the posted lists and cancels for the ones dropped.
         const answer = await sendAppointment(t, folders, ref.path, meeting);
         // CASE: a DSZ reader got 200 and nothing was sent. A plain page without a redirect to the item proves
         // nothing, so look for the update in Sent Items before calling it submitted.
@@ -133,22 +149,17 @@ export function createMeetingSteps(ctx: MeetingContext) {
         return { outcome: 'submitted', route: 'owa' };
       };
       const webdav = async (): Promise<Submission> => {
-        // CASE: after an OWA refusal the item still lists the old recipients (step 1 left them to OWA).
-        if (ctx.route === 'owa') {
-          const { to, cc, bcc } = appointmentProps(meeting, ctx.now());
-          await proppatch(t, ref.path, { to, cc, bcc }, { mustExist: true, mailbox: ref.mailbox });
-        }
-        const now = new Set(recipientEmails(meeting));
-        const removed = (options.previousRecipients ?? []).filter((e) => !now.has(e.toLowerCase())).map((email) => ({ email }));
+        const gone = await removed();
+        if (gone.length) await submitMessage(folders, meeting, 'cancel', options, gone, 'removed');
         const result = await submitMessage(folders, meeting, 'request', options);
-        if (removed.length) await submitMessage(folders, meeting, 'cancel', {}, removed, 'removed');
+        const { to, cc, bcc } = appointmentProps(meeting, ctx.now());
+        await proppatch(t, ref.path, { to, cc, bcc }, { mustExist: true, mailbox: ref.mailbox }).catch((e: unknown) => Promise.reject(goneIf412(e)));
         return result;
       };
-      // CASE: OWA cannot be told to empty a list, so it would not cancel for people removed with it; the WebDAV
-      // route can. Only knowable when the caller says who was invited before.
-      const removed = (options.previousRecipients ?? []).filter((e) => !new Set(recipientEmails(meeting)).has(e.toLowerCase()));
+      // CASE: an empty OWA form field means "unchanged" (DSZ), so OWA cannot empty a list and would not cancel
+      // for the people dropped with it; the WebDAV route can.
       const emptiesAList = meeting.requiredAttendees.length === 0 || meeting.optionalAttendees.length === 0;
-      if (ctx.route === 'owa' && emptiesAList && removed.length > 0) {
+      if (ctx.route === 'owa' && emptiesAList && (await removed()).length > 0) {
         ctx.log.info({ event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' }, 'update empties an attendee list; sending with WebDAV');
         return webdav();
       }
