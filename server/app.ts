@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes.ts';
 import { SqliteSessionStore } from './auth/session-store.ts';
 import { adminAuditRoutes } from './audit/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { compressText } from './http/compress.ts';
 import { verifyCsrf } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { setLocals } from './http/locals.ts';
@@ -19,6 +20,9 @@ import { availabilityRoutes } from './availability/routes.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
 import { adminSyncRoutes } from './sync/routes.ts';
+import { adminDisplayRoutes } from './schedule/admin-routes.ts';
+import { deviceRoutes } from './schedule/device-routes.ts';
+import { scheduleRoutes } from './schedule/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -58,10 +62,13 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
     }),
   );
   app.use(securityHeaders(ctx.config));
+  app.use(compressText);
   // Static files come before sessions so assets never touch the session store.
   app.use(express.static(root('public'), { maxAge: ctx.config.production ? '1h' : 0, index: false }));
   // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
+  app.use(deviceRoutes(ctx));
   app.use(sessions(ctx.config, sessionStore));
   app.use(passport.initialize());
   app.use(passport.session());
@@ -73,7 +80,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
   app.use('/rooms', roomRoutes(ctx));
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminSyncRoutes(ctx, services.reconciler));
+  app.use('/schedule', scheduleRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminSyncRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -1,0 +1,64 @@
+import type { DateTime } from 'luxon';
+import type { Room } from '../rooms/service.ts';
+import type { ScheduleItem } from './service.ts';
+import { STATE_TAGS, visibleSubject } from './present.ts';
+import type { DisplayState } from './timeline.ts';
+
+const hhmm = (t: DateTime, zone: string) => t.setZone(zone).toFormat('HH:mm');
+
+/** A room as the read API shows it; links carry no token (the caller adds its own). */
+export function presentApiRoom(r: Room) {
+  return {
+    alias: r.alias,
+    name: r.name,
+    building: r.building,
+    floor: r.floor,
+    capacity: r.capacity,
+    timeZone: r.timeZone,
+    opensAt: r.opensAt,
+    closesAt: r.closesAt,
+    equipment: r.equipment,
+    links: { bookings: `/api/rooms/${r.alias}/bookings`, status: `/api/rooms/${r.alias}/status`, display: `/display/${r.alias}`, feed: `/feeds/rooms/${r.alias}.ics` },
+  };
+}
+
+/** A meeting for the API: UTC instants plus local times; no attendee addresses ever leave through a device token. */
+export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolean) {
+  return {
+    uid: i.uid,
+    subject: visibleSubject(i, showSubjects),
+    organizer: showSubjects ? i.organizerName : null,
+    start: i.start.toUTC().toISO(),
+    end: i.end.toUTC().toISO(),
+    localStart: hhmm(i.start, r.timeZone),
+    localEnd: hhmm(i.end, r.timeZone),
+    state: i.state,
+    stateLabel: STATE_TAGS[i.state],
+    holdsRoom: i.active,
+    source: i.kind === 'booking' ? 'roombook' : 'outlook',
+  };
+}
+
+/** The door display's words. */
+export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: DateTime, showSubjects: boolean, fakeNow: boolean) {
+  const zone = r.timeZone;
+  const meeting = (i: ScheduleItem) => ({
+    times: `${hhmm(i.start, zone)}–${hhmm(i.end, zone)}`,
+    subject: visibleSubject(i, showSubjects),
+    organizer: showSubjects ? i.organizerName : null,
+  });
+  return {
+    roomName: r.name,
+    place: `${r.building}, floor ${r.floor} · ${r.capacity} people`,
+    zone,
+    busy: s.busy,
+    word: s.busy ? 'Busy' : 'Free',
+    until: s.busy && s.busyUntil ? `until ${hhmm(s.busyUntil, zone)}` : s.freeUntil ? `until ${hhmm(s.freeUntil, zone)}` : 'for the rest of the day',
+    current: s.current ? meeting(s.current) : null,
+    upcoming: s.upcoming.map(meeting),
+    clock: hhmm(now, zone),
+    date: now.setZone(zone).toFormat('cccc d LLLL'),
+    /** The JS clock ticks only on the real clock (a faked "now" would be contradicted by it). */
+    tick: !fakeNow,
+  };
+}

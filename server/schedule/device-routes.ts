@@ -1,0 +1,117 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { BadRequestError } from '../errors.ts';
+import { parseForm } from '../http/form.ts';
+import type { Room } from '../rooms/service.ts';
+import { buildCalendar } from './ical.ts';
+import { presentDisplay, presentApiBooking, presentApiRoom } from './device-present.ts';
+import { DeviceQuery } from './schema.ts';
+import { listRoomDay, listRoomFeed, roomDisplayState } from './service.ts';
+import { authenticateToken, roomForToken, roomsForToken, type DeviceToken } from './tokens.ts';
+
+/** How often door displays reload, and feed clients are told to poll. */
+const DISPLAY_REFRESH_SECONDS = 30;
+const FEED_REFRESH_MINUTES = 15;
+
+/** The token from `Authorization: Bearer …` (integrations) or `?token=` (displays and calendar clients, which cannot set headers). */
+function tokenOf(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return typeof req.query.token === 'string' ? req.query.token : undefined;
+}
+
+const tokenOfRes = (res: Response) => res.locals.deviceToken as DeviceToken;
+
+/**
+ * "Now" for a device request. CASE: outside production `?now=<ISO time>` fakes the clock, so tests and demos can show
+ * a display during and after a meeting; in production the parameter is ignored.
+ */
+function nowFor(ctx: AppContext, req: Request): DateTime {
+  const { now } = parseForm(DeviceQuery, req.query, 400);
+  if (ctx.config.production || !now) return ctx.clock.now();
+  const t = DateTime.fromISO(now, { setZone: true });
+  if (!t.isValid) throw new BadRequestError('now must be an ISO 8601 time such as 2026-11-25T10:30:00Z.');
+  return t.toUTC();
+}
+
+/** Room-door displays, the JSON read API and calendar feeds: read-only, signed in by a device token, not a session. */
+export function deviceRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const requireToken = (req: Request, res: Response, next: NextFunction) => {
+    res.locals.deviceToken = authenticateToken(ctx, tokenOf(req));
+    // Tokens travel in URLs: keep the answers out of shared caches (Referrer-Policy no-referrer is set by helmet).
+    res.set('Cache-Control', 'private, no-store');
+    next();
+  };
+  const room = (req: Request, res: Response): Room => roomForToken(ctx, tokenOfRes(res), String(req.params.alias));
+
+  /** GET /display/:alias?token= */
+  router.get('/display/:alias', requireToken, (req, res) => {
+    const r = room(req, res);
+    const now = nowFor(ctx, req);
+    const { state } = roomDisplayState(ctx, r, now);
+    res.render('schedule/display', {
+      display: presentDisplay(r, state, now, tokenOfRes(res).showSubjects, now.toMillis() !== ctx.clock.now().toMillis()),
+      refreshSeconds: DISPLAY_REFRESH_SECONDS,
+    });
+  });
+
+  /** GET /api/rooms: the token's rooms */
+  router.get('/api/rooms', requireToken, (_req, res) => {
+    res.json({ rooms: roomsForToken(ctx, tokenOfRes(res)).map(presentApiRoom) });
+  });
+
+  /** GET /api/rooms/:alias/bookings?date=YYYY-MM-DD: the room's meetings on a local day (today by default) */
+  router.get('/api/rooms/:alias/bookings', requireToken, (req, res) => {
+    const r = room(req, res);
+    const { date } = parseForm(DeviceQuery, req.query, 400);
+    const day = listRoomDay(ctx, r, date);
+    const show = tokenOfRes(res).showSubjects;
+    res.json({ room: presentApiRoom(r), date: day.date, timeZone: r.timeZone, bookings: day.items.map((i) => presentApiBooking(i, r, show)) });
+  });
+
+  /** GET /api/rooms/:alias/status: free or busy now, as the door display shows it */
+  router.get('/api/rooms/:alias/status', requireToken, (req, res) => {
+    const r = room(req, res);
+    const now = nowFor(ctx, req);
+    const { state } = roomDisplayState(ctx, r, now);
+    const show = tokenOfRes(res).showSubjects;
+    res.json({
+      room: r.alias,
+      at: now.toUTC().toISO(),
+      busy: state.busy,
+      busyUntil: state.busyUntil?.toUTC().toISO() ?? null,
+      freeUntil: state.freeUntil?.toUTC().toISO() ?? null,
+      current: state.current ? presentApiBooking(state.current, r, show) : null,
+      next: state.upcoming.map((i) => presentApiBooking(i, r, show)),
+    });
+  });
+
+  /** GET /feeds/rooms/:alias.ics?token=: iCalendar subscription (Outlook, Thunderbird, phones) */
+  router.get('/feeds/rooms/:file', requireToken, (req, res) => {
+    const file = String(req.params.file);
+    if (!file.endsWith('.ics')) throw new BadRequestError('Calendar feeds end in .ics.');
+    const r = roomForToken(ctx, tokenOfRes(res), file.slice(0, -4));
+    const show = tokenOfRes(res).showSubjects;
+    const events = listRoomFeed(ctx, r)
+      .filter((i) => i.active)
+      .map((i) => ({
+        uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
+        start: i.start,
+        end: i.end,
+        summary: show ? i.subject : 'Busy',
+        description: show ? `Organizer: ${i.organizerName}` : undefined,
+        location: `${r.name}, ${r.building}, floor ${r.floor}`,
+        status: i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
+        sequence: i.sequence,
+        lastModified: i.updatedAt ? DateTime.fromISO(i.updatedAt) : null,
+      }));
+    res.type('text/calendar; charset=utf-8');
+    res.set('Content-Disposition', `inline; filename="${r.alias}.ics"`);
+    res.send(buildCalendar({ name: `${r.name} (${r.building})`, stamp: ctx.clock.now(), refreshMinutes: FEED_REFRESH_MINUTES, events }));
+  });
+
+  return router;
+}

@@ -1,0 +1,177 @@
+import { DateTime } from 'luxon';
+import type { Equipment } from '../rooms/service.ts';
+import type { BuildingDay, DaySchedule, RoomWeek, ScheduleItem, TimelineRow } from './service.ts';
+import { matchesSearch } from './service.ts';
+import { hourMarks, placement, suggestedSlot, type DayWindow } from './timeline.ts';
+
+export const STATE_TAGS: Record<ScheduleItem['state'], string> = {
+  pending: 'Pending',
+  booked: 'Booked',
+  updating: 'Updating',
+  cancelling: 'Cancelling',
+  declined: 'Declined',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  external: 'Outlook',
+};
+
+/** The subject a device may show: with a token that hides subjects, every meeting reads "Busy". */
+export const visibleSubject = (item: ScheduleItem, showSubjects: boolean) => (showSubjects ? item.subject : 'Busy');
+
+export interface BlockView {
+  /** Grid and state classes: `b st-booked s-25 n-12`. */
+  cls: string;
+  href: string | null;
+  times: string;
+  subject: string;
+  who: string;
+  tag: string;
+}
+
+export interface GapView {
+  cls: string;
+  href: string;
+  label: string;
+}
+
+export interface RowView {
+  key: string;
+  name: string;
+  href: string;
+  facts: string;
+  trackCls: string;
+  blocks: BlockView[];
+  gaps: GapView[];
+  nowCls: string | null;
+}
+
+export interface TimelineView {
+  trackCls: string;
+  hours: { label: string; cls: string }[];
+}
+
+const hhmm = (t: DateTime, zone: string) => t.setZone(zone).toFormat('HH:mm');
+const grid = (p: { col: number; span: number }) => `s-${p.col} n-${p.span}`;
+/** Columns and hour lines of a track: classes defined in public/css/schedule-grid.css. */
+const trackClass = (w: DayWindow) => `tr c-${w.columns} h-${Math.round(w.columns / 12)}`;
+
+export function presentTimeline(w: DayWindow): TimelineView {
+  return { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
+}
+
+function presentBlock(item: ScheduleItem, w: DayWindow, zone: string, q: string | undefined): BlockView | null {
+  const p = placement(w, item.start, item.end);
+  if (!p) return null;
+  const people = item.kind === 'booking' ? ` · ${item.attendeeCount} invited` : '';
+  const hit = matchesSearch(item, q) ? ' hit' : '';
+  return {
+    cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
+    href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
+    times: `${hhmm(item.start, zone)}–${hhmm(item.end, zone)}`,
+    subject: item.subject,
+    who: `${item.organizerName}${people}`,
+    tag: STATE_TAGS[item.state],
+  };
+}
+
+function presentGaps(row: TimelineRow, now: DateTime, label: string): GapView[] {
+  const zone = row.room.timeZone;
+  return row.gaps.flatMap((gap) => {
+    const p = placement(row.window, gap.start, gap.end);
+    const slot = suggestedSlot(gap, now, row.room.maxDurationMinutes);
+    if (!p || !slot) return [];
+    const q = new URLSearchParams({ roomId: String(row.room.id), date: row.date, start: hhmm(slot.start, zone), end: hhmm(slot.end, zone) });
+    return [{ cls: `g ${grid(p)}`, href: `/bookings/new?${q}`, label: `Book ${label} ${hhmm(slot.start, zone)}–${hhmm(slot.end, zone)}` }];
+  });
+}
+
+function nowClass(w: DayWindow, now: DateTime): string | null {
+  const p = now >= w.start && now < w.end ? placement(w, now, now.plus({ minutes: 1 })) : null;
+  return p ? `now s-${p.col}` : null;
+}
+
+/** A row of the day view (one room) or the week view (one day, `label` set). */
+export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<string, string>, opts: { q?: string | undefined; dayLabel?: string }): RowView {
+  const zone = row.room.timeZone;
+  const name = opts.dayLabel ?? row.room.name;
+  const equipment = row.room.equipment.map((c) => catalogue.get(c) ?? c).join(', ');
+  return {
+    key: opts.dayLabel ? row.date : `room-${row.room.id}`,
+    name,
+    href: opts.dayLabel ? `/schedule?date=${row.date}&building=${encodeURIComponent(row.room.building)}` : `/schedule/rooms/${row.room.id}/week?date=${row.date}`,
+    facts: opts.dayLabel ? `${row.room.opensAt}–${row.room.closesAt}` : `${row.room.capacity} people${equipment ? ` · ${equipment}` : ''}`,
+    trackCls: trackClass(row.window),
+    blocks: row.items.flatMap((i) => presentBlock(i, row.window, zone, opts.q) ?? []),
+    gaps: row.open.end > now ? presentGaps(row, now, opts.dayLabel ? `${row.room.name} on ${opts.dayLabel}` : row.room.name) : [],
+    nowCls: nowClass(row.window, now),
+  };
+}
+
+export interface BuildingView {
+  id: string;
+  name: string;
+  zone: string;
+  timeline: TimelineView;
+  floors: { floor: string; rows: RowView[] }[];
+}
+
+export function presentBuilding(b: BuildingDay, now: DateTime, catalogue: Map<string, string>, q: string | undefined, index: number): BuildingView {
+  return {
+    id: `b${index}`,
+    name: b.building,
+    zone: b.zone,
+    timeline: presentTimeline(b.window),
+    floors: b.floors.map((f) => ({ floor: f.floor, rows: f.rows.map((r) => presentRow(r, now, catalogue, { q })) })),
+  };
+}
+
+/** The day view's model: buildings, the date's words and the navigation links (filters kept). */
+export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Record<string, unknown>) {
+  const labels = new Map(catalogue.map((e) => [e.code, e.label]));
+  const q = typeof query.q === 'string' && query.q ? query.q : undefined;
+  const shown = DateTime.fromISO(day.date, { zone: day.zone });
+  const link = (date: string | null, path = '/schedule') => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (k === 'date' || v === undefined || v === '') continue;
+      for (const one of [v].flat()) params.append(k, String(one));
+    }
+    if (date) params.set('date', date);
+    const s = params.toString();
+    return s ? `${path}?${s}` : path;
+  };
+  const today = day.now.setZone(day.zone).toFormat('yyyy-MM-dd');
+  return {
+    date: day.date,
+    heading: shown.toFormat('cccc d LLLL yyyy'),
+    isToday: day.date === today,
+    prevHref: link(shown.minus({ days: 1 }).toFormat('yyyy-MM-dd')),
+    nextHref: link(shown.plus({ days: 1 }).toFormat('yyyy-MM-dd')),
+    todayHref: link(null),
+    selfHref: link(day.date),
+    printHref: link(day.date, '/schedule/print'),
+    matches: day.matches,
+    search: q ?? null,
+    updatedAt: day.now.setZone(day.zone).toFormat('HH:mm'),
+    buildings: day.buildings.map((b, i) => presentBuilding(b, day.now, labels, q, i)),
+  };
+}
+
+/** The week view's model: one row per day of one room. */
+export function presentWeek(week: RoomWeek, catalogue: Equipment[]) {
+  const labels = new Map(catalogue.map((e) => [e.code, e.label]));
+  const zone = week.room.timeZone;
+  const monday = DateTime.fromISO(week.monday, { zone });
+  const href = (d: DateTime) => `/schedule/rooms/${week.room.id}/week?date=${d.toFormat('yyyy-MM-dd')}`;
+  return {
+    room: week.room,
+    heading: monday.toFormat('d LLLL yyyy'),
+    timeline: presentTimeline(week.rows[0]!.window),
+    rows: week.rows.map((r) => presentRow(r, week.now, labels, { dayLabel: DateTime.fromISO(r.date, { zone }).toFormat('ccc d LLL') })),
+    prevHref: href(monday.minus({ weeks: 1 })),
+    nextHref: href(monday.plus({ weeks: 1 })),
+    thisHref: `/schedule/rooms/${week.room.id}/week`,
+    selfHref: href(monday),
+    dayHref: `/schedule?building=${encodeURIComponent(week.room.building)}`,
+  };
+}

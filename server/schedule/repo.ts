@@ -1,0 +1,88 @@
+import type { Db } from '../db/connection.ts';
+
+/** A device token as the admin page and the token check see it (never the secret itself). */
+export interface DeviceToken {
+  id: number;
+  label: string;
+  hint: string;
+  showSubjects: boolean;
+  createdById: number | null;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  roomIds: number[];
+}
+
+interface TokenRow {
+  id: number;
+  label: string;
+  token_hint: string;
+  show_subjects: number;
+  created_by_id: number | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  room_ids: string | null;
+}
+
+const SELECT = `
+  SELECT t.*, (SELECT group_concat(room_id) FROM device_token_rooms WHERE token_id = t.id) AS room_ids
+  FROM device_tokens t`;
+
+const toToken = (r: TokenRow): DeviceToken => ({
+  id: r.id,
+  label: r.label,
+  hint: r.token_hint,
+  showSubjects: r.show_subjects === 1,
+  createdById: r.created_by_id,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+  roomIds: r.room_ids ? r.room_ids.split(',').map(Number).sort((a, b) => a - b) : [],
+});
+
+export interface NewDeviceToken {
+  label: string;
+  hash: string;
+  hint: string;
+  showSubjects: boolean;
+  createdById: number | null;
+  at: string;
+  roomIds: number[];
+}
+
+export function insertToken(db: Db, t: NewDeviceToken): number {
+  const info = db
+    .prepare(
+      `INSERT INTO device_tokens (label, token_hash, token_hint, show_subjects, created_by_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(t.label, t.hash, t.hint, t.showSubjects ? 1 : 0, t.createdById, t.at);
+  const id = Number(info.lastInsertRowid);
+  const add = db.prepare('INSERT INTO device_token_rooms (token_id, room_id) VALUES (?, ?)');
+  for (const roomId of t.roomIds) add.run(id, roomId);
+  return id;
+}
+
+export function findToken(db: Db, id: number): DeviceToken | undefined {
+  const row = db.prepare<[number], TokenRow>(`${SELECT} WHERE t.id = ?`).get(id);
+  return row && toToken(row);
+}
+
+/** The live (not revoked) token with this hash. */
+export function findLiveTokenByHash(db: Db, hash: string): DeviceToken | undefined {
+  const row = db.prepare<[string], TokenRow>(`${SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL`).get(hash);
+  return row && toToken(row);
+}
+
+export function listTokens(db: Db): DeviceToken[] {
+  return db.prepare<[], TokenRow>(`${SELECT} ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC, t.id DESC`).all().map(toToken);
+}
+
+export function revokeTokenRow(db: Db, id: number, at: string): boolean {
+  return db.prepare('UPDATE device_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+}
+
+export function touchToken(db: Db, id: number, at: string): void {
+  db.prepare('UPDATE device_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
+}

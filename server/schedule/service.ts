@@ -1,0 +1,144 @@
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { BadRequestError } from '../errors.ts';
+import { getRoom, listRooms, type Room } from '../rooms/service.ts';
+import { listScheduleItems, type ScheduleItem } from './bookings-source.ts';
+import type { DayQueryInput } from './schema.ts';
+import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
+
+export type { ScheduleItem } from './bookings-source.ts';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+
+/** One row of a timeline: a room on a day (day view) or a day of a room (week view). */
+export interface TimelineRow {
+  room: Room;
+  /** Local date of the row. */
+  date: string;
+  window: DayWindow;
+  open: Span;
+  items: ScheduleItem[];
+  gaps: Span[];
+}
+
+export interface BuildingDay {
+  building: string;
+  zone: string;
+  window: DayWindow;
+  floors: { floor: string; rows: TimelineRow[] }[];
+}
+
+export interface DaySchedule {
+  /** The local date shown (YYYY-MM-DD). */
+  date: string;
+  /** Zone that decided "today" and the date navigation. */
+  zone: string;
+  now: DateTime;
+  buildings: BuildingDay[];
+  /** Meetings matching the search (0 without a search). */
+  matches: number;
+}
+
+const isDate = (d: string, zone: string) => DateTime.fromISO(d, { zone }).isValid;
+
+function localDate(ctx: Ctx, date: string | undefined, zone: string): string {
+  if (date === undefined) return ctx.clock.now().setZone(zone).toFormat('yyyy-MM-dd');
+  if (!isDate(date, zone)) throw new BadRequestError('That date does not exist.');
+  return date;
+}
+
+/** Does a meeting match the search text (subject, organizer name or address)? */
+export function matchesSearch(item: ScheduleItem, q: string | undefined): boolean {
+  if (!q) return false;
+  const needle = q.toLowerCase();
+  return [item.subject, item.organizerName, item.organizerEmail].some((s) => s.toLowerCase().includes(needle));
+}
+
+function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: ScheduleItem[]): TimelineRow[] {
+  const byRoom = new Map<number, ScheduleItem[]>();
+  for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
+  return rooms.map((room) => {
+    const w = window(room);
+    const open = openingSpan(date, room.opensAt, room.closesAt, room.timeZone);
+    const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
+    return { room, date, window: w, open, items: mine, gaps: freeGaps(open, mine.filter((i) => i.active)) };
+  });
+}
+
+/**
+ * The receptionist's day: every matching room grouped by building and floor, each building on a grid covering its
+ * rooms' opening hours in its own zone, with the meetings and the free gaps of each room.
+ */
+export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
+  const floor = query.floor?.toLowerCase();
+  const rooms = listRooms(ctx, { building: query.building, capacity: query.capacity, equipment: query.equipment }).filter(
+    (r) => !floor || r.floor.toLowerCase() === floor,
+  );
+  const zone = rooms[0]?.timeZone ?? 'UTC';
+  const date = localDate(ctx, query.date, zone);
+
+  const groups = new Map<string, Room[]>();
+  for (const r of rooms) (groups.get(r.building) ?? groups.set(r.building, []).get(r.building)!).push(r);
+  const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
+  const all = [...windows.values()];
+  const from = DateTime.min(...all.map((w) => w.start));
+  const to = DateTime.max(...all.map((w) => w.end));
+  const items = all.length ? listScheduleItems(ctx, rooms.map((r) => r.id), from!, to!) : [];
+
+  let matches = 0;
+  const buildings: BuildingDay[] = [];
+  for (const [building, rs] of groups) {
+    const window = windows.get(building)!;
+    let rows = rowsFor(rs, date, () => window, items);
+    if (query.q) {
+      rows = rows.filter((row) => row.items.some((i) => matchesSearch(i, query.q)));
+      matches += rows.reduce((n, row) => n + row.items.filter((i) => matchesSearch(i, query.q)).length, 0);
+    }
+    if (!rows.length) continue;
+    const floors = new Map<string, TimelineRow[]>();
+    for (const row of rows) (floors.get(row.room.floor) ?? floors.set(row.room.floor, []).get(row.room.floor)!).push(row);
+    buildings.push({ building, zone: window.zone, window, floors: [...floors].map(([f, list]) => ({ floor: f, rows: list })) });
+  }
+  return { date, zone, now: ctx.clock.now(), buildings, matches };
+}
+
+/** One room's week (Monday to Sunday) around `date`, one row per day. */
+export interface RoomWeek {
+  room: Room;
+  /** Local date of the week's Monday. */
+  monday: string;
+  rows: TimelineRow[];
+  now: DateTime;
+}
+
+export function listRoomWeek(ctx: Ctx, roomId: number, date: string | undefined): RoomWeek {
+  const room = getRoom(ctx, roomId);
+  const day = localDate(ctx, date, room.timeZone);
+  const monday = DateTime.fromISO(day, { zone: room.timeZone }).startOf('week');
+  const dates = Array.from({ length: 7 }, (_, i) => monday.plus({ days: i }).toFormat('yyyy-MM-dd'));
+  const windows = new Map(dates.map((d) => [d, dayWindow(d, room.timeZone, [room])]));
+  const items = listScheduleItems(ctx, [room.id], windows.get(dates[0]!)!.start, windows.get(dates[6]!)!.end);
+  const rows = dates.flatMap((d) => rowsFor([room], d, () => windows.get(d)!, items));
+  return { room, monday: dates[0]!, rows, now: ctx.clock.now() };
+}
+
+/** A room's meetings over a whole local day (display, API). */
+export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: ScheduleItem[] } {
+  const day = localDate(ctx, date, room.timeZone);
+  const start = DateTime.fromISO(day, { zone: room.timeZone }).startOf('day');
+  return { date: day, items: listScheduleItems(ctx, [room.id], start, start.plus({ days: 1 })) };
+}
+
+/** What the room's door display says at `now`. */
+export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: ScheduleItem[]; state: DisplayState<ScheduleItem> } {
+  const { items } = listRoomDay(ctx, room, now.setZone(room.timeZone).toFormat('yyyy-MM-dd'));
+  return { items, state: displayState(items.filter((i) => i.active), now) };
+}
+
+/** Days of meetings a calendar feed carries: a month back (recent history) and the booking horizon ahead. */
+export const FEED_DAYS_BACK = 31;
+
+export function listRoomFeed(ctx: Ctx, room: Room): ScheduleItem[] {
+  const now = ctx.clock.now();
+  return listScheduleItems(ctx, [room.id], now.minus({ days: FEED_DAYS_BACK }), now.plus({ days: room.horizonDays + 1 }));
+}
