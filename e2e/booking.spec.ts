@@ -97,3 +97,15 @@ test('a room booked directly in Exchange is not offered for that slot', async ({
   await expect(page.locator('.room-option')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Free at other times that day' })).toBeVisible();
 });
+
+test.describe('a reader in another time zone', () => {
+  test.use({ timezoneId: 'America/New_York' });
+
+  test('sees the room-zone time converted to their own zone on the booking form', async ({ page }) => {
+    await signIn(page, 'bob');
+    await page.goto(`/bookings/new?roomId=1&date=${date}&start=10:00&end=11:00`);
+    await expect(page.getByText(/in your time zone \(America\/New_York\)/)).toBeVisible();
+    // 10:00 in London is 05:00 in New York for most of the year (04:00 or 06:00 around the DST changes).
+    await expect(page.getByText(/That is .*0[456]:00/)).toBeVisible();
+  });
+});

@@ -1,7 +1,19 @@
-// Progressive enhancement: when the reader's own time zone differs from the room's, show the chosen time in theirs.
+// Progressive enhancement: when the reader's own time zone differs from the room's, show times in theirs too.
 (() => {
   const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const out = document.querySelector('form .local-time');
+  const hhmm = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+  // A booking page: <span class="local-time" data-zone data-start data-end> with UTC instants.
+  document.querySelectorAll('span.local-time[data-start]').forEach((el) => {
+    if (el.dataset.zone === mine) return;
+    const start = new Date(el.dataset.start);
+    const end = new Date(el.dataset.end);
+    el.textContent = '= ' + start.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' }) + ' ' + hhmm(start) + '–' + hhmm(end) + ' your time (' + mine + ')';
+    el.hidden = false;
+  });
+
+  // The booking form: convert the chosen date and start in the chosen room's zone.
+  const out = document.querySelector('form p.local-time');
   const room = document.getElementById('roomId');
   const date = document.getElementById('date');
   const start = document.getElementById('start');

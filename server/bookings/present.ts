@@ -34,6 +34,9 @@ export interface BookingView {
   failedReason: string | null;
   attendees: { email: string; name: string; role: string; response: string }[];
   isPast: boolean;
+  /** UTC instants, for the browser to show the reader's own local time. */
+  startsAt: string;
+  endsAt: string;
 }
 
 export function localTime(iso: string, zone: string): DateTime {
@@ -70,6 +73,8 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     failedReason: b.failedReason,
     attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: RESPONSE_LABELS[a.response] })),
     isPast: DateTime.fromISO(b.endsAt) <= now,
+    startsAt: b.startsAt,
+    endsAt: b.endsAt,
   };
 }
 
