@@ -48,7 +48,9 @@ function challengeHeaders(ctx: RequestContext, ntlmToken?: string): Record<strin
   const { auth } = ctx.state;
   if (ntlmToken) values.push(`NTLM ${ntlmToken}`);
   else {
-    if (auth.ntlm) values.push('Negotiate', 'NTLM');
+    // EXCHANGE: IIS offered `Negotiate` too; the emulator cannot do SPNEGO/Kerberos, so it offers NTLM only
+    // (a client that sends raw NTLM tokens under `Negotiate` is still understood).
+    if (auth.ntlm) values.push('NTLM');
     if (auth.basic) values.push(`Basic realm="${ctx.url.hostname}"`);
   }
   return values.length ? { 'WWW-Authenticate': values } : {};

@@ -74,12 +74,21 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   p.set(`${NS.proptag}x10f3001f`, s(item.name));
   p.set(`${NS.proptag}x0e230003`, i(item.article));
   p.set(`${NS.repl}repl-uid`, s(`rid:${item.id.replace('-', '')}`));
-  if (item.mime !== undefined) p.set(`${NS.dav}getcontentlength`, i(Buffer.byteLength(item.mime)));
+  const size = item.mime !== undefined ? Buffer.byteLength(item.mime) : approximateSize(item);
+  p.set(`${NS.dav}getcontentlength`, i(size));
+  p.set(`${NS.proptag}x0e080003`, i(size));
   for (const [k, v] of item.props) p.set(k, v);
   // EXCHANGE: these are the store's, whatever a client wrote (PROPPATCH answers 403 for them).
   p.set(`${NS.dav}getetag`, s(item.etag));
   p.set(`${NS.dav}href`, s(href));
   return p;
+}
+
+/** PR_MESSAGE_SIZE for an item without stored MIME: the size of its property values (close enough for clients). */
+function approximateSize(item: Item): number {
+  let n = 0;
+  for (const v of item.props.values()) n += Array.isArray(v.value) ? v.value.join('').length : v.value.length;
+  return n;
 }
 
 function folderProps(store: Store, base: string, folder: Folder): PropMap {
@@ -98,6 +107,7 @@ function folderProps(store: Store, base: string, folder: Folder): PropMap {
   p.set(`${NS.dav}ishidden`, b(false));
   p.set(`${NS.dav}isreadonly`, b(false));
   p.set(`${NS.dav}hassubs`, b(folder.children.size > 0));
+  p.set(`${NS.dav}nosubs`, b(false));
   p.set(`${NS.dav}childcount`, i(folder.children.size));
   p.set(`${NS.dav}objectcount`, i(items.length));
   p.set(`${NS.dav}visiblecount`, i(items.length));
