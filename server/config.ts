@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { AuthEnvSchema, buildAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 
 /** Typed, validated configuration. Only this module reads `process.env`. */
 export interface Config {
@@ -45,6 +46,8 @@ export interface Config {
   emulator: { port: number; controlApi: boolean };
   /** Run the outbox worker and the reconciler in this process. */
   backgroundJobs: boolean;
+  /** Sign-in methods (AUTH_MODE) and the Windows sign-on settings they need. */
+  auth: AuthConfig;
 }
 
 const bool = z
@@ -80,7 +83,7 @@ const EnvSchema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
-});
+}).extend(AuthEnvSchema.shape);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -157,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     meetingRoute: e.EXCHANGE_MEETING_ROUTE,
     timeoutMs: e.EXCHANGE_TIMEOUT_MS,
   };
+  const authProblems: string[] = [];
+  const auth = buildAuthConfig(e, authProblems);
+  if (authProblems.length) throw new ConfigError(authProblems);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -170,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     bootstrapAdmin,
+    auth,
     exchange,
     reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     reconcileDays: e.RECONCILE_DAYS,

@@ -1,7 +1,10 @@
 import passport from 'passport';
 import type { AppContext } from '../context.ts';
 import { findUser, type User as AppUser } from '../users/service.ts';
+import { signInDomainUser } from './domain-user.ts';
+import { ldapStrategy } from './ldap.ts';
 import { localStrategy } from './local.ts';
+import { NtlmStrategy } from './ntlm.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -11,13 +14,18 @@ declare global {
   }
 }
 
-/**
- * Builds the passport instance with every enabled sign-in method. Local sign-in is the first strategy;
- * Windows sign-on (NTLM, LDAPS) registers beside it the same way.
- */
-export function createPassport(ctx: Pick<AppContext, 'db' | 'clock'>): passport.Authenticator {
+/** Builds the passport instance with every sign-in method AUTH_MODE enables: `local`, `ntlm`, `ldapauth`. */
+export function createPassport(ctx: Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>): passport.Authenticator {
   const instance = new passport.Passport();
-  instance.use('local', localStrategy(ctx));
+  const { modes, domain, emailPattern, ntlm, ldap } = ctx.config.auth;
+  if (modes.includes('local')) instance.use('local', localStrategy(ctx));
+  if (ntlm && domain) {
+    const verify = (account: { domain: string; user: string }) => signInDomainUser(ctx, account, 'ntlm', emailPattern);
+    instance.use('ntlm', new NtlmStrategy(ntlm, domain, verify, ctx.log.child({ area: 'auth' })));
+  }
+  if (ldap && domain) {
+    instance.use('ldapauth', ldapStrategy(ldap, domain, (account) => signInDomainUser(ctx, { domain, ...account }, 'ldap', emailPattern)));
+  }
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: unknown, done) => {
     // A user disabled while signed in loses the session on their next request.
