@@ -44,7 +44,7 @@ export const CROWD: DomainAccount[] = Array.from({ length: 20 }, (_, i) => {
   return account(`user${n}`, `User${n}`, 'Crowd', `user${n}@corp.test`);
 });
 
-export const SERVICE_DN = `CN=Service Roombook,CN=Users,${BASE_DN}`;
+export const SERVICE_DN = `CN=svc-roombook,CN=Users,${BASE_DN}`; // samba names the entry after the account
 const ADMIN_PASSWORD = 'Adm1n-Pass!234';
 // Bump when the accounts or options above change, so a cached provision is rebuilt.
 const LAYOUT = 'v1';
