@@ -10,7 +10,8 @@ import { childOf } from '../http/xml-read.ts';
 import { parseBody } from './body.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';
 import { parseSql, SqlSyntaxError, type SqlQuery, type Traversal } from './sql.ts';
-import { matches, orderComparator } from './sql-eval.ts';
+import { matches, orderComparator, windowOf } from './sql-eval.ts';
+import { occurrenceRows } from './search-expand.ts';
 import { resolveUrl } from './target.ts';
 
 function collect(store: Store, folder: Folder, traversal: Traversal): Resource[] {
@@ -56,11 +57,16 @@ export function handleSearch(ctx: RequestContext, m: MailboxRequest): void {
   }
 
   const rows: { r: Resource; props: PropMap }[] = [];
+  const window = windowOf(query.where);
   for (const scope of query.scopes) {
     const folder = scope.url === '' ? m.target.folder : scopeFolder(ctx, scope.url);
     for (const r of collect(store, folder, scope.traversal)) {
       const props = resourceProps(store, ctx.base, r);
       if (matches(query.where, props)) rows.push({ r, props });
+    }
+    if (window && scope.traversal !== 'hierarchical') {
+      const occurrences = occurrenceRows(folder, window, (item) => resourceProps(store, ctx.base, { kind: 'item', item }));
+      rows.push(...occurrences.filter((o) => matches(query.where, o.props)));
     }
   }
   if (query.orderBy.length) {

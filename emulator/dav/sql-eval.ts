@@ -118,3 +118,27 @@ export function orderComparator(orderBy: { prop: string; desc: boolean }[]): (a:
     return 0;
   };
 }
+
+/**
+ * The time window a calendar query asks for: the `dtend >`/`>=` lower bound and the `dtstart <`/`<=` upper
+ * bound among the top-level AND terms (§13's overlap test). Undefined unless both are present.
+ */
+export function windowOf(expr: Expr | undefined): { from: number; to: number } | undefined {
+  let from: number | undefined;
+  let to: number | undefined;
+  const walk = (e: Expr | undefined): void => {
+    if (!e) return;
+    if (e.kind === 'and') {
+      walk(e.left);
+      walk(e.right);
+      return;
+    }
+    if (e.kind !== 'cmp' || (e.value.kind !== 'string' && e.value.kind !== 'date')) return;
+    const at = parseExchangeDate(e.value.value)?.getTime();
+    if (at === undefined) return;
+    if (e.prop === 'urn:schemas:calendar:dtend' && (e.op === '>' || e.op === '>=')) from = Math.max(from ?? at, at);
+    if (e.prop === 'urn:schemas:calendar:dtstart' && (e.op === '<' || e.op === '<=')) to = Math.min(to ?? at, at);
+  };
+  walk(expr);
+  return from !== undefined && to !== undefined ? { from, to } : undefined;
+}

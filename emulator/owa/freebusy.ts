@@ -4,6 +4,7 @@
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
 import type { Mailbox } from '../store/store.ts';
+import { spansBetween } from '../store/recurrence.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
 import { writeXml, type XNode } from '../http/xml-write.ts';
@@ -21,14 +22,13 @@ export function freeBusyString(mailbox: Mailbox, start: number, end: number, int
   for (const item of calendar?.items.values() ?? []) {
     if (item.modified.getTime() > publishedBefore) continue;
     if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
-    const a = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '')?.getTime();
-    const b = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '')?.getTime();
-    if (a === undefined || b === undefined || b <= start || a >= end) continue;
     // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
     const level = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
-    const first = Math.max(0, Math.floor((a - start) / intervalMs));
-    const last = Math.min(slots - 1, Math.ceil((b - start) / intervalMs) - 1);
-    for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);
+    for (const span of spansBetween(item, start, end, mailbox.config.timeZone)) {
+      const first = Math.max(0, Math.floor((span.start.getTime() - start) / intervalMs));
+      const last = Math.min(slots - 1, Math.ceil((span.end.getTime() - start) / intervalMs) - 1);
+      for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);
+    }
   }
   return levels.join('');
 }

@@ -7,6 +7,7 @@ import { buildMessageMime } from '../mime/build.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { deliveryName, type Transport } from './transport.ts';
+import { spansBetween } from '../store/recurrence.ts';
 
 const s = (value: string) => ({ type: 'string', value });
 const i = (value: number) => ({ type: 'int', value: String(value) });
@@ -59,8 +60,8 @@ export function processForRoom(t: Transport, room: Mailbox, request: Item): void
   if (!want) return;
   const conflict = [...calendar.items.values()].some((other) => {
     if (other === existing || uidOf(other) === uid || !isBlocking(other)) return false;
-    const o = span(other);
-    return !!o && o[0] < want[1] && want[0] < o[1];
+    // Recurring bookings block the room at each occurrence.
+    return spansBetween(other, want[0], want[1], room.config.timeZone).length > 0;
   });
   if (conflict) {
     // CASE: a declined update leaves the booking the room already holds where it was.
