@@ -82,6 +82,25 @@ describe('directory sign-in over LDAPS against a Samba domain controller', () =>
     }
   });
 
+  test('POST /login/directory answers 503 when the domain controller accepts the connection but does not answer', async () => {
+    const slow = await startTestApp(windowsEnv(dc, 'ldap,local', { LDAP_TIMEOUT_MS: '1000' }));
+    try {
+      const b = new TestBrowser(slow.url);
+      const csrf = await b.csrfToken();
+      dc.pause();
+      let res;
+      try {
+        res = await b.post('/login/directory', { domainUsername: 'carol', domainPassword: ACCOUNTS.carol.password }, { csrf });
+      } finally {
+        dc.resume();
+      }
+      assert.equal(res.status, 503);
+      assert.match(await res.text(), /The company directory did not answer/);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('POST /login/directory answers 503 with the other methods when the domain controller is stopped', async () => {
     await dc.stop();
     try {

@@ -6,7 +6,7 @@ import { formPage } from '../http/form.ts';
 import type { AuthConfig } from './auth-config.ts';
 import { DIRECTORY_FIELDS, directoryUsername } from './ldap.ts';
 import { SIGN_IN_FAILED } from './local.ts';
-import { isSignOnUnavailable, type NtlmFailure } from './ntlm.ts';
+import { isSignOnUnavailable, SignOnUnavailableError, type NtlmFailure } from './ntlm.ts';
 import { logIn, runStrategy, safeReturnTo, type SignInThrottle } from './routes.ts';
 
 declare module 'express-session' {
@@ -34,6 +34,15 @@ const NOTICES: Record<NtlmFailure['reason'], string> = {
   'app-disabled': messages.appDisabled,
   'foreign-domain': messages.foreignDomain,
 };
+
+/** Rejects when `promise` takes longer than `ms`: a directory that accepts the connection and then stalls. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SignOnUnavailableError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** The sign-in page's view model: the methods AUTH_MODE enables, in its order, and an optional notice. */
 export function loginPage(auth: AuthConfig, notice: string | null = null) {
@@ -84,6 +93,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
   /** POST /login/directory: Windows user name and password, checked by the directory over LDAPS. */
   if (auth.ldap && auth.domain) {
     const domain = auth.domain;
+    const ldapTimeoutMs = auth.ldap.timeoutMs;
     router.post('/login/directory', formPage('auth/login', () => page()), async (req, res, next) => {
       const body = req.body as Record<string, unknown>;
       const username = directoryUsername(body[DIRECTORY_FIELDS.username], domain).toLowerCase();
@@ -99,7 +109,8 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
 
       let outcome;
       try {
-        outcome = await runStrategy(instance, 'ldapauth', req, res, next);
+        // LDAP_TIMEOUT_MS bounds the whole exchange (connect, search, bind), not each step.
+        outcome = await withDeadline(runStrategy(instance, 'ldapauth', req, res, next), ldapTimeoutMs);
       } catch (err) {
         if (err instanceof AppError) throw err;
         const e = err as { name?: string; code?: string };
