@@ -97,3 +97,51 @@ describe('startEmulator() defaults', () => {
     }
   });
 });
+
+describe('control API seeding', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+
+  test('POST /_emulator/mailboxes/:alias/items seeds an item that WebDAV then sees; DELETE removes it', async () => {
+    const res = await fetch(`${emu.url}/_emulator/mailboxes/severn/items`, {
+      method: 'POST',
+      body: JSON.stringify({
+        folder: 'calendar',
+        name: 'outlook-booking.EML',
+        props: {
+          'DAV:contentclass': 'urn:content-classes:appointment',
+          'http://schemas.microsoft.com/exchange/outlookmessageclass': 'IPM.Appointment',
+          'urn:schemas:httpmail:subject': 'Booked in Outlook',
+          'urn:schemas:calendar:dtstart': '2030-11-20T09:00:00Z',
+          'urn:schemas:calendar:dtend': '2030-11-20T10:00:00Z',
+          'urn:schemas:calendar:busystatus': 'BUSY',
+        },
+      }),
+    });
+    assert.equal(res.status, 201);
+    const item = (await res.json()) as { id: string; props: Record<string, string> };
+    assert.equal(item.props['urn:schemas:calendar:dtstart'], '2030-11-20T09:00:00.000Z');
+    assert.ok(item.props['urn:schemas:calendar:uid']);
+    const r = await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', { user: 'booking-svc', headers: { Depth: '0' }, body: propfindBody('<d:subject/>') });
+    assert.equal(rows(r.text)[0]!.ok.subject, 'Booked in Outlook');
+    assert.equal((await fetch(`${emu.url}/_emulator/mailboxes/severn/items/${item.id}`, { method: 'DELETE' })).status, 200);
+    assert.equal((await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', { user: 'booking-svc', headers: { Depth: '0' } })).status, 404);
+  });
+
+  test('POST /_emulator/mailboxes/:alias/items refuses a bad value with 400', async () => {
+    const res = await fetch(`${emu.url}/_emulator/mailboxes/severn/items`, { method: 'POST', body: JSON.stringify({ folder: 'calendar', props: { 'urn:schemas:calendar:dtstart': 'soon' } }) });
+    assert.equal(res.status, 400);
+  });
+
+  test('POST /_emulator/mailboxes/:alias/submit sends MIME as that mailbox; the room accepts it', async () => {
+    const mime = ['Content-class: urn:content-classes:calendarmessage', 'To: alice@example.com', 'Subject: From Outlook', 'Content-Type: text/calendar; method=REQUEST', '', 'BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:outlook-1', 'DTSTART:20301121T090000Z', 'DTEND:20301121T100000Z', 'SUMMARY:From Outlook', 'ORGANIZER:MAILTO:bob@example.com', 'ATTENDEE;ROLE=REQ-PARTICIPANT:MAILTO:alice@example.com', 'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT:MAILTO:wye@example.com', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const res = await fetch(`${emu.url}/_emulator/mailboxes/bob/submit`, { method: 'POST', body: JSON.stringify({ mime }) });
+    assert.equal(res.status, 200);
+    const wye = (await (await fetch(`${emu.url}/_emulator/mailboxes/wye/items?folder=calendar`)).json()) as { props: Record<string, string> }[];
+    assert.equal(wye.length, 1);
+    assert.equal(wye[0]!.props['urn:schemas:calendar:uid'], 'outlook-1');
+  });
+});

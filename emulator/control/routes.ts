@@ -10,6 +10,7 @@ import { buildMime } from '../mime/build.ts';
 import { FaultRuleSchema } from '../faults/faults.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
+import { SeedItemSchema, seedItem } from './seed.ts';
 
 function json(ctx: RequestContext, status: number, body: unknown): void {
   send(ctx.res, status, JSON.stringify(body, null, 2), 'application/json; charset=utf-8');
@@ -131,6 +132,36 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       const item = state.store.itemIndex.get(parts[3]!);
       if (!item || item.folder.mailbox !== mailbox) throw new HttpError(404, 'No such item');
       return json(ctx, 200, itemView(ctx, item, true));
+    }
+    case 'POST /mailboxes/:x/items': {
+      // Seeds an item as if a client had written it: { folder, name?, props?, types?, mime? }.
+      const mailbox = mailboxOf(ctx, parts[1]!);
+      const body = SeedItemSchema.safeParse(readJson(ctx));
+      if (!body.success) return json(ctx, 400, { error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      const folder = folderOf(ctx, mailbox, body.data.folder);
+      const item = seedItem(ctx, mailbox, folder, body.data);
+      if (!item) return json(ctx, 400, { error: 'props or mime could not be read' });
+      ctx.log.info({ event: 'control.item_seeded', mailbox: mailbox.config.alias, item: item.name }, 'item seeded');
+      return json(ctx, 201, itemView(ctx, item, false));
+    }
+    case 'DELETE /mailboxes/:x/items/:y': {
+      const mailbox = mailboxOf(ctx, parts[1]!);
+      const item = state.store.itemIndex.get(parts[3]!);
+      if (!item || item.folder.mailbox !== mailbox) throw new HttpError(404, 'No such item');
+      state.store.deleteItem(item);
+      return json(ctx, 200, { ok: true });
+    }
+    case 'POST /mailboxes/:x/submit': {
+      // Sends MIME from this mailbox as its owner's client would (e.g. a meeting booked in Outlook).
+      const mailbox = mailboxOf(ctx, parts[1]!);
+      const body = z.object({ mime: z.string().min(1), saveInSent: z.boolean().default(true) }).safeParse(readJson(ctx));
+      if (!body.success) return json(ctx, 400, { error: 'mime must be a non-empty string' });
+      try {
+        state.transport.submitMime(mailbox, body.data.mime, mailbox.config, { saveInSent: body.data.saveInSent });
+      } catch (err) {
+        return json(ctx, 400, { error: err instanceof Error ? err.message : 'message could not be sent' });
+      }
+      return json(ctx, 200, { ok: true });
     }
     case 'GET /outbound':
       return json(ctx, 200, state.transport.outbound);
