@@ -3,7 +3,7 @@
 // 409 bad value) leaves the item untouched and the rest answer 424 (§4.4).
 import { randomUUID } from 'node:crypto';
 import { NS, type PropMap } from '../store/props.ts';
-import { PROTECTED_PROPS, itemHref, permanentUrl } from '../store/view.ts';
+import { PROTECTED_PROPS, itemHref, permanentUrl, resourceHref } from '../store/view.ts';
 import type { Folder } from '../store/store.ts';
 import { HttpError, isBrief, type RequestContext } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
@@ -11,7 +11,6 @@ import type { MailboxRequest } from '../http/route-exchange.ts';
 import { parseBody, readPropertyUpdate, type PatchOp } from './body.ts';
 import { checkPreconditions } from './conditions.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';
-import { resourceHref } from '../store/view.ts';
 
 const CALENDAR_CLASSES = new Set(['urn:content-classes:appointment', 'urn:content-classes:calendarmessage']);
 

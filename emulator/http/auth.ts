@@ -4,7 +4,6 @@
 import type { Socket } from 'node:net';
 import type { MailboxConfig, Org } from '../org.ts';
 import { findMailbox } from '../org.ts';
-import { lcid } from '../store/folders.ts';
 import { header, isTranslateF, type RequestContext } from './context.ts';
 import { buildType2, messageType, newChallenge, parseType1, parseType3, verifyNtlmV2, NtlmMessageError } from './ntlm.ts';
 import { send, sendError } from './respond.ts';
@@ -163,8 +162,4 @@ function ntlmStep(ctx: RequestContext, socket: Socket, token: string): MailboxCo
     if (!(err instanceof NtlmMessageError)) throw err;
   }
   return unauthorized(ctx);
-}
-
-export function localeId(account: MailboxConfig): string {
-  return lcid(account.locale);
 }

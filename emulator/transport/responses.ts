@@ -14,7 +14,7 @@ const PARTSTAT: Record<string, string> = {
 };
 
 export function recordResponse(t: Transport, organizer: Mailbox, response: Item): void {
-  const { store, log } = t.storeAndLog();
+  const { store, log } = t.env();
   const uid = uidOf(response);
   const partstat = PARTSTAT[str(response.props.get(`${NS.ex}outlookmessageclass`)) ?? ''];
   const attendee = parseAddressList(str(response.props.get(`${NS.mail}from`)))[0];

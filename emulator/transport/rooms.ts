@@ -35,7 +35,7 @@ export function isBlocking(item: Item): boolean {
 }
 
 export function processForRoom(t: Transport, room: Mailbox, request: Item): void {
-  const { store, log } = t.storeAndLog();
+  const { store, log } = t.env();
   const p = request.props;
   const cls = str(p.get(`${NS.ex}outlookmessageclass`));
   const uid = uidOf(request);
@@ -100,7 +100,7 @@ const PREFIX: Record<string, Record<string, string>> = {
 
 /** Sends the room's answer (METHOD:REPLY) to the organizer. */
 export function reply(t: Transport, room: Mailbox, request: Item, partstat: 'ACCEPTED' | 'DECLINED' | 'TENTATIVE'): void {
-  const { store } = t.storeAndLog();
+  const { store } = t.env();
   const p = request.props;
   const organizer = parseAddressList(str(p.get(`${NS.cal}organizer`)) ?? str(p.get(`${NS.mail}from`)))[0];
   if (!organizer) return;

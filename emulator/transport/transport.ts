@@ -168,7 +168,8 @@ export class Transport {
     }
   }
 
-  storeAndLog(): { store: Store; org: Org; log: Logger } {
+  /** The store, organisation and logger of the running emulator (they change on reset). */
+  env(): { store: Store; org: Org; log: Logger } {
     return this.ctx();
   }
 }
