@@ -4,7 +4,7 @@ import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { findCredentials, updateUserAccess } from '../users/repo.ts';
 import { anonymousType3Header, type1Header, type3Header } from './test/ntlm-client.ts';
 import { ACCOUNTS, CROWD, DOMAIN, startSambaDc, type SambaDc } from './test/samba-dc.ts';
-import { eventually, helperProcesses, windowsEnv } from './test/sso-fixtures.ts';
+import { eventually, helperProcesses, startAppWithLogs, windowsEnv } from './test/sso-fixtures.ts';
 import { WindowsBrowser } from './test/windows-client.ts';
 
 const carol = { user: ACCOUNTS.carol.user, password: ACCOUNTS.carol.password, domain: DOMAIN };
@@ -128,12 +128,13 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
   });
 
   test('NtlmStrategy ends the helper process when the connection of an abandoned handshake closes', async () => {
-    const before = helperProcesses().length;
+    const before = new Set(helperProcesses());
     const b = new WindowsBrowser(app.url);
     await b.negotiate();
-    assert.equal(helperProcesses().length, before + 1);
+    const started = helperProcesses().filter((pid) => !before.has(pid));
+    assert.equal(started.length, 1, 'one helper for the handshake');
     b.close();
-    assert.ok(await eventually(() => helperProcesses().length === before), 'the helper is gone after the connection closed');
+    assert.ok(await eventually(() => !helperProcesses().includes(started[0]!)), 'the helper is gone after the connection closed');
   });
 
   test('GET /login/windows answers 403 to a user an admin disabled in the app', async () => {
@@ -148,6 +149,35 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
       assert.equal(await signedInAs(b), undefined);
     } finally {
       updateUserAccess(app.ctx.db, record.user.id, 'employee', true);
+    }
+  });
+
+  test('GET /login/windows never logs an NTLM message or a password, even at trace level without redaction', async () => {
+    const logged = await startAppWithLogs(windowsEnv(dc, 'ntlm,local'));
+    try {
+      const sent: string[] = [];
+      for (const creds of [carol, { ...carol, password: 'Wrong-Pass!234' }]) {
+        const b = new WindowsBrowser(logged.app.url);
+        browsers.push(b);
+        await b.get('/login/windows');
+        const t1 = type1Header();
+        const { res, challenge } = await b.negotiate();
+        const t3 = type3Header(challenge, creds);
+        await b.get('/login/windows', t3);
+        sent.push(t1, String(res.headers['www-authenticate']), t3);
+      }
+      const garbage = new WindowsBrowser(logged.app.url);
+      browsers.push(garbage);
+      assert.equal((await garbage.get('/login/windows', 'NTLM !!!garbage!!!')).status, 400);
+      const logs = logged.logs();
+      assert.match(logs, /auth\.signed_in/, 'the sign-in itself is logged');
+      assert.match(logs, /NT_STATUS_LOGON_FAILURE/, 'the refusal is logged with its reason');
+      for (const header of sent) assert.equal(logs.includes(header.replace(/^NTLM /, '').slice(0, 40)), false, 'no NTLM message in the log');
+      assert.equal(logs.includes(carol.password), false);
+      assert.equal(logs.includes('Wrong-Pass'), false);
+      assert.equal(logs.includes('garbage'), false);
+    } finally {
+      await logged.close();
     }
   });
 

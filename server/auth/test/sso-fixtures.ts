@@ -1,6 +1,12 @@
 // Shared set-up for the Windows sign-on integration tests: app settings for a DC and a look at helper processes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { loadConfig } from '../../config.ts';
+import { startApp, type RunningApp } from '../../start.ts';
 import { DOMAIN, SERVICE_DN, ACCOUNTS, BASE_DN, TLS_SERVER_NAME, type SambaDc } from './samba-dc.ts';
 
 /** AUTH_MODE and the variables the Windows methods need, pointed at the test DC. */
@@ -28,8 +34,9 @@ export function helperProcesses(): number[] {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (comm === 'ntlm_auth' && ppid === process.pid) pids.push(Number(name));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A killed helper stays a zombie (Z) until Node reaps it: it is gone as far as the app is concerned.
+      if (comm === 'ntlm_auth' && Number(ppid) === process.pid && state !== 'Z') pids.push(Number(name));
     } catch {
       /* exited meanwhile */
     }
@@ -44,4 +51,29 @@ export async function eventually(check: () => boolean): Promise<boolean> {
     await sleep(50);
   }
   return check();
+}
+
+/**
+ * Starts the app with every log line at trace level kept in memory and no redaction at all,
+ * so a test can prove that the sign-on code itself never writes a message, token or password.
+ */
+export async function startAppWithLogs(env: Record<string, string>): Promise<{ app: RunningApp; logs(): string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'roombook-logs-'));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'app.db'), LOG_LEVEL: 'trace', ...env });
+  const app = await startApp(config, pino({ level: 'trace' }, sink));
+  return {
+    app,
+    logs: () => lines.join(''),
+    async close() {
+      await app.stop(1000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
