@@ -1,6 +1,5 @@
 // The one place the schedule reads bookings. It uses the bookings repo's read-only window queries because the
 // bookings service has no "everything in a window" use case yet; swap these two imports when it has.
-import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listAllInWindow, listExternalInWindow } from '../bookings/repo.ts';
 import type { BookingState } from '../bookings/states.ts';
@@ -21,20 +20,23 @@ export interface ScheduleItem {
   state: BookingState | 'external';
   /** Holds the room (pending, booked, updating, or an Outlook meeting). */
   active: boolean;
-  start: DateTime;
-  end: DateTime;
+  /** Epoch milliseconds (see timeline.ts for why not luxon objects). */
+  start: number;
+  end: number;
   sequence: number;
   updatedAt: string | null;
 }
 
 const ACTIVE: readonly string[] = ['pending', 'booked', 'updating'];
-const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
+// Stored times are UTC ISO text with a Z, which Date.parse reads exactly.
+const ms = (iso: string) => Date.parse(iso);
 
 /** Bookings (except cancelled ones) and Outlook meetings of these rooms overlapping [start, end), by start time. */
-export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: DateTime, end: DateTime): ScheduleItem[] {
+export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): ScheduleItem[] {
   if (!roomIds.length) return [];
-  const from = start.toUTC().toISO()!;
-  const to = end.toUTC().toISO()!;
+  // toISOString() writes exactly the stored form (UTC, milliseconds, Z), so text comparison in SQL is time order.
+  const from = new Date(start).toISOString();
+  const to = new Date(end).toISOString();
   const people = new Map(listUsers(ctx).map((u) => [u.id, u]));
   const items: ScheduleItem[] = [];
   const uids = new Set<string>();
@@ -53,8 +55,8 @@ export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds
       attendeeCount: b.attendees.length,
       state: b.state,
       active: ACTIVE.includes(b.state),
-      start: utc(b.startsAt),
-      end: utc(b.endsAt),
+      start: ms(b.startsAt),
+      end: ms(b.endsAt),
       sequence: b.icalSequence,
       updatedAt: b.updatedAt,
     });
@@ -73,11 +75,11 @@ export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds
       attendeeCount: 0,
       state: 'external',
       active: true,
-      start: utc(x.startsAt),
-      end: utc(x.endsAt),
+      start: ms(x.startsAt),
+      end: ms(x.endsAt),
       sequence: 0,
       updatedAt: null,
     });
   }
-  return items.sort((a, b) => a.start.toMillis() - b.start.toMillis() || a.roomId - b.roomId);
+  return items.sort((a, b) => a.start - b.start || a.roomId - b.roomId);
 }

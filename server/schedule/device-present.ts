@@ -1,10 +1,11 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import type { ScheduleItem } from './service.ts';
 import { STATE_TAGS, visibleSubject } from './present.ts';
 import type { DisplayState } from './timeline.ts';
 
-const hhmm = (t: DateTime, zone: string) => t.setZone(zone).toFormat('HH:mm');
+const hhmm = (t: number | DateTime, zone: string) => (typeof t === 'number' ? DateTime.fromMillis(t) : t).setZone(zone).toFormat('HH:mm');
+const iso = (t: number) => new Date(t).toISOString();
 
 /** A room as the read API shows it; links carry no token (the caller adds its own). */
 export function presentApiRoom(r: Room) {
@@ -28,8 +29,8 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
     uid: i.uid,
     subject: visibleSubject(i, showSubjects),
     organizer: showSubjects ? i.organizerName : null,
-    start: i.start.toUTC().toISO(),
-    end: i.end.toUTC().toISO(),
+    start: iso(i.start),
+    end: iso(i.end),
     localStart: hhmm(i.start, r.timeZone),
     localEnd: hhmm(i.end, r.timeZone),
     state: i.state,

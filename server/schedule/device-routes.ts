@@ -82,8 +82,8 @@ export function deviceRoutes(ctx: AppContext): Router {
       room: r.alias,
       at: now.toUTC().toISO(),
       busy: state.busy,
-      busyUntil: state.busyUntil?.toUTC().toISO() ?? null,
-      freeUntil: state.freeUntil?.toUTC().toISO() ?? null,
+      busyUntil: state.busyUntil === null ? null : new Date(state.busyUntil).toISOString(),
+      freeUntil: state.freeUntil === null ? null : new Date(state.freeUntil).toISOString(),
       current: state.current ? presentApiBooking(state.current, r, show) : null,
       next: state.upcoming.map((i) => presentApiBooking(i, r, show)),
     });
@@ -99,8 +99,8 @@ export function deviceRoutes(ctx: AppContext): Router {
       .filter((i) => i.active)
       .map((i) => ({
         uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
-        start: i.start,
-        end: i.end,
+        start: DateTime.fromMillis(i.start, { zone: 'utc' }),
+        end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: show ? i.subject : 'Busy',
         description: show ? `Organizer: ${i.organizerName}` : undefined,
         location: `${r.name}, ${r.building}, floor ${r.floor}`,

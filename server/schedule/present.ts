@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Equipment } from '../rooms/service.ts';
 import type { BuildingDay, DaySchedule, RoomWeek, ScheduleItem, TimelineRow } from './service.ts';
 import { matchesSearch } from './service.ts';
-import { hourMarks, placement, suggestedSlot, type DayWindow } from './timeline.ts';
+import { clockFormatter, hourMarks, placement, suggestedSlot, type DayWindow } from './timeline.ts';
 
 export const STATE_TAGS: Record<ScheduleItem['state'], string> = {
   pending: 'Pending',
@@ -50,7 +50,18 @@ export interface TimelineView {
   hours: { label: string; cls: string }[];
 }
 
-const hhmm = (t: DateTime, zone: string) => t.setZone(zone).toFormat('HH:mm');
+// One formatter per local day and zone; a small cache because a page asks for at most a week of days in a few zones.
+const clocks = new Map<string, (t: number) => string>();
+function clockFor(date: string, zone: string): (t: number) => string {
+  const key = `${date} ${zone}`;
+  let clock = clocks.get(key);
+  if (!clock) {
+    if (clocks.size > 200) clocks.clear();
+    clock = clockFormatter(date, zone);
+    clocks.set(key, clock);
+  }
+  return clock;
+}
 const grid = (p: { col: number; span: number }) => `s-${p.col} n-${p.span}`;
 /** Columns and hour lines of a track: classes defined in public/css/schedule-grid.css. */
 const trackClass = (w: DayWindow) => `tr c-${w.columns} h-${Math.round(w.columns / 12)}`;
@@ -59,7 +70,7 @@ export function presentTimeline(w: DayWindow): TimelineView {
   return { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
 }
 
-function presentBlock(item: ScheduleItem, w: DayWindow, zone: string, q: string | undefined): BlockView | null {
+function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => string, q: string | undefined): BlockView | null {
   const p = placement(w, item.start, item.end);
   if (!p) return null;
   const people = item.kind === 'booking' ? ` · ${item.attendeeCount} invited` : '';
@@ -67,7 +78,7 @@ function presentBlock(item: ScheduleItem, w: DayWindow, zone: string, q: string 
   return {
     cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
-    times: `${hhmm(item.start, zone)}–${hhmm(item.end, zone)}`,
+    times: `${hhmm(item.start)}–${hhmm(item.end)}`,
     subject: item.subject,
     who: `${item.organizerName}${people}`,
     tag: STATE_TAGS[item.state],
@@ -75,24 +86,26 @@ function presentBlock(item: ScheduleItem, w: DayWindow, zone: string, q: string 
 }
 
 function presentGaps(row: TimelineRow, now: DateTime, label: string): GapView[] {
-  const zone = row.room.timeZone;
+  const hhmm = clockFor(row.date, row.room.timeZone);
   return row.gaps.flatMap((gap) => {
     const p = placement(row.window, gap.start, gap.end);
-    const slot = suggestedSlot(gap, now, row.room.maxDurationMinutes);
+    const slot = suggestedSlot(gap, now.toMillis(), row.room.maxDurationMinutes);
     if (!p || !slot) return [];
-    const q = new URLSearchParams({ roomId: String(row.room.id), date: row.date, start: hhmm(slot.start, zone), end: hhmm(slot.end, zone) });
-    return [{ cls: `g ${grid(p)}`, href: `/bookings/new?${q}`, label: `Book ${label} ${hhmm(slot.start, zone)}–${hhmm(slot.end, zone)}` }];
+    const [start, end] = [hhmm(slot.start), hhmm(slot.end)];
+    // Every value is digits, dashes or colons, all valid in a query string as they are.
+    return [{ cls: `g ${grid(p)}`, href: `/bookings/new?roomId=${row.room.id}&date=${row.date}&start=${start}&end=${end}`, label: `Book ${label} ${start}–${end}` }];
   });
 }
 
 function nowClass(w: DayWindow, now: DateTime): string | null {
-  const p = now >= w.start && now < w.end ? placement(w, now, now.plus({ minutes: 1 })) : null;
+  const t = now.toMillis();
+  const p = t >= w.start && t < w.end ? placement(w, t, t + 60_000) : null;
   return p ? `now s-${p.col}` : null;
 }
 
 /** A row of the day view (one room) or the week view (one day, `label` set). */
 export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<string, string>, opts: { q?: string | undefined; dayLabel?: string }): RowView {
-  const zone = row.room.timeZone;
+  const hhmm = clockFor(row.date, row.room.timeZone);
   const name = opts.dayLabel ?? row.room.name;
   const equipment = row.room.equipment.map((c) => catalogue.get(c) ?? c).join(', ');
   return {
@@ -101,8 +114,8 @@ export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<strin
     href: opts.dayLabel ? `/schedule?date=${row.date}&building=${encodeURIComponent(row.room.building)}` : `/schedule/rooms/${row.room.id}/week?date=${row.date}`,
     facts: opts.dayLabel ? `${row.room.opensAt}–${row.room.closesAt}` : `${row.room.capacity} people${equipment ? ` · ${equipment}` : ''}`,
     trackCls: trackClass(row.window),
-    blocks: row.items.flatMap((i) => presentBlock(i, row.window, zone, opts.q) ?? []),
-    gaps: row.open.end > now ? presentGaps(row, now, opts.dayLabel ? `${row.room.name} on ${opts.dayLabel}` : row.room.name) : [],
+    blocks: row.items.flatMap((i) => presentBlock(i, row.window, hhmm, opts.q) ?? []),
+    gaps: row.open.end > now.toMillis() ? presentGaps(row, now, opts.dayLabel ? `${row.room.name} on ${opts.dayLabel}` : row.room.name) : [],
     nowCls: nowClass(row.window, now),
   };
 }

@@ -57,9 +57,12 @@ export function matchesSearch(item: ScheduleItem, q: string | undefined): boolea
 function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: ScheduleItem[]): TimelineRow[] {
   const byRoom = new Map<number, ScheduleItem[]>();
   for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
+  // Most rooms share their hours; building each opening span once saves a zone lookup per room.
+  const spans = new Map<string, Span>();
   return rooms.map((room) => {
     const w = window(room);
-    const open = openingSpan(date, room.opensAt, room.closesAt, room.timeZone);
+    const key = `${room.opensAt} ${room.closesAt} ${room.timeZone}`;
+    const open = spans.get(key) ?? spans.set(key, openingSpan(date, room.opensAt, room.closesAt, room.timeZone)).get(key)!;
     const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
     return { room, date, window: w, open, items: mine, gaps: freeGaps(open, mine.filter((i) => i.active)) };
   });
@@ -81,9 +84,7 @@ export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   for (const r of rooms) (groups.get(r.building) ?? groups.set(r.building, []).get(r.building)!).push(r);
   const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
   const all = [...windows.values()];
-  const from = DateTime.min(...all.map((w) => w.start));
-  const to = DateTime.max(...all.map((w) => w.end));
-  const items = all.length ? listScheduleItems(ctx, rooms.map((r) => r.id), from!, to!) : [];
+  const items = all.length ? listScheduleItems(ctx, rooms.map((r) => r.id), Math.min(...all.map((w) => w.start)), Math.max(...all.map((w) => w.end))) : [];
 
   let matches = 0;
   const buildings: BuildingDay[] = [];
@@ -126,13 +127,13 @@ export function listRoomWeek(ctx: Ctx, roomId: number, date: string | undefined)
 export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: ScheduleItem[] } {
   const day = localDate(ctx, date, room.timeZone);
   const start = DateTime.fromISO(day, { zone: room.timeZone }).startOf('day');
-  return { date: day, items: listScheduleItems(ctx, [room.id], start, start.plus({ days: 1 })) };
+  return { date: day, items: listScheduleItems(ctx, [room.id], start.toMillis(), start.plus({ days: 1 }).toMillis()) };
 }
 
 /** What the room's door display says at `now`. */
 export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: ScheduleItem[]; state: DisplayState<ScheduleItem> } {
   const { items } = listRoomDay(ctx, room, now.setZone(room.timeZone).toFormat('yyyy-MM-dd'));
-  return { items, state: displayState(items.filter((i) => i.active), now) };
+  return { items, state: displayState(items.filter((i) => i.active), now.toMillis()) };
 }
 
 /** Days of meetings a calendar feed carries: a month back (recent history) and the booking horizon ahead. */
@@ -140,5 +141,5 @@ export const FEED_DAYS_BACK = 31;
 
 export function listRoomFeed(ctx: Ctx, room: Room): ScheduleItem[] {
   const now = ctx.clock.now();
-  return listScheduleItems(ctx, [room.id], now.minus({ days: FEED_DAYS_BACK }), now.plus({ days: room.horizonDays + 1 }));
+  return listScheduleItems(ctx, [room.id], now.minus({ days: FEED_DAYS_BACK }).toMillis(), now.plus({ days: room.horizonDays + 1 }).toMillis());
 }

@@ -1,12 +1,18 @@
 // Pure timeline arithmetic: columns of a day grid, free gaps, and what a door display says. No I/O; the clock is passed in.
+// Instants are epoch milliseconds: a 200-room day places thousands of blocks and gaps, and luxon objects (zone lookups,
+// allocation) dominated the profile. luxon is used only for local calendar questions (a day's hours, labels).
 import { DateTime } from 'luxon';
 
 /** One grid column is five minutes: the booking form's time step, so every block starts and ends on a line. */
 export const SLOT_MINUTES = 5;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const SLOT_MS = SLOT_MINUTES * MINUTE_MS;
 
+/** [start, end) in epoch milliseconds. */
 export interface Span {
-  start: DateTime;
-  end: DateTime;
+  start: number;
+  end: number;
 }
 
 /** A day's visible window in a zone: from the earliest opening hour to the latest closing hour, whole hours. */
@@ -23,42 +29,40 @@ function atLocal(date: string, hhmm: string, zone: string): DateTime {
 
 /** The opening hours of a room on a local date, as instants. */
 export function openingSpan(date: string, opensAt: string, closesAt: string, zone: string): Span {
-  return { start: atLocal(date, opensAt, zone), end: atLocal(date, closesAt, zone) };
+  return { start: atLocal(date, opensAt, zone).toMillis(), end: atLocal(date, closesAt, zone).toMillis() };
 }
 
 /** The window covering every given room's opening hours on `date`, widened to whole hours. */
 export function dayWindow(date: string, zone: string, hours: { opensAt: string; closesAt: string }[]): DayWindow {
   const opens = hours.map((h) => h.opensAt).sort()[0] ?? '08:00';
   const closes = hours.map((h) => h.closesAt).sort().at(-1) ?? '18:00';
-  const start = atLocal(date, opens, zone).startOf('hour');
+  const start = atLocal(date, opens, zone).startOf('hour').toMillis();
   const closing = atLocal(date, closes, zone);
-  const end = closing.minute ? closing.startOf('hour').plus({ hours: 1 }) : closing;
-  return { start, end, zone, columns: Math.max(1, Math.round(end.diff(start, 'minutes').minutes / SLOT_MINUTES)) };
+  const end = (closing.minute ? closing.startOf('hour').plus({ hours: 1 }) : closing).toMillis();
+  return { start, end, zone, columns: Math.max(1, Math.round((end - start) / SLOT_MS)) };
 }
 
-/** Grid placement (1-based start line, span in columns) of [start, end) clipped to the window; null when outside. */
-export function placement(w: DayWindow, s: DateTime, e: DateTime): { col: number; span: number } | null {
+/** Grid placement (1-based start line, span in columns) of [s, e) clipped to the window; null when outside. */
+export function placement(w: DayWindow, s: number, e: number): { col: number; span: number } | null {
   if (e <= w.start || s >= w.end) return null;
-  const from = Math.max(0, s.diff(w.start, 'minutes').minutes);
-  const to = Math.min(w.columns * SLOT_MINUTES, e.diff(w.start, 'minutes').minutes);
-  const col = Math.floor(from / SLOT_MINUTES) + 1;
-  const endLine = Math.max(col + 1, Math.ceil(to / SLOT_MINUTES) + 1);
+  const col = Math.floor(Math.max(0, s - w.start) / SLOT_MS) + 1;
+  const endLine = Math.max(col + 1, Math.ceil((Math.min(e, w.end) - w.start) / SLOT_MS) + 1);
   return { col, span: Math.min(endLine, w.columns + 1) - col };
 }
 
 /** Hour labels for the grid header: each whole local hour inside the window. */
 export function hourMarks(w: DayWindow): { label: string; col: number; span: number }[] {
   const marks: { label: string; col: number; span: number }[] = [];
-  for (let t = w.start; t < w.end; t = t.plus({ hours: 1 })) {
-    const p = placement(w, t, t.plus({ hours: 1 }));
-    if (p) marks.push({ label: t.setZone(w.zone).toFormat('HH:mm'), ...p });
+  for (let t = DateTime.fromMillis(w.start, { zone: w.zone }); t.toMillis() < w.end; t = t.plus({ hours: 1 })) {
+    const p = placement(w, t.toMillis(), t.plus({ hours: 1 }).toMillis());
+    if (p) marks.push({ label: t.toFormat('HH:mm'), ...p });
   }
   return marks;
 }
 
 /** Free stretches of `open` not covered by `busy`, at least `minMinutes` long. */
 export function freeGaps(open: Span, busy: Span[], minMinutes = 15): Span[] {
-  const sorted = busy.filter((b) => b.end > open.start && b.start < open.end).sort((a, b) => a.start.toMillis() - b.start.toMillis());
+  const sorted = busy.filter((b) => b.end > open.start && b.start < open.end).sort((a, b) => a.start - b.start);
   const gaps: Span[] = [];
   let cursor = open.start;
   for (const b of sorted) {
@@ -66,17 +70,33 @@ export function freeGaps(open: Span, busy: Span[], minMinutes = 15): Span[] {
     if (b.end > cursor) cursor = b.end;
   }
   if (cursor < open.end) gaps.push({ start: cursor, end: open.end });
-  return gaps.filter((g) => g.end.diff(g.start, 'minutes').minutes >= minMinutes);
+  return gaps.filter((g) => g.end - g.start >= minMinutes * MINUTE_MS);
 }
 
 /** The first slot a receptionist would book in a gap: an hour, or less when the gap is shorter. */
-export function suggestedSlot(gap: Span, now: DateTime, maxMinutes: number): Span | null {
-  // A gap that started already is offered from the next five-minute line.
-  let start = gap.start;
-  if (start < now) start = now.setZone(gap.start.zone).startOf('minute').plus({ minutes: SLOT_MINUTES - (now.setZone(gap.start.zone).minute % SLOT_MINUTES) });
-  if (start >= gap.end || gap.end.diff(start, 'minutes').minutes < SLOT_MINUTES) return null;
-  const end = DateTime.min(gap.end, start.plus({ minutes: Math.min(60, maxMinutes) }));
-  return { start, end };
+export function suggestedSlot(gap: Span, now: number, maxMinutes: number): Span | null {
+  // A gap that started already is offered from the next five-minute line (every zone offset in use is a multiple of
+  // 15 minutes, so a five-minute line in UTC is one locally too).
+  const start = gap.start < now ? Math.floor(now / SLOT_MS) * SLOT_MS + SLOT_MS : gap.start;
+  if (gap.end - start < SLOT_MS) return null;
+  return { start, end: Math.min(gap.end, start + Math.min(60, maxMinutes) * MINUTE_MS) };
+}
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * "HH:mm" in `zone` for instants on local `date`. CASE: on an ordinary day the zone's offset is one constant, so the
+ * clock is arithmetic; on a day the clocks change it falls back to luxon.
+ */
+export function clockFormatter(date: string, zone: string): (t: number) => string {
+  const dayStart = DateTime.fromISO(date, { zone }).startOf('day');
+  const offset = dayStart.offset;
+  if (dayStart.endOf('day').offset !== offset) return (t) => DateTime.fromMillis(t, { zone }).toFormat('HH:mm');
+  const shift = offset * MINUTE_MS;
+  return (t) => {
+    const minutes = Math.floor(((((t + shift) % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+    return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+  };
 }
 
 /** What a door display says at `now`, from one room's active meetings of the day. */
@@ -84,16 +104,16 @@ export interface DisplayState<T extends Span> {
   busy: boolean;
   current: T | null;
   /** End of the current meeting and any that follow it without a break. */
-  busyUntil: DateTime | null;
+  busyUntil: number | null;
   /** Start of the next meeting when free. */
-  freeUntil: DateTime | null;
+  freeUntil: number | null;
   upcoming: T[];
 }
 
-export function displayState<T extends Span>(meetings: T[], now: DateTime, upcomingCount = 4): DisplayState<T> {
-  const sorted = [...meetings].sort((a, b) => a.start.toMillis() - b.start.toMillis());
+export function displayState<T extends Span>(meetings: T[], now: number, upcomingCount = 4): DisplayState<T> {
+  const sorted = [...meetings].sort((a, b) => a.start - b.start);
   const current = sorted.find((m) => m.start <= now && m.end > now) ?? null;
-  let busyUntil: DateTime | null = null;
+  let busyUntil: number | null = null;
   if (current) {
     busyUntil = current.end;
     // Back-to-back meetings keep the room busy: "busy until" is when it is actually free again.
