@@ -177,4 +177,52 @@ describe('booking a room', () => {
     assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
     assert.equal((await meetings('rita', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === waiting.uid).length, 1);
   });
+
+  test('a room that declines (booked in Outlook meanwhile) marks the booking declined; an attendee’s answer shows', async () => {
+    const id = idOf(await book(alice, 'dee', '17:00', '18:00'));
+    const booking = findBooking(app.ctx.db, id)!;
+    // Someone books Dee in Outlook after the app checked free/busy but before the invitation reaches the room.
+    await basicDav('PROPPATCH', '/exchange/dee/Calendar/outlook-dee.EML', appointmentXml('Outlook hold', '17:30', '18:30'));
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'booked', 'Exchange accepted the request; the room answers next');
+
+    // bob accepts from his mailbox: an iCalendar REPLY submitted through Exchange, as Outlook would send it.
+    const reply = [
+      'From: "Bob Baker" <bob@example.com>', 'To: "Alice Anderson" <alice@example.com>', 'Subject: Accepted: Planning',
+      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REPLY; charset=utf-8', '',
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', `UID:${booking.uid}`, 'SEQUENCE:0',
+      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`, 'ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+      'END:VEVENT', 'END:VCALENDAR', '',
+    ].join('\r\n');
+    assert.ok((await basicDav('PUT', '/exchange/bob/Drafts/reply.EML', reply, 'message/rfc822')).status < 300);
+    const moved = await basicDav('MOVE', '/exchange/bob/Drafts/reply.EML', '', undefined, { destination: `${app.emulator!.url}/exchange/bob/%23%23DavMailSubmissionURI%23%23/` });
+    assert.ok(moved.status < 300, `MOVE answered ${moved.status}`);
+
+    const summary = await app.reconciler.runNow();
+    const after = findBooking(app.ctx.db, id)!;
+    assert.equal(after.state, 'declined');
+    assert.equal(after.roomResponse, 'declined');
+    assert.ok(summary.declined >= 1);
+    assert.equal(after.attendees.find((a) => a.email === 'bob@example.com')?.response, 'accepted');
+    const page = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(page, /The room declined this meeting/);
+    assert.match(page, /Bob Baker[\s\S]*?Accepted/);
+  });
+
+  async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${app.emulator!.url}${path}`, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`, 'content-type': type, ...extra },
+      body: body || undefined,
+    });
+  }
+
+  function appointmentXml(subject: string, start: string, end: string): string {
+    const t = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE }).toUTC().toISO();
+    return `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:c="urn:schemas:calendar:" xmlns:h="urn:schemas:httpmail:" xmlns:e="http://schemas.microsoft.com/exchange/" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/"><D:set><D:prop>
+      <D:contentclass>urn:content-classes:appointment</D:contentclass><e:outlookmessageclass>IPM.Appointment</e:outlookmessageclass>
+      <h:subject>${subject}</h:subject><c:uid>outlook-${Date.now()}</c:uid>
+      <c:dtstart b:dt="dateTime.tz">${t(start)}</c:dtstart><c:dtend b:dt="dateTime.tz">${t(end)}</c:dtend>
+      <c:busystatus>BUSY</c:busystatus><c:instancetype b:dt="int">0</c:instancetype></D:prop></D:set></D:propertyupdate>`;
+  }
 });

@@ -247,3 +247,9 @@ export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start:
 export function roomOfBooking(ctx: Pick<Ctx, 'db'>, bookingId: number): number | undefined {
   return repo.findBooking(ctx.db, bookingId)?.roomId;
 }
+
+export function getBooking(ctx: Pick<Ctx, 'db'>, id: number): repo.Booking | undefined {
+  return repo.findBooking(ctx.db, id);
+}
+
+export * from './exchange-state.ts';

@@ -1,13 +1,21 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { recordAudit } from '../audit/record.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import type { CalendarItem } from '../exchange/gateway.ts';
-import * as bookings from '../bookings/repo.ts';
+import {
+  applyAnswers,
+  bookingsOfRoomInWindow,
+  markCancelledInExchange,
+  recordRoomHolds,
+  replaceExternalMeetings,
+  sentBookingsInWindow,
+  type Booking,
+} from '../bookings/service.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
+type Window = { start: DateTime; end: DateTime };
 
 export interface ReconcileOptions {
   /** A meeting submitted less than this long ago may not have reached the room yet: no verdict on it. */
@@ -22,14 +30,14 @@ export interface ReconcileSummary {
   accepted: number;
   declined: number;
   cancelled: number;
+  answers: number;
 }
 
-const SYSTEM = { id: null, username: 'reconciler' };
-
 /**
- * Reads each room's calendar from Exchange and brings local state in line (DESIGN promise 3): meetings booked in
- * Outlook become external bookings, a booking in the room calendar is accepted by the room, and a sent booking
- * missing from it was declined by the room — or cancelled in Outlook, when the organizer's own item is gone too.
+ * Reads Exchange and brings local state in line (DESIGN promise 3): each room's calendar tells which meetings the
+ * room holds (accepted) and which were booked in Outlook (external bookings); the organizers' Inboxes hold the
+ * answers of attendees and rooms (a room's decline marks the booking declined); a sent booking whose organizer item
+ * is gone was cancelled in Outlook.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -76,8 +84,8 @@ export class Reconciler {
   }
 
   /**
-   * Reads one room's calendar shortly (a meeting was just submitted to it), so its acceptance shows within seconds
-   * instead of at the next full pass. Requests within a second are batched.
+   * Reads one room's calendar and its bookings' answers shortly (a meeting was just submitted to it), so the room's
+   * answer shows within seconds instead of at the next full pass. Requests within a second are batched.
    */
   checkRoomSoon(roomId: number, delayMs = 1_000): void {
     this.soonRooms.add(roomId);
@@ -94,12 +102,13 @@ export class Reconciler {
   private async pass(only: Set<number> | null): Promise<ReconcileSummary> {
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
-    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0 };
-    const organizerCalendars = new Map<string, Promise<CalendarItem[]>>();
-    for (const room of listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)))) {
+    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0 };
+    const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
+    const missing: Booking[] = [];
+    for (const room of rooms) {
       try {
         const items = await this.ctx.gateway.listCalendar(room.alias, window);
-        await this.reconcileRoom(room, items, window, now, organizerCalendars, summary);
+        missing.push(...this.reconcileRoomCalendar(room, items, window, now, summary));
         summary.rooms++;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
@@ -107,68 +116,80 @@ export class Reconciler {
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
     }
+    await this.reconcileAnswers(rooms, window, summary);
+    await this.detectCancelledInOutlook(missing, window, summary);
     if (!only) this.last = summary;
-    this.ctx.log.info({ event: 'reconcile.done', ...summary, failedRooms: summary.failedRooms.length }, 'reconciled room calendars');
+    this.ctx.log.info({ event: 'reconcile.done', ...summary, failedRooms: summary.failedRooms.length }, 'reconciled with Exchange');
     return summary;
   }
 
-  private async reconcileRoom(
-    room: Room,
-    items: CalendarItem[],
-    window: { start: DateTime; end: DateTime },
-    now: DateTime,
-    organizerCalendars: Map<string, Promise<CalendarItem[]>>,
-    summary: ReconcileSummary,
-  ): Promise<void> {
-    const { db } = this.ctx;
-    const at = toDbTime(now);
+  /** Marks what the room holds, records Outlook meetings, and returns sent bookings the room does not hold. */
+  private reconcileRoomCalendar(room: Room, items: CalendarItem[], window: Window, now: DateTime, summary: ReconcileSummary): Booking[] {
     const live = items.filter((i) => !i.cancelled && i.busyStatus !== 'free');
     const inRoom = new Map(live.map((i) => [i.uid, i]));
-    const ours = bookings.listAllInWindow(db, [room.id], toDbTime(window.start), toDbTime(window.end));
+    const ours = bookingsOfRoomInWindow(this.ctx, room.id, window.start, window.end);
     const ourUids = new Set(ours.map((b) => b.uid));
-
-    // Verdicts on sent bookings that are missing from the room calendar need the organizer's calendar.
-    const missing = ours.filter(
-      (b) => b.state === 'booked' && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt), 'milliseconds').milliseconds >= this.options.graceMs && !inRoom.has(b.uid),
-    );
-    const organizerHasIt = new Map<number, boolean>();
-    for (const b of missing) {
-      if (!b.exchangeMailbox) continue;
-      const mailbox = b.exchangeMailbox;
-      if (!organizerCalendars.has(mailbox)) organizerCalendars.set(mailbox, this.ctx.gateway.listCalendar(mailbox, window));
-      const own = await organizerCalendars.get(mailbox)!;
-      organizerHasIt.set(b.id, own.some((i) => i.uid === b.uid && !i.cancelled));
-    }
-
-    db.transaction(() => {
-      for (const b of ours) {
-        const item = inRoom.get(b.uid);
-        if (item && (b.state === 'booked' || b.state === 'updating' || b.state === 'declined')) {
-          const response = item.responseStatus === 'tentative' ? 'tentative' : 'accepted';
-          const changes: bookings.BookingChanges = { reconciledAt: at };
-          if (b.roomResponse !== response) {
-            changes.roomResponse = response;
-            changes.roomResponseAt = at;
-            summary.accepted++;
-          }
-          if (b.state === 'declined') changes.state = 'booked';
-          bookings.updateBookingRow(db, b.id, changes, at);
+    this.ctx.db
+      .transaction(() => {
+        for (const b of ours) {
+          const item = inRoom.get(b.uid);
+          if (!item || !['booked', 'updating', 'declined'].includes(b.state)) continue;
+          if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted')) summary.accepted++;
         }
+        const external = live
+          .filter((i) => !ourUids.has(i.uid))
+          .map((i) => ({ uid: i.uid || i.path, subject: i.subject, organizer: i.organizer, start: i.start, end: i.end }));
+        replaceExternalMeetings(this.ctx, room.id, window, external);
+        summary.external += external.length;
+      })
+      .immediate();
+    return ours.filter(
+      (b) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && !inRoom.has(b.uid) && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs,
+    );
+  }
+
+  /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
+  private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary): Promise<void> {
+    const roomById = new Map(rooms.map((r) => [r.id, r]));
+    const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => ['booked', 'updating', 'declined'].includes(b.state));
+    const byMailbox = new Map<string, Booking[]>();
+    for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
+    for (const [mailbox, bookings] of byMailbox) {
+      try {
+        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? bookings[0]!.uid : undefined);
+        this.ctx.db
+          .transaction(() => {
+            for (const b of bookings) {
+              const mine = answers.filter((a) => a.uid === b.uid);
+              if (!mine.length) continue;
+              const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine);
+              summary.answers += result.updated;
+              if (result.roomDeclined) summary.declined++;
+            }
+          })
+          .immediate();
+      } catch (err) {
+        if (!(err instanceof ExchangeError)) throw err;
+        this.ctx.log.warn({ event: 'reconcile.answers_failed', mailbox, error: err.message }, 'could not read answers');
       }
-      for (const b of missing) {
-        if (!organizerHasIt.has(b.id)) continue;
-        const cancelledInOutlook = !organizerHasIt.get(b.id);
-        const state = cancelledInOutlook ? 'cancelled' : 'declined';
-        bookings.updateBookingRow(db, b.id, cancelledInOutlook ? { state } : { state, roomResponse: 'declined', roomResponseAt: at }, at);
-        recordAudit({ db, clock: this.ctx.clock }, SYSTEM, cancelledInOutlook ? 'booking.cancelled_in_exchange' : 'booking.declined_by_room', { type: 'booking', id: b.id }, { state: b.state }, { state });
-        if (cancelledInOutlook) summary.cancelled++;
-        else summary.declined++;
+    }
+  }
+
+  /** A sent booking missing from the room calendar whose organizer item is gone too was cancelled in Outlook. */
+  private async detectCancelledInOutlook(missing: Booking[], window: Window, summary: ReconcileSummary): Promise<void> {
+    const calendars = new Map<string, Promise<CalendarItem[]>>();
+    for (const b of missing) {
+      const mailbox = b.exchangeMailbox!;
+      if (!calendars.has(mailbox)) calendars.set(mailbox, this.ctx.gateway.listCalendar(mailbox, window));
+      try {
+        const own = await calendars.get(mailbox)!;
+        if (own.some((i) => i.uid === b.uid && !i.cancelled)) continue;
+        markCancelledInExchange(this.ctx, b);
+        summary.cancelled++;
+      } catch (err) {
+        if (!(err instanceof ExchangeError)) throw err;
+        this.ctx.log.warn({ event: 'reconcile.organizer_failed', mailbox, error: err.message }, 'could not read organizer calendar');
       }
-      const external = live
-        .filter((i) => !ourUids.has(i.uid))
-        .map((i) => ({ uid: i.uid || i.path, subject: i.subject, organizer: i.organizer, startsAt: toDbTime(i.start), endsAt: toDbTime(i.end) }));
-      bookings.replaceExternalBookings(db, room.id, toDbTime(window.start), toDbTime(window.end), external, at);
-      summary.external += external.length;
-    }).immediate();
+    }
   }
 }

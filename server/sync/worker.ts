@@ -2,9 +2,7 @@ import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { AuthFailedError, ExchangeError, TransientError } from '../exchange/errors.ts';
 import type { ItemRef } from '../exchange/gateway.ts';
-import { markJobFailed, markSendSucceeded, recordItemRef } from '../bookings/service.ts';
-import type { Booking } from '../bookings/repo.ts';
-import { findBooking } from '../bookings/repo.ts';
+import { getBooking, markJobFailed, markSendSucceeded, recordItemRef, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
 import { parseSnapshot, toMeeting } from './meeting-snapshot.ts';
 import * as outbox from './outbox.repo.ts';
@@ -112,7 +110,7 @@ export class OutboxWorker {
 
   private async runJob(job: outbox.OutboxJob): Promise<void> {
     const { db, gateway } = this.ctx;
-    const booking = findBooking(db, job.bookingId);
+    const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
     const meeting = toMeeting(parseSnapshot(job.meetingJson));
     const step = (s: outbox.JobStep) => outbox.recordStep(db, job.id, s, this.now());
