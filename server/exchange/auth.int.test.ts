@@ -32,12 +32,18 @@ beforeEach(async () => {
 
 for (const auth of ['basic', 'ntlm', 'forms'] as const) {
   describe(`${auth} auth`, () => {
-    test(`createMeeting() and listCalendar() work with ${auth} auth`, async () => {
+    test(`every operation works with ${auth} auth`, async () => {
       const gw = gateway({ auth });
       const m = makeMeeting({ uid: `rb-auth-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) });
-      await gw.createMeeting(m);
-      const items = await gw.listCalendar('thames', window);
-      assert.deepEqual(items.map((i) => i.uid), [m.uid]);
+      const ref = await gw.createMeeting(m);
+      assert.deepEqual((await gw.listCalendar('thames', window)).map((i) => i.uid), [m.uid]);
+      const [busy] = await gw.freeBusy(['thames@example.com'], window, 60);
+      assert.equal(busy!.busy.length, 1);
+      assert.deepEqual((await gw.listResponses('alice', m.uid)).map((r) => r.response), ['accepted']);
+      assert.equal((await gw.updateMeeting(ref, { ...m, sequence: 1, subject: 'Moved' })).outcome, 'submitted');
+      assert.equal((await gw.cancelMeeting(ref, { ...m, sequence: 2 })).outcome, 'submitted');
+      assert.deepEqual(await gw.listCalendar('alice', window), []);
+      assert.equal((await ctl.messages('bob', 'inbox', m.uid, 'IPM.Schedule.Meeting.Canceled')).length, 1);
       await gw.close();
     });
 
