@@ -1,9 +1,11 @@
-// OWA URL commands on GET (`?Cmd=…`, case-insensitive): galfind, gallookup, getcancel, open; anything else
+// OWA URL commands on GET (`?Cmd=…`, case-insensitive): galfind, gallookup, getcancel, accept, tentative,
+// decline, open; anything else
 // answers an OWA page (§15).
 import { HttpError, type RequestContext } from '../http/context.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
 import { handleGalfind } from './galfind.ts';
 import { handleGetCancel } from './getcancel.ts';
+import { handleRespond } from './respond.ts';
 import { welcomePage } from './welcome.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 import { handleGet } from '../dav/get.ts';
@@ -15,6 +17,10 @@ export async function handleOwaGetCommand(ctx: RequestContext, m: MailboxRequest
       return handleGalfind(ctx);
     case 'getcancel':
       return handleGetCancel(ctx, m);
+    case 'accept':
+    case 'tentative':
+    case 'decline':
+      return handleRespond(ctx, m, cmd);
     case 'open':
     case 'edit': {
       ctx.url.searchParams.delete('Cmd');

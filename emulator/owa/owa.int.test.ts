@@ -138,3 +138,49 @@ describe('OWA commands', () => {
     assert.match(await res.text(), /not supported/);
   });
 });
+
+describe('OWA meeting answers', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+
+  const get = (user: string, href: string) => fetch(href, { redirect: 'manual', headers: { Authorization: basic(user), 'User-Agent': IE } });
+
+  test('Cmd=accept files the meeting in the attendee calendar and the organizer item records it; Cmd=decline removes it', async () => {
+    const m = meeting({ cc: undefined, bcc: undefined });
+    await createMeeting(emu.url, 'booking-svc', 'alice', m);
+    const [request] = (await items(emu.url, 'bob', 'inbox')).filter((i) => i.props[UID] === m.uid);
+    const accepted = await get('bob', `${request!.href}?Cmd=accept`);
+    assert.equal(accepted.status, 302);
+    assert.equal(new URL(accepted.headers.get('location')!).pathname, '/exchange/bob/Inbox/');
+    const [booked] = await items(emu.url, 'bob', 'calendar');
+    assert.equal(booked!.props[UID], m.uid);
+    assert.equal(String(booked!.props['http://schemas.microsoft.com/mapi/responsestatus']), '3');
+    const reply = (await items(emu.url, 'alice', 'inbox')).find((i) => i.props[UID] === m.uid);
+    assert.equal(reply?.props[CLASS], 'IPM.Schedule.Meeting.Resp.Pos');
+    const [own] = await items(emu.url, 'alice', 'calendar');
+    assert.deepEqual(own!.responses.map((r) => [r.address, r.partstat]), [['bob@example.com', 'ACCEPTED']]);
+    await get('bob', `${request!.href}?Cmd=decline`);
+    assert.equal((await items(emu.url, 'bob', 'calendar')).length, 0);
+    const [after] = await items(emu.url, 'alice', 'calendar');
+    assert.deepEqual(after!.responses.map((r) => r.partstat), ['DECLINED']);
+  });
+
+  test('Cmd=tentative files the meeting as tentative', async () => {
+    const m = meeting({ cc: undefined, bcc: undefined });
+    await createMeeting(emu.url, 'booking-svc', 'alice', m);
+    const [request] = (await items(emu.url, 'bob', 'inbox')).filter((i) => i.props[UID] === m.uid);
+    await get('bob', `${request!.href}?Cmd=tentative`);
+    const booked = (await items(emu.url, 'bob', 'calendar')).find((i) => i.props[UID] === m.uid);
+    assert.equal(booked?.props['urn:schemas:calendar:busystatus'], 'TENTATIVE');
+  });
+
+  test('Cmd=accept on something that is not a meeting request answers the OWA error page', async () => {
+    await createAppointment(emu.url, 'bob', '/exchange/bob/Calendar/own.EML', { subject: 'Own', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    const res = await get('bob', `${emu.url}/exchange/bob/Calendar/own.EML?Cmd=accept`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /errMsg/);
+  });
+});

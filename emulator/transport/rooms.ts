@@ -69,28 +69,41 @@ export function processForRoom(t: Transport, room: Mailbox, request: Item): void
     reply(t, room, request, 'DECLINED');
     return;
   }
+  fileMeeting(t, room, request, 'ACCEPTED');
+  log.info({ event: 'room.accepted', room: room.config.alias, update: !!existing }, 'room accepted a request');
+  reply(t, room, request, 'ACCEPTED');
+}
+
+/**
+ * Puts (or moves) the meeting of a request into the mailbox's calendar as an accepted or tentative
+ * appointment, keeping the item an earlier version of the meeting already has.
+ */
+export function fileMeeting(t: Transport, mailbox: Mailbox, request: Item, answer: 'ACCEPTED' | 'TENTATIVE'): Item {
+  const { store } = t.env();
+  const calendar = store.wellKnownFolder(mailbox, 'calendar');
+  const uid = uidOf(request);
+  const existing = [...calendar.items.values()].find((it) => uidOf(it) === uid);
   const props: PropMap = new Map();
   for (const k of COPIED) {
-    const v = p.get(k);
+    const v = request.props.get(k);
     if (v) props.set(k, v);
   }
   props.set(`${NS.dav}contentclass`, s('urn:content-classes:appointment'));
   props.set(`${NS.ex}outlookmessageclass`, s(MESSAGE_CLASS.appointment));
-  props.set(`${NS.cal}busystatus`, s('BUSY'));
+  props.set(`${NS.cal}busystatus`, s(answer === 'ACCEPTED' ? 'BUSY' : 'TENTATIVE'));
   props.set(`${NS.cal}meetingstatus`, s('CONFIRMED'));
   props.set(`${NS.cal}instancetype`, i(0));
-  props.set(`${NS.mapi}responsestatus`, i(3));
+  // OXOCAL 2.2.1.11: 3 accepted, 2 tentative; apptstateflags 3 = meeting | received.
+  props.set(`${NS.mapi}responsestatus`, i(answer === 'ACCEPTED' ? 3 : 2));
   props.set(`${NS.mapi}apptstateflags`, i(3));
   if (existing) {
     existing.props = props;
     existing.mime = undefined;
     store.touchItem(existing);
-  } else {
-    const subject = str(p.get(`${NS.mail}subject`)) ?? '';
-    store.createItem(calendar, store.uniqueName(calendar, deliveryName(subject)), props);
+    return existing;
   }
-  log.info({ event: 'room.accepted', room: room.config.alias, update: !!existing }, 'room accepted a request');
-  reply(t, room, request, 'ACCEPTED');
+  const subject = str(request.props.get(`${NS.mail}subject`)) ?? '';
+  return store.createItem(calendar, store.uniqueName(calendar, deliveryName(subject)), props);
 }
 
 const PREFIX: Record<string, Record<string, string>> = {
