@@ -209,6 +209,44 @@ describe('booking a room', () => {
     assert.match(page, /Bob Baker[\s\S]*?Accepted/);
   });
 
+  test('a permanent refusal fails the booking with a reason; the admin retries it from /admin/sync', async () => {
+    const id = idOf(await book(alice, 'avon', '08:00', '08:30', { required: '' }));
+    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 403, method: 'PROPPATCH', path: '/exchange/alice/', count: 1 }) });
+    await app.worker.drain();
+    const failed = findBooking(app.ctx.db, id)!;
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.failedReason ?? '', /no delegate access/);
+    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Sending failed: Exchange did not allow the booking service/);
+
+    const admin = new TestBrowser(app.url);
+    await admin.signIn('adam');
+    const sync = await (await admin.get('/admin/sync')).text();
+    const jobId = new RegExp(`/admin/sync/jobs/(\\d+)/retry"[\\s\\S]*?`).exec(sync.slice(sync.indexOf(`/bookings/${id}"`)))?.[1];
+    assert.ok(jobId, 'the failed job is listed with a retry button');
+    assert.equal((await alice.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 403, 'employees cannot retry');
+    assert.equal((await admin.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 303);
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
+  });
+
+  test('reception books on behalf of bob: bob is the organizer and Exchange sends it from his mailbox', async () => {
+    const rita = new TestBrowser(app.url);
+    await rita.signIn('rita');
+    const users = app.ctx.db.prepare("SELECT id FROM users WHERE username = 'bob'").get() as { id: number };
+    const res = await book(rita, 'mersey', '09:00', '09:30', { organizerId: String(users.id), required: 'alice@example.com' });
+    assert.equal(res.status, 303);
+    const id = idOf(res);
+    await app.worker.drain();
+    const b = findBooking(app.ctx.db, id)!;
+    assert.equal(b.organizerId, users.id);
+    assert.equal(b.exchangeMailbox, 'bob');
+    const invite = (await meetings('alice', 'inbox')).find((m) => m.props['urn:schemas:calendar:uid'] === b.uid);
+    assert.match(invite?.props['urn:schemas:calendar:organizer'] ?? '', /bob@example\.com/);
+    assert.match(await (await bob.get('/bookings')).text(), new RegExp(`/bookings/${id}"`), 'it is in bob\'s own list');
+    const forged = await book(alice, 'mersey', '10:00', '10:30', { organizerId: String(users.id) });
+    assert.equal(forged.status, 403, 'an employee cannot book on behalf of someone else');
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,

@@ -217,6 +217,14 @@ export function markSendSucceeded(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: num
   repo.updateBookingRow(ctx.db, bookingId, { state, submittedAt: submittedAt ?? undefined, failedReason: null }, at);
 }
 
+/** An admin put a failed job back in the queue: the booking is on its way again. */
+export function markResent(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind): void {
+  const b = repo.findBooking(ctx.db, bookingId);
+  if (!b || b.state !== 'failed') return;
+  const state: BookingState = kind === 'create' ? 'pending' : kind === 'update' ? 'updating' : 'cancelling';
+  repo.updateBookingRow(ctx.db, bookingId, { state, failedReason: null }, toDbTime(ctx.clock.now()));
+}
+
 export function markJobFailed(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind, reason: string): void {
   const b = repo.findBooking(ctx.db, bookingId);
   if (!b) return;

@@ -7,6 +7,7 @@ import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
 import { idParam } from '../http/params.ts';
 import { toActor } from '../users/service.ts';
+import { markResent } from '../bookings/service.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
 
@@ -35,7 +36,9 @@ export function adminSyncRoutes(ctx: AppContext, reconciler: Reconciler): Router
       .transaction(() => {
         const at = toDbTime(ctx.clock.now());
         if (!outbox.requeueJob(ctx.db, id, at)) throw new NotFoundError('failed job');
-        recordAudit(ctx, toActor(req.user!), 'outbox.job_retried', { type: 'booking', id: outbox.findJob(ctx.db, id)!.bookingId }, { job: id, status: 'failed' }, { job: id, status: 'waiting' });
+        const job = outbox.findJob(ctx.db, id)!;
+        markResent(ctx, job.bookingId, job.kind);
+        recordAudit(ctx, toActor(req.user!), 'outbox.job_retried', { type: 'booking', id: job.bookingId }, { job: id, status: 'failed' }, { job: id, status: 'waiting' });
       })
       .immediate();
     ctx.wakeOutbox();
