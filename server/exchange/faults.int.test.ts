@@ -125,6 +125,17 @@ describe('OWA error pages served with 200', () => {
     await gw.close();
   });
 
+  test('sendCancellation() refuses to submit the meeting itself when getcancel shows the item (DSZ reader\'s bug)', async () => {
+    const gw = gateway({ meetingRoute: 'owa', autoFallback: false });
+    // Filed in alice's calendar but organized by someone else: OWA drafts nothing and shows the item.
+    const m = { ...meeting(17), organizer: { alias: 'alice', email: 'adam@example.com', name: 'Adam Admin' } };
+    const ref = await gw.createMeeting(m);
+    await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason.startsWith('owa-'));
+    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 1, 'the meeting was not moved to the submission URI');
+    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
+    await gw.close();
+  });
+
   test('freeBusy() fails as RejectedError on an error page, never as all free', async () => {
     const gw = gateway();
     await ctl.addFault({ kind: 'owa-error', path: 'Cmd=freebusy', count: 1 });
