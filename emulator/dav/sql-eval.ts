@@ -120,25 +120,32 @@ export function orderComparator(orderBy: { prop: string; desc: boolean }[]): (a:
 }
 
 /**
- * The time window a calendar query asks for: the `dtend >`/`>=` lower bound and the `dtstart <`/`<=` upper
- * bound among the top-level AND terms (§13's overlap test). Undefined unless both are present.
+ * The time window a calendar query asks for: a lower bound on dtend and an upper bound on dtstart among the
+ * terms that must all hold — `dtend > S AND dtstart < E` (§13) or Asterisk's `NOT (dtend < S OR dtstart > E)`.
+ * Undefined unless both bounds are present.
  */
 export function windowOf(expr: Expr | undefined): { from: number; to: number } | undefined {
   let from: number | undefined;
   let to: number | undefined;
-  const walk = (e: Expr | undefined): void => {
+  // `positive` is false under an odd number of NOTs, where OR plays the part of AND (De Morgan).
+  const walk = (e: Expr | undefined, positive: boolean): void => {
     if (!e) return;
-    if (e.kind === 'and') {
-      walk(e.left);
-      walk(e.right);
+    if (e.kind === 'not') return walk(e.expr, !positive);
+    if ((e.kind === 'and' && positive) || (e.kind === 'or' && !positive)) {
+      walk(e.left, positive);
+      walk(e.right, positive);
       return;
     }
     if (e.kind !== 'cmp' || (e.value.kind !== 'string' && e.value.kind !== 'date')) return;
     const at = parseExchangeDate(e.value.value)?.getTime();
     if (at === undefined) return;
-    if (e.prop === 'urn:schemas:calendar:dtend' && (e.op === '>' || e.op === '>=')) from = Math.max(from ?? at, at);
-    if (e.prop === 'urn:schemas:calendar:dtstart' && (e.op === '<' || e.op === '<=')) to = Math.min(to ?? at, at);
+    const greater = e.op === '>' || e.op === '>=';
+    const less = e.op === '<' || e.op === '<=';
+    const lowerBound = positive ? greater : less;
+    const upperBound = positive ? less : greater;
+    if (e.prop === 'urn:schemas:calendar:dtend' && lowerBound) from = Math.max(from ?? at, at);
+    if (e.prop === 'urn:schemas:calendar:dtstart' && upperBound) to = Math.min(to ?? at, at);
   };
-  walk(expr);
+  walk(expr, true);
   return from !== undefined && to !== undefined ? { from, to } : undefined;
 }

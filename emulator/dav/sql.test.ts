@@ -56,3 +56,13 @@ test('orderComparator() sorts numbers numerically and missing values first', () 
   rows.sort(orderComparator([{ prop: 'n', desc: false }]));
   assert.deepEqual(rows.map((r) => r.get('n')?.value), [undefined, '9', '10']);
 });
+
+test('windowOf() finds the window in the SDK form and in the NOT (… OR …) form Asterisk sends', async () => {
+  const { windowOf } = await import('./sql-eval.ts');
+  const sdk = parseSql(`SELECT * FROM "" WHERE "DAV:isfolder" = false AND "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' AND "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`);
+  assert.deepEqual(windowOf(sdk.where), { from: Date.UTC(2030, 10, 20), to: Date.UTC(2030, 10, 27) });
+  const ast = parseSql(`SELECT * FROM "" WHERE NOT "urn:schemas:calendar:instancetype" = 1 AND NOT ("urn:schemas:calendar:dtend" < '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" > '2030/11/27 00:00:00')`);
+  assert.deepEqual(windowOf(ast.where), { from: Date.UTC(2030, 10, 20), to: Date.UTC(2030, 10, 27) });
+  const either = parseSql(`SELECT * FROM "" WHERE "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`);
+  assert.equal(windowOf(either.where), undefined);
+});
