@@ -98,7 +98,8 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     options.push({ room: c.room, slot: c.slot, strip: stripCells(merged, c.day, STRIP_STEP_MINUTES, c.room.timeZone, c.slot), misses: missesOf(c.room, q) });
   }
   const people = q.people ?? 1;
-  const byFit = (a: RoomOption, b: RoomOption) => a.room.capacity - people - (b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
+  // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
+  const byFit = (a: RoomOption, b: RoomOption) => Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
   const matches = options.filter((o) => o.misses.length === 0).sort(byFit);
 
   let nearMisses: RoomOption[] = [];

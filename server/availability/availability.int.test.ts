@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
+import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+
+const day = DateTime.now().setZone('Europe/London').plus({ days: 2 }).toFormat('yyyy-MM-dd');
+const names = (html: string, section: RegExp) => {
+  const part = section.exec(html)?.[0] ?? '';
+  return [...part.matchAll(/<a href="\/bookings\/new\?[^"]*">([^<(]+)/g)].map((m) => m[1]!.trim());
+};
+
+describe('find a room', () => {
+  let app: TestApp;
+  let alice: TestBrowser;
+  before(async () => {
+    app = await startTestApp();
+    alice = new TestBrowser(app.url);
+    await alice.signIn('alice');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  test('GET /find lists free rooms best fit first, each with a day strip, using one free/busy request', async () => {
+    const before = app.ctx.gateway.health().operations.freeBusy?.ok ?? 0;
+    const html = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=6&building=Harbour+House`)).text();
+    const rooms = [...html.matchAll(/<h3>(\w+) <span class="muted">· (\d+) people/g)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(rooms.slice(0, 2).map((r) => r[1]), [6, 6]);
+    assert.ok(rooms.every((r) => (r[1] as number) >= 6));
+    assert.equal(rooms.length, 8, 'Harbour House has eight rooms for six or more');
+    assert.match(html, /class="strip"/);
+    assert.equal((app.ctx.gateway.health().operations.freeBusy?.ok ?? 0) - before, 1);
+  });
+
+  test('GET /find with nothing big enough offers the rooms nearly big enough, closest first', async () => {
+    const html = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=25`)).text();
+    assert.match(html, /0 free rooms/);
+    assert.deepEqual(names(html, /Free, but missing one thing[\s\S]*?<\/ul>/).slice(0, 2), ['Tyne', 'Cam']);
+  });
+
+  test('GET /find with the only fitting room busy suggests the nearest free times that day', async () => {
+    const form = await (await alice.get('/bookings/new')).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const tyne = /<option value="(\d+)"[^>]*>Tyne/.exec(form)![1]!;
+    const res = await alice.post('/bookings', { roomId: tyne, date: day, start: '10:00', end: '12:00', subject: 'All hands', description: '', required: '', optional: '', idempotencyKey: key });
+    assert.equal(res.status, 303);
+    const html = await (await alice.get(`/find?date=${day}&start=10:30&end=11:30&people=18`)).text();
+    assert.match(html, /0 free rooms/);
+    const part = /Free at other times that day[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
+    const times = [...part.matchAll(/>(\d\d:\d\d)–(\d\d:\d\d) in Tyne/g)].map((m) => `${m[1]}-${m[2]}`);
+    assert.deepEqual(times.slice(0, 2), ['09:00-10:00', '12:00-13:00'], 'equally near: the earlier first');
+  });
+
+  test('GET /find answers 400 naming the field for a reversed time', async () => {
+    const res = await alice.get(`/find?date=${day}&start=11:00&end=10:00`);
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /End time must be after the start time\./);
+  });
+
+  test('GET /find tells the user when Exchange cannot be asked and still answers from local bookings', async () => {
+    await fetch(`${app.emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503, path: 'freebusy' }) });
+    try {
+      const res = await alice.get(`/find?date=${day}&start=14:00&end=15:00&people=4`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /Exchange could not be reached just now/);
+    } finally {
+      await fetch(`${app.emulator!.url}/_emulator/faults`, { method: 'DELETE' });
+    }
+  });
+});
