@@ -16,7 +16,7 @@ export function isRole(value: unknown): value is Role {
 export const ROLE_ABILITIES: Record<Role, string[]> = {
   employee: ['Browse the room directory and see each room’s details', 'Find a free room and book it'],
   receptionist: ['Everything an employee can do', 'See every room’s schedule for the building', 'Book on behalf of any employee'],
-  admin: ['Everything a receptionist can do', 'Create, edit and deactivate rooms', 'Assign roles to users', 'Read the audit trail'],
+  admin: ['Everything a receptionist can do', 'Create, edit and deactivate rooms', 'Assign roles to users', 'Read the audit trail', 'Watch and retry what is sent to Exchange'],
 };
 
 export const ROLE_LABELS: Record<Role, string> = { employee: 'Employee', receptionist: 'Receptionist', admin: 'Administrator' };
