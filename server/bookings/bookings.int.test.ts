@@ -247,6 +247,24 @@ describe('booking a room', () => {
     assert.equal(forged.status, 403, 'an employee cannot book on behalf of someone else');
   });
 
+  test('changing the room sends the new room the meeting and the old room a cancellation', async () => {
+    const id = idOf(await book(alice, 'thames', '12:00', '13:00'));
+    await app.worker.drain();
+    const uid = findBooking(app.ctx.db, id)!.uid;
+    const inCalendar = async (alias: string) => (await meetings(alias, 'calendar')).filter((m) => m.props['urn:schemas:calendar:uid'] === uid).length;
+    assert.equal(await inCalendar('thames'), 1);
+    const res = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('cam')!, date: day, start: '12:00', end: '13:00', subject: 'Planning', description: '', required: 'bob@example.com', optional: '' });
+    assert.equal(res.status, 303);
+    await app.worker.drain();
+    assert.equal(await inCalendar('cam'), 1);
+    assert.equal(await inCalendar('thames'), 0);
+    assert.ok((await meetings('thames', 'inbox')).some((m) => m.props['urn:schemas:calendar:uid'] === uid && m.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] === 'IPM.Schedule.Meeting.Canceled'));
+    await app.reconciler.runNow();
+    const after = findBooking(app.ctx.db, id)!;
+    assert.equal(after.roomResponse, 'accepted');
+    assert.equal(after.state, 'booked');
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,
