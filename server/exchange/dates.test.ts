@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { isValidZone, parseHttpDate, parseWireDate, toFreeBusyParam, toSearchLiteral, toWireDate } from './dates.ts';
+
+const budapestSummer = DateTime.fromISO('2026-07-01T10:00', { zone: 'Europe/Budapest' });
+
+test('toWireDate() writes UTC with milliseconds and Z, never the process zone', () => {
+  assert.equal(toWireDate(budapestSummer), '2026-07-01T08:00:00.000Z');
+});
+
+test('toSearchLiteral() and toFreeBusyParam() write UTC in their own formats', () => {
+  assert.equal(toSearchLiteral(budapestSummer), '2026/07/01 08:00:00');
+  assert.equal(toFreeBusyParam(budapestSummer), '2026-07-01T08:00:00Z');
+});
+
+test('parseWireDate() reads Z, offsets and the SEARCH literal as UTC instants', () => {
+  assert.equal(parseWireDate('2026-03-29T01:30:00.000Z')?.toISO(), '2026-03-29T01:30:00.000Z');
+  assert.equal(parseWireDate('2026-03-29T03:30:00+02:00')?.toISO(), '2026-03-29T01:30:00.000Z');
+  assert.equal(parseWireDate('2026/03/29 01:30:00')?.toISO(), '2026-03-29T01:30:00.000Z');
+  assert.equal(parseWireDate('soon'), null);
+  assert.equal(parseWireDate(''), null);
+});
+
+test('parseHttpDate() reads dateTime.rfc1123 values', () => {
+  assert.equal(parseHttpDate('Sun, 25 Oct 2026 01:30:00 GMT')?.toISO(), '2026-10-25T01:30:00.000Z');
+});
+
+test('isValidZone() accepts IANA zones and refuses others', () => {
+  assert.equal(isValidZone('Europe/London'), true);
+  assert.equal(isValidZone('W. Europe Standard Time'), false);
+});
