@@ -90,3 +90,23 @@ test('loadConfig() keeps sign-on timeouts at or under 5 seconds so a dead domain
     assert.equal(c.auth.domain, 'CORP');
   });
 });
+
+test('loadConfig() lets ntlm take e-mail addresses from the directory instead of a pattern when LDAP_URL is set', () => {
+  withDir((dir) => {
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const base = { DATABASE_PATH: join(dir, 'app.db'), AUTH_MODE: 'ntlm', AUTH_DOMAIN: 'CORP', NTLM_AUTH_PATH: process.execPath };
+    assert.match(problems({ ...base, LDAP_URL: 'ldaps://dc1.corp.example' }), /LDAP_BIND_DN: required when LDAP_URL is set/);
+    const c = loadConfig({
+      ...base,
+      LDAP_URL: 'ldaps://dc1.corp.example',
+      LDAP_BIND_DN: 'CN=svc,DC=corp,DC=example',
+      LDAP_BIND_PASSWORD: 'x',
+      LDAP_SEARCH_BASE: 'DC=corp,DC=example',
+      LDAP_CA_FILE: ca,
+    });
+    assert.equal(c.auth.emailPattern, null);
+    assert.ok(c.auth.ldap);
+    assert.deepEqual(c.auth.modes, ['ntlm'], 'the directory form stays off: ldap is not in AUTH_MODE');
+  });
+});

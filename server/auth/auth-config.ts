@@ -37,9 +37,10 @@ export interface AuthConfig {
   modes: AuthMode[];
   /** NetBIOS name of the Windows domain (AUTH_DOMAIN), upper case; null without ntlm/ldap. */
   domain: string | null;
-  /** E-mail of a domain user the directory has no address for, e.g. `{user}@example.com`. */
+  /** E-mail of a domain user the directory has no address for (or with ntlm and no directory), e.g. `{user}@example.com`. */
   emailPattern: string | null;
   ntlm: NtlmConfig | null;
+  /** The directory: form sign-in with `ldap`, and the name/address lookup of first NTLM sign-ins. */
   ldap: LdapConfig | null;
 }
 
@@ -102,11 +103,11 @@ function parseModes(value: string, problems: string[]): AuthMode[] {
   return [...new Set(modes)].filter((m): m is AuthMode => (AUTH_MODES as readonly string[]).includes(m));
 }
 
-function buildLdap(e: AuthEnv, problems: string[]): LdapConfig | null {
+function buildLdap(e: AuthEnv, problems: string[], because: string): LdapConfig | null {
   const missing = (['LDAP_URL', 'LDAP_BIND_DN', 'LDAP_SEARCH_BASE', 'LDAP_CA_FILE'] as const).filter((k) => !e[k]);
   if (!e.LDAP_BIND_PASSWORD && !e.LDAP_BIND_PASSWORD_FILE) missing.push('LDAP_BIND_PASSWORD' as never);
   if (missing.length) {
-    problems.push(...missing.map((k) => `${k}: required when AUTH_MODE includes ldap`));
+    problems.push(...missing.map((k) => `${k}: required ${because}`));
     return null;
   }
   const bindPassword = e.LDAP_BIND_PASSWORD ?? readFile('LDAP_BIND_PASSWORD_FILE', e.LDAP_BIND_PASSWORD_FILE!, problems)?.trim();
@@ -137,10 +138,17 @@ export function buildAuthConfig(e: AuthEnv, problems: string[]): AuthConfig {
       problems.push(`NTLM_AUTH_PATH: ${e.NTLM_AUTH_PATH} does not exist; install Debian's winbind package and join this host to the domain (README, "Windows sign-on")`);
     }
     if (e.NTLM_AUTH_CONFIG && !existsSync(e.NTLM_AUTH_CONFIG)) problems.push(`NTLM_AUTH_CONFIG: ${e.NTLM_AUTH_CONFIG} does not exist`);
-    // NTLM names the account but not its address: without one from the directory a pattern must supply it.
-    if (!e.AUTH_EMAIL_PATTERN) problems.push('AUTH_EMAIL_PATTERN: required when AUTH_MODE includes ntlm, e.g. {user}@example.com');
+    // NTLM names the account but not its address: without a directory to ask, a pattern must supply it.
+    if (!e.AUTH_EMAIL_PATTERN && !e.LDAP_URL) {
+      problems.push('AUTH_EMAIL_PATTERN: required when AUTH_MODE includes ntlm without LDAP_URL, e.g. {user}@example.com');
+    }
     ntlm = { helperPath: e.NTLM_AUTH_PATH, helperConfigFile: e.NTLM_AUTH_CONFIG ?? null, timeoutMs: e.NTLM_TIMEOUT_MS, maxHandshakes: e.NTLM_MAX_HANDSHAKES };
   }
-  const ldap = modes.includes('ldap') ? buildLdap(e, problems) : null;
+  // With ntlm, LDAP_URL alone turns on the directory lookup of names and addresses for first sign-ins.
+  const ldap = modes.includes('ldap')
+    ? buildLdap(e, problems, 'when AUTH_MODE includes ldap')
+    : modes.includes('ntlm') && e.LDAP_URL
+      ? buildLdap(e, problems, 'when LDAP_URL is set (directory lookup for NTLM sign-ins)')
+      : null;
   return { modes, domain: e.AUTH_DOMAIN?.toUpperCase() ?? null, emailPattern: e.AUTH_EMAIL_PATTERN ?? null, ntlm, ldap };
 }

@@ -22,10 +22,22 @@ export class DomainAccountConflictError extends AppError {
   }
 }
 
+/** Neither the directory nor AUTH_EMAIL_PATTERN gives the account an address: invitations could not reach them. */
+export class DomainAccountWithoutEmailError extends AppError {
+  constructor() {
+    super(403, 'no_email', 'Your Windows account has no e-mail address in the directory, so Roombook cannot send you invitations. Ask the IT service desk.');
+  }
+}
+
 /** The app's user name for a domain account: `domain\user`, lower case, so NTLM and LDAPS find the same record. */
 export const domainUsername = (a: Pick<DomainAccount, 'domain' | 'user'>) => `${a.domain}\\${a.user}`.toLowerCase();
 
 export const emailFromPattern = (pattern: string, user: string) => pattern.replace('{user}', user.toLowerCase());
+
+/** Whether the domain account signed in before (its user record exists). */
+export function hasDomainUser(ctx: Pick<AppContext, 'db'>, account: Pick<DomainAccount, 'domain' | 'user'>): boolean {
+  return usersRepo.findCredentials(ctx.db, domainUsername(account)) !== undefined;
+}
 
 /**
  * Finds the user record of a domain account, creating it (role employee) on the first sign-in.
@@ -42,7 +54,8 @@ export function signInDomainUser(
     .transaction(() => {
       const found = usersRepo.findCredentials(ctx.db, username)?.user;
       if (found) return found;
-      const email = account.email || (emailPattern ? emailFromPattern(emailPattern, account.user) : `${account.user}@${account.domain}`.toLowerCase());
+      const email = account.email || (emailPattern ? emailFromPattern(emailPattern, account.user) : null);
+      if (!email) throw new DomainAccountWithoutEmailError();
       if (usersRepo.listUsers(ctx.db).some((u) => u.email.toLowerCase() === email.toLowerCase())) throw new DomainAccountConflictError();
       const created = usersRepo.insertUser(ctx.db, {
         username,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import LdapStrategy from 'passport-ldapauth';
 import type { User } from '../users/service.ts';
 import type { LdapConfig } from './auth-config.ts';
+import { ldapAuthOptions } from './directory.ts';
 
 /** Form fields of the directory sign-in form (distinct from the local form's, both can be on one page). */
 export const DIRECTORY_FIELDS = { username: 'domainUsername', password: 'domainPassword' } as const;
@@ -31,24 +32,7 @@ export function directoryUsername(typed: unknown, domain: string): string {
 export function ldapStrategy(config: LdapConfig, domain: string, verify: VerifyDirectoryUser): LdapStrategy {
   return new LdapStrategy(
     {
-      server: {
-        url: config.url,
-        bindDN: config.bindDn,
-        bindCredentials: config.bindPassword,
-        searchBase: config.searchBase,
-        searchFilter: config.searchFilter, // passport-ldapauth escapes the user name before it goes in
-        searchAttributes: ['sAMAccountName', 'displayName', 'mail'],
-        // The directory's certificate is always verified, against the configured CA only.
-        tlsOptions: {
-          ca: [config.ca],
-          rejectUnauthorized: true,
-          minVersion: 'TLSv1.2',
-          ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
-        },
-        connectTimeout: config.timeoutMs,
-        timeout: config.timeoutMs,
-        reconnect: false,
-      },
+      server: ldapAuthOptions(config),
       credentialsLookup: (req: IncomingMessage) => {
         const body = (req as IncomingMessage & { body?: Record<string, unknown> }).body ?? {};
         const password = body[DIRECTORY_FIELDS.password];

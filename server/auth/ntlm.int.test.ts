@@ -47,18 +47,28 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
     // A new connection without any Authorization header: the session cookie alone signs the user in.
     const later = b.newWindow();
     browsers.push(later);
-    assert.equal(await signedInAs(later), 'carol');
+    assert.equal(await signedInAs(later), 'Carol Cooper');
   });
 
-  test('signInDomainUser() creates the user on the first sign-in as an employee named DOMAIN\\user in lower case', async () => {
+  test('signInDomainUser() creates the user on the first sign-in as an employee named DOMAIN\\user in lower case, with the directory name and e-mail', async () => {
     await browser().signIn({ ...carol, user: 'CAROL', domain: 'corp' });
     const record = findCredentials(app.ctx.db, 'corp\\carol');
     assert.ok(record);
     assert.equal(record.user.username, 'corp\\carol');
+    assert.equal(record.user.displayName, 'Carol Cooper');
+    assert.equal(record.user.email, 'carol@corp.test');
     assert.equal(record.user.role, 'employee');
     assert.equal(record.user.source, 'ntlm');
-    assert.equal(record.user.email, 'carol@example.com');
     assert.equal(record.passwordHash, null);
+  });
+
+  test('signInDomainUser() takes the e-mail from AUTH_EMAIL_PATTERN when the directory has none', async () => {
+    const b = browser();
+    const [, , third] = await b.signIn({ user: ACCOUNTS.erin.user, password: ACCOUNTS.erin.password, domain: DOMAIN });
+    assert.equal(third!.status, 303);
+    const record = findCredentials(app.ctx.db, 'corp\\erin');
+    assert.equal(record?.user.email, 'erin@example.com');
+    assert.equal(record?.user.displayName, 'Erin Nomail');
   });
 
   for (const [name, creds] of [
@@ -123,7 +133,7 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
     );
     for (const r of results) {
       assert.equal(r.status, 303, r.account.user);
-      assert.equal(r.name, r.account.user);
+      assert.equal(r.name, `${r.account.givenName} ${r.account.surname}`);
     }
   });
 

@@ -22,7 +22,7 @@ export class SignOnUnavailableError extends Error {
   }
 }
 
-export type VerifyDomainUser = (account: { domain: string; user: string }) => User | null;
+export type VerifyDomainUser = (account: { domain: string; user: string }) => Promise<User | null>;
 
 // An abandoned handshake (type 1 and no type 3) gives its helper process back after this long.
 const ABANDONED_HANDSHAKE_MS = 30_000;
@@ -109,7 +109,7 @@ export class NtlmStrategy extends passport.Strategy {
           this.log.warn({ event: 'auth.ntlm_refused', reason: 'FOREIGN_DOMAIN', domain: account.domain }, 'NTLM account from another domain');
           return this.refuse('foreign-domain', 403);
         }
-        const user = this.verify(account);
+        const user = await this.verify(account);
         if (!user) return this.refuse('app-disabled', 403);
         return this.success(user);
       }

@@ -1,10 +1,11 @@
 import passport from 'passport';
 import type { AppContext } from '../context.ts';
 import { findUser, type User as AppUser } from '../users/service.ts';
-import { signInDomainUser } from './domain-user.ts';
+import { lookUpProfile } from './directory.ts';
+import { hasDomainUser, signInDomainUser } from './domain-user.ts';
 import { ldapStrategy } from './ldap.ts';
 import { localStrategy } from './local.ts';
-import { NtlmStrategy } from './ntlm.ts';
+import { NtlmStrategy, SignOnUnavailableError } from './ntlm.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -20,10 +21,17 @@ export function createPassport(ctx: Pick<AppContext, 'db' | 'clock' | 'config' |
   const { modes, domain, emailPattern, ntlm, ldap } = ctx.config.auth;
   if (modes.includes('local')) instance.use('local', localStrategy(ctx));
   if (ntlm && domain) {
-    const verify = (account: { domain: string; user: string }) => signInDomainUser(ctx, account, 'ntlm', emailPattern);
+    // NTLM names the account only: on the first sign-in, name and address come from the directory when one is set up.
+    const verify = async (account: { domain: string; user: string }) => {
+      if (!ldap || hasDomainUser(ctx, account)) return signInDomainUser(ctx, account, 'ntlm', emailPattern);
+      const profile = await lookUpProfile(ldap, account.user);
+      // CASE: without the directory's answer and without a pattern there is no address to create the user with.
+      if (!profile && !emailPattern) throw new SignOnUnavailableError('directory lookup failed');
+      return signInDomainUser(ctx, { ...account, ...profile }, 'ntlm', emailPattern);
+    };
     instance.use('ntlm', new NtlmStrategy(ntlm, domain, verify, ctx.log.child({ area: 'auth' })));
   }
-  if (ldap && domain) {
+  if (modes.includes('ldap') && ldap && domain) {
     instance.use('ldapauth', ldapStrategy(ldap, domain, (account) => signInDomainUser(ctx, { domain, ...account }, 'ldap', emailPattern)));
   }
   instance.serializeUser((user, done) => done(null, user.id));

@@ -91,7 +91,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
   }
 
   /** POST /login/directory: Windows user name and password, checked by the directory over LDAPS. */
-  if (auth.ldap && auth.domain) {
+  if (auth.modes.includes('ldap') && auth.ldap && auth.domain) {
     const domain = auth.domain;
     const ldapTimeoutMs = auth.ldap.timeoutMs;
     router.post('/login/directory', formPage('auth/login', () => page()), async (req, res, next) => {
