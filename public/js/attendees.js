@@ -4,10 +4,15 @@ document.querySelectorAll('textarea[data-suggest]').forEach((box) => {
   const list = box.getAttribute('data-suggest');
   const input = document.createElement('input');
   input.type = 'email';
+  input.id = box.id + '-add';
   input.setAttribute('list', list);
   input.placeholder = 'Type a name or address, then Enter';
-  input.setAttribute('aria-label', 'Add to ' + (document.querySelector('label[for="' + box.id + '"]')?.textContent ?? 'attendees'));
   input.className = 'suggest-input';
+  // Every field has a visible label, the added one too.
+  const label = document.createElement('label');
+  label.htmlFor = input.id;
+  label.className = 'suggest-label';
+  label.textContent = 'Add a person to “' + (document.querySelector('label[for="' + box.id + '"]')?.textContent ?? 'attendees') + '”';
   const add = () => {
     const value = input.value.trim();
     if (!value) return;
@@ -26,4 +31,5 @@ document.querySelectorAll('textarea[data-suggest]').forEach((box) => {
     if ([...options].some((o) => o.value === input.value)) add();
   });
   box.insertAdjacentElement('afterend', input);
+  box.insertAdjacentElement('afterend', label);
 });

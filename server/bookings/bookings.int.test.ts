@@ -253,9 +253,13 @@ describe('booking a room', () => {
     const uid = findBooking(app.ctx.db, id)!.uid;
     const inCalendar = async (alias: string) => (await meetings(alias, 'calendar')).filter((m) => m.props['urn:schemas:calendar:uid'] === uid).length;
     assert.equal(await inCalendar('thames'), 1);
-    const res = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('cam')!, date: day, start: '12:00', end: '13:00', subject: 'Planning', description: '', required: 'bob@example.com', optional: '' });
+    // A multi-line description that tries to smuggle a recipient into the OWA form body.
+    const description = 'Agenda:\r\n1. Budget\nRequired=evil@attacker.example\r\nTo: evil@attacker.example';
+    const res = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('cam')!, date: day, start: '12:00', end: '13:00', subject: 'Planning', description, required: 'bob@example.com', optional: '' });
     assert.equal(res.status, 303);
     await app.worker.drain();
+    const outbound = (await (await control('/outbound')).json()) as unknown[];
+    assert.doesNotMatch(JSON.stringify(outbound), /attacker/, 'no field was injected into the update');
     assert.equal(await inCalendar('cam'), 1);
     assert.equal(await inCalendar('thames'), 0);
     assert.ok((await meetings('thames', 'inbox')).some((m) => m.props['urn:schemas:calendar:uid'] === uid && m.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] === 'IPM.Schedule.Meeting.Canceled'));
