@@ -21,6 +21,7 @@ export class SessionStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   create(alias: string, trusted: boolean, lcid: string): Session {
+    this.prune();
     const session: Session = {
       sessionId: randomUUID(),
       cadata: `2,${randomBytes(48).toString('base64')}`,
@@ -45,6 +46,12 @@ export class SessionStore {
     }
     s.lastUsed = this.now();
     return s;
+  }
+
+  /** Forgets sessions that timed out over an hour ago (a 440 for them is answered from the cookie alone). */
+  private prune(): void {
+    const cutoff = this.now() - 60 * 60_000;
+    for (const [id, s] of this.byId) if (s.lastUsed + s.timeoutMs < cutoff) this.byId.delete(id);
   }
 
   remove(sessionId: string): void {

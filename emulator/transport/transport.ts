@@ -36,6 +36,8 @@ export interface SubmitOptions {
   saveInSent: boolean;
 }
 
+const MAX_OUTBOUND = 10_000;
+
 const s = (value: string) => ({ type: 'string', value });
 const i = (value: number) => ({ type: 'int', value: String(value) });
 
@@ -119,6 +121,8 @@ export class Transport {
     }
     if (external.length) {
       this.outbound.push({ id: randomUUID(), at: store.now().toISOString(), from: message.sender.config.smtp, to: external, subject, messageClass: cls, mime: message.mime });
+      // A long-running embedded emulator keeps the newest messages only.
+      if (this.outbound.length > MAX_OUTBOUND) this.outbound.splice(0, this.outbound.length - MAX_OUTBOUND);
       log.info({ event: 'transport.queued_outbound', count: external.length }, 'external recipients queued');
     }
     if (cls === MESSAGE_CLASS.request) this.rememberSentSequence(message);
