@@ -18,6 +18,7 @@ describe('sign-in', () => {
     const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body.status, 'ok');
     assert.equal(body.database, 'ok');
+    assert.equal((body.exchange as { reachable: boolean }).reachable, true);
   });
 
   test('GET /rooms redirects an anonymous visitor to the sign-in page', async () => {

@@ -16,7 +16,7 @@ export function snapshotOf(
   attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[],
   room: Room,
   organizer: User,
-  extra: { previousRoom?: Room | null; message?: string | null } = {},
+  extra: { previous?: { attendees: Pick<BookingAttendee, 'email'>[]; room: Room } | null; message?: string | null } = {},
 ): MeetingSnapshot {
   const person = (a: Pick<BookingAttendee, 'email' | 'name'>) => (a.name ? { email: a.email, name: a.name } : { email: a.email });
   return {
@@ -30,7 +30,7 @@ export function snapshotOf(
     required: attendees.filter((a) => a.role === 'required').map(person),
     optional: attendees.filter((a) => a.role === 'optional').map(person),
     room: mailboxOfRoom(room),
-    previousRoom: extra.previousRoom ? mailboxOfRoom(extra.previousRoom) : null,
+    ...(extra.previous ? { previousRecipients: [...extra.previous.attendees.map((a) => a.email), extra.previous.room.email] } : {}),
     sequence: booking.icalSequence,
     message: extra.message ?? null,
   };

@@ -143,7 +143,7 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const state: BookingState = unsent ? 'pending' : 'updating';
       repo.updateBookingRow(ctx.db, id, { ...fields, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
       repo.replaceAttendees(ctx.db, id, attendees);
-      const snapshot = snapshotOf({ ...fields, icalSequence: sequence }, attendees, room, organizer, { previousRoom: !unsent && room.id !== oldRoom.id ? oldRoom : null });
+      const snapshot = snapshotOf({ ...fields, icalSequence: sequence }, attendees, room, organizer, { previous: unsent ? null : { attendees: current.attendees, room: oldRoom } });
       outbox.enqueueJob(ctx.db, id, unsent ? 'create' : 'update', JSON.stringify(snapshot), at);
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));

@@ -28,8 +28,11 @@ export interface MeetingSnapshot {
   required: Person[];
   optional: Person[];
   room: Mailbox;
-  /** The room before a room change: it must get a cancellation. */
-  previousRoom: Mailbox | null;
+  /**
+   * For an update: every address the previous version went to (attendees and room), so those no longer invited
+   * get a cancellation — a room change frees the old room.
+   */
+  previousRecipients?: string[];
   sequence: number;
   /** Text the organizer added to a cancellation. */
   message: string | null;

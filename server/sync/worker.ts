@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { AuthFailedError, ExchangeError, TransientError } from '../exchange/errors.ts';
+import { AuthFailedError, ExchangeError, InvalidMeetingError, TransientError } from '../exchange/errors.ts';
 import type { ItemRef } from '../exchange/gateway.ts';
 import { getBooking, markJobFailed, markSendSucceeded, recordItemRef, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
@@ -112,7 +112,8 @@ export class OutboxWorker {
     const { db, gateway } = this.ctx;
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
-    const meeting = toMeeting(parseSnapshot(job.meetingJson));
+    const snapshot = parseSnapshot(job.meetingJson);
+    const meeting = toMeeting(snapshot);
     const step = (s: outbox.JobStep) => outbox.recordStep(db, job.id, s, this.now());
 
     let ref = itemRefOf(booking);
@@ -141,7 +142,8 @@ export class OutboxWorker {
         await gateway.patchMeetingItem(ref, meeting);
         step('item-written');
       }
-      await this.submit(job, () => gateway.sendMeetingUpdate(ref, meeting, { resumed: job.step === 'submitting' }));
+      const options = { resumed: job.step === 'submitting', ...(snapshot.previousRecipients ? { previousRecipients: snapshot.previousRecipients } : {}) };
+      await this.submit(job, () => gateway.sendMeetingUpdate(ref, meeting, options));
       return;
     }
     // cancel: send the cancellation, record it, then remove the organizer's item.
@@ -178,7 +180,8 @@ export class OutboxWorker {
       log.warn({ event: 'outbox.retry_scheduled', jobId: job.id, bookingId: job.bookingId, attempt: job.attempts, delayMs: delay, error: message }, 'Exchange failed; will retry');
       return;
     }
-    if (!(err instanceof ExchangeError)) log.error({ err, event: 'outbox.job_crashed', jobId: job.id }, 'outbox job failed with a bug');
+    if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
+    else if (!(err instanceof ExchangeError)) log.error({ err, event: 'outbox.job_crashed', jobId: job.id }, 'outbox job failed with a bug');
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
@@ -192,6 +195,7 @@ function itemRefOf(b: Booking): ItemRef | null {
 }
 
 function friendlyReason(err: unknown): string {
+  if (err instanceof InvalidMeetingError) return `The meeting cannot be sent as it is: ${Object.values(err.fields).join(' ')}`;
   if (err instanceof ExchangeError) {
     switch (err.code) {
       case 'exchange.forbidden':
