@@ -8,7 +8,7 @@ import { HttpError, header, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
 import { resolveUrl } from './target.ts';
-import { saveInSent } from './put.ts';
+import { submitOptions } from './put.ts';
 
 function flag(ctx: RequestContext, name: string, dflt: boolean): boolean {
   const v = header(ctx, name);
@@ -32,7 +32,7 @@ export function handleMoveCopy(ctx: RequestContext, m: MailboxRequest, method: '
   if (dest.target.kind === 'submission') {
     if (src.kind !== 'item') throw new HttpError(403, 'Forbidden');
     // The message goes out from the mailbox whose submission URI it was moved to (resolveUrl checked access).
-    ctx.state.transport.submitItem(src.item, dest.mailbox, ctx.principal!, { saveInSent: saveInSent(ctx), consume: method === 'MOVE' });
+    ctx.state.transport.submitItem(src.item, dest.mailbox, ctx.principal!, { ...submitOptions(ctx), consume: method === 'MOVE' });
     sendEmpty(ctx.res, 200);
     return;
   }

@@ -9,13 +9,15 @@ import type { MailboxRequest } from '../http/route-exchange.ts';
 import { deriveFromMime } from '../mime/derive.ts';
 import { CalendarParseError } from '../mime/ical-read.ts';
 import { checkPreconditions } from './conditions.ts';
+import { resolveUrl } from './target.ts';
+import type { SubmitOptions } from '../transport/transport.ts';
 
 export function handlePut(ctx: RequestContext, m: MailboxRequest): void {
   const { store } = ctx.state;
   const t = m.target;
   const raw = ctx.body.toString('utf8');
   if (t.kind === 'submission') {
-    ctx.state.transport.submitMime(m.mailbox, raw, ctx.principal!, { saveInSent: saveInSent(ctx) });
+    ctx.state.transport.submitMime(m.mailbox, raw, ctx.principal!, submitOptions(ctx));
     sendEmpty(ctx.res, 200);
     return;
   }
@@ -62,4 +64,13 @@ export function handlePut(ctx: RequestContext, m: MailboxRequest): void {
 export function saveInSent(ctx: RequestContext): boolean {
   const v = ctx.req.headers['saveinsent'];
   return !(typeof v === 'string' && v.trim().toLowerCase().startsWith('f'));
+}
+
+/** The submission options of a request: `Saveinsent`, and `Savedestination` (a folder for the copy, §4.1). */
+export function submitOptions(ctx: RequestContext): SubmitOptions {
+  const dest = ctx.req.headers['savedestination'];
+  if (typeof dest !== 'string' || !dest.trim()) return { saveInSent: saveInSent(ctx) };
+  const resolved = resolveUrl(ctx, dest.trim());
+  if (resolved.target.kind !== 'folder') throw new HttpError(409, 'Conflict');
+  return { saveInSent: saveInSent(ctx), saveTo: resolved.target.folder };
 }

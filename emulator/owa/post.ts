@@ -3,7 +3,7 @@
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
-import { saveInSent } from '../dav/put.ts';
+import { submitOptions } from '../dav/put.ts';
 import { parseOwaForm } from './form.ts';
 import { handleSaveAppt } from './saveappt.ts';
 import { handleSendAppt } from './sendappt.ts';
@@ -11,7 +11,7 @@ import { sendOwaErrorPage } from './error-page.ts';
 
 export function handlePost(ctx: RequestContext, m: MailboxRequest): void {
   if (m.target.kind === 'submission') {
-    ctx.state.transport.submitMime(m.mailbox, ctx.body.toString('utf8'), ctx.principal!, { saveInSent: saveInSent(ctx) });
+    ctx.state.transport.submitMime(m.mailbox, ctx.body.toString('utf8'), ctx.principal!, submitOptions(ctx));
     sendEmpty(ctx.res, 200);
     return;
   }

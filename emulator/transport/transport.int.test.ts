@@ -179,3 +179,19 @@ describe('transport', () => {
     assert.equal(r.status, 403);
   });
 });
+
+describe('transport Savedestination', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+
+  test('Savedestination keeps the sent copy in the named folder instead of Sent Items', async () => {
+    await dav(emu.url, 'MKCOL', '/exchange/alice/Booked', { user: 'alice' });
+    const m = meeting();
+    await createMeeting(emu.url, 'booking-svc', 'alice', m, { Savedestination: '/exchange/alice/Booked/' });
+    assert.equal((await items(emu.url, 'alice', 'Booked')).filter((i) => i.props[UID] === m.uid).length, 1);
+    assert.equal((await items(emu.url, 'alice', 'sentitems')).length, 0);
+  });
+});

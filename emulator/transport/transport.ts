@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { MailboxConfig, Org } from '../org.ts';
 import { findMailbox } from '../org.ts';
 import { NS, formatExchangeDate, str, type PropMap } from '../store/props.ts';
-import type { Item, Mailbox, Store } from '../store/store.ts';
+import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
 import { buildMessageMime, methodFor } from '../mime/build.ts';
 import { deriveFromMime, MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
@@ -34,6 +34,8 @@ export interface Message {
 
 export interface SubmitOptions {
   saveInSent: boolean;
+  /** `Savedestination`: keep the copy in this folder instead of Sent Items. */
+  saveTo?: Folder;
 }
 
 const MAX_OUTBOUND = 10_000;
@@ -127,7 +129,7 @@ export class Transport {
     }
     if (cls === MESSAGE_CLASS.request) this.rememberSentSequence(message);
     if (opts.saveInSent) {
-      const sent = store.wellKnownFolder(message.sender, 'sentitems');
+      const sent = opts.saveTo ?? store.wellKnownFolder(message.sender, 'sentitems');
       const props: PropMap = new Map(message.props);
       props.set(`${NS.mail}read`, { type: 'boolean', value: '1' });
       store.createItem(sent, store.uniqueName(sent, deliveryName(subject)), props, message.mime);
