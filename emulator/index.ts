@@ -54,7 +54,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   let persistence: Persistence | undefined;
   const state: EmulatorState = {
     org,
-    store: opts.persistPath ? loadStore(org, opts.persistPath) : new Store(org),
+    store: opts.persistPath ? loadStore(org, opts.persistPath, log) : new Store(org),
     log,
     auth: { basic: opts.auth?.basic ?? true, ntlm: opts.auth?.ntlm ?? true, forms: opts.auth?.forms ?? true },
     sessions: new SessionStore(),

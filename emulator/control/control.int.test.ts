@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../index.ts';
@@ -92,6 +92,25 @@ describe('startEmulator() defaults', () => {
       } finally {
         await second.close();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('startEmulator() with an unreadable data file', () => {
+  test('startEmulator() sets an unreadable persistence file aside and starts empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emulator-'));
+    const file = join(dir, 'store.json');
+    writeFileSync(file, '{ not json');
+    try {
+      const emu = await startEmulator({ persistPath: file });
+      try {
+        assert.equal((await dav(emu.url, 'PROPFIND', '/exchange/alice/', { user: 'alice', headers: { Depth: '0' } })).status, 207);
+      } finally {
+        await emu.close();
+      }
+      assert.ok(readdirSync(dir).some((f) => f.startsWith('store.json.unreadable-')));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -114,9 +114,19 @@ export function restore(org: Org, json: StoreJson): Store {
   return store;
 }
 
-export function loadStore(org: Org, path: string): Store {
+/** The saved store, or an empty one when there is no file; an unreadable file is set aside, not fatal. */
+export function loadStore(org: Org, path: string, log: Logger): Store {
   if (!existsSync(path)) return new Store(org);
-  return restore(org, JSON.parse(readFileSync(path, 'utf8')) as StoreJson);
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as StoreJson;
+    if (json.version !== 1 || !Array.isArray(json.mailboxes)) throw new Error('unknown store format');
+    return restore(org, json);
+  } catch (err) {
+    const aside = `${path}.unreadable-${Date.now()}`;
+    renameSync(path, aside);
+    log.error({ err, event: 'store.load_failed', path, movedTo: aside }, 'could not read the saved store; starting empty');
+    return new Store(org);
+  }
 }
 
 export class Persistence {
