@@ -1,6 +1,7 @@
 // Public entry: start an Exchange 2003 emulator in this process. The app's server/main.ts imports this to
 // run the embedded default; tests import it to get a server on a free loopback port.
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { defaultOrg, loadOrgFile, parseOrg, type Org, type OrgConfig } from './org.ts';
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   auth?: { basic?: boolean; ntlm?: boolean; forms?: boolean };
   /** Largest request body accepted before 413 (default 10 MiB). */
   maxBodyBytes?: number;
+  /** Serve https with this PEM key and certificate (forms login then marks `cadata` secure, as Exchange did). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RunningEmulator {
@@ -79,9 +82,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     state.store.onChange = () => persistence?.schedule();
   }
 
-  const server: Server = createServer({ keepAliveTimeout: 60_000 }, createRequestHandler(state));
+  const handler = createRequestHandler(state);
+  const server: Server = opts.tls
+    ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, keepAliveTimeout: 60_000 }, handler)
+    : createServer({ keepAliveTimeout: 60_000 }, handler);
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
+  server.on(opts.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -97,7 +103,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ event: 'emulator.started', url, mailboxes: org.mailboxes.length, auth: state.auth, controlApi: state.controlApi }, 'Exchange 2003 emulator listening');
 
   return {

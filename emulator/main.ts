@@ -5,7 +5,9 @@
 //   EMULATOR_DATA         persist mailboxes in this JSON file (default: memory only)
 //   EMULATOR_CONTROL_API  1 to serve /_emulator/ (default off)
 //   EMULATOR_AUTH         comma list of basic,ntlm,forms (default all three)
+//   EMULATOR_TLS_KEY, EMULATOR_TLS_CERT  PEM files: serve https instead of http
 //   LOG_LEVEL             pino level (default info)
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { startEmulator } from './index.ts';
 
@@ -27,6 +29,7 @@ try {
     controlApi: env.EMULATOR_CONTROL_API === '1',
     logger,
     auth: { basic: schemes.includes('basic'), ntlm: schemes.includes('ntlm'), forms: schemes.includes('forms') },
+    tls: env.EMULATOR_TLS_KEY && env.EMULATOR_TLS_CERT ? { key: readFileSync(env.EMULATOR_TLS_KEY), cert: readFileSync(env.EMULATOR_TLS_CERT) } : undefined,
   });
   logger.info({ url: emulator.url }, `Exchange 2003 emulator at ${emulator.url}/exchange/`);
   let stopping = false;

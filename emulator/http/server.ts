@@ -67,7 +67,8 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
     throw err;
   }
 
-  const ctx: RequestContext = { state, req, res, url, base: `http://${host}`, body, principal: undefined, log };
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const ctx: RequestContext = { state, req, res, url, base: `${scheme}://${host}`, body, principal: undefined, log };
   const path = url.pathname;
   const lower = path.toLowerCase();
 
