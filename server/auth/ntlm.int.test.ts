@@ -147,6 +147,29 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
     assert.ok(await eventually(() => !helperProcesses().includes(started[0]!)), 'the helper is gone after the connection closed');
   });
 
+  test('GET /login/windows answers 503 beyond NTLM_MAX_HANDSHAKES and accepts handshakes again once one ends', async () => {
+    const capped = await startTestApp(windowsEnv(dc, 'ntlm,local', { NTLM_MAX_HANDSHAKES: '2' }));
+    try {
+      const open = [new WindowsBrowser(capped.url), new WindowsBrowser(capped.url), new WindowsBrowser(capped.url)];
+      browsers.push(...open);
+      const earlier = new Set(helperProcesses());
+      assert.equal((await open[0]!.negotiate()).res.status, 401);
+      const firstHelper = helperProcesses().find((pid) => !earlier.has(pid));
+      assert.equal((await open[1]!.negotiate()).res.status, 401);
+      const third = await open[2]!.get('/login/windows', type1Header());
+      assert.equal(third.status, 503);
+      assert.match(third.body, /Windows sign-on is unavailable right now/);
+      open[0]!.close();
+      const again = new WindowsBrowser(capped.url);
+      browsers.push(again);
+      assert.ok(await eventually(() => !helperProcesses().includes(firstHelper!)), 'the closed handshake gave its place back');
+      const [, , signedIn] = await again.signIn(carol);
+      assert.equal(signedIn!.status, 303);
+    } finally {
+      await capped.close();
+    }
+  });
+
   test('GET /login/windows answers 403 to a user an admin disabled in the app', async () => {
     await browser().signIn(carol);
     const record = findCredentials(app.ctx.db, 'corp\\carol')!;

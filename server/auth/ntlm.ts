@@ -41,7 +41,9 @@ export class NtlmStrategy extends passport.Strategy {
   // NTLM state belongs to the TCP connection: keyed by socket, it can never leak to another connection.
   private readonly handshakes = new WeakMap<Socket, Handshake>();
   private readonly watched = new WeakSet<Socket>();
-  private inProgress = 0;
+  // CASE: passport runs each request on Object.create(strategy), so a plain number field would be counted per
+  // request; shared state must live in objects the prototype holds.
+  private readonly counts = { inProgress: 0 };
 
   constructor(
     private readonly config: NtlmConfig,
@@ -54,7 +56,7 @@ export class NtlmStrategy extends passport.Strategy {
 
   /** Handshakes whose helper process is running (for tests and metrics). */
   get activeHandshakes(): number {
-    return this.inProgress;
+    return this.counts.inProgress;
   }
 
   override authenticate(req: Request): void {
@@ -119,12 +121,12 @@ export class NtlmStrategy extends passport.Strategy {
   /** Starts a new handshake on this connection, replacing one in progress. */
   private begin(socket: Socket): NtlmHelper {
     this.drop(socket);
-    if (this.inProgress >= this.config.maxHandshakes) throw new SignOnUnavailableError('too many handshakes in progress');
+    if (this.counts.inProgress >= this.config.maxHandshakes) throw new SignOnUnavailableError('too many handshakes in progress');
     const helper = new NtlmHelper(this.config);
     const abandoned = setTimeout(() => this.drop(socket), ABANDONED_HANDSHAKE_MS);
     abandoned.unref();
     this.handshakes.set(socket, { helper, abandoned });
-    this.inProgress++;
+    this.counts.inProgress++;
     if (!this.watched.has(socket)) {
       this.watched.add(socket);
       socket.once('close', () => this.drop(socket));
@@ -136,7 +138,7 @@ export class NtlmStrategy extends passport.Strategy {
     const handshake = this.handshakes.get(socket);
     if (!handshake) return;
     this.handshakes.delete(socket);
-    this.inProgress--;
+    this.counts.inProgress--;
     clearTimeout(handshake.abandoned);
     handshake.helper.close();
   }

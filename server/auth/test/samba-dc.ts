@@ -48,7 +48,8 @@ export const SERVICE_DN = `CN=svc-roombook,CN=Users,${BASE_DN}`; // samba names 
 const ADMIN_PASSWORD = 'Adm1n-Pass!234';
 // Bump when the accounts or options above change, so a cached provision is rebuilt.
 const LAYOUT = 'v1';
-const PACKAGES = ['samba', 'samba-ad-dc', 'samba-ad-provision', 'winbind', 'smbclient', 'ldap-utils'];
+// openssl: the LDAPS tests make a CA the DC's certificate does not come from.
+const PACKAGES = ['samba', 'samba-ad-dc', 'samba-ad-provision', 'winbind', 'smbclient', 'ldap-utils', 'openssl'];
 const SAMBA_PYTHON = '/usr/bin/python3'; // Debian's samba modules live in the system Python, not in a pyenv one
 const RUN_PID_FILE = '/run/samba/samba.pid';
 
@@ -62,7 +63,7 @@ const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status
 
 /** Installs Debian's Samba AD DC packages when missing (CI runs on a fresh machine as root). */
 export function ensureSambaPackages(): void {
-  if (has('samba') && has('samba-tool') && has('ntlm_auth') && has('wbinfo') && existsSync('/usr/share/samba/setup')) return;
+  if (['samba', 'samba-tool', 'ntlm_auth', 'wbinfo', 'openssl'].every(has) && existsSync('/usr/share/samba/setup')) return;
   if (process.getuid?.() !== 0) throw new Error(`Samba is missing: run "sudo apt-get install -y ${PACKAGES.join(' ')}", then the tests again.`);
   run('apt-get', ['update', '-qq'], 'apt-get update');
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], 'apt-get install samba');
