@@ -7,7 +7,7 @@ import type { AuthConfig } from './auth-config.ts';
 import { DIRECTORY_FIELDS, directoryUsername } from './ldap.ts';
 import { SIGN_IN_FAILED } from './local.ts';
 import { isSignOnUnavailable, SignOnUnavailableError, type NtlmFailure } from './ntlm.ts';
-import { logIn, runStrategy, safeReturnTo, type SignInThrottle } from './routes.ts';
+import { logIn, runStrategy, safeReturnTo, type SignInThrottle } from './sign-in.ts';
 
 declare module 'express-session' {
   interface SessionData {
