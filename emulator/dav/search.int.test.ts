@@ -69,6 +69,14 @@ describe('SEARCH', () => {
     assert.equal(rows(r.text).length, 1);
   });
 
+  test('SEARCH matches MAPI views of item properties: PR_MESSAGE_CLASS and PR_MESSAGE_DELIVERY_TIME', async () => {
+    const sql = `SELECT "http://schemas.microsoft.com/mapi/proptag/x0e060040", "http://schemas.microsoft.com/mapi/proptag/x0e080003" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/thames/Calendar/"') WHERE "http://schemas.microsoft.com/mapi/proptag/x001a001f" = 'IPM.Appointment'`;
+    const found = rows((await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(sql) })).text);
+    assert.equal(found.length, 5);
+    assert.equal(found[0]!.types.x0e060040, 'dateTime.tz');
+    assert.equal(found[0]!.types.x0e080003, 'int');
+  });
+
   test('SEARCH answers 400 for a syntax error', async () => {
     for (const sql of ['SELECT FROM nowhere', `SELECT "DAV:href" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/thames/Calendar/"') WHERE "DAV:isfolder" ==`, 'DROP TABLE items']) {
       const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(sql) });

@@ -74,6 +74,13 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   p.set(`${NS.proptag}x10f3001f`, s(item.name));
   p.set(`${NS.proptag}x0e230003`, i(item.article));
   p.set(`${NS.repl}repl-uid`, s(`rid:${item.id.replace('-', '')}`));
+  // MAPI views DavMail's IMAP side reads: PR_MESSAGE_CLASS, PR_MESSAGE_DELIVERY_TIME, PR_MESSAGE_FLAGS (read).
+  const messageClass = item.props.get(`${NS.ex}outlookmessageclass`);
+  p.set(`${NS.proptag}x001a001f`, s(typeof messageClass?.value === 'string' ? messageClass.value : 'IPM.Note'));
+  const received = item.props.get(`${NS.mail}datereceived`);
+  p.set(`${NS.proptag}x0e060040`, received ?? d(item.created));
+  p.set(`${NS.mail}datereceived`, received ?? d(item.created));
+  p.set(`${NS.proptag}x0e070003`, i(item.props.get(`${NS.mail}read`)?.value === '0' ? 0 : 1));
   const size = item.mime !== undefined ? Buffer.byteLength(item.mime) : approximateSize(item);
   p.set(`${NS.dav}getcontentlength`, i(size));
   p.set(`${NS.proptag}x0e080003`, i(size));
@@ -117,6 +124,9 @@ function folderProps(store: Store, base: string, folder: Folder): PropMap {
   p.set(`${NS.mail}unreadcount`, i(items.filter((it) => it.props.get(`${NS.mail}read`)?.value === '0').length));
   p.set(`${NS.repl}contenttag`, s(folder.etag.replaceAll('"', '')));
   p.set(`${NS.proptag}x10f3001f`, s(folder.name));
+  // PR_ARTICLE_NUM_NEXT / PR_IMAP_LAST_ARTICLE_ID: DavMail's IMAP uidNext and highest uid.
+  p.set(`${NS.proptag}x67510003`, i(store.counters().article + 1));
+  p.set(`${NS.proptag}x67520003`, i(items.reduce((max, it) => Math.max(max, it.article), 0)));
   if (folder.parent) p.set(`${NS.ex}outlookfolderclass`, s(cls));
   if (!folder.parent) {
     const mb = folder.mailbox;
