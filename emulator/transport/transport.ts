@@ -53,6 +53,14 @@ export function deliveryName(subject: string): string {
   return `${clean}.EML`;
 }
 
+/** Drops the Bcc header (and its folded lines) from a message's top-level header block. */
+export function withoutBccHeader(mime: string): string {
+  const split = /\r?\n\r?\n/.exec(mime);
+  const head = split ? mime.slice(0, split.index) : mime;
+  const rest = split ? mime.slice(split.index) : '';
+  return head.replace(/^Bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n)?/gim, '') + rest;
+}
+
 export class Transport {
   readonly outbound: OutboundMessage[] = [];
 
@@ -95,7 +103,7 @@ export class Transport {
       props.set(`${NS.cal}method`, s(methodFor(props)));
     }
     const text =
-      mime ??
+      (mime !== undefined ? withoutBccHeader(mime) : undefined) ??
       buildMessageMime(props, { id: randomUUID(), created: now, responses: [], timeZone: sender.config.timeZone });
     const recipients = new Set<string>();
     for (const h of ['to', 'cc', 'bcc']) for (const a of parseAddressList(str(props.get(`${NS.hdr}${h}`)))) recipients.add(a);
