@@ -55,7 +55,7 @@ const RUN_PID_FILE = '/run/samba/samba.pid';
 
 function run(cmd: string, args: string[], what: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${r.stderr || r.stdout || r.error?.message}`);
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || r.error?.message || '').slice(-2000)}`);
   return r.stdout;
 }
 
@@ -208,7 +208,13 @@ export async function startSambaDc(): Promise<SambaDc> {
   const timings = { provisionSeconds: 0, startSeconds: 0 };
   if (!existsSync(marker)) {
     const t0 = performance.now();
-    provision(dir);
+    try {
+      provision(dir);
+    } catch (err) {
+      // CASE: a first provision right after the packages were installed has failed once here; a second one worked.
+      console.error(`provisioning the test DC failed, trying once more: ${(err as Error).message.slice(-2000)}`);
+      provision(dir);
+    }
     writeFileSync(marker, new Date().toISOString());
     timings.provisionSeconds = (performance.now() - t0) / 1000;
   }
