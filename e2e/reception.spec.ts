@@ -115,3 +115,31 @@ test('rita runs the front desk: sees alice\'s booking, books a gap for bob, prin
   await expect(page.locator('.status')).toHaveClass(/free/);
   await expectNoSeriousA11yViolations(page);
 });
+
+test('the schedule refreshes itself in place: a new booking appears without a reload and the scroll position stays', async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  // Playwright's clock drives the page's 30-second refresh timer; the server keeps its real clock.
+  await page.clock.install();
+  await signIn(page, 'rita');
+  await page.goto(`/schedule?date=${date}`);
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+  await page.evaluate(() => window.scrollTo(0, 400));
+
+  const other = await browser.newContext();
+  const alice = await other.newPage();
+  await signIn(alice, 'alice');
+  await alice.goto('/rooms');
+  const wyeId = /\/rooms\/(\d+)/.exec((await alice.getByRole('link', { name: 'Wye', exact: true }).getAttribute('href'))!)![1]!;
+  await alice.goto(`/bookings/new?roomId=${wyeId}&date=${date}&start=17:00&end=17:30`);
+  await alice.getByLabel('Subject').fill('Late stand-up');
+  await alice.getByRole('button', { name: 'Book', exact: true }).click();
+  await expect(alice.locator('.state')).toBeVisible();
+  await other.close();
+
+  const block = page.locator(`#room-${wyeId} a.b`, { hasText: 'Late stand-up' });
+  await expect(block).toHaveCount(0);
+  await page.clock.fastForward('00:31');
+  await expect(block).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+  expect(await page.evaluate(() => window.scrollY)).toBe(400);
+});
