@@ -82,7 +82,12 @@ function folderOf(ctx: RequestContext, mailbox: Mailbox, ref: string): Folder {
 export async function handleControl(ctx: RequestContext): Promise<void> {
   const { state } = ctx;
   const method = (ctx.req.method ?? 'GET').toUpperCase();
-  const parts = ctx.url.pathname.split('/').filter(Boolean).slice(1).map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = ctx.url.pathname.split('/').filter(Boolean).slice(1).map((p) => decodeURIComponent(p));
+  } catch {
+    throw new HttpError(400, 'Bad Request');
+  }
   const route = `${method} /${parts.map((p, i) => (i === 1 && ['mailboxes', 'faults'].includes(parts[0] ?? '') ? ':x' : i === 3 ? ':y' : p)).join('/')}`;
 
   switch (route) {

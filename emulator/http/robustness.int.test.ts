@@ -61,3 +61,19 @@ describe('robustness', () => {
     assert.equal((await dav(emu.url, 'PROPFIND', '/exchange/alice/', { user: 'alice', headers: { Depth: '0' } })).status, 207);
   });
 });
+
+describe('robustness of the request line', () => {
+  let emu: RunningEmulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.close());
+
+  test('a Host header that is not a host answers 400', async () => {
+    assert.equal(await raw(emu.url, 'GET', '/exchange/', { Host: 'bad host[' }), 400);
+  });
+
+  test('a control path with broken %-encoding answers 400', async () => {
+    assert.equal(await raw(emu.url, 'GET', '/_emulator/mailboxes/%E0%A4%A/folders'), 400);
+  });
+});

@@ -48,8 +48,15 @@ export function createRequestHandler(state: EmulatorState): (req: IncomingMessag
 
 async function handle(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
-  const host = req.headers.host ?? `127.0.0.1`;
-  const url = new URL(req.url ?? '/', `http://${host}`);
+  const host = req.headers.host ?? '127.0.0.1';
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', `http://${host}`);
+  } catch {
+    // CASE: a Host header URL() cannot take; answer as IIS does for a malformed request.
+    sendError(res, 400, 'Bad Request');
+    return;
+  }
   const log = state.log.child({ reqId: randomUUID().slice(0, 8) });
   res.on('finish', () => {
     // Never log headers: they carry Authorization, NTLM messages and cookies.
