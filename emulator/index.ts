@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Serve https with this PEM key and certificate (forms login then marks `cadata` secure, as Exchange did). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The emulator's clock (default: the system clock); tests pass a fake one to age sessions and free/busy. */
+  clock?: () => Date;
 }
 
 export interface RunningEmulator {
@@ -54,13 +56,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const host = opts.host ?? '127.0.0.1';
   const log = (opts.logger ?? pino({ level: 'silent' })).child({ area: 'emulator' });
   const org = resolveOrg(opts);
+  const clock = opts.clock ?? (() => new Date());
   let persistence: Persistence | undefined;
   const state: EmulatorState = {
     org,
-    store: opts.persistPath ? loadStore(org, opts.persistPath, log) : new Store(org),
+    store: opts.persistPath ? loadStore(org, opts.persistPath, log, clock) : new Store(org, clock),
     log,
     auth: { basic: opts.auth?.basic ?? true, ntlm: opts.auth?.ntlm ?? true, forms: opts.auth?.forms ?? true },
-    sessions: new SessionStore(),
+    sessions: new SessionStore(() => clock().getTime()),
     faults: new FaultState(),
     transport: new Transport(() => state),
     controlApi: opts.controlApi ?? false,
@@ -68,7 +71,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     freeBusyDelayMs: 0,
     reset(next?: Org) {
       if (next) state.org = next;
-      state.store = new Store(state.org);
+      state.store = new Store(state.org, clock);
       state.store.onChange = () => persistence?.schedule();
       state.sessions.clear();
       state.faults.clear();

@@ -103,3 +103,35 @@ describe('Cmd=freebusy downlevel', () => {
     assert.match(await res.text(), /<td nowrap>Avon<\/td><td bgcolor="#FFFFFF">&nbsp;<\/td><td bgcolor="#0000FF">/);
   });
 });
+
+describe('Cmd=freebusy with a publication delay', () => {
+  let emu: RunningEmulator;
+  let now = Date.UTC(2030, 10, 1, 8, 0);
+  before(async () => {
+    emu = await start({ clock: () => new Date(now) });
+  });
+  after(() => emu.close());
+
+  const fbdata = async (alias: string) => {
+    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T09:00:00Z&end=2030-11-20T11:00:00Z&interval=60&u=SMTP:${alias}@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    return parse(await res.text())[1]!.fbdata;
+  };
+
+  test('a delayed free/busy still shows a meeting cancelled or moved within the delay where it was', async () => {
+    await createAppointment(emu.url, 'booking-svc', '/exchange/ouse/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/tees/Calendar/b.EML', { subject: 'y', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    now += 2 * 3_600_000;
+    await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 3_600_000 }) });
+    assert.equal((await (await fetch(`${emu.url}/exchange/ouse/Calendar/a.EML`, { method: 'DELETE', headers: { Authorization: basic('booking-svc') } })).status), 200);
+    await fetch(`${emu.url}/exchange/tees/Calendar/b.EML`, {
+      method: 'PROPPATCH',
+      headers: { Authorization: basic('booking-svc'), 'Content-Type': 'text/xml' },
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:e="urn:schemas:calendar:"><a:set><a:prop><e:dtstart>2030-11-20T10:00:00Z</e:dtstart><e:dtend>2030-11-20T11:00:00Z</e:dtend></a:prop></a:set></a:propertyupdate>',
+    });
+    assert.equal(await fbdata('ouse'), '20', 'the cancelled meeting is still published');
+    assert.equal(await fbdata('tees'), '20', 'the moved meeting is still published at its old time');
+    now += 2 * 3_600_000;
+    assert.equal(await fbdata('ouse'), '00');
+    assert.equal(await fbdata('tees'), '02');
+  });
+});

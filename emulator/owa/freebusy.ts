@@ -3,7 +3,7 @@
 // 4 no data (unknown mailbox). Computed from calendars, ignoring changes younger than the publication delay.
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
-import type { Mailbox } from '../store/store.ts';
+import type { Mailbox, Store } from '../store/store.ts';
 import { spansBetween } from '../store/recurrence.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
@@ -15,12 +15,13 @@ const LEVEL: Record<string, number> = { FREE: 0, TENTATIVE: 1, BUSY: 2, OOF: 3 }
 const MAX_SLOTS = 10_000;
 
 /** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`. */
-export function freeBusyString(mailbox: Mailbox, start: number, end: number, intervalMs: number, publishedBefore: number): string {
+export function freeBusyString(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, publishedBefore: number): string {
   const slots = Math.ceil((end - start) / intervalMs);
   const levels = new Array<number>(slots).fill(0);
-  const calendar = [...mailbox.root.children.values()].find((f) => f.wellKnown === 'calendar');
-  for (const item of calendar?.items.values() ?? []) {
-    if (item.modified.getTime() > publishedBefore) continue;
+  const live = [...store.wellKnownFolder(mailbox, 'calendar').items.values()];
+  // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
+  const items = publishedBefore >= store.now().getTime() ? live : store.journal.stateAt(mailbox, live, publishedBefore);
+  for (const item of items) {
     if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
     // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
     const level = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
@@ -73,7 +74,7 @@ export function handleFreeBusy(ctx: RequestContext): void {
   for (const address of users) {
     const account = findMailbox(org, address);
     const mailbox = account ? store.mailbox(account.alias) : undefined;
-    const fb = mailbox ? freeBusyString(mailbox, start, end, intervalMs, publishedBefore) : '4'.repeat(slots);
+    const fb = mailbox ? freeBusyString(store, mailbox, start, end, intervalMs, publishedBefore) : '4'.repeat(slots);
     if (mailbox) [...fb].forEach((c, k) => (aggregate[k] = Math.max(aggregate[k]!, Number(c))));
     rows.push({
       ns: WM,

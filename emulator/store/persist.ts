@@ -98,8 +98,8 @@ function rebuild(store: Store, mailbox: Mailbox, parent: Folder | undefined, jso
 }
 
 /** A store for `org`, with the saved contents of every mailbox that still exists in it. */
-export function restore(org: Org, json: StoreJson): Store {
-  const store = new Store(org);
+export function restore(org: Org, json: StoreJson, now?: () => Date): Store {
+  const store = new Store(org, now);
   for (const saved of json.mailboxes) {
     const mailbox = store.mailbox(saved.alias);
     if (!mailbox) continue;
@@ -115,17 +115,17 @@ export function restore(org: Org, json: StoreJson): Store {
 }
 
 /** The saved store, or an empty one when there is no file; an unreadable file is set aside, not fatal. */
-export function loadStore(org: Org, path: string, log: Logger): Store {
-  if (!existsSync(path)) return new Store(org);
+export function loadStore(org: Org, path: string, log: Logger, now?: () => Date): Store {
+  if (!existsSync(path)) return new Store(org, now);
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as StoreJson;
     if (json.version !== 1 || !Array.isArray(json.mailboxes)) throw new Error('unknown store format');
-    return restore(org, json);
+    return restore(org, json, now);
   } catch (err) {
     const aside = `${path}.unreadable-${Date.now()}`;
     renameSync(path, aside);
     log.error({ err, event: 'store.load_failed', path, movedTo: aside }, 'could not read the saved store; starting empty');
-    return new Store(org);
+    return new Store(org, now);
   }
 }
 

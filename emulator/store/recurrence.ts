@@ -14,13 +14,15 @@ export interface Occurrence {
 /** Stop runaway rules (FREQ=SECONDLY, no COUNT/UNTIL) from stalling a request. */
 const MAX_STEPS = 5000;
 
-export function isRecurringMaster(item: Item): boolean {
+type WithProps = Pick<Item, 'props'>;
+
+export function isRecurringMaster(item: WithProps): boolean {
   const rrule = item.props.get(`${NS.cal}rrule`)?.value;
   return str(item.props.get(`${NS.cal}instancetype`)) === '1' && (Array.isArray(rrule) ? rrule.length > 0 : !!rrule);
 }
 
 /** Occurrences of a recurring item that overlap [from, to), minus EXDATEs. */
-export function occurrencesBetween(item: Item, from: number, to: number, zone: string): Occurrence[] {
+export function occurrencesBetween(item: WithProps, from: number, to: number, zone: string): Occurrence[] {
   const start = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '');
   const end = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '');
   const rule = [item.props.get(`${NS.cal}rrule`)?.value ?? []].flat()[0];
@@ -49,7 +51,7 @@ export function occurrencesBetween(item: Item, from: number, to: number, zone: s
 }
 
 /** The busy spans of any calendar item within [from, to): its occurrences if recurring, else itself. */
-export function spansBetween(item: Item, from: number, to: number, zone: string): Occurrence[] {
+export function spansBetween(item: WithProps, from: number, to: number, zone: string): Occurrence[] {
   if (isRecurringMaster(item)) return occurrencesBetween(item, from, to, zone);
   const start = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '');
   const end = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '');

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { MailboxConfig, Org } from '../org.ts';
 import { WELL_KNOWN_FOLDERS, NON_IPM_SUBTREE } from './folders.ts';
 import { NS, type PropMap, type PropValue } from './props.ts';
+import { CalendarJournal } from './journal.ts';
 
 /** Response of one attendee as the organizer's item records it (part 2: room auto-accept). */
 export interface AttendeeResponse {
@@ -57,6 +58,8 @@ export class Store {
   readonly mailboxes = new Map<string, Mailbox>();
   readonly folderIndex = new Map<string, Folder>();
   readonly itemIndex = new Map<string, Item>();
+  /** Past states of calendar items, for delayed free/busy. */
+  readonly journal = new CalendarJournal();
   private revision = 0;
   private article = 0;
   /** Called after every mutation (persistence hooks in here). */
@@ -166,6 +169,7 @@ export class Store {
     };
     folder.items.set(name.toLowerCase(), item);
     this.itemIndex.set(item.id, item);
+    this.journal.record(item, now.getTime());
     this.touchFolder(folder);
     this.changed();
     return item;
@@ -175,11 +179,13 @@ export class Store {
   touchItem(item: Item): void {
     item.etag = this.nextEtag();
     item.modified = this.now();
+    this.journal.record(item, item.modified.getTime());
     this.touchFolder(item.folder);
     this.changed();
   }
 
   deleteItem(item: Item): void {
+    this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.itemIndex.delete(item.id);
     this.touchFolder(item.folder);
@@ -187,6 +193,7 @@ export class Store {
   }
 
   moveItem(item: Item, dest: Folder, name: string): Item {
+    if (dest !== item.folder) this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.touchFolder(item.folder);
     item.folder = dest;
