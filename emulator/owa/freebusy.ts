@@ -1,6 +1,6 @@
 // GET /public/?Cmd=freebusy&start=…&end=…&interval=…&u=SMTP:a&u=… (KB813268, §14): one <a:item> per u=
 // after the "All Attendees" aggregate, fbdata one digit per interval: 0 free, 1 tentative, 2 busy, 3 OOF,
-// 4 no data (unknown mailbox). Computed from calendars, ignoring changes younger than the publication delay.
+// 4 no data (unknown mailbox). Computed from the calendars as they were one publication delay ago.
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
 import type { Mailbox, Store } from '../store/store.ts';
