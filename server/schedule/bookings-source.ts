@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { listAllInWindow, listExternalInWindow } from '../bookings/repo.ts';
 import type { BookingState } from '../bookings/states.ts';
 import { listUsers } from '../users/service.ts';
+import { cachedUntilChange } from './cache.ts';
 
 /** What a schedule shows of a booking, whether the app booked it or someone booked it in Outlook. */
 export interface ScheduleItem {
@@ -31,9 +32,16 @@ const ACTIVE: readonly string[] = ['pending', 'booked', 'updating'];
 // Stored times are UTC ISO text with a Z, which Date.parse reads exactly.
 const ms = (iso: string) => Date.parse(iso);
 
-/** Bookings (except cancelled ones) and Outlook meetings of these rooms overlapping [start, end), by start time. */
-export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): ScheduleItem[] {
+/**
+ * Bookings (except cancelled ones) and Outlook meetings of these rooms overlapping [start, end), by start time.
+ * Served from a cache while nothing they depend on has changed (see cache.ts). The result is shared: read-only.
+ */
+export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): readonly ScheduleItem[] {
   if (!roomIds.length) return [];
+  return cachedUntilChange(ctx.db, `items|${start}|${end}|${roomIds.join(',')}`, () => Object.freeze(readScheduleItems(ctx, roomIds, start, end)));
+}
+
+function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): ScheduleItem[] {
   // toISOString() writes exactly the stored form (UTC, milliseconds, Z), so text comparison in SQL is time order.
   const from = new Date(start).toISOString();
   const to = new Date(end).toISOString();

@@ -4,6 +4,7 @@ import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
+import { cachedUntilChange } from './cache.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
@@ -14,18 +15,29 @@ const STYLES = { screen: 'schedule/day', print: 'schedule/print' } as const;
 export function scheduleRoutes(ctx: AppContext): Router {
   const router = Router();
 
+  const renderPartial = (req: Request, view: string, locals: object) =>
+    new Promise<string>((resolve, reject) => req.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
+
   const dayPage = (view: (typeof STYLES)[keyof typeof STYLES]) =>
-    function renderDay(req: Request, res: Response) {
+    async function renderDay(req: Request, res: Response) {
       const query = parseForm(DayQuery, req.query, 400);
-      const day = listDaySchedule(ctx, query);
-      const equipment = listEquipment(ctx);
-      res.render(view, {
-        title: view === STYLES.print ? 'Print: rooms of the day' : 'Schedule',
-        day: presentDay(day, equipment, req.query as Record<string, unknown>),
-        buildings: listBuildings(ctx),
-        equipment,
-        values: { ...(req.query as Record<string, unknown>), date: day.date },
+      // The page model depends on the data (the cache's change counter), the query and "now" to the minute (the
+      // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model,
+      // and the screen view shares its rendered timeline too (rendering 200 rooms costs more than the data).
+      const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
+      const model = await cachedUntilChange(ctx.db, `${view}|${minute}|${JSON.stringify(req.query)}`, async () => {
+        const day = listDaySchedule(ctx, query);
+        const equipment = listEquipment(ctx);
+        const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
+        return {
+          day: presented,
+          timelineHtml: view === STYLES.screen ? await renderPartial(req, 'schedule/_day-body', { day: presented }) : '',
+          buildings: listBuildings(ctx),
+          equipment,
+          values: { ...(req.query as Record<string, unknown>), date: day.date },
+        };
       });
+      res.render(view, { title: view === STYLES.print ? 'Print: rooms of the day' : 'Schedule', ...model });
     };
 
   /** GET /schedule?date=&building=&floor=&capacity=&equipment=&q= */

@@ -72,6 +72,21 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.match(html, /<h3>Floor 1<\/h3>/);
   });
 
+  test('GET /schedule shows a change at once although it caches what it read (the change counter moves)', async () => {
+    await rita.get(`/schedule?date=${day}`);
+    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('avon')}`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const res = await alice.post('/bookings', { roomId: roomIds.get('avon')!, date: day, start: '15:00', end: '15:30', subject: 'Cache check', description: '', required: '', optional: '', idempotencyKey: key });
+    assert.equal(res.status, 303);
+    assert.match(await (await rita.get(`/schedule?date=${day}`)).text(), /class="b st-pending[^"]*"[^>]*><b>15:00–15:30<\/b> <span>Cache check/);
+    await app.worker.drain();
+    assert.match(await (await rita.get(`/schedule?date=${day}`)).text(), /class="b st-booked[^"]*"[^>]*><b>15:00–15:30<\/b> <span>Cache check/);
+    const id = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location')!)![1]);
+    await alice.post(`/bookings/${id}/cancel`, { message: '' });
+    await app.worker.drain();
+    assert.doesNotMatch(await (await rita.get(`/schedule?date=${day}`)).text(), /Cache check/);
+  });
+
   test('GET /schedule filters by building and floor and searches organizers and subjects', async () => {
     const berlin = await (await rita.get(`/schedule?date=${day}&building=Spreehaus+Berlin`)).text();
     assert.doesNotMatch(berlin, /Trent/);

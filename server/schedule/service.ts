@@ -54,7 +54,7 @@ export function matchesSearch(item: ScheduleItem, q: string | undefined): boolea
   return [item.subject, item.organizerName, item.organizerEmail].some((s) => s.toLowerCase().includes(needle));
 }
 
-function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: ScheduleItem[]): TimelineRow[] {
+function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: readonly ScheduleItem[]): TimelineRow[] {
   const byRoom = new Map<number, ScheduleItem[]>();
   for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
   // Most rooms share their hours; building each opening span once saves a zone lookup per room.
@@ -124,14 +124,14 @@ export function listRoomWeek(ctx: Ctx, roomId: number, date: string | undefined)
 }
 
 /** A room's meetings over a whole local day (display, API). */
-export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: ScheduleItem[] } {
+export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: readonly ScheduleItem[] } {
   const day = localDate(ctx, date, room.timeZone);
   const start = DateTime.fromISO(day, { zone: room.timeZone }).startOf('day');
   return { date: day, items: listScheduleItems(ctx, [room.id], start.toMillis(), start.plus({ days: 1 }).toMillis()) };
 }
 
 /** What the room's door display says at `now`. */
-export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: ScheduleItem[]; state: DisplayState<ScheduleItem> } {
+export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: readonly ScheduleItem[]; state: DisplayState<ScheduleItem> } {
   const { items } = listRoomDay(ctx, room, now.setZone(room.timeZone).toFormat('yyyy-MM-dd'));
   return { items, state: displayState(items.filter((i) => i.active), now.toMillis()) };
 }
@@ -139,7 +139,8 @@ export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: 
 /** Days of meetings a calendar feed carries: a month back (recent history) and the booking horizon ahead. */
 export const FEED_DAYS_BACK = 31;
 
-export function listRoomFeed(ctx: Ctx, room: Room): ScheduleItem[] {
-  const now = ctx.clock.now();
+export function listRoomFeed(ctx: Ctx, room: Room): readonly ScheduleItem[] {
+  // Whole days, so every poll of the same day asks the same question (and the cache can answer it).
+  const now = ctx.clock.now().setZone(room.timeZone).startOf('day');
   return listScheduleItems(ctx, [room.id], now.minus({ days: FEED_DAYS_BACK }).toMillis(), now.plus({ days: room.horizonDays + 1 }).toMillis());
 }
