@@ -79,7 +79,10 @@ export class NtlmStrategy extends passport.Strategy {
         return this.refuse('malformed', 400);
       case 'negotiate': {
         const helper = this.begin(socket);
-        const answer = await helper.ask('YR', header.token);
+        const answer = await helper.ask('YR', header.token).catch((err: unknown) => {
+          this.drop(socket); // a helper that failed once is not asked again
+          throw err;
+        });
         if (answer.code !== 'TT') {
           this.drop(socket);
           throw new SignOnUnavailableError('no challenge from winbind');

@@ -123,9 +123,13 @@ function isAlive(pid: number): boolean {
 async function stopLeftover(conf: string): Promise<void> {
   if (!existsSync(RUN_PID_FILE)) return;
   const pid = Number(readFileSync(RUN_PID_FILE, 'utf8').trim());
-  if (!pid || !isAlive(pid)) return;
+  // CASE: samba leaves its pid file behind; the number may belong to an unrelated process by now.
+  if (!pid || !isAlive(pid) || statOf(pid)?.comm !== 'samba') return;
   const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
   if (!cmdline.includes(conf)) throw new Error(`another Samba (pid ${pid}) is running on this machine; stop it before the sign-on tests`);
+  // A DC whose test process still runs belongs to a concurrent test run: leave it alone and say so.
+  const parent = statOf(pid)?.ppid ?? 1;
+  if (parent !== 1 && statOf(parent)?.comm === 'node') throw new Error(`the test DC (pid ${pid}) is in use by another test run (pid ${parent}); run the sign-on tests one at a time`);
   await killGroup(pid);
 }
 
@@ -142,6 +146,15 @@ async function killGroup(pid: number): Promise<void> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
   if (isAlive(pid)) signal('SIGKILL');
   for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+}
+
+function statOf(pid: number): { comm: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The DC's process tree: smbd and winbindd lead process groups of their own, so a group signal misses them. */
