@@ -22,7 +22,8 @@ export async function applyFaults(ctx: RequestContext): Promise<boolean> {
   const delay = rules.reduce((sum, r) => sum + (r.kind === 'latency' ? (r.latencyMs ?? 0) : 0), 0);
   if (delay > 0) await sleep(delay);
   if (rules.some((r) => r.kind === 'downlevel')) ctx.downlevel = true;
-  const terminal = rules.find((r) => r.kind !== 'latency' && r.kind !== 'downlevel');
+  if (rules.some((r) => r.kind === 'truncate')) cutResponseMidway(ctx);
+  const terminal = rules.find((r) => r.kind !== 'latency' && r.kind !== 'downlevel' && r.kind !== 'truncate');
   if (!terminal) return false;
   switch (terminal.kind) {
     case 'drop':
@@ -39,4 +40,21 @@ export async function applyFaults(ctx: RequestContext): Promise<boolean> {
       return true;
     }
   }
+}
+
+/**
+ * truncate: the request is carried out as usual, but the connection drops halfway through the answer's body
+ * (headers promise the whole length). A client then cannot tell whether the operation took effect.
+ */
+function cutResponseMidway(ctx: RequestContext): void {
+  const res = ctx.res;
+  const end = (chunk?: unknown): typeof res => {
+    const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
+    const whole = Math.max(body.length, 2);
+    if (!res.headersSent) res.setHeader('Content-Length', String(whole));
+    res.write(body.subarray(0, Math.floor(whole / 2)));
+    setImmediate(() => res.socket?.destroy());
+    return res;
+  };
+  res.end = end as typeof res.end;
 }

@@ -7,7 +7,7 @@ export const FaultRuleSchema = z.object({
   /** latency: delay then answer normally; status: answer `status`; drop: destroy the socket;
    *  owa-error: 200 with an OWA error page; downlevel: answer as the plain-HTML OWA does for non-IE
    *  browsers (Cmd=freebusy then returns its colour-coded HTML table instead of XML, §14). */
-  kind: z.enum(['latency', 'status', 'drop', 'owa-error', 'downlevel']),
+  kind: z.enum(['latency', 'status', 'drop', 'truncate', 'owa-error', 'downlevel']),
   /** HTTP method to match (any when absent). */
   method: z.string().optional(),
   /** Substring of the decoded request path to match, case-insensitive (any when absent). */

@@ -82,6 +82,15 @@ describe('slow and failing server', () => {
     await gw.close();
   });
 
+  test('listCalendar() fails as TransientError when the connection drops in the middle of the answer', async () => {
+    const gw = gateway();
+    await gw.discoverFolders('thames');
+    await ctl.addFault({ kind: 'truncate', method: 'SEARCH', count: 1 });
+    await assert.rejects(gw.listCalendar('thames', { start: day, end: day.plus({ days: 1 }) }), TransientError);
+    assert.ok(Array.isArray(await gw.listCalendar('thames', { start: day, end: day.plus({ days: 1 }) })), 'the next read works');
+    await gw.close();
+  });
+
   test('freeBusy() fails as TransientError on a 503', async () => {
     const gw = gateway();
     await ctl.addFault({ kind: 'status', status: 503, path: 'Cmd=freebusy', count: 1 });
