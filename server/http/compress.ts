@@ -19,7 +19,9 @@ export function compressText(req: Request, res: Response, next: NextFunction): v
     if (typeof body !== 'string' && !(body instanceof Buffer)) return send(body);
     if (!res.get('Content-Type')) res.type(typeof body === 'string' ? 'html' : 'bin');
     const type = String(res.get('Content-Type'));
-    const size = Buffer.byteLength(body);
+    // String length, not Buffer.byteLength: it is a lower bound on the byte size, and byteLength walked the whole
+    // rendered page a second time (it was the top entry of the day view's profile).
+    const size = body.length;
     if (size < MIN_BYTES || !COMPRESSIBLE.test(type) || res.get('Content-Encoding') || res.statusCode === 204 || res.statusCode === 304) return send(body);
     gzip(body, { level: LEVEL }, (err, zipped) => {
       if (err) return void send(body);

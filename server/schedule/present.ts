@@ -92,8 +92,8 @@ function presentGaps(row: TimelineRow, now: DateTime, label: string): GapView[] 
     const slot = suggestedSlot(gap, now.toMillis(), row.room.maxDurationMinutes);
     if (!p || !slot) return [];
     const [start, end] = [hhmm(slot.start), hhmm(slot.end)];
-    // Every value is digits, dashes or colons, all valid in a query string as they are.
-    return [{ cls: `g ${grid(p)}`, href: `/bookings/new?roomId=${row.room.id}&date=${row.date}&start=${start}&end=${end}`, label: `Book ${label} ${start}–${end}` }];
+    // A short link (redirected to the booking form): a 200-room day has thousands of gaps, and bytes are render time.
+    return [{ cls: `g ${grid(p)}`, href: `/schedule/gap/${row.room.id}/${row.date}/${start}-${end}`, label: `Book ${label} ${start}–${end}` }];
   });
 }
 

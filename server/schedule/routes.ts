@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
+import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
@@ -10,20 +11,20 @@ import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
 
 const STYLES = { screen: 'schedule/day', print: 'schedule/print' } as const;
+const TIMELINE_SLOT = '<!--roombook:timeline-->';
 
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
 export function scheduleRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  const renderPartial = (req: Request, view: string, locals: object) =>
+  const render = (req: Request, view: string, locals: object) =>
     new Promise<string>((resolve, reject) => req.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
 
   const dayPage = (view: (typeof STYLES)[keyof typeof STYLES]) =>
     async function renderDay(req: Request, res: Response) {
       const query = parseForm(DayQuery, req.query, 400);
       // The page model depends on the data (the cache's change counter), the query and "now" to the minute (the
-      // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model,
-      // and the screen view shares its rendered timeline too (rendering 200 rooms costs more than the data).
+      // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model.
       const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
       const model = await cachedUntilChange(ctx.db, `${view}|${minute}|${JSON.stringify(req.query)}`, async () => {
         const day = listDaySchedule(ctx, query);
@@ -31,13 +32,20 @@ export function scheduleRoutes(ctx: AppContext): Router {
         const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
         return {
           day: presented,
-          timelineHtml: view === STYLES.screen ? await renderPartial(req, 'schedule/_day-body', { day: presented }) : '',
+          // The screen view's timeline is rendered and UTF-8 encoded once: for 200 rooms, building and encoding that
+          // string again per request cost more than everything else together.
+          timeline: view === STYLES.screen ? Buffer.from(await render(req, 'schedule/_day-body', { day: presented })) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
         };
       });
-      res.render(view, { title: view === STYLES.print ? 'Print: rooms of the day' : 'Schedule', ...model });
+      const { timeline, ...locals } = model;
+      const page = await render(req, view, { ...res.locals, title: view === STYLES.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT });
+      if (!timeline) return void res.type('html').send(page);
+      // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
+      const at = page.indexOf(TIMELINE_SLOT);
+      res.type('html').send(Buffer.concat([Buffer.from(page.slice(0, at)), timeline, Buffer.from(page.slice(at + TIMELINE_SLOT.length))]));
     };
 
   /** GET /schedule?date=&building=&floor=&capacity=&equipment=&q= */
@@ -45,6 +53,15 @@ export function scheduleRoutes(ctx: AppContext): Router {
 
   /** GET /schedule/print: the same day, A4 landscape, one building per page */
   router.get('/print', ...pages.reception, dayPage(STYLES.print));
+
+  /** GET /schedule/gap/:roomId/:date/:times: a free gap's link, sent on to the booking form (organizer chosen there) */
+  router.get('/gap/:roomId/:date/:times', ...pages.reception, (req, res) => {
+    const roomId = idParam(req.params.roomId, 'room');
+    const times = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(String(req.params.times));
+    const { date } = parseForm(WeekQuery, { date: req.params.date }, 400);
+    if (!times || !date) throw new BadRequestError('That free slot link is not valid.');
+    res.redirect(303, `/bookings/new?${new URLSearchParams({ roomId: String(roomId), date, start: times[1]!, end: times[2]! })}`);
+  });
 
   /** GET /schedule/rooms/:id/week?date= */
   router.get('/rooms/:id/week', ...pages.reception, (req, res) => {

@@ -67,7 +67,12 @@ describe('reception schedule, displays, read API and feeds', () => {
     const row = /<li class="row" id="room-(\d+)">.*?<\/li>/s.exec(html.slice(html.indexOf(`id="room-${roomIds.get('trent')}"`) - 30))![0];
     // The window starts at 07:00, five-minute columns: 10:00 is column 37, an hour is 12 columns.
     assert.match(row, new RegExp(`<a class="b st-booked s-37 n-12" href="/bookings/${bookingId}"><b>10:00–11:00</b> <span>Budget; Q1, Q2</span> <i>Alice Anderson · 1 invited</i> <em>Booked</em></a>`));
-    assert.match(row, new RegExp(`href="/bookings/new\\?roomId=${roomIds.get('trent')}&amp;date=${day}&amp;start=11:00&amp;end=12:00"`));
+    const gap = `/schedule/gap/${roomIds.get('trent')}/${day}/11:00-12:00`;
+    assert.match(row, new RegExp(`<a class="g s-49 n-108" href="${gap}">Free<span class="sr">: Book Trent 11:00–12:00</span></a>`));
+    const form = await rita.get(gap);
+    assert.equal(form.status, 303);
+    assert.equal(form.headers.get('location'), `/bookings/new?roomId=${roomIds.get('trent')}&date=${day}&start=11%3A00&end=12%3A00`);
+    assert.equal((await alice.get(gap)).status, 403);
     assert.match(html, /<h2 id="b0-h">Harbour House/);
     assert.match(html, /<h3>Floor 1<\/h3>/);
   });
