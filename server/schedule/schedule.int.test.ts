@@ -207,3 +207,23 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.equal(audit?.action, 'device_token.revoked');
   });
 });
+
+describe('device pages in production', () => {
+  test('GET /display/:alias ignores ?now= when NODE_ENV is production', async () => {
+    const fixed = DateTime.fromISO(`${day}T08:00`, { zone: ZONE });
+    const app = await startTestApp({ NODE_ENV: 'production' }, { now: () => fixed.toUTC() });
+    try {
+      const adam = new TestBrowser(app.url);
+      await adam.signIn('adam');
+      const html = await (await adam.get('/rooms')).text();
+      const trent = /href="\/rooms\/(\d+)">Trent</.exec(html)![1]!;
+      const created = await adam.post('/admin/displays', { label: 'Trent door', roomIds: trent });
+      const token = /id="token-secret">([^<]+)</.exec(await created.text())![1]!;
+      const page = await (await fetch(`${app.url}/display/trent?token=${token}&now=${encodeURIComponent(`${day}T23:59:00Z`)}`)).text();
+      // The app's clock (08:00) wins: the clock shows it and the parameter changes nothing.
+      assert.match(page, /<time id="clock"[^>]*>08:00<\/time>/);
+    } finally {
+      await app.close();
+    }
+  });
+});
