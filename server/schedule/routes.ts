@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
+import { precompress, sendHtmlParts } from '../http/precompressed.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
@@ -32,9 +33,9 @@ export function scheduleRoutes(ctx: AppContext): Router {
         const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
         return {
           day: presented,
-          // The screen view's timeline is rendered and UTF-8 encoded once: for 200 rooms, building and encoding that
-          // string again per request cost more than everything else together.
-          timeline: view === STYLES.screen ? Buffer.from(await render(req, 'schedule/_day-body', { day: presented })) : null,
+          // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
+          // and gzipping that string again per request cost more than everything else together.
+          timeline: view === STYLES.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented }))) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
@@ -45,7 +46,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
       if (!timeline) return void res.type('html').send(page);
       // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
       const at = page.indexOf(TIMELINE_SLOT);
-      res.type('html').send(Buffer.concat([Buffer.from(page.slice(0, at)), timeline, Buffer.from(page.slice(at + TIMELINE_SLOT.length))]));
+      sendHtmlParts(req, res, [page.slice(0, at), timeline, page.slice(at + TIMELINE_SLOT.length)]);
     };
 
   /** GET /schedule?date=&building=&floor=&capacity=&equipment=&q= */

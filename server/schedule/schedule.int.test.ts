@@ -129,6 +129,14 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.match(week, /<b>10:00–11:00<\/b> <span>Budget; Q1, Q2<\/span>/);
     const zipped = await fetch(`${app.url}/login`, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(zipped.headers.get('content-encoding'), 'gzip');
+    // The day view is gzipped from a precompressed timeline plus per-request parts; it must decode to the whole page.
+    for (let i = 0; i < 2; i++) {
+      const dayPage = await fetch(`${app.url}/schedule?date=${day}`, { headers: { cookie: `roombook.sid=${rita.cookie('roombook.sid')}`, 'accept-encoding': 'gzip' } });
+      assert.equal(dayPage.headers.get('content-encoding'), 'gzip');
+      const text = await dayPage.text();
+      assert.match(text, /<span>Budget; Q1, Q2<\/span>/);
+      assert.match(text, /<\/html>\s*$/);
+    }
   });
 
   test('POST /admin/displays is for admins and records the token in the audit trail without its secret', async () => {
