@@ -1,9 +1,6 @@
 import type { AppContext } from '../context.ts';
-import { toDbTime } from '../context.ts';
-import { recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import { AppError } from '../errors.ts';
-import * as usersRepo from '../users/repo.ts';
-import { recordSignIn, type User } from '../users/service.ts';
+import { findUserByUsername, insertDomainUser, isEmailTaken, recordSignIn, type User } from '../users/service.ts';
 
 /** A Windows account the domain controller vouched for (NTLM) or the directory bound (LDAPS). */
 export interface DomainAccount {
@@ -36,7 +33,7 @@ export const emailFromPattern = (pattern: string, user: string) => pattern.repla
 
 /** Whether the domain account signed in before (its user record exists). */
 export function hasDomainUser(ctx: Pick<AppContext, 'db'>, account: Pick<DomainAccount, 'domain' | 'user'>): boolean {
-  return usersRepo.findCredentials(ctx.db, domainUsername(account)) !== undefined;
+  return findUserByUsername(ctx, domainUsername(account)) !== undefined;
 }
 
 /**
@@ -52,21 +49,12 @@ export function signInDomainUser(
   const username = domainUsername(account);
   const user = ctx.db
     .transaction(() => {
-      const found = usersRepo.findCredentials(ctx.db, username)?.user;
+      const found = findUserByUsername(ctx, username);
       if (found) return found;
       const email = account.email || (emailPattern ? emailFromPattern(emailPattern, account.user) : null);
       if (!email) throw new DomainAccountWithoutEmailError();
-      if (usersRepo.listUsers(ctx.db).some((u) => u.email.toLowerCase() === email.toLowerCase())) throw new DomainAccountConflictError();
-      const created = usersRepo.insertUser(ctx.db, {
-        username,
-        displayName: account.displayName?.trim() || account.user,
-        email,
-        passwordHash: null, // the domain checks the password; the app never stores one for these accounts
-        role: 'employee',
-        source,
-        createdAt: toDbTime(ctx.clock.now()),
-      });
-      recordAudit(ctx, SYSTEM_ACTOR, 'user.created', { type: 'user', id: created.id }, null, { username, role: created.role, source });
+      if (isEmailTaken(ctx, email)) throw new DomainAccountConflictError();
+      const created = insertDomainUser(ctx, { username, displayName: account.displayName?.trim() || account.user, email, source });
       return created;
     })
     .immediate();

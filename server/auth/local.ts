@@ -1,14 +1,13 @@
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context.ts';
-import { findCredentials } from '../users/repo.ts';
-import { recordSignIn, type User } from '../users/service.ts';
+import { findCredentials, recordSignIn, type User } from '../users/service.ts';
 import { burnPasswordCheck, verifyPassword } from './password.ts';
 
 export const SIGN_IN_FAILED = 'The user name or password is incorrect.';
 
 /** Checks a local account's password; unknown, disabled and domain-only accounts all fail the same way. */
 export async function authenticateLocal(ctx: Pick<AppContext, 'db' | 'clock'>, username: string, password: string): Promise<User | null> {
-  const found = username && password ? findCredentials(ctx.db, username.trim()) : undefined;
+  const found = username && password ? findCredentials(ctx, username.trim()) : undefined;
   if (!found?.passwordHash) {
     await burnPasswordCheck(password);
     return null;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
-import { findCredentials, updateUserAccess } from '../users/repo.ts';
+import { findCredentials, updateUserAccess } from '../users/repo.ts'; // tests read and set rows directly
 import { anonymousType3Header, type1Header, type3Header } from './test/ntlm-client.ts';
 import { ACCOUNTS, CROWD, DOMAIN, startSambaDc, type SambaDc } from './test/samba-dc.ts';
 import { eventually, helperProcesses, startAppWithLogs, windowsEnv } from './test/sso-fixtures.ts';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { recordAudit, type Actor } from '../audit/record.ts';
+import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Role } from '../auth/roles.ts';
 import { FieldErrors, NotFoundError } from '../errors.ts';
@@ -64,7 +64,7 @@ export async function createLocalUser(ctx: Ctx, actor: Actor, input: NewLocalUse
     .transaction(() => {
       const problems: Record<string, string> = {};
       if (repo.findCredentials(ctx.db, input.username)) problems.username = messages.usernameTaken;
-      if (repo.listUsers(ctx.db).some((u) => u.email.toLowerCase() === input.email.toLowerCase())) problems.email = messages.emailTaken;
+      if (isEmailTaken(ctx, input.email)) problems.email = messages.emailTaken;
       if (Object.keys(problems).length) throw new FieldErrors(problems);
       const user = repo.insertUser(ctx.db, {
         username: input.username,
@@ -88,4 +88,29 @@ export function recordSignIn(ctx: Ctx, user: repo.User): void {
 /** Display names of the organisation's people, by lower-case address (for attendee lists). */
 export function namesByEmail(ctx: Ctx, emails: string[]): Map<string, string> {
   return new Map(repo.findUsersByEmails(ctx.db, emails).map((u) => [u.email.toLowerCase(), u.displayName]));
+}
+
+export function findUserByUsername(ctx: Pick<Ctx, 'db'>, username: string): repo.User | undefined {
+  return repo.findCredentials(ctx.db, username)?.user;
+}
+
+export function isEmailTaken(ctx: Pick<Ctx, 'db'>, email: string): boolean {
+  return repo.findUsersByEmails(ctx.db, [email]).length > 0;
+}
+
+/** Creates the record of a Windows account on its first sign-in: role employee, no stored password. */
+export function insertDomainUser(ctx: Ctx, input: { username: string; displayName: string; email: string; source: 'ntlm' | 'ldap' }): repo.User {
+  const user = repo.insertUser(ctx.db, {
+    ...input,
+    passwordHash: null, // the domain checks the password; the app never stores one for these accounts
+    role: 'employee',
+    createdAt: toDbTime(ctx.clock.now()),
+  });
+  recordAudit(ctx, SYSTEM_ACTOR, 'user.created', { type: 'user', id: user.id }, null, { username: user.username, role: user.role, source: input.source });
+  return user;
+}
+
+/** The user and their password hash, for local sign-in only. */
+export function findCredentials(ctx: Pick<Ctx, 'db'>, username: string): { user: repo.User; passwordHash: string | null } | undefined {
+  return repo.findCredentials(ctx.db, username);
 }

@@ -1,7 +1,8 @@
 // A small NTLMv2 client (MS-NLMP) for the tests: it builds the browser's type 1 and type 3 messages.
 // Test-only and independent of server/exchange/, so a shared bug cannot hide itself.
 import { createHmac, randomBytes } from 'node:crypto';
-import { md4 } from './md4.ts';
+// MD4 is the gateway's (tested against RFC 1320); the NTLM messages here are the test's own, judged by Samba.
+import { md4 } from '../../exchange/auth/md4.ts';
 
 const SIGNATURE = Buffer.from('NTLMSSP\0', 'ascii');
 const FLAGS = {
