@@ -11,7 +11,7 @@ import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
 
-const STYLES = { screen: 'schedule/day', print: 'schedule/print' } as const;
+const VIEWS = { screen: 'schedule/day', print: 'schedule/print' } as const;
 const TIMELINE_SLOT = '<!--roombook:timeline-->';
 
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
@@ -21,7 +21,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
   const render = (req: Request, view: string, locals: object) =>
     new Promise<string>((resolve, reject) => req.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
 
-  const dayPage = (view: (typeof STYLES)[keyof typeof STYLES]) =>
+  const dayPage = (view: (typeof VIEWS)[keyof typeof VIEWS]) =>
     async function renderDay(req: Request, res: Response) {
       const query = parseForm(DayQuery, req.query, 400);
       // The page model depends on the data (the cache's change counter), the query and "now" to the minute (the
@@ -35,25 +35,26 @@ export function scheduleRoutes(ctx: AppContext): Router {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
-          timeline: view === STYLES.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented }))) : null,
+          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented }))) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
         };
       });
       const { timeline, ...locals } = model;
-      const page = await render(req, view, { ...res.locals, title: view === STYLES.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT });
+      const page = await render(req, view, { ...res.locals, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT });
       if (!timeline) return void res.type('html').send(page);
       // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
       const at = page.indexOf(TIMELINE_SLOT);
+      if (at < 0) throw new Error(`${view}.ejs lost its timeline slot`);
       sendHtmlParts(req, res, [page.slice(0, at), timeline, page.slice(at + TIMELINE_SLOT.length)]);
     };
 
   /** GET /schedule?date=&building=&floor=&capacity=&equipment=&q= */
-  router.get('/', ...pages.reception, dayPage(STYLES.screen));
+  router.get('/', ...pages.reception, dayPage(VIEWS.screen));
 
   /** GET /schedule/print: the same day, A4 landscape, one building per page */
-  router.get('/print', ...pages.reception, dayPage(STYLES.print));
+  router.get('/print', ...pages.reception, dayPage(VIEWS.print));
 
   /** GET /schedule/gap/:roomId/:date/:times: a free gap's link, sent on to the booking form (organizer chosen there) */
   router.get('/gap/:roomId/:date/:times', ...pages.reception, (req, res) => {
