@@ -73,7 +73,7 @@ export function presentTimeline(w: DayWindow): TimelineView {
 function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => string, q: string | undefined): BlockView | null {
   const p = placement(w, item.start, item.end);
   if (!p) return null;
-  const people = item.kind === 'booking' ? ` · ${item.attendeeCount} invited` : '';
+  const people = item.kind === 'booking' && item.attendeeCount ? ` · ${item.attendeeCount} invited` : '';
   const hit = matchesSearch(item, q) ? ' hit' : '';
   return {
     cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
