@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DateTime } from 'luxon';
 import { addFault, bookInOutlook, clearFaults, meetingMessages } from './emulator.ts';
-import { signIn } from './helpers.ts';
+import { expectNoSeriousA11yViolations, signIn } from './helpers.ts';
 
 const ZONE = 'Europe/London';
 const tomorrow = DateTime.now().setZone(ZONE).plus({ days: 1 });
@@ -27,6 +27,7 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
   await signIn(page, 'alice');
   await findRooms(page, '10:00', '11:00', '6');
   await expect(page.getByRole('heading', { name: /free rooms?$/ })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
   const first = page.locator('.room-option').first();
   const roomName = (await first.locator('h3').innerText()).split(' ·')[0]!.trim();
   await first.getByRole('link', { name: /^Book / }).click();
@@ -38,6 +39,7 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
   await addFault({ kind: 'latency', latencyMs: 2500, method: 'PROPPATCH', path: '/exchange/alice/', count: 1 });
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   await expect(page.locator('.state')).toHaveText('Sending to Exchange');
+  await expectNoSeriousA11yViolations(page);
   await expect(page.locator('.state')).toHaveText('Booked', { timeout: 20_000 });
   await expect(page.getByText(/Room: Accepted/)).toBeVisible({ timeout: 15_000 });
 
@@ -55,6 +57,7 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
   await expect.poll(async () => (await meetingMessages('bob', 'inbox', subject)).filter((m) => m.uid === uid && m.sequence >= 1 && m.start === at('14:00')).length).toBe(1);
 
   await page.getByRole('link', { name: 'Cancel booking' }).click();
+  await expectNoSeriousA11yViolations(page);
   await page.getByLabel('Message to attendees (optional)').fill('Moved online, sorry.');
   await page.getByRole('button', { name: 'Cancel the booking' }).click();
   await expect(page.locator('.state')).toHaveText('Cancelled', { timeout: 20_000 });

@@ -1,7 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { DateTime } from 'luxon';
-import { signIn, signOut } from './helpers.ts';
+import { expectNoSeriousA11yViolations, signIn, signOut } from './helpers.ts';
 
 // Self-contained: alice's booking is made here, on a room the other specs leave alone (Wye), tomorrow.
 // Fake clock for the door display: the app honours `?now=` on device pages when NODE_ENV is not production (the
@@ -12,11 +11,6 @@ const date = day.toFormat('yyyy-MM-dd');
 const at = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
 const SUBJECT = `Quarterly planning ${Date.now()}`;
 
-async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
-}
 
 test('rita runs the front desk: sees alice\'s booking, books a gap for bob, prints; the door display shows busy, then free', async ({ page }) => {
   test.setTimeout(90_000);

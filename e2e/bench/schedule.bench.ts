@@ -66,6 +66,7 @@ export async function run(): Promise<BenchReport> {
               createdById: organizerId,
               subject: `Weekly sync ${b + 1} of team ${i + 1}`,
               description: '',
+              private: b % 5 === 4,
               startsAt: start.toUTC().toISO()!,
               endsAt: start.plus({ minutes: 45 }).toUTC().toISO()!,
               at,

@@ -269,6 +269,19 @@ describe('booking a room', () => {
     assert.equal(after.state, 'booked');
   });
 
+  test('a private booking shows its subject to the organizer but "Private meeting" on the reception schedule', async () => {
+    const res = await book(alice, 'wye', '13:00', '13:30', { subject: 'Salary review', private: 'on', required: '' });
+    assert.equal(res.status, 303);
+    const id = idOf(res);
+    assert.equal(findBooking(app.ctx.db, id)?.private, true);
+    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Salary review/);
+    const rita = new TestBrowser(app.url);
+    await rita.signIn('rita');
+    const schedule = await (await rita.get(`/schedule?date=${day}&building=Harbour+House`)).text();
+    assert.match(schedule, /Private meeting/);
+    assert.doesNotMatch(schedule, /Salary review/);
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,

@@ -11,6 +11,7 @@ export interface BookingView {
   uid: string;
   subject: string;
   description: string;
+  private: boolean;
   roomId: number;
   roomName: string;
   roomPlace: string;
@@ -53,6 +54,7 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     uid: b.uid,
     subject: b.subject,
     description: b.description,
+    private: b.private,
     roomId: room.id,
     roomName: room.name,
     roomPlace: `${room.building}, floor ${room.floor}`,
@@ -87,6 +89,7 @@ export function bookingFormValues(v: BookingView, b: Booking): Record<string, st
     end: v.end,
     subject: b.subject,
     description: b.description,
+    private: b.private ? 'on' : '',
     required: b.attendees.filter((a) => a.role === 'required').map((a) => a.email).join('\n'),
     optional: b.attendees.filter((a) => a.role === 'optional').map((a) => a.email).join('\n'),
   };

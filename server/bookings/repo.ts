@@ -21,6 +21,8 @@ export interface Booking {
   createdById: number;
   subject: string;
   description: string;
+  /** Only the organizer and attendees see the subject. */
+  private: boolean;
   startsAt: string;
   endsAt: string;
   state: BookingState;
@@ -47,6 +49,7 @@ interface BookingRow {
   created_by_id: number;
   subject: string;
   description: string;
+  private: number;
   starts_at: string;
   ends_at: string;
   state: BookingState;
@@ -102,6 +105,7 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
     createdById: r.created_by_id,
     subject: r.subject,
     description: r.description,
+    private: r.private === 1,
     startsAt: r.starts_at,
     endsAt: r.ends_at,
     state: r.state,
@@ -150,6 +154,7 @@ export function isRoomTaken(db: Db, roomId: number, start: string, end: string, 
 }
 
 export interface NewBooking {
+  private: boolean;
   uid: string;
   idempotencyKey: string;
   roomId: number;
@@ -165,12 +170,12 @@ export interface NewBooking {
 export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
   const info = db
     .prepare(
-      `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description,
+      `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
                              starts_at, ends_at, state, created_at, updated_at)
-       VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description,
+       VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description, @private,
                @startsAt, @endsAt, 'pending', @at, @at)`,
     )
-    .run(b);
+    .run({ ...b, private: b.private ? 1 : 0 });
   const id = Number(info.lastInsertRowid);
   replaceAttendees(db, id, attendees);
   return id;
@@ -191,6 +196,7 @@ export interface BookingChanges {
   roomId?: number;
   subject?: string;
   description?: string;
+  private?: boolean;
   startsAt?: string;
   endsAt?: string;
   state?: BookingState;
@@ -209,6 +215,7 @@ const COLUMN: Record<keyof BookingChanges, string> = {
   roomId: 'room_id',
   subject: 'subject',
   description: 'description',
+  private: 'private',
   startsAt: 'starts_at',
   endsAt: 'ends_at',
   state: 'state',
@@ -227,7 +234,7 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
   const keys = (Object.keys(changes) as (keyof BookingChanges)[]).filter((k) => k in COLUMN && changes[k] !== undefined);
   // Column names come from the fixed COLUMN table, never from input; values are bound.
   const sets = keys.map((k) => `${COLUMN[k]} = @${k}`);
-  const values = Object.fromEntries(keys.map((k) => [k, changes[k]]));
+  const values = Object.fromEntries(keys.map((k) => [k, typeof changes[k] === 'boolean' ? Number(changes[k]) : changes[k]]));
   db.prepare(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
 }
 
@@ -305,4 +312,35 @@ export function replaceExternalBookings(
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const i of items) insert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
+}
+
+/** A booking as schedules show it: no attendee rows, only their number. */
+export interface BookingSummary {
+  id: number;
+  roomId: number;
+  uid: string;
+  subject: string;
+  private: boolean;
+  state: BookingState;
+  organizerId: number;
+  attendeeCount: number;
+  startsAt: string;
+  endsAt: string;
+  icalSequence: number;
+  updatedAt: string;
+}
+
+/** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
+export function listSummariesInWindow(db: Db, roomIds: number[], start: string, end: string): BookingSummary[] {
+  return db
+    .prepare<[string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string }>(
+      `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at,
+              (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
+       FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at < ? AND b.ends_at > ? ORDER BY b.starts_at`,
+    )
+    .all(JSON.stringify(roomIds), end, start)
+    .map((r) => ({
+      id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, private: r.private === 1, state: r.state, organizerId: r.organizer_id,
+      attendeeCount: r.attendee_count, startsAt: r.starts_at, endsAt: r.ends_at, icalSequence: r.ical_sequence, updatedAt: r.updated_at,
+    }));
 }

@@ -63,7 +63,7 @@ export function bookingRoutes(ctx: AppContext): Router {
     const query = req.query as Record<string, string | undefined>;
     const values = view && existing ? bookingFormValues(view, existing) : {
       roomId: query.roomId ?? '', date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'), start: query.start ?? '', end: query.end ?? '',
-      subject: '', description: '', required: '', optional: '', organizerId: String(user.id),
+      subject: '', description: '', required: '', optional: '', organizerId: query.organizerId ?? String(user.id),
       idempotencyKey: randomBytes(16).toString('base64url'),
     };
     const rooms = listRooms(ctx);

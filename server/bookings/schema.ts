@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer, optionalText, text } from '../http/fields.ts';
+import { checkbox, integer, optionalText, text } from '../http/fields.ts';
 
 const date = z
   .string({ error: 'Date is required.' })
@@ -46,6 +46,7 @@ const bookingFields = {
     description: optionalText('Description', 5000).transform((v) => v ?? ''),
     required: attendeeList('Required attendees'),
     optional: attendeeList('Optional attendees'),
+    private: checkbox,
     organizerId: z.preprocess((v) => (v === '' ? undefined : v), integer('Organizer', 1, Number.MAX_SAFE_INTEGER).optional()),
 };
 

@@ -102,7 +102,7 @@ export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInp
       const fields = { uid: newUid(), subject: input.subject, description: input.description, startsAt, endsAt, icalSequence: 0 };
       const id = repo.insertBooking(
         ctx.db,
-        { ...fields, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
+        { ...fields, private: input.private, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
         attendees,
       );
       outbox.enqueueJob(ctx.db, id, 'create', JSON.stringify(snapshotOf(fields, attendees, room, organizer)), at);
@@ -141,7 +141,7 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const unsent = outbox.skipUnstartedJobs(ctx.db, id, at) > 0 && !current.exchangePath;
       const sequence = unsent ? current.icalSequence : current.icalSequence + 1;
       const state: BookingState = unsent ? 'pending' : 'updating';
-      repo.updateBookingRow(ctx.db, id, { ...fields, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
+      repo.updateBookingRow(ctx.db, id, { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
       repo.replaceAttendees(ctx.db, id, attendees);
       const snapshot = snapshotOf({ ...fields, icalSequence: sequence }, attendees, room, organizer, { previous: unsent ? null : { attendees: current.attendees, room: oldRoom } });
       outbox.enqueueJob(ctx.db, id, unsent ? 'create' : 'update', JSON.stringify(snapshot), at);
@@ -261,3 +261,16 @@ export function getBooking(ctx: Pick<Ctx, 'db'>, id: number): repo.Booking | und
 }
 
 export * from './exchange-state.ts';
+
+/** Every booking of these rooms overlapping the window (all states), lean, for schedules and feeds. */
+export function listBookingSummaries(ctx: Pick<Ctx, 'db'>, roomIds: number[], start: string, end: string): repo.BookingSummary[] {
+  return repo.listSummariesInWindow(ctx.db, roomIds, start, end);
+}
+
+/** Meetings seen in the rooms' Exchange calendars that this app did not book (booked in Outlook). */
+export function listExternalMeetings(ctx: Pick<Ctx, 'db'>, roomIds: number[], start: string, end: string): repo.ExternalBooking[] {
+  return repo.listExternalInWindow(ctx.db, roomIds, start, end);
+}
+
+/** What people who are not on the meeting see instead of a private booking's subject. */
+export const PRIVATE_SUBJECT = 'Private meeting';

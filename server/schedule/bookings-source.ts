@@ -1,7 +1,6 @@
-// The one place the schedule reads bookings. It uses the bookings repo's read-only window queries because the
-// bookings service has no "everything in a window" use case yet; swap these two imports when it has.
+// The one place the schedule reads bookings, through the bookings service's lean window queries.
 import type { AppContext } from '../context.ts';
-import { listAllInWindow, listExternalInWindow } from '../bookings/repo.ts';
+import { listBookingSummaries, listExternalMeetings, PRIVATE_SUBJECT } from '../bookings/service.ts';
 import type { BookingState } from '../bookings/states.ts';
 import { listUsers } from '../users/service.ts';
 import { cachedUntilChange } from './cache.ts';
@@ -48,7 +47,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
   const people = new Map(listUsers(ctx).map((u) => [u.id, u]));
   const items: ScheduleItem[] = [];
   const uids = new Set<string>();
-  for (const b of listAllInWindow(ctx.db, roomIds, from, to)) {
+  for (const b of listBookingSummaries(ctx, roomIds, from, to)) {
     uids.add(b.uid);
     if (b.state === 'cancelled') continue;
     const organizer = people.get(b.organizerId);
@@ -57,10 +56,11 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       id: b.id,
       roomId: b.roomId,
       uid: b.uid,
-      subject: b.subject,
+      // CASE: a private booking's subject stays with its organizer and attendees (they see it on the booking page).
+      subject: b.private ? PRIVATE_SUBJECT : b.subject,
       organizerName: organizer?.displayName ?? 'Unknown organizer',
       organizerEmail: organizer?.email ?? '',
-      attendeeCount: b.attendees.length,
+      attendeeCount: b.attendeeCount,
       state: b.state,
       active: ACTIVE.includes(b.state),
       start: ms(b.startsAt),
@@ -69,7 +69,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       updatedAt: b.updatedAt,
     });
   }
-  for (const x of listExternalInWindow(ctx.db, roomIds, from, to)) {
+  for (const x of listExternalMeetings(ctx, roomIds, from, to)) {
     // CASE: the reconciler may see the app's own meetings in the room calendar; the booking row is the better record.
     if (uids.has(x.uid)) continue;
     items.push({
