@@ -1,18 +1,13 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningEmulator } from '../index.ts';
-import { createAppointment, dav, propfindBody, proppatchBody, rows, start } from '../testing/client.ts';
+import { createAppointment, dav, propfindBody, proppatchBody, rows, start, useEmulator } from '../testing/client.ts';
 
 const fields = { subject: 'Sync', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' };
 
 describe('MOVE, COPY, DELETE and MKCOL', () => {
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await start();
-  });
-  after(() => emu.close());
+  const emu = useEmulator();
   beforeEach(async () => {
-    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
     await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/a.EML', fields);
   });
 

@@ -1,20 +1,13 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningEmulator } from '../index.ts';
-import { createAppointment, dav, propfindBody, proppatchBody, rows, start } from '../testing/client.ts';
+import { createAppointment, dav, propfindBody, proppatchBody, rows, start, useEmulator } from '../testing/client.ts';
 
 const ITEM = '/exchange/alice/Calendar/bk-42.EML';
 const fields = { subject: 'Budget review', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' };
 
 describe('PROPPATCH', () => {
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await start();
-  });
-  after(() => emu.close());
-  beforeEach(async () => {
-    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
-  });
+  const emu = useEmulator();
 
   test('PROPPATCH creates a missing item and marks the response 201 Created before the propstats', async () => {
     const r = await createAppointment(emu.url, 'alice', ITEM, fields);

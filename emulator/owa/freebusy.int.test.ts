@@ -2,7 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import type { RunningEmulator } from '../index.ts';
-import { basic, createAppointment, start } from '../testing/client.ts';
+import { basic, createAppointment, start, useEmulator } from '../testing/client.ts';
 import { createMeeting } from '../testing/meetings.ts';
 
 const IE = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)';
@@ -20,14 +20,7 @@ function parse(xml: string): FbItem[] {
 }
 
 describe('Cmd=freebusy', () => {
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await start();
-  });
-  after(() => emu.close());
-  beforeEach(async () => {
-    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
-  });
+  const emu = useEmulator();
 
   const freebusy = (query: string, headers: Record<string, string> = {}) =>
     fetch(`${emu.url}/public/?Cmd=freebusy&${query}`, { headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...headers } });

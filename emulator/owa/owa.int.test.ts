@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningEmulator } from '../index.ts';
-import { basic, createAppointment, dav, start } from '../testing/client.ts';
+import { basic, createAppointment, dav, start, useEmulator } from '../testing/client.ts';
 import { createMeeting, items, mimeOf, parseCalendar, type MeetingSpec } from '../testing/meetings.ts';
 
 const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
@@ -19,14 +19,7 @@ function owaForm(fields: [string, string][]): string {
 }
 
 describe('OWA commands', () => {
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await start();
-  });
-  after(() => emu.close());
-  beforeEach(async () => {
-    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
-  });
+  const emu = useEmulator();
 
   const owa = (method: string, path: string, body?: string, contentType = 'application/x-www-UTF8-encoded') =>
     fetch(`${emu.url}${path}`, { method, redirect: 'manual', headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...(body ? { 'Content-Type': contentType } : {}) }, body });

@@ -1,6 +1,7 @@
 // Helpers for the emulator's own integration tests: start it on 127.0.0.1:0, send DAV requests with Basic
 // credentials, and read multistatus answers. Parsing here uses fast-xml-parser directly (not the
 // emulator's reader), so a bug in one cannot hide a bug in the other.
+import { after, before, beforeEach } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../index.ts';
 
@@ -106,4 +107,29 @@ export function createAppointment(
         `<e:instancetype b:dt="int">0</e:instancetype><e:busystatus>BUSY</e:busystatus>${fields.extra ?? ''}`,
     ),
   });
+}
+
+/**
+ * One emulator (control API on) for the enclosing `describe`, reset before each test. The hooks register where
+ * this is called; `url` is readable once the suite has started.
+ */
+export function useEmulator(opts: EmulatorOptions = {}): { readonly url: string; close(): Promise<void> } {
+  let running: RunningEmulator | undefined;
+  const current = (): RunningEmulator => {
+    if (!running) throw new Error('the emulator starts in the suite’s before hook');
+    return running;
+  };
+  before(async () => {
+    running = await start(opts);
+  });
+  after(() => running?.close());
+  beforeEach(async () => {
+    await fetch(`${current().url}/_emulator/reset`, { method: 'POST' });
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    close: () => current().close(),
+  };
 }

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningEmulator } from '../index.ts';
-import { dav, start } from '../testing/client.ts';
+import { dav, start, useEmulator } from '../testing/client.ts';
 import { createMeeting, items, mimeOf, parseCalendar, sendRequest, utcOf, type MeetingSpec } from '../testing/meetings.ts';
 
 const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
@@ -14,14 +14,7 @@ function meeting(over: Partial<MeetingSpec> = {}): MeetingSpec {
 }
 
 describe('transport', () => {
-  let emu: RunningEmulator;
-  before(async () => {
-    emu = await start();
-  });
-  after(() => emu.close());
-  beforeEach(async () => {
-    await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' });
-  });
+  const emu = useEmulator();
 
   test('MOVE to the submission URI delivers an IPM.Schedule.Meeting.Request to every recipient Inbox', async () => {
     const m = meeting();
