@@ -24,16 +24,7 @@ interface AuditRow {
   after_json: string | null;
 }
 
-export interface NewAuditEvent {
-  at: string;
-  actorId: number | null;
-  actorName: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-}
+export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 
 export function insertAuditEvent(db: Db, e: NewAuditEvent): void {
   db.prepare(

@@ -8,10 +8,6 @@ export function hasRole(actual: Role, needed: Role): boolean {
   return RANK[actual] >= RANK[needed];
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
 /** What a person with each role may do, in words for the home page and the role picker. */
 export const ROLE_ABILITIES: Record<Role, string[]> = {
   employee: ['Browse the room directory and see each room’s details', 'Find a free room and book it'],

@@ -7,4 +7,3 @@ export const canChangeBooking = (user: User, b: Booking) => b.organizerId === us
 export const canViewBooking = (user: User, b: Booking) =>
   canChangeBooking(user, b) || b.createdById === user.id || b.attendees.some((a) => a.email.toLowerCase() === user.email.toLowerCase());
 export const canBookOnBehalf = (user: User) => hasRole(user.role, 'receptionist');
-export const canSeeSync = (user: User) => hasRole(user.role, 'admin');

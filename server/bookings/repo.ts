@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.ts';
-import type { BookingState } from './states.ts';
+import { ACTIVE_STATES, type BookingState } from './states.ts';
 
 export type AttendeeRole = 'required' | 'optional';
 export type Response = 'none' | 'accepted' | 'tentative' | 'declined';
@@ -75,7 +75,8 @@ interface AttendeeRow {
   responded_at: string | null;
 }
 
-const ACTIVE = "('pending', 'booked', 'updating')";
+// The states that hold a room, as an SQL list (the values are fixed literals from states.ts, never input).
+const ACTIVE = `(${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')})`;
 
 function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
   const map = new Map<number, BookingAttendee[]>();
@@ -129,11 +130,6 @@ export function findBooking(db: Db, id: number): Booking | undefined {
   return row && toBookings(db, [row])[0];
 }
 
-export function findBookingByUid(db: Db, uid: string): Booking | undefined {
-  const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE uid = ?').get(uid);
-  return row && toBookings(db, [row])[0];
-}
-
 export function findBookingByIdempotencyKey(db: Db, key: string): Booking | undefined {
   const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
   return row && toBookings(db, [row])[0];
@@ -153,19 +149,10 @@ export function isRoomTaken(db: Db, roomId: number, start: string, end: string, 
   return row.taken === 1;
 }
 
-export interface NewBooking {
-  private: boolean;
-  uid: string;
-  idempotencyKey: string;
-  roomId: number;
-  organizerId: number;
-  createdById: number;
-  subject: string;
-  description: string;
-  startsAt: string;
-  endsAt: string;
-  at: string;
-}
+export type NewBooking = Pick<
+  Booking,
+  'uid' | 'idempotencyKey' | 'roomId' | 'organizerId' | 'createdById' | 'subject' | 'description' | 'private' | 'startsAt' | 'endsAt'
+> & { at: string };
 
 export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
   const info = db

@@ -19,8 +19,6 @@ export function canMove(from: BookingState, to: BookingState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export const isActive = (s: BookingState) => ACTIVE_STATES.includes(s);
-
 /** Can the organizer still change or cancel it? */
 export const isChangeable = (s: BookingState) => s === 'pending' || s === 'booked' || s === 'updating' || s === 'declined' || s === 'failed';
 

@@ -21,21 +21,7 @@ export interface Room {
 }
 
 /** The fields an admin edits. */
-export interface RoomFields {
-  name: string;
-  alias: string;
-  email: string;
-  capacity: number;
-  building: string;
-  floor: string;
-  timeZone: string;
-  opensAt: string;
-  closesAt: string;
-  maxDurationMinutes: number;
-  horizonDays: number;
-  active: boolean;
-  equipment: string[];
-}
+export type RoomFields = Omit<Room, 'id' | 'createdAt' | 'updatedAt'>;
 
 export interface Equipment {
   code: string;

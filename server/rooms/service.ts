@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { recordAudit, type Actor } from '../audit/record.ts';
-import { FieldErrors, NotFoundError, type FieldMessages } from '../errors.ts';
+import { FieldErrors, throwNotFound, type FieldMessages } from '../errors.ts';
 import * as repo from './repo.ts';
 import type { DirectoryFilter, RoomFormInput } from './schema.ts';
 
@@ -28,7 +28,7 @@ function checkRoomFields(ctx: Ctx, input: RoomFormInput, exceptId: number | null
 }
 
 export function getRoom(ctx: Ctx, id: number): repo.Room {
-  return repo.findRoom(ctx.db, id) ?? (() => { throw new NotFoundError('room'); })();
+  return repo.findRoom(ctx.db, id) ?? throwNotFound('room');
 }
 
 export function findRoomByAlias(ctx: Ctx, alias: string): repo.Room | undefined {

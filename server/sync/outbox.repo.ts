@@ -153,11 +153,3 @@ export function countJobs(db: Db): Record<JobStatus, number> {
   for (const r of db.prepare<[], { status: JobStatus; n: number }>('SELECT status, count(*) AS n FROM outbox_jobs GROUP BY status').all()) counts[r.status] = r.n;
   return counts;
 }
-
-export function nextDueAt(db: Db): string | undefined {
-  return db.prepare<[], { at: string }>(`SELECT min(next_attempt_at) AS at FROM outbox_jobs WHERE status = 'waiting'`).get()?.at ?? undefined;
-}
-
-export function jobsForBooking(db: Db, bookingId: number): OutboxJob[] {
-  return db.prepare<[number], JobRow>('SELECT * FROM outbox_jobs WHERE booking_id = ? ORDER BY id').all(bookingId).map(toJob);
-}

@@ -159,9 +159,11 @@ export class Reconciler {
         const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? bookings[0]!.uid : undefined);
         this.ctx.db
           .transaction(() => {
+            const byUid = new Map<string, typeof answers>();
+            for (const a of answers) byUid.set(a.uid, [...(byUid.get(a.uid) ?? []), a]);
             for (const b of bookings) {
-              const mine = answers.filter((a) => a.uid === b.uid);
-              if (!mine.length) continue;
+              const mine = byUid.get(b.uid);
+              if (!mine) continue;
               const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine);
               summary.answers += result.updated;
               if (result.roomDeclined) summary.declined++;
