@@ -282,6 +282,27 @@ describe('booking a room', () => {
     assert.doesNotMatch(schedule, /Salary review/);
   });
 
+  test('reconcile: a meeting missing from the room gives no verdict while the organizer still has it; gone from both, it was cancelled in Outlook', async () => {
+    const id = idOf(await book(alice, 'spree', '11:00', '12:00'));
+    await app.worker.drain();
+    const uid = findBooking(app.ctx.db, id)!.uid;
+    // Old enough that the reconciler may judge it (the grace covers rooms that answer late).
+    app.ctx.db.prepare("UPDATE bookings SET submitted_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").run(id);
+    const remove = async (alias: string, folder: string) => {
+      const items = (await (await control(`/mailboxes/${alias}/items?folder=${folder}`)).json()) as { id: string; props: Record<string, string> }[];
+      for (const i of items.filter((x) => x.props['urn:schemas:calendar:uid'] === uid)) {
+        assert.equal((await control(`/mailboxes/${alias}/items/${i.id}`, { method: 'DELETE' })).status, 200);
+      }
+    };
+    await remove('spree', 'calendar');
+    await app.reconciler.runNow();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'booked', 'no answer from the room is not a decline');
+    await remove('alice', 'calendar');
+    const summary = await app.reconciler.runNow();
+    assert.equal(findBooking(app.ctx.db, id)?.state, 'cancelled');
+    assert.ok(summary.cancelled >= 1);
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,
