@@ -25,9 +25,11 @@ test('emulator/ never imports from server/ (it is an independent implementation)
   }
 });
 
-test('server/ reaches the emulator only from main/start (embedded default) and integration tests', () => {
+test('server/ reaches the emulator only from main/start (embedded default) and test support', () => {
   for (const file of tsFiles('server')) {
-    const allowed = /^server\/(main|start)\.ts$/.test(file) || file.endsWith('.int.test.ts') || file.startsWith('server/test/');
+    // Test support may start the emulator too: the shared test server and the gateway's suite fixture.
+    const allowed =
+      /^server\/(main|start)\.ts$/.test(file) || file.endsWith('.int.test.ts') || file.startsWith('server/test/') || file === 'server/exchange/fixtures/test-emulator.ts';
     for (const spec of importsOf(file)) {
       if (/(^|\/)emulator\//.test(spec)) assert.ok(allowed, `${file} imports ${spec}`);
     }

@@ -1,34 +1,22 @@
 // Each authentication scheme against the emulator over real HTTP: right and wrong passwords, NTLM's
 // connection binding (one handshake per TCP connection, reused), and forms re-login when the session ends.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import { startEmulator } from '../../emulator/index.ts';
 import { AuthFailedError, createExchangeGateway, type ExchangeGatewayConfig } from './index.ts';
-import { control, type Control } from './fixtures/emulator-control.ts';
+import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
 
 const log = pino({ level: 'silent' });
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let ctl: Control;
 
 const window = { start: DateTime.utc(2030, 1, 7, 0), end: DateTime.utc(2030, 1, 8, 0) };
 
 function gateway(over: Partial<ExchangeGatewayConfig>) {
-  return createExchangeGateway({ url: emulator.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
+  return createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
 }
 
-before(async () => {
-  emulator = await startEmulator({ controlApi: true });
-  ctl = control(emulator.url);
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await ctl.reset();
-});
+const suite = useTestEmulator();
 
 for (const auth of ['basic', 'ntlm', 'forms'] as const) {
   describe(`${auth} auth`, () => {
@@ -43,7 +31,7 @@ for (const auth of ['basic', 'ntlm', 'forms'] as const) {
       assert.equal((await gw.updateMeeting(ref, { ...m, sequence: 1, subject: 'Moved' })).outcome, 'submitted');
       assert.equal((await gw.cancelMeeting(ref, { ...m, sequence: 2 })).outcome, 'submitted');
       assert.deepEqual(await gw.listCalendar('alice', window), []);
-      assert.equal((await ctl.messages('bob', 'inbox', m.uid, 'IPM.Schedule.Meeting.Canceled')).length, 1);
+      assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, 'IPM.Schedule.Meeting.Canceled')).length, 1);
       await gw.close();
     });
 
@@ -88,7 +76,7 @@ describe('forms session', () => {
     const gw = gateway({ auth: 'forms' });
     await gw.listCalendar('thames', window);
     const before = gw.health().requests;
-    await ctl.expireSessions();
+    await suite.ctl.expireSessions();
     await gw.listCalendar('thames', window);
     // 440, login, retried SEARCH.
     assert.equal(gw.health().requests - before, 3);
@@ -99,7 +87,7 @@ describe('forms session', () => {
     const gw = gateway({ auth: 'forms', maxConnections: 4 });
     await gw.listCalendar('thames', window);
     const before = gw.health().requests;
-    await ctl.expireSessions();
+    await suite.ctl.expireSessions();
     await Promise.all(Array.from({ length: 4 }, () => gw.listCalendar('thames', window)));
     // 4 answered 440, 1 login, 4 retried SEARCHes.
     assert.equal(gw.health().requests - before, 9);
@@ -109,7 +97,7 @@ describe('forms session', () => {
   test('freeBusy() (an OWA GET) logs in again when the session has expired', async () => {
     const gw = gateway({ auth: 'forms' });
     await gw.freeBusy(['thames@example.com'], window, 60);
-    await ctl.expireSessions();
+    await suite.ctl.expireSessions();
     const [thames] = await gw.freeBusy(['thames@example.com'], window, 60);
     assert.equal(thames!.known, true);
     await gw.close();
@@ -121,10 +109,10 @@ describe('request log', () => {
     test(`every request logs one debug line without credentials, cookies or NTLM messages with ${auth} auth`, async () => {
       const lines: string[] = [];
       const capture = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
-      const gw = createExchangeGateway({ url: emulator.url, auth, username: 'booking-svc', password: 'S3cret-pw', maxConnections: 1 }, capture);
+      const gw = createExchangeGateway({ url: suite.url, auth, username: 'booking-svc', password: 'S3cret-pw', maxConnections: 1 }, capture);
       await assert.rejects(gw.discoverFolders('alice'));
       await gw.close();
-      const gw2 = createExchangeGateway({ url: emulator.url, auth, username: 'booking-svc', password: 'demo', maxConnections: 1 }, capture);
+      const gw2 = createExchangeGateway({ url: suite.url, auth, username: 'booking-svc', password: 'demo', maxConnections: 1 }, capture);
       await gw2.createMeeting(makeMeeting({ uid: `rb-log-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) }));
       await gw2.freeBusy(['thames@example.com'], window, 60);
       const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'exchange.request');

@@ -1,21 +1,18 @@
 // Fault tests against the emulator: slow answers, 500s, dropped connections, 440 mid-session, OWA error pages
 // served with 200, and a mailbox without delegation. Each maps to the right typed error, and a retried or
 // resumed operation never submits a meeting request twice.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import { startEmulator } from '../../emulator/index.ts';
 import { createExchangeGateway, ForbiddenError, RejectedError, TransientError, type ExchangeGatewayConfig, type Meeting } from './index.ts';
-import { control, type Control } from './fixtures/emulator-control.ts';
+import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
 
 const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
 const log = pino({ level: 'silent' });
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let ctl: Control;
 let n = 0;
 
 const day = DateTime.utc(2030, 2, 4, 0);
@@ -23,7 +20,7 @@ function meeting(hour: number): Meeting {
   return makeMeeting({ uid: `rb-fault-${++n}@roombook`, start: day.plus({ hours: hour }), end: day.plus({ hours: hour + 1 }) });
 }
 function gateway(over: Partial<ExchangeGatewayConfig> = {}) {
-  return createExchangeGateway({ url: emulator.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
+  return createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
 }
 /** Wait until the emulator shows an effect (not a timed assertion: it only bounds how long we look). */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
@@ -34,38 +31,29 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   assert.fail('the emulator never showed the expected effect');
 }
 
-before(async () => {
-  emulator = await startEmulator({ controlApi: true });
-  ctl = control(emulator.url);
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await ctl.reset();
-});
+const suite = useTestEmulator();
 
 describe('slow and failing server', () => {
   test('submitMeeting() times out as TransientError and, resumed, reports already-submitted without a second request', async () => {
     const gw = gateway({ headersTimeoutMs: 300 });
     const m = meeting(9);
     const ref = await gw.putMeetingItem(m);
-    await ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
+    await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
     await assert.rejects(gw.submitMeeting(ref, m), TransientError);
-    await eventually(async () => (await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
+    await eventually(async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'already-submitted');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();
   });
 
   test('createMeeting() fails as TransientError on a 500 and succeeds once on retry', async () => {
     const gw = gateway();
     const m = meeting(10);
-    await ctl.addFault({ kind: 'status', status: 500, method: 'PROPPATCH', count: 1 });
+    await suite.ctl.addFault({ kind: 'status', status: 500, method: 'PROPPATCH', count: 1 });
     await assert.rejects(gw.createMeeting(m), (e: unknown) => e instanceof TransientError && e.status === 500 && e.method === 'PROPPATCH');
     await gw.createMeeting(m);
-    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 1);
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     assert.equal(gw.health().reachable, true);
     await gw.close();
   });
@@ -74,18 +62,18 @@ describe('slow and failing server', () => {
     const gw = gateway();
     const m = meeting(11);
     const ref = await gw.putMeetingItem(m);
-    await ctl.addFault({ kind: 'drop', method: 'MOVE', count: 1 });
+    await suite.ctl.addFault({ kind: 'drop', method: 'MOVE', count: 1 });
     await assert.rejects(gw.submitMeeting(ref, m), (e: unknown) => e instanceof TransientError && e.status === 0);
     assert.equal(gw.health().reachable, false);
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'submitted');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();
   });
 
   test('listCalendar() fails as TransientError when the connection drops in the middle of the answer', async () => {
     const gw = gateway();
     await gw.discoverFolders('thames');
-    await ctl.addFault({ kind: 'truncate', method: 'SEARCH', count: 1 });
+    await suite.ctl.addFault({ kind: 'truncate', method: 'SEARCH', count: 1 });
     await assert.rejects(gw.listCalendar('thames', { start: day, end: day.plus({ days: 1 }) }), TransientError);
     assert.ok(Array.isArray(await gw.listCalendar('thames', { start: day, end: day.plus({ days: 1 }) })), 'the next read works');
     await gw.close();
@@ -93,7 +81,7 @@ describe('slow and failing server', () => {
 
   test('freeBusy() fails as TransientError on a 503', async () => {
     const gw = gateway();
-    await ctl.addFault({ kind: 'status', status: 503, path: 'Cmd=freebusy', count: 1 });
+    await suite.ctl.addFault({ kind: 'status', status: 503, path: 'Cmd=freebusy', count: 1 });
     await assert.rejects(gw.freeBusy(['thames@example.com'], { start: day, end: day.plus({ days: 1 }) }, 30), TransientError);
     await gw.close();
   });
@@ -104,11 +92,11 @@ describe('OWA error pages served with 200', () => {
     const gw = gateway({ meetingRoute: 'owa' });
     const m = meeting(12);
     const ref = await gw.createMeeting(m);
-    await ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
+    await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
     const result = await gw.cancelMeeting(ref, { ...m, sequence: 1 });
     assert.equal(result.route, 'webdav');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
-    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 0);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
+    assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 0);
     await gw.close();
   });
 
@@ -116,9 +104,9 @@ describe('OWA error pages served with 200', () => {
     const gw = gateway({ meetingRoute: 'owa', autoFallback: false });
     const m = meeting(13);
     const ref = await gw.createMeeting(m);
-    await ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
+    await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
     await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page' && e.status === 200);
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
     await gw.close();
   });
 
@@ -126,10 +114,10 @@ describe('OWA error pages served with 200', () => {
     const gw = gateway({ meetingRoute: 'owa' });
     const m = meeting(14);
     const ref = await gw.createMeeting(m);
-    await ctl.addFault({ kind: 'owa-error', method: 'POST', path: '/exchange/alice/', count: 1 });
+    await suite.ctl.addFault({ kind: 'owa-error', method: 'POST', path: '/exchange/alice/', count: 1 });
     const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 2 }), end: m.end.plus({ hours: 2 }) };
     assert.equal((await gw.updateMeeting(ref, moved)).route, 'webdav');
-    const requests = await ctl.messages('bob', 'inbox', m.uid, REQUEST);
+    const requests = await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST);
     assert.deepEqual(requests.map((r) => String(r.props['urn:schemas:calendar:sequence'])).sort(), ['0', '1']);
     await gw.close();
   });
@@ -140,14 +128,14 @@ describe('OWA error pages served with 200', () => {
     const m = { ...meeting(17), organizer: { alias: 'alice', email: 'adam@example.com', name: 'Adam Admin' } };
     const ref = await gw.createMeeting(m);
     await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason.startsWith('owa-'));
-    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 1, 'the meeting was not moved to the submission URI');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
+    assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 1, 'the meeting was not moved to the submission URI');
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
     await gw.close();
   });
 
   test('freeBusy() fails as RejectedError on an error page, never as all free', async () => {
     const gw = gateway();
-    await ctl.addFault({ kind: 'owa-error', path: 'Cmd=freebusy', count: 1 });
+    await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=freebusy', count: 1 });
     await assert.rejects(gw.freeBusy(['thames@example.com'], { start: day, end: day.plus({ days: 1 }) }, 30), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page');
     await gw.close();
   });
@@ -158,16 +146,16 @@ describe('sessions and permissions', () => {
     const gw = gateway({ auth: 'forms' });
     const m = meeting(15);
     const ref = await gw.putMeetingItem(m);
-    await ctl.addFault({ kind: 'status', status: 440, method: 'MOVE', count: 1 });
+    await suite.ctl.addFault({ kind: 'status', status: 440, method: 'MOVE', count: 1 });
     assert.equal((await gw.submitMeeting(ref, m)).outcome, 'submitted');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();
   });
 
   test('createMeeting() in a mailbox without delegation fails as ForbiddenError', async () => {
     const gw = gateway({ username: 'bob' });
     await assert.rejects(gw.createMeeting(meeting(16)), ForbiddenError);
-    assert.equal((await ctl.items('alice', 'calendar')).length, 0);
+    assert.equal((await suite.ctl.items('alice', 'calendar')).length, 0);
     await gw.close();
   });
 });

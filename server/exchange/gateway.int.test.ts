@@ -1,12 +1,12 @@
 // The gateway against the emulator over real HTTP on 127.0.0.1: each operation, with its effect read back
 // through the emulator's control API.
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import { startEmulator } from '../../emulator/index.ts';
 import { createExchangeGateway, type ExchangeGateway, type Meeting } from './index.ts';
-import { control, P, type Control } from './fixtures/emulator-control.ts';
+import { P } from './fixtures/emulator-control.ts';
+import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
 import { createTransport } from './transport.ts';
 import { proppatch } from './dav/proppatch.ts';
@@ -17,8 +17,6 @@ const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
 const log = pino({ level: 'silent' });
 
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let ctl: Control;
 let counter = 0;
 
 function meetingAt(hour: number, over: Partial<Meeting> = {}): Meeting {
@@ -28,19 +26,10 @@ function meetingAt(hour: number, over: Partial<Meeting> = {}): Meeting {
 }
 
 function gatewayFor(route: 'owa' | 'webdav', auth: 'basic' | 'ntlm' | 'forms' = 'basic'): ExchangeGateway {
-  return createExchangeGateway({ url: emulator.url, auth, username: 'booking-svc', password: 'demo', meetingRoute: route }, log);
+  return createExchangeGateway({ url: suite.url, auth, username: 'booking-svc', password: 'demo', meetingRoute: route }, log);
 }
 
-before(async () => {
-  emulator = await startEmulator({ controlApi: true });
-  ctl = control(emulator.url);
-});
-after(async () => {
-  await emulator.close();
-});
-beforeEach(async () => {
-  await ctl.reset();
-});
+const suite = useTestEmulator();
 
 describe('folders', () => {
   test('discoverFolders() finds the localized folders of a German mailbox', async () => {
@@ -59,13 +48,13 @@ describe('createMeeting', () => {
     const m = meetingAt(9);
     const ref = await gw.createMeeting(m);
     assert.equal(ref.uid, m.uid);
-    const own = await ctl.messages('alice', 'calendar', m.uid);
+    const own = await suite.ctl.messages('alice', 'calendar', m.uid);
     assert.equal(own.length, 1);
-    const requests = await ctl.messages('bob', 'inbox', m.uid, REQUEST);
+    const requests = await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST);
     assert.equal(requests.length, 1);
     assert.equal(String(requests[0]!.props[P.sequence]), '0');
     assert.equal(requests[0]!.props[P.dtstart], m.start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"));
-    assert.equal((await ctl.messages('rita', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();
   });
 
@@ -73,7 +62,7 @@ describe('createMeeting', () => {
     const gw = gatewayFor('owa');
     const m = meetingAt(10);
     await gw.createMeeting(m);
-    assert.equal((await ctl.messages('thames', 'calendar', m.uid)).length, 1);
+    assert.equal((await suite.ctl.messages('thames', 'calendar', m.uid)).length, 1);
     const responses = await gw.listResponses('alice', m.uid);
     assert.deepEqual(responses.map((r) => [r.email, r.response]), [['thames@example.com', 'accepted']]);
     const window = { start: m.start.startOf('day'), end: m.start.startOf('day').plus({ days: 1 }) };
@@ -100,8 +89,8 @@ describe('createMeeting', () => {
     assert.deepEqual(await gw.putMeetingItem(m), ref);
     assert.equal((await gw.submitMeeting(ref, m)).outcome, 'submitted');
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'already-submitted');
-    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 1);
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
+    assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();
   });
 
@@ -109,10 +98,10 @@ describe('createMeeting', () => {
     const gw = gatewayFor('owa');
     const m = meetingAt(13);
     const folders = await gw.discoverFolders('alice');
-    const transport = createTransport({ url: emulator.url, auth: 'basic', credentials: { username: 'booking-svc', password: 'demo' }, connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 1000, maxConnections: 1, userAgent: 'test' }, log);
+    const transport = createTransport({ url: suite.url, auth: 'basic', credentials: { username: 'booking-svc', password: 'demo' }, connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 1000, maxConnections: 1, userAgent: 'test' }, log);
     await proppatch(transport, itemPath(folders.calendar, itemName(m.uid)), { subject: 'Someone else', uid: 'someone-else' }, { createOnly: true });
     await assert.rejects(gw.putMeetingItem(m), ConflictError);
-    const [item] = await ctl.items('alice', 'calendar');
+    const [item] = await suite.ctl.items('alice', 'calendar');
     assert.equal(item!.props[P.subject], 'Someone else');
     assert.equal(item!.props[P.uid], 'someone-else');
     await transport.close();
@@ -147,14 +136,14 @@ for (const route of ['owa', 'webdav'] as const) {
       const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 6 }), end: m.end.plus({ hours: 6 }), requiredAttendees: [{ email: 'bob@example.com' }] };
       const result = await gw.updateMeeting(ref, moved, { previousRecipients: ['bob@example.com', 'adam@example.com', 'rita@example.com', 'thames@example.com'] });
       assert.equal(result.route, route);
-      const requests = await ctl.messages('bob', 'inbox', m.uid, REQUEST);
+      const requests = await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST);
       const latest = requests.find((r) => String(r.props[P.sequence]) === '1');
       assert.ok(latest, `bob has SEQUENCE 1 among ${requests.map((r) => r.props[P.sequence]).join(',')}`);
       assert.equal(Date.parse(String(latest.props[P.dtstart])), moved.start.toMillis());
-      assert.equal((await ctl.messages('adam', 'inbox', m.uid, CANCELED)).length, 1, 'removed attendee gets a cancellation');
-      assert.equal((await ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 0, 'kept attendee gets none');
-      assert.equal((await ctl.messages('rita', 'inbox', m.uid, REQUEST)).length, 2, 'kept attendee gets the update');
-      const [room] = await ctl.messages('thames', 'calendar', m.uid);
+      assert.equal((await suite.ctl.messages('adam', 'inbox', m.uid, CANCELED)).length, 1, 'removed attendee gets a cancellation');
+      assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 0, 'kept attendee gets none');
+      assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, REQUEST)).length, 2, 'kept attendee gets the update');
+      const [room] = await suite.ctl.messages('thames', 'calendar', m.uid);
       assert.equal(Date.parse(String(room!.props[P.dtstart])), moved.start.toMillis());
       await gw.close();
     });
@@ -164,8 +153,8 @@ for (const route of ['owa', 'webdav'] as const) {
       const m = meetingAt(12);
       const ref = await gw.createMeeting(m);
       await gw.updateMeeting(ref, { ...m, sequence: 1, optionalAttendees: [] }, { previousRecipients: ['bob@example.com', 'rita@example.com', 'thames@example.com'] });
-      assert.equal((await ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 1);
-      const [item] = await ctl.messages('alice', 'calendar', m.uid);
+      assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 1);
+      const [item] = await suite.ctl.messages('alice', 'calendar', m.uid);
       assert.equal(item!.props['urn:schemas:mailheader:cc'] ?? '', '');
       await gw.close();
     });
@@ -176,10 +165,10 @@ for (const route of ['owa', 'webdav'] as const) {
       const ref = await gw.createMeeting(m);
       const result = await gw.updateMeeting(ref, { ...m, sequence: 1, room: { alias: 'severn', email: 'severn@example.com', name: 'Severn' }, location: 'Severn' });
       assert.equal(result.route, route);
-      assert.equal((await ctl.messages('thames', 'calendar', m.uid)).length, 0, 'old room freed');
-      assert.equal((await ctl.messages('severn', 'calendar', m.uid)).length, 1, 'new room booked');
-      assert.equal((await ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 0, 'kept attendees get no cancellation');
-      const [item] = await ctl.messages('alice', 'calendar', m.uid);
+      assert.equal((await suite.ctl.messages('thames', 'calendar', m.uid)).length, 0, 'old room freed');
+      assert.equal((await suite.ctl.messages('severn', 'calendar', m.uid)).length, 1, 'new room booked');
+      assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 0, 'kept attendees get no cancellation');
+      const [item] = await suite.ctl.messages('alice', 'calendar', m.uid);
       assert.match(String(item!.props['urn:schemas:mailheader:bcc']), /severn@example.com/);
       await gw.close();
     });
@@ -190,8 +179,8 @@ for (const route of ['owa', 'webdav'] as const) {
       const ref = await gw.createMeeting(m);
       const result = await gw.cancelMeeting(ref, { ...m, sequence: 1 });
       assert.equal(result.route, route);
-      assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
-      assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 0);
+      assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
+      assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 0);
       const window = { start: m.start, end: m.end };
       const [thames] = await gw.freeBusy(['thames@example.com'], window, 30);
       assert.deepEqual(thames!.busy, []);
@@ -207,7 +196,7 @@ describe('gone items', () => {
     const ref = await gw.createMeeting(m);
     await gw.removeMeetingItem(ref);
     await assert.rejects(gw.updateMeeting(ref, { ...m, sequence: 1 }), NotFoundError);
-    assert.equal((await ctl.messages('alice', 'calendar', m.uid)).length, 0);
+    assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 0);
     await gw.close();
   });
 
@@ -256,7 +245,7 @@ describe('paging and resumed steps', () => {
     const cancel = { ...m, sequence: 1 };
     assert.equal((await gw.sendCancellation(ref, cancel)).outcome, 'submitted');
     assert.equal((await gw.sendCancellation(ref, cancel, { resumed: true })).outcome, 'already-submitted');
-    assert.equal((await ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
+    assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
     await gw.close();
   });
 
@@ -268,9 +257,9 @@ describe('paging and resumed steps', () => {
       const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 1 }), end: m.end.plus({ hours: 1 }) };
       await gw.updateMeeting(ref, moved);
       assert.equal((await gw.sendMeetingUpdate(ref, moved, { resumed: true })).outcome, 'already-submitted', route);
-      assert.equal((await ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 2, route);
+      assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 2, route);
       await gw.close();
-      await ctl.reset();
+      await suite.ctl.reset();
     }
   });
 });
@@ -288,13 +277,13 @@ describe('localized mailbox', () => {
       });
       const ref = await gw.createMeeting(m);
       assert.match(decodeURIComponent(ref.path), /\/Kalender\//);
-      assert.equal((await ctl.messages('spree', 'calendar', m.uid)).length, 1);
+      assert.equal((await suite.ctl.messages('spree', 'calendar', m.uid)).length, 1);
       assert.equal((await gw.updateMeeting(ref, { ...m, sequence: 1, start: m.start.plus({ hours: 1 }), end: m.end.plus({ hours: 1 }) })).route, route);
       const result = await gw.cancelMeeting(ref, { ...m, sequence: 2 });
       assert.equal(result.route, route);
-      assert.equal((await ctl.messages('alice', 'inbox', m.uid, CANCELED)).length, 1);
-      assert.equal((await ctl.messages('klaus', 'calendar', m.uid)).length, 0);
-      assert.equal((await ctl.messages('spree', 'calendar', m.uid)).length, 0);
+      assert.equal((await suite.ctl.messages('alice', 'inbox', m.uid, CANCELED)).length, 1);
+      assert.equal((await suite.ctl.messages('klaus', 'calendar', m.uid)).length, 0);
+      assert.equal((await suite.ctl.messages('spree', 'calendar', m.uid)).length, 0);
       await gw.close();
     });
   }
