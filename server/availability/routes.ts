@@ -5,14 +5,8 @@ import { fieldMessages } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
+import { bookingLink, slotLabel } from './present.ts';
 import { findRooms, type RoomOption, type TimeSuggestion } from './service.ts';
-
-function bookHref(roomId: number, slot: RoomOption['slot'], zone: string): string {
-  const s = slot.start.setZone(zone);
-  const e = slot.end.setZone(zone);
-  const q = new URLSearchParams({ roomId: String(roomId), date: s.toFormat('yyyy-MM-dd'), start: s.toFormat('HH:mm'), end: e.toFormat('HH:mm') });
-  return `/bookings/new?${q}`;
-}
 
 /** GET /find: find a free room for a time. */
 export function availabilityRoutes(ctx: AppContext): Router {
@@ -34,14 +28,14 @@ export function availabilityRoutes(ctx: AppContext): Router {
     const result = await findRooms(ctx, parsed.data);
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
-      times: `${o.slot.start.setZone(o.room.timeZone).toFormat('HH:mm')}–${o.slot.end.setZone(o.room.timeZone).toFormat('HH:mm')}`,
+      times: slotLabel(o.room, o.slot),
       strip: o.strip,
       misses: o.misses,
-      href: bookHref(o.room.id, o.slot, o.room.timeZone),
+      href: bookingLink(o.room, o.slot),
     });
     const time = (t: TimeSuggestion) => ({
-      label: `${t.slot.start.setZone(t.room.timeZone).toFormat('HH:mm')}–${t.slot.end.setZone(t.room.timeZone).toFormat('HH:mm')} in ${t.room.name} (${t.room.capacity})`,
-      href: bookHref(t.room.id, t.slot, t.room.timeZone),
+      label: `${slotLabel(t.room, t.slot)} in ${t.room.name} (${t.room.capacity})`,
+      href: bookingLink(t.room, t.slot),
     });
     res.render('availability/find', {
       ...model,

@@ -94,3 +94,9 @@ export function bookingFormValues(v: BookingView, b: Booking): Record<string, st
     optional: b.attendees.filter((a) => a.role === 'optional').map((a) => a.email).join('\n'),
   };
 }
+
+/** Keep the page refreshing while Exchange works, and for a couple of minutes after while the room answers. */
+export function isAwaitingExchange(b: Booking, now: DateTime): boolean {
+  if (b.state === 'pending' || b.state === 'updating' || b.state === 'cancelling') return true;
+  return b.state === 'booked' && b.roomResponse === 'none' && !!b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).as('minutes') < 2;
+}

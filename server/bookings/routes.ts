@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
@@ -9,28 +8,19 @@ import { idParam } from '../http/params.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
-import { bookingFormValues, presentBooking } from './present.ts';
+import { bookingFormValues, isAwaitingExchange, presentBooking } from './present.ts';
 import { BookingChangeForm, BookingForm, CancelForm } from './schema.ts';
 import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
 import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
+import { presentAlternatives } from '../availability/present.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
   const parsed = FindQuery.safeParse({ date: body.date, start: body.start, end: body.end });
-  if (!parsed.success) return [];
-  const result = await findRooms(ctx, parsed.data);
-  const link = (roomId: number, zone: string, slot: { start: import('luxon').DateTime; end: import('luxon').DateTime }) => {
-    const q = new URLSearchParams({ roomId: String(roomId), date: slot.start.setZone(zone).toFormat('yyyy-MM-dd'), start: slot.start.setZone(zone).toFormat('HH:mm'), end: slot.end.setZone(zone).toFormat('HH:mm') });
-    return `/bookings/new?${q}`;
-  };
-  const hhmm = (zone: string, slot: { start: import('luxon').DateTime; end: import('luxon').DateTime }) => `${slot.start.setZone(zone).toFormat('HH:mm')}–${slot.end.setZone(zone).toFormat('HH:mm')}`;
-  return [
-    ...result.matches.slice(0, 5).map((o) => ({ label: `${o.room.name} (${o.room.capacity} people), ${hhmm(o.room.timeZone, o.slot)}`, href: link(o.room.id, o.room.timeZone, o.slot) })),
-    ...result.otherTimes.map((t) => ({ label: `${t.room.name} at ${hhmm(t.room.timeZone, t.slot)}`, href: link(t.room.id, t.room.timeZone, t.slot) })),
-  ];
+  return parsed.success ? presentAlternatives(await findRooms(ctx, parsed.data)) : [];
 }
 
 const messages = {
@@ -107,10 +97,7 @@ export function bookingRoutes(ctx: AppContext): Router {
       title: booking.subject,
       booking: view,
       canChange: canChangeBooking(req.user!, booking) && isChangeable(booking.state) && !view.isPast,
-      // Keep refreshing while Exchange works, and for a couple of minutes after while the room answers.
-      refresh:
-        ['pending', 'updating', 'cancelling'].includes(booking.state) ||
-        (booking.state === 'booked' && booking.roomResponse === 'none' && !!booking.submittedAt && ctx.clock.now().diff(DateTime.fromISO(booking.submittedAt)).as('minutes') < 2),
+      refresh: isAwaitingExchange(booking, ctx.clock.now()),
     });
   });
 
