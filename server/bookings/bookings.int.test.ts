@@ -303,6 +303,17 @@ describe('booking a room', () => {
     assert.ok(summary.cancelled >= 1);
   });
 
+  test('two changes racing into the same free slot: one moves, the other gets "just taken"', async () => {
+    const a = idOf(await book(alice, 'trent', '15:00', '15:30', { required: '' }));
+    const b = idOf(await book(bob, 'trent', '16:00', '16:30', { required: '' }));
+    const move = (who: TestBrowser, id: number) =>
+      who.post(`/bookings/${id}`, { roomId: roomIds.get('trent')!, date: day, start: '17:00', end: '17:30', subject: 'Moved', description: '', required: '', optional: '' });
+    const statuses = (await Promise.all([move(alice, a), move(bob, b)])).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [303, 409]);
+    const at17 = [findBooking(app.ctx.db, a)!, findBooking(app.ctx.db, b)!].filter((x) => x.startsAt === DateTime.fromISO(`${day}T17:00`, { zone: ZONE }).toUTC().toISO());
+    assert.equal(at17.length, 1);
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,
