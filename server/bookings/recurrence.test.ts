@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
-import { checkSeriesRules, describeSeries, expandRRule, MAX_OCCURRENCES, planSeries, splitSeries, toRRule, type Recurrence, type SeriesStart } from './recurrence.ts';
+import { availabilityPerOccurrence, checkSeriesRules, describeSeries, expandRRule, MAX_OCCURRENCES, planSeries, splitSeries, toRRule, type Recurrence, type SeriesStart } from './recurrence.ts';
 
 const london: SeriesStart = { date: '2027-03-23', start: '10:00', end: '11:00', zone: 'Europe/London' };
 const utcTimes = (occ: { start: DateTime | null }[]) => occ.map((o) => o.start?.toUTC().toISO({ suppressMilliseconds: true }));
@@ -160,5 +160,37 @@ describe('checkSeriesRules()', () => {
     const problems = checkSeriesRules(room, plan.occurrences, now);
     assert.deepEqual(problems.map((p) => p.date), ['2027-04-20', '2027-04-27']);
     assert.match(problems[0]!.problems.date!, /can run until 19 Apr 2027/);
+  });
+});
+
+describe('availabilityPerOccurrence()', () => {
+  const ms = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/London' }).toMillis();
+  const plan = planSeries({ pattern: { kind: 'weekly', interval: 1, days: ['TU'] }, end: { count: 4 } }, london);
+
+  test('lists the clashing dates, each with the first free alternative room', () => {
+    const roomBusy = [
+      { start: ms('2027-04-06T10:30'), end: ms('2027-04-06T12:00') },
+      { start: ms('2027-03-30T09:00'), end: ms('2027-03-30T10:01') },
+      { start: ms('2027-03-23T11:00'), end: ms('2027-03-23T12:00') }, // touches the end: no clash
+    ];
+    const alternatives = [
+      { roomId: 7, busy: [{ start: ms('2027-03-30T08:00'), end: ms('2027-03-30T18:00') }] },
+      { roomId: 8, busy: [] },
+    ];
+    const result = availabilityPerOccurrence(plan.occurrences, roomBusy, alternatives);
+    assert.deepEqual(result, [
+      { date: '2027-03-23', free: true, alternativeRoomId: null },
+      { date: '2027-03-30', free: false, alternativeRoomId: 8 },
+      { date: '2027-04-06', free: false, alternativeRoomId: 7 },
+      { date: '2027-04-13', free: true, alternativeRoomId: null },
+    ]);
+  });
+
+  test('a long busy interval that contains later short ones still counts', () => {
+    const roomBusy = [
+      { start: ms('2027-03-13T00:00'), end: ms('2027-04-30T00:00') },
+      { start: ms('2027-03-23T07:00'), end: ms('2027-03-23T08:00') },
+    ];
+    assert.ok(availabilityPerOccurrence(plan.occurrences, roomBusy, []).every((o) => !o.free && o.alternativeRoomId === null));
   });
 });

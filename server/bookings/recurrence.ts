@@ -249,3 +249,55 @@ function durationMinutes(start: string, end: string): number {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** A busy time in epoch milliseconds (free/busy and local bookings, merged by the caller). */
+export interface BusyInterval {
+  start: number;
+  end: number;
+}
+
+export interface OccurrenceAvailability {
+  date: string;
+  /** Whether the series' room is free for this occurrence. */
+  free: boolean;
+  /** For a clash: the first of the alternatives (best first) that is free then, else null. */
+  alternativeRoomId: number | null;
+}
+
+/** True when any interval in `busy` (sorted by start) overlaps [start, end). */
+function overlapsAny(busy: readonly BusyInterval[], start: number, end: number): boolean {
+  // The first interval that ends after `start` decides, when intervals do not nest; scan from the last one
+  // starting before `end` backwards so nested intervals are handled as well.
+  let lo = 0;
+  let hi = busy.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (busy[mid]!.start < end) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--) if (busy[i]!.end > start) return true;
+  return false;
+}
+
+/**
+ * The room's availability for every occurrence, with the nearest free alternative for each clash. `alternatives`
+ * come best first (same building, fitting seats); busy lists need not be sorted. An occurrence whose local time does
+ * not exist counts as a clash with no alternative.
+ */
+export function availabilityPerOccurrence(
+  occurrences: readonly Occurrence[],
+  roomBusy: readonly BusyInterval[],
+  alternatives: readonly { roomId: number; busy: readonly BusyInterval[] }[],
+): OccurrenceAvailability[] {
+  const byStart = (list: readonly BusyInterval[]) => [...list].sort((a, b) => a.start - b.start);
+  const room = byStart(roomBusy);
+  const others = alternatives.map((a) => ({ roomId: a.roomId, busy: byStart(a.busy) }));
+  return occurrences.map((o) => {
+    if (!o.start || !o.end) return { date: o.date, free: false, alternativeRoomId: null };
+    const s = o.start.toMillis();
+    const e = o.end.toMillis();
+    if (!overlapsAny(room, s, e)) return { date: o.date, free: true, alternativeRoomId: null };
+    const alternative = others.find((a) => !overlapsAny(a.busy, s, e));
+    return { date: o.date, free: false, alternativeRoomId: alternative?.roomId ?? null };
+  });
+}
