@@ -1,5 +1,6 @@
 // DAV properties: full names (namespace + local name), their data types, and value normalisation.
 // Types follow the Exchange `dt` datatypes namespace (protocol reference §4.2).
+import type { XNode } from '../http/xml-write.ts';
 
 export const NS = {
   dav: 'DAV:',
@@ -18,6 +19,8 @@ export const NS = {
 export interface PropValue {
   type: string;
   value: string | string[];
+  /** Computed DAV: properties whose value is XML (lockdiscovery, supportedlock): written as these children. */
+  xml?: XNode[];
 }
 
 export type PropMap = Map<string, PropValue>;
@@ -55,7 +58,7 @@ const DEFAULT_TYPES: Record<string, string> = {
   [`${NS.mail}datereceived`]: 'dateTime.tz',
   [`${NS.mail}unreadcount`]: 'int',
   [`${NS.dav}creationdate`]: 'dateTime.tz',
-  [`${NS.dav}getlastmodified`]: 'dateTime.rfc1123',
+  [`${NS.dav}getlastmodified`]: 'dateTime.tz',
   [`${NS.dav}isfolder`]: 'boolean',
   [`${NS.dav}ishidden`]: 'boolean',
   [`${NS.dav}iscollection`]: 'boolean',
