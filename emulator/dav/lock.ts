@@ -47,7 +47,11 @@ function ifState(ctx: RequestContext, m: MailboxRequest, resource: string | unde
     }
   }
   const r = lockable(t);
-  if (!r) return { etag: undefined, tokens: new Set() };
+  if (!r) {
+    // An unmapped URL is protected by the locks of the collection it would join (RFC 4918 §7.3, §7.4).
+    const parent = t.kind === 'missing' ? t.parent : undefined;
+    return { etag: undefined, tokens: new Set(parent ? ctx.state.store.locks.covering({ kind: 'folder', folder: parent }).map((l) => l.token) : []) };
+  }
   const etag = r.kind === 'folder' ? r.folder.etag : r.item.etag;
   return { etag, tokens: new Set(ctx.state.store.locks.covering(r).map((l) => l.token)) };
 }
