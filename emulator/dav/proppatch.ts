@@ -14,6 +14,13 @@ import { multistatusXml, type MsResponse } from './multistatus.ts';
 
 const CALENDAR_CLASSES = new Set(['urn:content-classes:appointment', 'urn:content-classes:calendarmessage']);
 
+/** Names the store keeps under another one (the SDK's `…/exchange/sensitivity` is PR_SENSITIVITY). */
+const STORED_AS: Record<string, string> = { [`${NS.ex}sensitivity`]: `${NS.proptag}x00360003` };
+
+function storedName(name: string): string {
+  return STORED_AS[name] ?? name;
+}
+
 /** Applies ops to a property map; returns per-property statuses. Nothing is applied if any op fails. */
 export function applyOps(props: PropMap, ops: PatchOp[]): { ok: boolean; statuses: Map<number, string[]> } {
   const statuses = new Map<number, string[]>();
@@ -33,8 +40,9 @@ export function applyOps(props: PropMap, ops: PatchOp[]): { ok: boolean; statuse
   }
   if (ok) {
     for (const op of ops) {
-      if (op.op === 'set') props.set(op.name, op.value);
-      else if (op.op === 'remove') props.delete(op.name);
+      const name = storedName(op.name);
+      if (op.op === 'set') props.set(name, op.value);
+      else if (op.op === 'remove') props.delete(name);
     }
   }
   return { ok, statuses };

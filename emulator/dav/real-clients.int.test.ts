@@ -88,6 +88,10 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
     assert.equal((await value('priv.ics')).ok.x00360003, '2');
     assert.equal((await value('conf.ics')).ok.x00360003, '3');
     assert.equal((await value('pp.EML')).ok.x00360003, '2');
+    // The SDK's name for it (what the gateway writes) is the same property.
+    await dav(emu.url, 'PROPPATCH', '/exchange/alice/Calendar/pub.ics', { user: 'alice', body: proppatchBody('<f:sensitivity b:dt="int">3</f:sensitivity>') });
+    assert.equal((await value('pub.ics')).ok.x00360003, '3');
+    await dav(emu.url, 'PROPPATCH', '/exchange/alice/Calendar/pub.ics', { user: 'alice', body: proppatchBody('<g:x00360003 b:dt="int">0</g:x00360003>') });
     // A plain message in the Inbox carries it too.
     await dav(emu.url, 'PUT', '/exchange/alice/Inbox/note.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: 'Subject: hi\r\n\r\nbody\r\n' });
     assert.equal(rows((await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/note.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<g:x00360003/>') })).text)[0]!.ok.x00360003, '0');

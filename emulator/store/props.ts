@@ -70,6 +70,7 @@ const DEFAULT_TYPES: Record<string, string> = {
   [`${NS.dav}visiblecount`]: 'int',
   [`${NS.dav}uid`]: 'string',
   [`${NS.ex}expected-content-class`]: 'mv.string',
+  [`${NS.ex}sensitivity`]: 'int',
   [`${NS.ex}keywords-utf8`]: 'mv.string',
 };
 
@@ -187,9 +188,13 @@ export function str(value: PropValue | undefined): string | undefined {
   return Array.isArray(value.value) ? value.value[0] : value.value;
 }
 
-/** Splits a full property name into namespace and local name (at the last `:` or `/`). */
+/**
+ * Splits a full property name into namespace and local name at the last `/ : ; # ?`, as the Exchange store
+ * does: it keeps only the concatenated name, so a namespace not ending in one of those comes back split
+ * elsewhere (`http://example.com/kappa` + `somename` answers as `http://example.com/` + `kappasomename`).
+ */
 export function splitName(full: string): { ns: string; local: string } {
-  const i = Math.max(full.lastIndexOf(':'), full.lastIndexOf('/'));
+  const i = Math.max(...['/', ':', ';', '#', '?'].map((c) => full.lastIndexOf(c)));
   if (i < 0) return { ns: '', local: full };
   return { ns: full.slice(0, i + 1), local: full.slice(i + 1) };
 }

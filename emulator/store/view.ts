@@ -98,6 +98,8 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   // DavMail filters shared calendars with `x00360003 = 0`, so an item without it was invisible to a delegate.
   p.set(`${NS.proptag}x00360003`, i(0));
   for (const [k, v] of item.props) p.set(k, v);
+  // The SDK's name for PR_SENSITIVITY answers the same value (PROPPATCH stores it under the proptag).
+  p.set(`${NS.ex}sensitivity`, p.get(`${NS.proptag}x00360003`)!);
   // EXCHANGE: these are the store's, whatever a client wrote (PROPPATCH answers 403 for them).
   p.set(`${NS.dav}getetag`, s(item.etag));
   p.set(`${NS.dav}href`, s(href));
