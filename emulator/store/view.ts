@@ -97,6 +97,13 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   // PR_SENSITIVITY is on every message (0 = normal unless iCalendar CLASS or a PROPPATCH said otherwise):
   // DavMail filters shared calendars with `x00360003 = 0`, so an item without it was invisible to a delegate.
   p.set(`${NS.proptag}x00360003`, i(0));
+  // PR_TRANSPORT_MESSAGE_HEADERS of a message that came as MIME (delivered or PUT): DavMail's IMAP FETCH of
+  // header fields reads it instead of downloading the whole message.
+  if (item.mime) {
+    const end = item.mime.search(/\r?\n\r?\n/);
+    const block = end < 0 ? item.mime : item.mime.slice(0, end);
+    p.set(`${NS.proptag}x007d001f`, s(`Microsoft Mail Internet Headers Version 2.0\r\n${block.replace(/\r?\n/g, '\r\n')}\r\n\r\n`));
+  }
   for (const [k, v] of item.props) p.set(k, v);
   // The SDK's name for PR_SENSITIVITY answers the same value (PROPPATCH stores it under the proptag).
   p.set(`${NS.ex}sensitivity`, p.get(`${NS.proptag}x00360003`)!);
