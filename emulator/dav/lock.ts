@@ -136,9 +136,9 @@ export function enforceLocks(ctx: RequestContext, m: MailboxRequest, method: str
   const lists = ifLists(ctx);
   const submitted = lists ? submittedTokens(lists) : new Set<string>();
   const { locks } = ctx.state.store;
-  const scope = writeScope(ctx, m, method);
   // A LOCK checks conflicts itself (a shared lock may join shared locks); a refresh needs its token.
   if (method !== 'LOCK') {
+    const scope = writeScope(ctx, m, method);
     const needed = new Map<string, Lock>();
     for (const r of scope.changed) for (const l of locks.covering(r)) needed.set(l.token, l);
     for (const f of scope.removed) for (const l of locks.inside(f)) needed.set(l.token, l);
