@@ -2,7 +2,7 @@
 // typed values, honours If-Match / If-None-Match, and is all-or-nothing: one bad property (403 protected,
 // 409 bad value) leaves the item untouched and the rest answer 424 (§4.4).
 import { randomUUID } from 'node:crypto';
-import { NS, type PropMap } from '../store/props.ts';
+import { NS, storedName, type PropMap } from '../store/props.ts';
 import { PROTECTED_PROPS, itemHref, permanentUrl, resourceHref } from '../store/view.ts';
 import type { Folder } from '../store/store.ts';
 import { HttpError, isBrief, type RequestContext } from '../http/context.ts';
@@ -13,13 +13,6 @@ import { checkPreconditions } from './conditions.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';
 
 const CALENDAR_CLASSES = new Set(['urn:content-classes:appointment', 'urn:content-classes:calendarmessage']);
-
-/** Names the store keeps under another one (the SDK's `…/exchange/sensitivity` is PR_SENSITIVITY). */
-const STORED_AS: Record<string, string> = { [`${NS.ex}sensitivity`]: `${NS.proptag}x00360003` };
-
-function storedName(name: string): string {
-  return STORED_AS[name] ?? name;
-}
 
 /** Applies ops to a property map; returns per-property statuses. Nothing is applied if any op fails. */
 export function applyOps(props: PropMap, ops: PatchOp[]): { ok: boolean; statuses: Map<number, string[]> } {

@@ -100,6 +100,14 @@ export function defaultType(name: string): string {
   return 'string';
 }
 
+/** Names the store keeps under another one (the SDK's `…/exchange/sensitivity` is PR_SENSITIVITY). */
+const STORED_AS: Record<string, string> = { [`${NS.ex}sensitivity`]: `${NS.proptag}x00360003` };
+
+/** The name a written property is stored under (every write path goes through this). */
+export function storedName(name: string): string {
+  return STORED_AS[name] ?? name;
+}
+
 export class PropValueError extends Error {}
 
 /** Formats an instant the way Exchange returns dateTime.tz values: `yyyy-MM-ddTHH:mm:ss.SSSZ`. */

@@ -17,8 +17,8 @@ function meeting(over: Partial<Meeting>): Meeting {
 }
 
 describe('private meetings', () => {
-  test('a private meeting is sensitivity 2 in the organizer’s calendar and in the attendee’s request; public again is 0', async () => {
-    const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: 'webdav' }, pino({ level: 'silent' }));
+  for (const route of ['owa', 'webdav'] as const) test(`${route} route: a private meeting is sensitivity 2 in the organizer’s calendar and in the attendee’s request; public again is 0`, async () => {
+    const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route }, pino({ level: 'silent' }));
     const m = meeting({ private: true });
     const ref = await gw.createMeeting(m);
     const [own] = await suite.ctl.messages('alice', 'calendar', m.uid);
