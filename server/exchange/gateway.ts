@@ -53,6 +53,8 @@ export interface Meeting {
   /** Minutes before start; `null` = no reminder. */
   reminderMinutes: number | null;
   busyStatus: BusyStatus;
+  /** A private booking: Exchange marks the items private (PR_SENSITIVITY 2); `false` normal (0); absent = not sent. */
+  private?: boolean;
 }
 
 /** Where a meeting lives in Exchange. Plain JSON so the outbox can store it. */
