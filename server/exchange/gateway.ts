@@ -212,6 +212,11 @@ export interface ExchangeGateway {
   listResponses(mailbox: string, uid?: string): Promise<AttendeeResponse[]>;
   /** The mailbox's well-known folders (cached per mailbox). */
   discoverFolders(mailbox: string): Promise<MailboxFolders>;
+  /**
+   * Reads the service account's own mailbox root (one PROPFIND, never cached): proves Exchange answers and accepts
+   * the credentials. For readiness checks; throws ExchangeError subclasses like every other method.
+   */
+  probe(): Promise<void>;
   health(): GatewayHealth;
   /** Close pooled connections. */
   close(): Promise<void>;

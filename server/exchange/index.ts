@@ -11,9 +11,13 @@ import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
 import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
+import { propfind } from './dav/propfind.ts';
+import { mailboxRoot } from './paths.ts';
+import type { ExchangeRequestObserver } from './wire.ts';
 
 export type * from './gateway.ts';
 export type { ExchangeGatewayConfig } from './config.ts';
+export type { ExchangeRequestEvent, ExchangeRequestObserver } from './wire.ts';
 export {
   ExchangeError, TransientError, AuthFailedError, ForbiddenError, NotFoundError, ConflictError, RejectedError,
   InvalidMeetingError, isRetryable,
@@ -28,7 +32,18 @@ function checkWindow(window: TimeWindow, intervalMinutes?: number): void {
   if (Object.keys(fields).length) throw new InvalidMeetingError(fields);
 }
 
-export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger, clock: () => DateTime = () => DateTime.utc()): ExchangeGateway {
+/** The mailbox alias of a sign-in name: `DOMAIN\\user` and `user@domain` both name the mailbox `user`. */
+function accountAlias(username: string): string {
+  return username.replace(/^.*\\/, '').replace(/@.*$/, '');
+}
+
+/** `observe`, when given, is told about every HTTP request (operation, status, duration), e.g. for metrics. */
+export function createExchangeGateway(
+  config: ExchangeGatewayConfig,
+  log: Logger,
+  clock: () => DateTime = () => DateTime.utc(),
+  observe?: ExchangeRequestObserver,
+): ExchangeGateway {
   const c = resolveGatewayConfig(config);
   const glog = log.child({ area: 'exchange' });
   const transport = createTransport(
@@ -43,6 +58,7 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
       maxConnections: c.maxConnections,
       userAgent: c.userAgent,
       tlsCa: c.tlsCa,
+      ...(observe ? { observe } : {}),
     },
     glog,
   );
@@ -114,6 +130,11 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
         return listAttendeeResponses(transport, f.inbox, mailbox, uid);
       }),
     discoverFolders: (mailbox) => run('discoverFolders', () => folders.get(mailbox)),
+    probe: () =>
+      run('probe', async () => {
+        const alias = accountAlias(c.username);
+        await propfind(transport, mailboxRoot(alias), ['displayName'], { mailbox: alias });
+      }),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
     close: () => transport.close(),
   };

@@ -27,9 +27,22 @@ export interface WireCounters {
   connections: number;
 }
 
+/** One finished HTTP exchange, as told to an observer (the app's metrics); no paths, bodies or mailboxes. */
+export interface ExchangeRequestEvent {
+  /** HTTP method, or `METHOD Cmd` for OWA commands (e.g. `GET freebusy`). */
+  operation: string;
+  /** HTTP status, or 0 when no answer came (network failure or timeout). */
+  status: number;
+  durationMs: number;
+}
+
+export type ExchangeRequestObserver = (event: ExchangeRequestEvent) => void;
+
 export interface WireContext {
   log: Logger;
   counters: WireCounters;
+  /** Told about every request after its log line; must not throw. */
+  observe?: ExchangeRequestObserver;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   userAgent: string;
@@ -100,6 +113,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
       { event: 'exchange.request', method: req.method, path, cmd, status: res.statusCode, ms: durationMs, bytes: Buffer.byteLength(body), mailbox: req.mailbox, requestId },
       'exchange request',
     );
+    ctx.observe?.({ operation: cmd ? `${req.method} ${cmd.toLowerCase()}` : req.method, status: res.statusCode, durationMs: performance.now() - started });
     return {
       status: res.statusCode,
       headers: res.headers as WireResponse['headers'],
@@ -110,6 +124,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
     const durationMs = Math.round(performance.now() - started);
     const code = (error as { code?: string }).code ?? '';
     ctx.log.debug({ event: 'exchange.request', method: req.method, path, cmd, status: 0, ms: durationMs, bytes: 0, mailbox: req.mailbox, requestId, error: code }, 'exchange request failed');
+    ctx.observe?.({ operation: cmd ? `${req.method} ${cmd.toLowerCase()}` : req.method, status: 0, durationMs: performance.now() - started });
     const facts = { method: req.method, path, status: 0, durationMs, requestId };
     throw new TransientError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, null, { cause: error });
   }

@@ -1,0 +1,94 @@
+import type { AppContext } from '../context.ts';
+import { toDbTime } from '../context.ts';
+import { deleteExpiredSessions } from '../auth/session.repo.ts';
+import { deleteAuditEventsBefore, deleteFinishedJobsBefore } from './purge.repo.ts';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'config'>;
+
+export type PurgedTable = 'sessions' | 'audit_events' | 'outbox_jobs';
+
+export interface PurgeResult {
+  table: PurgedTable;
+  deleted: number;
+  ms: number;
+}
+
+/** Told about every purge (the metrics count rows and time). */
+export type PurgeObserver = (result: PurgeResult) => void;
+
+function timed(table: PurgedTable, fn: () => number): PurgeResult {
+  const started = performance.now();
+  const deleted = fn();
+  return { table, deleted, ms: performance.now() - started };
+}
+
+/** Deletes sessions whose idle time ran out. Sessions expire by the wall clock (cookies do too), not ctx.clock. */
+export function purgeExpiredSessions(ctx: Ctx, now = Date.now()): PurgeResult {
+  return timed('sessions', () => deleteExpiredSessions(ctx.db, now));
+}
+
+/** Deletes audit events and finished outbox jobs older than RETENTION_DAYS. */
+export function purgeHistory(ctx: Ctx): PurgeResult[] {
+  const cutoff = toDbTime(ctx.clock.now().minus({ days: ctx.config.retentionDays }));
+  return [timed('audit_events', () => deleteAuditEventsBefore(ctx.db, cutoff)), timed('outbox_jobs', () => deleteFinishedJobsBefore(ctx.db, cutoff))];
+}
+
+/**
+ * Runs the purges on a schedule: expired sessions every SESSION_PURGE_MINUTES, history once a day (and both soon
+ * after start). Every run is logged with what it deleted. Each instance may run it; the deletes are idempotent.
+ */
+export class PurgeScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly observe: PurgeObserver = () => undefined,
+  ) {}
+
+  start(): void {
+    const sessionsEvery = this.ctx.config.sessionPurgeMinutes * 60_000;
+    this.every('sessions', sessionsEvery, () => this.runSessions());
+    this.every('history', 24 * 60 * 60_000, () => this.runHistory());
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  runSessions(): PurgeResult {
+    const r = purgeExpiredSessions(this.ctx);
+    this.report([r]);
+    return r;
+  }
+
+  runHistory(): PurgeResult[] {
+    const results = purgeHistory(this.ctx);
+    this.report(results);
+    return results;
+  }
+
+  private report(results: PurgeResult[]): void {
+    for (const r of results) {
+      this.observe(r);
+      this.ctx.log.info({ event: 'purge.done', table: r.table, deleted: r.deleted, ms: Math.round(r.ms), retentionDays: r.table === 'sessions' ? undefined : this.ctx.config.retentionDays }, 'purged old rows');
+    }
+  }
+
+  private every(name: string, ms: number, run: () => unknown): void {
+    const tick = () => {
+      try {
+        run();
+      } catch (err) {
+        this.ctx.log.error({ err, event: 'purge.failed' }, 'purge failed');
+      }
+      const t = setTimeout(tick, ms);
+      t.unref();
+      this.timers.set(name, t);
+    };
+    // A first run shortly after start, so a process restarted more often than daily still purges.
+    const first = setTimeout(tick, Math.min(ms, 60_000));
+    first.unref();
+    this.timers.set(name, first);
+  }
+}
