@@ -116,7 +116,8 @@ export class AppMetrics {
 /** The matched route pattern (`/bookings/:id`), `static` for assets, `unmatched` for 404s: bounded label values. */
 function routeOf(req: Request, res: Response): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}` || '/';
+  // A router mounted at /bookings with a route '/' matched /bookings: label it that way, not /bookings/.
+  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`.replace(/(.)\/$/, '$1') || '/';
   if (res.statusCode === 304 || (res.statusCode === 200 && req.method === 'GET' && /\.[a-z0-9]+$/i.test(req.path))) return 'static';
   return 'unmatched';
 }
