@@ -143,6 +143,12 @@ function demoSessionSecret(databasePath: string): string {
   return secret;
 }
 
+/** DATABASE_PATH alone, for tools (backup, restore) that must not need the rest of the configuration. */
+export function databasePathFrom(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.DATABASE_PATH?.trim();
+  return resolve(value ? value : './data/app.db');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // CASE: `NAME=` in an env file or compose file means "not set", not "set to nothing".
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
