@@ -87,6 +87,16 @@ const NETWORK_CODES: Record<string, string> = {
   ENOTFOUND: 'host not found',
 };
 
+/** Tells the observer, if any; an observer's mistake must never turn an answer into a failed request. */
+function observe(ctx: WireContext, method: string, cmd: string | undefined, status: number, started: number): void {
+  if (!ctx.observe) return;
+  try {
+    ctx.observe({ operation: cmd ? `${method} ${cmd.toLowerCase()}` : method, status, durationMs: performance.now() - started });
+  } catch (err) {
+    ctx.log.warn({ event: 'exchange.observer_failed', err }, 'request observer failed');
+  }
+}
+
 /** Send one request and read the whole answer. Never throws for an HTTP status; only for no answer. */
 export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: WireContext, extraHeaders: Record<string, string> = {}): Promise<WireResponse> {
   const requestId = randomUUID().slice(0, 8);
@@ -113,7 +123,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
       { event: 'exchange.request', method: req.method, path, cmd, status: res.statusCode, ms: durationMs, bytes: Buffer.byteLength(body), mailbox: req.mailbox, requestId },
       'exchange request',
     );
-    ctx.observe?.({ operation: cmd ? `${req.method} ${cmd.toLowerCase()}` : req.method, status: res.statusCode, durationMs: performance.now() - started });
+    observe(ctx, req.method, cmd, res.statusCode, started);
     return {
       status: res.statusCode,
       headers: res.headers as WireResponse['headers'],
@@ -124,7 +134,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
     const durationMs = Math.round(performance.now() - started);
     const code = (error as { code?: string }).code ?? '';
     ctx.log.debug({ event: 'exchange.request', method: req.method, path, cmd, status: 0, ms: durationMs, bytes: 0, mailbox: req.mailbox, requestId, error: code }, 'exchange request failed');
-    ctx.observe?.({ operation: cmd ? `${req.method} ${cmd.toLowerCase()}` : req.method, status: 0, durationMs: performance.now() - started });
+    observe(ctx, req.method, cmd, 0, started);
     const facts = { method: req.method, path, status: 0, durationMs, requestId };
     throw new TransientError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, null, { cause: error });
   }

@@ -82,7 +82,7 @@ export class AppMetrics {
     return (req: Request, res: Response, next: NextFunction) => {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
-        const labels = { route: routeOf(req, res), method: req.method, status: String(res.statusCode) };
+        const labels = { route: routeOf(req, res.statusCode, req.method), method: req.method, status: String(res.statusCode) };
         this.httpRequests.inc(labels);
         end(labels);
       });
@@ -113,12 +113,21 @@ export class AppMetrics {
   };
 }
 
-/** The matched route pattern (`/bookings/:id`), `static` for assets, `unmatched` for 404s: bounded label values. */
-function routeOf(req: Request, res: Response): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route;
-  // A router mounted at /bookings with a route '/' matched /bookings: label it that way, not /bookings/.
-  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`.replace(/(.)\/$/, '$1') || '/';
-  if (res.statusCode === 304 || (res.statusCode === 200 && req.method === 'GET' && /\.[a-z0-9]+$/i.test(req.path))) return 'static';
+/**
+ * The matched route pattern (`/bookings/:id`), `static` for assets, `unmatched` for 404s: bounded label values.
+ * The mount path is taken from the original URL, not req.baseUrl: Express resets that when an error leaves the
+ * router, so a 422 from /bookings/:id would otherwise be counted as `/:id`. Mount paths here have no parameters.
+ */
+export function routeOf(req: Pick<Request, 'originalUrl'> & { route?: { path?: unknown } }, status: number, method: string): string {
+  const route = req.route;
+  const path = req.originalUrl.split('?')[0] ?? '/';
+  if (route && typeof route.path === 'string') {
+    const own = route.path.split('/').filter(Boolean);
+    const segments = path.split('/').filter(Boolean);
+    const mount = segments.slice(0, Math.max(0, segments.length - own.length));
+    return '/' + [...mount, ...own].join('/');
+  }
+  if (status === 304 || (status === 200 && method === 'GET' && /\.[a-z0-9]+$/i.test(path))) return 'static';
   return 'unmatched';
 }
 
