@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeGateway, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
+import type { ExchangeGateway, ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -13,11 +13,9 @@ import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
 import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
 import { mailboxRoot } from './paths.ts';
-import type { ExchangeRequestObserver } from './wire.ts';
 
 export type * from './gateway.ts';
 export type { ExchangeGatewayConfig } from './config.ts';
-export type { ExchangeRequestEvent, ExchangeRequestObserver } from './wire.ts';
 export {
   ExchangeError, TransientError, AuthFailedError, ForbiddenError, NotFoundError, ConflictError, RejectedError,
   InvalidMeetingError, isRetryable,

@@ -7,7 +7,8 @@ import { basicAuth } from './auth/basic.ts';
 import { formsAuth } from './auth/forms.ts';
 import { ntlmAuth } from './auth/ntlm.ts';
 import type { AuthScheme, Credentials } from './auth/scheme.ts';
-import { header, type ExchangeRequestObserver, type WireContext, type WireCounters, type WireRequest, type WireResponse } from './wire.ts';
+import type { ExchangeRequestObserver } from './gateway.ts';
+import { header, type WireContext, type WireCounters, type WireRequest, type WireResponse } from './wire.ts';
 
 export type AuthKind = 'basic' | 'ntlm' | 'forms';
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { TransientError, type RequestFacts } from './errors.ts';
+import type { ExchangeRequestObserver } from './gateway.ts';
 
 export interface WireRequest {
   method: string;
@@ -26,17 +27,6 @@ export interface WireCounters {
   requests: number;
   connections: number;
 }
-
-/** One finished HTTP exchange, as told to an observer (the app's metrics); no paths, bodies or mailboxes. */
-export interface ExchangeRequestEvent {
-  /** HTTP method, or `METHOD Cmd` for OWA commands (e.g. `GET freebusy`). */
-  operation: string;
-  /** HTTP status, or 0 when no answer came (network failure or timeout). */
-  status: number;
-  durationMs: number;
-}
-
-export type ExchangeRequestObserver = (event: ExchangeRequestEvent) => void;
 
 export interface WireContext {
   log: Logger;
