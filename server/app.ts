@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts';
 import { createPassport } from './auth/passport.ts';
 import { authRoutes } from './auth/routes.ts';
 import { SqliteSessionStore } from './auth/session-store.ts';
+import { sqliteClient } from './db/sql.ts';
 import { adminAuditRoutes } from './audit/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { compressText } from './http/compress.ts';
@@ -38,7 +39,7 @@ export interface BuiltApp {
 /** Builds the Express app; it never listens (main.ts and the tests do). */
 export function createApp(ctx: AppContext, services: { reconciler: Reconciler; ops: { metrics: AppMetrics; probe: ExchangeProbe } }): BuiltApp {
   const app = express();
-  const sessionStore = new SqliteSessionStore(ctx.db, ctx.config.sessionIdleMinutes * 60_000);
+  const sessionStore = new SqliteSessionStore(sqliteClient(ctx.db), ctx.config.sessionIdleMinutes * 60_000);
   const passport = createPassport(ctx);
 
   app.set('trust proxy', ctx.config.trustProxy);

@@ -1,6 +1,6 @@
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { Db } from '../db/connection.ts';
+import type { SqlClient } from '../db/sql.ts';
 import { deleteSession, readSession, writeSession } from './session.repo.ts';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
@@ -15,7 +15,7 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
  */
 export class SqliteSessionStore extends session.Store {
   constructor(
-    private readonly db: Db,
+    private readonly db: SqlClient,
     private readonly defaultTtlMs: number,
   ) {
     super();
@@ -27,29 +27,29 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: Callback<SessionData | null>): void {
-    try {
-      const data = readSession(this.db, sid, Date.now());
-      cb(null, data ? (JSON.parse(data) as SessionData) : null);
-    } catch (err) {
-      cb(err);
-    }
+    readSession(this.db, sid, Date.now()).then(
+      (data) => cb(null, data ? (JSON.parse(data) as SessionData) : null),
+      (err: unknown) => cb(err),
+    );
   }
 
   override set(sid: string, sess: SessionData, cb?: Callback): void {
+    let data: string;
     try {
-      writeSession(this.db, sid, JSON.stringify(sess), this.expiry(sess));
-      cb?.();
+      data = JSON.stringify(sess);
     } catch (err) {
-      cb?.(err);
+      return cb?.(err);
     }
+    writeSession(this.db, sid, data, this.expiry(sess)).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   override destroy(sid: string, cb?: Callback): void {
-    try {
-      deleteSession(this.db, sid);
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    deleteSession(this.db, sid).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 }

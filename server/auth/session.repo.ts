@@ -1,27 +1,29 @@
-import type { Db } from '../db/connection.ts';
+import type { SqlClient } from '../db/sql.ts';
 
-// Every SQL statement on the sessions table. expires_at is epoch milliseconds (compared with Date.now()).
+// Every SQL statement on the sessions table; the same text runs on SQLite and PostgreSQL (session.repo.test.ts runs
+// it on both). expires_at is epoch milliseconds, compared with Date.now().
 
-export function readSession(db: Db, sid: string, now: number): string | undefined {
-  return db.prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?').get(sid, now)?.data;
+export async function readSession(db: SqlClient, sid: string, now: number): Promise<string | undefined> {
+  return (await db.get<{ data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?', [sid, now]))?.data;
 }
 
-export function writeSession(db: Db, sid: string, data: string, expiresAt: number): void {
-  db.prepare(
+export async function writeSession(db: SqlClient, sid: string, data: string, expiresAt: number): Promise<void> {
+  await db.run(
     `INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)
      ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-  ).run(sid, data, expiresAt);
+    [sid, data, expiresAt],
+  );
 }
 
-export function deleteSession(db: Db, sid: string): void {
-  db.prepare('DELETE FROM sessions WHERE sid = ?').run(sid);
+export async function deleteSession(db: SqlClient, sid: string): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE sid = ?', [sid]);
 }
 
 /** Removes sessions whose idle time ran out; returns how many. */
-export function deleteExpiredSessions(db: Db, now: number): number {
-  return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+export async function deleteExpiredSessions(db: SqlClient, now: number): Promise<number> {
+  return (await db.run('DELETE FROM sessions WHERE expires_at <= ?', [now])).changes;
 }
 
-export function countSessions(db: Db): number {
-  return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM sessions').get()!.n;
+export async function countSessions(db: SqlClient): Promise<number> {
+  return (await db.get<{ n: number }>('SELECT count(*) AS n FROM sessions'))!.n;
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { countSessions } from '../auth/session.repo.ts';
+import { sqliteClient } from '../db/sql.ts';
 import { toDbTime } from '../context.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { book, roomIds, waitFor } from './ops-test-support.ts';
@@ -73,13 +74,13 @@ describe('/healthz and /readyz tell the truth', () => {
   test('100 probes create no session, set no cookie and write nothing to the database', async () => {
     const watcher = new Database(join(app.dir, 'app.db'), { readonly: true });
     try {
-      const sessions = countSessions(app.ctx.db);
+      const sessions = (await countSessions(sqliteClient(app.ctx.db)));
       const version = watcher.pragma('data_version', { simple: true });
       for (let i = 0; i < 100; i++) {
         const r = await get(i % 2 ? '/healthz' : '/readyz');
         assert.deepEqual(r.cookies, []);
       }
-      assert.equal(countSessions(app.ctx.db), sessions);
+      assert.equal((await countSessions(sqliteClient(app.ctx.db))), sessions);
       assert.equal(watcher.pragma('data_version', { simple: true }), version, 'another connection committed a write');
     } finally {
       watcher.close();

@@ -95,7 +95,7 @@ describe('/metrics', () => {
   test('reconciler passes and purges are measured', async () => {
     await app.reconciler.runNow();
     app.ops.purge.runHistory();
-    app.ops.purge.runSessions();
+    await app.ops.purge.runSessions();
     const text = await scrape();
     assert.ok(sample(text, 'roombook_reconcile_pass_duration_seconds_count') >= 1);
     assert.ok(sample(text, 'roombook_reconcile_last_success_timestamp_seconds') > 0);

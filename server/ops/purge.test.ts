@@ -8,7 +8,7 @@ import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
 import { PurgeScheduler, type PurgeResult } from './purge.ts';
 
-test('each purge is logged with its table and count, and told to the observer', () => {
+test('each purge is logged with its table and count, and told to the observer', async () => {
   const db = openDatabase(':memory:');
   migrate(db);
   const now = DateTime.fromISO('2026-12-01T10:00:00Z', { zone: 'utc' });
@@ -26,7 +26,7 @@ test('each purge is logged with its table and count, and told to the observer', 
   const config = { retentionDays: 400, sessionPurgeMinutes: 15 } as Config;
   const purge = new PurgeScheduler({ db, clock: { now: () => now }, log: pino({ level: 'info' }, sink), config }, (r) => seen.push(r));
   purge.runHistory();
-  purge.runSessions();
+  await purge.runSessions();
   const logged = lines.filter((l) => l.event === 'purge.done').map((l) => [l.table, l.deleted]);
   assert.deepEqual(logged, [['audit_events', 1], ['outbox_jobs', 0], ['sessions', 1]]);
   assert.deepEqual(seen.map((r) => r.table), ['audit_events', 'outbox_jobs', 'sessions']);

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { deleteExpiredSessions } from '../auth/session.repo.ts';
+import { sqliteClient } from '../db/sql.ts';
 import { deleteAuditEventsBefore, deleteFinishedJobsBefore } from './purge.repo.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'config'>;
@@ -23,8 +24,10 @@ function timed(table: PurgedTable, fn: () => number): PurgeResult {
 }
 
 /** Deletes sessions whose idle time ran out. Sessions expire by the wall clock (cookies do too), not ctx.clock. */
-export function purgeExpiredSessions(ctx: Ctx, now = Date.now()): PurgeResult {
-  return timed('sessions', () => deleteExpiredSessions(ctx.db, now));
+export async function purgeExpiredSessions(ctx: Ctx, now = Date.now()): Promise<PurgeResult> {
+  const started = performance.now();
+  const deleted = await deleteExpiredSessions(sqliteClient(ctx.db), now);
+  return { table: 'sessions', deleted, ms: performance.now() - started };
 }
 
 /** Deletes audit events and finished outbox jobs older than RETENTION_DAYS. */
@@ -56,8 +59,8 @@ export class PurgeScheduler {
     this.timers.clear();
   }
 
-  runSessions(): PurgeResult {
-    const r = purgeExpiredSessions(this.ctx);
+  async runSessions(): Promise<PurgeResult> {
+    const r = await purgeExpiredSessions(this.ctx);
     this.report([r]);
     return r;
   }
@@ -76,18 +79,19 @@ export class PurgeScheduler {
   }
 
   private every(name: string, ms: number, run: () => unknown): void {
-    const tick = () => {
+    const tick = async () => {
       try {
-        run();
+        await run();
       } catch (err) {
         this.ctx.log.error({ err, event: 'purge.failed' }, 'purge failed');
       }
-      const t = setTimeout(tick, ms);
+      if (!this.timers.has(name)) return; // stopped meanwhile
+      const t = setTimeout(() => void tick(), ms);
       t.unref();
       this.timers.set(name, t);
     };
     // A first run shortly after start, so a process restarted more often than daily still purges.
-    const first = setTimeout(tick, Math.min(ms, 60_000));
+    const first = setTimeout(() => void tick(), Math.min(ms, 60_000));
     first.unref();
     this.timers.set(name, first);
   }

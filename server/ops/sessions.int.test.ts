@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { countSessions } from '../auth/session.repo.ts';
+import { sqliteClient } from '../db/sql.ts';
 import { CSRF_COOKIE } from '../http/csrf.ts';
 import { SESSION_COOKIE } from '../http/security.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
@@ -11,7 +12,7 @@ const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 
 describe('sessions are written only when something must be stored', () => {
   let app: TestApp;
-  const sessions = () => countSessions(app.ctx.db);
+  const sessions = () => countSessions(sqliteClient(app.ctx.db));
   const row = (sid: string) => app.ctx.db.prepare<[string], { data: string; expires_at: number }>('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid);
   const sidOf = (b: TestBrowser) => decodeURIComponent(b.cookie(SESSION_COOKIE)!).replace(/^s:/, '').replace(/\.[^.]*$/, '');
 
@@ -23,7 +24,7 @@ describe('sessions are written only when something must be stored', () => {
   });
 
   test('2,000 anonymous views of /login (and other anonymous pages) leave no session row', async () => {
-    const before = sessions();
+    const before = await sessions();
     for (let i = 0; i < 2000; i++) {
       const res = await fetch(`${app.url}/login`, { headers: { accept: 'text/html' } });
       assert.equal(res.status, 200);
@@ -31,7 +32,7 @@ describe('sessions are written only when something must be stored', () => {
       await res.arrayBuffer();
     }
     for (const path of ['/', '/rooms', '/nowhere', '/find']) await (await fetch(`${app.url}${path}`, { redirect: 'manual' })).arrayBuffer();
-    assert.equal(sessions(), before);
+    assert.equal(await sessions(), before);
   });
 
   test('the sign-in form is CSRF-protected by a signed cookie: the form works, forgeries are refused', async () => {
@@ -58,10 +59,10 @@ describe('sessions are written only when something must be stored', () => {
     const other = csrfOf(await (await new TestBrowser(app.url).get('/login')).text())!;
     assert.equal((await b.post('/login', { username: 'alice', password: 'demo' }, { csrf: other })).status, 403);
 
-    const before = sessions();
+    const before = await sessions();
     const ok = await b.post('/login', { username: 'alice', password: 'demo' }, { csrf: token });
     assert.equal(ok.status, 303);
-    assert.equal(sessions(), before + 1, 'signing in stores the session');
+    assert.equal(await sessions(), before + 1, 'signing in stores the session');
   });
 
   test('signed in, forms carry a token bound to the session; the anonymous cookie token is not accepted', async () => {
@@ -114,7 +115,7 @@ describe('sessions are written only when something must be stored', () => {
     const b = new TestBrowser(app.url);
     await b.signIn('rita');
     app.ctx.db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)').run('expired-1', '{"cookie":{}}', Date.now() - 1000);
-    const r = purgeExpiredSessions(app.ctx);
+    const r = await purgeExpiredSessions(app.ctx);
     assert.ok(r.deleted >= 1);
     assert.equal(row('expired-1'), undefined);
     assert.ok(row(sidOf(b)));
