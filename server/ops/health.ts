@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { isDatabaseHealthy } from '../db/connection.ts';
 import type { ExchangeGateway } from '../exchange/gateway.ts';
+import { sqliteClient } from '../db/sql.ts';
 import { countStuckJobs } from './ops.repo.ts';
 
 /** What the last real probe of Exchange found. */
@@ -111,7 +112,7 @@ export async function readiness(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>
 
   if (checks.database!.ok) {
     const stuckFor = ctx.config.outboxStuckMinutes;
-    const stuck = countStuckJobs(ctx.db, toDbTime(ctx.clock.now().minus({ minutes: stuckFor })));
+    const stuck = await countStuckJobs(sqliteClient(ctx.db), toDbTime(ctx.clock.now().minus({ minutes: stuckFor })));
     checks.outbox = { ok: stuck === 0, stuckJobs: stuck, stuckAfterMinutes: stuckFor };
     if (stuck) problems.push(`outbox: ${stuck} job(s) due for more than ${stuckFor} minutes and not taken by a worker`);
   }

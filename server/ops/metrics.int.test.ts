@@ -94,7 +94,7 @@ describe('/metrics', () => {
 
   test('reconciler passes and purges are measured', async () => {
     await app.reconciler.runNow();
-    app.ops.purge.runHistory();
+    await app.ops.purge.runHistory();
     await app.ops.purge.runSessions();
     const text = await scrape();
     assert.ok(sample(text, 'roombook_reconcile_pass_duration_seconds_count') >= 1);

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../context.ts';
+import { sqliteClient } from '../db/sql.ts';
 import type { ExchangeRequestEvent } from '../exchange/index.ts';
 import type { ReconcileSummary } from '../sync/reconciler.ts';
 import { countBookingsByState, countJobsByStatus, oldestPendingJobCreatedAt } from './ops.repo.ts';
@@ -35,6 +36,7 @@ export class AppMetrics {
 
   constructor(ctx: Ctx) {
     const registers = [this.registry];
+    const db = sqliteClient(ctx.db);
     collectDefaultMetrics({ register: this.registry, prefix: 'roombook_' });
     this.httpRequests = new Counter({ name: 'roombook_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status.', labelNames: ['route', 'method', 'status'], registers });
     this.httpDuration = new Histogram({ name: 'roombook_http_request_duration_seconds', help: 'Time to answer HTTP requests.', labelNames: ['route', 'method', 'status'], buckets: HTTP_BUCKETS, registers });
@@ -53,8 +55,8 @@ export class AppMetrics {
       help: 'Bookings by state.',
       labelNames: ['state'],
       registers,
-      collect() {
-        for (const [state, n] of Object.entries(countBookingsByState(ctx.db))) this.set({ state }, n);
+      async collect() {
+        for (const [state, n] of Object.entries(await countBookingsByState(db))) this.set({ state }, n);
       },
     });
     new Gauge({
@@ -62,16 +64,16 @@ export class AppMetrics {
       help: 'Outbox jobs by status (waiting and running are the depth; done and skipped are history).',
       labelNames: ['status'],
       registers,
-      collect() {
-        for (const [status, n] of Object.entries(countJobsByStatus(ctx.db))) this.set({ status }, n);
+      async collect() {
+        for (const [status, n] of Object.entries(await countJobsByStatus(db))) this.set({ status }, n);
       },
     });
     new Gauge({
       name: 'roombook_outbox_oldest_pending_age_seconds',
       help: 'Age of the oldest outbox job not yet finished (0 when none is waiting or running).',
       registers,
-      collect() {
-        const at = oldestPendingJobCreatedAt(ctx.db);
+      async collect() {
+        const at = await oldestPendingJobCreatedAt(db);
         this.set(at ? Math.max(0, ctx.clock.now().toMillis() - Date.parse(at)) / 1000 : 0);
       },
     });

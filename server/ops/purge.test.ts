@@ -25,7 +25,7 @@ test('each purge is logged with its table and count, and told to the observer', 
   const seen: PurgeResult[] = [];
   const config = { retentionDays: 400, sessionPurgeMinutes: 15 } as Config;
   const purge = new PurgeScheduler({ db, clock: { now: () => now }, log: pino({ level: 'info' }, sink), config }, (r) => seen.push(r));
-  purge.runHistory();
+  await purge.runHistory();
   await purge.runSessions();
   const logged = lines.filter((l) => l.event === 'purge.done').map((l) => [l.table, l.deleted]);
   assert.deepEqual(logged, [['audit_events', 1], ['outbox_jobs', 0], ['sessions', 1]]);

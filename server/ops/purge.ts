@@ -17,23 +17,22 @@ export interface PurgeResult {
 /** Told about every purge (the metrics count rows and time). */
 export type PurgeObserver = (result: PurgeResult) => void;
 
-function timed(table: PurgedTable, fn: () => number): PurgeResult {
+async function timed(table: PurgedTable, fn: () => Promise<number>): Promise<PurgeResult> {
   const started = performance.now();
-  const deleted = fn();
+  const deleted = await fn();
   return { table, deleted, ms: performance.now() - started };
 }
 
 /** Deletes sessions whose idle time ran out. Sessions expire by the wall clock (cookies do too), not ctx.clock. */
-export async function purgeExpiredSessions(ctx: Ctx, now = Date.now()): Promise<PurgeResult> {
-  const started = performance.now();
-  const deleted = await deleteExpiredSessions(sqliteClient(ctx.db), now);
-  return { table: 'sessions', deleted, ms: performance.now() - started };
+export function purgeExpiredSessions(ctx: Ctx, now = Date.now()): Promise<PurgeResult> {
+  return timed('sessions', () => deleteExpiredSessions(sqliteClient(ctx.db), now));
 }
 
 /** Deletes audit events and finished outbox jobs older than RETENTION_DAYS. */
-export function purgeHistory(ctx: Ctx): PurgeResult[] {
+export async function purgeHistory(ctx: Ctx): Promise<PurgeResult[]> {
   const cutoff = toDbTime(ctx.clock.now().minus({ days: ctx.config.retentionDays }));
-  return [timed('audit_events', () => deleteAuditEventsBefore(ctx.db, cutoff)), timed('outbox_jobs', () => deleteFinishedJobsBefore(ctx.db, cutoff))];
+  const db = sqliteClient(ctx.db);
+  return [await timed('audit_events', () => deleteAuditEventsBefore(db, cutoff)), await timed('outbox_jobs', () => deleteFinishedJobsBefore(db, cutoff))];
 }
 
 /**
@@ -65,8 +64,8 @@ export class PurgeScheduler {
     return r;
   }
 
-  runHistory(): PurgeResult[] {
-    const results = purgeHistory(this.ctx);
+  async runHistory(): Promise<PurgeResult[]> {
+    const results = await purgeHistory(this.ctx);
     this.report(results);
     return results;
   }

@@ -26,7 +26,7 @@ describe('the history purge', () => {
     await app.close();
   });
 
-  test('deletes audit events and finished outbox jobs older than the period, keeps younger ones and unfinished jobs', () => {
+  test('deletes audit events and finished outbox jobs older than the period, keeps younger ones and unfinished jobs', async () => {
     const { db } = app.ctx;
     db.exec('DELETE FROM audit_events');
     const audit = db.prepare(`INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id) VALUES (?, 'test', ?, 'room', '1')`);
@@ -43,7 +43,7 @@ describe('the history purge', () => {
       oldFailed: job.run(bookingId, 'failed', 'queued', daysAgo(40), daysAgo(40), daysAgo(31)).lastInsertRowid,
     };
 
-    const results: PurgeResult[] = app.ops.purge.runHistory();
+    const results: PurgeResult[] = await app.ops.purge.runHistory();
     assert.deepEqual(Object.fromEntries(results.map((r) => [r.table, r.deleted])), { audit_events: 1, outbox_jobs: 2 });
 
     assert.deepEqual(db.prepare<[], { action: string }>('SELECT action FROM audit_events ORDER BY at').all().map((r) => r.action), ['young', 'today']);
@@ -53,6 +53,6 @@ describe('the history purge', () => {
     // The booking's own (waiting) create job is untouched.
     assert.equal(db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND kind = 'create' AND status = 'waiting'`).get(bookingId)!.n, 1);
     // Running it again deletes nothing more.
-    assert.deepEqual(app.ops.purge.runHistory().map((r) => r.deleted), [0, 0]);
+    assert.deepEqual((await app.ops.purge.runHistory()).map((r) => r.deleted), [0, 0]);
   });
 });
