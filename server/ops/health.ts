@@ -22,6 +22,7 @@ export interface ProbeResult {
 export class ExchangeProbe {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  private inFlightSince: number | null = null;
   private stopped = false;
   last: ProbeResult | null = null;
 
@@ -42,6 +43,11 @@ export class ExchangeProbe {
     return this.last;
   }
 
+  /** How long the probe now in flight has waited for Exchange (0 when none is in flight). */
+  waitingMs(): number {
+    return this.inFlightSince === null ? 0 : Date.now() - this.inFlightSince;
+  }
+
   stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -52,6 +58,7 @@ export class ExchangeProbe {
   private run(): void {
     this.timer = undefined;
     const started = performance.now();
+    this.inFlightSince = Date.now();
     this.inFlight = this.gateway
       .probe()
       .then(
@@ -64,6 +71,7 @@ export class ExchangeProbe {
       })
       .finally(() => {
         this.inFlight = undefined;
+        this.inFlightSince = null;
         if (this.stopped) return;
         this.timer = setTimeout(() => this.run(), this.intervalMs);
         this.timer.unref();
@@ -104,9 +112,21 @@ export async function readiness(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>
   const ageMs = result ? Date.now() - result.at : null;
   // A result older than two intervals plus the request timeout means the probe itself is stuck: not fresh, not fine.
   const fresh = ageMs !== null && ageMs <= 2 * intervalMs + ctx.config.exchange.timeoutMs;
-  const exchangeOk = !!result?.ok && fresh;
-  checks.exchange = { ok: exchangeOk, probe: 'PROPFIND of the service account mailbox root', ageSeconds: ageMs === null ? null : Math.round(ageMs / 100) / 10, latencyMs: result?.ms ?? null, error: result?.error ?? null };
-  if (!result) problems.push('exchange: not probed yet');
+  // An Exchange that accepts connections and then does not answer: the probe in flight says so long before it times
+  // out (a real answer takes well under a second; the interval, at most 10 s, is the limit).
+  const waitingMs = probe.waitingMs();
+  const hanging = waitingMs > Math.min(intervalMs, 10_000);
+  const exchangeOk = !!result?.ok && fresh && !hanging;
+  checks.exchange = {
+    ok: exchangeOk,
+    probe: 'PROPFIND of the service account mailbox root',
+    ageSeconds: ageMs === null ? null : Math.round(ageMs / 100) / 10,
+    latencyMs: result?.ms ?? null,
+    waitingSeconds: waitingMs ? Math.round(waitingMs / 100) / 10 : null,
+    error: result?.error ?? null,
+  };
+  if (hanging) problems.push(`exchange: no answer to the probe for ${Math.round(waitingMs / 1000)} s`);
+  else if (!result) problems.push('exchange: not probed yet');
   else if (!result.ok) problems.push(`exchange: ${result.error ?? 'probe failed'}`);
   else if (!fresh) problems.push(`exchange: last successful probe is ${Math.round(ageMs! / 1000)} s old`);
 
