@@ -42,6 +42,8 @@ async function seed(db: SqlClient) {
   await job(b1, 'failed', T(1), T(1));
   await job(b2, 'waiting', T(5), T(5), T(5));
   await job(b2, 'running', T(6), T(6), T(6), T(6, 10));
+  // A cancel queued behind b1's failed job: held back, so not a sign of a stuck worker.
+  await job(b1, 'waiting', T(3), T(3), T(3));
   const audit = (at: string) => db.run(`INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES (?, ?, 'Alice', 'room.updated', 'room', '1')`, [at, user]);
   await audit(T(1));
   await audit(T(2));
@@ -61,12 +63,12 @@ function contract(engine: string, open: () => Promise<{ db: SqlClient; close(): 
 
     test('counts bookings by state and jobs by status, every state present', async () => {
       assert.deepEqual(await countBookingsByState(h.db), { pending: 1, booked: 1, updating: 0, cancelling: 0, cancelled: 1, declined: 0, failed: 0 });
-      assert.deepEqual(await countJobsByStatus(h.db), { waiting: 1, running: 1, done: 2, failed: 1, skipped: 1 });
+      assert.deepEqual(await countJobsByStatus(h.db), { waiting: 2, running: 1, done: 2, failed: 1, skipped: 1 });
     });
 
     test('the oldest pending job and the stuck jobs', async () => {
-      assert.equal(await oldestPendingJobCreatedAt(h.db), T(5));
-      assert.equal(await countStuckJobs(h.db, T(4)), 0, 'nothing was due before the 4th');
+      assert.equal(await oldestPendingJobCreatedAt(h.db), T(3));
+      assert.equal(await countStuckJobs(h.db, T(4)), 0, 'nothing free to run was due before the 4th (the job of the 3rd waits behind a failed one)');
       assert.equal(await countStuckJobs(h.db, T(5, 12)), 1, 'the waiting job, due since the 5th');
       assert.equal(await countStuckJobs(h.db, T(7)), 2, 'and the running one whose lease ran out on the 6th');
     });
@@ -75,7 +77,7 @@ function contract(engine: string, open: () => Promise<{ db: SqlClient; close(): 
       assert.equal(await deleteAuditEventsBefore(h.db, T(10)), 2);
       assert.equal(await deleteFinishedJobsBefore(h.db, T(10)), 2);
       assert.equal(await deleteFinishedJobsBefore(h.db, T(10)), 0);
-      assert.deepEqual(await countJobsByStatus(h.db), { waiting: 1, running: 1, done: 1, failed: 1, skipped: 0 });
+      assert.deepEqual(await countJobsByStatus(h.db), { waiting: 2, running: 1, done: 1, failed: 1, skipped: 0 });
       assert.equal((await h.db.get<{ n: number }>('SELECT count(*) AS n FROM audit_events'))!.n, 1);
     });
   });

@@ -25,13 +25,18 @@ export async function oldestPendingJobCreatedAt(db: SqlClient): Promise<string |
 }
 
 /**
- * Jobs a working worker would have taken by now: waiting and due since before `dueBefore`, or running on a lease
- * that ran out before it. Either means no worker is making progress.
+ * Jobs a working worker would have taken by now: waiting, due since before `dueBefore` and free to run (no earlier
+ * unfinished job of the same booking, the rule claimDueJob() follows), or running on a lease that ran out before
+ * it. Either means no worker is making progress. A job held back behind a failed one is not counted: that is one
+ * booking's problem, shown on /admin/sync, not a reason to take the instance out of service.
  */
 export async function countStuckJobs(db: SqlClient, dueBefore: string): Promise<number> {
   return (await db.get<{ n: number }>(
-    `SELECT count(*) AS n FROM outbox_jobs
-     WHERE (status = 'waiting' AND next_attempt_at < ?) OR (status = 'running' AND locked_until < ?)`,
+    `SELECT count(*) AS n FROM outbox_jobs j
+     WHERE (j.status = 'waiting' AND j.next_attempt_at < ?
+            AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.booking_id = j.booking_id AND e.id < j.id
+                            AND e.status IN ('waiting', 'running', 'failed')))
+        OR (j.status = 'running' AND j.locked_until < ?)`,
     [dueBefore, dueBefore],
   ))!.n;
 }
