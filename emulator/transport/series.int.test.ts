@@ -239,6 +239,9 @@ describe('recurring meetings (issue 14)', () => {
     assert.equal(viaSearch.length, 3);
     assert.equal(viaSearch.filter((r) => r.ok.recurrenceid !== undefined).length, 2);
     assert.ok(viaSearch.every((r) => /thames@example\.com/i.test(String(r.ok.from))));
+    // The organizer's item records the room's answer to the series, not its answer to one date.
+    const own = (await items(emu.url, 'alice', 'calendar')).find((i) => i.props[UID] === TWELVE.uid);
+    assert.deepEqual(own?.responses.map((r) => [r.address, r.partstat]), [['thames@example.com', 'ACCEPTED']]);
     // The room holds the other ten.
     const held = await search(emu.url, 'thames', windowSql('thames', '2027/03/01 00:00:00', '2027/06/01 00:00:00', `NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:uid" = '${TWELVE.uid}'`));
     assert.equal(held.length, 10);
@@ -278,6 +281,24 @@ describe('recurring meetings (issue 14)', () => {
       ['IPM.Schedule.Meeting.Resp.Neg', '2027-03-02T10:00:00.000Z'],
       ['IPM.Schedule.Meeting.Resp.Pos', undefined],
     ].sort());
+  });
+
+  test('an attendee accepting a series request (OWA Cmd=accept) gets the series in the calendar, per occurrence', async () => {
+    const spec: SeriesSpec = { ...STANDUP, attendees: ['bob@example.com'] };
+    await putSeries(emu.url, 'alice', 'alice', spec);
+    await sendSeries(emu.url, 'alice', 'alice', spec, 'REQUEST');
+    const [request] = await waitFor('the request', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 1);
+    const res = await fetch(`${request!.href}?Cmd=accept`, { redirect: 'manual', headers: { Authorization: basic('bob') } });
+    assert.equal(res.status, 302);
+    const found = await search(emu.url, 'bob', windowSql('bob', '2027/03/01 00:00:00', '2027/05/01 00:00:00'));
+    assert.deepEqual(found.map((r) => [r.ok.dtstart, r.ok.instancetype]), [
+      ['2027-03-16T10:00:00.000Z', '2'],
+      ['2027-03-23T10:00:00.000Z', '2'],
+      ['2027-04-06T13:00:00.000Z', '3'],
+      ['2027-04-13T09:00:00.000Z', '2'],
+      ['2027-04-20T09:00:00.000Z', '2'],
+    ]);
+    assert.equal(await fbdata(emu.url, 'bob@example.com', '2027-04-13T08:00:00Z', '2027-04-13T12:00:00Z'), '0200');
   });
 
   test('GET Translate: f of a master rebuilt from properties carries RRULE, EXDATE and the exception VEVENT', async () => {
