@@ -1,6 +1,6 @@
 // What a client sees of a folder or item: stored properties plus the ones the server computes (href, etag,
 // permanent URL, folder counts, the mailbox root's well-known folder URLs, …).
-import { INTERNAL_NS } from './recurrence.ts';
+import { EXCEPTIONS_PROP, INTERNAL_NS } from './recurrence.ts';
 import { FLAT_URL_SPACE, SUBMISSION_SEGMENT, WELL_KNOWN_FOLDERS, contentClassForFolderClass, windowsZone } from './folders.ts';
 import { NS, formatExchangeDate, type PropMap, type PropValue } from './props.ts';
 import type { Folder, Item, Store } from './store.ts';
@@ -171,6 +171,7 @@ function folderProps(store: Store, base: string, folder: Folder): PropMap {
 
 /** Properties a client may not write (PROPPATCH answers 403 for them). */
 export const PROTECTED_PROPS: ReadonlySet<string> = new Set([
+  EXCEPTIONS_PROP,
   `${NS.dav}href`,
   `${NS.dav}getetag`,
   `${NS.dav}getlastmodified`,

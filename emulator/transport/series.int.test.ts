@@ -327,6 +327,24 @@ describe('recurring meetings (issue 14)', () => {
     assert.ok(found.every((r) => r.ok.instancetype === '2'));
   });
 
+  test('a lone exception PUT as its own item (instancetype 3) stands in for that occurrence of the master', async () => {
+    await putSeries(emu.url, 'alice', 'alice', { ...STANDUP, exdates: [], exceptions: [] });
+    const lone = seriesMime({ ...STANDUP, sequence: 1 }, 'PUBLISH', { recurrenceId: '20270323T100000', start: '20270323T120000', end: '20270323T130000', summary: 'Standup (later)' });
+    const put = await dav(emu.url, 'PUT', '/exchange/alice/Calendar/standup-0323.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: lone });
+    assert.equal(put.status, 201);
+    const day = await search(emu.url, 'alice', windowSql('alice', '2027/03/23 00:00:00', '2027/03/24 00:00:00'));
+    assert.deepEqual(day.map((r) => [r.ok.dtstart, r.ok.instancetype, r.ok.recurrenceid, r.href.split('/').pop()]), [
+      ['2027-03-23T12:00:00.000Z', '3', '2027-03-23T10:00:00.000Z', 'standup-0323.EML'],
+    ]);
+    assert.equal(await fbdata(emu.url, 'alice@example.com', '2027-03-23T09:00:00Z', '2027-03-23T13:00:00Z'), '0002');
+    // The internal exception list is no property a client can write.
+    const patch = await dav(emu.url, 'PROPPATCH', `/exchange/alice/Calendar/${STANDUP.uid}.EML`, {
+      user: 'alice',
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:x="urn:x-emulator:"><a:set><a:prop><x:recurrence-exceptions>[]</x:recurrence-exceptions></a:prop></a:set></a:propertyupdate>',
+    });
+    assert.match(patch.text, /403/);
+  });
+
   test('submitting series MIME straight to the submission URI delivers it once too', async () => {
     const spec: SeriesSpec = { ...STANDUP, uid: 'series-direct', attendees: ['bob@example.com'] };
     const r = await dav(emu.url, 'PUT', '/exchange/alice/%23%23DavMailSubmissionURI%23%23/', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: seriesMime(spec, 'REQUEST') });
