@@ -230,6 +230,17 @@ describe('recurring meetings (issue 14)', () => {
     const accepted = answers.filter((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Resp.Pos');
     assert.equal(accepted.length, 1);
     assert.equal(accepted[0]!.props[RID], undefined);
+    // The iCalendar of a date's decline: METHOD:REPLY, RECURRENCE-ID, the room DECLINED, no RRULE.
+    const negCal = calendarOf(await mimeOf(emu.url, 'alice', declined[0]!));
+    assert.equal(negCal.getFirstPropertyValue('method'), 'REPLY');
+    const negEvent = negCal.getFirstSubcomponent('vevent')!;
+    assert.ok(negEvent.getFirstProperty('recurrence-id'));
+    assert.equal(negEvent.getFirstProperty('rrule'), null);
+    assert.equal(negEvent.getFirstProperty('attendee')?.getParameter('partstat'), 'DECLINED');
+    const posEvent = calendarOf(await mimeOf(emu.url, 'alice', accepted[0]!)).getFirstSubcomponent('vevent')!;
+    assert.equal(posEvent.getFirstProperty('recurrence-id'), null);
+    assert.equal(ruleText(posEvent), 'COUNT=12;FREQ=WEEKLY');
+    assert.equal(posEvent.getFirstProperty('attendee')?.getParameter('partstat'), 'ACCEPTED');
     // As the gateway reads answers: a SEARCH of the organizer's Inbox, here with recurrenceid selected too.
     const sql =
       `SELECT "DAV:href", "urn:schemas:calendar:uid", "http://schemas.microsoft.com/exchange/outlookmessageclass", "urn:schemas:httpmail:from", "urn:schemas:calendar:recurrenceid" ` +
