@@ -78,6 +78,55 @@ function clashes(busy: Occurrence[], start: number, end: number): boolean {
   return busy.some((b) => b.start.getTime() < end && b.end.getTime() > start);
 }
 
+/**
+ * A request about one occurrence (RECURRENCE-ID) applied to the series a calendar holds: that occurrence
+ * becomes an exception at the request's time, and a date removed before (EXDATE) is booked again.
+ */
+export function applyOccurrence(t: Transport, master: Item, request: Item): void {
+  const { store } = t.env();
+  const p = request.props;
+  const rid = recurrenceIdOf(request);
+  const want = span(request);
+  if (!rid || !want) return;
+  const subject = str(p.get(`${NS.mail}subject`));
+  const location = str(p.get(`${NS.cal}location`));
+  upsertException(master.props, {
+    recurrenceId: rid.toISOString(),
+    start: new Date(want[0]).toISOString(),
+    end: new Date(want[1]).toISOString(),
+    ...(subject !== undefined ? { summary: subject } : {}),
+    ...(location !== undefined ? { location } : {}),
+    busyStatus: 'BUSY',
+    sequence: Number(str(p.get(`${NS.cal}sequence`)) ?? '0') || 0,
+  });
+  const exdates = [master.props.get(`${NS.cal}exdate`)?.value ?? []].flat().filter((d) => parseExchangeDate(d)?.getTime() !== rid.getTime());
+  if (exdates.length) master.props.set(`${NS.cal}exdate`, { type: 'mv.dateTime.tz', value: exdates });
+  else master.props.delete(`${NS.cal}exdate`);
+  master.mime = undefined;
+  store.touchItem(master);
+}
+
+/**
+ * Takes a meeting out of a mailbox's calendar: one occurrence (`rid`) of a series becomes an EXDATE (its
+ * change, if any, goes with it); without `rid` the series or meeting goes with its separate exception items.
+ */
+export function removeMeeting(t: Transport, mailbox: Mailbox, uid: string, rid: Date | undefined): void {
+  const { store } = t.env();
+  const calendar = store.wellKnownFolder(mailbox, 'calendar');
+  const booking = bookingFor(calendar.items.values(), uid);
+  if (rid && booking && isRecurringMaster(booking)) {
+    addExdate(booking.props, rid);
+    setExceptions(booking.props, exceptionsOf(booking).filter((e) => Date.parse(e.recurrenceId) !== rid.getTime()));
+    booking.mime = undefined;
+    store.touchItem(booking);
+  }
+  for (const it of [...calendar.items.values()]) {
+    if (uidOf(it) !== uid || (rid && it === booking && isRecurringMaster(booking))) continue;
+    if (rid && recurrenceIdOf(it)?.getTime() !== rid.getTime()) continue;
+    store.deleteItem(it);
+  }
+}
+
 export function processForRoom(t: Transport, room: Mailbox, request: Item): void {
   const { store, log } = t.env();
   const p = request.props;
@@ -90,20 +139,7 @@ export function processForRoom(t: Transport, room: Mailbox, request: Item): void
   request.props.set(`${NS.proptag}x65e8000b`, { type: 'boolean', value: '1' });
 
   if (cls === MESSAGE_CLASS.canceled) {
-    if (rid && existing && isRecurringMaster(existing)) {
-      // One occurrence cancelled: it leaves the room's series for good (EXDATE), with any change it had.
-      addExdate(existing.props, rid);
-      setExceptions(existing.props, exceptionsOf(existing).filter((e) => Date.parse(e.recurrenceId) !== rid.getTime()));
-      existing.mime = undefined;
-      store.touchItem(existing);
-    } else {
-      // A whole series (or single meeting) goes with its separate exception items; an occurrence alone with its own.
-      for (const it of [...calendar.items.values()]) {
-        if (uidOf(it) !== uid) continue;
-        if (rid && recurrenceIdOf(it)?.getTime() !== rid.getTime()) continue;
-        store.deleteItem(it);
-      }
-    }
+    removeMeeting(t, room, uid, rid);
     log.info({ event: 'room.cancelled', room: room.config.alias, found: !!existing, occurrence: rid?.toISOString() }, 'room booking cancelled');
     return;
   }
@@ -125,21 +161,7 @@ export function processForRoom(t: Transport, room: Mailbox, request: Item): void
       reply(t, room, request, 'DECLINED');
       return;
     }
-    upsertException(existing.props, {
-      recurrenceId: rid.toISOString(),
-      start: new Date(want[0]).toISOString(),
-      end: new Date(want[1]).toISOString(),
-      ...(str(p.get(`${NS.mail}subject`)) !== undefined ? { summary: str(p.get(`${NS.mail}subject`))! } : {}),
-      ...(str(p.get(`${NS.cal}location`)) !== undefined ? { location: str(p.get(`${NS.cal}location`))! } : {}),
-      busyStatus: 'BUSY',
-      sequence: seq,
-    });
-    // A date the room declined before (EXDATE) is booked again at its new time.
-    const exdates = [existing.props.get(`${NS.cal}exdate`)?.value ?? []].flat().filter((d) => parseExchangeDate(d)?.getTime() !== rid.getTime());
-    if (exdates.length) existing.props.set(`${NS.cal}exdate`, { type: 'mv.dateTime.tz', value: exdates });
-    else existing.props.delete(`${NS.cal}exdate`);
-    existing.mime = undefined;
-    store.touchItem(existing);
+    applyOccurrence(t, existing, request);
     log.info({ event: 'room.accepted_occurrence', room: room.config.alias, occurrence: rid.toISOString() }, 'room accepted a changed occurrence');
     reply(t, room, request, 'ACCEPTED');
     return;
@@ -172,8 +194,10 @@ function processSeries(t: Transport, room: Mailbox, request: Item, uid: string):
   const first = span(request)!;
   const occurrences = occurrencesBetween(request, first[0], seriesEnd(request), room.config.timeZone);
   if (!occurrences.length) return;
+  // Exceptions may move an occurrence before the series' first start or after its last one.
+  const earliest = Math.min(...occurrences.map((o) => o.start.getTime()));
   const last = Math.max(...occurrences.map((o) => o.end.getTime()));
-  const busy = busyElsewhere(room, store, uid, first[0], last);
+  const busy = busyElsewhere(room, store, uid, earliest, last);
   const clashing = occurrences.filter((o) => clashes(busy, o.start.getTime(), o.end.getTime()));
   const limit = room.config.maxConflicts;
   if (clashing.length === occurrences.length || (limit !== null && limit !== undefined && clashing.length > limit)) {
@@ -200,8 +224,15 @@ function processSeries(t: Transport, room: Mailbox, request: Item, uid: string):
 export function fileMeeting(t: Transport, mailbox: Mailbox, request: Item, answer: 'ACCEPTED' | 'TENTATIVE'): Item {
   const { store } = t.env();
   const calendar = store.wellKnownFolder(mailbox, 'calendar');
-  const uid = uidOf(request);
-  const existing = [...calendar.items.values()].find((it) => uidOf(it) === uid);
+  const uid = uidOf(request) ?? '';
+  const rid = recurrenceIdOf(request);
+  const series = bookingFor(calendar.items.values(), uid);
+  // One occurrence of a series the calendar holds: it changes there, the series stays.
+  if (rid && series && isRecurringMaster(series)) {
+    applyOccurrence(t, series, request);
+    return series;
+  }
+  const existing = rid ? [...calendar.items.values()].find((it) => uidOf(it) === uid && recurrenceIdOf(it)?.getTime() === rid.getTime()) : series;
   const props: PropMap = new Map();
   for (const k of COPIED) {
     const v = request.props.get(k);

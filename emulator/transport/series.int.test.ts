@@ -310,6 +310,25 @@ describe('recurring meetings (issue 14)', () => {
       ['2027-04-20T09:00:00.000Z', '2'],
     ]);
     assert.equal(await fbdata(emu.url, 'bob@example.com', '2027-04-13T08:00:00Z', '2027-04-13T12:00:00Z'), '0200');
+
+    // Accepting an update of one date moves that date in bob's series; declining another takes only it out.
+    const answer = async (subjectPart: string, cmd: string) => {
+      const req = (await items(emu.url, 'bob', 'inbox')).find((i) => String(i.props['urn:schemas:httpmail:subject']).includes(subjectPart));
+      assert.ok(req, subjectPart);
+      assert.equal((await fetch(`${req.href}?Cmd=${cmd}`, { redirect: 'manual', headers: { Authorization: basic('bob') } })).status, 302);
+    };
+    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', { recurrenceId: '20270323T100000', start: '20270323T160000', end: '20270323T170000', summary: 'Standup late' });
+    await answer('Standup late', 'accept');
+    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', { recurrenceId: '20270420T100000', start: '20270420T100000', end: '20270420T110000', summary: 'Standup skip' });
+    await answer('Standup skip', 'decline');
+    assert.equal((await items(emu.url, 'bob', 'calendar')).length, 1);
+    const after = await search(emu.url, 'bob', windowSql('bob', '2027/03/01 00:00:00', '2027/05/01 00:00:00'));
+    assert.deepEqual(after.map((r) => [r.ok.dtstart, r.ok.instancetype]), [
+      ['2027-03-16T10:00:00.000Z', '2'],
+      ['2027-03-23T16:00:00.000Z', '3'],
+      ['2027-04-06T13:00:00.000Z', '3'],
+      ['2027-04-13T09:00:00.000Z', '2'],
+    ]);
   });
 
   test('GET Translate: f of a master rebuilt from properties carries RRULE, EXDATE and the exception VEVENT', async () => {
