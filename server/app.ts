@@ -19,7 +19,7 @@ import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
-import { adminSyncRoutes } from './sync/routes.ts';
+import { adminExchangeRoutes } from './sync/routes.ts';
 import { adminDisplayRoutes } from './schedule/admin-routes.ts';
 import { deviceRoutes } from './schedule/device-routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
@@ -81,7 +81,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx));
   app.use('/schedule', scheduleRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminSyncRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -34,8 +34,16 @@ export function scopePath(path: string): string {
   return path.replace(/'/g, '%27').replace(/"/g, '%22');
 }
 
+/** What a resumed step looks for: the message's kind and SEQUENCE (or any higher one, for a full cancellation). */
+export interface SentMessage {
+  kind: MessageKind;
+  sequence: number;
+  orHigher?: boolean;
+}
+
 /** True when Sent Items already holds this UID's message of this kind and SEQUENCE. */
-export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbox: string, uid: string, kind: MessageKind, sequence: number): Promise<boolean> {
+export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbox: string, uid: string, sent: SentMessage): Promise<boolean> {
+  const { kind, sequence } = sent;
   if (!folders.sentItems) return false;
   const sql =
     `SELECT "urn:schemas:calendar:uid", "http://schemas.microsoft.com/exchange/outlookmessageclass", "urn:schemas:calendar:sequence" ` +
@@ -46,7 +54,7 @@ export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbo
     (row) =>
       propText(row, 'uid') === uid &&
       CLASS_BY_KIND[kind].test(propText(row, 'messageClass') ?? '') &&
-      Number(propText(row, 'sequence') ?? '-1') === sequence,
+      (sent.orHigher ? Number(propText(row, 'sequence') ?? '-1') >= sequence : Number(propText(row, 'sequence') ?? '-1') === sequence),
   );
 }
 

@@ -12,6 +12,7 @@ import {
   sentBookingsInWindow,
   type Booking,
 } from '../bookings/service.ts';
+import { RECONCILED_STATES } from '../bookings/states.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
@@ -133,7 +134,7 @@ export class Reconciler {
       .transaction(() => {
         for (const b of ours) {
           const item = inRoom.get(b.uid);
-          if (!item || !['booked', 'updating', 'declined'].includes(b.state)) continue;
+          if (!item || !RECONCILED_STATES.includes(b.state)) continue;
           if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted')) summary.accepted++;
         }
         const external = live
@@ -151,7 +152,7 @@ export class Reconciler {
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
   private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary): Promise<void> {
     const roomById = new Map(rooms.map((r) => [r.id, r]));
-    const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => ['booked', 'updating', 'declined'].includes(b.state));
+    const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => RECONCILED_STATES.includes(b.state));
     const byMailbox = new Map<string, Booking[]>();
     for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
     for (const [mailbox, bookings] of byMailbox) {
