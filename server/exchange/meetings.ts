@@ -74,6 +74,13 @@ export function createMeetingSteps(ctx: MeetingContext) {
     return (['to', 'cc', 'bcc'] as const).flatMap((p) => parseAddressList(propText(row, p)).map((a) => a.email.toLowerCase()));
   }
 
+  /** The SEQUENCE Exchange's calendar item has now (-1 when it has none). */
+  async function itemSequence(ref: ItemRef): Promise<number> {
+    const { rows } = await propfind(t, ref.path, ['sequence'], { mailbox: ref.mailbox });
+    const value = rows[0] ? Number(propText(rows[0], 'sequence') ?? '-1') : -1;
+    return Number.isInteger(value) ? value : -1;
+  }
+
   async function withFallback(operation: string, owa: () => Promise<Submission>, webdav: () => Promise<Submission>): Promise<Submission> {
     if (ctx.route === 'webdav') return webdav();
     try {
@@ -176,10 +183,16 @@ export function createMeetingSteps(ctx: MeetingContext) {
       validateMeeting(meeting);
       const folders = await folderOf(ref.mailbox);
       const owa = async (): Promise<Submission> => {
-        if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, { kind: 'cancel', sequence: meeting.sequence, orHigher: true }))) {
-          return { outcome: 'already-submitted', route: 'owa', sequence: meeting.sequence };
+        if (options.resumed) {
+          // OWA builds the cancellation from Exchange's item (its SEQUENCE + 1), whatever the caller asked for: look
+          // for what it sent. The item is still there (it is deleted only after this step).
+          const sequence = Math.min(meeting.sequence, (await itemSequence(ref)) + 1);
+          if (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, { kind: 'cancel', sequence, orHigher: true })) {
+            return { outcome: 'already-submitted', route: 'owa', sequence };
+          }
         }
         const draft = await draftCancellation(t, folders, ref.path, ref.mailbox);
+        // The caller raised the SEQUENCE from the version Exchange holds, so OWA's equals it.
         const sequence = meeting.sequence;
         await move(t, draft, folders.submission, { mailbox: ref.mailbox });
         return { outcome: 'submitted', route: 'owa', sequence };
