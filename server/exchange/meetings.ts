@@ -12,11 +12,10 @@ import type { FolderDirectory } from './folders.ts';
 import { ConflictError, NotFoundError, RejectedError } from './errors.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { propfind } from './dav/propfind.ts';
-import { move } from './dav/move.ts';
 import { deleteItem } from './dav/delete.ts';
 import { propText } from './dav/multistatus.ts';
 import { appointmentProps, messageProps, recipientEmails, validateMeeting } from './meeting-props.ts';
-import { draftPath, submitDraft, wasSubmitted, type MessageKind } from './submission.ts';
+import { draftPath, submitAndVerify, submitDraft, wasSubmitted, type MessageKind } from './submission.ts';
 import { itemName, itemPath } from './paths.ts';
 import { parseAddressList } from './addresses.ts';
 import { sendAppointment } from './owa/sendappt.ts';
@@ -194,7 +193,7 @@ export function createMeetingSteps(ctx: MeetingContext) {
         const draft = await draftCancellation(t, folders, ref.path, ref.mailbox);
         // The caller raised the SEQUENCE from the version Exchange holds, so OWA's equals it.
         const sequence = meeting.sequence;
-        await move(t, draft, folders.submission, { mailbox: ref.mailbox });
+        await submitAndVerify(t, folders, ref.mailbox, draft);
         return { outcome: 'submitted', route: 'owa', sequence };
       };
       const webdav = () => submitMessage(folders, meeting, 'cancel', options);

@@ -3,7 +3,7 @@
 // first looks in Sent Items for a message with the same UID, kind and SEQUENCE.
 import type { MailboxFolders } from './gateway.ts';
 import type { Transport } from './transport.ts';
-import { ConflictError } from './errors.ts';
+import { ConflictError, NotFoundError, TransientError } from './errors.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { propfind } from './dav/propfind.ts';
 import { move } from './dav/move.ts';
@@ -71,5 +71,23 @@ export async function submitDraft(t: Transport, folders: MailboxFolders, mailbox
       throw new ConflictError(`draft name taken by another item`, facts, { cause: error });
     }
   }
-  await move(t, path, folders.submission, { mailbox });
+  await submitAndVerify(t, folders, mailbox, path);
+}
+
+/**
+ * MOVE a draft to the submission URI and check the effect, not the status (one PROPFIND): a MOVE removes its source,
+ * so a draft still in Drafts was not submitted, whatever the answer said (200 with a page, an empty 207). That is a
+ * transient failure: the retry finds the draft and submits it, never a second copy.
+ */
+export async function submitAndVerify(t: Transport, folders: MailboxFolders, mailbox: string, draft: string): Promise<void> {
+  await move(t, draft, folders.submission, { mailbox });
+  let found: Awaited<ReturnType<typeof propfind>>;
+  try {
+    found = await propfind(t, draft, ['uid'], { mailbox });
+  } catch (error) {
+    if (error instanceof NotFoundError) return; // gone from Drafts: Exchange took it
+    throw error;
+  }
+  if (!found.rows.length) return;
+  throw new TransientError('the MOVE to the submission URI answered, but the draft is still in Drafts', found.facts);
 }
