@@ -35,14 +35,14 @@ export function sentBookingsInWindow(ctx: Pick<Ctx, 'db'>, roomIds: number[], st
   return repo.listAllInWindow(ctx.db, roomIds, toDbTime(start), toDbTime(end)).filter((b) => b.exchangeMailbox && b.submittedAt);
 }
 
-/** The room calendar holds the meeting: the room accepted it (or holds it tentatively). */
-export function recordRoomHolds(ctx: Ctx, b: repo.Booking, response: 'accepted' | 'tentative'): boolean {
+/** The room calendar holds the meeting: the room accepted it (or holds it tentatively). `problems` gets a refused state. */
+export function recordRoomHolds(ctx: Ctx, b: repo.Booking, response: 'accepted' | 'tentative', problems: string[] = []): boolean {
   const at = toDbTime(ctx.clock.now());
   const changes: repo.BookingChanges = { reconciledAt: at };
   const changed = b.roomResponse !== response;
   if (changed) Object.assign(changes, { roomResponse: response, roomResponseAt: at });
   // CASE: the room declined earlier and holds the meeting now (declined in error, then accepted in Outlook).
-  if (b.state === 'declined') changeState(ctx, b, 'booked', changes, { actor: RECONCILER, action: 'booking.held_by_room' });
+  if (b.state === 'declined') noteProblem(problems, changeState(ctx, b, 'booked', changes, { actor: RECONCILER, action: 'booking.held_by_room' }));
   else repo.updateBookingRow(ctx.db, b.id, changes, at);
   return changed;
 }
@@ -51,7 +51,7 @@ export function recordRoomHolds(ctx: Ctx, b: repo.Booking, response: 'accepted' 
  * Applies the latest answer of each person (and of the room) to a booking. A room's decline of a booking that is
  * still meant to happen marks it declined; people's answers show on the booking.
  */
-export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answers: Answer[]): { roomDeclined: boolean; updated: number } {
+export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answers: Answer[], problems: string[] = []): { roomDeclined: boolean; updated: number } {
   const latest = new Map<string, Answer>();
   for (const a of answers) {
     const key = a.email.toLowerCase();
@@ -64,8 +64,9 @@ export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answe
   for (const [email, a] of latest) {
     if (email === roomEmail.toLowerCase()) {
       if (a.response === 'declined' && b.roomResponse !== 'declined' && (b.state === 'booked' || b.state === 'updating')) {
-        changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: RECONCILER, action: 'booking.declined_by_room' });
-        roomDeclined = true;
+        const change = changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: RECONCILER, action: 'booking.declined_by_room' });
+        noteProblem(problems, change);
+        roomDeclined = change.ok;
       }
       continue;
     }
@@ -75,8 +76,8 @@ export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answe
 }
 
 /** The organizer's own item is gone from Exchange although we never cancelled it: cancelled in Outlook. */
-export function markCancelledInExchange(ctx: Ctx, b: repo.Booking): void {
-  changeState(ctx, b, 'cancelled', {}, { actor: RECONCILER, action: 'booking.cancelled_in_exchange' });
+export function markCancelledInExchange(ctx: Ctx, b: repo.Booking): StateChange {
+  return changeState(ctx, b, 'cancelled', {}, { actor: RECONCILER, action: 'booking.cancelled_in_exchange' });
 }
 
 export function replaceExternalMeetings(ctx: Ctx, roomId: number, window: { start: DateTime; end: DateTime }, meetings: ExternalMeeting[]): void {
@@ -89,6 +90,10 @@ export function replaceExternalMeetings(ctx: Ctx, roomId: number, window: { star
     toDbTime(ctx.clock.now()),
   );
 }
+
+const noteProblem = (problems: string[], change: StateChange) => {
+  if (!change.ok) problems.push(change.problem);
+};
 
 /** The outcome of a state change: an impossible one names itself, so no caller can drop it without a trace. */
 export type StateChange = { ok: true } | { ok: false; problem: string };

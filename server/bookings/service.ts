@@ -178,7 +178,8 @@ export function cancelBooking(ctx: Ctx, actor: User, id: number, message: string
       } else {
         const room = getRoom(ctx, current.roomId);
         const held = copy.version ?? meetingOf(current, current.attendees, room, getUser(ctx, current.organizerId));
-        const sequence = (copy.sequence ?? current.icalSequence) + 1;
+        // OWA's getcancel sends the item's SEQUENCE + 1: the item is the last create/update Exchange may hold.
+        const sequence = (copy.version?.sequence ?? copy.sequence ?? current.icalSequence) + 1;
         moved = changeState(ctx, current, 'cancelling', { icalSequence: sequence, cancelMessage: message ?? null });
         const text = message ? `${message}\n\n${held.textBody}`.trim() : held.textBody;
         outbox.queueVersion(ctx.db, id, 'cancel', { meeting: { ...held, sequence, textBody: text } }, at);

@@ -32,6 +32,8 @@ export interface ReconcileSummary {
   declined: number;
   cancelled: number;
   answers: number;
+  /** States a booking could not take (bookings.changeState refused them); shown on the admin page. */
+  problems: string[];
 }
 
 /**
@@ -103,7 +105,7 @@ export class Reconciler {
   private async pass(only: Set<number> | null): Promise<ReconcileSummary> {
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
-    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0 };
+    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0, problems: [] };
     const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
     const missing: Booking[] = [];
     for (const room of rooms) {
@@ -135,7 +137,7 @@ export class Reconciler {
         for (const b of ours) {
           const item = inRoom.get(b.uid);
           if (!item || !RECONCILED_STATES.includes(b.state)) continue;
-          if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted')) summary.accepted++;
+          if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
         }
         const external = live
           .filter((i) => !ourUids.has(i.uid))
@@ -165,7 +167,7 @@ export class Reconciler {
             for (const b of bookings) {
               const mine = byUid.get(b.uid);
               if (!mine) continue;
-              const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine);
+              const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
               if (result.roomDeclined) summary.declined++;
             }
@@ -187,8 +189,9 @@ export class Reconciler {
       try {
         const own = await calendars.get(mailbox)!;
         if (own.some((i) => i.uid === b.uid && !i.cancelled)) continue;
-        markCancelledInExchange(this.ctx, b);
-        summary.cancelled++;
+        const change = markCancelledInExchange(this.ctx, b);
+        if (change.ok) summary.cancelled++;
+        else summary.problems.push(change.problem);
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.ctx.log.warn({ event: 'reconcile.organizer_failed', mailbox, error: err.message }, 'could not read organizer calendar');
