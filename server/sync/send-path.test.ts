@@ -11,7 +11,7 @@ import { migrate } from '../db/migrate.ts';
 import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { cancelBooking, createBooking, getBooking, updateBooking } from '../bookings/service.ts';
 import { updateBookingRow } from '../bookings/repo.ts';
-import { TransientError } from '../exchange/errors.ts';
+import { ForbiddenError, TransientError } from '../exchange/errors.ts';
 import type { ExchangeGateway, ItemRef } from '../exchange/gateway.ts';
 import { createRoom } from '../rooms/service.ts';
 import { createLocalUser, type User } from '../users/service.ts';
@@ -129,6 +129,33 @@ describe('the send path', () => {
     await worker.drain();
     assert.deepEqual(script.calls, ['put', 'submit', 'patch', 'sendUpdate', 'sendUpdate(resumed)']);
     assert.equal(getBooking(ctx, id)?.state, 'booked');
+  });
+
+  test('a change after an invitation that failed for good is sent as the invitation; the failed job is skipped', async () => {
+    const id = await book();
+    script.fail('put', new ForbiddenError('no delegate access', { ...facts, method: 'PROPPATCH', status: 403 }));
+    await worker.drain();
+    assert.equal(getBooking(ctx, id)?.state, 'failed');
+    await change(id, '12:00', '13:00');
+    assert.equal(getBooking(ctx, id)?.state, 'pending');
+    assert.deepEqual(jobs(id), [{ kind: 'create', status: 'skipped', step: 'queued' }, { kind: 'create', status: 'waiting', step: 'queued' }]);
+    await worker.drain();
+    assert.equal(getBooking(ctx, id)?.state, 'booked');
+    assert.equal(getBooking(ctx, id)?.icalSequence, 0);
+  });
+
+  test('a cancel after a cancellation that failed for good carries the SEQUENCE after the version Exchange holds', async () => {
+    const id = await book();
+    await worker.drain();
+    script.fail('sendCancel', new ForbiddenError('no delegate access', { ...facts, status: 403 }));
+    cancelBooking(ctx, alice, id, undefined);
+    await worker.drain();
+    assert.equal(getBooking(ctx, id)?.state, 'failed');
+    cancelBooking(ctx, alice, id, 'Again');
+    assert.equal(getBooking(ctx, id)?.icalSequence, 1, 'the item holds SEQUENCE 0, so getcancel sends 1');
+    await worker.drain();
+    assert.equal(getBooking(ctx, id)?.state, 'cancelled');
+    assert.deepEqual(jobs(id).map((j) => j.status), ['done', 'skipped', 'done']);
   });
 
   test('a state the booking cannot take is logged as an error and listed on the admin page, not kept silently', async () => {
