@@ -51,7 +51,13 @@ export function recordRoomHolds(ctx: Ctx, b: repo.Booking, response: 'accepted' 
  * Applies the latest answer of each person (and of the room) to a booking. A room's decline of a booking that is
  * still meant to happen marks it declined; people's answers show on the booking.
  */
-export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answers: Answer[], problems: string[] = []): { roomDeclined: boolean; updated: number } {
+export function applyAnswers(
+  ctx: Ctx,
+  b: repo.Booking,
+  roomEmail: string,
+  answers: Answer[],
+  problems: string[] = [],
+): { roomDeclined: boolean; updated: number } {
   const latest = new Map<string, Answer>();
   for (const a of answers) {
     const key = a.email.toLowerCase();
@@ -64,7 +70,8 @@ export function applyAnswers(ctx: Ctx, b: repo.Booking, roomEmail: string, answe
   for (const [email, a] of latest) {
     if (email === roomEmail.toLowerCase()) {
       if (a.response === 'declined' && b.roomResponse !== 'declined' && (b.state === 'booked' || b.state === 'updating')) {
-        const change = changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: RECONCILER, action: 'booking.declined_by_room' });
+        const declined = { roomResponse: 'declined', roomResponseAt: at } as const;
+        const change = changeState(ctx, b, 'declined', declined, { actor: RECONCILER, action: 'booking.declined_by_room' });
         noteProblem(problems, change);
         roomDeclined = change.ok;
       }
@@ -116,7 +123,8 @@ export function changeState(
     const problem = `Booking ${b.id} cannot move from ${b.state} to ${to}; it stays ${b.state}.`;
     repo.updateBookingRow(ctx.db, b.id, changes, at);
     ctx.log.error({ event: 'booking.impossible_transition', bookingId: b.id, from: b.state, to, action: audit?.action }, problem);
-    recordAudit(ctx, audit?.actor ?? RECONCILER, 'booking.impossible_transition', { type: 'booking', id: b.id }, { state: b.state }, { state: to, refused: true });
+    const entity = { type: 'booking', id: b.id };
+    recordAudit(ctx, audit?.actor ?? RECONCILER, 'booking.impossible_transition', entity, { state: b.state }, { state: to, refused: true });
     return { ok: false, problem };
   }
   repo.updateBookingRow(ctx.db, b.id, { ...changes, state: to }, at);

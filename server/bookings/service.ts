@@ -144,7 +144,9 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const unsent = !copy.inExchange;
       const sequence = unsent ? current.icalSequence : Math.max(current.icalSequence, copy.sequence ?? 0) + 1;
       const state: BookingState = unsent ? 'pending' : 'updating';
-      const moved = changeState(ctx, current, state, { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' });
+      const roomResponse = room.id === current.roomId ? undefined : 'none';
+      const changes = { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, failedReason: null, roomResponse } as const;
+      const moved = changeState(ctx, current, state, changes);
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       repo.replaceAttendees(ctx.db, id, attendees);
       const meeting = meetingOf({ ...fields, icalSequence: sequence }, attendees, room, organizer);

@@ -65,7 +65,8 @@ export class InvalidSnapshotError extends Error {
 /** The JSON stored in `outbox_jobs.meeting_json`. */
 export function serializeSnapshot(s: MeetingSnapshot): string {
   const { start, end, ...rest } = s.meeting;
-  return JSON.stringify({ v: 2, meeting: { ...rest, start: start.toUTC().toISO(), end: end.toUTC().toISO() }, ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}) });
+  const meeting = { ...rest, start: start.toUTC().toISO(), end: end.toUTC().toISO() };
+  return JSON.stringify({ v: 2, meeting, ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}) });
 }
 
 /** Reads a job's snapshot back, checked: a job whose JSON is not a meeting fails as a bug, never sends half a meeting. */

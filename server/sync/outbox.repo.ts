@@ -130,7 +130,10 @@ export function listJobsOfBooking(db: Db, bookingId: number): OutboxJob[] {
 export function skipJobs(db: Db, ids: readonly number[], at: string): number {
   if (!ids.length) return 0;
   return db
-    .prepare<[string, string]>(`UPDATE outbox_jobs SET status = 'skipped', locked_until = NULL, updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('waiting', 'failed')`)
+    .prepare<[string, string]>(
+      `UPDATE outbox_jobs SET status = 'skipped', locked_until = NULL, updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('waiting', 'failed')`,
+    )
     .run(at, JSON.stringify(ids)).changes;
 }
 
@@ -141,7 +144,10 @@ export function recordProblem(db: Db, id: number, problem: string, at: string): 
 
 /** Finished jobs that left a problem behind (see recordProblem), newest first. */
 export function listJobsWithProblems(db: Db, limit = 100): OutboxJob[] {
-  return db.prepare<[number], JobRow>(`SELECT * FROM outbox_jobs WHERE status = 'done' AND last_error IS NOT NULL ORDER BY id DESC LIMIT ?`).all(limit).map(toJob);
+  return db
+    .prepare<[number], JobRow>(`SELECT * FROM outbox_jobs WHERE status = 'done' AND last_error IS NOT NULL ORDER BY id DESC LIMIT ?`)
+    .all(limit)
+    .map(toJob);
 }
 
 export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {

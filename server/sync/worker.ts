@@ -207,7 +207,8 @@ export class OutboxWorker {
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
     const { meeting, previousRecipients } = parseSnapshot(job.meetingJson);
-    const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null, ...(previousRecipients ? { previousRecipients } : {}) };
+    const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null };
+    if (previousRecipients) run.previousRecipients = previousRecipients;
     let kind = job.kind;
     if (!run.ref && kind !== 'create') {
       // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
@@ -251,8 +252,9 @@ export class OutboxWorker {
       log.warn({ event: 'outbox.retry_scheduled', jobId: job.id, bookingId: job.bookingId, attempt: job.attempts, delayMs: delay, error: message }, 'Exchange failed; will retry');
       return;
     }
-    if (err instanceof InvalidSnapshotError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, error: message }, 'outbox job holds no valid meeting');
-    else if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
+    if (err instanceof InvalidSnapshotError) {
+      log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, error: message }, 'outbox job holds no valid meeting');
+    } else if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
     else if (!(err instanceof ExchangeError)) log.error({ err, event: 'outbox.job_crashed', jobId: job.id }, 'outbox job failed with a bug');
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
