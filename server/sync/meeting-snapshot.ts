@@ -21,7 +21,8 @@ const person = z.object({ email: z.string().min(1), name: z.string().optional() 
 const mailbox = z.object({ alias: z.string().min(1), email: z.string().min(1), name: z.string() });
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-const meetingSchema = z.object({
+// Loose: a field the gateway's Meeting gains before this schema names it travels through unchanged, never dropped.
+const meetingSchema = z.looseObject({
   uid: z.string().min(1),
   organizer: mailbox,
   subject: z.string(),
