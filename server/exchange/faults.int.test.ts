@@ -3,12 +3,12 @@
 // resumed operation never submits a meeting request twice.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { createExchangeGateway, ForbiddenError, RejectedError, TransientError, type ExchangeGatewayConfig, type Meeting } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
+import { waitFor } from '../test/wait.ts';
 
 const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
@@ -22,15 +22,6 @@ function meeting(hour: number): Meeting {
 function gateway(over: Partial<ExchangeGatewayConfig> = {}) {
   return createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
 }
-/** Wait until the emulator shows an effect (not a timed assertion: it only bounds how long we look). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail('the emulator never showed the expected effect');
-}
-
 const suite = useTestEmulator();
 
 describe('slow and failing server', () => {
@@ -40,7 +31,8 @@ describe('slow and failing server', () => {
     const ref = await gw.putMeetingItem(m);
     await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
     await assert.rejects(gw.submitMeeting(ref, m), TransientError);
-    await eventually(async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
+    // The emulator finishes the slow MOVE after the client gave up: wait until the request is delivered.
+    await waitFor('the timed-out submission to be delivered', async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'already-submitted');
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();

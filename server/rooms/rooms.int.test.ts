@@ -59,9 +59,11 @@ describe('rooms', () => {
     assert.equal((await employee.post('/admin/rooms', validRoom)).status, 403);
   });
 
-  test('GET /admin/rooms is refused to a receptionist', async () => {
+  test('GET /admin/rooms and /admin/users are refused to a receptionist', async () => {
     const rita = new TestBrowser(app.url);
     await rita.signIn('rita');
+    assert.equal((await rita.get('/admin/rooms')).status, 403);
+    assert.equal((await rita.post('/admin/rooms', validRoom)).status, 403);
     assert.equal((await rita.get('/admin/users')).status, 403);
   });
 

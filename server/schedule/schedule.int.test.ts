@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { listAuditEvents } from '../audit/repo.ts';
 import { findBooking } from '../bookings/repo.ts';
 import type { Clock } from '../context.ts';
+import { plantOutlookMeeting } from '../test/outlook.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const ZONE = 'Europe/London';
@@ -93,16 +94,7 @@ describe('reception schedule, displays, read API and feeds', () => {
   });
 
   test('GET /schedule shows a meeting booked in Outlook (after the reconciler saw it) as an external block', async () => {
-    const created = await fetch(`${app.emulator!.url}/exchange/wye/Calendar/outlook-board.EML`, {
-      method: 'PROPPATCH',
-      headers: { authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`, 'content-type': 'text/xml' },
-      body: `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:c="urn:schemas:calendar:" xmlns:h="urn:schemas:httpmail:" xmlns:e="http://schemas.microsoft.com/exchange/" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/"><D:set><D:prop>
-        <D:contentclass>urn:content-classes:appointment</D:contentclass><e:outlookmessageclass>IPM.Appointment</e:outlookmessageclass>
-        <h:subject>Board (booked in Outlook)</h:subject><c:uid>outlook-board-1</c:uid>
-        <c:dtstart b:dt="dateTime.tz">${local('13:00').toUTC().toISO()}</c:dtstart><c:dtend b:dt="dateTime.tz">${local('14:00').toUTC().toISO()}</c:dtend>
-        <c:busystatus>BUSY</c:busystatus><c:instancetype b:dt="int">0</c:instancetype></D:prop></D:set></D:propertyupdate>`,
-    });
-    assert.ok(created.status < 300, `PROPPATCH answered ${created.status}`);
+    await plantOutlookMeeting(app.emulator!.url, 'wye', { subject: 'Board (booked in Outlook)', start: local('13:00'), end: local('14:00') });
     await app.reconciler.runNow();
     const html = await (await rita.get(`/schedule?date=${day}&floor=1`)).text();
     assert.match(html, /<div class="b st-external s-73 n-12"><b>13:00–14:00<\/b> <span>Board \(booked in Outlook\)<\/span> <i>[^<]*<\/i> <em>Outlook<\/em><\/div>/);
