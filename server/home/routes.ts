@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
-import { ROLE_ABILITIES, ROLE_LABELS } from '../auth/roles.ts';
+import { ROLE_ABILITIES, ROLE_LABELS } from '../users/roles.ts';
 import { isDatabaseHealthy } from '../db/connection.ts';
 import { pages } from '../http/access.ts';
 

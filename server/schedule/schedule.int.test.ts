@@ -140,6 +140,11 @@ describe('reception schedule, displays, read API and feeds', () => {
     const missing = await adam.post('/admin/displays', { label: 'No rooms' });
     assert.equal(missing.status, 422);
     assert.match(await missing.text(), /Choose at least one room\./);
+    const unnamed = await adam.post('/admin/displays', { label: '', roomIds: [roomIds.get('trent')!, roomIds.get('avon')!] });
+    assert.equal(unnamed.status, 422);
+    const kept = await unnamed.text();
+    assert.match(kept, new RegExp(`name="roomIds" value="${roomIds.get('trent')}" checked`), 'the chosen rooms stay ticked');
+    assert.match(kept, new RegExp(`name="roomIds" value="${roomIds.get('severn')}" >`), 'the others stay unticked');
   });
 
   test('GET /display/:alias is busy during the meeting and free after it (fake clock and ?now=)', async () => {
