@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listAuditEvents } from '../audit/repo.ts';
+import { findRoomByAlias } from './service.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const validRoom = {
@@ -100,9 +101,7 @@ describe('rooms', () => {
   });
 
   test('POST /admin/rooms/:id edits a room and audits before and after', async () => {
-    const list = await (await admin.get('/admin/rooms')).text();
-    const id = /href="\/rooms\/(\d+)">Severn/.exec(list)?.[1];
-    assert.ok(id);
+    const id = String(findRoomByAlias(app.ctx, 'severn')!.id);
     const res = await admin.post(`/admin/rooms/${id}`, { ...validRoom, name: 'Severn', alias: 'severn', email: 'severn@example.com', capacity: '9' });
     assert.equal(res.status, 303);
     const { events } = listAuditEvents(app.ctx.db, { entityType: 'room', entityId: id, limit: 1, offset: 0 });
@@ -112,8 +111,7 @@ describe('rooms', () => {
   });
 
   test('POST /admin/rooms/:id/deactivate hides the room from the directory', async () => {
-    const list = await (await admin.get('/admin/rooms')).text();
-    const id = /href="\/rooms\/(\d+)">Wye/.exec(list)?.[1];
+    const id = findRoomByAlias(app.ctx, 'wye')!.id;
     assert.equal((await admin.post(`/admin/rooms/${id}/deactivate`, {})).status, 303);
     assert.doesNotMatch(await (await employee.get('/rooms')).text(), />Wye</);
     assert.equal((await employee.get(`/rooms/${id}`)).status, 404);

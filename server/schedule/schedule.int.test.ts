@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { listAuditEvents } from '../audit/repo.ts';
 import { findBooking } from '../bookings/repo.ts';
 import type { Clock } from '../context.ts';
+import { aBooking, aRoom, aUser, demoPeople, someRooms } from '../test/factories.ts';
 import { plantOutlookMeeting } from '../test/outlook.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
@@ -35,18 +36,20 @@ describe('reception schedule, displays, read API and feeds', () => {
     fetch(app.url + path, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 
   before(async () => {
-    app = await startTestApp({}, clock);
+    app = await startTestApp({ DEMO_DATA: '0' }, clock);
+    const people = await demoPeople(app.ctx);
+    // Floor 1 and floor 2 of Harbour House and a Berlin room, so the building and floor filters have something to leave out.
+    const rooms = someRooms(app.ctx, {
+      trent: {}, avon: { capacity: 4 }, severn: { capacity: 8 }, wye: { capacity: 2 }, dee: { floor: '2', capacity: 8 },
+      spree: { building: 'Spreehaus Berlin', timeZone: 'Europe/Berlin', capacity: 8 },
+    });
+    roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     [alice, rita, adam] = [new TestBrowser(app.url), new TestBrowser(app.url), new TestBrowser(app.url)];
     await alice.signIn('alice');
     await rita.signIn('rita');
     await adam.signIn('adam');
-    const html = await (await alice.get('/rooms')).text();
-    roomIds = new Map([...html.matchAll(/href="\/rooms\/(\d+)">([^<]+)</g)].map((m) => [m[2]!.toLowerCase(), m[1]!]));
-    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('trent')}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: roomIds.get('trent')!, date: day, start: '10:00', end: '11:00', subject: 'Budget; Q1, Q2', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
-    assert.equal(res.status, 303);
-    bookingId = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location')!)![1]);
+    const booking = await aBooking(app.ctx, { room: rooms.get('trent')!, organizer: people.alice, date: day, start: '10:00', end: '11:00', subject: 'Budget; Q1, Q2', required: ['bob@example.com'] });
+    bookingId = booking.id;
     await app.worker.drain();
     bookingUid = findBooking(app.ctx.db, bookingId)!.uid;
   });
@@ -216,12 +219,12 @@ describe('reception schedule, displays, read API and feeds', () => {
 describe('device pages in production', () => {
   test('GET /display/:alias ignores ?now= when NODE_ENV is production', async () => {
     const fixed = DateTime.fromISO(`${day}T08:00`, { zone: ZONE });
-    const app = await startTestApp({ NODE_ENV: 'production' }, { now: () => fixed.toUTC() });
+    const app = await startTestApp({ NODE_ENV: 'production', DEMO_DATA: '0' }, { now: () => fixed.toUTC() });
     try {
+      await aUser(app.ctx, { username: 'adam', role: 'admin' });
+      const trent = String(aRoom(app.ctx, { alias: 'trent' }).id);
       const adam = new TestBrowser(app.url);
       await adam.signIn('adam');
-      const html = await (await adam.get('/rooms')).text();
-      const trent = /href="\/rooms\/(\d+)">Trent</.exec(html)![1]!;
       const created = await adam.post('/admin/displays', { label: 'Trent door', roomIds: trent });
       const token = /id="token-secret">([^<]+)</.exec(await created.text())![1]!;
       const page = await (await fetch(`${app.url}/display/trent?token=${token}&now=${encodeURIComponent(`${day}T23:59:00Z`)}`)).text();

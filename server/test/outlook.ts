@@ -34,3 +34,13 @@ export async function plantOutlookMeeting(emulatorUrl: string, alias: string, m:
   const item = (await res.json()) as { id: string };
   return { id: item.id, uid };
 }
+
+/** Sends a message (MIME, e.g. an iCalendar REPLY) from `alias`'s mailbox, as that person's Outlook would. */
+export async function sendFromOutlook(emulatorUrl: string, alias: string, mime: string): Promise<void> {
+  const res = await fetch(`${emulatorUrl}/_emulator/mailboxes/${encodeURIComponent(alias)}/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mime }),
+  });
+  if (!res.ok) throw new Error(`sending from ${alias}: control API answered ${res.status} ${await res.text()}`);
+}
