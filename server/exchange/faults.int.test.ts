@@ -3,12 +3,12 @@
 // resumed operation never submits a meeting request twice.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { createExchangeGateway, ForbiddenError, RejectedError, TransientError, type ExchangeGatewayConfig, type Meeting } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
-import { waitFor } from '../test/wait.ts';
 
 const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
@@ -22,6 +22,15 @@ function meeting(hour: number): Meeting {
 function gateway(over: Partial<ExchangeGatewayConfig> = {}) {
   return createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
 }
+/** Waits for an effect the emulator shows (a state, not a time: the deadline only bounds how long we look). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`the emulator never showed ${what}`);
+    await sleep(25);
+  }
+}
+
 const suite = useTestEmulator();
 
 describe('slow and failing server', () => {
