@@ -80,6 +80,11 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.property.name='prepare']", message: 'SQL belongs in the feature\'s repo.ts (DESIGN: "SQL in repositories only").' },
+        { selector: "CallExpression[callee.property.name='pragma']", message: 'SQL belongs in the feature\'s repo.ts (DESIGN: "SQL in repositories only").' },
+        {
+          selector: "CallExpression[callee.property.name='exec']:matches([callee.object.name='db'], [callee.object.property.name='db'])",
+          message: 'SQL belongs in the feature\'s repo.ts (DESIGN: "SQL in repositories only").',
+        },
       ],
     },
   },
