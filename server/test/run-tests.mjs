@@ -93,7 +93,14 @@ function runLane(laneFiles, index) {
     const chunks = [];
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
-    child.on('close', (code, signal) => {
+    // 'close' waits for every process holding the lane's output; one a test left behind could hold it forever, so
+    // after the lane itself exits, wait for its output a few seconds at most.
+    let finished = false;
+    const finish = (code, signal) => {
+      if (finished) return;
+      finished = true;
+      child.stdout.destroy();
+      child.stderr.destroy();
       process.stdout.write(Buffer.concat(chunks));
       const status = code ?? 1;
       console.log(`\n── lane ${index + 1}/${laneCount}: ${laneFiles.length} files, ${status === 0 ? 'passed' : `FAILED (exit ${code ?? signal})`} in ${seconds(t0)} s ──\n`);
@@ -103,7 +110,9 @@ function runLane(laneFiles, index) {
         // A lane that crashed records nothing; the next run estimates its files again.
       }
       resolve(status);
-    });
+    };
+    child.on('close', finish);
+    child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), 5_000).unref());
   });
 }
 

@@ -35,12 +35,22 @@ export interface SpawnedApp {
 export async function spawnApp(port: number, env: Record<string, string>): Promise<SpawnedApp> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stderr is piped and passed on, not inherited: an app left running must not hold the test runner's output open.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'silent', ...env, PORT: String(port), HOST: '127.0.0.1' },
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+  // A test that fails before its cleanup must not leave the app running after the test process.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.removeListener('exit', reap);
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const app: SpawnedApp = {
     child,
