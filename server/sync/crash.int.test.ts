@@ -60,7 +60,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('SIGKILL between gateway steps of 20 bookings: after restarts every booking reaches Exchange exactly once', { timeout: 240_000 }, async () => {
+test('SIGKILL between gateway steps of 20 bookings: after restarts every booking reaches Exchange exactly once', { timeout: 600_000 }, async () => {
   // The bookings are queued with the outbox off, so all twenty are still to send when the kills begin (on a loaded
   // machine the worker would otherwise send them while the form posts are still being made).
   app = await startAppProcess({ BACKGROUND_JOBS: '0' });
