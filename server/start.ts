@@ -62,6 +62,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     metrics.exchangeRequest,
   );
 
+  // Assigned once below; declared first because the context's wakeOutbox closure needs it and the worker needs the context.
+  // eslint-disable-next-line prefer-const
   let worker: OutboxWorker | undefined;
   const ctx: AppContext = { config, db, clock, log, gateway, wakeOutbox: () => worker?.wake() };
   const reconciler = new Reconciler({ ...ctx, log: log.child({ area: 'reconcile' }) });

@@ -1,7 +1,6 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningEmulator } from '../index.ts';
-import { createAppointment, dav, propfindBody, proppatchBody, rows, start, useEmulator } from '../testing/client.ts';
+import { createAppointment, dav, propfindBody, proppatchBody, rows, useEmulator } from '../testing/client.ts';
 
 const ITEM = '/exchange/alice/Calendar/bk-42.EML';
 const fields = { subject: 'Budget review', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' };

@@ -47,8 +47,13 @@ describe('fault injection', () => {
   });
 
   test('a latency fault delays and then answers normally', async () => {
-    await addFault({ kind: 'latency', latencyMs: 20, count: 1 });
+    await addFault({ kind: 'latency', latencyMs: 300, count: 1 });
+    const started = performance.now();
     assert.equal((await propfind()).status, 207);
+    // A lower bound only (the delay happened); a loaded machine can only make it longer.
+    assert.ok(performance.now() - started >= 290, `answered after ${Math.round(performance.now() - started)} ms`);
+    const listed = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as { rules: unknown[] };
+    assert.deepEqual(listed.rules, [], 'the counted rule is used up');
   });
 
   test('POST /_emulator/faults refuses an invalid rule with 400', async () => {

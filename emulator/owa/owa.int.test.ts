@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningEmulator } from '../index.ts';
 import { basic, createAppointment, dav, start, useEmulator } from '../testing/client.ts';

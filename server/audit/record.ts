@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { insertAuditEvent } from './repo.ts';
+import { insertAuditEvent, listAuditEvents, type AuditEvent, type AuditQuery } from './repo.ts';
 
 /** Who did it: a signed-in user, or the system itself (seed, worker). */
 export interface Actor {
@@ -29,4 +29,11 @@ export function recordAudit(
     before,
     after,
   });
+}
+
+export type { AuditEvent, AuditQuery } from './repo.ts';
+
+/** One page of the audit trail, newest first (the admin audit page). */
+export function listAudit(ctx: Pick<AppContext, 'db'>, q: AuditQuery): { events: AuditEvent[]; total: number } {
+  return listAuditEvents(ctx.db, q);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
-import { listAuditEvents } from './repo.ts';
+import { listAudit } from './record.ts';
 
 const PAGE_SIZE = 50;
 
@@ -18,7 +18,7 @@ export function adminAuditRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/audit', ...pages.admin, (req, res) => {
     const q = parseForm(AuditQuery, req.query, 400);
-    const { events, total } = listAuditEvents(ctx.db, {
+    const { events, total } = listAudit(ctx, {
       entityType: q.entity,
       entityId: q.id || undefined,
       limit: PAGE_SIZE,

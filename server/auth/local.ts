@@ -1,7 +1,7 @@
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context.ts';
 import { findCredentials, recordSignIn, type User } from '../users/service.ts';
-import { burnPasswordCheck, verifyPassword } from './password.ts';
+import { burnPasswordCheck, verifyPassword } from '../users/password.ts';
 
 export const SIGN_IN_FAILED = 'The user name or password is incorrect.';
 

@@ -53,3 +53,6 @@ export class SqliteSessionStore extends session.Store {
     );
   }
 }
+
+/** Sessions past their expiry, for the purge job (ops reaches auth's table only through this). */
+export { deleteExpiredSessions } from './session.repo.ts';

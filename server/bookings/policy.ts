@@ -1,4 +1,4 @@
-import { hasRole } from '../auth/roles.ts';
+import { hasRole } from '../users/roles.ts';
 import type { User } from '../users/service.ts';
 import type { Booking } from './repo.ts';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { SYSTEM_ACTOR } from '../audit/record.ts';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from '../users/roles.ts';
 import { createRoom, findRoomByAlias, listEquipment, addEquipment } from '../rooms/service.ts';
 import { createLocalUser, listUsers } from '../users/service.ts';
 

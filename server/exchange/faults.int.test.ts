@@ -23,13 +23,13 @@ function meeting(hour: number): Meeting {
 function gateway(over: Partial<ExchangeGatewayConfig> = {}) {
   return createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', ...over }, log);
 }
-/** Wait until the emulator shows an effect (not a timed assertion: it only bounds how long we look). */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await sleep(50);
+/** Waits for an effect the emulator shows (a state, not a time: the deadline only bounds how long we look). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`the emulator never showed ${what}`);
+    await sleep(25);
   }
-  assert.fail('the emulator never showed the expected effect');
 }
 
 const suite = useTestEmulator();
@@ -41,7 +41,8 @@ describe('slow and failing server', () => {
     const ref = await gw.putMeetingItem(m);
     await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
     await assert.rejects(gw.submitMeeting(ref, m), TransientError);
-    await eventually(async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
+    // The emulator finishes the slow MOVE after the client gave up: wait until the request is delivered.
+    await waitFor('the timed-out submission to be delivered', async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'already-submitted');
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     await gw.close();

@@ -2,7 +2,7 @@
 // with user data spliced in) and parses Exchange answers into namespace-resolved trees and typed rows.
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { DateTime } from 'luxon';
-import { NS, PROPS, qualifiedName, type DavType, type PropName, type PropertyDef } from './properties.ts';
+import { NS, PROPS, type DavType, type PropName, type PropertyDef } from './properties.ts';
 import { toWireDate } from './dates.ts';
 
 /** Thrown by the parsers; the DAV layer turns it into a RejectedError carrying the request facts. */

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
-import { ROLE_ABILITIES, ROLE_LABELS } from '../auth/roles.ts';
+import { ROLE_ABILITIES, ROLE_LABELS } from '../users/roles.ts';
 import { pages } from '../http/access.ts';
 
-export function homeRoutes(ctx: AppContext): Router {
+export function homeRoutes(_ctx: AppContext): Router {
   const router = Router();
 
   /** GET / */

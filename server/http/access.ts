@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
-import { hasRole, type Role } from '../auth/roles.ts';
+import { hasRole, type Role } from '../users/roles.ts';
 import { rememberReturnTo } from './return-to.ts';
 
 /** Sends anonymous page requests to the sign-in form, remembering where they wanted to go. */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DateTime } from 'luxon';
-import { hasRole, ROLE_LABELS, type Role } from '../auth/roles.ts';
+import { hasRole, ROLE_LABELS, type Role } from '../users/roles.ts';
 import { csrfToken } from './csrf.ts';
 import { takeFlash } from './flash.ts';
 

@@ -1,6 +1,6 @@
 import type { SqlClient } from '../db/sql.ts';
 import { BOOKING_STATES, type BookingState } from '../bookings/states.ts';
-import type { JobStatus } from '../sync/outbox.repo.ts';
+import type { JobStatus } from '../sync/outbox.ts';
 
 // Read-only counts for /readyz and /metrics. Each is one indexed aggregate; none writes. The same text runs on
 // SQLite and PostgreSQL (ops-repos.test.ts runs it on both).

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { deleteExpiredSessions } from '../auth/session.repo.ts';
+import { deleteExpiredSessions } from '../auth/session-store.ts';
 import { sqliteClient } from '../db/sql.ts';
 import { deleteAuditEventsBefore, deleteFinishedJobsBefore } from './purge.repo.ts';
 

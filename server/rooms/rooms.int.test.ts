@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listAuditEvents } from '../audit/repo.ts';
+import { findRoomByAlias } from './service.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const validRoom = {
@@ -59,9 +60,11 @@ describe('rooms', () => {
     assert.equal((await employee.post('/admin/rooms', validRoom)).status, 403);
   });
 
-  test('GET /admin/rooms is refused to a receptionist', async () => {
+  test('GET /admin/rooms and /admin/users are refused to a receptionist', async () => {
     const rita = new TestBrowser(app.url);
     await rita.signIn('rita');
+    assert.equal((await rita.get('/admin/rooms')).status, 403);
+    assert.equal((await rita.post('/admin/rooms', validRoom)).status, 403);
     assert.equal((await rita.get('/admin/users')).status, 403);
   });
 
@@ -98,9 +101,7 @@ describe('rooms', () => {
   });
 
   test('POST /admin/rooms/:id edits a room and audits before and after', async () => {
-    const list = await (await admin.get('/admin/rooms')).text();
-    const id = /href="\/rooms\/(\d+)">Severn/.exec(list)?.[1];
-    assert.ok(id);
+    const id = String(findRoomByAlias(app.ctx, 'severn')!.id);
     const res = await admin.post(`/admin/rooms/${id}`, { ...validRoom, name: 'Severn', alias: 'severn', email: 'severn@example.com', capacity: '9' });
     assert.equal(res.status, 303);
     const { events } = listAuditEvents(app.ctx.db, { entityType: 'room', entityId: id, limit: 1, offset: 0 });
@@ -110,8 +111,7 @@ describe('rooms', () => {
   });
 
   test('POST /admin/rooms/:id/deactivate hides the room from the directory', async () => {
-    const list = await (await admin.get('/admin/rooms')).text();
-    const id = /href="\/rooms\/(\d+)">Wye/.exec(list)?.[1];
+    const id = findRoomByAlias(app.ctx, 'wye')!.id;
     assert.equal((await admin.post(`/admin/rooms/${id}/deactivate`, {})).status, 303);
     assert.doesNotMatch(await (await employee.get('/rooms')).text(), />Wye</);
     assert.equal((await employee.get(`/rooms/${id}`)).status, 404);

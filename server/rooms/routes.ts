@@ -5,7 +5,7 @@ import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
 import { fieldMessages, formPage, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
-import { hasRole } from '../auth/roles.ts';
+import { hasRole } from '../users/roles.ts';
 import { toActor } from '../users/service.ts';
 import { presentRoom, roomFormValues } from './present.ts';
 import { DirectoryQuery, EquipmentForm, RoomForm } from './schema.ts';

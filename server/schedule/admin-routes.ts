@@ -6,6 +6,7 @@ import { formPage, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { listAllRooms } from '../rooms/service.ts';
 import { toActor } from '../users/service.ts';
+import { roomChoices } from './displays-present.ts';
 import { TokenForm } from './schema.ts';
 import { createDeviceToken, listDeviceTokens, revokeDeviceToken } from './tokens.ts';
 
@@ -17,12 +18,12 @@ const messages = {
 export function adminDisplayRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  const listModel = () => {
+  const listModel = (req?: Request) => {
     const rooms = listAllRooms(ctx);
     const names = new Map(rooms.map((r) => [r.id, r.name]));
     return {
       title: 'Displays and feeds',
-      rooms,
+      rooms: roomChoices(rooms, (req?.body as { roomIds?: unknown } | undefined)?.roomIds),
       tokens: listDeviceTokens(ctx).map((t) => ({ ...t, roomNames: t.roomIds.map((id) => names.get(id) ?? `#${id}`).join(', ') })),
       values: { showSubjects: '' },
     };

@@ -5,6 +5,8 @@ import { DateTime } from 'luxon';
 import { listAuditEvents } from '../audit/repo.ts';
 import { findBooking } from '../bookings/repo.ts';
 import type { Clock } from '../context.ts';
+import { aBooking, aRoom, aUser, demoPeople, someRooms } from '../test/factories.ts';
+import { plantOutlookMeeting } from '../test/outlook.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const ZONE = 'Europe/London';
@@ -34,18 +36,20 @@ describe('reception schedule, displays, read API and feeds', () => {
     fetch(app.url + path, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 
   before(async () => {
-    app = await startTestApp({}, clock);
+    app = await startTestApp({ DEMO_DATA: '0' }, clock);
+    const people = await demoPeople(app.ctx);
+    // Floor 1 and floor 2 of Harbour House and a Berlin room, so the building and floor filters have something to leave out.
+    const rooms = someRooms(app.ctx, {
+      trent: {}, avon: { capacity: 4 }, severn: { capacity: 8 }, wye: { capacity: 2 }, dee: { floor: '2', capacity: 8 },
+      spree: { building: 'Spreehaus Berlin', timeZone: 'Europe/Berlin', capacity: 8 },
+    });
+    roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     [alice, rita, adam] = [new TestBrowser(app.url), new TestBrowser(app.url), new TestBrowser(app.url)];
     await alice.signIn('alice');
     await rita.signIn('rita');
     await adam.signIn('adam');
-    const html = await (await alice.get('/rooms')).text();
-    roomIds = new Map([...html.matchAll(/href="\/rooms\/(\d+)">([^<]+)</g)].map((m) => [m[2]!.toLowerCase(), m[1]!]));
-    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('trent')}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: roomIds.get('trent')!, date: day, start: '10:00', end: '11:00', subject: 'Budget; Q1, Q2', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
-    assert.equal(res.status, 303);
-    bookingId = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location')!)![1]);
+    const booking = await aBooking(app.ctx, { room: rooms.get('trent')!, organizer: people.alice, date: day, start: '10:00', end: '11:00', subject: 'Budget; Q1, Q2', required: ['bob@example.com'] });
+    bookingId = booking.id;
     await app.worker.drain();
     bookingUid = findBooking(app.ctx.db, bookingId)!.uid;
   });
@@ -93,16 +97,7 @@ describe('reception schedule, displays, read API and feeds', () => {
   });
 
   test('GET /schedule shows a meeting booked in Outlook (after the reconciler saw it) as an external block', async () => {
-    const created = await fetch(`${app.emulator!.url}/exchange/wye/Calendar/outlook-board.EML`, {
-      method: 'PROPPATCH',
-      headers: { authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`, 'content-type': 'text/xml' },
-      body: `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:c="urn:schemas:calendar:" xmlns:h="urn:schemas:httpmail:" xmlns:e="http://schemas.microsoft.com/exchange/" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/"><D:set><D:prop>
-        <D:contentclass>urn:content-classes:appointment</D:contentclass><e:outlookmessageclass>IPM.Appointment</e:outlookmessageclass>
-        <h:subject>Board (booked in Outlook)</h:subject><c:uid>outlook-board-1</c:uid>
-        <c:dtstart b:dt="dateTime.tz">${local('13:00').toUTC().toISO()}</c:dtstart><c:dtend b:dt="dateTime.tz">${local('14:00').toUTC().toISO()}</c:dtend>
-        <c:busystatus>BUSY</c:busystatus><c:instancetype b:dt="int">0</c:instancetype></D:prop></D:set></D:propertyupdate>`,
-    });
-    assert.ok(created.status < 300, `PROPPATCH answered ${created.status}`);
+    await plantOutlookMeeting(app.emulator!.url, 'wye', { subject: 'Board (booked in Outlook)', start: local('13:00'), end: local('14:00') });
     await app.reconciler.runNow();
     const html = await (await rita.get(`/schedule?date=${day}&floor=1`)).text();
     assert.match(html, /<div class="b st-external s-73 n-12"><b>13:00–14:00<\/b> <span>Board \(booked in Outlook\)<\/span> <i>[^<]*<\/i> <em>Outlook<\/em><\/div>/);
@@ -148,6 +143,11 @@ describe('reception schedule, displays, read API and feeds', () => {
     const missing = await adam.post('/admin/displays', { label: 'No rooms' });
     assert.equal(missing.status, 422);
     assert.match(await missing.text(), /Choose at least one room\./);
+    const unnamed = await adam.post('/admin/displays', { label: '', roomIds: [roomIds.get('trent')!, roomIds.get('avon')!] });
+    assert.equal(unnamed.status, 422);
+    const kept = await unnamed.text();
+    assert.match(kept, new RegExp(`name="roomIds" value="${roomIds.get('trent')}" checked`), 'the chosen rooms stay ticked');
+    assert.match(kept, new RegExp(`name="roomIds" value="${roomIds.get('severn')}" >`), 'the others stay unticked');
   });
 
   test('GET /display/:alias is busy during the meeting and free after it (fake clock and ?now=)', async () => {
@@ -219,12 +219,12 @@ describe('reception schedule, displays, read API and feeds', () => {
 describe('device pages in production', () => {
   test('GET /display/:alias ignores ?now= when NODE_ENV is production', async () => {
     const fixed = DateTime.fromISO(`${day}T08:00`, { zone: ZONE });
-    const app = await startTestApp({ NODE_ENV: 'production' }, { now: () => fixed.toUTC() });
+    const app = await startTestApp({ NODE_ENV: 'production', DEMO_DATA: '0' }, { now: () => fixed.toUTC() });
     try {
+      await aUser(app.ctx, { username: 'adam', role: 'admin' });
+      const trent = String(aRoom(app.ctx, { alias: 'trent' }).id);
       const adam = new TestBrowser(app.url);
       await adam.signIn('adam');
-      const html = await (await adam.get('/rooms')).text();
-      const trent = /href="\/rooms\/(\d+)">Trent</.exec(html)![1]!;
       const created = await adam.post('/admin/displays', { label: 'Trent door', roomIds: trent });
       const token = /id="token-secret">([^<]+)</.exec(await created.text())![1]!;
       const page = await (await fetch(`${app.url}/display/trent?token=${token}&now=${encodeURIComponent(`${day}T23:59:00Z`)}`)).text();

@@ -1,77 +1,52 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
+import { freePort, spawnApp, type SpawnedApp } from '../test/spawn-app.ts';
 import { TestBrowser } from '../test/test-app.ts';
+import { waitFor } from '../test/wait.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const BOOKINGS = 20;
 
 let emulator: RunningEmulator;
 let dir: string;
 let port: number;
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
+let app: SpawnedApp | undefined;
+
+/** The app as a separate process on the same port and database each time, so it can be killed like a crashed server. */
+async function startAppProcess(env: Record<string, string> = {}): Promise<SpawnedApp> {
+  app = await spawnApp(port, {
+    DATABASE_PATH: join(dir, 'app.db'),
+    EXCHANGE_URL: emulator.url,
+    EXCHANGE_AUTH: 'forms',
+    EXCHANGE_USERNAME: 'booking-svc',
+    EXCHANGE_PASSWORD: 'demo',
+    SESSION_SECRET: 'crash-test-secret-crash-test-secret-123',
+    DEMO_DATA: '1',
+    RECONCILE_INTERVAL_SECONDS: '0',
+    ...env,
   });
+  return app;
 }
 
-/** The app as a separate process, so it can be killed with SIGKILL like a crashed server. */
-async function startAppProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_PATH: join(dir, 'app.db'),
-      EXCHANGE_URL: emulator.url,
-      EXCHANGE_AUTH: 'forms',
-      EXCHANGE_USERNAME: 'booking-svc',
-      EXCHANGE_PASSWORD: 'demo',
-      SESSION_SECRET: 'crash-test-secret-crash-test-secret-123',
-      DEMO_DATA: '1',
-      RECONCILE_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'silent',
-    },
-  });
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await sleep(100);
-  }
-  throw new Error('app did not start');
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-function states(): Map<string, string> {
+function query<T>(sql: string): T[] {
   const db = new Database(join(dir, 'app.db'), { readonly: true, fileMustExist: true });
   try {
-    return new Map((db.prepare('SELECT uid, state FROM bookings').all() as { uid: string; state: string }[]).map((r) => [r.uid, r.state]));
+    return db.prepare(sql).all() as T[];
   } finally {
     db.close();
   }
 }
+
+const states = () => new Map(query<{ uid: string; state: string }>('SELECT uid, state FROM bookings').map((r) => [r.uid, r.state]));
+/** Where the outbox is: changes whenever the worker records a step (the unit a crash must not repeat). */
+const progress = () => JSON.stringify(query('SELECT id, step, status FROM outbox_jobs ORDER BY id'));
+const submitting = () => query("SELECT id FROM outbox_jobs WHERE step = 'submitting' AND status = 'running'").length > 0;
 
 before(async () => {
   emulator = await startEmulator({ controlApi: true });
@@ -80,15 +55,18 @@ before(async () => {
 });
 
 after(async () => {
+  await app?.kill();
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('SIGKILL between gateway steps of 20 bookings: after restarts every booking reaches Exchange exactly once', { timeout: 240_000 }, async () => {
-  let app = await startAppProcess();
-  const alice = new TestBrowser(`http://127.0.0.1:${port}`);
+test('SIGKILL between gateway steps of 20 bookings: after restarts every booking reaches Exchange exactly once', { timeout: 600_000 }, async () => {
+  // The bookings are queued with the outbox off, so all twenty are still to send when the kills begin (on a loaded
+  // machine the worker would otherwise send them while the form posts are still being made).
+  app = await startAppProcess({ BACKGROUND_JOBS: '0' });
+  const alice = new TestBrowser(app.url);
   assert.equal((await alice.signIn('alice')).status, 303);
-  const rooms = [...(await (await alice.get('/rooms')).text()).matchAll(/href="\/rooms\/(\d+)">/g)].map((m) => m[1]!);
+  const rooms = query<{ id: number }>('SELECT id FROM rooms WHERE active = 1 ORDER BY id').map((r) => String(r.id));
   const day = DateTime.now().setZone('Europe/London').plus({ days: 3 }).toFormat('yyyy-MM-dd');
 
   // Every Exchange request is slow, so kills land inside and between the steps of each booking.
@@ -105,18 +83,27 @@ test('SIGKILL between gateway steps of 20 bookings: after restarts every booking
     assert.equal(res.status, 303, `booking ${i}`);
   }
 
-  // Kill the app at uneven moments while the outbox works, and start it again on the same database.
+  await app.kill();
+  app = await startAppProcess();
+
+  // Kill the app while the outbox works and start it again on the same database. Each kill waits for a state, not
+  // a time: right after a step was recorded (between steps), or while a submission (MOVE) is in flight.
+  const allBooked = () => [...states().values()].every((s) => s === 'booked');
   let killsMidWork = 0;
-  for (const pause of [450, 700, 300, 900, 550]) {
-    await sleep(pause);
+  for (const moment of ['between-steps', 'mid-submit', 'between-steps', 'mid-submit', 'between-steps'] as const) {
+    const seen = progress();
+    await waitFor(`the outbox to move on (${moment})`, () => progress() !== seen && (moment === 'between-steps' || submitting() || allBooked()), {
+      timeoutMs: 120_000,
+      intervalMs: 10,
+    });
     if ([...states().values()].some((s) => s !== 'booked')) killsMidWork++;
-    await kill(app);
+    await app.kill();
     app = await startAppProcess();
   }
   assert.ok(killsMidWork >= 3, `only ${killsMidWork} kills landed while bookings were still on their way`);
   await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
-  for (let i = 0; i < 300 && [...states().values()].some((s) => s !== 'booked'); i++) await sleep(100);
-  await kill(app);
+  await waitFor('every booking booked', () => states().size === BOOKINGS && [...states().values()].every((s) => s === 'booked'), { timeoutMs: 120_000, intervalMs: 100 });
+  await app.kill();
 
   const byUid = states();
   assert.equal(byUid.size, BOOKINGS);

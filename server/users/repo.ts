@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.ts';
-import type { Role } from '../auth/roles.ts';
+import type { Role } from './roles.ts';
 
 export interface User {
   id: number;

@@ -4,7 +4,7 @@ import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
 import { formPage, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
-import { ROLE_LABELS, ROLES } from '../auth/roles.ts';
+import { ROLE_LABELS, ROLES } from './roles.ts';
 import { AccessForm, NewUserForm } from './schema.ts';
 import { createLocalUser, listUsers, setUserAccess, toActor } from './service.ts';
 

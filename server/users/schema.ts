@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../auth/roles.ts';
+import { ROLES } from './roles.ts';
 import { checkbox, email, text } from '../http/fields.ts';
 
 const role = z.enum(ROLES, { error: 'Choose a role.' });

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/record.ts';
-import { hashPassword } from '../auth/password.ts';
-import type { Role } from '../auth/roles.ts';
+import { hashPassword } from './password.ts';
+import type { Role } from './roles.ts';
 import { FieldErrors, NotFoundError } from '../errors.ts';
 import * as repo from './repo.ts';
 

@@ -1,0 +1,82 @@
+// The app as a child process (server/main.ts), for tests that need a real process: SIGKILL, SIGTERM, exit codes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A port that was free a moment ago (for a child that must keep its port across restarts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+export interface SpawnedApp {
+  child: ChildProcess;
+  url: string;
+  /** Everything the app wrote to stdout so far (its JSON log lines). */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** SIGKILL, like a crashed server; resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx server/main.ts` with the given environment on 127.0.0.1:`port` and resolves once
+ * /healthz answers (fails if the process exits first). LOG_LEVEL defaults to silent.
+ */
+export async function spawnApp(port: number, env: Record<string, string>): Promise<SpawnedApp> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    // stderr is piped and passed on, not inherited: an app left running must not hold the test runner's output open.
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env, PORT: String(port), HOST: '127.0.0.1' },
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+  // A test that fails before its cleanup must not leave the app running after the test process.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.removeListener('exit', reap);
+      resolve(code);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const app: SpawnedApp = {
+    child,
+    url,
+    output: () => out,
+    exited,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  try {
+    await waitFor(
+      'the app to answer /healthz',
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return `exited with ${child.exitCode ?? child.signalCode}`;
+        return (await fetch(`${url}/healthz`)).ok && 'up';
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    ).then((state) => {
+      if (state !== 'up') throw new Error(`the app ${state} before it answered /healthz`);
+    });
+  } catch (err) {
+    await app.kill();
+    throw err;
+  }
+  return app;
+}
