@@ -86,13 +86,3 @@ export function revokeTokenRow(db: Db, id: number, at: string): boolean {
 export function touchToken(db: Db, id: number, at: string): void {
   db.prepare('UPDATE device_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
 }
-
-/** The change counter bumped by triggers on every table a schedule is built from; null on a database without it. */
-export function scheduleVersion(db: Db): number | null {
-  try {
-    return db.prepare<[], { version: number }>('SELECT version FROM schedule_changes WHERE id = 1').get()?.version ?? null;
-  } catch {
-    // CASE: a development database migrated before the counter existed: no cache, always read fresh.
-    return null;
-  }
-}
