@@ -277,6 +277,15 @@ export function listActiveInWindow(db: Db, roomIds: number[], start: string, end
   return toBookings(db, rows);
 }
 
+/** Just the times of active bookings of these rooms overlapping [start, end): find-a-room needs nothing else. */
+export function listActiveTimesInWindow(db: Db, roomIds: number[], start: string, end: string): { roomId: number; startsAt: string; endsAt: string }[] {
+  return prepared<[string, string, string, string], { roomId: number; startsAt: string; endsAt: string }>(
+    db,
+    `SELECT room_id AS roomId, starts_at AS startsAt, ends_at AS endsAt FROM bookings
+     WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?`,
+  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
+}
+
 /** Bookings in any state whose time overlaps [start, end) (for schedules and the reconciler). */
 export function listAllInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
   const rows = prepared<[string, string, string, string], BookingRow>(
