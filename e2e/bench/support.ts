@@ -110,11 +110,25 @@ export function userId(ctx: AppContext, username: string): number {
   return (ctx.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
 }
 
-/** Signs in `count` separate sessions of the bench admin; each gets its cookie and CSRF token (read from a form). */
-export async function signInSessions(url: string, count: number): Promise<{ cookie: string; csrf: string }[]> {
+/**
+ * People for the mixed load: `count` users bench-u1… with the bench admin's password (its hash copied: no scrypt per
+ * user), receptionists (they may open schedules and book like anyone).
+ */
+export function seedUsers(ctx: AppContext, count: number): string[] {
+  const hash = (ctx.db.prepare("SELECT password_hash AS h FROM users WHERE username = 'bench'").get() as { h: string }).h;
+  const insert = ctx.db.prepare(
+    "INSERT INTO users (username, display_name, email, password_hash, role, source, created_at) VALUES (?, ?, ?, ?, 'receptionist', 'local', ?)",
+  );
+  const at = new Date().toISOString();
+  return ctx.db.transaction(() => Array.from({ length: count }, (_, i) => (insert.run(`bench-u${i + 1}`, `Bench User ${i + 1}`, `bench-u${i + 1}@example.com`, hash, at), `bench-u${i + 1}`)))();
+}
+
+/** Signs in `count` separate sessions (of the bench admin, or of these users in turn); each gets its cookie and CSRF token (read from a form). */
+export async function signInSessions(url: string, count: number, usernames: string[] = ['bench']): Promise<{ cookie: string; csrf: string }[]> {
+  let n = 0;
   const one = async () => {
     const b = new TestBrowser(url);
-    const res = await b.signIn('bench', 'bench-password-123');
+    const res = await b.signIn(usernames[n++ % usernames.length]!, 'bench-password-123');
     if (res.status !== 303) throw new Error(`bench sign-in answered ${res.status}`);
     const form = await (await b.get('/bookings/new')).text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';

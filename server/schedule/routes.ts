@@ -8,6 +8,7 @@ import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
 import { newPageStore, sendCachedPage } from './page-cache.ts';
+import { rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
@@ -36,7 +37,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
-          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented }))) : null,
+          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented, rowHtml }))) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
@@ -46,7 +47,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
       });
       const { timeline, pages, ...locals } = model;
       await sendCachedPage(req, res, pages, async (csrfToken) => {
-        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT });
+        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT, rowHtml });
         if (!timeline) return [page];
         // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
         const at = page.indexOf(TIMELINE_SLOT);
@@ -80,7 +81,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
       const week = presentWeek(listRoomWeek(ctx, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
-    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: `${model.week.room.name}: week`, week: model.week })]);
+    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: `${model.week.room.name}: week`, week: model.week, rowHtml })]);
   });
 
   return router;
