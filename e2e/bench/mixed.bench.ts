@@ -56,6 +56,7 @@ export async function run(): Promise<BenchReport> {
         row('mixed: p50 latency', a.result.p50, 'ms', ''),
         row('mixed: RSS max, first phase', a.rss, 'MB', '≤ 300'),
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
+        ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
       ],
     };
   } finally {

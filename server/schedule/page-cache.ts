@@ -7,16 +7,25 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { crc32Combine, gzipMember, joinParts, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
+import { crc32Combine, gzipMember, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { sendHtmlParts } from '../http/precompressed.ts';
 
 /** Rendered in place of the token; random per process and base64url-safe, so no data can spell it and escaping keeps it. */
 const TOKEN_MARKER = `rbtoken${randomBytes(12).toString('hex')}`;
 
-/** A page cut at each place the session's token goes: the segments are precompressed, the token is added per request. */
+/**
+ * A page cut at each place the session's token goes: the token is added per request. A segment keeps references to
+ * its precompressed parts (the day's timeline is shared by every user's copy of the page, never copied) and their
+ * combined CRC and length.
+ */
+interface Segment {
+  parts: PrecompressedPart[];
+  crc: number;
+  size: number;
+}
 interface SplicedPage {
-  segments: PrecompressedPart[];
+  segments: Segment[];
 }
 
 /** Where a cache entry keeps its pages (per user); lives and dies with the entry (see cache.ts). */
@@ -38,7 +47,14 @@ function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
       if (text) segments.at(-1)!.push(precompress(Buffer.from(text)));
     });
   }
-  return { segments: segments.map(joinParts) };
+  return {
+    segments: segments.map((parts) => {
+      let crc = 0;
+      let size = 0;
+      for (const p of parts) (crc = crc32Combine(crc, p.crc, p.raw.length)), (size += p.raw.length);
+      return { parts, crc, size };
+    }),
+  };
 }
 
 export async function sendCachedPage(req: Request, res: Response, store: PageStore, render: PageRenderer): Promise<void> {
@@ -56,7 +72,7 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
   res.vary('Accept-Encoding');
   if (!req.acceptsEncodings('gzip') || req.method === 'HEAD') {
     const raw: Buffer[] = [];
-    segments.forEach((s, i) => (i > 0 && raw.push(token), raw.push(s.raw)));
+    segments.forEach((s, i) => (i > 0 && raw.push(token), raw.push(...s.parts.map((p) => p.raw))));
     return void res.send(Buffer.concat(raw));
   }
   // The finished gzip: precompressed segments with the token between them as stored blocks; the CRC is combined.
@@ -71,9 +87,9 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
       crc = crc32Combine(crc, tokenCrc, token.length);
       size += token.length;
     }
-    deflated.push(s.deflated);
-    crc = crc32Combine(crc, s.crc, s.raw.length);
-    size += s.raw.length;
+    for (const p of s.parts) deflated.push(p.deflated);
+    crc = crc32Combine(crc, s.crc, s.size);
+    size += s.size;
   });
   res.set('Content-Encoding', 'gzip');
   res.send(gzipMember(deflated, crc, size));
