@@ -162,7 +162,10 @@ export function isRoomTaken(db: Db, roomId: number, start: string, end: string, 
     `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
                       AND starts_at >= @from AND starts_at < @end AND ends_at > @start AND id != @exceptId)
          OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
-                      AND starts_at < @end AND ends_at > @start
+                      AND starts_at >= @from AND starts_at < @end AND ends_at > @start
+                      AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId))
+         OR EXISTS (SELECT 1 FROM external_bookings WHERE julianday(ends_at) - julianday(starts_at) > 1
+                      AND room_id = @roomId AND starts_at < @from AND ends_at > @start
                       AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
   ).get({ roomId, start, end, from: lookbackFrom(start), exceptId: exceptId ?? -1 })!;
   return row.taken === 1;
