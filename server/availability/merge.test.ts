@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval } from './merge.ts';
+import { zoneDay } from './zone-day.ts';
 
-const at = (hhmm: string, date = '2026-03-23') => DateTime.fromISO(`${date}T${hhmm}`, { zone: 'Europe/London' }).toUTC();
+const at = (hhmm: string, date = '2026-03-23') => DateTime.fromISO(`${date}T${hhmm}`, { zone: 'Europe/London' }).toMillis();
 const iv = (a: string, b: string, date?: string): Interval => ({ start: at(a, date), end: at(b, date) });
-const show = (list: Interval[]) => list.map((i) => `${i.start.setZone('Europe/London').toFormat('HH:mm')}-${i.end.setZone('Europe/London').toFormat('HH:mm')}`);
+const hhmm = (ms: number) => DateTime.fromMillis(ms, { zone: 'Europe/London' }).toFormat('HH:mm');
+const show = (list: Interval[]) => list.map((i) => `${hhmm(i.start)}-${hhmm(i.end)}`);
 
 describe('mergeIntervals()', () => {
   test('joins overlapping and touching intervals and sorts them', () => {
@@ -25,7 +27,7 @@ describe('isFree()', () => {
 
 describe('stripCells()', () => {
   test('marks cells touched by a meeting busy and the chosen slot chosen, in the room zone', () => {
-    const cells = stripCells([iv('08:10', '08:20')], iv('08:00', '09:00'), 30, 'Europe/London', iv('08:30', '09:00'));
+    const cells = stripCells([iv('08:10', '08:20')], iv('08:00', '09:00'), 30, zoneDay('2026-03-23', 'Europe/London')!, iv('08:30', '09:00'));
     assert.deepEqual(cells, [
       { label: '08:00', busy: true, chosen: false },
       { label: '08:30', busy: false, chosen: true },

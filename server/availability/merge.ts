@@ -1,28 +1,33 @@
-import type { DateTime } from 'luxon';
+// Interval arithmetic for find-a-room, on epoch milliseconds: a search over hundreds of rooms compares thousands of
+// intervals, and luxon objects (allocation, zone lookups) were most of its CPU. Local labels come from zone-day.ts.
+import type { ZoneDay } from './zone-day.ts';
 
-/** A half-open stretch of time [start, end), as UTC instants. */
+/** A half-open stretch of time [start, end), epoch milliseconds. */
 export interface Interval {
-  start: DateTime;
-  end: DateTime;
+  start: number;
+  end: number;
 }
+
+const MINUTE_MS = 60_000;
 
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && a.end > b.start;
 
 /** Sorts and joins touching or overlapping intervals, so the result has no two that meet. */
-export function mergeIntervals(list: Interval[]): Interval[] {
-  const sorted = [...list].filter((i) => i.end > i.start).sort((a, b) => a.start.toMillis() - b.start.toMillis());
+export function mergeIntervals(list: readonly Interval[]): Interval[] {
+  const sorted = list.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
   for (const i of sorted) {
     const last = out[out.length - 1];
     if (last && i.start <= last.end) {
-      if (i.end > last.end) out[out.length - 1] = { start: last.start, end: i.end };
-    } else out.push({ ...i });
+      if (i.end > last.end) last.end = i.end;
+    } else out.push({ start: i.start, end: i.end });
   }
   return out;
 }
 
-export function isFree(busy: Interval[], slot: Interval): boolean {
-  return !busy.some((b) => overlaps(b, slot));
+export function isFree(busy: readonly Interval[], slot: Interval): boolean {
+  for (const b of busy) if (b.start < slot.end && b.end > slot.start) return false;
+  return true;
 }
 
 export interface StripCell {
@@ -34,33 +39,40 @@ export interface StripCell {
 }
 
 /** The day strip: cells of `stepMinutes` from opening to closing, busy when any busy interval touches them. */
-export function stripCells(busy: Interval[], day: Interval, stepMinutes: number, zone: string, chosen: Interval | null): StripCell[] {
+export function stripCells(busy: readonly Interval[], day: Interval, stepMinutes: number, zoneDay: ZoneDay, chosen: Interval | null): StripCell[] {
+  const step = stepMinutes * MINUTE_MS;
   const cells: StripCell[] = [];
-  for (let t = day.start; t < day.end; t = t.plus({ minutes: stepMinutes })) {
-    const cell = { start: t, end: t.plus({ minutes: stepMinutes }) < day.end ? t.plus({ minutes: stepMinutes }) : day.end };
-    cells.push({ label: t.setZone(zone).toFormat('HH:mm'), busy: !isFree(busy, cell), chosen: chosen ? overlaps(cell, chosen) : false });
+  // busy is merged and sorted: walk it alongside the cells instead of scanning it per cell.
+  let i = 0;
+  for (let t = day.start; t < day.end; t += step) {
+    const end = Math.min(t + step, day.end);
+    while (i < busy.length && busy[i]!.end <= t) i++;
+    const b = busy[i];
+    cells.push({ label: zoneDay.label(t), busy: b !== undefined && b.start < end, chosen: chosen ? chosen.start < end && chosen.end > t : false });
   }
   return cells;
 }
 
 /**
  * Free windows of `minutes` inside `day`, starting on a `stepMinutes` grid from the day's start and not before
- * `notBefore`, ordered by distance from `preferred` (earlier first on a tie). At most `count`.
+ * `notBefore`, ordered by distance from `preferred` (earlier first on a tie). At most `count`. Minutes are real
+ * elapsed minutes, so a window across a clock change is as long as asked.
  */
 export function nearestFreeWindows(
-  busy: Interval[],
+  busy: readonly Interval[],
   day: Interval,
   minutes: number,
-  preferred: DateTime,
-  notBefore: DateTime,
+  preferred: number,
+  notBefore: number,
   stepMinutes = 15,
   count = 3,
 ): Interval[] {
+  const length = minutes * MINUTE_MS;
   const found: Interval[] = [];
-  for (let t = day.start; t.plus({ minutes }) <= day.end; t = t.plus({ minutes: stepMinutes })) {
-    const slot = { start: t, end: t.plus({ minutes }) };
+  for (let t = day.start; t + length <= day.end; t += stepMinutes * MINUTE_MS) {
+    const slot = { start: t, end: t + length };
     if (t >= notBefore && isFree(busy, slot)) found.push(slot);
   }
-  const distance = (i: Interval) => Math.abs(i.start.toMillis() - preferred.toMillis());
-  return found.sort((a, b) => distance(a) - distance(b) || a.start.toMillis() - b.start.toMillis()).slice(0, count);
+  const distance = (i: Interval) => Math.abs(i.start - preferred);
+  return found.sort((a, b) => distance(a) - distance(b) || a.start - b.start).slice(0, count);
 }

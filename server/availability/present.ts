@@ -1,17 +1,44 @@
 import type { Room } from '../rooms/service.ts';
-import type { Interval } from './merge.ts';
+import type { Interval, StripCell } from './merge.ts';
 import type { FindResult } from './service.ts';
+import { zoneDay } from './zone-day.ts';
+
+/** Local date and "HH:mm" of an instant in a zone, by arithmetic (zone-day.ts): this runs for every listed room. */
+function local(ms: number, zone: string): { date: string; time: string } {
+  const day = zoneDay(new Date(ms).toISOString().slice(0, 10), zone);
+  // A zone luxon does not know cannot come from the rooms table (the room form checks it); show UTC rather than fail.
+  if (!day) return { date: new Date(ms).toISOString().slice(0, 10), time: new Date(ms).toISOString().slice(11, 16) };
+  return { date: day.localDate(ms), time: day.label(ms) };
+}
 
 /** "10:00–11:00" in the room's zone. */
 export function slotLabel(room: Pick<Room, 'timeZone'>, slot: Interval): string {
-  return `${slot.start.setZone(room.timeZone).toFormat('HH:mm')}–${slot.end.setZone(room.timeZone).toFormat('HH:mm')}`;
+  return `${local(slot.start, room.timeZone).time}–${local(slot.end, room.timeZone).time}`;
 }
 
 /** The booking form, filled in for this room and slot (times in the room's zone). */
 export function bookingLink(room: Pick<Room, 'id' | 'timeZone'>, slot: Interval): string {
-  const s = slot.start.setZone(room.timeZone);
-  const q = new URLSearchParams({ roomId: String(room.id), date: s.toFormat('yyyy-MM-dd'), start: s.toFormat('HH:mm'), end: slot.end.setZone(room.timeZone).toFormat('HH:mm') });
+  const s = local(slot.start, room.timeZone);
+  const q = new URLSearchParams({ roomId: String(room.id), date: s.date, start: s.time, end: local(slot.end, room.timeZone).time });
   return `/bookings/new?${q}`;
+}
+
+/** What views/availability/_strip.ejs draws: one span per cell, its classes and tooltip, and the described day. */
+export interface StripView {
+  ariaLabel: string;
+  cells: { className: string; title: string }[];
+  firstLabel: string;
+  lastLabel: string;
+}
+
+export function presentStrip(roomName: string, cells: readonly StripCell[]): StripView {
+  const busy = cells.filter((c) => c.busy).map((c) => c.label);
+  return {
+    ariaLabel: `Day at a glance for ${roomName}: ${busy.length ? `${busy.join(', ')} busy` : 'free all day'}`,
+    cells: cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label}${c.busy ? ' busy' : ' free'}` })),
+    firstLabel: cells[0]?.label ?? '',
+    lastLabel: cells.at(-1)?.label ?? '',
+  };
 }
 
 /** Short suggestions when a slot was just taken: other free rooms then, and the nearest other times. */

@@ -5,7 +5,7 @@ import { fieldMessages } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
-import { bookingLink, slotLabel } from './present.ts';
+import { bookingLink, presentStrip, slotLabel } from './present.ts';
 import { findRooms, type RoomOption, type TimeSuggestion } from './service.ts';
 
 /** GET /find: find a free room for a time. */
@@ -29,7 +29,7 @@ export function availabilityRoutes(ctx: AppContext): Router {
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),
-      strip: o.strip,
+      strip: presentStrip(o.room.name, o.strip),
       misses: o.misses,
       href: bookingLink(o.room, o.slot),
     });

@@ -1,19 +1,20 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { toDbTime } from '../context.ts';
 import { FieldErrors } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
-import { checkBookingRules, localToInstant } from '../bookings/rules.ts';
+import { checkBookingRules } from '../bookings/rules.ts';
 import { activeBusyByRoom } from '../bookings/service.ts';
 import { listRooms, type Room } from '../rooms/service.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
+import { zoneDay, type ZoneDay } from './zone-day.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
 // Free/busy precision: 5-minute cells, so a meeting ending at 10:05 does not hide a room from 10:15.
 const FREEBUSY_INTERVAL_MINUTES = 5;
 const STRIP_STEP_MINUTES = 30;
+const MINUTE_MS = 60_000;
 
 export interface RoomOption {
   room: Room;
@@ -41,15 +42,35 @@ interface Candidate {
   room: Room;
   slot: Interval;
   day: Interval;
+  zoneDay: ZoneDay;
 }
 
 function candidateOf(room: Room, q: FindInput): Candidate | null {
-  const start = localToInstant(q.date, q.start, room.timeZone);
-  const end = q.end ? localToInstant(q.date, q.end, room.timeZone) : start?.plus({ minutes: q.duration ?? 60 });
-  const opens = localToInstant(q.date, room.opensAt, room.timeZone);
-  const closes = localToInstant(q.date, room.closesAt, room.timeZone);
-  if (!start || !end || !opens || !closes) return null;
-  return { room, slot: { start, end }, day: { start: opens, end: closes } };
+  const zd = zoneDay(q.date, room.timeZone);
+  if (!zd) return null;
+  const start = zd.instant(q.start);
+  const end = q.end ? zd.instant(q.end) : start === null ? null : start + (q.duration ?? 60) * MINUTE_MS;
+  const opens = zd.instant(room.opensAt);
+  const closes = zd.instant(room.closesAt);
+  if (start === null || end === null || opens === null || closes === null) return null;
+  return { room, slot: { start, end }, day: { start: opens, end: closes }, zoneDay: zd };
+}
+
+/**
+ * "May this room be booked for this slot?" (bookings/rules.ts, the one source of the rules), asked once per distinct
+ * answer-deciding input: rooms sharing hours, limits and zone share the answer, so 500 rooms cost a handful of calls.
+ */
+function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
+  const memo = new Map<string, boolean>();
+  return (room, slot) => {
+    const key = `${room.active}|${room.opensAt}|${room.closesAt}|${room.maxDurationMinutes}|${room.horizonDays}|${room.timeZone}|${slot.start}|${slot.end}`;
+    let ok = memo.get(key);
+    if (ok === undefined) {
+      const problems = checkBookingRules(room, { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) }, now);
+      memo.set(key, (ok = Object.keys(problems).length === 0));
+    }
+    return ok;
+  };
 }
 
 function missesOf(room: Room, q: FindInput): string[] {
@@ -69,19 +90,21 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: 'That time does not exist on this day (the clocks change). Choose another time.' }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
-
-  const window = {
-    start: DateTime.min(...candidates.map((c) => c.day.start), ...candidates.map((c) => c.slot.start))!,
-    end: DateTime.max(...candidates.map((c) => c.day.end), ...candidates.map((c) => c.slot.end))!,
-  };
-  const busy = new Map<number, Interval[]>(activeBusyByRoom(ctx, candidates.map((c) => c.room.id), toDbTime(window.start), toDbTime(window.end)));
+  let windowStart = Infinity;
+  let windowEnd = -Infinity;
+  for (const c of candidates) {
+    windowStart = Math.min(windowStart, c.day.start, c.slot.start);
+    windowEnd = Math.max(windowEnd, c.day.end, c.slot.end);
+  }
+  const busy = activeBusyByRoom(ctx, candidates.map((c) => c.room.id), new Date(windowStart).toISOString(), new Date(windowEnd).toISOString());
   let exchangeUnavailable = false;
   try {
+    const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
     const fb = await ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES);
-    const byEmail = new Map(fb.map((f) => [f.email.toLowerCase(), f]));
-    for (const c of candidates) {
-      const slots = byEmail.get(c.room.email.toLowerCase())?.busy ?? [];
-      busy.set(c.room.id, [...(busy.get(c.room.id) ?? []), ...slots.map((s) => ({ start: s.start, end: s.end }))]);
+    const byRoom = new Map(candidates.map((c) => [c.room.email.toLowerCase(), c.room.id]));
+    for (const f of fb) {
+      const list = busy.get(byRoom.get(f.email.toLowerCase()) ?? -1);
+      if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
@@ -90,32 +113,32 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   }
 
   const now = ctx.clock.now();
+  const allowed = ruleChecker(now);
+  const merged = new Map(candidates.map((c) => [c.room.id, mergeIntervals(busy.get(c.room.id) ?? [])]));
   const options: RoomOption[] = [];
   for (const c of candidates) {
-    const merged = mergeIntervals(busy.get(c.room.id) ?? []);
-    if (Object.keys(checkBookingRules(c.room, c.slot, now)).length) continue;
-    if (!isFree(merged, c.slot)) continue;
-    options.push({ room: c.room, slot: c.slot, strip: stripCells(merged, c.day, STRIP_STEP_MINUTES, c.room.timeZone, c.slot), misses: missesOf(c.room, q) });
+    const roomBusy = merged.get(c.room.id)!;
+    if (!isFree(roomBusy, c.slot) || !allowed(c.room, c.slot)) continue;
+    options.push({ room: c.room, slot: c.slot, strip: stripCells(roomBusy, c.day, STRIP_STEP_MINUTES, c.zoneDay, c.slot), misses: missesOf(c.room, q) });
   }
   const people = q.people ?? 1;
   // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
   const byFit = (a: RoomOption, b: RoomOption) => Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
   const matches = options.filter((o) => o.misses.length === 0).sort(byFit);
-
   let nearMisses: RoomOption[] = [];
   let otherTimes: TimeSuggestion[] = [];
   if (!matches.length) {
     nearMisses = options.filter((o) => o.misses.length === 1).sort(byFit).slice(0, 5);
-    const fitting = candidates.filter((c) => missesOf(c.room, q).length === 0);
-    otherTimes = fitting
-      .flatMap((c) => {
-        const minutes = c.slot.end.diff(c.slot.start, 'minutes').minutes;
-        const merged = mergeIntervals(busy.get(c.room.id) ?? []);
-        return nearestFreeWindows(merged, c.day, minutes, c.slot.start, now, 15, 3)
-          .filter((slot) => !Object.keys(checkBookingRules(c.room, slot, now)).length)
-          .map((slot) => ({ room: c.room, slot }));
-      })
-      .sort((a, b) => Math.abs(a.slot.start.diff(candidates[0]!.slot.start).toMillis()) - Math.abs(b.slot.start.diff(candidates[0]!.slot.start).toMillis()) || a.room.capacity - b.room.capacity)
+    const asked = candidates[0]!.slot.start;
+    const nowMs = now.toMillis();
+    otherTimes = candidates
+      .filter((c) => missesOf(c.room, q).length === 0)
+      .flatMap((c) =>
+        nearestFreeWindows(merged.get(c.room.id)!, c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
+          .filter((slot) => allowed(c.room, slot))
+          .map((slot) => ({ room: c.room, slot })),
+      )
+      .sort((a, b) => Math.abs(a.slot.start - asked) - Math.abs(b.slot.start - asked) || a.room.capacity - b.room.capacity)
       .slice(0, 5);
   }
   return { matches, nearMisses, otherTimes, exchangeUnavailable, zones: [...new Set(candidates.map((c) => c.room.timeZone))] };

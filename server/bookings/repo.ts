@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { ACTIVE_STATES, type BookingState } from './states.ts';
 
@@ -78,6 +79,25 @@ interface AttendeeRow {
 // The states that hold a room, as an SQL list (the values are fixed literals from states.ts, never input).
 const ACTIVE = `(${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')})`;
 
+/**
+ * How far before a window's start a booking overlapping it can begin: no booking lasts longer than a room's maximum,
+ * and that is at most 24 hours (server/rooms/schema.ts). Every window query bounds starts_at from below with it, so an
+ * index range serves it and years of history cost nothing. Outlook meetings may be longer: see listExternalInWindow.
+ */
+export const WINDOW_LOOKBACK_MS = 24 * 60 * 60_000;
+/** The lower bound on starts_at for a window starting at `start` (stored UTC ISO text, so text order is time order). */
+export const lookbackFrom = (start: string): string => new Date(Date.parse(start) - WINDOW_LOOKBACK_MS).toISOString();
+
+// Statements prepared once per connection: preparing a statement cost as much as running these small queries.
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+function prepared<P extends unknown[] | object, R>(db: Db, sql: string): Database.Statement<P, R> {
+  let map = statements.get(db);
+  if (!map) statements.set(db, (map = new Map()));
+  let stmt = map.get(sql);
+  if (!stmt) map.set(sql, (stmt = db.prepare(sql)));
+  return stmt as unknown as Database.Statement<P, R>;
+}
+
 function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
   const map = new Map<number, BookingAttendee[]>();
   if (!ids.length) return map;
@@ -137,15 +157,17 @@ export function findBookingByIdempotencyKey(db: Db, key: string): Booking | unde
 
 /** Does an active booking (other than `exceptId`) or a meeting booked in Outlook hold the room at any moment of [start, end)? */
 export function isRoomTaken(db: Db, roomId: number, start: string, end: string, exceptId: number | null): boolean {
-  const row = db
-    .prepare<{ roomId: number; start: string; end: string; exceptId: number }, { taken: number }>(
-      `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
-                        AND starts_at < @end AND ends_at > @start AND id != @exceptId)
-           OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
-                        AND starts_at < @end AND ends_at > @start
-                        AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
-    )
-    .get({ roomId, start, end, exceptId: exceptId ?? -1 })!;
+  const row = prepared<[{ roomId: number; start: string; end: string; from: string; exceptId: number }], { taken: number }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
+                      AND starts_at >= @from AND starts_at < @end AND ends_at > @start AND id != @exceptId)
+         OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
+                      AND starts_at >= @from AND starts_at < @end AND ends_at > @start
+                      AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId))
+         OR EXISTS (SELECT 1 FROM external_bookings WHERE julianday(ends_at) - julianday(starts_at) > 1
+                      AND room_id = @roomId AND starts_at < @from AND ends_at > @start
+                      AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
+  ).get({ roomId, start, end, from: lookbackFrom(start), exceptId: exceptId ?? -1 })!;
   return row.taken === 1;
 }
 
@@ -234,34 +256,46 @@ export function setAttendeeResponse(db: Db, bookingId: number, email: string, re
 }
 
 export function listBookingsForOrganizer(db: Db, organizerId: number, now: string, upcoming: boolean, limit = 200): Booking[] {
-  const rows = db
-    .prepare<[number, string, number], BookingRow>(
-      upcoming
-        ? `SELECT * FROM bookings WHERE organizer_id = ? AND ends_at > ? ORDER BY starts_at LIMIT ?`
-        : `SELECT * FROM bookings WHERE organizer_id = ? AND ends_at <= ? ORDER BY starts_at DESC LIMIT ?`,
-    )
-    .all(organizerId, now, limit);
+  // Both read an index range of bookings_by_organizer (organizer_id, starts_at): upcoming ones start at most the
+  // look-back before now; past ones started before now (read newest first, so only `limit` rows are touched).
+  const rows = upcoming
+    ? prepared<[number, string, string, number], BookingRow>(
+        db,
+        `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at >= ? AND ends_at > ? ORDER BY starts_at LIMIT ?`,
+      ).all(organizerId, lookbackFrom(now), now, limit)
+    : prepared<[number, string, string, number], BookingRow>(
+        db,
+        `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at < ? AND ends_at <= ? ORDER BY starts_at DESC LIMIT ?`,
+      ).all(organizerId, now, now, limit);
   return toBookings(db, rows);
 }
 
 /** Active bookings of these rooms overlapping [start, end). */
 export function listActiveInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
-  const rows = db
-    .prepare<[string, string, string], BookingRow>(
-      `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE}
-         AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
-    )
-    .all(JSON.stringify(roomIds), end, start);
+  const rows = prepared<[string, string, string, string], BookingRow>(
+    db,
+    `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE}
+       AND starts_at >= ? AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
+  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
+}
+
+/** Just the times of active bookings of these rooms overlapping [start, end): find-a-room needs nothing else. */
+export function listActiveTimesInWindow(db: Db, roomIds: number[], start: string, end: string): { roomId: number; startsAt: string; endsAt: string }[] {
+  return prepared<[string, string, string, string], { roomId: number; startsAt: string; endsAt: string }>(
+    db,
+    `SELECT room_id AS roomId, starts_at AS startsAt, ends_at AS endsAt FROM bookings
+     WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?`,
+  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
 }
 
 /** Bookings in any state whose time overlaps [start, end) (for schedules and the reconciler). */
 export function listAllInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
-  const rows = db
-    .prepare<[string, string, string], BookingRow>(
-      `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
-    )
-    .all(JSON.stringify(roomIds), end, start);
+  const rows = prepared<[string, string, string, string], BookingRow>(
+    db,
+    `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+     ORDER BY starts_at`,
+  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
 }
 
@@ -275,12 +309,23 @@ export interface ExternalBooking {
   endsAt: string;
 }
 
+/**
+ * Outlook meetings of these rooms overlapping [start, end). Two index ranges, disjoint by starts_at: meetings that
+ * started within the look-back (external_bookings_by_room_time), and the rare longer ones that started earlier
+ * (the partial index external_bookings_long, whose WHERE term the second branch repeats word for word).
+ */
 export function listExternalInWindow(db: Db, roomIds: number[], start: string, end: string): ExternalBooking[] {
-  return db
-    .prepare<[string, string, string], { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
-      `SELECT * FROM external_bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
-    )
-    .all(JSON.stringify(roomIds), end, start)
+  return prepared<[{ rooms: string; from: string; start: string; end: string }], { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
+    db,
+    `SELECT * FROM (
+       SELECT * FROM external_bookings WHERE room_id IN (SELECT value FROM json_each(@rooms))
+         AND starts_at >= @from AND starts_at < @end AND ends_at > @start
+       UNION ALL
+       SELECT * FROM external_bookings WHERE julianday(ends_at) - julianday(starts_at) > 1
+         AND room_id IN (SELECT value FROM json_each(@rooms)) AND starts_at < @from AND ends_at > @start
+     ) ORDER BY starts_at`,
+  )
+    .all({ rooms: JSON.stringify(roomIds), from: lookbackFrom(start), start, end })
     .map((r) => ({ id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, organizer: r.organizer, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
@@ -319,13 +364,14 @@ export interface BookingSummary {
 
 /** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
 export function listSummariesInWindow(db: Db, roomIds: number[], start: string, end: string): BookingSummary[] {
-  return db
-    .prepare<[string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string }>(
-      `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at,
+  return prepared<[string, string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string }>(
+    db,
+    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
-       FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at < ? AND b.ends_at > ? ORDER BY b.starts_at`,
-    )
-    .all(JSON.stringify(roomIds), end, start)
+       FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
+       ORDER BY b.starts_at`,
+  )
+    .all(JSON.stringify(roomIds), lookbackFrom(start), end, start)
     .map((r) => ({
       id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, private: r.private === 1, state: r.state, organizerId: r.organizer_id,
       attendeeCount: r.attendee_count, startsAt: r.starts_at, endsAt: r.ends_at, icalSequence: r.ical_sequence, updatedAt: r.updated_at,

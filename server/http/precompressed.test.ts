@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
-import { gzipParts, precompress } from './precompressed.ts';
+import { crc32, gunzipSync } from 'node:zlib';
+import { crc32Combine, gzipMember, gzipParts, joinParts, precompress, storedBlock } from './precompressed.ts';
 
 test('gzipParts() joins precompressed and fresh parts into one gzip member that gunzip reads back exactly', () => {
   const big = Buffer.from('<li class="row">Wye – 12:00–13:00 · Booked</li>\n'.repeat(5000));
@@ -13,4 +13,21 @@ test('gzipParts() joins precompressed and fresh parts into one gzip member that 
 
 test('gzipParts() with no parts is a valid empty gzip', () => {
   assert.equal(gunzipSync(gzipParts([])).length, 0);
+});
+
+test('crc32Combine() gives the CRC of the concatenation without reading it', () => {
+  const a = Buffer.from('first part, '.repeat(999));
+  const b = Buffer.from('second – part “x”'.repeat(1234));
+  assert.equal(crc32Combine(crc32(a), crc32(b), b.length), crc32(Buffer.concat([a, b])));
+  assert.equal(crc32Combine(crc32(a), 0, 0), crc32(a));
+  assert.equal(crc32Combine(0, crc32(b), b.length), crc32(b));
+});
+
+test('joinParts(), storedBlock() and gzipMember() make a gzip member gunzip reads back exactly', () => {
+  const head = precompress(Buffer.from('<header>'.repeat(300)));
+  const body = joinParts([precompress(Buffer.from('<li>row</li>'.repeat(4000))), precompress(Buffer.from('</ul>'))]);
+  const token = Buffer.from('per-session-token_0123');
+  const crc = crc32Combine(crc32(token, head.crc), body.crc, body.raw.length);
+  const zipped = gzipMember([head.deflated, storedBlock(token), body.deflated], crc, head.raw.length + token.length + body.raw.length);
+  assert.deepEqual(gunzipSync(zipped), Buffer.concat([head.raw, token, body.raw]));
 });

@@ -1,7 +1,7 @@
 // The one place the schedule reads bookings, through the bookings service's lean window queries.
 import type { AppContext } from '../context.ts';
 import { listBookingSummaries, listExternalMeetings, PRIVATE_SUBJECT } from '../bookings/service.ts';
-import type { BookingState } from '../bookings/states.ts';
+import { ACTIVE_STATES, type BookingState } from '../bookings/states.ts';
 import { listUsers } from '../users/service.ts';
 import { cachedUntilChange } from './cache.ts';
 
@@ -27,7 +27,8 @@ export interface ScheduleItem {
   updatedAt: string | null;
 }
 
-const ACTIVE: readonly string[] = ['pending', 'booked', 'updating'];
+// Which states hold the room is the bookings feature's rule (states.ts), not the schedule's.
+const ACTIVE: ReadonlySet<BookingState> = new Set(ACTIVE_STATES);
 // Stored times are UTC ISO text with a Z, which Date.parse reads exactly.
 const ms = (iso: string) => Date.parse(iso);
 
@@ -62,7 +63,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       organizerEmail: organizer?.email ?? '',
       attendeeCount: b.attendeeCount,
       state: b.state,
-      active: ACTIVE.includes(b.state),
+      active: ACTIVE.has(b.state),
       start: ms(b.startsAt),
       end: ms(b.endsAt),
       sequence: b.icalSequence,

@@ -1,13 +1,13 @@
 import type { Db } from '../db/connection.ts';
-import { scheduleVersion } from './repo.ts';
+import { scheduleVersion } from './invalidation.ts';
 
 /** Entries kept per database: a few pages open at a front desk; a 200-room day model is about a megabyte. */
 const MAX_ENTRIES = 16;
 const caches = new WeakMap<Db, { version: number; entries: Map<string, unknown> }>();
 
 /**
- * Computes once per key until anything a schedule is built from changes: the schedule_changes counter (bumped by
- * triggers in the same transaction as every change to bookings, attendees, Outlook meetings, rooms and users) moves.
+ * Computes once per key until anything a schedule is built from changes: the schedule_changes counter moves (see
+ * invalidation.ts for which tables move it, and how).
  * Cached values are shared between requests: treat them as read-only. Without the counter it always computes.
  */
 export function cachedUntilChange<T>(db: Db, key: string, compute: () => T): T {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 
 /** A device token as the admin page and the token check see it (never the secret itself). */
@@ -87,12 +88,22 @@ export function touchToken(db: Db, id: number, at: string): void {
   db.prepare('UPDATE device_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
 }
 
-/** The change counter bumped by triggers on every table a schedule is built from; null on a database without it. */
+const statements = new WeakMap<Db, Database.Statement<[], { version: number }> | null>();
+
+/**
+ * The change counter: any write to a table in SCHEDULE_SOURCE_TABLES moves it. Null on a database without it (a
+ * development database migrated before it existed), which simply gets no cache.
+ */
 export function scheduleVersion(db: Db): number | null {
-  try {
-    return db.prepare<[], { version: number }>('SELECT version FROM schedule_changes WHERE id = 1').get()?.version ?? null;
-  } catch {
-    // CASE: a development database migrated before the counter existed: no cache, always read fresh.
-    return null;
+  let stmt = statements.get(db);
+  if (stmt === undefined) {
+    try {
+      // Prepared once per connection: this runs on every cached page view.
+      stmt = db.prepare<[], { version: number }>('SELECT version FROM schedule_changes WHERE id = 1');
+    } catch {
+      stmt = null;
+    }
+    statements.set(db, stmt);
   }
+  return stmt?.get()?.version ?? null;
 }

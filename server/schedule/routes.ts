@@ -3,10 +3,12 @@ import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
-import { precompress, sendHtmlParts } from '../http/precompressed.ts';
+import { precompress } from '../http/precompressed.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
+import { newPageStore, sendCachedPage } from './page-cache.ts';
+import { rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
@@ -35,19 +37,23 @@ export function scheduleRoutes(ctx: AppContext): Router {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
-          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented }))) : null,
+          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented, rowHtml }))) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
+          // The finished pages of this model, per user (page-cache.ts).
+          pages: newPageStore(),
         };
       });
-      const { timeline, ...locals } = model;
-      const page = await render(req, view, { ...res.locals, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT });
-      if (!timeline) return void res.type('html').send(page);
-      // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
-      const at = page.indexOf(TIMELINE_SLOT);
-      if (at < 0) throw new Error(`${view}.ejs lost its timeline slot`);
-      sendHtmlParts(req, res, [page.slice(0, at), timeline, page.slice(at + TIMELINE_SLOT.length)]);
+      const { timeline, pages, ...locals } = model;
+      await sendCachedPage(req, res, pages, async (csrfToken) => {
+        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT, rowHtml });
+        if (!timeline) return [page];
+        // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
+        const at = page.indexOf(TIMELINE_SLOT);
+        if (at < 0) throw new Error(`${view}.ejs lost its timeline slot`);
+        return [page.slice(0, at), timeline, page.slice(at + TIMELINE_SLOT.length)];
+      });
     };
 
   /** GET /schedule?date=&building=&floor=&capacity=&equipment=&q= */
@@ -66,10 +72,16 @@ export function scheduleRoutes(ctx: AppContext): Router {
   });
 
   /** GET /schedule/rooms/:id/week?date= */
-  router.get('/rooms/:id/week', ...pages.reception, (req, res) => {
+  router.get('/rooms/:id/week', ...pages.reception, async (req, res) => {
     const { date } = parseForm(WeekQuery, req.query, 400);
-    const week = presentWeek(listRoomWeek(ctx, idParam(req.params.id, 'room'), date), listEquipment(ctx));
-    res.render('schedule/week', { title: `${week.room.name}: week`, week });
+    const roomId = idParam(req.params.id, 'room');
+    // Like the day view: one model and one finished page per data version, query and minute (the now-line).
+    const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
+    const model = cachedUntilChange(ctx.db, `week|${minute}|${roomId}|${date ?? ''}`, () => {
+      const week = presentWeek(listRoomWeek(ctx, roomId, date), listEquipment(ctx));
+      return { week, pages: newPageStore() };
+    });
+    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: `${model.week.room.name}: week`, week: model.week, rowHtml })]);
   });
 
   return router;

@@ -1,0 +1,83 @@
+// The load generator, run as a child process by the benches so its CPU is not counted as the server's. Reads one
+// JSON plan from argv[2], runs every group at once with autocannon, and prints one JSON line with the results.
+//   plan: { durationSec | amount (requests per connection), groups: [{ name, url, connections, rate?, cookies: [{ cookie, csrf }], gzip?, paths?: [..],
+//           kind?: 'get' | 'book', book?: { rooms: [id], dates: [yyyy-MM-dd] } }] }
+// Latencies are collected from every response (autocannon's own histograms are per instance).
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+
+const plan = JSON.parse(process.argv[2]);
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+const pad = (n) => String(n).padStart(2, '0');
+const latencies = [];
+const statuses = {};
+let errors = 0;
+
+function requestsFor(g) {
+  if (g.kind === 'book') {
+    // Create a booking at a random room and quarter hour, then move it by a quarter hour (a change): the created
+    // booking's id comes from the 303 Location. A 409 (slot just taken) is a correct answer, not an error.
+    const slot = () => {
+      const minutes = 8 * 60 + 15 * Math.floor(Math.random() * 36);
+      return { start: `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`, end: `${pad(Math.floor((minutes + 30) / 60))}:${pad((minutes + 30) % 60)}` };
+    };
+    const form = (fields) => new URLSearchParams({ subject: 'Load test', description: '', required: '', optional: '', ...fields }).toString();
+    return [
+      {
+        method: 'POST',
+        path: '/bookings',
+        setupRequest: (req, context) => {
+          context.roomId = String(pick(g.book.rooms));
+          context.date = pick(g.book.dates);
+          return { ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: context.roomId, date: context.date, ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }) };
+        },
+        onResponse: (status, _body, context, headers) => {
+          const m = status === 303 ? /\/bookings\/(\d+)/.exec(headers.location ?? '') : null;
+          context.id = m ? m[1] : null;
+        },
+      },
+      {
+        method: 'POST',
+        path: '/bookings',
+        setupRequest: (req, context) => {
+          // Nothing was created (slot taken): book again instead of changing.
+          if (!context.id) return { ...req, path: '/bookings', headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: String(pick(g.book.rooms)), date: pick(g.book.dates), ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }) };
+          return { ...req, path: `/bookings/${context.id}`, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: context.roomId, date: context.date, ...slot() }) };
+        },
+      },
+    ];
+  }
+  return [{ method: 'GET', setupRequest: (req) => ({ ...req, path: pick(g.paths) }) }];
+}
+
+function runGroup(g) {
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: g.url,
+        connections: g.connections,
+        ...(plan.amount ? { amount: plan.amount * g.connections } : { duration: plan.durationSec }),
+        connectionRate: g.rate,
+        headers: { accept: 'text/html', ...(g.gzip ? { 'accept-encoding': 'gzip' } : {}) },
+        requests: requestsFor(g),
+        // One signed-in user per connection (cookie and CSRF token), as the group's cookies list gives them.
+        setupClient: (client) => {
+          const who = g.cookies?.length ? g.cookies[next++ % g.cookies.length] : null;
+          if (who) client.setHeaders({ accept: 'text/html', ...(g.gzip ? { 'accept-encoding': 'gzip' } : {}), cookie: who.cookie, ...(who.csrf ? { 'x-csrf-token': who.csrf } : {}) });
+        },
+      },
+      (err, result) => (err ? reject(err) : resolve({ name: g.name, requests: result.requests.total, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx })),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      latencies.push(ms);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    });
+    instance.on('reqError', () => errors++);
+  });
+}
+
+const results = await Promise.all(plan.groups.map(runGroup));
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+process.stdout.write(JSON.stringify({ groups: results, statuses, errors, responses: latencies.length, p50: pct(50), p95: pct(95), p99: pct(99) }) + '\n');

@@ -1,0 +1,253 @@
+// Shared pieces of the benches: seeding rooms and bookings fast, signing people in, the "floor" server, and the load
+// generator (load-client.mjs in a child process, so process.cpuUsage() here counts the server alone).
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { DateTime } from 'luxon';
+import { SYSTEM_ACTOR } from '../../server/audit/record.ts';
+import { insertBooking } from '../../server/bookings/repo.ts';
+import type { AppContext } from '../../server/context.ts';
+import { createRoom, type Room } from '../../server/rooms/service.ts';
+import { TestBrowser } from '../../server/test/test-app.ts';
+import type { BenchRow } from './run.ts';
+
+export const ZONE = 'Europe/London';
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+export const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+export const localDate = (daysAhead: number) => DateTime.now().setZone(ZONE).plus({ days: daysAhead }).toFormat('yyyy-MM-dd');
+
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  DEMO_DATA: '0',
+  EMULATOR_CONTROL_API: '1',
+  BOOTSTRAP_ADMIN_USERNAME: 'bench',
+  BOOTSTRAP_ADMIN_EMAIL: 'bench@example.com',
+  BOOTSTRAP_ADMIN_PASSWORD: 'bench-password-123',
+};
+
+/** Rooms "Room 001"… in buildings of 50, open 07:00–20:00 in London, also registered as mailboxes in the emulator. */
+export async function seedRooms(ctx: AppContext, count: number, emulatorUrl: string | null): Promise<Room[]> {
+  const rooms = ctx.db.transaction(() =>
+    Array.from({ length: count }, (_, i) =>
+      createRoom(ctx, SYSTEM_ACTOR, {
+        name: `Room ${String(i + 1).padStart(4, '0')}`,
+        alias: `bench${i + 1}`,
+        email: `bench${i + 1}@example.com`,
+        capacity: 2 + (i % 20),
+        building: `Building ${1 + Math.floor(i / 50)}`,
+        floor: String(1 + (Math.floor(i / 10) % 5)),
+        timeZone: ZONE,
+        opensAt: '07:00',
+        closesAt: '20:00',
+        maxDurationMinutes: 240,
+        horizonDays: 180,
+        active: true,
+        equipment: i % 3 ? ['projector', 'whiteboard'] : ['video'],
+      }),
+    ),
+  )();
+  if (emulatorUrl) {
+    const org = (await (await fetch(`${emulatorUrl}/_emulator/org`)).json()) as { mailboxes: Record<string, unknown>[] };
+    const mailboxes = rooms.map((r) => ({ alias: r.alias, smtp: r.email, displayName: r.name, kind: 'room', autoAccept: true }));
+    const res = await fetch(`${emulatorUrl}/_emulator/org`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...org, mailboxes: [...org.mailboxes, ...mailboxes] }) });
+    if (!res.ok) throw new Error(`emulator org: ${res.status}`);
+  }
+  return rooms;
+}
+
+/** `perRoom` bookings a room on `date` (45 minutes every 70, from `firstStart`, 08:00 unless given), with two attendees each, as the app makes them. */
+export function seedDay(ctx: AppContext, rooms: Room[], date: string, perRoom: number, organizerId: number, firstStart: (roomIndex: number) => string = () => '08:00'): void {
+  const at = DateTime.utc().toISO();
+  ctx.db.transaction(() => {
+    rooms.forEach((room, i) => {
+      for (let b = 0; b < perRoom; b++) {
+        const start = DateTime.fromISO(`${date}T${firstStart(i)}`, { zone: ZONE }).plus({ minutes: b * 70 + (i % 4) * 5 });
+        insertBooking(
+          ctx.db,
+          {
+            uid: `rb-${randomBytes(12).toString('hex')}`, idempotencyKey: randomBytes(16).toString('base64url'), roomId: room.id, organizerId, createdById: organizerId,
+            subject: `Weekly sync ${b + 1} of team ${i + 1}`, description: '', private: b % 5 === 4,
+            startsAt: start.toUTC().toISO()!, endsAt: start.plus({ minutes: 45 }).toUTC().toISO()!, at,
+          },
+          [{ email: 'someone@example.com', name: 'Someone', role: 'required' }, { email: 'other@example.com', name: null, role: 'optional' }],
+        );
+      }
+    });
+  })();
+}
+
+/**
+ * `count` booked meetings in the past (one hour each, spread over the rooms and the years before `before`, the same
+ * organizer as everything else so My bookings has the most history to skip). Raw SQL: a million rows in seconds.
+ */
+export function seedPast(ctx: AppContext, rooms: Room[], count: number, organizerId: number, before = Date.now() - 2 * 86_400_000): void {
+  const insert = ctx.db.prepare(
+    `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private, starts_at, ends_at, state, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'Past meeting', '', 0, ?, ?, 'booked', ?, ?)`,
+  );
+  const tag = randomBytes(4).toString('hex');
+  const BATCH = 50_000;
+  for (let done = 0; done < count; done += BATCH) {
+    ctx.db.transaction(() => {
+      for (let i = done; i < Math.min(count, done + BATCH); i++) {
+        // Ten bookings a room a day, going back in time from `before`.
+        const room = rooms[i % rooms.length]!;
+        const slot = Math.floor(i / rooms.length);
+        const start = before - Math.floor(slot / 10) * 86_400_000 - (slot % 10) * 3_600_000;
+        const s = new Date(start).toISOString();
+        insert.run(`rb-past-${tag}-${i}`, `past-${tag}-${i}`, room.id, organizerId, organizerId, s, new Date(start + 3_600_000).toISOString(), s, s);
+      }
+    })();
+  }
+  ctx.db.pragma('optimize');
+}
+
+export function userId(ctx: AppContext, username: string): number {
+  return (ctx.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
+}
+
+/**
+ * People for the mixed load: `count` users bench-u1… with the bench admin's password (its hash copied: no scrypt per
+ * user), receptionists (they may open schedules and book like anyone).
+ */
+export function seedUsers(ctx: AppContext, count: number): string[] {
+  const hash = (ctx.db.prepare("SELECT password_hash AS h FROM users WHERE username = 'bench'").get() as { h: string }).h;
+  const insert = ctx.db.prepare(
+    "INSERT INTO users (username, display_name, email, password_hash, role, source, created_at) VALUES (?, ?, ?, ?, 'receptionist', 'local', ?)",
+  );
+  const at = new Date().toISOString();
+  return ctx.db.transaction(() => Array.from({ length: count }, (_, i) => (insert.run(`bench-u${i + 1}`, `Bench User ${i + 1}`, `bench-u${i + 1}@example.com`, hash, at), `bench-u${i + 1}`)))();
+}
+
+/** Signs in `count` separate sessions (of the bench admin, or of these users in turn); each gets its cookie and CSRF token (read from a form). */
+export async function signInSessions(url: string, count: number, usernames: string[] = ['bench']): Promise<{ cookie: string; csrf: string }[]> {
+  let n = 0;
+  const one = async () => {
+    const b = new TestBrowser(url);
+    const res = await b.signIn(usernames[n++ % usernames.length]!, 'bench-password-123');
+    if (res.status !== 303) throw new Error(`bench sign-in answered ${res.status}`);
+    const form = await (await b.get('/bookings/new')).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    return { cookie: `roombook.sid=${b.cookie('roombook.sid')}`, csrf };
+  };
+  const out: { cookie: string; csrf: string }[] = [];
+  // scrypt runs on the thread pool: four at a time.
+  for (let i = 0; i < count; i += 4) out.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, one))));
+  return out;
+}
+
+/** The floor: a minimal Express 5 route sending fixed bytes (the same gzipped page), nothing else in the stack. */
+export async function startFloor(body: Buffer, gzip: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = express();
+  app.get('/floor', (_req, res) => {
+    res.type('html');
+    if (gzip) res.set('Content-Encoding', 'gzip');
+    res.end(body);
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface LoadGroup {
+  name: string;
+  url: string;
+  connections: number;
+  rate?: number;
+  cookies?: { cookie: string; csrf: string }[];
+  gzip?: boolean;
+  paths?: string[];
+  kind?: 'get' | 'book';
+  book?: { rooms: number[]; dates: string[] };
+}
+export interface LoadResult {
+  groups: { name: string; requests: number; errors: number; timeouts: number; non2xx: number }[];
+  statuses: Record<string, number>;
+  errors: number;
+  responses: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Server CPU (this process, all threads) per response, ms. */
+  cpuMsPerRequest: number;
+  rps: number;
+}
+
+const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
+
+/** Runs the load generator in a child process and measures this process's CPU while it runs. */
+export async function load(length: number | { amount: number }, groups: LoadGroup[]): Promise<LoadResult> {
+  const plan = typeof length === 'number' ? { durationSec: length } : { amount: length.amount };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, [CLIENT, JSON.stringify({ ...plan, groups })], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const r = JSON.parse(out) as Omit<LoadResult, 'cpuMsPerRequest' | 'rps'>;
+  return { ...r, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, r.responses), rps: r.responses / seconds };
+}
+
+/** CPU and wall time of one async call, here in this process (server and in-process emulator alike). */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000, value };
+}
+
+export const row = (figure: string, value: number, unit: string, target: string, ratio?: { value: number; of: string }): BenchRow => ({ figure, value, unit, target, ratio });
+
+/**
+ * The Exchange emulator in its own process (control API on), so this process's CPU is the app's alone. The app then
+ * talks to it as to a real Exchange (EXCHANGE_URL, NTLM, the demo service account).
+ */
+export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Record<string, string>; close: () => void }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts'], {
+    cwd: root,
+    env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CONTROL_API: '1', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"url":"(http:[^"]+)"/.exec(buffered);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return {
+    url,
+    appEnv: { EXCHANGE_URL: url, EXCHANGE_AUTH: 'ntlm', EXCHANGE_USERNAME: 'booking-svc', EXCHANGE_PASSWORD: 'demo', SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789' },
+    close: () => void child.kill('SIGTERM'),
+  };
+}
+
+/** BENCH_PROFILE=dir: a CPU profile of just `fn` (the measured phase, not the seeding) is written there. */
+export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}

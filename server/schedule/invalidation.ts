@@ -1,0 +1,17 @@
+// The one owner of "when does a cached schedule go stale". Read this before changing any table listed below.
+//
+// Schedules (day view, week view, door displays, the read API, feeds) are cached until anything they are built from
+// changes. Nothing in the code that writes those tables calls the cache: migration 0003-reception.sql installs an
+// AFTER INSERT, AFTER UPDATE and AFTER DELETE trigger on each table in SCHEDULE_SOURCE_TABLES (3 × 6 = 18 triggers)
+// that bumps schedule_changes.version in the same transaction as the change. So a write by any feature (bookings,
+// the outbox worker, the reconciler, room and user admin) invalidates every cached schedule, and a rolled-back write
+// does not. invalidation.test.ts compares this list with the triggers actually in the schema, so adding a table here
+// without a trigger (or a trigger without naming its table here) fails a test.
+//
+// A new table that schedules read needs a migration adding its three triggers, and its name here.
+
+/** Tables a schedule is built from; each has insert/update/delete triggers bumping schedule_changes.version. */
+export const SCHEDULE_SOURCE_TABLES = ['bookings', 'booking_attendees', 'external_bookings', 'rooms', 'room_equipment', 'users'] as const;
+
+// The counter itself is read in repo.ts (SQL lives in repositories).
+export { scheduleVersion } from './repo.ts';

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+
+const tokenIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+
+/** GET with the browser's cookie through node:http, which (unlike fetch) hands back the gzip bytes as sent. */
+function rawGet(app: TestApp, b: TestBrowser, path: string, gzip: boolean): Promise<{ encoding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers = { cookie: `roombook.sid=${b.cookie('roombook.sid')}`, accept: 'text/html', ...(gzip ? { 'accept-encoding': 'gzip' } : {}) };
+    request(new URL(path, app.url), { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('reception pages served from the page cache', () => {
+  let app: TestApp;
+  let first: TestBrowser;
+  let second: TestBrowser;
+
+  before(async () => {
+    app = await startTestApp();
+    first = new TestBrowser(app.url);
+    second = new TestBrowser(app.url);
+    await first.signIn('rita');
+    await second.signIn('rita');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  for (const path of ['/schedule', '/schedule/print', '/schedule/rooms/1/week']) {
+    test(`${path}: each session gets its own working CSRF token in the shared page, gzipped or not`, async () => {
+      const a = await (await first.get(path)).text();
+      const b = await (await second.get(path)).text();
+      const [ta, tb] = [tokenIn(a), tokenIn(b)];
+      assert.ok(ta && tb);
+      assert.notEqual(ta, tb);
+      assert.equal(a.replace(ta, 'TOKEN'), b.replace(tb, 'TOKEN'), 'the same page apart from the token');
+      assert.ok(!/rbtoken[0-9a-f]{24}/.test(a), 'no marker left in the page');
+
+      const zipped = await rawGet(app, first, path, true);
+      const plain = await rawGet(app, first, path, false);
+      assert.equal(zipped.encoding, 'gzip');
+      assert.equal(plain.encoding, undefined);
+      assert.equal(gunzipSync(zipped.body).toString(), plain.body.toString());
+      assert.equal(tokenIn(plain.body.toString()), ta);
+    });
+  }
+
+  test('the token spliced into a cached page signs a form in (sign-out with it works)', async () => {
+    const token = tokenIn(await (await second.get('/schedule')).text())!;
+    const res = await second.post('/logout', {}, { csrf: token });
+    assert.equal(res.status, 303);
+  });
+});

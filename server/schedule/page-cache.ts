@@ -1,0 +1,99 @@
+// Reception pages rendered once per cache entry and user, then sent as finished gzip with the session's CSRF token
+// spliced in. Every receptionist's page refreshes every 30 seconds and the data changes far less often, so rendering
+// the layout, gzipping and hashing the page per request was most of a cached view's cost (see issue 13).
+//
+// The token is the only per-session part of these pages (the sign-out form); the user's name and role are per user,
+// which is part of the key. A session with flash messages to show gets a fresh render (they are shown once).
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { Request, Response } from 'express';
+import { crc32Combine, gzipMember, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
+import { csrfToken } from '../http/csrf.ts';
+import { sendHtmlParts } from '../http/precompressed.ts';
+
+/** Rendered in place of the token; random per process and base64url-safe, so no data can spell it and escaping keeps it. */
+const TOKEN_MARKER = `rbtoken${randomBytes(12).toString('hex')}`;
+
+/**
+ * A page cut at each place the session's token goes: the token is added per request. A segment keeps references to
+ * its precompressed parts (the day's timeline is shared by every user's copy of the page, never copied) and their
+ * combined CRC and length.
+ */
+interface Segment {
+  parts: PrecompressedPart[];
+  crc: number;
+  size: number;
+}
+interface SplicedPage {
+  segments: Segment[];
+}
+
+/** Where a cache entry keeps its pages (per user); lives and dies with the entry (see cache.ts). */
+export type PageStore = Map<string, Promise<SplicedPage>>;
+export const newPageStore = (): PageStore => new Map();
+
+/** Renders a page given the CSRF token to put in it; large unchanging parts may come precompressed. */
+export type PageRenderer = (csrfToken: string) => Promise<(string | PrecompressedPart)[]>;
+
+function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
+  const segments: PrecompressedPart[][] = [[]];
+  for (const p of parts) {
+    if (typeof p !== 'string') {
+      segments.at(-1)!.push(p);
+      continue;
+    }
+    p.split(TOKEN_MARKER).forEach((text, i) => {
+      if (i > 0) segments.push([]);
+      if (text) segments.at(-1)!.push(precompress(Buffer.from(text)));
+    });
+  }
+  return {
+    segments: segments.map((parts) => {
+      let crc = 0;
+      let size = 0;
+      for (const p of parts) {
+        crc = crc32Combine(crc, p.crc, p.raw.length);
+        size += p.raw.length;
+      }
+      return { parts, crc, size };
+    }),
+  };
+}
+
+export async function sendCachedPage(req: Request, res: Response, store: PageStore, render: PageRenderer): Promise<void> {
+  const user = req.user;
+  if (!user || !req.session || req.session.flash?.length) return void sendHtmlParts(req, res, await render(req.session ? csrfToken(req) : ''));
+  const key = `${user.id}|${user.role}`;
+  let page = store.get(key);
+  if (!page) {
+    store.set(key, (page = render(TOKEN_MARKER).then(splice)));
+    page.catch(() => store.get(key) === page && store.delete(key));
+  }
+  const { segments } = await page;
+  const token = Buffer.from(csrfToken(req));
+  res.type('html');
+  res.vary('Accept-Encoding');
+  if (!req.acceptsEncodings('gzip') || req.method === 'HEAD') {
+    const raw: Buffer[] = [];
+    segments.forEach((s, i) => (i > 0 && raw.push(token), raw.push(...s.parts.map((p) => p.raw))));
+    return void res.send(Buffer.concat(raw));
+  }
+  // The finished gzip: precompressed segments with the token between them as stored blocks; the CRC is combined.
+  const deflated: Buffer[] = [];
+  let crc = 0;
+  let size = 0;
+  const tokenBlock = storedBlock(token);
+  const tokenCrc = crc32(token);
+  segments.forEach((s, i) => {
+    if (i > 0) {
+      deflated.push(tokenBlock);
+      crc = crc32Combine(crc, tokenCrc, token.length);
+      size += token.length;
+    }
+    for (const p of s.parts) deflated.push(p.deflated);
+    crc = crc32Combine(crc, s.crc, s.size);
+    size += s.size;
+  });
+  res.set('Content-Encoding', 'gzip');
+  res.send(gzipMember(deflated, crc, size));
+}
