@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { FieldErrors, type FieldMessages } from '../errors.ts';
 
@@ -15,10 +15,39 @@ export interface FormPage {
  * with `load(req)`, the submitted `values` and the per-field `errors` (Kutt's viewTemplate).
  */
 export function formPage(view: string, load: PageLoader): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  const mark = (_req: Request, res: Response, next: NextFunction) => {
     res.locals.formPage = { view, load } satisfies FormPage;
     next();
   };
+  return Object.assign(mark, { [FORM_VIEW]: view });
+}
+
+const FORM_VIEW = Symbol('formView');
+
+interface LayerLike {
+  rawPath?: unknown;
+  method?: unknown;
+  handle?: { stack?: LayerLike[]; [FORM_VIEW]?: string };
+  route?: { path: unknown; stack: LayerLike[] };
+}
+
+/** Every route marked with formPage(), read from the app's router (for the test that walks every error re-render). */
+export function formRoutes(app: Express): { method: string; path: string; view: string }[] {
+  const out: { method: string; path: string; view: string }[] = [];
+  const walk = (stack: LayerLike[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const l of layer.route.stack) {
+          const view = l.handle?.[FORM_VIEW];
+          if (view) out.push({ method: String(l.method), path: prefix + String(layer.route.path), view });
+        }
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '');
+  return out.map((r) => ({ ...r, path: r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path }));
 }
 
 /** Turns zod issues into one message per field (the first one wins: that is what a person fixes first). */
