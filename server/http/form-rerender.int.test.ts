@@ -130,6 +130,16 @@ describe('form re-render after an error', () => {
     assert.deepEqual(after.attendees.map((a) => a.email).sort(), ['bob@example.com', 'carol@example.com']);
   });
 
+  test('a subject the gateway would refuse (U+2028, U+2029, NEL) is a field error on the form, and nothing is stored', async () => {
+    const before = (app.ctx.db.prepare('SELECT count(*) AS n FROM bookings').get() as { n: number }).n;
+    for (const c of ['\u2028', '\u2029', '\u0085']) {
+      const res = await alice.post('/bookings', { ...bookingBody({ start: '13:00', end: '13:30', subject: `Budget${c}review` }), idempotencyKey: 'u'.repeat(20) });
+      assert.equal(res.status, 422);
+      assert.match(await res.text(), /Subject must be a single line\./);
+    }
+    assert.equal((app.ctx.db.prepare('SELECT count(*) AS n FROM bookings').get() as { n: number }).n, before);
+  });
+
   test('a refused new booking keeps its key: the corrected form books once', async () => {
     const first = await alice.post('/bookings', { ...bookingBody({ start: '12:00', end: '12:30', required: 'carol-at-example' }), idempotencyKey: 'k'.repeat(20) });
     assert.equal(first.status, 422);

@@ -2,21 +2,31 @@ import type { Express, NextFunction, Request, RequestHandler, Response } from 'e
 import type { z } from 'zod';
 import { FieldErrors, type FieldMessages } from '../errors.ts';
 
-/** Loads the data a form page needs, so the error handler can re-render it with the user's values and errors. */
+/**
+ * Loads the data a form page needs, so the error handler can re-render it with the user's values and errors.
+ * The page's identity (what its form posts to, the record's id, a new form's key) comes from the loader, never
+ * from the submitted values, so a re-render posts back to the same route.
+ */
 export type PageLoader = (req: Request, error?: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FormPage {
   view: string;
   load: PageLoader;
+  /** The route's own params (`:id`), as they were when the route matched. */
+  params: Request['params'];
 }
 
 /**
  * Marks the route as a form: when a later handler throws FieldErrors, the error handler re-renders `view`
  * with `load(req)`, the submitted `values` and the per-field `errors` (Kutt's viewTemplate).
+ *
+ * The params are kept here because Express gives `req.params` back to the parent router when the error leaves
+ * the route's router: by the time the app's error handler runs, `req.params.id` is gone, and a loader reading it
+ * would render another page (the new-booking form instead of the change form) or throw (the cancel page).
  */
 export function formPage(view: string, load: PageLoader): RequestHandler {
-  const mark = (_req: Request, res: Response, next: NextFunction) => {
-    res.locals.formPage = { view, load } satisfies FormPage;
+  const mark = (req: Request, res: Response, next: NextFunction) => {
+    res.locals.formPage = { view, load, params: { ...req.params } } satisfies FormPage;
     next();
   };
   return Object.assign(mark, { [FORM_VIEW]: view });
