@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox, integer, isSendableLine, optionalText, text } from '../http/fields.ts';
+import { checkbox, integer, isSendableAddress, optionalText, text } from '../http/fields.ts';
 
 const date = z
   .string({ error: 'Date is required.' })
@@ -24,8 +24,8 @@ export const attendeeList = (label: string) =>
         .split(/[\s,;]+/)
         .map((s) => s.trim().replace(/^<|>$/g, '').toLowerCase())
         .filter(Boolean);
-      // An address Exchange could not carry on one line (a NEL, a control character) is no address either.
-      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableLine(p));
+      // An address Exchange cannot send to (non-ASCII, a control character, a NEL) is no address either.
+      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableAddress(p));
       if (bad) {
         ctx.addIssue({ code: 'custom', message: `${label}: “${bad.slice(0, 60)}” is not an e-mail address.` });
         return z.NEVER;

@@ -8,7 +8,7 @@ import { CONTENT_CLASS, MESSAGE_CLASS } from './properties.ts';
 import type { PropValues } from './xml.ts';
 import { formatAddress, formatAddressList } from './addresses.ts';
 import { isValidZone } from './dates.ts';
-import { multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from './text-rules.ts';
+import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from './text-rules.ts';
 
 const messages = {
   lineBreak: TEXT_PROBLEM_MESSAGES['line-break'],
@@ -28,11 +28,7 @@ const singleLine = z
     const problem = singleLineProblem(s);
     if (problem) ctx.addIssue({ code: 'custom', message: problem === 'line-break' ? messages.lineBreak : messages.control });
   });
-const email = z
-  .string()
-  .max(320)
-  .regex(/^[^\s@<>",;]+@[^\s@<>",;]+$/, messages.email)
-  .refine((s) => singleLineProblem(s) === null, messages.email);
+const email = z.string().refine(isExchangeAddress, messages.email);
 const body = (max: number) => z.string().max(max).refine((s) => multiLineProblem(s) === null, messages.control);
 const attendee = z.object({ email, name: singleLine.optional() });
 const dateTime = z.custom<DateTime>((v) => DateTime.isDateTime(v) && v.isValid, messages.date);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { multiLineProblem, singleLineProblem } from './text-rules.ts';
+import { isExchangeAddress, multiLineProblem, singleLineProblem } from './text-rules.ts';
 import { validateMeeting } from './meeting-props.ts';
 import { InvalidMeetingError } from './errors.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
@@ -27,4 +27,12 @@ test('validateMeeting() refuses a subject with U+2028, U+2029 or NEL and a name 
   assert.throws(() => validateMeeting(makeMeeting({ requiredAttendees: [{ email: 'b\u0085ob@example.com' }] })), InvalidMeetingError);
   assert.throws(() => validateMeeting(makeMeeting({ textBody: 'Agenda\u0000' })), (e: unknown) => e instanceof InvalidMeetingError && 'textBody' in e.fields);
   assert.doesNotThrow(() => validateMeeting(makeMeeting({ textBody: 'Agenda:\r\n\t1.\u2028 Numbers' })));
+});
+
+test('isExchangeAddress() takes printable ASCII addresses only (Exchange 2003 predates internationalized mail)', () => {
+  for (const ok of ['bob@example.com', 'x.y+tag@partner.example', "o'neil@example.com"]) assert.ok(isExchangeAddress(ok), ok);
+  for (const bad of ['bob@example.com\ufffd', 'jörg@example.com', 'b\u0085ob@example.com', 'bob@exa mple.com', 'bob', 'a@b@c', 'a,b@c', `${'a'.repeat(320)}@x`]) {
+    assert.equal(isExchangeAddress(bad), false, JSON.stringify(bad));
+  }
+  assert.throws(() => validateMeeting(makeMeeting({ optionalAttendees: [{ email: 'bob@example.com\ufffd' }] })), InvalidMeetingError);
 });

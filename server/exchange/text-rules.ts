@@ -26,6 +26,14 @@ export function multiLineProblem(value: string): TextProblem | null {
   return NEVER.test(value) ? 'control' : null;
 }
 
+/**
+ * An SMTP address as Exchange 2003 carries it: printable ASCII only (it predates internationalized addresses,
+ * RFC 6531), one `@`, no spaces or the separators of an address list.
+ */
+export function isExchangeAddress(value: string): boolean {
+  return value.length <= 320 && /^[\x21-\x7e]+$/.test(value) && /^[^@<>",;]+@[^@<>",;]+$/.test(value);
+}
+
 /** The sentence a form shows for a problem, after the field's label. */
 export const TEXT_PROBLEM_MESSAGES: Record<TextProblem, string> = {
   'line-break': 'must be a single line.',

@@ -27,9 +27,11 @@ test('a field sent twice is "must be given once", not a type error', () => {
   assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && i.message === 'Required attendees must be given once.'));
 });
 
-test('an attendee address with NEL or a control character is not an address', () => {
-  const r = BookingForm.safeParse({ required: 'b\u0085ob@example.com' });
-  assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(i.message)));
+test('an attendee address with NEL, a control character or a non-ASCII character is not an address', () => {
+  for (const address of ['b\u0085ob@example.com', 'bob@example.com\ufffd', 'bob\u0001@example.com', 'jörg@example.com']) {
+    const r = BookingForm.safeParse({ required: address });
+    assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(i.message)), JSON.stringify(address));
+  }
 });
 
 // Characters from every class the rules care about, so short strings hit them often.

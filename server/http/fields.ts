@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from '../exchange/index.ts';
+import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from '../exchange/index.ts';
 
 /** Reusable form-field schemas: strings are trimmed and capped; messages are sentences for people. */
 
@@ -39,8 +39,8 @@ export const optionalText = (label: string, max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
-/** The rule for a single address typed among others (attendee lists): it must also be sendable as one line. */
-export const isSendableLine = (value: string) => singleLineProblem(value) === null;
+/** An address typed among others (attendee lists) must be one Exchange can send to (text-rules.ts). */
+export const isSendableAddress = (value: string) => isExchangeAddress(value);
 
 export const integer = (label: string, min: number, max: number) =>
   z.coerce

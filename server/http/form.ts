@@ -41,23 +41,28 @@ interface LayerLike {
   route?: { path: unknown; stack: LayerLike[] };
 }
 
-/** Every route marked with formPage(), read from the app's router (for the test that walks every error re-render). */
-export function formRoutes(app: Express): { method: string; path: string; view: string }[] {
-  const out: { method: string; path: string; view: string }[] = [];
+/** Every route of the app, read from its router, with the form view of those marked with formPage(). */
+export function appRoutes(app: Express): { method: string; path: string; view?: string }[] {
+  const out: { method: string; path: string; view?: string }[] = [];
   const walk = (stack: LayerLike[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const l of layer.route.stack) {
-          const view = l.handle?.[FORM_VIEW];
-          if (view) out.push({ method: String(l.method), path: prefix + String(layer.route.path), view });
-        }
+        const path = prefix + String(layer.route.path);
+        const methods = new Set(layer.route.stack.map((l) => String(l.method)));
+        const view = layer.route.stack.map((l) => l.handle?.[FORM_VIEW]).find(Boolean);
+        for (const method of methods) out.push({ method, path: path.length > 1 ? path.replace(/\/$/, '') : path, ...(view ? { view } : {}) });
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
       }
     }
   };
   walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '');
-  return out.map((r) => ({ ...r, path: r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path }));
+  return out;
+}
+
+/** Every route marked with formPage() (for the test that walks every error re-render). */
+export function formRoutes(app: Express): { method: string; path: string; view: string }[] {
+  return appRoutes(app).flatMap((r) => (r.view ? [{ method: r.method, path: r.path, view: r.view }] : []));
 }
 
 /** Turns zod issues into one message per field (the first one wins: that is what a person fixes first). */
