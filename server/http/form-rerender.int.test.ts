@@ -105,6 +105,24 @@ describe('form re-render after an error', () => {
     }
   });
 
+  test('a bad body on a record that does not exist is a 404, not a 500 from the re-render', async () => {
+    assert.equal((await alice.post('/bookings/999999/cancel', { message: ['a', 'b'] })).status, 404);
+    assert.equal((await alice.post('/bookings/999999', bookingBody({ required: 'carol-at-example' }))).status, 404);
+    assert.equal((await adam.post('/admin/rooms/999999', { name: '' })).status, 404);
+  });
+
+  test('a change into a taken slot re-renders the change form (409) posting to its booking', async () => {
+    const form = await (await alice.get(`/bookings/new?roomId=${ids.room}`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    assert.equal((await alice.post('/bookings', { ...bookingBody({ start: '16:00', end: '17:00', required: '' }), idempotencyKey: key })).status, 303);
+    const res = await alice.post(`/bookings/${ids.booking}`, bookingBody({ start: '16:00', end: '17:00' }));
+    assert.equal(res.status, 409);
+    const html = await res.text();
+    assert.match(html, /was just taken for that time/);
+    assert.ok(formsIn(html).some((f) => f.method === 'post' && f.action === `/bookings/${ids.booking}`));
+    assert.match(html, /<h1>Change booking<\/h1>/);
+  });
+
   test('cancel with a message over 2,000 characters or sent twice is a 422 on the cancel page, not a 500', async () => {
     for (const message of ['x'.repeat(2001), ['a', 'b']]) {
       const res = await alice.post(`/bookings/${ids.booking}/cancel`, { message });
