@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import fc from 'fast-check';
-import { createApp } from '../app.ts';
-import { appRoutes } from '../http/form.ts';
-import { startTestApp, type TestApp } from '../test/test-app.ts';
+import { createApp } from '../../app.ts';
+import { appRoutes } from '../../http/form.ts';
+import { startTestApp, type TestApp } from '../test-app.ts';
 import { attendees, hostile, idempotencyKey, idPick, rawSuffix, slot, words, type FieldValue, type IdPick } from './arbitraries.ts';
 import { addressesIn, checkMailboxes, encodeBody, FuzzClient, integrity, safeUnicode, stuckOrRefused, unescapedMarkup } from './harness.ts';
 

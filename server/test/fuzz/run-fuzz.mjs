@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, long: { type: 'boolean' } } });
 const seed = values.seed ?? (values.long ? String(Date.now() % 2 ** 31) : '19');
 const runs = values.runs ?? (values.long ? '1000' : '120');
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
 console.log(`fuzz: seed ${seed}, ${runs} cases${values.path ? `, replaying path ${values.path}` : ''}`);
 const env = {
   ...process.env,
@@ -17,5 +17,5 @@ const env = {
   FUZZ_RUNS: runs,
   ...(values.path ? { FUZZ_PATH: values.path } : {}),
 };
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'server/fuzz/routes.fuzz.ts'], { cwd: root, env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'server/test/fuzz/routes.fuzz.ts'], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status ?? 1);

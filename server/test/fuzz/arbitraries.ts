@@ -37,19 +37,6 @@ export const hostile: fc.Arbitrary<string> = fc.oneof(
 
 export type FieldValue = { kind: 'missing' } | { kind: 'one'; value: string } | { kind: 'many'; values: string[] };
 
-/** A field: its valid value most of the time, else something hostile, absent, repeated or a huge number. */
-export function field(valid: fc.Arbitrary<string>): fc.Arbitrary<FieldValue> {
-  const one = (a: fc.Arbitrary<string>) => a.map((value): FieldValue => ({ kind: 'one', value }));
-  return fc.oneof(
-    { weight: 8, arbitrary: one(valid) },
-    { weight: 3, arbitrary: one(hostile) },
-    { weight: 1, arbitrary: one(fc.tuple(valid, hostile).map(([v, h]) => v + h)) },
-    { weight: 1, arbitrary: fc.constant<FieldValue>({ kind: 'missing' }) },
-    { weight: 1, arbitrary: fc.array(fc.oneof(valid, hostile), { minLength: 2, maxLength: 3 }).map((values): FieldValue => ({ kind: 'many', values })) },
-    { weight: 1, arbitrary: one(fc.oneof(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String), fc.double().map(String))) },
-  );
-}
-
 /** Raw text appended to the encoded body as is: OWA form syntax, broken escapes, extra separators. */
 export const rawSuffix: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.constant('') },
@@ -70,7 +57,6 @@ export const idPick: fc.Arbitrary<IdPick> = fc.oneof(
 );
 
 const two = (n: number) => String(n).padStart(2, '0');
-export const time: fc.Arbitrary<string> = fc.tuple(fc.integer({ min: 8, max: 18 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${two(h)}:${two(m)}`);
 /** Start and end on the same day, 15 minutes to 2 hours apart. */
 export const slot: fc.Arbitrary<{ start: string; end: string }> = fc
   .tuple(fc.integer({ min: 8 * 4, max: 17 * 4 }), fc.integer({ min: 1, max: 8 }))

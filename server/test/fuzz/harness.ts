@@ -1,7 +1,7 @@
 // The route fuzzer's plumbing: signed-in clients that send raw form bodies, and the invariants checked after
 // every generated case (no booking stuck on its way to Exchange, nothing in a mailbox nobody entered, a sound DB).
 import { INJECTED_PROPERTY, MARK, type FieldValue } from './arbitraries.ts';
-import type { TestApp } from '../test/test-app.ts';
+import type { TestApp } from '../test-app.ts';
 
 /** A browser without JavaScript that keeps its cookies and sends the CSRF token in the header. */
 export class FuzzClient {
