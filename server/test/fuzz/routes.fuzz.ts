@@ -261,6 +261,14 @@ describe('route fuzzer', () => {
     if (process.env.FUZZ_DEBUG) console.log(res.status, path, body.slice(0, 200), [...html.matchAll(/class="field-error"[^>]*>([^<]*)/g)].map((m) => m[1]).join(' | '), /<p class="[^"]*error[^"]*">([^<]*)/.exec(html)?.[1] ?? '');
     if (res.status >= 500) throw new Error(`${res.status} from POST ${path}: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
     if (unescapedMarkup(html)) throw new Error(`unescaped <x-fuzz> in the answer of POST ${path} (${res.status})`);
+    // Stored markup: the page a successful form leads to shows what was just saved.
+    const location = res.status === 303 ? res.headers.get('location') : null;
+    if (location && r.as !== 'anon' && !location.startsWith('/login')) {
+      const page = await clients.get(r.as)!.get(location);
+      const shown = await page.text();
+      if (page.status >= 500) throw new Error(`${page.status} from GET ${location} after POST ${path}`);
+      if (unescapedMarkup(shown)) throw new Error(`unescaped <x-fuzz> on GET ${location} after POST ${path}`);
+    }
     // The sign-out and a role change end sessions: sign in again so later cases still reach the routes.
     if (r.as !== 'anon' && (res.status === 303 && res.headers.get('location')?.startsWith('/login'))) clients.set(r.as, await FuzzClient.signedIn(app.url, r.as));
   }
