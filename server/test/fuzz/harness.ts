@@ -175,7 +175,9 @@ export function stuckOrRefused(app: TestApp): string[] {
     const jobs = app.ctx.db
       .prepare<[number], { kind: string; status: string; step: string; attempts: number; last_error: string | null }>('SELECT kind, status, step, attempts, last_error FROM outbox_jobs WHERE booking_id = ? ORDER BY id')
       .all(r.id);
-    return `booking ${r.id} ${r.state}${r.failed_reason ? ` (${r.failed_reason})` : ''} subject=${JSON.stringify(r.subject)} jobs=${JSON.stringify(jobs)}`;
+    // The last few jobs tell the story; shrinking may have queued many more.
+    const shown = jobs.length > 6 ? [...jobs.slice(0, 2), `… ${jobs.length - 5} more …`, ...jobs.slice(-3)] : jobs;
+    return `booking ${r.id} ${r.state}${r.failed_reason ? ` (${r.failed_reason})` : ''} subject=${JSON.stringify(r.subject)} jobs=${JSON.stringify(shown)}`;
   });
 }
 
