@@ -6,19 +6,23 @@ import type { AppContext } from './context.ts';
 import { createPassport } from './auth/passport.ts';
 import { authRoutes } from './auth/routes.ts';
 import { SqliteSessionStore } from './auth/session-store.ts';
+import { sqliteClient } from './db/sql.ts';
 import { adminAuditRoutes } from './audit/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { compressText } from './http/compress.ts';
-import { verifyCsrf } from './http/csrf.ts';
+import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { setLocals } from './http/locals.ts';
-import { securityHeaders, sessions } from './http/security.ts';
+import { rollSession, securityHeaders, sessions } from './http/security.ts';
 import './http/session-types.ts';
 import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
+import type { ExchangeProbe } from './ops/health.ts';
+import type { AppMetrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
 import { adminSyncRoutes } from './sync/routes.ts';
 import { adminDisplayRoutes } from './schedule/admin-routes.ts';
 import { deviceRoutes } from './schedule/device-routes.ts';
@@ -28,14 +32,14 @@ const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.u
 
 export interface BuiltApp {
   app: Express;
-  /** Stops timers the app owns (the session pruner); the caller closes the HTTP server and the DB. */
+  /** Stops timers the app owns (none today); the caller closes the HTTP server and the DB. */
   close(): void;
 }
 
 /** Builds the Express app; it never listens (main.ts and the tests do). */
-export function createApp(ctx: AppContext, services: { reconciler: Reconciler }): BuiltApp {
+export function createApp(ctx: AppContext, services: { reconciler: Reconciler; ops: { metrics: AppMetrics; probe: ExchangeProbe } }): BuiltApp {
   const app = express();
-  const sessionStore = new SqliteSessionStore(ctx.db, ctx.config.sessionIdleMinutes * 60_000);
+  const sessionStore = new SqliteSessionStore(sqliteClient(ctx.db), ctx.config.sessionIdleMinutes * 60_000);
   const passport = createPassport(ctx);
 
   app.set('trust proxy', ctx.config.trustProxy);
@@ -58,9 +62,10 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  app.use(services.ops.metrics.http());
   app.use(securityHeaders(ctx.config));
   app.use(compressText);
   // Static files come before sessions so assets never touch the session store.
@@ -69,10 +74,13 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
   app.use(deviceRoutes(ctx));
+  // Health and metrics come before sessions: probes never touch the session store.
+  app.use(opsRoutes(ctx, services.ops));
   app.use(sessions(ctx.config, sessionStore));
   app.use(passport.initialize());
   app.use(passport.session());
-  app.use(verifyCsrf);
+  app.use(rollSession());
+  app.use(csrfProtection(ctx.config.sessionSecret));
   app.use(setLocals);
 
   app.use(homeRoutes(ctx));
@@ -86,5 +94,5 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler })
   app.use(notFound);
   app.use(errorHandler(ctx.log));
 
-  return { app, close: () => sessionStore.close() };
+  return { app, close: () => undefined };
 }

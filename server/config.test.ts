@@ -81,3 +81,21 @@ test('loadConfig() treats empty variables as unset', () => {
     assert.equal(c.port, 3000);
   });
 });
+
+test('operations settings: defaults, and a bad metrics token or network stops the start with its name', () => {
+  withTempDir((dir) => {
+    const base = { DATABASE_PATH: join(dir, 'app.db') };
+    const c = loadConfig(base);
+    assert.deepEqual(
+      { purge: c.sessionPurgeMinutes, retention: c.retentionDays, probe: c.readinessProbeSeconds, stuck: c.outboxStuckMinutes, metrics: c.metrics },
+      { purge: 15, retention: 400, probe: 30, stuck: 15, metrics: { token: null, allow: [] } },
+    );
+    const m = loadConfig({ ...base, METRICS_TOKEN: 'a'.repeat(20), METRICS_ALLOW: '10.0.0.0/8, 127.0.0.1,fd00::/8', RETENTION_DAYS: '30' });
+    assert.deepEqual(m.metrics, { token: 'a'.repeat(20), allow: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8'] });
+    assert.equal(m.retentionDays, 30);
+    assert.throws(() => loadConfig({ ...base, METRICS_TOKEN: 'short' }), (e: unknown) => e instanceof ConfigError && /METRICS_TOKEN/.test(e.message));
+    assert.throws(() => loadConfig({ ...base, METRICS_ALLOW: '10.0.0.0/33' }), (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message));
+    assert.throws(() => loadConfig({ ...base, METRICS_ALLOW: 'intranet' }), (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message));
+    assert.throws(() => loadConfig({ ...base, RETENTION_DAYS: '0' }), (e: unknown) => e instanceof ConfigError && /RETENTION_DAYS/.test(e.message));
+  });
+});

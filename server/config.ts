@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AuthEnvSchema, buildAuthConfig, type AuthConfig } from './auth/auth-config.ts';
@@ -48,6 +49,16 @@ export interface Config {
   backgroundJobs: boolean;
   /** Sign-in methods (AUTH_MODE) and the Windows sign-on settings they need. */
   auth: AuthConfig;
+  /** Minutes between purges of expired sessions. */
+  sessionPurgeMinutes: number;
+  /** Days audit events and finished outbox jobs are kept before the daily purge deletes them. */
+  retentionDays: number;
+  /** /readyz: seconds between real Exchange probes (PROPFIND of the service account's mailbox root). */
+  readinessProbeSeconds: number;
+  /** /readyz: a due outbox job left unclaimed this long means the outbox is stuck. */
+  outboxStuckMinutes: number;
+  /** /metrics access: a bearer token and/or client networks; with neither, /metrics answers 404. */
+  metrics: { token: string | null; allow: string[] };
 }
 
 const bool = z
@@ -83,7 +94,24 @@ const EnvSchema = z.object({
   BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+  SESSION_PURGE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  READINESS_PROBE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  OUTBOX_STUCK_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN_FILE: z.string().min(1).optional(),
+  METRICS_ALLOW: z.string().optional(),
 }).extend(AuthEnvSchema.shape);
+
+/** An IPv4/IPv6 address or CIDR network (METRICS_ALLOW). */
+function isNetwork(value: string): boolean {
+  const [addr, bits, extra] = value.split('/');
+  if (extra !== undefined || !addr) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -113,6 +141,12 @@ function demoSessionSecret(databasePath: string): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** DATABASE_PATH alone, for tools (backup, restore) that must not need the rest of the configuration. */
+export function databasePathFrom(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.DATABASE_PATH?.trim();
+  return resolve(value ? value : './data/app.db');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -160,6 +194,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     meetingRoute: e.EXCHANGE_MEETING_ROUTE,
     timeoutMs: e.EXCHANGE_TIMEOUT_MS,
   };
+  let metricsToken: string | undefined;
+  try {
+    metricsToken = readSecret(e.METRICS_TOKEN, e.METRICS_TOKEN_FILE);
+  } catch (err) {
+    throw new ConfigError([`METRICS_TOKEN_FILE: cannot read ${e.METRICS_TOKEN_FILE}: ${(err as Error).message}`]);
+  }
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError(['METRICS_TOKEN: must be at least 16 characters']);
+  const metricsAllow = (e.METRICS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badNet = metricsAllow.find((n) => !isNetwork(n));
+  if (badNet) throw new ConfigError([`METRICS_ALLOW: "${badNet}" is not an IP address or CIDR network such as 10.0.0.0/8`]);
   const authProblems: string[] = [];
   const auth = buildAuthConfig(e, authProblems);
   if (authProblems.length) throw new ConfigError(authProblems);
@@ -182,5 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileDays: e.RECONCILE_DAYS,
     emulator: { port: e.EMULATOR_PORT, controlApi: e.EMULATOR_CONTROL_API ?? e.NODE_ENV !== 'production' },
     backgroundJobs: e.BACKGROUND_JOBS,
+    sessionPurgeMinutes: e.SESSION_PURGE_MINUTES,
+    retentionDays: e.RETENTION_DAYS,
+    readinessProbeSeconds: e.READINESS_PROBE_SECONDS,
+    outboxStuckMinutes: e.OUTBOX_STUCK_MINUTES,
+    metrics: { token: metricsToken ?? null, allow: metricsAllow },
   });
 }

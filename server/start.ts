@@ -14,6 +14,9 @@ import { Reconciler } from './sync/reconciler.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
 import { roomOfBooking } from './bookings/service.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
+import { ExchangeProbe } from './ops/health.ts';
+import { AppMetrics } from './ops/metrics.ts';
+import { PurgeScheduler } from './ops/purge.ts';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -23,6 +26,8 @@ export interface RunningApp {
   emulator: RunningEmulator | null;
   worker: OutboxWorker;
   reconciler: Reconciler;
+  /** Operations: metrics, the readiness probe of Exchange and the purge jobs. */
+  ops: { metrics: AppMetrics; probe: ExchangeProbe; purge: PurgeScheduler };
   /** Stops accepting connections, lets in-flight requests and the running outbox step finish, then closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -42,6 +47,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
       })
     : null;
   if (emulator) log.info({ event: 'emulator.started', url: emulator.url }, 'built-in Exchange 2003 emulator running');
+  const metrics = new AppMetrics({ db, clock });
   const gateway = createExchangeGateway(
     {
       url: config.exchangeUrl ?? emulator!.url,
@@ -54,11 +60,18 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     },
     log,
     () => clock.now(),
+    metrics.exchangeRequest,
   );
 
   let worker: OutboxWorker | undefined;
   const ctx: AppContext = { config, db, clock, log, gateway, wakeOutbox: () => worker?.wake() };
   const reconciler = new Reconciler({ ...ctx, log: log.child({ area: 'reconcile' }) });
+  reconciler.onPass = metrics.reconcilePass;
+  const ops = {
+    metrics,
+    probe: new ExchangeProbe(gateway, config.readinessProbeSeconds * 1000, metrics.probed),
+    purge: new PurgeScheduler({ ...ctx, log: log.child({ area: 'app' }) }, metrics.purged),
+  };
   worker = new OutboxWorker(
     { ...ctx, log: log.child({ area: 'outbox' }) },
     // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
@@ -70,7 +83,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 
-  const built = createApp(ctx, { reconciler });
+  const built = createApp(ctx, { reconciler, ops });
   const server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -81,6 +94,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   if (config.backgroundJobs) {
     worker.start();
     reconciler.start();
+    ops.purge.start();
   }
 
   let stopping: Promise<void> | undefined;
@@ -95,11 +109,12 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
         // Keep-alive connections with no request in flight would hold close() open until they time out.
         server.closeIdleConnections();
       });
-      await Promise.all([worker.stop(), reconciler.stop()]);
+      ops.purge.stop();
+      await Promise.all([worker.stop(), reconciler.stop(), ops.probe.stop()]);
       built.close();
       await gateway.close();
       await emulator?.close();
       db.close();
     })());
-  return { ctx, server, url, emulator, worker, reconciler, stop };
+  return { ctx, server, url, emulator, worker, reconciler, ops, stop };
 }

@@ -1,7 +1,7 @@
 // POST /_emulator/mailboxes/:alias/items: put an item straight into a folder, from properties or MIME,
 // the way a client's PROPPATCH or PUT would have stored it.
 import { z } from 'zod';
-import { NS, PropValueError, normalizeValue, str, type PropMap } from '../store/props.ts';
+import { NS, PropValueError, normalizeValue, storedName, str, type PropMap } from '../store/props.ts';
 import type { Folder, Item, Mailbox } from '../store/store.ts';
 import { deriveFromMime } from '../mime/derive.ts';
 import { CalendarParseError } from '../mime/ical-read.ts';
@@ -28,7 +28,7 @@ export function seedItem(ctx: RequestContext, mailbox: Mailbox, folder: Folder, 
   let props: PropMap = new Map();
   try {
     if (seed.mime) props = deriveFromMime(seed.mime, str(folder.props.get(`${NS.ex}outlookfolderclass`)) ?? 'IPF.Note', mailbox.config.timeZone).props;
-    for (const [name, value] of Object.entries(seed.props)) props.set(name, normalizeValue(name, seed.types[name], value));
+    for (const [name, value] of Object.entries(seed.props)) props.set(storedName(name), normalizeValue(name, seed.types[name], value));
   } catch (err) {
     if (err instanceof PropValueError || err instanceof CalendarParseError) return undefined;
     throw err;

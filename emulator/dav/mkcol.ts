@@ -4,12 +4,24 @@
 // or 405 for it, DavMail 6 reads the inner 201).
 import { NS } from '../store/props.ts';
 import { folderHref, permanentUrl } from '../store/view.ts';
-import { HttpError, type RequestContext } from '../http/context.ts';
+import { HttpError, header, type RequestContext } from '../http/context.ts';
 import { sendEmpty, sendXml } from '../http/respond.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
-import { parseBody, readPropertyUpdate } from './body.ts';
+import { parseBody, readPropertyUpdate, type PatchOp } from './body.ts';
 import { applyOps } from './proppatch.ts';
 import { multistatusXml } from './multistatus.ts';
+
+/**
+ * The body MKCOL understands is DavMail's propertyupdate (text/xml); any other body type is 415 Unsupported
+ * Media Type (§4.4 lists 415 for MKCOL; RFC 4918 §9.3.1), a malformed XML one 400.
+ */
+function mkcolOps(ctx: RequestContext): PatchOp[] {
+  const type = (header(ctx, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type && type !== 'text/xml' && type !== 'application/xml') throw new HttpError(415, 'Unsupported Media Type');
+  const root = parseBody(ctx);
+  if (root.ns !== NS.dav || root.local !== 'propertyupdate') throw new HttpError(415, 'Unsupported Media Type');
+  return readPropertyUpdate(root);
+}
 
 export function handleMkcol(ctx: RequestContext, m: MailboxRequest): void {
   const { store } = ctx.state;
@@ -17,7 +29,7 @@ export function handleMkcol(ctx: RequestContext, m: MailboxRequest): void {
   if (t.kind === 'folder' || t.kind === 'item') throw new HttpError(405, 'Method Not Allowed');
   if (t.kind === 'submission' || !t.parent) throw new HttpError(t.kind === 'submission' ? 403 : 409, t.kind === 'submission' ? 'Forbidden' : 'Conflict');
   const hasBody = ctx.body.toString('utf8').trim() !== '';
-  const ops = hasBody ? readPropertyUpdate(parseBody(ctx)) : [];
+  const ops = hasBody ? mkcolOps(ctx) : [];
   const folder = store.createFolder(t.parent, t.name);
   const { ok, statuses } = applyOps(folder.props, ops);
   if (!ok) {

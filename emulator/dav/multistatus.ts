@@ -6,6 +6,8 @@ import { writeXml, type XNode } from '../http/xml-write.ts';
 export interface PropEntry {
   name: string;
   value?: PropValue;
+  /** Element name to answer with instead of the property's own (a SEARCH `AS alias`: no namespace). */
+  alias?: string;
 }
 
 export interface MsResponse {
@@ -30,9 +32,14 @@ export function statusLine(code: number): string {
 
 const dav = (local: string, children?: XNode[], text?: string): XNode => ({ ns: NS.dav, local, children, text });
 
-export function propNode(name: string, value: PropValue | undefined): XNode {
-  const { ns, local } = splitName(name);
+export function propNode(name: string, value: PropValue | undefined, alias?: string): XNode {
+  const { ns, local } = alias !== undefined ? { ns: '', local: alias } : splitName(name);
   if (!value) return { ns, local };
+  // DAV: properties whose value is XML, not text (resourcetype, the lock properties).
+  if (value.xml) return { ns, local, children: value.xml };
+  if (name === `${NS.dav}resourcetype` && alias === undefined) {
+    return { ns, local, children: value.value === 'collection' ? [dav('collection')] : [] };
+  }
   const attrs = value.type === 'string' ? [] : [{ ns: NS.dt, local: 'dt', value: value.type }];
   if (Array.isArray(value.value)) {
     return { ns, local, attrs, children: value.value.map((v) => ({ ns: NS.xml, local: 'v', text: v })) };
@@ -50,7 +57,7 @@ export function multistatusXml(responses: MsResponse[]): string {
         kids.push(
           dav('propstat', [
             dav('status', undefined, statusLine(ps.status)),
-            dav('prop', ps.props.map((p) => propNode(p.name, p.value))),
+            dav('prop', ps.props.map((p) => propNode(p.name, p.value, p.alias))),
           ]),
         );
       }

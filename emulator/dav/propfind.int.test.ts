@@ -50,7 +50,8 @@ describe('PROPFIND', () => {
     assert.doesNotMatch(r.text, /<[a-z]*[0-9][a-z0-9]*:/);
     const [row] = rows(r.text);
     assert.equal(row!.ok.outlookfolderclass, 'IPF.Appointment');
-    assert.equal(row!.types.getlastmodified, 'dateTime.rfc1123');
+    assert.equal(row!.types.getlastmodified, 'dateTime.tz');
+    assert.match(String(row!.ok.getlastmodified), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.equal(row!.types.isfolder, 'boolean');
     assert.equal(row!.ok.isfolder, '1');
     assert.deepEqual(row!.failed['HTTP/1.1 404 Resource Not Found'], ['nosuchprop']);

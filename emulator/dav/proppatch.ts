@@ -2,7 +2,7 @@
 // typed values, honours If-Match / If-None-Match, and is all-or-nothing: one bad property (403 protected,
 // 409 bad value) leaves the item untouched and the rest answer 424 (§4.4).
 import { randomUUID } from 'node:crypto';
-import { NS, type PropMap } from '../store/props.ts';
+import { NS, storedName, type PropMap } from '../store/props.ts';
 import { PROTECTED_PROPS, itemHref, permanentUrl, resourceHref } from '../store/view.ts';
 import type { Folder } from '../store/store.ts';
 import { HttpError, isBrief, type RequestContext } from '../http/context.ts';
@@ -33,8 +33,9 @@ export function applyOps(props: PropMap, ops: PatchOp[]): { ok: boolean; statuse
   }
   if (ok) {
     for (const op of ops) {
-      if (op.op === 'set') props.set(op.name, op.value);
-      else if (op.op === 'remove') props.delete(op.name);
+      const name = storedName(op.name);
+      if (op.op === 'set') props.set(name, op.value);
+      else if (op.op === 'remove') props.delete(name);
     }
   }
   return { ok, statuses };

@@ -90,9 +90,9 @@ export function handleSearch(ctx: RequestContext, m: MailboxRequest): void {
 
   const brief = isBrief(ctx);
   const responses: MsResponse[] = selected.map(({ r, props }) => {
-    const names = query.select === '*' ? [...props.keys()] : query.select;
-    const found = names.filter((n) => props.has(n)).map((name) => ({ name, value: props.get(name) }));
-    const missing = names.filter((n) => !props.has(n)).map((name) => ({ name }));
+    const columns = query.select === '*' ? [...props.keys()].map((name) => ({ name, alias: undefined })) : query.select.map((name, i) => ({ name, alias: query.aliases[i] }));
+    const found = columns.filter((c) => props.has(c.name)).map((c) => ({ ...c, value: props.get(c.name) }));
+    const missing = columns.filter((c) => !props.has(c.name));
     const propstats: MsResponse['propstats'] = [{ status: 200, props: found }];
     if (missing.length && !brief) propstats.push({ status: 404, props: missing });
     return { href: resourceHref(store, ctx.base, r), propstats };

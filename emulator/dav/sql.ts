@@ -21,12 +21,15 @@ export type Expr =
 
 export interface SqlQuery {
   select: string[] | '*';
+  /** Per column of `select`: the `AS alias` name the answer uses as element name (no namespace), if any. */
+  aliases: (string | undefined)[];
   scopes: { traversal: Traversal; url: string }[];
   where: Expr | undefined;
   orderBy: { prop: string; desc: boolean }[];
 }
 
-type Token = { t: 'ident' | 'str' | 'num' | 'word' | 'op' | 'punct'; v: string };
+/** `raw` keeps a word's spelling (an alias answers with the case the client wrote). */
+type Token = { t: 'ident' | 'str' | 'num' | 'word' | 'op' | 'punct'; v: string; raw?: string };
 
 export function tokenize(sql: string): Token[] {
   const out: Token[] = [];
@@ -59,7 +62,7 @@ export function tokenize(sql: string): Token[] {
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i))!;
-      out.push({ t: 'word', v: m[0].toUpperCase() });
+      out.push({ t: 'word', v: m[0].toUpperCase(), raw: m[0] });
       i += m[0].length;
     } else if ('<>=!'.includes(c)) {
       const two = sql.slice(i, i + 2);
@@ -103,14 +106,31 @@ export function parseSql(sql: string): SqlQuery {
 
   word('SELECT');
   let select: string[] | '*';
+  const aliases: (string | undefined)[] = [];
   if (peek()?.t === 'punct' && peek()!.v === '*') {
     pos++;
     select = '*';
   } else {
-    select = [ident()];
+    select = [];
+    // EXCHANGE: `"…/0x8570" AS deleted` (DavMail's IMAP and directory searches); the alias is a bare word or
+    // a quoted name, and the answer's element for that column is the alias.
+    const column = (): void => {
+      (select as string[]).push(ident());
+      if (!isWord('AS')) {
+        aliases.push(undefined);
+        return;
+      }
+      pos++;
+      const t = peek();
+      if (t?.t === 'word' && t.raw) aliases.push(t.raw);
+      else if (t?.t === 'ident' && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.v)) aliases.push(t.v);
+      else fail('an alias');
+      pos++;
+    };
+    column();
     while (peek()?.t === 'punct' && peek()!.v === ',') {
       pos++;
-      select.push(ident());
+      column();
     }
   }
   word('FROM');
@@ -237,7 +257,7 @@ export function parseSql(sql: string): SqlQuery {
     } while (peek()?.t === 'punct' && peek()!.v === ',');
   }
   if (pos !== tokens.length) fail('end of query');
-  return { select, scopes, where, orderBy };
+  return { select, aliases, scopes, where, orderBy };
 }
 
 function parseScope(text: string): { traversal: Traversal; url: string } {

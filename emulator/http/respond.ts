@@ -40,8 +40,24 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-/** The plain IIS-style error page for a status. */
+/**
+ * The IIS 6 error page for a status. Like IIS's own pages (`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN">`,
+ * an unclosed `<META>`), it is HTML that is *not* well-formed XML: DavMail parses any error body it gets and
+ * turns an XML root that is not a multistatus into a 503 for its CalDAV client, so a well-formed page broke
+ * "GET after DELETE" (§4.4, §16: a 404 is a plain missing-resource answer).
+ */
+export function errorPageHtml(status: number, message: string): string {
+  return [
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">',
+    `<HTML><HEAD><TITLE>${status} ${escapeHtml(message)}</TITLE>`,
+    '<META HTTP-EQUIV="Content-Type" Content="text/html; charset=Windows-1252">',
+    '</HEAD><BODY>',
+    `<h1>${escapeHtml(message)}</h1><hr>`,
+    `<p>HTTP Error ${status}<br>Internet Information Services (IIS)`,
+    '</BODY></HTML>',
+  ].join('\r\n');
+}
+
 export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string | string[]> = {}): void {
-  const html = `<html><head><title>${status} ${escapeHtml(message)}</title></head><body><h1>${escapeHtml(message)}</h1></body></html>`;
-  send(res, status, html, 'text/html', { 'MS-WebStorage': WEBSTORAGE_VERSION, ...headers });
+  send(res, status, errorPageHtml(status, message), 'text/html', { 'MS-WebStorage': WEBSTORAGE_VERSION, ...headers });
 }

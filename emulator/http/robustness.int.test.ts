@@ -28,7 +28,7 @@ describe('robustness', () => {
   });
 
   test('an unsupported method answers 501 and an unknown root 404', async () => {
-    assert.equal((await dav(emu.url, 'LOCK', '/exchange/alice/Inbox/', { user: 'alice' })).status, 501);
+    assert.equal((await dav(emu.url, 'PATCH', '/exchange/alice/Inbox/', { user: 'alice' })).status, 501);
     assert.equal((await dav(emu.url, 'GET', '/nothing/here', { user: 'alice' })).status, 404);
   });
 

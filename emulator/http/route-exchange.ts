@@ -13,6 +13,7 @@ import { handlePut } from '../dav/put.ts';
 import { handleDelete } from '../dav/delete.ts';
 import { handleMkcol } from '../dav/mkcol.ts';
 import { handleMoveCopy } from '../dav/move.ts';
+import { enforceLocks, handleLock, handleUnlock } from '../dav/lock.ts';
 import { handlePost } from '../owa/post.ts';
 import { welcomePage } from '../owa/welcome.ts';
 import { sendEmpty } from './respond.ts';
@@ -25,6 +26,9 @@ export interface MailboxRequest {
 }
 
 const ALLOW = 'OPTIONS, TRACE, GET, HEAD, DELETE, PUT, POST, COPY, MOVE, MKCOL, PROPFIND, PROPPATCH, LOCK, UNLOCK, SEARCH';
+
+/** Methods that go through the lock and `If` checks first. */
+const WRITES = new Set(['PUT', 'PROPPATCH', 'DELETE', 'MKCOL', 'MOVE', 'COPY', 'LOCK']);
 
 export async function handleExchange(ctx: RequestContext, path: SplitPath): Promise<void> {
   const method = (ctx.req.method ?? 'GET').toUpperCase();
@@ -43,7 +47,12 @@ export async function handleExchange(ctx: RequestContext, path: SplitPath): Prom
   }
   const segments = path.segments.slice(1);
   const m: MailboxRequest = { mailbox, segments, target: resolveTarget(store, mailbox, segments) };
+  if (WRITES.has(method)) enforceLocks(ctx, m, method);
   switch (method) {
+    case 'LOCK':
+      return handleLock(ctx, m);
+    case 'UNLOCK':
+      return handleUnlock(ctx, m);
     case 'PROPFIND':
       return handlePropfind(ctx, m);
     case 'PROPPATCH':

@@ -5,7 +5,7 @@ import { sendXml } from './respond.ts';
 import type { SplitPath } from './server.ts';
 import { multistatusXml } from '../dav/multistatus.ts';
 import { handleFreeBusy } from '../owa/freebusy.ts';
-import { handleGalfind } from '../owa/galfind.ts';
+import { handleGalfind, handleGallookup } from '../owa/galfind.ts';
 import { sendOwaErrorPage } from '../owa/error-page.ts';
 
 export function handlePublic(ctx: RequestContext, path: SplitPath): void {
@@ -14,7 +14,8 @@ export function handlePublic(ctx: RequestContext, path: SplitPath): void {
   if (path.segments.length > 0) throw new HttpError(404, 'Not Found');
   if ((method === 'GET' || method === 'HEAD') && cmd) {
     if (cmd === 'freebusy') return handleFreeBusy(ctx);
-    if (cmd === 'galfind' || cmd === 'gallookup') return handleGalfind(ctx);
+    if (cmd === 'galfind') return handleGalfind(ctx);
+    if (cmd === 'gallookup') return handleGallookup(ctx);
     return sendOwaErrorPage(ctx, `The command ${cmd} is not supported.`);
   }
   if (method === 'PROPFIND') {

@@ -48,7 +48,11 @@ function convert(node: RawNode, scope: Map<string, string>): XmlElement {
   const local = new Map(scope);
   for (const [k, v] of Object.entries(rawAttrs)) {
     if (k === 'xmlns') local.set('', v);
-    else if (k.startsWith('xmlns:')) local.set(k.slice(6), v);
+    else if (k.startsWith('xmlns:')) {
+      // Namespaces in XML 1.0 §3: a prefix cannot be bound to the empty name (litmus propfind_invalid2).
+      if (String(v) === '') throw new XmlSyntaxError(`empty namespace for prefix ${k.slice(6)}`);
+      local.set(k.slice(6), v);
+    }
   }
   const resolve = (qname: string, isAttr: boolean): { ns: string; name: string } => {
     const i = qname.indexOf(':');

@@ -88,7 +88,8 @@ export function buildCalendar(props: PropMap, opts: CalendarBuild): string {
   ev.addPropertyWithValue('status', cancelled ? 'CANCELLED' : 'CONFIRMED');
   const busy = (str(props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase();
   ev.addPropertyWithValue('transp', busy === 'FREE' ? 'TRANSPARENT' : 'OPAQUE');
-  ev.addPropertyWithValue('class', 'PUBLIC');
+  const sensitivity = str(props.get(`${NS.proptag}x00360003`)) ?? '0';
+  ev.addPropertyWithValue('class', ({ '1': 'X-PERSONAL', '2': 'PRIVATE', '3': 'CONFIDENTIAL' } as Record<string, string>)[sensitivity] ?? 'PUBLIC');
   ev.addPropertyWithValue('priority', 5);
   ev.addPropertyWithValue('x-microsoft-cdo-busystatus', cancelled ? 'FREE' : busy);
   ev.addPropertyWithValue('x-microsoft-cdo-alldayevent', str(props.get(`${NS.cal}alldayevent`)) === '1' ? 'TRUE' : 'FALSE');

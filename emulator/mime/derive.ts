@@ -25,6 +25,12 @@ function busyStatus(ev: CalEvent): string {
   return ev.transp === 'TRANSPARENT' ? 'FREE' : 'BUSY';
 }
 
+/** PR_SENSITIVITY (0 normal, 1 personal, 2 private, 3 confidential) from iCalendar CLASS, as OXCICAL maps it. */
+export const SENSITIVITY_PROP = `${NS.proptag}x00360003`;
+const CLASS_SENSITIVITY: Record<string, number> = { PUBLIC: 0, 'X-PERSONAL': 1, PRIVATE: 2, CONFIDENTIAL: 3 };
+/** The MIME `Sensitivity:` header (RFC 2156) for plain messages. */
+const HEADER_SENSITIVITY: Record<string, number> = { personal: 1, private: 2, 'company-confidential': 3 };
+
 /** Calendar properties of one event (shared with transport, which files delivered requests the same way). */
 export function eventProps(ev: CalEvent, props: PropMap): void {
   if (ev.uid) props.set(`${NS.cal}uid`, s(ev.uid));
@@ -48,6 +54,8 @@ export function eventProps(ev: CalEvent, props: PropMap): void {
   if (cc.length) props.set(`${NS.hdr}cc`, s(cc.map((a) => a.address).join(', ')));
   if (bcc.length) props.set(`${NS.hdr}bcc`, s(bcc.map((a) => a.address).join(', ')));
   if (ev.attendees.length) props.set(`${NS.mapi}finvited`, b(true));
+  const sensitivity = ev.classification === undefined ? undefined : CLASS_SENSITIVITY[ev.classification];
+  if (sensitivity !== undefined) props.set(SENSITIVITY_PROP, i(sensitivity));
 }
 
 function replyClass(ev: CalEvent | undefined): string {
@@ -104,6 +112,8 @@ export function deriveFromMime(raw: string, folderClass: string, defaultZone: st
   if (from) props.set(`${NS.mail}from`, s(from));
   const date = h.get('date');
   if (date && !Number.isNaN(new Date(date).getTime())) props.set(`${NS.mail}date`, d(new Date(date)));
+  const sensitivityHeader = HEADER_SENSITIVITY[(h.get('sensitivity') ?? '').trim().toLowerCase()];
+  if (sensitivityHeader !== undefined && !props.has(SENSITIVITY_PROP)) props.set(SENSITIVITY_PROP, i(sensitivityHeader));
   const messageId = h.get('message-id');
   if (messageId) props.set(`${NS.hdr}message-id`, s(messageId));
   const plain = findPart(root, 'text/plain');

@@ -27,6 +27,8 @@ export interface CalEvent {
   status: string | undefined;
   transp: string | undefined;
   busyStatus: string | undefined;
+  /** iCalendar CLASS (PUBLIC, PRIVATE, CONFIDENTIAL, X-PERSONAL), upper case. */
+  classification: string | undefined;
   rrule: string[];
   recurrenceId: Date | undefined;
 }
@@ -128,6 +130,7 @@ export function readCalendar(source: string, defaultZone: string): CalendarData 
       status: text(ev, 'status')?.toUpperCase(),
       transp: text(ev, 'transp')?.toUpperCase(),
       busyStatus: text(ev, 'x-microsoft-cdo-busystatus')?.toUpperCase(),
+      classification: text(ev, 'class')?.trim().toUpperCase(),
       rrule: ev.getAllProperties('rrule').map((p) => {
         const raw = p.toICALString();
         return raw.slice(raw.indexOf(':') + 1);

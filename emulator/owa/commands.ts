@@ -3,7 +3,7 @@
 // answers an OWA page (§15).
 import { HttpError, type RequestContext } from '../http/context.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
-import { handleGalfind } from './galfind.ts';
+import { handleGalfind, handleGallookup } from './galfind.ts';
 import { handleGetCancel } from './getcancel.ts';
 import { handleRespond } from './respond.ts';
 import { welcomePage } from './welcome.ts';
@@ -13,8 +13,9 @@ import { handleGet } from '../dav/get.ts';
 export async function handleOwaGetCommand(ctx: RequestContext, m: MailboxRequest, cmd: string): Promise<void> {
   switch (cmd) {
     case 'galfind':
-    case 'gallookup':
       return handleGalfind(ctx);
+    case 'gallookup':
+      return handleGallookup(ctx);
     case 'getcancel':
       return handleGetCancel(ctx, m);
     case 'accept':

@@ -1,5 +1,6 @@
-// Cmd=galfind (search the global address list by AN/DN/FN/LN/EM) and Cmd=gallookup (one SMTP address).
-// Answer: XML <item> elements with DN, FN, LN, AN, EM, … which DavMail reads keyed by AN (§5, §17.6).
+// Cmd=galfind (search the global address list by AN/DN/FN/LN/EM): XML <item> elements with DN, FN, LN, AN,
+// EM, … which DavMail reads keyed by AN (§5, §17.6). Cmd=gallookup (one entry by ADDR=<smtp>, §15): the
+// detail shape DavMail reads, <person> elements keyed by <alias> with first/last/office/… children.
 import type { MailboxConfig } from '../org.ts';
 import type { RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
@@ -52,5 +53,43 @@ export function handleGalfind(ctx: RequestContext): void {
   const { org } = ctx.state;
   const hits = org.mailboxes.filter(searchOf(ctx)).slice(0, 100);
   const xml = writeXml({ ns: WM, local: 'response', children: hits.map((m) => entry(m, org.name)) }, [[WM, 'a']]);
+  send(ctx.res, 200, xml, 'text/xml');
+}
+
+function person(m: MailboxConfig, org: string): XNode {
+  const [first, ...rest] = m.displayName.split(' ');
+  const field = (local: string, text: string): XNode => ({ ns: WM, local, text });
+  const room = m.kind === 'room';
+  return {
+    ns: WM,
+    local: 'person',
+    children: [
+      field('alias', m.alias),
+      field('displayname', m.displayName),
+      field('email', m.smtp),
+      field('first', room ? '' : (first ?? '')),
+      field('initials', room ? '' : [first, ...rest].map((w) => w?.[0] ?? '').join('')),
+      field('last', room ? '' : rest.join(' ')),
+      field('title', ''),
+      field('company', org),
+      field('department', ''),
+      field('office', room ? m.displayName : ''),
+      field('phone', ''),
+      field('mobile', ''),
+      field('street', ''),
+      field('city', ''),
+      field('state', ''),
+      field('zip', ''),
+      field('country', ''),
+    ],
+  };
+}
+
+/** `?Cmd=gallookup&ADDR=<smtp>`: the one entry with that address (or alias), or an empty response. */
+export function handleGallookup(ctx: RequestContext): void {
+  const { org } = ctx.state;
+  const addr = [...ctx.url.searchParams].find(([k]) => k.toUpperCase() === 'ADDR')?.[1]?.trim().replace(/^smtp:/i, '').toLowerCase() ?? '';
+  const hits = addr ? org.mailboxes.filter((m) => m.smtp.toLowerCase() === addr || m.alias.toLowerCase() === addr) : [];
+  const xml = writeXml({ ns: WM, local: 'response', children: hits.map((m) => person(m, org.name)) }, [[WM, 'a']]);
   send(ctx.res, 200, xml, 'text/xml');
 }

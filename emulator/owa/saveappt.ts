@@ -1,7 +1,7 @@
 // Cmd=saveappt&FORMTYPE=appointment posted to a folder: OWA saves a new appointment there and answers 200 HTML
 // with <span id="itemHREF">url</span>. DavMail uses it to learn the mailbox VTIMEZONE (§12, §17.12).
 import { randomUUID } from 'node:crypto';
-import { NS, PropValueError, formatExchangeDate, normalizeValue, type PropMap } from '../store/props.ts';
+import { NS, PropValueError, formatExchangeDate, normalizeValue, storedName, type PropMap } from '../store/props.ts';
 import { itemHref } from '../store/view.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, sendHtml } from '../http/respond.ts';
@@ -27,7 +27,7 @@ export function handleSaveAppt(ctx: RequestContext, m: MailboxRequest, form: Owa
   try {
     for (const [name, value] of form.propertyFields()) {
       const date = /dtstart|dtend/.test(name) ? parseOwaDate(value) : undefined;
-      props.set(name, normalizeValue(name, undefined, date ? formatExchangeDate(date) : value));
+      props.set(storedName(name), normalizeValue(name, undefined, date ? formatExchangeDate(date) : value));
     }
   } catch (err) {
     if (err instanceof PropValueError) return sendOwaErrorPage(ctx, err.message);

@@ -1,7 +1,7 @@
 // POST <appointment> with Cmd=sendappt (application/x-www-UTF8-encoded, DSZ's field list): applies the
 // posted fields to the appointment and sends an update to every attendee, and a cancellation to attendees
 // no longer listed. Required/Optional/Resource replace to/cc/bcc when not empty (§8, DSZ).
-import { NS, PropValueError, formatExchangeDate, normalizeValue, str, type PropMap } from '../store/props.ts';
+import { NS, PropValueError, formatExchangeDate, normalizeValue, storedName, str, type PropMap } from '../store/props.ts';
 import { itemHref } from '../store/view.ts';
 import type { RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
@@ -32,7 +32,7 @@ export function handleSendAppt(ctx: RequestContext, m: MailboxRequest, form: Owa
         const d = parseOwaDate(value);
         if (!d) throw new PropValueError(`not a date: ${value}`);
         changes.set(name, { type: 'dateTime.tz', value: formatExchangeDate(d) });
-      } else changes.set(name, normalizeValue(name, undefined, value));
+      } else changes.set(storedName(name), normalizeValue(name, undefined, value));
     }
   } catch (err) {
     if (err instanceof PropValueError) return sendOwaErrorPage(ctx, err.message);

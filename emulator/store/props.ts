@@ -1,5 +1,6 @@
 // DAV properties: full names (namespace + local name), their data types, and value normalisation.
 // Types follow the Exchange `dt` datatypes namespace (protocol reference §4.2).
+import type { XNode } from '../http/xml-write.ts';
 
 export const NS = {
   dav: 'DAV:',
@@ -18,6 +19,8 @@ export const NS = {
 export interface PropValue {
   type: string;
   value: string | string[];
+  /** Computed DAV: properties whose value is XML (lockdiscovery, supportedlock): written as these children. */
+  xml?: XNode[];
 }
 
 export type PropMap = Map<string, PropValue>;
@@ -55,7 +58,7 @@ const DEFAULT_TYPES: Record<string, string> = {
   [`${NS.mail}datereceived`]: 'dateTime.tz',
   [`${NS.mail}unreadcount`]: 'int',
   [`${NS.dav}creationdate`]: 'dateTime.tz',
-  [`${NS.dav}getlastmodified`]: 'dateTime.rfc1123',
+  [`${NS.dav}getlastmodified`]: 'dateTime.tz',
   [`${NS.dav}isfolder`]: 'boolean',
   [`${NS.dav}ishidden`]: 'boolean',
   [`${NS.dav}iscollection`]: 'boolean',
@@ -67,6 +70,7 @@ const DEFAULT_TYPES: Record<string, string> = {
   [`${NS.dav}visiblecount`]: 'int',
   [`${NS.dav}uid`]: 'string',
   [`${NS.ex}expected-content-class`]: 'mv.string',
+  [`${NS.ex}sensitivity`]: 'int',
   [`${NS.ex}keywords-utf8`]: 'mv.string',
 };
 
@@ -94,6 +98,14 @@ export function defaultType(name: string): string {
     if (/^x[0-9a-f]{8}$/.test(tag) && t) return t;
   }
   return 'string';
+}
+
+/** Names the store keeps under another one (the SDK's `…/exchange/sensitivity` is PR_SENSITIVITY). */
+const STORED_AS: Record<string, string> = { [`${NS.ex}sensitivity`]: `${NS.proptag}x00360003` };
+
+/** The name a written property is stored under (every write path goes through this). */
+export function storedName(name: string): string {
+  return STORED_AS[name] ?? name;
 }
 
 export class PropValueError extends Error {}
@@ -184,9 +196,13 @@ export function str(value: PropValue | undefined): string | undefined {
   return Array.isArray(value.value) ? value.value[0] : value.value;
 }
 
-/** Splits a full property name into namespace and local name (at the last `:` or `/`). */
+/**
+ * Splits a full property name into namespace and local name at the last `/ : ; # ?`, as the Exchange store
+ * does: it keeps only the concatenated name, so a namespace not ending in one of those comes back split
+ * elsewhere (`http://example.com/kappa` + `somename` answers as `http://example.com/` + `kappasomename`).
+ */
 export function splitName(full: string): { ns: string; local: string } {
-  const i = Math.max(full.lastIndexOf(':'), full.lastIndexOf('/'));
+  const i = Math.max(...['/', ':', ';', '#', '?'].map((c) => full.lastIndexOf(c)));
   if (i < 0) return { ns: '', local: full };
   return { ns: full.slice(0, i + 1), local: full.slice(i + 1) };
 }

@@ -6,6 +6,7 @@ import type { MailboxConfig, Org } from '../org.ts';
 import { WELL_KNOWN_FOLDERS, NON_IPM_SUBTREE } from './folders.ts';
 import { NS, type PropMap, type PropValue } from './props.ts';
 import { CalendarJournal } from './journal.ts';
+import { LockTable } from './locks.ts';
 
 /** Response of one attendee as the organizer's item records it (part 2: room auto-accept). */
 export interface AttendeeResponse {
@@ -65,10 +66,14 @@ export class Store {
   /** Called after every mutation (persistence hooks in here). */
   onChange: () => void = () => {};
 
+  /** WebDAV write locks (memory only). */
+  readonly locks: LockTable;
+
   constructor(
     org: Org,
     readonly now: () => Date = () => new Date(),
   ) {
+    this.locks = new LockTable(now);
     for (const config of org.mailboxes) this.addMailbox(config);
   }
 
@@ -124,6 +129,7 @@ export class Store {
   /** Deletes a folder and everything below it. */
   deleteFolder(folder: Folder): void {
     if (!folder.parent) throw new Error('cannot delete a mailbox root');
+    this.locks.forget({ kind: 'folder', folder });
     const walk = (f: Folder): void => {
       for (const c of f.children.values()) walk(c);
       for (const i of f.items.values()) this.itemIndex.delete(i.id);
@@ -138,6 +144,8 @@ export class Store {
   /** Moves a folder under a new parent and/or name; ids (and permanent URLs) stay. */
   moveFolder(folder: Folder, parent: Folder, name: string): void {
     if (!folder.parent) throw new Error('cannot move a mailbox root');
+    // RFC 4918 §7.7: a MOVE does not take the source's locks along.
+    this.locks.forget({ kind: 'folder', folder });
     folder.parent.children.delete(folder.name.toLowerCase());
     this.touchFolder(folder.parent);
     folder.parent = parent;
@@ -185,6 +193,7 @@ export class Store {
   }
 
   deleteItem(item: Item): void {
+    this.locks.forget({ kind: 'item', item });
     this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.itemIndex.delete(item.id);
@@ -193,6 +202,7 @@ export class Store {
   }
 
   moveItem(item: Item, dest: Folder, name: string): Item {
+    this.locks.forget({ kind: 'item', item });
     if (dest !== item.folder) this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.touchFolder(item.folder);

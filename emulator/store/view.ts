@@ -3,6 +3,7 @@
 import { FLAT_URL_SPACE, SUBMISSION_SEGMENT, WELL_KNOWN_FOLDERS, contentClassForFolderClass, windowsZone } from './folders.ts';
 import { NS, formatExchangeDate, type PropMap, type PropValue } from './props.ts';
 import type { Folder, Item, Store } from './store.ts';
+import { activeLockNode, supportedLockNodes, type Lockable } from './locks.ts';
 
 export type Resource = { kind: 'folder'; folder: Folder } | { kind: 'item'; item: Item };
 
@@ -45,11 +46,18 @@ const s = (value: string): PropValue => ({ type: 'string', value });
 const b = (value: boolean): PropValue => ({ type: 'boolean', value: value ? '1' : '0' });
 const i = (value: number): PropValue => ({ type: 'int', value: String(value) });
 const d = (value: Date): PropValue => ({ type: 'dateTime.tz', value: formatExchangeDate(value) });
-const rfc = (value: Date): PropValue => ({ type: 'dateTime.rfc1123', value: value.toUTCString() });
+
+/** The stored text of a folder's `DAV:resourcetype`; written as `<a:resourcetype><a:collection/></a:resourcetype>`. */
+export const RESOURCETYPE_COLLECTION = 'collection';
 
 /** Every property of a resource: computed ones first, then stored ones (stored values win where both exist). */
 export function resourceProps(store: Store, base: string, r: Resource): PropMap {
-  return r.kind === 'folder' ? folderProps(store, base, r.folder) : itemProps(store, base, r.item);
+  const p = r.kind === 'folder' ? folderProps(store, base, r.folder) : itemProps(store, base, r.item);
+  // RFC 4918 lock properties: the locks that apply here (own and inherited) and the kinds on offer.
+  const on: Lockable = r;
+  p.set(`${NS.dav}lockdiscovery`, { type: 'string', value: '', xml: store.locks.covering(on).map((l) => activeLockNode(store.locks, l)) });
+  p.set(`${NS.dav}supportedlock`, { type: 'string', value: '', xml: supportedLockNodes() });
+  return p;
 }
 
 function itemProps(store: Store, base: string, item: Item): PropMap {
@@ -58,9 +66,11 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   p.set(`${NS.dav}href`, s(href));
   p.set(`${NS.dav}displayname`, s(item.name));
   p.set(`${NS.dav}getetag`, s(item.etag));
-  p.set(`${NS.dav}getlastmodified`, rfc(item.modified));
+  p.set(`${NS.dav}getlastmodified`, d(item.modified));
   p.set(`${NS.dav}creationdate`, d(item.created));
   p.set(`${NS.dav}isfolder`, b(false));
+  // SDK "resourcetype Field": empty for items, <DAV:collection/> for folders (multistatus.ts writes the element).
+  p.set(`${NS.dav}resourcetype`, s(''));
   p.set(`${NS.dav}iscollection`, b(false));
   p.set(`${NS.dav}ishidden`, b(false));
   p.set(`${NS.dav}isreadonly`, b(false));
@@ -84,7 +94,19 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
   const size = item.mime !== undefined ? Buffer.byteLength(item.mime) : approximateSize(item);
   p.set(`${NS.dav}getcontentlength`, i(size));
   p.set(`${NS.proptag}x0e080003`, i(size));
+  // PR_SENSITIVITY is on every message (0 = normal unless iCalendar CLASS or a PROPPATCH said otherwise):
+  // DavMail filters shared calendars with `x00360003 = 0`, so an item without it was invisible to a delegate.
+  p.set(`${NS.proptag}x00360003`, i(0));
+  // PR_TRANSPORT_MESSAGE_HEADERS of a message that came as MIME (delivered or PUT): DavMail's IMAP FETCH of
+  // header fields reads it instead of downloading the whole message.
+  if (item.mime) {
+    const end = item.mime.search(/\r?\n\r?\n/);
+    const block = end < 0 ? item.mime : item.mime.slice(0, end);
+    p.set(`${NS.proptag}x007d001f`, s(`Microsoft Mail Internet Headers Version 2.0\r\n${block.replace(/\r?\n/g, '\r\n')}\r\n\r\n`));
+  }
   for (const [k, v] of item.props) p.set(k, v);
+  // The SDK's name for PR_SENSITIVITY answers the same value (PROPPATCH stores it under the proptag).
+  p.set(`${NS.ex}sensitivity`, p.get(`${NS.proptag}x00360003`)!);
   // EXCHANGE: these are the store's, whatever a client wrote (PROPPATCH answers 403 for them).
   p.set(`${NS.dav}getetag`, s(item.etag));
   p.set(`${NS.dav}href`, s(href));
@@ -107,9 +129,10 @@ function folderProps(store: Store, base: string, folder: Folder): PropMap {
   p.set(`${NS.dav}href`, s(href));
   p.set(`${NS.dav}displayname`, s(folder.parent ? folder.name : folder.mailbox.config.alias));
   p.set(`${NS.dav}getetag`, s(folder.etag));
-  p.set(`${NS.dav}getlastmodified`, rfc(folder.modified));
+  p.set(`${NS.dav}getlastmodified`, d(folder.modified));
   p.set(`${NS.dav}creationdate`, d(folder.created));
   p.set(`${NS.dav}isfolder`, b(true));
+  p.set(`${NS.dav}resourcetype`, s(RESOURCETYPE_COLLECTION));
   p.set(`${NS.dav}iscollection`, b(true));
   p.set(`${NS.dav}ishidden`, b(false));
   p.set(`${NS.dav}isreadonly`, b(false));
@@ -152,6 +175,9 @@ export const PROTECTED_PROPS: ReadonlySet<string> = new Set([
   `${NS.dav}creationdate`,
   `${NS.dav}isfolder`,
   `${NS.dav}iscollection`,
+  `${NS.dav}resourcetype`,
+  `${NS.dav}lockdiscovery`,
+  `${NS.dav}supportedlock`,
   `${NS.dav}hassubs`,
   `${NS.dav}childcount`,
   `${NS.dav}objectcount`,

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { FieldErrors } from '../errors.ts';
 import { flash } from '../http/flash.ts';
 import { formPage } from '../http/form.ts';
+import { takeReturnTo } from '../http/return-to.ts';
 import { SIGN_IN_FAILED } from './local.ts';
 import { logIn, runStrategy, safeReturnTo, SignInThrottle } from './sign-in.ts';
 import { loginPage, windowsRoutes } from './windows-routes.ts';
@@ -45,7 +46,7 @@ export function authRoutes(ctx: AppContext, instance: passport.Authenticator): R
         throw new FieldErrors({ _form: SIGN_IN_FAILED }, 401);
       }
       throttle.succeed(accountKey);
-      const returnTo = safeReturnTo(req.session.returnTo);
+      const returnTo = safeReturnTo(takeReturnTo(req, res));
       await logIn(req, user);
       req.log?.info({ event: 'auth.signed_in', userId: user.id, method: 'local' }, 'signed in');
       res.redirect(303, returnTo);

@@ -1,21 +1,24 @@
 import session from 'express-session';
 import type { SessionData } from 'express-session';
-import type { Db } from '../db/connection.ts';
+import type { SqlClient } from '../db/sql.ts';
+import { deleteSession, readSession, writeSession } from './session.repo.ts';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
-/** express-session store in the app's SQLite database, so sign-ins survive a restart. */
+/**
+ * express-session store in the app's SQLite database, so sign-ins survive a restart.
+ *
+ * It has no `touch()` on purpose: express-session would call it on every request of a signed-in user, one write
+ * per page view. The idle timeout is rolled by `rollSession()` (server/http/security.ts) instead, which changes the
+ * session at most once a minute so it is saved with a new expiry. Expired rows are deleted by the purge job
+ * (server/ops/purge.ts).
+ */
 export class SqliteSessionStore extends session.Store {
-  private readonly pruneTimer: NodeJS.Timeout;
-
   constructor(
-    private readonly db: Db,
+    private readonly db: SqlClient,
     private readonly defaultTtlMs: number,
-    pruneEveryMs = 15 * 60_000,
   ) {
     super();
-    this.pruneTimer = setInterval(() => this.prune(), pruneEveryMs);
-    this.pruneTimer.unref();
   }
 
   private expiry(sess: SessionData): number {
@@ -24,53 +27,29 @@ export class SqliteSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: Callback<SessionData | null>): void {
-    try {
-      const row = this.db
-        .prepare<[string, number], { data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?')
-        .get(sid, Date.now());
-      cb(null, row ? (JSON.parse(row.data) as SessionData) : null);
-    } catch (err) {
-      cb(err);
-    }
+    readSession(this.db, sid, Date.now()).then(
+      (data) => cb(null, data ? (JSON.parse(data) as SessionData) : null),
+      (err: unknown) => cb(err),
+    );
   }
 
   override set(sid: string, sess: SessionData, cb?: Callback): void {
+    let data: string;
     try {
-      this.db
-        .prepare(
-          `INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)
-           ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-        )
-        .run(sid, JSON.stringify(sess), this.expiry(sess));
-      cb?.();
+      data = JSON.stringify(sess);
     } catch (err) {
-      cb?.(err);
+      return cb?.(err);
     }
-  }
-
-  override touch(sid: string, sess: SessionData, cb?: Callback): void {
-    try {
-      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?').run(this.expiry(sess), sid);
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    writeSession(this.db, sid, data, this.expiry(sess)).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   override destroy(sid: string, cb?: Callback): void {
-    try {
-      this.db.prepare('DELETE FROM sessions WHERE sid = ?').run(sid);
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
-  }
-
-  prune(): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(Date.now()).changes;
-  }
-
-  close(): void {
-    clearInterval(this.pruneTimer);
+    deleteSession(this.db, sid).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 }

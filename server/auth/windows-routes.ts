@@ -3,6 +3,7 @@ import type passport from 'passport';
 import type { AppContext } from '../context.ts';
 import { AppError, FieldErrors } from '../errors.ts';
 import { formPage } from '../http/form.ts';
+import { takeReturnTo } from '../http/return-to.ts';
 import type { AuthConfig } from './auth-config.ts';
 import { DIRECTORY_FIELDS, directoryUsername } from './ldap.ts';
 import { SIGN_IN_FAILED } from './local.ts';
@@ -62,7 +63,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
   const log = ctx.log.child({ area: 'auth' });
   const page = (notice: string | null = null) => loginPage(auth, notice);
   const finishSignIn = async (req: Request, res: Response, user: Express.User, method: string) => {
-    const returnTo = safeReturnTo(req.session.returnTo);
+    const returnTo = safeReturnTo(takeReturnTo(req, res));
     await logIn(req, user);
     req.log?.info({ event: 'auth.signed_in', userId: user.id, method }, 'signed in');
     res.redirect(303, returnTo);
@@ -71,7 +72,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
   /** GET /login/windows: the NTLM handshake, one 401 round trip per message, on one kept-alive connection. */
   if (auth.ntlm) {
     router.get('/login/windows', async (req, res, next) => {
-      if (req.user) return res.redirect(303, safeReturnTo(req.session.returnTo));
+      if (req.user) return res.redirect(303, safeReturnTo(takeReturnTo(req, res)));
       let outcome;
       try {
         outcome = await runStrategy(instance, 'ntlm', req, res, next);

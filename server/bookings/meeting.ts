@@ -12,7 +12,7 @@ const mailboxOfRoom = (room: Room) => ({ alias: room.alias, email: room.email, n
 
 /** Freezes the version of a booking that an outbox job will send. */
 export function snapshotOf(
-  booking: Pick<Booking, 'uid' | 'subject' | 'description' | 'startsAt' | 'endsAt' | 'icalSequence'>,
+  booking: Pick<Booking, 'uid' | 'subject' | 'description' | 'startsAt' | 'endsAt' | 'icalSequence'> & { private?: boolean },
   attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[],
   room: Room,
   organizer: User,
@@ -32,6 +32,7 @@ export function snapshotOf(
     room: mailboxOfRoom(room),
     ...(extra.previous ? { previousRecipients: [...extra.previous.attendees.map((a) => a.email), extra.previous.room.email] } : {}),
     sequence: booking.icalSequence,
+    ...(booking.private === undefined ? {} : { private: booking.private }),
     message: extra.message ?? null,
   };
 }

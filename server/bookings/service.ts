@@ -105,7 +105,7 @@ export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInp
         { ...fields, private: input.private, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
         attendees,
       );
-      outbox.enqueueJob(ctx.db, id, 'create', JSON.stringify(snapshotOf(fields, attendees, room, organizer)), at);
+      outbox.enqueueJob(ctx.db, id, 'create', JSON.stringify(snapshotOf({ ...fields, private: input.private }, attendees, room, organizer)), at);
       const created = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.created', { type: 'booking', id }, null, auditView(created));
       return created;
@@ -143,7 +143,7 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const state: BookingState = unsent ? 'pending' : 'updating';
       repo.updateBookingRow(ctx.db, id, { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
       repo.replaceAttendees(ctx.db, id, attendees);
-      const snapshot = snapshotOf({ ...fields, icalSequence: sequence }, attendees, room, organizer, { previous: unsent ? null : { attendees: current.attendees, room: oldRoom } });
+      const snapshot = snapshotOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer, { previous: unsent ? null : { attendees: current.attendees, room: oldRoom } });
       outbox.enqueueJob(ctx.db, id, unsent ? 'create' : 'update', JSON.stringify(snapshot), at);
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));

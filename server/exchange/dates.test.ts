@@ -26,6 +26,10 @@ test('parseHttpDate() reads dateTime.rfc1123 values', () => {
   assert.equal(parseHttpDate('Sun, 25 Oct 2026 01:30:00 GMT')?.toISO(), '2026-10-25T01:30:00.000Z');
 });
 
+test('parseHttpDate() also reads the dateTime.tz form the mailbox store answers for DAV:getlastmodified (§4.2)', () => {
+  assert.equal(parseHttpDate('2010-05-08T13:23:58.513Z')?.toISO(), '2010-05-08T13:23:58.513Z');
+});
+
 test('isValidZone() accepts IANA zones and refuses others', () => {
   assert.equal(isValidZone('Europe/London'), true);
   assert.equal(isValidZone('W. Europe Standard Time'), false);

@@ -53,6 +53,8 @@ export interface Meeting {
   /** Minutes before start; `null` = no reminder. */
   reminderMinutes: number | null;
   busyStatus: BusyStatus;
+  /** A private booking: Exchange marks the items private (PR_SENSITIVITY 2); `false` normal (0); absent = not sent. */
+  private?: boolean;
 }
 
 /** Where a meeting lives in Exchange. Plain JSON so the outbox can store it. */
@@ -173,6 +175,17 @@ export interface MailboxFolders {
   submission: string;
 }
 
+/** One finished HTTP exchange, as told to the observer passed to createExchangeGateway (the app's metrics); no paths, bodies or mailboxes. */
+export interface ExchangeRequestEvent {
+  /** The request's HTTP method, with the command when the URL names one (e.g. `GET freebusy`). */
+  operation: string;
+  /** HTTP status, or 0 when no answer came (network failure or timeout). */
+  status: number;
+  durationMs: number;
+}
+
+export type ExchangeRequestObserver = (event: ExchangeRequestEvent) => void;
+
 /** Counters for `/healthz` and the benchmark. */
 export interface GatewayHealth {
   /** False once the last request failed at the network level or with a 5xx; true after any answer. */
@@ -212,6 +225,11 @@ export interface ExchangeGateway {
   listResponses(mailbox: string, uid?: string): Promise<AttendeeResponse[]>;
   /** The mailbox's well-known folders (cached per mailbox). */
   discoverFolders(mailbox: string): Promise<MailboxFolders>;
+  /**
+   * Reads the service account's own mailbox root (one request, never cached): proves Exchange answers and accepts
+   * the credentials. For readiness checks; throws ExchangeError subclasses like every other method.
+   */
+  probe(): Promise<void>;
   health(): GatewayHealth;
   /** Close pooled connections. */
   close(): Promise<void>;

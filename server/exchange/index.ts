@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeGateway, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
+import type { ExchangeGateway, ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -11,6 +11,8 @@ import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
 import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
+import { propfind } from './dav/propfind.ts';
+import { mailboxRoot } from './paths.ts';
 
 export type * from './gateway.ts';
 export type { ExchangeGatewayConfig } from './config.ts';
@@ -30,7 +32,18 @@ function checkWindow(window: TimeWindow, intervalMinutes?: number): void {
   if (Object.keys(fields).length) throw new InvalidMeetingError(fields);
 }
 
-export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger, clock: () => DateTime = () => DateTime.utc()): ExchangeGateway {
+/** The mailbox alias of a sign-in name: `DOMAIN\\user` and `user@domain` both name the mailbox `user`. */
+function accountAlias(username: string): string {
+  return username.replace(/^.*\\/, '').replace(/@.*$/, '');
+}
+
+/** `observe`, when given, is told about every HTTP request (operation, status, duration), e.g. for metrics. */
+export function createExchangeGateway(
+  config: ExchangeGatewayConfig,
+  log: Logger,
+  clock: () => DateTime = () => DateTime.utc(),
+  observe?: ExchangeRequestObserver,
+): ExchangeGateway {
   const c = resolveGatewayConfig(config);
   const glog = log.child({ area: 'exchange' });
   const transport = createTransport(
@@ -45,6 +58,7 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
       maxConnections: c.maxConnections,
       userAgent: c.userAgent,
       tlsCa: c.tlsCa,
+      ...(observe ? { observe } : {}),
     },
     glog,
   );
@@ -116,6 +130,11 @@ export function createExchangeGateway(config: ExchangeGatewayConfig, log: Logger
         return listAttendeeResponses(transport, f.inbox, mailbox, uid);
       }),
     discoverFolders: (mailbox) => run('discoverFolders', () => folders.get(mailbox)),
+    probe: () =>
+      run('probe', async () => {
+        const alias = accountAlias(c.username);
+        await propfind(transport, mailboxRoot(alias), ['displayName'], { mailbox: alias });
+      }),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
     close: () => transport.close(),
   };

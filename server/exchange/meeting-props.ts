@@ -103,6 +103,7 @@ function common(meeting: Meeting, now: DateTime): PropValues {
     instanceType: 0,
     allDay: false,
     responseRequested: true,
+    ...(meeting.private === undefined ? {} : { sensitivity: meeting.private ? 2 : 0 }),
   };
 }
 

@@ -37,6 +37,8 @@ export const PROPS = {
   isHidden: p(NS.dav, 'ishidden', 'boolean'),
   displayName: p(NS.dav, 'displayname'),
   lastModified: p(NS.dav, 'getlastmodified', 'dateTime.rfc1123'),
+  // PR_SENSITIVITY (x00360003) under its Exchange name: 0 normal, 1 personal, 2 private, 3 confidential.
+  sensitivity: p(NS.ex, 'sensitivity', 'int'),
   etag: p(NS.dav, 'getetag'),
   messageClass: p(NS.ex, 'outlookmessageclass'),
   permanentUrl: p(NS.ex, 'permanenturl', 'uri'),

@@ -7,6 +7,7 @@ import { basicAuth } from './auth/basic.ts';
 import { formsAuth } from './auth/forms.ts';
 import { ntlmAuth } from './auth/ntlm.ts';
 import type { AuthScheme, Credentials } from './auth/scheme.ts';
+import type { ExchangeRequestObserver } from './gateway.ts';
 import { header, type WireContext, type WireCounters, type WireRequest, type WireResponse } from './wire.ts';
 
 export type AuthKind = 'basic' | 'ntlm' | 'forms';
@@ -24,6 +25,8 @@ export interface TransportConfig {
   userAgent: string;
   /** Extra CA certificates (PEM) for https. */
   tlsCa?: string;
+  /** Told about every request (the app's metrics). */
+  observe?: ExchangeRequestObserver;
 }
 
 export interface Transport {
@@ -52,6 +55,7 @@ export function createTransport(config: TransportConfig, log: Logger): Transport
     headersTimeoutMs: config.headersTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs,
     userAgent: config.userAgent,
+    ...(config.observe ? { observe: config.observe } : {}),
   };
   const clientOptions: Client.Options = {
     connect: { timeout: config.connectTimeoutMs, ...(config.tlsCa ? { ca: config.tlsCa } : {}) },

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { TransientError, type RequestFacts } from './errors.ts';
+import type { ExchangeRequestObserver } from './gateway.ts';
 
 export interface WireRequest {
   method: string;
@@ -30,6 +31,8 @@ export interface WireCounters {
 export interface WireContext {
   log: Logger;
   counters: WireCounters;
+  /** Told about every request after its log line; must not throw. */
+  observe?: ExchangeRequestObserver;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   userAgent: string;
@@ -74,6 +77,16 @@ const NETWORK_CODES: Record<string, string> = {
   ENOTFOUND: 'host not found',
 };
 
+/** Tells the observer, if any; an observer's mistake must never turn an answer into a failed request. */
+function observe(ctx: WireContext, method: string, cmd: string | undefined, status: number, started: number): void {
+  if (!ctx.observe) return;
+  try {
+    ctx.observe({ operation: cmd ? `${method} ${cmd.toLowerCase()}` : method, status, durationMs: performance.now() - started });
+  } catch (err) {
+    ctx.log.warn({ event: 'exchange.observer_failed', err }, 'request observer failed');
+  }
+}
+
 /** Send one request and read the whole answer. Never throws for an HTTP status; only for no answer. */
 export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: WireContext, extraHeaders: Record<string, string> = {}): Promise<WireResponse> {
   const requestId = randomUUID().slice(0, 8);
@@ -100,6 +113,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
       { event: 'exchange.request', method: req.method, path, cmd, status: res.statusCode, ms: durationMs, bytes: Buffer.byteLength(body), mailbox: req.mailbox, requestId },
       'exchange request',
     );
+    observe(ctx, req.method, cmd, res.statusCode, started);
     return {
       status: res.statusCode,
       headers: res.headers as WireResponse['headers'],
@@ -110,6 +124,7 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
     const durationMs = Math.round(performance.now() - started);
     const code = (error as { code?: string }).code ?? '';
     ctx.log.debug({ event: 'exchange.request', method: req.method, path, cmd, status: 0, ms: durationMs, bytes: 0, mailbox: req.mailbox, requestId, error: code }, 'exchange request failed');
+    observe(ctx, req.method, cmd, 0, started);
     const facts = { method: req.method, path, status: 0, durationMs, requestId };
     throw new TransientError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, null, { cause: error });
   }

@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
 import { hasRole, type Role } from '../auth/roles.ts';
+import { rememberReturnTo } from './return-to.ts';
 
 /** Sends anonymous page requests to the sign-in form, remembering where they wanted to go. */
 function requireSignIn(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
-  if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+  if (req.method === 'GET') rememberReturnTo(req, res, req.originalUrl);
   res.redirect(303, '/login');
 }
 

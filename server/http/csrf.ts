@@ -1,15 +1,26 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_FIELD = '_csrf';
+/** Carries the anonymous forms' token (the sign-in page), so showing a form never needs a session row. */
+export const CSRF_COOKIE = 'roombook.csrf';
 export const CSRF_EXPIRED = 'This form has expired. Go back, reload the page and try again.';
 
-/** The session's synchronizer token, created on first use. */
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The token this request's forms must echo; set by csrfProtection(). */
+      csrfToken?: () => string;
+    }
+  }
+}
+
+/** The CSRF token for forms rendered for this request ('' outside csrfProtection, e.g. device routes). */
 export function csrfToken(req: Request): string {
-  req.session.csrfToken ??= randomBytes(32).toString('base64url');
-  return req.session.csrfToken;
+  return req.csrfToken?.() ?? '';
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -18,12 +29,63 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Every state-changing request must echo the session's token in the form body or the X-CSRF-Token header. */
-export function verifyCsrf(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
-  const body = req.body as Record<string, unknown> | undefined;
-  const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : req.get('x-csrf-token');
-  const expected = req.session?.csrfToken;
-  if (!sent || !expected || !sameToken(sent, expected)) return next(new ForbiddenError(CSRF_EXPIRED));
-  next();
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * CSRF protection on every state-changing request, without storing anything for visitors who are not signed in:
+ *
+ * - signed in: the token is an HMAC of the session id (the id is secret and changes at sign-in, so the token does
+ *   too); nothing is kept in the session, so rendering a page never causes a session write;
+ * - anonymous (the sign-in forms): a signed double-submit cookie. The cookie holds a random nonce and its HMAC;
+ *   the form carries the nonce. A cross-site page can neither read the HttpOnly cookie nor forge the HMAC. Such
+ *   a token is accepted only while nobody is signed in, so a tossed cookie cannot act for a signed-in user.
+ *
+ * The cookie is set only when a page actually uses a token (lazily), never on redirects, JSON or health probes.
+ */
+export function csrfProtection(secret: string): RequestHandler {
+  const mac = (purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('base64url');
+
+  const cookieNonce = (req: Request): string | undefined => {
+    const raw = readCookie(req, CSRF_COOKIE);
+    const dot = raw?.indexOf('.') ?? -1;
+    if (!raw || dot <= 0) return undefined;
+    const nonce = raw.slice(0, dot);
+    return sameToken(raw.slice(dot + 1), mac('csrf-cookie', nonce)) ? nonce : undefined;
+  };
+
+  const sessionToken = (req: Request) => mac('csrf-session', req.sessionID);
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let issued: string | undefined;
+    req.csrfToken = () => {
+      if (req.user) return sessionToken(req);
+      if (issued) return issued;
+      issued = cookieNonce(req);
+      if (!issued) {
+        issued = randomBytes(24).toString('base64url');
+        if (!res.headersSent) {
+          res.cookie(CSRF_COOKIE, `${issued}.${mac('csrf-cookie', issued)}`, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+        }
+      }
+      return issued;
+    };
+
+    if (SAFE_METHODS.has(req.method)) return next();
+    const body = req.body as Record<string, unknown> | undefined;
+    const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : req.get('x-csrf-token');
+    if (!sent) return next(new ForbiddenError(CSRF_EXPIRED));
+    if (req.user) {
+      if (!sameToken(sent, sessionToken(req))) return next(new ForbiddenError(CSRF_EXPIRED));
+      return next();
+    }
+    const nonce = cookieNonce(req);
+    if (!nonce || !sameToken(sent, nonce)) return next(new ForbiddenError(CSRF_EXPIRED));
+    next();
+  };
 }

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../log.ts';
 import { AppError, FieldErrors, NotFoundError, SlotTakenError, TooManyRequestsError } from '../errors.ts';
 import type { FormPage } from './form.ts';
-import { baseLocals } from './locals.ts';
+import { applyBaseLocals } from './locals.ts';
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
@@ -45,7 +45,7 @@ export function errorHandler(log: Logger) {
     if (err instanceof TooManyRequestsError) res.set('Retry-After', String(err.retryAfterSeconds));
     res.status(status);
     // The error may come from middleware that ran before the page locals were set (CSRF, body parsing).
-    if (res.locals.user === undefined) Object.assign(res.locals, baseLocals(req));
+    if (res.locals.user === undefined) applyBaseLocals(req, res);
 
     if (wantsJson(req)) {
       res.json({ error: { code, message, ...(err instanceof FieldErrors ? { fields: err.fields } : {}) } });

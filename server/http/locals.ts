@@ -19,11 +19,15 @@ export function baseLocals(req: Request): Record<string, unknown> {
   const user = req.user;
   // Flash is read lazily so a redirect response does not consume the messages meant for the next page.
   let flashed: ReturnType<typeof takeFlash> | undefined;
+  let token: string | undefined;
   return {
     user: user ?? null,
     can: (role: Role) => (user ? hasRole(user.role, role) : false),
     roleLabel: user ? ROLE_LABELS[user.role] : '',
-    csrfToken: req.session ? csrfToken(req) : '',
+    // A getter, so only a page that is rendered (not a redirect or JSON) issues an anonymous form's CSRF cookie.
+    get csrfToken() {
+      return (token ??= csrfToken(req));
+    },
     path: req.path,
     fmt,
     flashMessages: () => (flashed ??= req.session ? takeFlash(req) : []),
@@ -32,7 +36,12 @@ export function baseLocals(req: Request): Record<string, unknown> {
   };
 }
 
+/** Copies baseLocals onto res.locals keeping the getters (Object.assign would call them now). */
+export function applyBaseLocals(req: Request, res: Response): void {
+  Object.defineProperties(res.locals, Object.getOwnPropertyDescriptors(baseLocals(req)));
+}
+
 export function setLocals(req: Request, res: Response, next: NextFunction): void {
-  Object.assign(res.locals, baseLocals(req));
+  applyBaseLocals(req, res);
   next();
 }

@@ -7,7 +7,8 @@ export interface FlashMessage {
 
 declare module 'express-session' {
   interface SessionData {
-    csrfToken?: string;
+    /** Epoch ms of the last roll of the idle timeout (see rollSession): changes at most once a minute. */
+    lastSeenAt?: number;
     flash?: FlashMessage[];
     returnTo?: string;
   }

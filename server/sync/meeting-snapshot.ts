@@ -34,6 +34,8 @@ export interface MeetingSnapshot {
    */
   previousRecipients?: string[];
   sequence: number;
+  /** The booking is private (absent in jobs queued before this was recorded). */
+  private?: boolean;
   /** Text the organizer added to a cancellation. */
   message: string | null;
 }
@@ -62,5 +64,6 @@ export function toMeeting(s: MeetingSnapshot): Meeting {
     sequence: s.sequence,
     reminderMinutes: REMINDER_MINUTES,
     busyStatus: 'busy',
+    ...(s.private === undefined ? {} : { private: s.private }),
   };
 }

@@ -45,6 +45,8 @@ export class Reconciler {
   private soonTimer: NodeJS.Timeout | undefined;
   private readonly soonRooms = new Set<number>();
   last: ReconcileSummary | null = null;
+  /** Told when a full pass ends, with its duration (the app's metrics). */
+  onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -100,6 +102,7 @@ export class Reconciler {
   }
 
   private async pass(only: Set<number> | null): Promise<ReconcileSummary> {
+    const started = performance.now();
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
     const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0 };
@@ -118,7 +121,10 @@ export class Reconciler {
     }
     await this.reconcileAnswers(rooms, window, summary);
     await this.detectCancelledInOutlook(missing, window, summary);
-    if (!only) this.last = summary;
+    if (!only) {
+      this.last = summary;
+      this.onPass?.(summary, performance.now() - started);
+    }
     this.ctx.log.info({ event: 'reconcile.done', ...summary, failedRooms: summary.failedRooms.length }, 'reconciled with Exchange');
     return summary;
   }
