@@ -22,6 +22,12 @@ export const MailboxConfigSchema = z.object({
   timeZone: z.string().default('Europe/London'),
   /** Rooms: accept meeting requests when free, decline conflicts. */
   autoAccept: z.boolean().default(false),
+  /**
+   * Rooms, recurring requests: a series with more clashing occurrences than this is declined as a whole;
+   * with this many or fewer, the series is accepted and only the clashing occurrences are declined.
+   * null (the default): no limit, only clashing occurrences are ever declined. 0: any clash declines the series.
+   */
+  maxConflicts: z.number().int().min(0).nullable().default(null),
 });
 
 export const DelegationSchema = z.object({

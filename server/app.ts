@@ -23,7 +23,7 @@ import type { Reconciler } from './sync/reconciler.ts';
 import type { ExchangeProbe } from './ops/health.ts';
 import type { AppMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
-import { adminSyncRoutes } from './sync/routes.ts';
+import { adminExchangeRoutes } from './sync/routes.ts';
 import { adminDisplayRoutes } from './schedule/admin-routes.ts';
 import { deviceRoutes } from './schedule/device-routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
@@ -89,7 +89,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx));
   app.use('/schedule', scheduleRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminSyncRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

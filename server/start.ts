@@ -12,7 +12,6 @@ import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
 import { Reconciler } from './sync/reconciler.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
-import { roomOfBooking } from './bookings/service.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 import { ExchangeProbe } from './ops/health.ts';
 import { AppMetrics } from './ops/metrics.ts';
@@ -75,10 +74,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   worker = new OutboxWorker(
     { ...ctx, log: log.child({ area: 'outbox' }) },
     // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
-    { ...DEFAULT_WORKER_OPTIONS, onJobDone: (bookingId) => {
-      const roomId = roomOfBooking(ctx, bookingId);
-      if (roomId !== undefined) reconciler.checkRoomSoon(roomId);
-    } },
+    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler },
   );
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);

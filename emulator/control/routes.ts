@@ -12,6 +12,10 @@ import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
 import { SeedItemSchema, seedItem } from './seed.ts';
 
+const MailboxPolicySchema = z
+  .object({ autoAccept: z.boolean().optional(), maxConflicts: z.number().int().min(0).nullable().optional() })
+  .strict();
+
 function json(ctx: RequestContext, status: number, body: unknown): void {
   send(ctx.res, status, JSON.stringify(body, null, 2), 'application/json; charset=utf-8');
 }
@@ -121,6 +125,17 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
           return { ...config, href: folderHref(state.store, ctx.base, m.root) };
         }),
       );
+    case 'PATCH /mailboxes/:x': {
+      // Room policy of one mailbox, changed in place (no reset): { autoAccept?, maxConflicts? }.
+      const mailbox = mailboxOf(ctx, parts[1]!);
+      const body = MailboxPolicySchema.safeParse(readJson(ctx));
+      if (!body.success) return json(ctx, 400, { error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      if (body.data.autoAccept !== undefined) mailbox.config.autoAccept = body.data.autoAccept;
+      if (body.data.maxConflicts !== undefined) mailbox.config.maxConflicts = body.data.maxConflicts;
+      ctx.log.info({ event: 'control.mailbox_policy', mailbox: mailbox.config.alias, ...body.data }, 'mailbox policy changed');
+      const { password: _password, ...config } = mailbox.config;
+      return json(ctx, 200, config);
+    }
     case 'GET /mailboxes/:x/folders': {
       const mailbox = mailboxOf(ctx, parts[1]!);
       return json(ctx, 200, [...state.store.walkFolders(mailbox.root, true)].map((f) => folderView(ctx, f)));

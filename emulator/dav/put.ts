@@ -10,7 +10,10 @@ import { deriveFromMime } from '../mime/derive.ts';
 import { CalendarParseError } from '../mime/ical-read.ts';
 import { checkPreconditions } from './conditions.ts';
 import { resolveUrl } from './target.ts';
+import { EXCEPTIONS_PROP } from '../store/recurrence.ts';
 import type { SubmitOptions } from '../transport/transport.ts';
+
+const RECURRENCE_KEYS = [`${NS.cal}rrule`, `${NS.cal}exdate`, `${NS.cal}recurrenceid`, `${NS.cal}timezone`, EXCEPTIONS_PROP];
 
 export function handlePut(ctx: RequestContext, m: MailboxRequest): void {
   const { store } = ctx.state;
@@ -41,6 +44,8 @@ export function handlePut(ctx: RequestContext, m: MailboxRequest): void {
   if (t.kind === 'item') {
     item = t.item;
     // Keep what a client set by PROPPATCH and the MIME does not say (e.g. DavMail's PR_MESSAGE_FLAGS).
+    // A new series text replaces the old one's recurrence entirely (EXDATEs and exceptions it no longer lists).
+    if (derived.calendar?.events.length) for (const k of RECURRENCE_KEYS) item.props.delete(k);
     for (const [k, v] of derived.props) item.props.set(k, v);
     item.mime = raw;
     store.touchItem(item);

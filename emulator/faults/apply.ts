@@ -2,7 +2,8 @@
 // connection, or a 200 OWA error page. Every injected fault is logged at warn level.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../http/context.ts';
-import { sendError } from '../http/respond.ts';
+import { logonPageHtml } from '../http/forms.ts';
+import { sendError, sendHtml, sendXml } from '../http/respond.ts';
 import { sendOwaErrorPage } from '../owa/error-page.ts';
 
 /** True when a fault answered (or dropped) the request. */
@@ -31,6 +32,12 @@ export async function applyFaults(ctx: RequestContext): Promise<boolean> {
       return true;
     case 'owa-error':
       sendOwaErrorPage(ctx, 'An unexpected error has occurred. (injected)');
+      return true;
+    case 'login-page':
+      sendHtml(ctx.res, 200, logonPageHtml(ctx.url.pathname, 0));
+      return true;
+    case 'empty-multistatus':
+      sendXml(ctx.res, 207, '<?xml version="1.0"?><a:multistatus xmlns:a="DAV:"></a:multistatus>');
       return true;
     default: {
       const status = terminal.status ?? 503;

@@ -6,8 +6,10 @@ import { z } from 'zod';
 export const FaultRuleSchema = z.object({
   /** latency: delay then answer normally; status: answer `status`; drop: destroy the socket;
    *  owa-error: 200 with an OWA error page; downlevel: answer as the plain-HTML OWA does for non-IE
-   *  browsers (Cmd=freebusy then returns its colour-coded HTML table instead of XML, §14). */
-  kind: z.enum(['latency', 'status', 'drop', 'truncate', 'owa-error', 'downlevel']),
+   *  browsers (Cmd=freebusy then returns its colour-coded HTML table instead of XML, §14); login-page: 200 with the
+   *  OWA logon form (what an expired forms session or an ISA front end answers); empty-multistatus: 207 with no
+   *  response in it. Neither carries the request out. */
+  kind: z.enum(['latency', 'status', 'drop', 'truncate', 'owa-error', 'downlevel', 'login-page', 'empty-multistatus']),
   /** HTTP method to match (any when absent). */
   method: z.string().optional(),
   /** Substring of the decoded request path to match, case-insensitive (any when absent). */

@@ -8,6 +8,7 @@ import { windowsZone } from '../store/folders.ts';
 import type { AttendeeResponse, Item } from '../store/store.ts';
 import { parseAddressList } from './parse.ts';
 import { VTIMEZONES, ianaForTzid } from './timezones.ts';
+import { exceptionsOf } from '../store/recurrence.ts';
 
 type Comp = InstanceType<typeof ICAL.Component>;
 
@@ -23,7 +24,7 @@ export interface CalendarBuild {
 }
 
 function localTime(date: Date, tzid: string): InstanceType<typeof ICAL.Time> {
-  const zone = ianaForTzid(tzid) ?? 'UTC';
+  const zone = ianaForTzid(tzid) ?? (DateTime.local().setZone(tzid).isValid ? tzid : 'UTC');
   const dt = DateTime.fromJSDate(date, { zone });
   return ICAL.Time.fromData({ year: dt.year, month: dt.month, day: dt.day, hour: dt.hour, minute: dt.minute, second: dt.second, isDate: false });
 }
@@ -47,7 +48,11 @@ export function buildCalendar(props: PropMap, opts: CalendarBuild): string {
   cal.addPropertyWithValue('method', opts.method);
   cal.addPropertyWithValue('prodid', 'Microsoft CDO for Microsoft Exchange');
   cal.addPropertyWithValue('version', '2.0');
-  const vtz = VTIMEZONES[opts.tzid];
+  // A series keeps its own zone (cal:timezone): its RRULE is read in it, so its local times are written in it.
+  const named = seriesTimezone(props);
+  const seriesZone = named && (ianaForTzid(named.tzid) || DateTime.local().setZone(named.tzid).isValid) ? named : undefined;
+  if (seriesZone) opts = { ...opts, tzid: seriesZone.tzid };
+  const vtz = seriesZone?.text ?? VTIMEZONES[opts.tzid];
   if (vtz) cal.addSubcomponent(new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${vtz}\r\nEND:VCALENDAR`) as unknown[]).getFirstSubcomponent('vtimezone')!);
   const ev = new ICAL.Component('vevent');
   const stamp = parseExchangeDate(str(props.get(`${NS.cal}dtstamp`)) ?? '') ?? new Date();
@@ -57,6 +62,14 @@ export function buildCalendar(props: PropMap, opts: CalendarBuild): string {
   for (const rule of [props.get(`${NS.cal}rrule`)?.value ?? []].flat()) {
     ev.addProperty(new ICAL.Property(ICAL.parse.property(`RRULE:${rule}`) as unknown[]));
   }
+  const exdates = [props.get(`${NS.cal}exdate`)?.value ?? []].flat().flatMap((v) => parseExchangeDate(v) ?? []);
+  for (const at of exdates) {
+    const p = new ICAL.Property('exdate', ev);
+    p.setValue(localTime(at, opts.tzid));
+    p.setParameter('tzid', opts.tzid);
+    ev.addProperty(p);
+  }
+  addTime(ev, 'recurrence-id', str(props.get(`${NS.cal}recurrenceid`)), opts.tzid);
   const organizer = str(props.get(`${NS.cal}organizer`)) ?? str(props.get(`${NS.mail}from`));
   const orgAddr = parseAddressList(organizer)[0];
   if (orgAddr) ev.addPropertyWithValue('organizer', `MAILTO:${orgAddr}`);
@@ -94,7 +107,36 @@ export function buildCalendar(props: PropMap, opts: CalendarBuild): string {
   ev.addPropertyWithValue('x-microsoft-cdo-busystatus', cancelled ? 'FREE' : busy);
   ev.addPropertyWithValue('x-microsoft-cdo-alldayevent', str(props.get(`${NS.cal}alldayevent`)) === '1' ? 'TRUE' : 'FALSE');
   cal.addSubcomponent(ev);
+  // The master's changed occurrences follow it as VEVENTs with the same UID and a RECURRENCE-ID.
+  for (const ex of exceptionsOf({ props })) {
+    const xe = new ICAL.Component('vevent');
+    xe.addPropertyWithValue('dtstamp', utcStamp(stamp));
+    addTime(xe, 'recurrence-id', ex.recurrenceId, opts.tzid);
+    const dtstart = parseExchangeDate(str(props.get(`${NS.cal}dtstart`)) ?? '');
+    const dtend = parseExchangeDate(str(props.get(`${NS.cal}dtend`)) ?? '');
+    const length = dtstart && dtend ? dtend.getTime() - dtstart.getTime() : 0;
+    addTime(xe, 'dtstart', ex.start ?? ex.recurrenceId, opts.tzid);
+    addTime(xe, 'dtend', ex.end ?? new Date(Date.parse(ex.start ?? ex.recurrenceId) + length).toISOString(), opts.tzid);
+    const uid = str(props.get(`${NS.cal}uid`));
+    if (uid) xe.addPropertyWithValue('uid', uid);
+    const summary = ex.summary ?? str(props.get(`${NS.mail}subject`));
+    if (summary) xe.addPropertyWithValue('summary', summary);
+    const location = ex.location ?? str(props.get(`${NS.cal}location`));
+    if (location) xe.addPropertyWithValue('location', location);
+    if (orgAddr) xe.addPropertyWithValue('organizer', `MAILTO:${orgAddr}`);
+    xe.addPropertyWithValue('sequence', ex.sequence ?? (Number(str(props.get(`${NS.cal}sequence`)) ?? '0') || 0));
+    xe.addPropertyWithValue('status', ex.cancelled ? 'CANCELLED' : 'CONFIRMED');
+    xe.addPropertyWithValue('x-microsoft-cdo-busystatus', ex.cancelled ? 'FREE' : (ex.busyStatus ?? busy));
+    cal.addSubcomponent(xe);
+  }
   return cal.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
+}
+
+/** The zone a series was written in (cal:timezone's TZID and text), if it has one. */
+function seriesTimezone(props: PropMap): { tzid: string; text: string } | undefined {
+  const text = str(props.get(`${NS.cal}timezone`));
+  const tzid = text ? /^TZID:(.+)$/im.exec(text)?.[1]?.trim() : undefined;
+  return text && tzid ? { tzid, text: text.replace(/^BEGIN:VCALENDAR\r?\n|\r?\nEND:VCALENDAR\s*$/gi, '') } : undefined;
 }
 
 function encodeHeader(value: string): string {

@@ -3,6 +3,7 @@
 import { NS, formatExchangeDate, type PropMap } from '../store/props.ts';
 import { findPart, mediaType, parseAddressList, parseMime, headerParam, type MimePart } from './parse.ts';
 import { readCalendar, type CalEvent, type CalendarData } from './ical-read.ts';
+import { setExceptions, type SeriesException } from '../store/recurrence.ts';
 
 const s = (value: string) => ({ type: 'string', value });
 const i = (value: number) => ({ type: 'int', value: String(value) });
@@ -45,6 +46,10 @@ export function eventProps(ev: CalEvent, props: PropMap): void {
   props.set(`${NS.cal}busystatus`, s(busyStatus(ev)));
   props.set(`${NS.cal}instancetype`, i(ev.rrule.length ? 1 : ev.recurrenceId ? 3 : 0));
   if (ev.rrule.length) props.set(`${NS.cal}rrule`, { type: 'mv.string', value: ev.rrule });
+  if (ev.exdates.length) props.set(`${NS.cal}exdate`, { type: 'mv.dateTime.tz', value: ev.exdates.map(formatExchangeDate) });
+  if (ev.recurrenceId) props.set(`${NS.cal}recurrenceid`, d(ev.recurrenceId));
+  // The series' own zone: its occurrences are expanded in it (store/recurrence.ts).
+  if (ev.vtimezone && (ev.rrule.length || ev.recurrenceId)) props.set(`${NS.cal}timezone`, s(ev.vtimezone));
   props.set(`${NS.cal}meetingstatus`, s(ev.status === 'CANCELLED' ? 'CANCELLED' : ev.status === 'TENTATIVE' ? 'TENTATIVE' : 'CONFIRMED'));
   if (ev.transp) props.set(`${NS.cal}transparent`, s(ev.transp));
   const to = ev.attendees.filter((a) => a.role === 'REQ-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
@@ -56,6 +61,28 @@ export function eventProps(ev: CalEvent, props: PropMap): void {
   if (ev.attendees.length) props.set(`${NS.mapi}finvited`, b(true));
   const sensitivity = ev.classification === undefined ? undefined : CLASS_SENSITIVITY[ev.classification];
   if (sensitivity !== undefined) props.set(SENSITIVITY_PROP, i(sensitivity));
+}
+
+/** The VEVENTs with a RECURRENCE-ID that travel with a master (same UID): its changed or cancelled occurrences. */
+export function seriesExceptions(calendar: CalendarData, master: CalEvent): SeriesException[] {
+  const uid = master.uid?.toLowerCase();
+  return calendar.events
+    .filter((e) => e !== master && e.recurrenceId && e.uid?.toLowerCase() === uid)
+    .map((e) => exceptionOf(e));
+}
+
+/** One changed (or cancelled) occurrence as the master keeps it. */
+export function exceptionOf(e: CalEvent): SeriesException {
+  return {
+    recurrenceId: e.recurrenceId!.toISOString(),
+    ...(e.start ? { start: e.start.toISOString() } : {}),
+    ...(e.end ? { end: e.end.toISOString() } : {}),
+    ...(e.summary !== undefined ? { summary: e.summary } : {}),
+    ...(e.location !== undefined ? { location: e.location } : {}),
+    busyStatus: busyStatus(e),
+    ...(e.status === 'CANCELLED' ? { cancelled: true } : {}),
+    ...(e.sequence !== undefined ? { sequence: e.sequence } : {}),
+  };
 }
 
 function replyClass(ev: CalEvent | undefined): string {
@@ -92,6 +119,7 @@ export function deriveFromMime(raw: string, folderClass: string, defaultZone: st
   }
   props.set(`${NS.dav}contentclass`, s(contentClass));
   if (master) eventProps(master, props);
+  if (master?.rrule.length) setExceptions(props, seriesExceptions(calendar!, master));
 
   let messageClass = 'IPM.Note';
   if (contentClass === 'urn:content-classes:appointment') messageClass = MESSAGE_CLASS.appointment;

@@ -31,6 +31,11 @@ export interface CalEvent {
   classification: string | undefined;
   rrule: string[];
   recurrenceId: Date | undefined;
+  /** EXDATE instants (every value of every EXDATE line). */
+  exdates: Date[];
+  /** The TZID of DTSTART, and the VTIMEZONE text the calendar carries for it (kept as cal:timezone). */
+  tzid: string | undefined;
+  vtimezone: string | undefined;
 }
 
 export interface CalendarData {
@@ -65,10 +70,27 @@ function toInstant(p: Prop | null, zones: Map<string, Zone>, defaultZone: string
   if (!p) return undefined;
   const raw = p.toICALString();
   const valueText = raw.slice(raw.lastIndexOf(':') + 1).trim();
-  const t = p.getFirstValue() as InstanceType<typeof ICAL.Time> | null;
+  return timeToInstant(p, p.getFirstValue() as InstanceType<typeof ICAL.Time> | null, /Z$/i.test(valueText), zones, defaultZone);
+}
+
+/** Every value of every EXDATE line, as instants (EXDATE;TZID=…:a,b and one line per date both occur). */
+function exdates(ev: Comp, zones: Map<string, Zone>, defaultZone: string): Date[] {
+  const out: Date[] = [];
+  for (const p of ev.getAllProperties('exdate')) {
+    const raw = p.toICALString();
+    const texts = raw.slice(raw.lastIndexOf(':') + 1).split(',');
+    p.getValues().forEach((v, k) => {
+      const at = timeToInstant(p, v as InstanceType<typeof ICAL.Time>, /Z$/i.test((texts[k] ?? '').trim()), zones, defaultZone);
+      if (at) out.push(at.date);
+    });
+  }
+  return out;
+}
+
+function timeToInstant(p: Prop, t: InstanceType<typeof ICAL.Time> | null, utc: boolean, zones: Map<string, Zone>, defaultZone: string): { date: Date; isDate: boolean } | undefined {
   if (!t || typeof t !== 'object' || !('year' in t)) return undefined;
   const parts = { year: t.year, month: t.month, day: t.day, hour: t.isDate ? 0 : t.hour, minute: t.isDate ? 0 : t.minute, second: t.isDate ? 0 : t.second };
-  if (/Z$/i.test(valueText)) return { date: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second)), isDate: false };
+  if (utc) return { date: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second)), isDate: false };
   const tzid = param(p, 'tzid');
   const vtz = tzid ? zones.get(tzid.toLowerCase()) : undefined;
   if (vtz && !ianaForTzid(tzid!)) {
@@ -92,9 +114,13 @@ export function readCalendar(source: string, defaultZone: string): CalendarData 
   }
   if (root.name !== 'vcalendar') throw new CalendarParseError('not a VCALENDAR');
   const zones = new Map<string, Zone>();
+  const zoneText = new Map<string, string>();
   for (const vtz of root.getAllSubcomponents('vtimezone')) {
     const tz = new ICAL.Timezone(vtz);
-    if (tz.tzid) zones.set(tz.tzid.toLowerCase(), tz);
+    if (tz.tzid) {
+      zones.set(tz.tzid.toLowerCase(), tz);
+      zoneText.set(tz.tzid.toLowerCase(), vtz.toString().replace(/\r?\n/g, '\r\n'));
+    }
   }
   const events = root.getAllSubcomponents('vevent').map((ev): CalEvent => {
     const start = toInstant(ev.getFirstProperty('dtstart'), zones, defaultZone);
@@ -105,6 +131,8 @@ export function readCalendar(source: string, defaultZone: string): CalendarData 
     }
     if (!end && start?.isDate) end = { date: new Date(start.date.getTime() + 86_400_000), isDate: true };
     const seq = text(ev, 'sequence');
+    const startProp = ev.getFirstProperty('dtstart');
+    const startTzid = startProp ? param(startProp, 'tzid')?.replace(/^"|"$/g, '') : undefined;
     const allDayFlag = text(ev, 'x-microsoft-cdo-alldayevent');
     return {
       uid: text(ev, 'uid'),
@@ -136,6 +164,9 @@ export function readCalendar(source: string, defaultZone: string): CalendarData 
         return raw.slice(raw.indexOf(':') + 1);
       }),
       recurrenceId: toInstant(ev.getFirstProperty('recurrence-id'), zones, defaultZone)?.date,
+      exdates: exdates(ev, zones, defaultZone),
+      tzid: startTzid,
+      vtimezone: startTzid ? zoneText.get(startTzid.toLowerCase()) : undefined,
     };
   });
   return { method: text(root, 'method')?.toUpperCase(), events, hasTodo: root.getAllSubcomponents('vtodo').length > 0 };

@@ -4,7 +4,7 @@
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
 import type { Mailbox, Store } from '../store/store.ts';
-import { spansBetween } from '../store/recurrence.ts';
+import { replacedOccurrences, spansBetween } from '../store/recurrence.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
 import { writeXml, type XNode } from '../http/xml-write.ts';
@@ -21,11 +21,14 @@ export function freeBusyString(store: Store, mailbox: Mailbox, start: number, en
   const live = [...store.wellKnownFolder(mailbox, 'calendar').items.values()];
   // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
   const items = publishedBefore >= store.now().getTime() ? live : store.journal.stateAt(mailbox, live, publishedBefore);
+  const replaced = replacedOccurrences(items);
   for (const item of items) {
     if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
     // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
-    const level = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
-    for (const span of spansBetween(item, start, end, mailbox.config.timeZone)) {
+    const itemLevel = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
+    // Per occurrence: a series' changed occurrences carry their own times and busy status.
+    for (const span of spansBetween(item, start, end, mailbox.config.timeZone, replaced)) {
+      const level = span.exception?.busyStatus ? (LEVEL[span.exception.busyStatus.toUpperCase()] ?? itemLevel) : itemLevel;
       const first = Math.max(0, Math.floor((span.start.getTime() - start) / intervalMs));
       const last = Math.min(slots - 1, Math.ceil((span.end.getTime() - start) / intervalMs) - 1);
       for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);

@@ -1,13 +1,13 @@
 // GET <received meeting request>?Cmd=accept|tentative|decline: OWA's answer buttons (§10, PHPOWA). Accept and
 // tentative file the meeting in the attendee's calendar; decline removes it from there; each sends the
 // organizer a METHOD:REPLY response, which the organizer's item records. Answers 302 to the Inbox.
-import { NS, str } from '../store/props.ts';
+import { NS, parseExchangeDate, str } from '../store/props.ts';
 import { folderHref } from '../store/view.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
 import type { MailboxRequest } from '../http/route-exchange.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
-import { fileMeeting, reply, uidOf } from '../transport/rooms.ts';
+import { fileMeeting, removeMeeting, reply, uidOf } from '../transport/rooms.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 
 const ANSWERS = { accept: 'ACCEPTED', tentative: 'TENTATIVE', decline: 'DECLINED' } as const;
@@ -21,8 +21,10 @@ export function handleRespond(ctx: RequestContext, m: MailboxRequest, cmd: keyof
   }
   const answer = ANSWERS[cmd];
   if (answer === 'DECLINED') {
-    const calendar = store.wellKnownFolder(m.mailbox, 'calendar');
-    for (const item of [...calendar.items.values()]) if (uidOf(item) === uidOf(request)) store.deleteItem(item);
+    // Declining one occurrence (RECURRENCE-ID) takes only that date out of a series.
+    const uid = uidOf(request);
+    const rid = parseExchangeDate(str(request.props.get(`${NS.cal}recurrenceid`)) ?? '');
+    if (uid) removeMeeting(transport, m.mailbox, uid, rid);
   } else {
     fileMeeting(transport, m.mailbox, request, answer);
   }

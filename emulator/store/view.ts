@@ -1,5 +1,6 @@
 // What a client sees of a folder or item: stored properties plus the ones the server computes (href, etag,
 // permanent URL, folder counts, the mailbox root's well-known folder URLs, …).
+import { EXCEPTIONS_PROP, INTERNAL_NS } from './recurrence.ts';
 import { FLAT_URL_SPACE, SUBMISSION_SEGMENT, WELL_KNOWN_FOLDERS, contentClassForFolderClass, windowsZone } from './folders.ts';
 import { NS, formatExchangeDate, type PropMap, type PropValue } from './props.ts';
 import type { Folder, Item, Store } from './store.ts';
@@ -104,7 +105,8 @@ function itemProps(store: Store, base: string, item: Item): PropMap {
     const block = end < 0 ? item.mime : item.mime.slice(0, end);
     p.set(`${NS.proptag}x007d001f`, s(`Microsoft Mail Internet Headers Version 2.0\r\n${block.replace(/\r?\n/g, '\r\n')}\r\n\r\n`));
   }
-  for (const [k, v] of item.props) p.set(k, v);
+  // The emulator's own bookkeeping (a master's exceptions) is no WebDAV property.
+  for (const [k, v] of item.props) if (!k.startsWith(INTERNAL_NS)) p.set(k, v);
   // The SDK's name for PR_SENSITIVITY answers the same value (PROPPATCH stores it under the proptag).
   p.set(`${NS.ex}sensitivity`, p.get(`${NS.proptag}x00360003`)!);
   // EXCHANGE: these are the store's, whatever a client wrote (PROPPATCH answers 403 for them).
@@ -169,6 +171,7 @@ function folderProps(store: Store, base: string, folder: Folder): PropMap {
 
 /** Properties a client may not write (PROPPATCH answers 403 for them). */
 export const PROTECTED_PROPS: ReadonlySet<string> = new Set([
+  EXCEPTIONS_PROP,
   `${NS.dav}href`,
   `${NS.dav}getetag`,
   `${NS.dav}getlastmodified`,

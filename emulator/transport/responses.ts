@@ -5,6 +5,7 @@ import type { Item, Mailbox } from '../store/store.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { uidOf } from './rooms.ts';
+import { isRecurringMaster } from '../store/recurrence.ts';
 import type { Transport } from './transport.ts';
 
 const PARTSTAT: Record<string, string> = {
@@ -20,8 +21,12 @@ export function recordResponse(t: Transport, organizer: Mailbox, response: Item)
   const attendee = parseAddressList(str(response.props.get(`${NS.mail}from`)))[0];
   if (!uid || !partstat || !attendee) return;
   const calendar = store.wellKnownFolder(organizer, 'calendar');
+  // An answer about one occurrence (RECURRENCE-ID) is not the attendee's answer to the whole series: the
+  // series keeps the answer given to it (a room that declined one date still accepted the series).
+  const occurrence = response.props.has(`${NS.cal}recurrenceid`);
   for (const item of calendar.items.values()) {
     if (uidOf(item) !== uid) continue;
+    if (occurrence && isRecurringMaster(item)) continue;
     item.responses = item.responses.filter((r) => r.address !== attendee);
     item.responses.push({ address: attendee, partstat, at: store.now().toISOString() });
     // The iCalendar view is rebuilt so ATTENDEE;PARTSTAT shows the answer. The etag is left alone: this

@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
+import type { Attendee, Meeting } from '../exchange/gateway.ts';
 import type { Room } from '../rooms/service.ts';
-import type { MeetingSnapshot } from '../sync/meeting-snapshot.ts';
 import type { User } from '../users/service.ts';
 import type { Booking, BookingAttendee } from './repo.ts';
 
@@ -8,31 +9,41 @@ export function mailboxAlias(email: string): string {
   return email.slice(0, email.indexOf('@'));
 }
 
-const mailboxOfRoom = (room: Room) => ({ alias: room.alias, email: room.email, name: room.name });
+const REMINDER_MINUTES = 15;
 
-/** Freezes the version of a booking that an outbox job will send. */
-export function snapshotOf(
+/**
+ * The one conversion of a booking into the gateway's `Meeting`: the version an outbox job will send, frozen as it is
+ * (the outbox stores it as JSON and reads it back unchanged).
+ */
+export function meetingOf(
   booking: Pick<Booking, 'uid' | 'subject' | 'description' | 'startsAt' | 'endsAt' | 'icalSequence'> & { private?: boolean },
   attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[],
   room: Room,
   organizer: User,
-  extra: { previous?: { attendees: Pick<BookingAttendee, 'email'>[]; room: Room } | null; message?: string | null } = {},
-): MeetingSnapshot {
-  const person = (a: Pick<BookingAttendee, 'email' | 'name'>) => (a.name ? { email: a.email, name: a.name } : { email: a.email });
+  extra: { message?: string | null } = {},
+): Meeting {
+  const person = (a: Pick<BookingAttendee, 'email' | 'name'>): Attendee => (a.name ? { email: a.email, name: a.name } : { email: a.email });
   return {
     uid: booking.uid,
     organizer: { alias: mailboxAlias(organizer.email), email: organizer.email, name: organizer.displayName },
     subject: booking.subject,
-    description: booking.description,
-    start: booking.startsAt,
-    end: booking.endsAt,
+    // Text the organizer added to a cancellation comes first.
+    textBody: extra.message ? `${extra.message}\n\n${booking.description}`.trim() : booking.description,
+    location: room.name,
+    start: DateTime.fromISO(booking.startsAt, { zone: 'utc' }),
+    end: DateTime.fromISO(booking.endsAt, { zone: 'utc' }),
     timeZone: room.timeZone,
-    required: attendees.filter((a) => a.role === 'required').map(person),
-    optional: attendees.filter((a) => a.role === 'optional').map(person),
-    room: mailboxOfRoom(room),
-    ...(extra.previous ? { previousRecipients: [...extra.previous.attendees.map((a) => a.email), extra.previous.room.email] } : {}),
+    requiredAttendees: attendees.filter((a) => a.role === 'required').map(person),
+    optionalAttendees: attendees.filter((a) => a.role === 'optional').map(person),
+    room: { alias: room.alias, email: room.email, name: room.name },
     sequence: booking.icalSequence,
+    reminderMinutes: REMINDER_MINUTES,
+    busyStatus: 'busy',
     ...(booking.private === undefined ? {} : { private: booking.private }),
-    message: extra.message ?? null,
   };
+}
+
+/** Every address a version of the booking went to (attendees and room): who an update must tell if dropped. */
+export function recipientsOf(attendees: Pick<BookingAttendee, 'email'>[], room: Room): string[] {
+  return [...attendees.map((a) => a.email), room.email];
 }

@@ -7,14 +7,15 @@ import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, SlotTakenErr
 import { ExchangeError } from '../exchange/errors.ts';
 import type { ItemRef } from '../exchange/gateway.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
-import * as outbox from '../sync/outbox.repo.ts';
+import * as outbox from '../sync/outbox.ts';
 import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
-import { snapshotOf } from './meeting.ts';
+import { changeState, type StateChange } from './exchange-state.ts';
+import { meetingOf, recipientsOf } from './meeting.ts';
 import { canBookOnBehalf, canChangeBooking, canViewBooking } from './policy.ts';
 import * as repo from './repo.ts';
 import { checkBookingRules, checkCapacity, localToInstant, messages as ruleMessages, type Slot } from './rules.ts';
 import type { BookingChangeInput, BookingFormInput } from './schema.ts';
-import { canMove, isChangeable, type BookingState } from './states.ts';
+import { isChangeable, type BookingState } from './states.ts';
 
 export type { Booking, BookingAttendee } from './repo.ts';
 
@@ -105,7 +106,7 @@ export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInp
         { ...fields, private: input.private, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
         attendees,
       );
-      outbox.enqueueJob(ctx.db, id, 'create', JSON.stringify(snapshotOf({ ...fields, private: input.private }, attendees, room, organizer)), at);
+      outbox.queueVersion(ctx.db, id, 'create', { meeting: meetingOf({ ...fields, private: input.private }, attendees, room, organizer) }, at);
       const created = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.created', { type: 'booking', id }, null, auditView(created));
       return created;
@@ -137,14 +138,21 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const endsAt = toDbTime(slot.end);
       if (repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, id)) throw new SlotTakenError(room.name);
       const fields = { uid: current.uid, subject: input.subject, description: input.description, startsAt, endsAt };
+      // The new version replaces every job that never reached Exchange (and any failed one, which must not block it).
+      const copy = outbox.supersedeUnsent(ctx.db, id, at);
       // CASE: nothing has reached Exchange yet; send the new version as the invitation instead of an invitation plus an update.
-      const unsent = outbox.skipUnstartedJobs(ctx.db, id, at) > 0 && !current.exchangePath;
-      const sequence = unsent ? current.icalSequence : current.icalSequence + 1;
+      const unsent = !copy.inExchange;
+      const sequence = unsent ? current.icalSequence : Math.max(current.icalSequence, copy.sequence ?? 0) + 1;
       const state: BookingState = unsent ? 'pending' : 'updating';
-      repo.updateBookingRow(ctx.db, id, { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, state, failedReason: null, roomResponse: room.id === current.roomId ? undefined : 'none' }, at);
+      const roomResponse = room.id === current.roomId ? undefined : 'none';
+      const changes = { ...fields, private: input.private, roomId: room.id, icalSequence: sequence, failedReason: null, roomResponse } as const;
+      const moved = changeState(ctx, current, state, changes);
+      if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       repo.replaceAttendees(ctx.db, id, attendees);
-      const snapshot = snapshotOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer, { previous: unsent ? null : { attendees: current.attendees, room: oldRoom } });
-      outbox.enqueueJob(ctx.db, id, unsent ? 'create' : 'update', JSON.stringify(snapshot), at);
+      const meeting = meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer);
+      // Those the version Exchange holds went to, so those dropped since get a cancellation.
+      const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, oldRoom);
+      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients }, at);
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));
       return after;
@@ -155,22 +163,30 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
   return { booking, warnings: warning ? [warning] : [] };
 }
 
-/** Cancels for everyone; a booking that never reached Exchange is cancelled without any Exchange traffic. */
+/**
+ * Cancels for everyone; a booking that never reached Exchange is cancelled without any Exchange traffic. A delivered
+ * one gets a cancellation of the version Exchange holds, with the SEQUENCE after Exchange's (OWA's getcancel builds it
+ * from the item), so the app records what Exchange sends.
+ */
 export function cancelBooking(ctx: Ctx, actor: User, id: number, message: string | undefined): repo.Booking {
   const booking = ctx.db
     .transaction(() => {
       const current = getChangeableBooking(ctx, actor, id);
       const at = toDbTime(ctx.clock.now());
-      const unsent = outbox.skipUnstartedJobs(ctx.db, id, at) > 0 && !current.exchangePath && !outbox.hasUnfinishedJobs(ctx.db, id);
-      if (unsent) {
-        repo.updateBookingRow(ctx.db, id, { state: 'cancelled', cancelMessage: message ?? null }, at);
+      const copy = outbox.supersedeUnsent(ctx.db, id, at);
+      let moved: StateChange;
+      if (!copy.inExchange) {
+        moved = changeState(ctx, current, 'cancelled', { cancelMessage: message ?? null });
       } else {
-        const sequence = current.icalSequence + 1;
-        repo.updateBookingRow(ctx.db, id, { state: 'cancelling', icalSequence: sequence, cancelMessage: message ?? null }, at);
         const room = getRoom(ctx, current.roomId);
-        const snapshot = snapshotOf({ ...current, icalSequence: sequence }, current.attendees, room, getUser(ctx, current.organizerId), { message: message ?? null });
-        outbox.enqueueJob(ctx.db, id, 'cancel', JSON.stringify(snapshot), at);
+        const held = copy.version ?? meetingOf(current, current.attendees, room, getUser(ctx, current.organizerId));
+        // OWA's getcancel sends the item's SEQUENCE + 1: the item is the last create/update Exchange may hold.
+        const sequence = (copy.version?.sequence ?? copy.sequence ?? current.icalSequence) + 1;
+        moved = changeState(ctx, current, 'cancelling', { icalSequence: sequence, cancelMessage: message ?? null });
+        const text = message ? `${message}\n\n${held.textBody}`.trim() : held.textBody;
+        outbox.queueVersion(ctx.db, id, 'cancel', { meeting: { ...held, sequence, textBody: text } }, at);
       }
+      if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.cancelled', { type: 'booking', id }, auditView(current), auditView(after));
       return after;
@@ -204,33 +220,50 @@ export function recordItemRef(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number,
   repo.updateBookingRow(ctx.db, bookingId, { exchangeMailbox: ref.mailbox, exchangePath: ref.path }, toDbTime(ctx.clock.now()));
 }
 
-/** Exchange accepted a version for delivery: the booking is booked (or cancelled, for a cancellation). */
-export function markSendSucceeded(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind, submittedAt: string | null): void {
+/**
+ * Exchange accepted a version for delivery: the booking is booked (or cancelled, for a cancellation) unless a later
+ * version is still on its way. `sequence` is the SEQUENCE Exchange sent, recorded as the booking's.
+ */
+export function recordVersionSubmitted(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'log'>,
+  bookingId: number,
+  kind: outbox.JobKind,
+  sent: { submittedAt: string | null; sequence?: number | undefined },
+): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return;
-  const at = toDbTime(ctx.clock.now());
+  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
-  let state: BookingState = b.state;
-  if (kind === 'cancel') state = 'cancelled';
-  else if (!later && (b.state === 'pending' || b.state === 'updating' || b.state === 'failed')) state = 'booked';
-  if (state !== b.state && !canMove(b.state, state)) state = b.state;
-  repo.updateBookingRow(ctx.db, bookingId, { state, submittedAt: submittedAt ?? undefined, failedReason: null }, at);
+  const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
+  if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
+  if (kind === 'cancel') return changeState(ctx, b, 'cancelled', facts);
+  // CASE: a later version is queued: the booking stays as that version left it (updating, cancelling) until it runs.
+  if (later) return changeState(ctx, b, b.state, facts);
+  return changeState(ctx, b, 'booked', facts);
 }
 
 /** An admin put a failed job back in the queue: the booking is on its way again. */
-export function markResent(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind): void {
+export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b || b.state !== 'failed') return;
+  if (!b || b.state !== 'failed') return { ok: true };
   const state: BookingState = kind === 'create' ? 'pending' : kind === 'update' ? 'updating' : 'cancelling';
-  repo.updateBookingRow(ctx.db, bookingId, { state, failedReason: null }, toDbTime(ctx.clock.now()));
+  return changeState(ctx, b, state, { failedReason: null });
 }
 
-export function markJobFailed(ctx: Pick<Ctx, 'db' | 'clock'>, bookingId: number, kind: outbox.JobKind, reason: string): void {
+/** Exchange refused a version for good: the booking failed, with the reason in words. */
+export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind, reason: string): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return;
-  repo.updateBookingRow(ctx.db, bookingId, { state: 'failed', failedReason: `${kind === 'cancel' ? 'Cancelling' : 'Sending'} failed: ${reason}` }, toDbTime(ctx.clock.now()));
-  recordAudit(ctx, { id: null, username: 'outbox' }, 'booking.failed', { type: 'booking', id: bookingId }, { state: b.state }, { state: 'failed', reason });
+  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
+  return changeState(ctx, b, 'failed', { failedReason: `${kind === 'cancel' ? 'Cancelling' : 'Sending'} failed: ${reason}` }, {
+    actor: { id: null, username: 'outbox' },
+    action: 'booking.failed',
+  });
 }
+
+const recipientsOfMeeting = (m: { requiredAttendees: { email: string }[]; optionalAttendees: { email: string }[]; room: { email: string } }) => [
+  ...m.requiredAttendees.map((a) => a.email),
+  ...m.optionalAttendees.map((a) => a.email),
+  m.room.email,
+];
 
 function auditView(b: repo.Booking) {
   return { state: b.state, roomId: b.roomId, subject: b.subject, startsAt: b.startsAt, endsAt: b.endsAt, attendees: b.attendees.map((a) => `${a.email} (${a.role})`), sequence: b.icalSequence };
@@ -250,10 +283,6 @@ export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start:
   for (const b of repo.listActiveInWindow(ctx.db, roomIds, start, end)) add(b.roomId, b.startsAt, b.endsAt);
   for (const x of repo.listExternalInWindow(ctx.db, roomIds, start, end)) add(x.roomId, x.startsAt, x.endsAt);
   return map;
-}
-
-export function roomOfBooking(ctx: Pick<Ctx, 'db'>, bookingId: number): number | undefined {
-  return repo.findBooking(ctx.db, bookingId)?.roomId;
 }
 
 export function getBooking(ctx: Pick<Ctx, 'db'>, id: number): repo.Booking | undefined {

@@ -5,13 +5,17 @@ export type BookingState = (typeof BOOKING_STATES)[number];
 /** States in which the booking holds the room. */
 export const ACTIVE_STATES: readonly BookingState[] = ['pending', 'booked', 'updating'];
 
+/** States of a booking whose meeting is in Exchange and meant to stay: the reconciler reads their room and answers. */
+export const RECONCILED_STATES: readonly BookingState[] = ['booked', 'updating', 'declined'];
+
 const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
   pending: ['booked', 'updating', 'cancelling', 'cancelled', 'declined', 'failed'],
   booked: ['updating', 'cancelling', 'declined', 'cancelled', 'failed'],
   updating: ['booked', 'updating', 'cancelling', 'declined', 'failed'],
   cancelling: ['cancelled', 'failed'],
   cancelled: [],
-  declined: ['cancelling', 'cancelled'],
+  // booked: the room holds the meeting after all; updating: the organizer moved it elsewhere.
+  declined: ['booked', 'updating', 'pending', 'cancelling', 'cancelled'],
   failed: ['pending', 'updating', 'cancelling', 'cancelled'],
 };
 

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { AuthFailedError, createExchangeGateway, type ExchangeGatewayConfig } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
+import { cancelMeeting, createMeeting, updateMeeting } from './testing/composites.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -23,13 +24,13 @@ for (const auth of ['basic', 'ntlm', 'forms'] as const) {
     test(`every operation works with ${auth} auth`, async () => {
       const gw = gateway({ auth });
       const m = makeMeeting({ uid: `rb-auth-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) });
-      const ref = await gw.createMeeting(m);
+      const ref = await createMeeting(gw, m);
       assert.deepEqual((await gw.listCalendar('thames', window)).map((i) => i.uid), [m.uid]);
       const [busy] = await gw.freeBusy(['thames@example.com'], window, 60);
       assert.equal(busy!.busy.length, 1);
       assert.deepEqual((await gw.listResponses('alice', m.uid)).map((r) => r.response), ['accepted']);
-      assert.equal((await gw.updateMeeting(ref, { ...m, sequence: 1, subject: 'Moved' })).outcome, 'submitted');
-      assert.equal((await gw.cancelMeeting(ref, { ...m, sequence: 2 })).outcome, 'submitted');
+      assert.equal((await updateMeeting(gw, ref, { ...m, sequence: 1, subject: 'Moved' })).outcome, 'submitted');
+      assert.equal((await cancelMeeting(gw, ref, { ...m, sequence: 2 })).outcome, 'submitted');
       assert.deepEqual(await gw.listCalendar('alice', window), []);
       assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, 'IPM.Schedule.Meeting.Canceled')).length, 1);
       await gw.close();
@@ -113,7 +114,7 @@ describe('request log', () => {
       await assert.rejects(gw.discoverFolders('alice'));
       await gw.close();
       const gw2 = createExchangeGateway({ url: suite.url, auth, username: 'booking-svc', password: 'demo', maxConnections: 1 }, capture);
-      await gw2.createMeeting(makeMeeting({ uid: `rb-log-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) }));
+      await createMeeting(gw2, makeMeeting({ uid: `rb-log-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) }));
       await gw2.freeBusy(['thames@example.com'], window, 60);
       const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'exchange.request');
       assert.equal(requests.length, gw2.health().requests + (auth === 'ntlm' ? 2 : 1));

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { createExchangeGateway, ForbiddenError, RejectedError, TransientError, type ExchangeGatewayConfig, type Meeting } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
+import { cancelMeeting, createMeeting, updateMeeting } from './testing/composites.ts';
 
 const REQUEST = 'IPM.Schedule.Meeting.Request';
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
@@ -50,8 +51,8 @@ describe('slow and failing server', () => {
     const gw = gateway();
     const m = meeting(10);
     await suite.ctl.addFault({ kind: 'status', status: 500, method: 'PROPPATCH', count: 1 });
-    await assert.rejects(gw.createMeeting(m), (e: unknown) => e instanceof TransientError && e.status === 500 && e.method === 'PROPPATCH');
-    await gw.createMeeting(m);
+    await assert.rejects(createMeeting(gw, m), (e: unknown) => e instanceof TransientError && e.status === 500 && e.method === 'PROPPATCH');
+    await createMeeting(gw, m);
     assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 1);
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length, 1);
     assert.equal(gw.health().reachable, true);
@@ -91,9 +92,9 @@ describe('OWA error pages served with 200', () => {
   test('cancelMeeting() falls back to the WebDAV route when getcancel answers an error page', async () => {
     const gw = gateway({ meetingRoute: 'owa' });
     const m = meeting(12);
-    const ref = await gw.createMeeting(m);
+    const ref = await createMeeting(gw, m);
     await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
-    const result = await gw.cancelMeeting(ref, { ...m, sequence: 1 });
+    const result = await cancelMeeting(gw, ref, { ...m, sequence: 1 });
     assert.equal(result.route, 'webdav');
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 1);
     assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 0);
@@ -103,7 +104,7 @@ describe('OWA error pages served with 200', () => {
   test('sendCancellation() without fallback fails as RejectedError on an error page and sends nothing', async () => {
     const gw = gateway({ meetingRoute: 'owa', autoFallback: false });
     const m = meeting(13);
-    const ref = await gw.createMeeting(m);
+    const ref = await createMeeting(gw, m);
     await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
     await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page' && e.status === 200);
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
@@ -113,10 +114,10 @@ describe('OWA error pages served with 200', () => {
   test('updateMeeting() falls back to the WebDAV route when sendappt answers an error page', async () => {
     const gw = gateway({ meetingRoute: 'owa' });
     const m = meeting(14);
-    const ref = await gw.createMeeting(m);
+    const ref = await createMeeting(gw, m);
     await suite.ctl.addFault({ kind: 'owa-error', method: 'POST', path: '/exchange/alice/', count: 1 });
     const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 2 }), end: m.end.plus({ hours: 2 }) };
-    assert.equal((await gw.updateMeeting(ref, moved)).route, 'webdav');
+    assert.equal((await updateMeeting(gw, ref, moved)).route, 'webdav');
     const requests = await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST);
     assert.deepEqual(requests.map((r) => String(r.props['urn:schemas:calendar:sequence'])).sort(), ['0', '1']);
     await gw.close();
@@ -126,7 +127,7 @@ describe('OWA error pages served with 200', () => {
     const gw = gateway({ meetingRoute: 'owa', autoFallback: false });
     // Filed in alice's calendar but organized by someone else: OWA drafts nothing and shows the item.
     const m = { ...meeting(17), organizer: { alias: 'alice', email: 'adam@example.com', name: 'Adam Admin' } };
-    const ref = await gw.createMeeting(m);
+    const ref = await createMeeting(gw, m);
     await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason.startsWith('owa-'));
     assert.equal((await suite.ctl.messages('alice', 'calendar', m.uid)).length, 1, 'the meeting was not moved to the submission URI');
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
@@ -154,7 +155,7 @@ describe('sessions and permissions', () => {
 
   test('createMeeting() in a mailbox without delegation fails as ForbiddenError', async () => {
     const gw = gateway({ username: 'bob' });
-    await assert.rejects(gw.createMeeting(meeting(16)), ForbiddenError);
+    await assert.rejects(createMeeting(gw, meeting(16)), ForbiddenError);
     assert.equal((await suite.ctl.items('alice', 'calendar')).length, 0);
     await gw.close();
   });

@@ -73,6 +73,8 @@ export interface Submission {
   outcome: 'submitted' | 'already-submitted';
   /** Which route sent it (the OWA command or the WebDAV-only fallback). */
   route: MeetingRoute;
+  /** The SEQUENCE of the message Exchange sent (OWA's getcancel takes it from the item, not from the caller). */
+  sequence: number;
 }
 
 export type MeetingRoute = 'owa' | 'webdav';
@@ -197,22 +199,20 @@ export interface GatewayHealth {
   connections: number;
 }
 
-/** The only way the app talks to Exchange. Every method throws `ExchangeError` subclasses only. */
+/**
+ * The only way the app talks to Exchange. Every method throws `ExchangeError` subclasses only. Meetings go as the
+ * steps the outbox records one by one (create, update, cancel = two steps each; see sync/worker.ts SEND_PATH);
+ * tests chain them with `testing/composites.ts`.
+ */
 export interface ExchangeGateway {
-  /** Create the organizer's calendar item and submit the meeting request: `putMeetingItem` then `submitMeeting`. */
-  createMeeting(meeting: Meeting): Promise<ItemRef>;
   /** Step 1 of create: write the organizer's calendar item at a uid-derived URL (idempotent; never overwrites). */
   putMeetingItem(meeting: Meeting): Promise<ItemRef>;
   /** Step 2 of create: send the meeting request (same UID and SEQUENCE) to every attendee and the room. */
   submitMeeting(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
-  /** Update the item and send the update: `patchMeetingItem` then `sendMeetingUpdate`. */
-  updateMeeting(ref: ItemRef, meeting: Meeting, options?: UpdateOptions): Promise<Submission>;
   /** Step 1 of update: change the organizer's item (the caller has raised `meeting.sequence`). */
   patchMeetingItem(ref: ItemRef, meeting: Meeting): Promise<void>;
   /** Step 2 of update: send the update to everyone on the meeting now (removed attendees get a cancellation). */
   sendMeetingUpdate(ref: ItemRef, meeting: Meeting, options?: UpdateOptions): Promise<Submission>;
-  /** Cancel for everyone and remove the organizer's item: `sendCancellation` then `removeMeetingItem`. */
-  cancelMeeting(ref: ItemRef, meeting: Meeting): Promise<Submission>;
   /** Step 1 of cancel: send the cancellation (meeting.sequence is the cancellation's SEQUENCE). */
   sendCancellation(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Step 2 of cancel: delete the organizer's item; an item already gone counts as removed. */

@@ -93,27 +93,10 @@ export function createExchangeGateway(
   }
 
   return {
-    createMeeting: (meeting) =>
-      run('createMeeting', async () => {
-        const ref = await steps.putMeetingItem(meeting);
-        await steps.submitMeeting(ref, meeting);
-        return ref;
-      }),
     putMeetingItem: (meeting) => run('putMeetingItem', () => steps.putMeetingItem(meeting)),
     submitMeeting: (ref, meeting, options) => run('submitMeeting', () => steps.submitMeeting(ref, meeting, options)),
-    updateMeeting: (ref, meeting, options) =>
-      run('updateMeeting', async () => {
-        await steps.patchMeetingItem(ref, meeting);
-        return steps.sendMeetingUpdate(ref, meeting, options);
-      }),
     patchMeetingItem: (ref, meeting) => run('patchMeetingItem', () => steps.patchMeetingItem(ref, meeting)),
     sendMeetingUpdate: (ref, meeting, options) => run('sendMeetingUpdate', () => steps.sendMeetingUpdate(ref, meeting, options)),
-    cancelMeeting: (ref, meeting) =>
-      run('cancelMeeting', async () => {
-        const submission = await steps.sendCancellation(ref, meeting);
-        await steps.removeMeetingItem(ref);
-        return submission;
-      }),
     sendCancellation: (ref, meeting, options) => run('sendCancellation', () => steps.sendCancellation(ref, meeting, options)),
     removeMeetingItem: (ref) => run('removeMeetingItem', () => steps.removeMeetingItem(ref)),
     freeBusy: (emails, window, intervalMinutes) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes)),

@@ -12,11 +12,10 @@ import type { FolderDirectory } from './folders.ts';
 import { ConflictError, NotFoundError, RejectedError } from './errors.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { propfind } from './dav/propfind.ts';
-import { move } from './dav/move.ts';
 import { deleteItem } from './dav/delete.ts';
 import { propText } from './dav/multistatus.ts';
 import { appointmentProps, messageProps, recipientEmails, validateMeeting } from './meeting-props.ts';
-import { draftPath, submitDraft, wasSubmitted, type MessageKind } from './submission.ts';
+import { draftPath, submitAndVerify, submitDraft, wasSubmitted, type MessageKind } from './submission.ts';
 import { itemName, itemPath } from './paths.ts';
 import { parseAddressList } from './addresses.ts';
 import { sendAppointment } from './owa/sendappt.ts';
@@ -55,12 +54,15 @@ export function createMeetingSteps(ctx: MeetingContext) {
 
   async function submitMessage(folders: MailboxFolders, meeting: Meeting, kind: MessageKind, options: StepOptions, onlyTo?: readonly Attendee[], audience = ''): Promise<Submission> {
     const mailbox = meeting.organizer.alias;
-    if (options.resumed && (await wasSubmitted(t, folders, mailbox, meeting.uid, kind, meeting.sequence))) {
-      return { outcome: 'already-submitted', route: 'webdav' };
+    // A full cancellation counts as sent at its SEQUENCE or above (one sent by OWA may carry Exchange's); a
+    // partial one (removed attendees) carries the update's SEQUENCE, so it never looks like the full one.
+    const sent = { kind, sequence: meeting.sequence, orHigher: kind === 'cancel' && !audience };
+    if (options.resumed && (await wasSubmitted(t, folders, mailbox, meeting.uid, sent))) {
+      return { outcome: 'already-submitted', route: 'webdav', sequence: meeting.sequence };
     }
     const path = draftPath(folders, meeting.uid, kind, meeting.sequence, audience);
     await submitDraft(t, folders, mailbox, path, messageProps(meeting, kind, ctx.now(), onlyTo), meeting.uid);
-    return { outcome: 'submitted', route: 'webdav' };
+    return { outcome: 'submitted', route: 'webdav', sequence: meeting.sequence };
   }
 
   /** Everyone the item lists now (to, cc, bcc): after step 1, the people the last version went to. */
@@ -69,6 +71,13 @@ export function createMeetingSteps(ctx: MeetingContext) {
     const row = rows[0];
     if (!row) return [];
     return (['to', 'cc', 'bcc'] as const).flatMap((p) => parseAddressList(propText(row, p)).map((a) => a.email.toLowerCase()));
+  }
+
+  /** The SEQUENCE Exchange's calendar item has now (-1 when it has none). */
+  async function itemSequence(ref: ItemRef): Promise<number> {
+    const { rows } = await propfind(t, ref.path, ['sequence'], { mailbox: ref.mailbox });
+    const value = rows[0] ? Number(propText(rows[0], 'sequence') ?? '-1') : -1;
+    return Number.isInteger(value) ? value : -1;
   }
 
   async function withFallback(operation: string, owa: () => Promise<Submission>, webdav: () => Promise<Submission>): Promise<Submission> {
@@ -136,17 +145,19 @@ export function createMeetingSteps(ctx: MeetingContext) {
         return previous.filter((e) => !current.has(e.toLowerCase())).map((email) => ({ email }));
       };
       const owa = async (): Promise<Submission> => {
-        if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'request', meeting.sequence))) {
-          return { outcome: 'already-submitted', route: 'owa' };
+        const update = { kind: 'request' as const, sequence: meeting.sequence };
+        if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, update))) {
+          return { outcome: 'already-submitted', route: 'owa', sequence: meeting.sequence };
         }
         // OWA replaces the item's recipients with the posted lists and cancels for the ones dropped.
         const answer = await sendAppointment(t, folders, ref.path, meeting);
         // CASE: a DSZ reader got 200 and nothing was sent. A plain page without a redirect to the item proves
         // nothing, so look for the update in Sent Items before calling it submitted.
-        if (answer.itemPath === null && !(await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'request', meeting.sequence))) {
+        if (answer.itemPath === null && !(await wasSubmitted(t, folders, ref.mailbox, meeting.uid, update))) {
           throw new RejectedError('owa-not-sent', answer.facts, 'sendappt answered a page but no update reached Sent Items');
         }
-        return { outcome: 'submitted', route: 'owa' };
+        // The item carries meeting.sequence (step 1 wrote it), so OWA sends that SEQUENCE and does not raise it.
+        return { outcome: 'submitted', route: 'owa', sequence: meeting.sequence };
       };
       const webdav = async (): Promise<Submission> => {
         const gone = await removed();
@@ -171,12 +182,19 @@ export function createMeetingSteps(ctx: MeetingContext) {
       validateMeeting(meeting);
       const folders = await folderOf(ref.mailbox);
       const owa = async (): Promise<Submission> => {
-        if (options.resumed && (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, 'cancel', meeting.sequence))) {
-          return { outcome: 'already-submitted', route: 'owa' };
+        if (options.resumed) {
+          // OWA builds the cancellation from Exchange's item (its SEQUENCE + 1), whatever the caller asked for: look
+          // for what it sent. The item is still there (it is deleted only after this step).
+          const sequence = Math.min(meeting.sequence, (await itemSequence(ref)) + 1);
+          if (await wasSubmitted(t, folders, ref.mailbox, meeting.uid, { kind: 'cancel', sequence, orHigher: true })) {
+            return { outcome: 'already-submitted', route: 'owa', sequence };
+          }
         }
         const draft = await draftCancellation(t, folders, ref.path, ref.mailbox);
-        await move(t, draft, folders.submission, { mailbox: ref.mailbox });
-        return { outcome: 'submitted', route: 'owa' };
+        // The caller raised the SEQUENCE from the version Exchange holds, so OWA's equals it.
+        const sequence = meeting.sequence;
+        await submitAndVerify(t, folders, ref.mailbox, draft);
+        return { outcome: 'submitted', route: 'owa', sequence };
       };
       const webdav = () => submitMessage(folders, meeting, 'cancel', options);
       return withFallback('cancel', owa, webdav);

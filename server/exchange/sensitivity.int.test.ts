@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createExchangeGateway, type Meeting } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
+import { createMeeting, updateMeeting } from './testing/composites.ts';
 
 const SENSITIVITY = 'http://schemas.microsoft.com/mapi/proptag/x00360003';
 const suite = useTestEmulator();
@@ -20,12 +21,12 @@ describe('private meetings', () => {
   for (const route of ['owa', 'webdav'] as const) test(`${route} route: a private meeting is sensitivity 2 in the organizer’s calendar and in the attendee’s request; public again is 0`, async () => {
     const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route }, pino({ level: 'silent' }));
     const m = meeting({ private: true });
-    const ref = await gw.createMeeting(m);
+    const ref = await createMeeting(gw, m);
     const [own] = await suite.ctl.messages('alice', 'calendar', m.uid);
     assert.equal(String(own!.props[SENSITIVITY]), '2');
     const [request] = await suite.ctl.messages('bob', 'inbox', m.uid);
     assert.equal(String(request!.props[SENSITIVITY]), '2');
-    await gw.updateMeeting(ref, { ...m, private: false, sequence: 1 });
+    await updateMeeting(gw, ref, { ...m, private: false, sequence: 1 });
     const [after] = await suite.ctl.messages('alice', 'calendar', m.uid);
     assert.equal(String(after!.props[SENSITIVITY]), '0');
     await gw.close();

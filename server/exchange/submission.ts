@@ -3,7 +3,7 @@
 // first looks in Sent Items for a message with the same UID, kind and SEQUENCE.
 import type { MailboxFolders } from './gateway.ts';
 import type { Transport } from './transport.ts';
-import { ConflictError } from './errors.ts';
+import { ConflictError, NotFoundError, TransientError } from './errors.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { propfind } from './dav/propfind.ts';
 import { move } from './dav/move.ts';
@@ -34,8 +34,16 @@ export function scopePath(path: string): string {
   return path.replace(/'/g, '%27').replace(/"/g, '%22');
 }
 
+/** What a resumed step looks for: the message's kind and SEQUENCE (or any higher one, for a full cancellation). */
+export interface SentMessage {
+  kind: MessageKind;
+  sequence: number;
+  orHigher?: boolean;
+}
+
 /** True when Sent Items already holds this UID's message of this kind and SEQUENCE. */
-export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbox: string, uid: string, kind: MessageKind, sequence: number): Promise<boolean> {
+export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbox: string, uid: string, sent: SentMessage): Promise<boolean> {
+  const { kind, sequence } = sent;
   if (!folders.sentItems) return false;
   const sql =
     `SELECT "urn:schemas:calendar:uid", "http://schemas.microsoft.com/exchange/outlookmessageclass", "urn:schemas:calendar:sequence" ` +
@@ -46,7 +54,7 @@ export async function wasSubmitted(t: Transport, folders: MailboxFolders, mailbo
     (row) =>
       propText(row, 'uid') === uid &&
       CLASS_BY_KIND[kind].test(propText(row, 'messageClass') ?? '') &&
-      Number(propText(row, 'sequence') ?? '-1') === sequence,
+      (sent.orHigher ? Number(propText(row, 'sequence') ?? '-1') >= sequence : Number(propText(row, 'sequence') ?? '-1') === sequence),
   );
 }
 
@@ -63,5 +71,23 @@ export async function submitDraft(t: Transport, folders: MailboxFolders, mailbox
       throw new ConflictError(`draft name taken by another item`, facts, { cause: error });
     }
   }
-  await move(t, path, folders.submission, { mailbox });
+  await submitAndVerify(t, folders, mailbox, path);
+}
+
+/**
+ * MOVE a draft to the submission URI and check the effect, not the status (one PROPFIND): a MOVE removes its source,
+ * so a draft still in Drafts was not submitted, whatever the answer said (200 with a page, an empty 207). That is a
+ * transient failure: the retry finds the draft and submits it, never a second copy.
+ */
+export async function submitAndVerify(t: Transport, folders: MailboxFolders, mailbox: string, draft: string): Promise<void> {
+  await move(t, draft, folders.submission, { mailbox });
+  let found: Awaited<ReturnType<typeof propfind>>;
+  try {
+    found = await propfind(t, draft, ['uid'], { mailbox });
+  } catch (error) {
+    if (error instanceof NotFoundError) return; // gone from Drafts: Exchange took it
+    throw error;
+  }
+  if (!found.rows.length) return;
+  throw new TransientError('the MOVE to the submission URI answered, but the draft is still in Drafts', found.facts);
 }

@@ -121,11 +121,33 @@ export function failJob(db: Db, id: number, error: string, at: string): void {
   db.prepare(`UPDATE outbox_jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(error, at, id);
 }
 
-/** A waiting job that has not reached Exchange at all can be dropped (e.g. a create cancelled before it was sent). */
-export function skipUnstartedJobs(db: Db, bookingId: number, at: string): number {
+/** Every job of a booking, oldest first. */
+export function listJobsOfBooking(db: Db, bookingId: number): OutboxJob[] {
+  return db.prepare<[number], JobRow>('SELECT * FROM outbox_jobs WHERE booking_id = ? ORDER BY id').all(bookingId).map(toJob);
+}
+
+/** Marks jobs skipped: a newer version of the booking replaces them. Only waiting or failed jobs; never a running one. */
+export function skipJobs(db: Db, ids: readonly number[], at: string): number {
+  if (!ids.length) return 0;
   return db
-    .prepare(`UPDATE outbox_jobs SET status = 'skipped', updated_at = ? WHERE booking_id = ? AND status IN ('waiting', 'failed') AND step = 'queued' AND attempts = 0`)
-    .run(at, bookingId).changes;
+    .prepare<[string, string]>(
+      `UPDATE outbox_jobs SET status = 'skipped', locked_until = NULL, updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('waiting', 'failed')`,
+    )
+    .run(at, JSON.stringify(ids)).changes;
+}
+
+/** A finished job whose effect on the booking could not be applied (shown on the admin page as a problem). */
+export function recordProblem(db: Db, id: number, problem: string, at: string): void {
+  db.prepare('UPDATE outbox_jobs SET last_error = ?, updated_at = ? WHERE id = ?').run(problem, at, id);
+}
+
+/** Finished jobs that left a problem behind (see recordProblem), newest first. */
+export function listJobsWithProblems(db: Db, limit = 100): OutboxJob[] {
+  return db
+    .prepare<[number], JobRow>(`SELECT * FROM outbox_jobs WHERE status = 'done' AND last_error IS NOT NULL ORDER BY id DESC LIMIT ?`)
+    .all(limit)
+    .map(toJob);
 }
 
 export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {

@@ -12,6 +12,7 @@ import {
   sentBookingsInWindow,
   type Booking,
 } from '../bookings/service.ts';
+import { RECONCILED_STATES } from '../bookings/states.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
@@ -31,6 +32,8 @@ export interface ReconcileSummary {
   declined: number;
   cancelled: number;
   answers: number;
+  /** States a booking could not take (bookings.changeState refused them); shown on the admin page. */
+  problems: string[];
 }
 
 /**
@@ -105,7 +108,7 @@ export class Reconciler {
     const started = performance.now();
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
-    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0 };
+    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0, problems: [] };
     const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
     const missing: Booking[] = [];
     for (const room of rooms) {
@@ -139,8 +142,8 @@ export class Reconciler {
       .transaction(() => {
         for (const b of ours) {
           const item = inRoom.get(b.uid);
-          if (!item || !['booked', 'updating', 'declined'].includes(b.state)) continue;
-          if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted')) summary.accepted++;
+          if (!item || !RECONCILED_STATES.includes(b.state)) continue;
+          if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
         }
         const external = live
           .filter((i) => !ourUids.has(i.uid))
@@ -157,7 +160,7 @@ export class Reconciler {
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
   private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary): Promise<void> {
     const roomById = new Map(rooms.map((r) => [r.id, r]));
-    const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => ['booked', 'updating', 'declined'].includes(b.state));
+    const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => RECONCILED_STATES.includes(b.state));
     const byMailbox = new Map<string, Booking[]>();
     for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
     for (const [mailbox, bookings] of byMailbox) {
@@ -170,7 +173,7 @@ export class Reconciler {
             for (const b of bookings) {
               const mine = byUid.get(b.uid);
               if (!mine) continue;
-              const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine);
+              const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
               if (result.roomDeclined) summary.declined++;
             }
@@ -192,8 +195,9 @@ export class Reconciler {
       try {
         const own = await calendars.get(mailbox)!;
         if (own.some((i) => i.uid === b.uid && !i.cancelled)) continue;
-        markCancelledInExchange(this.ctx, b);
-        summary.cancelled++;
+        const change = markCancelledInExchange(this.ctx, b);
+        if (change.ok) summary.cancelled++;
+        else summary.problems.push(change.problem);
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.ctx.log.warn({ event: 'reconcile.organizer_failed', mailbox, error: err.message }, 'could not read organizer calendar');

@@ -1,11 +1,105 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { AuthFailedError, ExchangeError, InvalidMeetingError, TransientError } from '../exchange/errors.ts';
-import type { ItemRef } from '../exchange/gateway.ts';
-import { getBooking, markJobFailed, markSendSucceeded, recordItemRef, type Booking } from '../bookings/service.ts';
+import type { ExchangeGateway, ItemRef, Meeting, Submission } from '../exchange/gateway.ts';
+import { getBooking, recordItemRef, recordVersionFailed, recordVersionSubmitted, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
-import { parseSnapshot, toMeeting } from './meeting-snapshot.ts';
+import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
 import * as outbox from './outbox.repo.ts';
+import type { Reconciler } from './reconciler.ts';
+
+/** What one job's steps share while it runs. */
+interface JobRun {
+  gateway: ExchangeGateway;
+  meeting: Meeting;
+  previousRecipients?: string[];
+  /** The organizer's calendar item; null until the create's first step wrote it. */
+  ref: ItemRef | null;
+  /** The step may have reached Exchange before (its `before` mark was recorded): the gateway checks first. */
+  resumed: boolean;
+  /** What Exchange accepted for delivery (the SEQUENCE it sent). */
+  submission: Submission | null;
+}
+
+/** One gateway step of a job. A step whose `after` is recorded is never run again; see SEND_PATH. */
+interface SendStep {
+  /** Recorded before the call, only for calls that send mail: a resume from it passes `resumed`. */
+  before?: outbox.JobStep;
+  /** The gateway call. */
+  call(run: JobRun): Promise<void>;
+  /** Recorded after the call, with the item's ref when `recordsItem` (one transaction); `done` finishes the job. */
+  after: outbox.JobStep;
+  recordsItem?: true;
+}
+
+const STEP_ORDER: readonly outbox.JobStep[] = ['queued', 'item-written', 'submitting', 'submitted', 'done'];
+const rank = (s: outbox.JobStep) => STEP_ORDER.indexOf(s);
+const itemOf = (run: JobRun): ItemRef => {
+  if (!run.ref) throw new Error('the step needs the calendar item, which the job has not written');
+  return run.ref;
+};
+
+/**
+ * The send path, one table per job kind, read top to bottom. For each step: what is recorded before it, the gateway
+ * call, what is recorded after it, and what a resume (after a crash, a timeout or a retry) does.
+ *
+ * | kind   | before       | gateway call        | after                       | a resume from the last record…              |
+ * |--------|--------------|---------------------|-----------------------------|---------------------------------------------|
+ * | create | —            | putMeetingItem      | item ref + `item-written`   | `queued`: writes again (uid-named, never overwrites) |
+ * |        | `submitting` | submitMeeting       | `done`, booking booked      | `submitting`: sends with resumed (Sent Items checked) |
+ * | update | —            | patchMeetingItem    | `item-written`              | `queued`: patches again (same values)        |
+ * |        | `submitting` | sendMeetingUpdate   | `done`, booking booked      | `submitting`: sends with resumed             |
+ * | cancel | `submitting` | sendCancellation    | `submitted`                 | `submitting`: sends with resumed             |
+ * |        | —            | removeMeetingItem   | `done`, booking cancelled   | `submitted`: deletes again (gone = removed)  |
+ *
+ * An update or cancel of a booking without a calendar item (its create never reached Exchange): the update runs as
+ * the create, the cancel is done locally.
+ */
+export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
+  create: [
+    {
+      call: async (run) => {
+        run.ref = await run.gateway.putMeetingItem(run.meeting);
+      },
+      after: 'item-written',
+      recordsItem: true,
+    },
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await run.gateway.submitMeeting(itemOf(run), run.meeting, { resumed: run.resumed });
+      },
+      after: 'done',
+    },
+  ],
+  update: [
+    {
+      call: (run) => run.gateway.patchMeetingItem(itemOf(run), run.meeting),
+      after: 'item-written',
+    },
+    {
+      before: 'submitting',
+      call: async (run) => {
+        const previous = run.previousRecipients ? { previousRecipients: run.previousRecipients } : {};
+        run.submission = await run.gateway.sendMeetingUpdate(itemOf(run), run.meeting, { resumed: run.resumed, ...previous });
+      },
+      after: 'done',
+    },
+  ],
+  cancel: [
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await run.gateway.sendCancellation(itemOf(run), run.meeting, { resumed: run.resumed });
+      },
+      after: 'submitted',
+    },
+    {
+      call: (run) => run.gateway.removeMeetingItem(itemOf(run)),
+      after: 'done',
+    },
+  ],
+};
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
@@ -14,8 +108,8 @@ export interface WorkerOptions {
   pollMs: number;
   /** A running job whose worker has not finished within this time is considered crashed and resumed. */
   leaseMs: number;
-  /** Called after a job finished (e.g. to read the room's calendar for its answer). */
-  onJobDone?: (bookingId: number) => void;
+  /** After a job finished, the room's calendar is read soon, so the room's answer shows within seconds. */
+  roomCheck?: Pick<Reconciler, 'checkRoomSoon'>;
 }
 
 // A lease longer than any single gateway step (timeouts are seconds), so a slow step is never run twice.
@@ -100,7 +194,8 @@ export class OutboxWorker {
     const started = Date.now();
     try {
       await this.runJob(job);
-      this.options.onJobDone?.(job.bookingId);
+      const roomId = getBooking(this.ctx, job.bookingId)?.roomId;
+      if (roomId !== undefined) this.options.roomCheck?.checkRoomSoon(roomId);
       this.ctx.log.info({ event: 'outbox.job_done', jobId: job.id, bookingId: job.bookingId, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (err) {
       this.handleFailure(job, err);
@@ -109,64 +204,41 @@ export class OutboxWorker {
   }
 
   private async runJob(job: outbox.OutboxJob): Promise<void> {
-    const { db, gateway } = this.ctx;
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
-    const snapshot = parseSnapshot(job.meetingJson);
-    const meeting = toMeeting(snapshot);
-    const step = (s: outbox.JobStep) => outbox.recordStep(db, job.id, s, this.now());
-
-    let ref = itemRefOf(booking);
-    if (job.kind === 'create') {
-      if (job.step === 'queued' || !ref) {
-        ref = await gateway.putMeetingItem(meeting);
-        const written = ref;
-        db.transaction(() => {
-          recordItemRef(this.ctx, booking.id, written);
-          step('item-written');
-        }).immediate();
-      }
-      await this.submit(job, () => gateway.submitMeeting(ref!, meeting, { resumed: job.step === 'submitting' }));
-      return;
+    const { meeting, previousRecipients } = parseSnapshot(job.meetingJson);
+    const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null };
+    if (previousRecipients) run.previousRecipients = previousRecipients;
+    let kind = job.kind;
+    if (!run.ref && kind !== 'create') {
+      // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
+      if (kind === 'cancel') return this.finish(job, run, 'cancel');
+      kind = 'create'; // an update of a meeting Exchange never got is its invitation
     }
-    if (!ref) {
-      // CASE: the create never reached Exchange (e.g. it failed permanently); there is nothing to change or cancel there.
-      db.transaction(() => {
-        outbox.finishJob(db, job.id, this.now());
-        markSendSucceeded(this.ctx, booking.id, job.kind, null);
-      }).immediate();
-      return;
+    for (const step of SEND_PATH[kind]) {
+      if (rank(job.step) >= rank(step.after)) continue; // recorded as finished by an earlier attempt
+      run.resumed = step.before !== undefined && job.step === step.before;
+      if (step.before) outbox.recordStep(this.ctx.db, job.id, step.before, this.now());
+      await step.call(run);
+      if (step.after === 'done') return this.finish(job, run, job.kind);
+      this.ctx.db
+        .transaction(() => {
+          if (step.recordsItem && run.ref) recordItemRef(this.ctx, booking.id, run.ref);
+          outbox.recordStep(this.ctx.db, job.id, step.after, this.now());
+        })
+        .immediate();
     }
-    if (job.kind === 'update') {
-      if (job.step === 'queued') {
-        await gateway.patchMeetingItem(ref, meeting);
-        step('item-written');
-      }
-      const options = { resumed: job.step === 'submitting', ...(snapshot.previousRecipients ? { previousRecipients: snapshot.previousRecipients } : {}) };
-      await this.submit(job, () => gateway.sendMeetingUpdate(ref, meeting, options));
-      return;
-    }
-    // cancel: send the cancellation, record it, then remove the organizer's item.
-    if (job.step !== 'submitted') {
-      step('submitting');
-      await gateway.sendCancellation(ref, meeting, { resumed: job.step === 'submitting' });
-      step('submitted');
-    }
-    await gateway.removeMeetingItem(ref);
-    db.transaction(() => {
-      outbox.finishJob(db, job.id, this.now());
-      markSendSucceeded(this.ctx, booking.id, 'cancel', this.now());
-    }).immediate();
+    throw new Error(`job ${job.id} (${kind}) has no final step`);
   }
 
-  /** The step that sends mail: marked before it starts, so an interrupted send is retried as `resumed`. */
-  private async submit(job: outbox.OutboxJob, send: () => Promise<unknown>): Promise<void> {
+  /** The job is done and the booking says so, in one transaction; a state the booking cannot take is shown as a problem. */
+  private finish(job: outbox.OutboxJob, run: JobRun, kind: outbox.JobKind): void {
     const { db } = this.ctx;
-    outbox.recordStep(db, job.id, 'submitting', this.now());
-    await send();
     db.transaction(() => {
       outbox.finishJob(db, job.id, this.now());
-      markSendSucceeded(this.ctx, job.bookingId, job.kind, this.now());
+      const sent = run.submission ? { submittedAt: this.now(), sequence: run.submission.sequence } : { submittedAt: null };
+      const change = recordVersionSubmitted(this.ctx, job.bookingId, kind, sent);
+      if (!change.ok) outbox.recordProblem(db, job.id, change.problem, this.now());
     }).immediate();
   }
 
@@ -180,12 +252,15 @@ export class OutboxWorker {
       log.warn({ event: 'outbox.retry_scheduled', jobId: job.id, bookingId: job.bookingId, attempt: job.attempts, delayMs: delay, error: message }, 'Exchange failed; will retry');
       return;
     }
-    if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
+    if (err instanceof InvalidSnapshotError) {
+      log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, error: message }, 'outbox job holds no valid meeting');
+    } else if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
     else if (!(err instanceof ExchangeError)) log.error({ err, event: 'outbox.job_crashed', jobId: job.id }, 'outbox job failed with a bug');
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
-      markJobFailed(this.ctx, job.bookingId, job.kind, friendlyReason(err));
+      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, friendlyReason(err));
+      if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
   }
 }

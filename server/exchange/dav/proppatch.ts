@@ -2,7 +2,8 @@
 // non-2xx propstat (403 protected, 409 bad value) fails the whole call with the error for that status.
 import type { Transport } from '../transport.ts';
 import { checkStatus } from '../transport.ts';
-import { errorForStatus, RejectedError } from '../errors.ts';
+import { errorForStatus, RejectedError, TransientError } from '../errors.ts';
+import { assertDavAnswer } from './answer.ts';
 import type { PropName } from '../properties.ts';
 import { buildPropertyUpdate, type PropValues } from '../xml.ts';
 import { readMultistatus } from './multistatus.ts';
@@ -24,11 +25,13 @@ export async function proppatch(t: Transport, path: string, set: PropValues, opt
     await t.send({ method: 'PROPPATCH', path, mailbox: options.mailbox, headers, body: buildPropertyUpdate(set, options.remove) }),
     [200, 201, 207],
   );
+  assertDavAnswer(res, 'PROPPATCH');
   // EXCHANGE: with `Brief: t` an all-successful PROPPATCH may answer 200 with no body (§4.1).
   if (res.status !== 207) return { created: res.status === 201 };
   const rows = readMultistatus(res);
   const row = rows[0];
-  if (!row) throw new RejectedError('empty-multistatus', res.facts, 'PROPPATCH answered 207 with no response');
+  // An empty 207 says nothing was done: retried like a timeout (a create-only retry finds its own item if it was).
+  if (!row) throw new TransientError('PROPPATCH answered 207 with no response', res.facts);
   for (const [name, status] of row.failed) {
     const error = errorForStatus(status, res.facts);
     if (error) throw new RejectedError(`property-${status}`, { ...res.facts, status }, `${name} refused`, { cause: error });

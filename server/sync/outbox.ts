@@ -1,0 +1,71 @@
+// The outbox's public face for other features (bookings queues versions here; the admin page reads it). It imports
+// nothing of bookings, so bookings → sync/outbox.ts and sync/worker.ts → bookings/service.ts never form a cycle
+// (CONTEXT.md "Who imports whom"). Every function runs inside the caller's transaction.
+import type { Db } from '../db/connection.ts';
+import type { Meeting } from '../exchange/gateway.ts';
+import { parseSnapshot, serializeSnapshot, type MeetingSnapshot } from './meeting-snapshot.ts';
+import * as repo from './outbox.repo.ts';
+
+export type { JobKind, JobStatus, OutboxJob } from './outbox.repo.ts';
+
+/** Queues one version of a booking for Exchange; the worker runs a booking's jobs in order. */
+export function queueVersion(db: Db, bookingId: number, kind: repo.JobKind, snapshot: MeetingSnapshot, at: string): number {
+  return repo.enqueueJob(db, bookingId, kind, serializeSnapshot(snapshot), at);
+}
+
+/** What Exchange holds of a booking, as far as its jobs tell, once the jobs a new version replaces are dropped. */
+export interface ExchangeCopy {
+  /** Some job may have written to Exchange (or is running now): the meeting exists there, or may. */
+  inExchange: boolean;
+  /** The highest SEQUENCE Exchange's item has or will have once the jobs still queued ran; null when none. */
+  sequence: number | null;
+  /** The last create or update Exchange may have received: who it went to and what its item says. */
+  version: Meeting | null;
+}
+
+/**
+ * Did this job possibly reach Exchange? Done, running, past its first step, or retried after a failure whose outcome is
+ * unknown (a timeout). A job that failed for good at its first step did not: Exchange refused it.
+ */
+function mayHaveReachedExchange(j: repo.OutboxJob): boolean {
+  if (j.status === 'skipped') return j.step !== 'queued';
+  if (j.status === 'done' || j.status === 'running' || j.step !== 'queued') return true;
+  return j.status === 'waiting' && j.attempts > 0;
+}
+
+/**
+ * A new version of the booking (a change or its cancellation) replaces every job that did not reach Exchange, and
+ * every failed job (it can never block the new version; its effect, if any, is kept in the answer). Jobs that may
+ * have reached Exchange and are still to run (a retry after a timeout) stay, so Exchange's item and SEQUENCE move in
+ * order.
+ */
+export function supersedeUnsent(db: Db, bookingId: number, at: string): ExchangeCopy {
+  const jobs = repo.listJobsOfBooking(db, bookingId);
+  const reached = jobs.filter(mayHaveReachedExchange);
+  repo.skipJobs(
+    db,
+    jobs.filter((j) => j.status === 'failed' || (j.status === 'waiting' && !mayHaveReachedExchange(j))).map((j) => j.id),
+    at,
+  );
+  const versions = reached.filter((j) => j.kind !== 'cancel').map((j) => parseSnapshot(j.meetingJson).meeting);
+  const sequences = reached.map((j) => parseSnapshot(j.meetingJson).meeting.sequence);
+  return {
+    inExchange: reached.length > 0,
+    sequence: sequences.length ? Math.max(...sequences) : null,
+    version: versions.reduce<Meeting | null>((last, m) => (!last || m.sequence >= last.sequence ? m : last), null),
+  };
+}
+
+export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {
+  return repo.hasUnfinishedJobs(db, bookingId);
+}
+
+/** What the admin page shows. */
+export function outboxOverview(db: Db) {
+  return {
+    counts: repo.countJobs(db),
+    failed: repo.listJobs(db, ['failed'], 100),
+    pending: repo.listJobs(db, ['waiting', 'running'], 100),
+    problems: repo.listJobsWithProblems(db, 50),
+  };
+}
