@@ -9,7 +9,7 @@ import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
 import { bookingFormValues, isAwaitingExchange, presentBooking } from './present.ts';
-import { BookingChangeForm, BookingForm, CancelForm } from './schema.ts';
+import { BookingChangeForm, BookingForm, CancelForm, IDEMPOTENCY_KEY } from './schema.ts';
 import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
 import { SlotTakenError } from '../errors.ts';
@@ -42,6 +42,12 @@ export function presenter(ctx: AppContext) {
   };
 }
 
+/** The new-booking form's key as submitted, when it is one the form would accept. */
+function submittedKey(req: Request): string | undefined {
+  const key = (req.body as Record<string, unknown> | undefined)?.idempotencyKey;
+  return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? key : undefined;
+}
+
 export function bookingRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -54,7 +60,6 @@ export function bookingRoutes(ctx: AppContext): Router {
     const values = view && existing ? bookingFormValues(view, existing) : {
       roomId: query.roomId ?? '', date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'), start: query.start ?? '', end: query.end ?? '',
       subject: '', description: '', required: '', optional: '', organizerId: query.organizerId ?? String(user.id),
-      idempotencyKey: randomBytes(16).toString('base64url'),
     };
     const rooms = listRooms(ctx);
     const chosen = rooms.find((r) => String(r.id) === String(values.roomId));
@@ -66,6 +71,10 @@ export function bookingRoutes(ctx: AppContext): Router {
       zone: chosen?.timeZone ?? rooms[0]?.timeZone ?? 'UTC',
       people: listUsers(ctx).filter((u) => u.active),
       onBehalf: !existing && canBookOnBehalf(user),
+      // The form's identity is the model's, never the submitted values': a change posts to its booking, a new
+      // booking keeps the key it was sent with (so the corrected form still books once) or gets a fresh one.
+      action: existing ? `/bookings/${existing.id}` : '/bookings',
+      idempotencyKey: existing ? null : submittedKey(req) ?? randomBytes(16).toString('base64url'),
       values,
     };
   };
@@ -107,6 +116,8 @@ export function bookingRoutes(ctx: AppContext): Router {
   /** POST /bookings/:id */
   router.post('/:id', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {
     const id = idParam(req.params.id, 'booking');
+    // A booking this user cannot see is a 404 before anything about the form is said.
+    bookings.getBookingForViewer(ctx, req.user!, id);
     const { warnings } = await bookings.updateBooking(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
     flash(req, 'success', messages.updated);
     for (const w of warnings) flash(req, 'info', w);
@@ -115,7 +126,7 @@ export function bookingRoutes(ctx: AppContext): Router {
 
   const cancelModel = (req: Request) => {
     const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
-    return { title: 'Cancel booking', booking: presenter(ctx)(booking) };
+    return { title: 'Cancel booking', booking: presenter(ctx)(booking), action: `/bookings/${booking.id}/cancel` };
   };
 
   /** GET /bookings/:id/cancel: the confirmation page */
@@ -124,6 +135,7 @@ export function bookingRoutes(ctx: AppContext): Router {
   /** POST /bookings/:id/cancel */
   router.post('/:id/cancel', ...pages.signedIn, formPage('bookings/cancel', cancelModel), (req, res) => {
     const id = idParam(req.params.id, 'booking');
+    bookings.getBookingForViewer(ctx, req.user!, id);
     const { message } = parseForm(CancelForm, req.body);
     bookings.cancelBooking(ctx, req.user!, id, message);
     flash(req, 'success', messages.cancelled);

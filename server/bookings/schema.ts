@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox, integer, optionalText, text } from '../http/fields.ts';
+import { checkbox, integer, isSendableAddress, optionalText, text } from '../http/fields.ts';
 
 const date = z
   .string({ error: 'Date is required.' })
@@ -17,14 +17,15 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$
 /** Attendees typed as addresses separated by commas, semicolons, spaces or new lines ("Outlook style"). */
 export const attendeeList = (label: string) =>
   z
-    .string()
+    .string({ error: `${label} must be given once.` })
     .optional()
     .transform((v, ctx) => {
       const parts = (v ?? '')
         .split(/[\s,;]+/)
         .map((s) => s.trim().replace(/^<|>$/g, '').toLowerCase())
         .filter(Boolean);
-      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254);
+      // An address Exchange cannot send to (non-ASCII, a control character, a NEL) is no address either.
+      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableAddress(p));
       if (bad) {
         ctx.addIssue({ code: 'custom', message: `${label}: “${bad.slice(0, 60)}” is not an e-mail address.` });
         return z.NEVER;
@@ -52,11 +53,15 @@ const bookingFields = {
 
 const endAfterStart = { path: ['end'], message: 'End time must be after the start time.' };
 
+/** What a new-booking form's hidden key looks like. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+const outOfDate = 'This form is out of date. Reload the page and try again.';
+
 /** A new booking: the hidden idempotency key makes a double submit book once. */
 export const BookingForm = z
   .object({
     ...bookingFields,
-    idempotencyKey: z.string().trim().regex(/^[A-Za-z0-9_-]{16,64}$/, 'This form is out of date. Reload the page and try again.'),
+    idempotencyKey: z.string({ error: outOfDate }).trim().regex(IDEMPOTENCY_KEY, outOfDate),
   })
   .refine((f) => f.end > f.start, endAfterStart);
 

@@ -1,6 +1,6 @@
 // The gateway's import rules (STYLE §2.3): it never imports the emulator (only *.int.test.ts may, to start
 // it), and nothing outside this folder may see undici or XML types, so index.ts re-exports only domain types,
-// the factory and the error classes.
+// the factory, the error classes and the text rules the forms share.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,6 +37,6 @@ test('gateway files import nothing from the rest of the app', () => {
 test('index.ts exports no undici or XML module', () => {
   const source = readFileSync(join(root, 'index.ts'), 'utf8');
   const reexports = [...source.matchAll(/export\s[^;]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
-  assert.deepEqual([...new Set(reexports)].sort(), ['./config.ts', './errors.ts', './gateway.ts']);
+  assert.deepEqual([...new Set(reexports)].sort(), ['./config.ts', './errors.ts', './gateway.ts', './text-rules.ts']);
   assert.doesNotMatch(source, /from 'undici'|from 'fast-xml-parser'/);
 });

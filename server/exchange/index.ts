@@ -20,6 +20,8 @@ export {
   ExchangeError, TransientError, AuthFailedError, ForbiddenError, NotFoundError, ConflictError, RejectedError,
   InvalidMeetingError, isRetryable,
 } from './errors.ts';
+// The one rule for what text may reach Exchange; the forms validate with it too.
+export { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES, type TextProblem } from './text-rules.ts';
 
 function checkWindow(window: TimeWindow, intervalMinutes?: number): void {
   const fields: Record<string, string> = {};

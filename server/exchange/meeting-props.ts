@@ -8,9 +8,11 @@ import { CONTENT_CLASS, MESSAGE_CLASS } from './properties.ts';
 import type { PropValues } from './xml.ts';
 import { formatAddress, formatAddressList } from './addresses.ts';
 import { isValidZone } from './dates.ts';
+import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from './text-rules.ts';
 
 const messages = {
-  lineBreak: 'must be a single line.',
+  lineBreak: TEXT_PROBLEM_MESSAGES['line-break'],
+  control: TEXT_PROBLEM_MESSAGES.control,
   email: 'must be an email address.',
   uid: 'must be 1-200 printable characters without spaces.',
   zone: 'must be an IANA time zone such as Europe/London.',
@@ -18,8 +20,16 @@ const messages = {
   date: 'must be a valid date and time.',
 };
 
-const singleLine = z.string().max(1000).refine((s) => !/[\r\n\u2028\u2029\u0085]/.test(s), messages.lineBreak);
-const email = z.string().max(320).regex(/^[^\s@<>",;]+@[^\s@<>",;]+$/, messages.email);
+// The text rules are the forms' too (text-rules.ts): what is refused here was refused by the form first.
+const singleLine = z
+  .string()
+  .max(1000)
+  .superRefine((s, ctx) => {
+    const problem = singleLineProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem === 'line-break' ? messages.lineBreak : messages.control });
+  });
+const email = z.string().refine(isExchangeAddress, messages.email);
+const body = (max: number) => z.string().max(max).refine((s) => multiLineProblem(s) === null, messages.control);
 const attendee = z.object({ email, name: singleLine.optional() });
 const dateTime = z.custom<DateTime>((v) => DateTime.isDateTime(v) && v.isValid, messages.date);
 
@@ -28,7 +38,7 @@ const meetingSchema = z
     uid: z.string().regex(/^[\x21-\x7e]{1,200}$/, messages.uid),
     organizer: z.object({ alias: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), email, name: singleLine }),
     subject: singleLine.max(255),
-    textBody: z.string().max(100_000),
+    textBody: body(100_000),
     htmlBody: z.string().max(200_000).optional(),
     location: singleLine.optional(),
     start: dateTime,

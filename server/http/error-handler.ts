@@ -54,13 +54,22 @@ export function errorHandler(log: Logger) {
     const form = res.locals.formPage as FormPage | undefined;
     if (form && (err instanceof FieldErrors || err instanceof TooManyRequestsError || err instanceof SlotTakenError)) {
       try {
+        // The route's params, as the route saw them (Express has given req.params back to the app by now).
+        req.params = { ...form.params };
         const model = await form.load(req, err);
         const errors = err instanceof FieldErrors ? err.fields : { _form: message };
         res.render(form.view, { ...model, values: req.body ?? {}, errors });
         return;
       } catch (loadErr) {
-        (req.log ?? log).error({ err: loadErr, requestId: req.id }, 'form page could not be re-rendered');
-        res.status(500);
+        if (loadErr instanceof AppError) {
+          // The page itself is not there for this user (a booking that does not exist): that answer, not a 500.
+          ({ status, message } = loadErr);
+          res.status(status);
+          err = loadErr;
+        } else {
+          (req.log ?? log).error({ err: loadErr, requestId: req.id }, 'form page could not be re-rendered');
+          res.status(500);
+        }
       }
     }
     const fields = err instanceof FieldErrors ? Object.values(err.fields) : [];

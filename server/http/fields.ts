@@ -1,22 +1,46 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from '../exchange/index.ts';
 
 /** Reusable form-field schemas: strings are trimmed and capped; messages are sentences for people. */
+
+/**
+ * A form field that must arrive once: `a=1&a=2` (an array), or a field sent where none was expected, is a
+ * field error, never "expected string".
+ */
+const oneString = (label: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${label} is required.` : `${label} must be given once.`) });
+
+/** Exchange's own rule for single-line text (text-rules.ts): what the gateway refuses, the form refuses first. */
+const exchangeSingleLine = (label: string) => (v: string, ctx: z.RefinementCtx) => {
+  const problem = singleLineProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${TEXT_PROBLEM_MESSAGES[problem]}` });
+};
+
+const exchangeMultiLine = (label: string) => (v: string, ctx: z.RefinementCtx) => {
+  const problem = multiLineProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${TEXT_PROBLEM_MESSAGES[problem]}` });
+};
+
+/** A required single-line text (a subject, a name). */
 export const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} is required.` })
+  oneString(label)
     .trim()
     .min(1, `${label} is required.`)
     .max(max, `${label} must be at most ${max} characters.`)
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label} must not contain control characters.`);
+    .superRefine(exchangeSingleLine(label));
 
+/** An optional text that may span lines (a description, a message); empty is undefined. */
 export const optionalText = (label: string, max: number) =>
-  z
-    .string()
+  oneString(label)
     .trim()
     .max(max, `${label} must be at most ${max} characters.`)
+    .superRefine(exchangeMultiLine(label))
     .optional()
     .transform((v) => (v ? v : undefined));
+
+/** An address typed among others (attendee lists) must be one Exchange can send to (text-rules.ts). */
+export const isSendableAddress = (value: string) => isExchangeAddress(value);
 
 export const integer = (label: string, min: number, max: number) =>
   z.coerce
