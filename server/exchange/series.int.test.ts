@@ -60,7 +60,7 @@ async function calendarOf(alias: string, item: EmulatorItem): Promise<InstanceTy
 }
 
 /** Local start times of a series' occurrences, expanded by ical.js with the message's own VTIMEZONE. */
-function expandLocal(cal: InstanceType<typeof ICAL.Component>): string[] {
+function expandLocal(cal: InstanceType<typeof ICAL.Component>, iana = ZONE): string[] {
   const vtz = cal.getFirstSubcomponent('vtimezone');
   assert.ok(vtz, 'a VTIMEZONE');
   const zone = new ICAL.Timezone(vtz);
@@ -71,7 +71,7 @@ function expandLocal(cal: InstanceType<typeof ICAL.Component>): string[] {
     const utc = DateTime.fromJSDate(next.toJSDate(), { zone: 'utc' });
     // Cross-check the VTIMEZONE against the IANA zone: same offset on every date.
     const viaVtz = next.convertToZone(zone);
-    out.push(`${utc.setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm")}/${String(viaVtz.hour).padStart(2, '0')}:${String(viaVtz.minute).padStart(2, '0')}`);
+    out.push(`${utc.setZone(iana).toFormat("yyyy-MM-dd'T'HH:mm")}/${String(viaVtz.hour).padStart(2, '0')}:${String(viaVtz.minute).padStart(2, '0')}`);
   }
   return out;
 }
@@ -214,6 +214,30 @@ describe('series (issue 14)', () => {
     // Count per UID, method, SEQUENCE and occurrence in bob's inbox: each exactly once.
     const keys = forUid(await suite.ctl.items('bob', 'inbox'), s.uid).map((i) => `${i.props[P.messageClass]}/${i.props[P.sequence]}/${i.props[RID] ?? 'series'}`);
     assert.deepEqual(keys.sort(), [`${REQUEST}/0/series`, `${REQUEST}/1/${tuesday('2027-03-16').toUTC().toISO()}`]);
+    await gw.close();
+  });
+
+  test('New York across 14 March and London across 31 October 2027 keep their wall-clock time in what bob gets', async () => {
+    const gw = gateway();
+    const ny = DateTime.fromISO('2027-03-01T09:00', { zone: 'America/New_York' });
+    const autumn = DateTime.fromISO('2027-10-19T10:00', { zone: ZONE });
+    const cases = [
+      { s: weekly(4, { start: ny, end: ny.plus({ minutes: 30 }), timeZone: 'America/New_York', rrule: 'FREQ=WEEKLY;COUNT=4' }), zone: 'America/New_York', at: '09:00', count: 4 },
+      { s: weekly(3, { start: autumn, end: autumn.plus({ hours: 1 }), rrule: 'FREQ=WEEKLY;COUNT=3' }), zone: ZONE, at: '10:00', count: 3 },
+    ];
+    for (const { s, zone, at, count } of cases) {
+      await gw.series.submitSeries(await gw.series.putSeriesItem(s), s);
+      const [msg] = forUid(await suite.ctl.items('bob', 'inbox'), s.uid);
+      assert.ok(msg);
+      const local = expandLocal(await calendarOf('bob', msg), zone);
+      assert.equal(local.length, count);
+      assert.ok(local.every((l) => l.endsWith(`T${at}/${at}`)), local.join(', '));
+      // The room's calendar, read back by the app, has each occurrence at that local time too.
+      const window = { start: s.start.minus({ days: 1 }), end: s.start.plus({ weeks: 6 }) };
+      const room = (await gw.listCalendar('thames', window)).filter((i) => i.uid === s.uid);
+      assert.equal(room.length, local.length);
+      assert.ok(room.every((i) => i.start.setZone(zone).toFormat('HH:mm') === at));
+    }
     await gw.close();
   });
 
