@@ -264,17 +264,21 @@ export interface OccurrenceRef {
  * The series steps, recorded one by one by the worker like the single-meeting steps; each is safe to repeat and
  * throws ExchangeError subclasses only.
  *   create            = putSeriesItem → submitSeries
- *   change one date   = putSeriesItem (with the exception) → sendOccurrenceChange
- *   cancel one date   = putSeriesItem (with the date in `excluded`) → sendOccurrenceCancel
+ *   change one date   = patchSeriesItem (with the exception) → sendOccurrenceChange
+ *   cancel one date   = patchSeriesItem (with the date in `excluded`) → sendOccurrenceCancel
  *   cancel the series = sendSeriesCancel → removeSeriesItem
  */
 export interface SeriesSteps {
   /**
-   * Write the organizer's calendar item at a uid-derived URL: the series with its EXDATEs and the given changed
-   * occurrences. Creates it, or replaces our own item with the same UID (call it again after changing or
-   * cancelling a date); never overwrites another meeting's item (ConflictError).
+   * Create the organizer's calendar item at a uid-derived URL: the series with its EXDATEs and any changed
+   * occurrences. A repeat finds its own item and is done; another meeting's item is never overwritten (ConflictError).
    */
   putSeriesItem(series: SeriesMeeting, exceptions?: readonly OccurrenceOverride[]): Promise<ItemRef>;
+  /**
+   * Replace the organizer's item with the series as it is now (raised SEQUENCE, EXDATEs, every changed date); an
+   * item deleted in Outlook is NotFoundError, never re-created.
+   */
+  patchSeriesItem(ref: ItemRef, series: SeriesMeeting, exceptions?: readonly OccurrenceOverride[]): Promise<void>;
   /** Send the series request (one message, one UID, the RRULE) to every attendee and the room. */
   submitSeries(ref: ItemRef, series: SeriesMeeting, options?: StepOptions): Promise<Submission>;
   /** Send an update of one date only (RECURRENCE-ID); `series.sequence` is the update's SEQUENCE. */

@@ -144,6 +144,7 @@ export function createExchangeGateway(
 function countedSeries(s: SeriesSteps, run: <T>(operation: string, fn: () => Promise<T>) => Promise<T>): SeriesSteps {
   return {
     putSeriesItem: (series, exceptions) => run('putSeriesItem', () => s.putSeriesItem(series, exceptions)),
+    patchSeriesItem: (ref, series, exceptions) => run('patchSeriesItem', () => s.patchSeriesItem(ref, series, exceptions)),
     submitSeries: (ref, series, options) => run('submitSeries', () => s.submitSeries(ref, series, options)),
     sendOccurrenceChange: (ref, series, change, options) => run('sendOccurrenceChange', () => s.sendOccurrenceChange(ref, series, change, options)),
     sendOccurrenceCancel: (ref, series, occurrence, options) => run('sendOccurrenceCancel', () => s.sendOccurrenceCancel(ref, series, occurrence, options)),

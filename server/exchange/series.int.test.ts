@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import { ConflictError, createExchangeGateway, InvalidMeetingError, TransientError, type SeriesGateway, type SeriesMeeting } from './index.ts';
+import { ConflictError, createExchangeGateway, InvalidMeetingError, NotFoundError, TransientError, type SeriesGateway, type SeriesMeeting } from './index.ts';
 import { P, type EmulatorItem } from './fixtures/emulator-control.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
@@ -145,11 +145,11 @@ describe('series (issue 14)', () => {
     // Move 6 April to 14:00.
     const moved = { originalStart: tuesday('2027-04-06'), start: tuesday('2027-04-06', 14), end: tuesday('2027-04-06', 15) };
     const s1 = { ...s, sequence: 1 };
-    await gw.series.putSeriesItem(s1, [moved]);
+    await gw.series.patchSeriesItem(ref, s1, [moved]);
     assert.equal((await gw.series.sendOccurrenceChange(ref, s1, moved)).outcome, 'submitted');
     // Cancel 13 April.
     const s2 = { ...s1, sequence: 2, excluded: [tuesday('2027-04-13')] };
-    await gw.series.putSeriesItem(s2, [moved]);
+    await gw.series.patchSeriesItem(ref, s2, [moved]);
     assert.equal((await gw.series.sendOccurrenceCancel(ref, s2, { originalStart: tuesday('2027-04-13') })).outcome, 'submitted');
 
     const inbox = forUid(await suite.ctl.items('bob', 'inbox'), s.uid);
@@ -180,6 +180,7 @@ describe('series (issue 14)', () => {
     assert.equal((await gw.series.sendSeriesCancel(ref, s3)).outcome, 'submitted');
     await gw.series.removeSeriesItem(ref);
     await gw.series.removeSeriesItem(ref); // already gone: still fine
+    await assert.rejects(gw.series.patchSeriesItem(ref, s3), NotFoundError); // and never re-created
     const cancels = forUid(await suite.ctl.items('bob', 'inbox'), s.uid).filter((i) => i.props[P.messageClass] === CANCELED);
     assert.equal(cancels.length, 2);
     assert.equal(cancels.filter((i) => i.props[RID] === undefined).length, 1);

@@ -1,8 +1,8 @@
 // Recurring meetings as named steps the outbox worker can record one by one, like the single-meeting steps in
 // meetings.ts, but written as MIME (§7 B) because WebDAV PROPPATCH of recurrence is unsupported (§11, KB920134):
 //   create            = putSeriesItem (PUBLISH into the Calendar) → submitSeries (REQUEST via Drafts + MOVE)
-//   change one date   = putSeriesItem (with the exception) → sendOccurrenceChange (REQUEST with RECURRENCE-ID)
-//   cancel one date   = putSeriesItem (with the EXDATE)    → sendOccurrenceCancel (CANCEL with RECURRENCE-ID)
+//   change one date   = patchSeriesItem (with the exception) → sendOccurrenceChange (REQUEST with RECURRENCE-ID)
+//   cancel one date   = patchSeriesItem (with the EXDATE)    → sendOccurrenceCancel (CANCEL with RECURRENCE-ID)
 //   cancel the series = sendSeriesCancel (CANCEL)           → removeSeriesItem (DELETE)
 // Every step is safe to repeat: item and draft names derive from the UID (and the occurrence, kind and
 // SEQUENCE), nobody else's item is overwritten, and a resumed submission first looks in Sent Items.
@@ -103,6 +103,13 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     });
   }
 
+  /** The organizer's item: PUBLISH, the master with its EXDATEs and the changed dates as VEVENTs of the same UID. */
+  function itemMime(series: SeriesMeeting, exceptions: readonly OccurrenceOverride[]): string {
+    const now = ctx.now();
+    const calendar = withExceptions(seriesCalendar('PUBLISH', series, now), series, exceptions, now);
+    return calendarMessageMime({ method: 'PUBLISH', subject: series.subject, ...addressing(series), textBody: series.textBody, calendar, date: now });
+  }
+
   /** PUT the draft (reusing our own leftover one) and MOVE it to the submission URI. */
   async function submit(ref: ItemRef, m: SeriesMeeting, kind: Kind, calendar: () => string, options: StepOptions, occurrence?: DateTime, subject = m.subject): Promise<Submission> {
     checkSeries(m);
@@ -133,37 +140,37 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
   return {
     async putSeriesItem(series, exceptions = []) {
       checkSeries(series);
-      const now = ctx.now();
-      const calendar = withExceptions(seriesCalendar('PUBLISH', series, now), series, exceptions, now);
+      const mime = itemMime(series, exceptions);
       const mailbox = series.organizer.alias;
       const folders = await ctx.folders.get(mailbox);
       const path = itemPath(folders.calendar, itemName(series.uid));
       const ref: ItemRef = { mailbox, path, uid: series.uid };
-      const mime = calendarMessageMime({ method: 'PUBLISH', subject: series.subject, ...addressing(series), textBody: series.textBody, calendar, date: now });
       try {
         await putMime(t, path, mime, { createOnly: true, mailbox });
-        return ref;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        // CASE: the name is taken: ours (an earlier attempt, or a change of a date) is replaced with the new text;
-        // another meeting's item is never overwritten.
+        // CASE: the name is taken: ours from an earlier attempt (fine), or someone else's (never overwritten).
         const { rows, facts } = await propfind(t, path, ['uid'], { mailbox });
         const existing = rows[0];
         if (!existing || propText(existing, 'uid') !== series.uid) {
           throw new ConflictError('calendar item name taken by another meeting', facts, { cause: error });
         }
       }
+      return ref;
+    },
+
+    async patchSeriesItem(ref, series, exceptions = []) {
+      checkSeries(series);
       try {
-        await putMime(t, path, mime, { mustExist: true, mailbox });
+        await putMime(t, ref.path, itemMime(series, exceptions), { mustExist: true, mailbox: ref.mailbox });
       } catch (error) {
-        // Deleted between our two requests (in Outlook): gone, never re-created behind the user's back.
+        // CASE: deleted in Outlook: gone, never re-created behind the user's back.
         if (error instanceof ConflictError && error.status === 412) {
           const { method, durationMs, requestId } = error;
           throw new NotFoundError('the series item is gone', { method, path: error.path, status: 412, durationMs, requestId }, { cause: error });
         }
         throw error;
       }
-      return ref;
     },
 
     submitSeries(ref, series, options = {}) {
