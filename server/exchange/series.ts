@@ -58,7 +58,7 @@ function addressing(m: SeriesMeeting): Pick<CalendarMessage, 'from' | 'to' | 'cc
   return { from, to: m.requiredAttendees, cc: m.optionalAttendees, bcc: [{ email: m.room.email, name: m.room.name }] };
 }
 
-/** The master's calendar with changed occurrences added as VEVENTs of the same UID (one item, as Outlook keeps it). */
+/** The master's calendar with changed occurrences added as VEVENTs of the same UID (one item, one UID). */
 function withExceptions(master: string, m: SeriesMeeting, exceptions: readonly OccurrenceOverride[], now: DateTime): string {
   if (exceptions.length === 0) return master;
   const cal = new ICAL.Component(ICAL.parse(master) as unknown[]);
@@ -110,6 +110,8 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     return calendarMessageMime({ method: 'PUBLISH', subject: series.subject, ...addressing(series), textBody: series.textBody, calendar, date: now });
   }
 
+  // Cancellations keep the meeting's subject, like the single-meeting ones (meeting-props.ts): no "Canceled: "
+  // prefix of our own; the message class and METHOD:CANCEL say what it is.
   /** PUT the draft (reusing our own leftover one) and MOVE it to the submission URI. */
   async function submit(ref: ItemRef, m: SeriesMeeting, kind: Kind, calendar: () => string, options: StepOptions, occurrence?: DateTime, subject = m.subject): Promise<Submission> {
     checkSeries(m);
@@ -185,11 +187,11 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
       // The cancelled date keeps its own times: the original start plus the series' length.
       const length = series.end.diff(series.start);
       const o: OccurrenceOverride = { originalStart: occurrence.originalStart, start: occurrence.originalStart, end: occurrence.originalStart.plus(length) };
-      return submit(ref, series, 'cancel', () => occurrenceCalendar('CANCEL', series, o, ctx.now()), options, occurrence.originalStart, `Canceled: ${series.subject}`);
+      return submit(ref, series, 'cancel', () => occurrenceCalendar('CANCEL', series, o, ctx.now()), options, occurrence.originalStart);
     },
 
     sendSeriesCancel(ref, series, options = {}) {
-      return submit(ref, series, 'cancel', () => seriesCalendar('CANCEL', series, ctx.now()), options, undefined, `Canceled: ${series.subject}`);
+      return submit(ref, series, 'cancel', () => seriesCalendar('CANCEL', series, ctx.now()), options);
     },
 
     async removeSeriesItem(ref) {
