@@ -234,3 +234,64 @@ export interface ExchangeGateway {
   /** Close pooled connections. */
   close(): Promise<void>;
 }
+
+// ---- Recurring meetings (issue 14) -------------------------------------------------------------------------
+// A separate section so the single-meeting interface above stays as it is; `createExchangeGateway` returns a
+// `SeriesGateway`, whose `series` member holds the series steps.
+
+/** A recurring meeting: `start`/`end` are the first occurrence; `rrule` repeats it on the room's wall clock. */
+export interface SeriesMeeting extends Meeting {
+  /** RFC 5545 RRULE value without `RRULE:`, e.g. `FREQ=WEEKLY;BYDAY=TU;COUNT=12`. */
+  rrule: string;
+  /** Start instants of occurrences removed from the series (EXDATE). */
+  excluded: DateTime[];
+}
+
+/** One occurrence of a series, named by its original start (RECURRENCE-ID), possibly moved or renamed. */
+export interface OccurrenceOverride {
+  originalStart: DateTime;
+  start: DateTime;
+  end: DateTime;
+  subject?: string;
+}
+
+/** One occurrence named by its original start (the RECURRENCE-ID), for a cancellation of that date only. */
+export interface OccurrenceRef {
+  originalStart: DateTime;
+}
+
+/**
+ * The series steps, recorded one by one by the worker like the single-meeting steps; each is safe to repeat and
+ * throws ExchangeError subclasses only.
+ *   create            = putSeriesItem → submitSeries
+ *   change one date   = patchSeriesItem (with the exception) → sendOccurrenceChange
+ *   cancel one date   = patchSeriesItem (with the date in `excluded`) → sendOccurrenceCancel
+ *   cancel the series = sendSeriesCancel → removeSeriesItem
+ */
+export interface SeriesSteps {
+  /**
+   * Create the organizer's calendar item at a uid-derived URL: the series with its EXDATEs and any changed
+   * occurrences. A repeat finds its own item and is done; another meeting's item is never overwritten (ConflictError).
+   */
+  putSeriesItem(series: SeriesMeeting, exceptions?: readonly OccurrenceOverride[]): Promise<ItemRef>;
+  /**
+   * Replace the organizer's item with the series as it is now (raised SEQUENCE, EXDATEs, every changed date); an
+   * item deleted in Outlook is NotFoundError, never re-created.
+   */
+  patchSeriesItem(ref: ItemRef, series: SeriesMeeting, exceptions?: readonly OccurrenceOverride[]): Promise<void>;
+  /** Send the series request (one message, one UID, the RRULE) to every attendee and the room. */
+  submitSeries(ref: ItemRef, series: SeriesMeeting, options?: StepOptions): Promise<Submission>;
+  /** Send an update of one date only (RECURRENCE-ID); `series.sequence` is the update's SEQUENCE. */
+  sendOccurrenceChange(ref: ItemRef, series: SeriesMeeting, change: OccurrenceOverride, options?: StepOptions): Promise<Submission>;
+  /** Cancel one date only (RECURRENCE-ID); `series.sequence` is the cancellation's SEQUENCE. */
+  sendOccurrenceCancel(ref: ItemRef, series: SeriesMeeting, occurrence: OccurrenceRef, options?: StepOptions): Promise<Submission>;
+  /** Cancel the whole series for everyone; `series.sequence` is the cancellation's SEQUENCE. */
+  sendSeriesCancel(ref: ItemRef, series: SeriesMeeting, options?: StepOptions): Promise<Submission>;
+  /** Delete the organizer's series item; an item already gone counts as removed. */
+  removeSeriesItem(ref: ItemRef): Promise<void>;
+}
+
+/** The gateway with the series steps. */
+export interface SeriesGateway extends ExchangeGateway {
+  readonly series: SeriesSteps;
+}

@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeGateway, ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
+import type { ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -13,6 +13,7 @@ import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
 import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
 import { mailboxRoot } from './paths.ts';
+import { createSeriesSteps } from './series.ts';
 
 export type * from './gateway.ts';
 export type { ExchangeGatewayConfig } from './config.ts';
@@ -43,7 +44,7 @@ export function createExchangeGateway(
   log: Logger,
   clock: () => DateTime = () => DateTime.utc(),
   observe?: ExchangeRequestObserver,
-): ExchangeGateway {
+): SeriesGateway {
   const c = resolveGatewayConfig(config);
   const glog = log.child({ area: 'exchange' });
   const transport = createTransport(
@@ -120,5 +121,19 @@ export function createExchangeGateway(
       }),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
     close: () => transport.close(),
+    series: countedSeries(createSeriesSteps({ transport, folders, log: glog, now: clock }), run),
+  };
+}
+
+/** The series steps, each counted for /healthz under its own name like the single-meeting steps. */
+function countedSeries(s: SeriesSteps, run: <T>(operation: string, fn: () => Promise<T>) => Promise<T>): SeriesSteps {
+  return {
+    putSeriesItem: (series, exceptions) => run('putSeriesItem', () => s.putSeriesItem(series, exceptions)),
+    patchSeriesItem: (ref, series, exceptions) => run('patchSeriesItem', () => s.patchSeriesItem(ref, series, exceptions)),
+    submitSeries: (ref, series, options) => run('submitSeries', () => s.submitSeries(ref, series, options)),
+    sendOccurrenceChange: (ref, series, change, options) => run('sendOccurrenceChange', () => s.sendOccurrenceChange(ref, series, change, options)),
+    sendOccurrenceCancel: (ref, series, occurrence, options) => run('sendOccurrenceCancel', () => s.sendOccurrenceCancel(ref, series, occurrence, options)),
+    sendSeriesCancel: (ref, series, options) => run('sendSeriesCancel', () => s.sendSeriesCancel(ref, series, options)),
+    removeSeriesItem: (ref) => run('removeSeriesItem', () => s.removeSeriesItem(ref)),
   };
 }

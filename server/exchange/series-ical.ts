@@ -5,26 +5,14 @@
 // every text value is escaped by the library (a subject cannot add a property or an attendee).
 import ICAL from 'ical.js';
 import type { DateTime } from 'luxon';
-import type { Attendee, Meeting } from './gateway.ts';
+import type { Attendee, Meeting, OccurrenceOverride, SeriesMeeting } from './gateway.ts';
 import { validateMeeting } from './meeting-props.ts';
 import { vtimezoneLines } from './vtimezone.ts';
 
 type Component = InstanceType<typeof ICAL.Component>;
 
-/** A recurring meeting: `start`/`end` are the first occurrence; `rrule` repeats it on the room's wall clock. */
-export interface SeriesMeeting extends Meeting {
-  rrule: string;
-  /** Start instants of occurrences removed from the series (EXDATE). */
-  excluded: DateTime[];
-}
-
-/** One occurrence of a series, named by its original start (RECURRENCE-ID), possibly moved or renamed. */
-export interface OccurrenceOverride {
-  originalStart: DateTime;
-  start: DateTime;
-  end: DateTime;
-  subject?: string;
-}
+// The series types are domain types (gateway.ts); re-exported for this file's callers.
+export type { SeriesMeeting, OccurrenceOverride } from './gateway.ts';
 
 export type CalendarMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
 

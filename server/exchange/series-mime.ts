@@ -12,6 +12,8 @@ export interface CalendarMessage {
   from: Attendee;
   to: readonly Attendee[];
   cc: readonly Attendee[];
+  /** Resources (the room): a Bcc header, which Exchange 2003 strips when it sends (OXOCAL recipient type 3). */
+  bcc?: readonly Attendee[];
   textBody: string;
   /** The iCalendar text (from series-ical.ts). */
   calendar: string;
@@ -52,12 +54,15 @@ function base64Lines(text: string): string {
 /** The whole message/rfc822 text with CRLF line ends. */
 export function calendarMessageMime(m: CalendarMessage): string {
   const boundary = `----=_NextPart_${randomBytes(12).toString('hex')}`;
+  // The organizer's own calendar item (PUBLISH, PUT into the Calendar) is an appointment, not a message (§7 B).
+  const contentClass = m.method === 'PUBLISH' ? 'urn:content-classes:appointment' : 'urn:content-classes:calendarmessage';
   const headers = [
-    'Content-class: urn:content-classes:calendarmessage',
+    `Content-class: ${contentClass}`,
     `Date: ${m.date.toUTC().toRFC2822()}`,
     `From: ${address(m.from)}`,
     ...(m.to.length ? [`To: ${m.to.map(address).join(', ')}`] : []),
     ...(m.cc.length ? [`Cc: ${m.cc.map(address).join(', ')}`] : []),
+    ...(m.bcc?.length ? [`Bcc: ${m.bcc.map(address).join(', ')}`] : []),
     `Subject: ${encodeHeaderText(m.subject)}`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
@@ -65,7 +70,7 @@ export function calendarMessageMime(m: CalendarMessage): string {
   const parts = [
     ['Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: base64', '', base64Lines(m.textBody)].join('\r\n'),
     [
-      'Content-class: urn:content-classes:calendarmessage',
+      `Content-class: ${contentClass}`,
       `Content-Type: text/calendar; method=${m.method}; charset="utf-8"`,
       'Content-Transfer-Encoding: base64',
       '',
