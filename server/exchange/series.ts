@@ -15,13 +15,12 @@ import type { FolderDirectory } from './folders.ts';
 import { ConflictError, InvalidMeetingError, NotFoundError } from './errors.ts';
 import { putMime } from './dav/put.ts';
 import { propfind } from './dav/propfind.ts';
-import { move } from './dav/move.ts';
 import { deleteItem } from './dav/delete.ts';
 import { search } from './dav/search.ts';
 import { propText } from './dav/multistatus.ts';
 import { NS } from './properties.ts';
 import { itemName, itemPath } from './paths.ts';
-import { scopePath, sqlString } from './submission.ts';
+import { scopePath, sqlString, submitAndVerify } from './submission.ts';
 import { occurrenceCalendar, seriesCalendar } from './series-ical.ts';
 import { calendarMessageMime, type CalendarMessage } from './series-mime.ts';
 
@@ -71,7 +70,7 @@ function withExceptions(master: string, m: SeriesMeeting, exceptions: readonly O
 }
 
 // RFC 5545 recur-rule-parts only: no line break or other property can ride along in the RRULE text.
-const RRULE_TEXT = /^FREQ=[A-Z]+(;[A-Z]+=[A-Z0-9,+\-]+)*$/;
+const RRULE_TEXT = /^FREQ=[A-Z]+(;[A-Z]+=[A-Z0-9,+-]+)*$/;
 
 /** Checks the series' own fields before any request (the meeting's fields are checked by the calendar builders). */
 function checkSeries(m: SeriesMeeting): void {
@@ -119,7 +118,7 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     const mailbox = ref.mailbox;
     const folders = await ctx.folders.get(mailbox);
     if (options.resumed && (await alreadySent(folders, mailbox, m.uid, kind, m.sequence, occurrence))) {
-      return { outcome: 'already-submitted', route: 'webdav' };
+      return { outcome: 'already-submitted', route: 'webdav', sequence: m.sequence };
     }
     const method = kind === 'request' ? 'REQUEST' : 'CANCEL';
     const mime = calendarMessageMime({ method, subject, ...addressing(m), textBody: m.textBody, calendar: text, date: ctx.now() });
@@ -135,8 +134,9 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
         throw new ConflictError('draft name taken by another item', facts, { cause: error });
       }
     }
-    await move(t, path, folders.submission, { mailbox });
-    return { outcome: 'submitted', route: 'webdav' };
+    // Verified like a single meeting's submission: a draft still in Drafts after the MOVE was not sent.
+    await submitAndVerify(t, folders, mailbox, path);
+    return { outcome: 'submitted', route: 'webdav', sequence: m.sequence };
   }
 
   return {
