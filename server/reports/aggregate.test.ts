@@ -126,3 +126,17 @@ describe('utilisation aggregate', () => {
     assert.deepEqual(mergeIntervals([{ start: 5, end: 7 }, { start: 1, end: 3 }, { start: 3, end: 4 }, { start: 6, end: 9 }]), [{ start: 1, end: 4 }, { start: 5, end: 9 }]);
   });
 });
+
+describe('hour table against luxon', () => {
+  test('every local hour of a year matches luxon in zones with and without DST, and one that springs forward at midnight', () => {
+    for (const zone of ['Europe/Budapest', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'America/Santiago', 'UTC']) {
+      const t = hourTable(zone, { from: '2026-01-01', to: '2026-12-31' });
+      let at = DateTime.fromISO('2026-01-01', { zone });
+      for (let i = 0; i < t.starts.length; i++, at = at.plus({ hours: 1 })) {
+        assert.equal(t.starts[i], at.toMillis(), `${zone} #${i}`);
+        assert.equal(t.hours[i], at.hour, `${zone} #${i} hour`);
+      }
+      assert.equal(t.end, DateTime.fromISO('2027-01-01', { zone }).toMillis(), zone);
+    }
+  });
+});

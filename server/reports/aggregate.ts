@@ -1,7 +1,7 @@
 // Pure utilisation arithmetic: no I/O, no clock, no process time zone. Instants are epoch milliseconds (a year of
 // bookings for 500 rooms is ~10^6 intervals; luxon objects per interval would dominate). luxon is used only to build
 // each zone's hour table once per local day of the period (hourTable); everything after that is integer arithmetic.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -53,26 +53,50 @@ interface HourTable {
 /**
  * Every local hour of [from 00:00, to + 1 day 00:00) in `zone`, in order. A spring-forward day has 23 entries and a
  * fall-back day 25 (the repeated hour appears twice with the same wall-clock hour), so sums over entries are exact.
+ * luxon finds each local midnight (once per zone-day); a day whose offset does not change is 24 plain hours, and only
+ * a transition day asks the zone's offset hour by hour. (A 30-minute change, Lord Howe only, shifts that day's hour
+ * cells by half an hour; totals stay exact.)
  */
-export function hourTable(zone: string, period: ReportPeriod): HourTable {
+export function hourTable(zoneName: string, period: ReportPeriod): HourTable {
+  const zone = IANAZone.create(zoneName);
   const t: HourTable = { starts: [], hours: [], weekdays: [], end: 0, dayIndex: new Map(), dates: [] };
-  let day = DateTime.fromISO(period.from, { zone }).startOf('day');
-  const last = DateTime.fromISO(period.to, { zone }).startOf('day');
-  while (day <= last) {
-    const next = day.plus({ days: 1 });
-    const date = day.toISODate()!;
+  const [fy, fm, fd] = period.from.split('-').map(Number) as [number, number, number];
+  const lastUtc = Date.parse(`${period.to}T00:00:00Z`);
+  const midnight = (utcDate: number) => {
+    // Local midnight from the zone's offset, asked twice (the guess may sit across a transition from the answer).
+    const guess = utcDate - zone.offset(utcDate) * MINUTE_MS;
+    const at = utcDate - zone.offset(guess) * MINUTE_MS;
+    if (at + zone.offset(at) * MINUTE_MS === utcDate) return at;
+    // CASE: midnight does not exist that day (a zone that springs forward at 00:00): luxon picks the first instant.
+    const d = new Date(utcDate);
+    return DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { zone }).toMillis();
+  };
+  let utcDate = Date.UTC(fy, fm - 1, fd);
+  let start = midnight(utcDate);
+  while (utcDate <= lastUtc) {
+    const nextUtcDate = utcDate + 24 * HOUR_MS;
+    const next = midnight(nextUtcDate);
+    const date = new Date(utcDate).toISOString().slice(0, 10);
+    const weekday = ((new Date(utcDate).getUTCDay() + 6) % 7) + 1;
     t.dayIndex.set(date, t.starts.length);
     t.dates.push(date);
-    // Offsets are asked once per local day: the day's start, then whole hours of absolute time. Zones whose offset
-    // change is not a whole hour (Lord Howe, 30 minutes) are read at their true wall-clock hour by luxon.
-    for (let at = day; at < next; at = at.plus({ hours: 1 })) {
-      t.starts.push(at.toMillis());
-      t.hours.push(at.hour);
-      t.weekdays.push(at.weekday);
+    if (next - start === 24 * HOUR_MS && zone.offset(start) === zone.offset(next - 1)) {
+      for (let h = 0; h < 24; h++) {
+        t.starts.push(start + h * HOUR_MS);
+        t.hours.push(h);
+        t.weekdays.push(weekday);
+      }
+    } else {
+      for (let at = start; at < next; at += HOUR_MS) {
+        t.starts.push(at);
+        t.hours.push(new Date(at + zone.offset(at) * MINUTE_MS).getUTCHours());
+        t.weekdays.push(weekday);
+      }
     }
-    day = next;
+    utcDate = nextUtcDate;
+    start = next;
   }
-  t.end = day.toMillis();
+  t.end = start;
   return t;
 }
 
