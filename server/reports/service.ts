@@ -1,11 +1,10 @@
-// Reads what a utilisation report needs through the rooms and bookings services (no SQL of its own), then hands
-// plain epoch-millisecond intervals to the pure aggregate.
+// Reads what a utilisation report needs (rooms through their service, bookings through the report's lean read-only
+// queries in repo.ts, see there why), then hands plain epoch-millisecond intervals to the pure aggregate.
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { listBookingSummaries, listExternalMeetings } from '../bookings/service.ts';
-import { ACTIVE_STATES } from '../bookings/states.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
 import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
+import { listHeldBookings, listOutlookOnly } from './repo.ts';
 import type { ReportQueryInput } from './schema.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
@@ -45,19 +44,11 @@ export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
   const from = DateTime.fromISO(request.period.from, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
   const to = DateTime.fromISO(request.period.to, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
   const items: ReportItem[] = [];
-  const uids = new Set<string>();
   if (ids.length) {
-    for (const b of listBookingSummaries(ctx, ids, from, to)) {
-      uids.add(b.uid);
-      // Past bookings stay "booked"; cancelled, declined and failed ones never held the room.
-      if (!ACTIVE_STATES.includes(b.state)) continue;
-      items.push({ roomId: b.roomId, start: ms(b.startsAt), end: ms(b.endsAt), people: b.attendeeCount + 1 });
-    }
-    for (const x of listExternalMeetings(ctx, ids, from, to)) {
-      // CASE: the reconciler sees the app's own meetings in the room calendar too; the booking row is the record.
-      if (uids.has(x.uid)) continue;
-      items.push({ roomId: x.roomId, start: ms(x.startsAt), end: ms(x.endsAt), people: null });
-    }
+    // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
+    for (const [roomId, s, e, invited] of listHeldBookings(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1 });
+    // An Outlook meeting's number of people is not known.
+    for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
   }
   const report = aggregate(rooms, items, request.period, ctx.clock.now().toMillis());
   return { request, rooms, report, buildings: listBuildings(ctx) };
