@@ -76,7 +76,7 @@ export function barChartSvg(c: BarChart): string {
     const w = c.max > 0 ? Math.max(0, Math.min(1, b.value / c.max)) * barWidth : 0;
     const label = b.label.length > 24 ? `${b.label.slice(0, 23)}…` : b.label;
     out.push(`<text x="${left - 6}" y="${y + 13}" font-size="11" text-anchor="end" fill="#111827">${esc(label)}</text>`);
-    out.push(`<rect x="${left}" y="${y + 2}" width="${barWidth}" height="${row - 6}" fill="#f3f4f6"/>`);
+    out.push(`<rect x="${left}" y="${y + 2}" width="${barWidth}" height="${row - 6}" fill="#e5e7eb"/>`);
     out.push(`<rect x="${left}" y="${y + 2}" width="${w.toFixed(1)}" height="${row - 6}" fill="#1d4ed8"/>`);
     out.push(`<text x="${left + barWidth + 6}" y="${y + 13}" font-size="11" fill="#111827">${esc(b.text)}</text>`);
   });
