@@ -28,6 +28,7 @@ import { adminExchangeRoutes } from './sync/routes.ts';
 import { adminDisplayRoutes } from './schedule/admin-routes.ts';
 import { deviceRoutes } from './schedule/device-routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -95,6 +96,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx));
   app.use('/schedule', scheduleRoutes(ctx));
+  app.use(reportRoutes(ctx));
   app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
 
   app.use(notFound);

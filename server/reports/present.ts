@@ -1,0 +1,167 @@
+// Turns a report into what the page and the CSV show: rounded numbers, the SVG charts and their tables. The page and
+// the CSV read the same rows, so the numbers cannot drift apart.
+import { hours, noShowRate, rankRooms, usedHours, utilisation, type Totals, type UtilisationReport } from './aggregate.ts';
+import { csvRow } from './csv.ts';
+import type { ReportData } from './service.ts';
+import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
+
+export const UNKNOWN_CHECK_IN = 'unknown — check-in is off';
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+const RANKED = 5;
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const pct1 = (share: number | null) => (share === null ? null : round1(share * 100));
+const fmtPct = (share: number | null) => (share === null ? '—' : `${pct1(share)} %`);
+const fmtHours = (n: number) => round1(n).toFixed(1);
+
+/** One line of a utilisation table, as numbers (CSV) and as text (page). */
+export interface Line {
+  level: 'total' | 'building' | 'floor' | 'room';
+  building: string;
+  floor: string;
+  room: string;
+  capacity: number | null;
+  bookings: number;
+  bookedHours: number;
+  bookableHours: number;
+  utilisationPct: number | null;
+  usedHours: number | null;
+  noShowPct: number | null;
+}
+
+function line(level: Line['level'], building: string, floor: string, room: string, capacity: number | null, t: Totals): Line {
+  const used = usedHours(t);
+  return {
+    level, building, floor, room, capacity,
+    bookings: t.bookings,
+    bookedHours: round1(hours(t.bookedMs)),
+    bookableHours: round1(hours(t.bookableMs)),
+    utilisationPct: pct1(utilisation(t)),
+    usedHours: used === null ? null : round1(used),
+    noShowPct: pct1(noShowRate(t)),
+  };
+}
+
+export function reportLines(r: UtilisationReport): Line[] {
+  return [
+    line('total', 'All buildings', '', '', null, r.total),
+    ...r.buildings.map((b) => line('building', b.building, '', '', null, b)),
+    ...r.floors.map((f) => line('floor', f.building, f.floor ?? '', '', null, f)),
+    ...r.rooms.map((l) => line('room', l.room.building, l.room.floor, l.room.name, l.room.capacity, l)),
+  ];
+}
+
+/** Share of room time booked per weekday (rows) and local hour (columns); null where no time was offered. */
+export function heatValues(r: UtilisationReport): (number | null)[][] {
+  return WEEKDAYS.map((_, d) => HOURS.map((_, h) => {
+    const total = r.heat.totalMs[d + 1]![h]!;
+    return total > 0 ? r.heat.bookedMs[d + 1]![h]! / total : null;
+  }));
+}
+
+export interface SeatRow {
+  capacity: number;
+  rooms: number;
+  bookings: number;
+  typicalPeople: number | null;
+  typicalSharePct: number;
+  meanFillPct: number;
+  sentence: string;
+}
+
+function seatRows(r: UtilisationReport): SeatRow[] {
+  return r.seats.map((s) => {
+    const people = s.typicalPeople === null ? null : s.typicalPeople > s.capacity ? `more than ${s.capacity} people` : `${s.typicalPeople} ${s.typicalPeople === 1 ? 'person' : 'people'}`;
+    return {
+      capacity: s.capacity,
+      rooms: s.rooms,
+      bookings: s.bookings,
+      typicalPeople: s.typicalPeople,
+      typicalSharePct: round1(s.typicalShare * 100),
+      meanFillPct: round1(s.meanFill * 100),
+      sentence: people ? `${s.capacity}-seat rooms booked for ${people} ${Math.round(s.typicalShare * 100)} % of the time` : `${s.capacity}-seat rooms: no bookings with a known number of people`,
+    };
+  });
+}
+
+export function presentReport(data: ReportData) {
+  const { report, request } = data;
+  const lines = reportLines(report);
+  const text = (l: Line) => ({
+    ...l,
+    bookedText: fmtHours(l.bookedHours),
+    bookableText: fmtHours(l.bookableHours),
+    utilisationText: l.utilisationPct === null ? '—' : `${l.utilisationPct} %`,
+    usedText: l.usedHours === null ? UNKNOWN_CHECK_IN : fmtHours(l.usedHours),
+    noShowText: l.noShowPct === null ? UNKNOWN_CHECK_IN : `${l.noShowPct} %`,
+  });
+  const heat = heatValues(report);
+  const ranked = rankRooms(report.rooms).filter((l) => utilisation(l) !== null);
+  // With few rooms the two lists split them; a room is never both busiest and emptiest.
+  const busiest = ranked.slice(0, Math.min(RANKED, Math.ceil(ranked.length / 2)));
+  const emptiest = ranked.slice(busiest.length).slice(-RANKED).reverse();
+  const rankBars = (ls: typeof ranked) => ls.map((l) => ({ label: l.room.name, value: utilisation(l) ?? 0, text: fmtPct(utilisation(l)), room: l.room, booked: fmtHours(hours(l.bookedMs)), bookable: fmtHours(hours(l.bookableMs)) }));
+  const seats = seatRows(report);
+  const scope = request.building ?? 'all buildings';
+  const periodText = `${request.period.from} to ${request.period.to}`;
+  const query = new URLSearchParams({ from: request.period.from, to: request.period.to, ...(request.building ? { building: request.building } : {}) });
+  return {
+    periodText,
+    scope,
+    csvHref: `/reports.csv?${query}`,
+    checkInRecorded: report.checkInRecorded,
+    total: text(lines[0]!),
+    buildings: lines.filter((l) => l.level === 'building').map(text),
+    floors: lines.filter((l) => l.level === 'floor').map(text),
+    rooms: lines.filter((l) => l.level === 'room').map(text),
+    heat: {
+      weekdays: WEEKDAYS,
+      hours: HOURS,
+      rows: heat.map((row, d) => ({ day: WEEKDAYS[d]!, cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })) })),
+      svg: heatMapSvg({
+        id: 'heat',
+        title: `Peak hours, ${scope}, ${periodText}`,
+        desc: 'Share of room time booked for each weekday and hour, in each room’s own time zone; darker is busier. The table after the chart has every value.',
+        rows: WEEKDAYS,
+        cols: HOURS,
+        values: heat,
+      }),
+    },
+    busiest: rankBars(busiest),
+    emptiest: rankBars(emptiest),
+    rankSvg: barChartSvg({
+      id: 'rank',
+      title: `Busiest and emptiest rooms, ${periodText}`,
+      desc: 'Booked hours as a share of each room’s opening hours; the busiest rooms first, then the emptiest. The tables after the chart have the same numbers.',
+      bars: [...rankBars(busiest), ...rankBars(emptiest)],
+      max: 1,
+    }),
+    seats,
+    seatSvg: barChartSvg({
+      id: 'seats',
+      title: `Seats booked against room capacity, ${periodText}`,
+      desc: 'For each room size, the mean share of its seats that bookings fill (people invited plus the organizer). The table after the chart has the same numbers.',
+      bars: seats.map((s) => ({ label: `${s.capacity}-seat rooms`, value: s.meanFillPct / 100, text: `${s.meanFillPct} %` })),
+      max: 1,
+    }),
+  };
+}
+
+/** The same numbers as the page, as CSV sections separated by a blank line. */
+export function reportCsv(data: ReportData): string {
+  const { report, request } = data;
+  const out: string[] = [];
+  out.push(csvRow(['Utilisation report', request.period.from, request.period.to, request.building ?? 'All buildings']));
+  if (!report.checkInRecorded) out.push(csvRow(['Note', `Used hours and no-show rate: ${UNKNOWN_CHECK_IN}`]));
+  out.push('\r\n');
+  out.push(csvRow(['level', 'building', 'floor', 'room', 'capacity', 'bookings', 'booked_hours', 'bookable_hours', 'utilisation_pct', 'used_hours', 'no_show_pct']));
+  for (const l of reportLines(report)) out.push(csvRow([l.level, l.building, l.floor, l.room, l.capacity, l.bookings, l.bookedHours, l.bookableHours, l.utilisationPct, l.usedHours, l.noShowPct]));
+  out.push('\r\n');
+  out.push(csvRow(['peak_hours_pct_booked', ...HOURS]));
+  heatValues(report).forEach((row, d) => out.push(csvRow([WEEKDAYS[d], ...row.map((v) => (v === null ? null : round1(v * 100)))])));
+  out.push('\r\n');
+  out.push(csvRow(['capacity', 'rooms', 'bookings_with_known_people', 'typical_people', 'typical_share_pct', 'mean_fill_pct']));
+  for (const s of seatRows(report)) out.push(csvRow([s.capacity, s.rooms, s.bookings, s.typicalPeople, s.typicalSharePct, s.meanFillPct]));
+  return out.join('');
+}

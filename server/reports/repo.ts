@@ -1,0 +1,36 @@
+// The report's own read-only SQL over bookings and external_bookings. Why not the bookings service's
+// listBookingSummaries/listExternalMeetings: a year of 500 rooms is ~500k bookings, and building a 12-field object per
+// row (subject, uid, sequence, ...) took 12 s of a 15 s report in the bench; these queries return four columns as raw
+// arrays, filter states and duplicates in SQL, and take ~3.5 s. Nothing here writes.
+import type { Db } from '../db/connection.ts';
+import { ACTIVE_STATES } from '../bookings/states.ts';
+
+/** [room id, starts_at, ends_at, attendee count] of bookings holding the room (pending, booked, updating). */
+export type BookingRow = [number, string, string, number];
+/** [room id, starts_at, ends_at] of meetings booked in Outlook. */
+export type ExternalRow = [number, string, string];
+
+export function listHeldBookings(db: Db, roomIds: number[], start: string, end: string): BookingRow[] {
+  return db
+    .prepare<[string, string, string, string], BookingRow>(
+      `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id)
+       FROM bookings b
+       WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.state IN (SELECT value FROM json_each(?))
+         AND b.starts_at < ? AND b.ends_at > ?`,
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), JSON.stringify(ACTIVE_STATES), end, start);
+}
+
+/** Outlook meetings, except the reconciler's copies of the app's own bookings (same uid, any state). */
+export function listOutlookOnly(db: Db, roomIds: number[], start: string, end: string): ExternalRow[] {
+  return db
+    .prepare<[string, string, string], ExternalRow>(
+      `SELECT x.room_id, x.starts_at, x.ends_at
+       FROM external_bookings x
+       WHERE x.room_id IN (SELECT value FROM json_each(?)) AND x.starts_at < ? AND x.ends_at > ?
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), end, start);
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
+import { SYSTEM_ACTOR } from '../audit/record.ts';
+import { insertBooking, replaceExternalBookings } from '../bookings/repo.ts';
+import type { Clock } from '../context.ts';
+import { createRoom } from '../rooms/service.ts';
+import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+
+const ZONE = 'Europe/London';
+const BUILDING = 'Report House';
+const local = (date: string, hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
+const QUERY = `from=2026-10-01&to=2026-10-31&building=${encodeURIComponent(BUILDING)}`;
+
+/**
+ * October 2026 (31 days, British Summer Time ends on Sunday the 25th) in two rooms of their own building:
+ * Kelvin (8 seats, 08:00–18:00) is booked 10:00–12:00 for two people on each of the 22 weekdays, plus one cancelled
+ * booking; "=Clyde" (4 seats, 09:00–17:00; its name is a formula) has one Outlook meeting, 1 hour, on Monday the 26th.
+ * Known answers: Kelvin 44 of 310 h (14.2 %), Clyde 1 of 248 h (0.4 %), together 45 of 558 h (8.1 %), 23 bookings.
+ */
+describe('utilisation report over HTTP', () => {
+  const clock: Clock = { now: () => DateTime.fromISO('2026-11-15T12:00:00Z', { zone: 'utc' }) };
+  let app: TestApp;
+  let alice: TestBrowser;
+  let rita: TestBrowser;
+  let adam: TestBrowser;
+
+  before(async () => {
+    app = await startTestApp({}, clock);
+    const ctx = app.ctx;
+    const room = (name: string, alias: string, floor: string, capacity: number, opensAt: string, closesAt: string) =>
+      createRoom(ctx, SYSTEM_ACTOR, { name, alias, email: `${alias}@example.com`, capacity, building: BUILDING, floor, timeZone: ZONE, opensAt, closesAt, maxDurationMinutes: 240, horizonDays: 180, active: true, equipment: [] });
+    const kelvin = room('Kelvin', 'kelvin', '1', 8, '08:00', '18:00');
+    const clyde = room('=Clyde', 'clyde', '2', 4, '09:00', '17:00');
+    const organizerId = (ctx.db.prepare("SELECT id FROM users WHERE username = 'alice'").get() as { id: number }).id;
+    const book = (roomId: number, date: string, start: string, end: string, state: string) => {
+      const uid = `rb-${randomBytes(8).toString('hex')}`;
+      const id = insertBooking(
+        ctx.db,
+        { uid, idempotencyKey: randomBytes(12).toString('hex'), roomId, organizerId, createdById: organizerId, subject: 'Stand-up', description: '', private: false, startsAt: local(date, start), endsAt: local(date, end), at: '2026-09-01T00:00:00.000Z' },
+        [{ email: 'bob@example.com', name: 'Bob', role: 'required' }],
+      );
+      ctx.db.prepare('UPDATE bookings SET state = ? WHERE id = ?').run(state, id);
+      return uid;
+    };
+    let firstUid = '';
+    for (let d = DateTime.fromISO('2026-10-01'); d.month === 10; d = d.plus({ days: 1 })) {
+      if (d.weekday > 5) continue;
+      const uid = book(kelvin.id, d.toISODate()!, '10:00', '12:00', 'booked');
+      firstUid ||= uid;
+    }
+    book(kelvin.id, '2026-10-06', '14:00', '16:00', 'cancelled');
+    // The reconciler's copy of an app booking (same uid) must not count twice; the Outlook meeting counts once.
+    replaceExternalBookings(ctx.db, kelvin.id, '2026-10-01T00:00:00.000Z', '2026-10-02T00:00:00.000Z', [{ uid: firstUid, subject: 'Stand-up', organizer: 'alice@example.com', startsAt: local('2026-10-01', '10:00'), endsAt: local('2026-10-01', '12:00') }], '2026-10-01T00:00:00.000Z');
+    replaceExternalBookings(ctx.db, clyde.id, '2026-10-26T00:00:00.000Z', '2026-10-27T00:00:00.000Z', [{ uid: 'outlook-1', subject: 'Planning', organizer: 'carol@example.com', startsAt: local('2026-10-26', '14:00'), endsAt: local('2026-10-26', '15:00') }], '2026-10-26T00:00:00.000Z');
+
+    [alice, rita, adam] = [new TestBrowser(app.url), new TestBrowser(app.url), new TestBrowser(app.url)];
+    await alice.signIn('alice');
+    await rita.signIn('rita');
+    await adam.signIn('adam');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  test('employees get 403, anonymous visitors the sign-in page; reception and admins see the report and the nav link', async () => {
+    assert.equal((await alice.get(`/reports?${QUERY}`)).status, 403);
+    assert.equal((await alice.get(`/reports.csv?${QUERY}`)).status, 403);
+    assert.doesNotMatch(await (await alice.get('/')).text(), /href="\/reports"/);
+    const anon = await new TestBrowser(app.url).get('/reports');
+    assert.equal(anon.status, 303);
+    assert.equal(anon.headers.get('location'), '/login');
+    assert.equal((await rita.get(`/reports?${QUERY}`)).status, 200);
+    assert.equal((await adam.get('/reports')).status, 200);
+    assert.match(await (await rita.get('/')).text(), /href="\/reports"/);
+  });
+
+  test('the page shows the seeded month’s numbers in its tables, charts with title and desc, and no inline style', async () => {
+    const res = await rita.get(`/reports?${QUERY}`);
+    const html = await res.text();
+    assert.match(html, /<dd id="sum-booked">45\.0<\/dd>/);
+    assert.match(html, /<dd id="sum-bookable">558\.0<\/dd>/);
+    assert.match(html, /<dd id="sum-util">8\.1 %<\/dd>/);
+    assert.match(html, /<dd id="sum-bookings">23<\/dd>/);
+    const rooms = html.slice(html.indexOf('id="by-room"'));
+    assert.match(rooms, /<th scope="row">Kelvin \(Report House, floor 1\)<\/th>\s*<td class="num">8<\/td>\s*<td class="num">22<\/td>\s*<td class="num">44\.0<\/td>\s*<td class="num">310\.0<\/td>\s*<td class="num">14\.2 %<\/td>\s*<td class="num">unknown — check-in is off<\/td>\s*<td class="num">unknown — check-in is off<\/td>/);
+    assert.match(rooms, /<th scope="row">=Clyde \(Report House, floor 2\)<\/th>\s*<td class="num">4<\/td>\s*<td class="num">1<\/td>\s*<td class="num">1\.0<\/td>\s*<td class="num">248\.0<\/td>\s*<td class="num">0\.4 %<\/td>/);
+    assert.match(html, /8-seat rooms booked for 2 people 100 % of the time\./);
+    // Monday 10:00 London: Kelvin booked on all four Mondays, Clyde never: half the room time.
+    const heat = html.slice(html.indexOf('id="heat-table"'));
+    const monday = /<tr><th scope="row">Mon<\/th>(.*?)<\/tr>/s.exec(heat)![1]!;
+    assert.equal([...monday.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])[10], '50');
+    assert.match(html, /<svg [^>]*role="img"[^>]*aria-labelledby="heat-t heat-d"><title id="heat-t">Peak hours, Report House, 2026-10-01 to 2026-10-31<\/title><desc id="heat-d">/);
+    assert.match(html, /id="check-in-note"/);
+    assert.doesNotMatch(html, /style=|<script(?! src=)/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /style-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+  });
+
+  test('the CSV has the same numbers, quoted and formula-safe', async () => {
+    const res = await adam.get(`/reports.csv?${QUERY}`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type')!, /^text\/csv; charset=utf-8/);
+    assert.match(res.headers.get('content-disposition')!, /attachment; filename="utilisation-2026-10-01-to-2026-10-31\.csv"/);
+    const csv = (await res.text()).replace(/^\uFEFF/, '');
+    const lines = csv.split('\r\n');
+    assert.ok(lines.includes('level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct'));
+    assert.ok(lines.includes('total,All buildings,,,,23,45,558,8.1,,'));
+    assert.ok(lines.includes('building,Report House,,,,23,45,558,8.1,,'));
+    assert.ok(lines.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,'));
+    assert.ok(lines.includes("room,Report House,2,'=Clyde,4,1,1,248,0.4,,"), csv);
+    assert.equal(lines.find((l) => l.startsWith('Mon,'))!.split(',')[11], '50');
+    assert.ok(lines.includes('8,1,22,2,100,25'));
+  });
+
+  test('bad input gets a 400 naming the field', async () => {
+    const res = await rita.get('/reports?from=2026-13-01');
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /From must look like 2026-11-24\.|From is not a date/);
+    const json = await fetch(`${app.url}/reports.csv?from=2026-10-31&to=2026-10-01`, { headers: { accept: 'application/json', cookie: `roombook.sid=${rita.cookie('roombook.sid')}` } });
+    assert.equal(json.status, 400);
+    const body = (await json.json()) as { error: { fields: Record<string, string> } };
+    assert.equal(body.error.fields.to, 'To must be on or after From.');
+  });
+});

@@ -1,0 +1,55 @@
+// Reads what a utilisation report needs (rooms through their service, bookings through the report's lean read-only
+// queries in repo.ts, see there why), then hands plain epoch-millisecond intervals to the pure aggregate.
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
+import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
+import { listHeldBookings, listOutlookOnly } from './repo.ts';
+import type { ReportQueryInput } from './schema.ts';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+
+/** Days in the default period, ending today. */
+export const DEFAULT_DAYS = 30;
+
+/** Check-in does not exist yet: every item leaves checkedInAt undefined, and the page says so. */
+export const CHECK_IN_ENABLED = false;
+
+export interface ReportRequest {
+  period: ReportPeriod;
+  building: string | null;
+}
+
+/** The period asked for, or the last 30 days (today included, by the server's UTC date). */
+export function resolveRequest(ctx: Pick<AppContext, 'clock'>, q: ReportQueryInput): ReportRequest {
+  const today = ctx.clock.now().toUTC();
+  const to = q.to ?? (q.from ? DateTime.fromISO(q.from).plus({ days: DEFAULT_DAYS - 1 }).toISODate()! : today.toISODate()!);
+  const from = q.from ?? DateTime.fromISO(to).minus({ days: DEFAULT_DAYS - 1 }).toISODate()!;
+  return { period: { from, to }, building: q.building ?? null };
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+export interface ReportData {
+  request: ReportRequest;
+  rooms: Room[];
+  report: UtilisationReport;
+  buildings: string[];
+}
+
+export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
+  const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
+  const ids = rooms.map((r) => r.id);
+  // Wide enough for every zone (UTC-12 to UTC+14); the aggregate clips each room to its own local period.
+  const from = DateTime.fromISO(request.period.from, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
+  const to = DateTime.fromISO(request.period.to, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
+  const items: ReportItem[] = [];
+  if (ids.length) {
+    // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
+    for (const [roomId, s, e, invited] of listHeldBookings(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1 });
+    // An Outlook meeting's number of people is not known.
+    for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
+  }
+  const report = aggregate(rooms, items, request.period, ctx.clock.now().toMillis());
+  return { request, rooms, report, buildings: listBuildings(ctx) };
+}
