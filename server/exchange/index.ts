@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeGateway, ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, TimeWindow } from './gateway.ts';
+import type { ExchangeGateway, ExchangeRequestObserver, GatewayHealth, MailboxCheck, MailboxFreeBusy, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -10,7 +10,7 @@ import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
-import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
+import { AuthFailedError, ExchangeError, ForbiddenError, InvalidMeetingError, NotFoundError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
 import { mailboxRoot } from './paths.ts';
 
@@ -90,6 +90,25 @@ export function createExchangeGateway(
     return results.flat();
   }
 
+  // The admin form's check: a fresh root PROPFIND (the cached folders may predate a rename or a lost delegation),
+  // then Depth 0 on the calendar it names, which is what booking needs to read. Runs inside run() so an outage still
+  // counts against reachability; the error is only translated afterwards.
+  async function readMailbox(alias: string): Promise<void> {
+    folders.forget(alias);
+    const f = await folders.get(alias);
+    await propfind(transport, f.calendar, ['displayName'], { mailbox: alias });
+  }
+
+  function mailboxCheckOf(error: unknown): MailboxCheck {
+    if (error instanceof NotFoundError) return 'unknown';
+    if (error instanceof ForbiddenError) return 'no-access';
+    // The account itself refused, or no answer: nothing is known about this mailbox.
+    if (error instanceof TransientError || error instanceof AuthFailedError) return 'unreachable';
+    // Anything else (a root without a calendar, an HTML page instead of a multistatus) is no usable room mailbox.
+    if (error instanceof ExchangeError) return 'no-access';
+    throw error;
+  }
+
   return {
     putMeetingItem: (meeting) => run('putMeetingItem', () => steps.putMeetingItem(meeting)),
     submitMeeting: (ref, meeting, options) => run('submitMeeting', () => steps.submitMeeting(ref, meeting, options)),
@@ -116,6 +135,7 @@ export function createExchangeGateway(
         const alias = accountAlias(c.username);
         await propfind(transport, mailboxRoot(alias), ['displayName'], { mailbox: alias });
       }),
+    checkMailbox: (alias) => run('checkMailbox', () => readMailbox(alias)).then((): MailboxCheck => 'ok', mailboxCheckOf),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
     close: () => transport.close(),
   };
