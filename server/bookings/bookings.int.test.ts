@@ -170,9 +170,21 @@ describe('booking a room', () => {
     const job = app.ctx.db.prepare('SELECT status, attempts, last_error FROM outbox_jobs WHERE booking_id = ?').get(id) as { status: string; attempts: number; last_error: string };
     assert.equal(job.status, 'waiting');
     assert.match(job.last_error, /503/);
+    // The employee reads what happens next in words; the request's facts stay on the admin page.
+    const page = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(page, /Exchange did not answer; we will keep trying — nothing is lost\./);
+    assert.doesNotMatch(page, /503|request [0-9a-f]{6,}/);
+    const admin = new TestBrowser(app.url);
+    await admin.signIn('adam');
+    const sync = await (await admin.get('/admin/sync')).text();
+    const row = sync.slice(sync.indexOf(`/bookings/${id}"`));
+    assert.match(row, /^\/bookings\/\d+">Planning · Ouse · [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 11:00–12:00</, 'the job names its booking by subject, room and time');
+    assert.match(row.slice(0, 2000), /503/, 'the technical details stay on the admin page');
+    const jobId = /\/admin\/sync\/jobs\/(\d+)\/retry"/.exec(row)?.[1];
+    assert.ok(jobId, 'a waiting job offers "retry now" too');
 
     await control('/faults', { method: 'DELETE' });
-    app.ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE booking_id = ?").run(id);
+    assert.equal((await admin.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 303);
     await app.worker.drain();
     assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
     assert.equal((await meetings('rita', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === waiting.uid).length, 1);
@@ -215,14 +227,17 @@ describe('booking a room', () => {
     await app.worker.drain();
     const failed = findBooking(app.ctx.db, id)!;
     assert.equal(failed.state, 'failed');
-    assert.match(failed.failedReason ?? '', /no delegate access/);
-    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Sending failed: Exchange did not allow the booking service/);
+    assert.match(failed.failedReason ?? '', /ask IT to give the booking service delegate access/);
+    const failedPage = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(failedPage, /Sending failed: Exchange did not let the booking service write to the organizer’s calendar: ask IT/);
+    assert.doesNotMatch(failedPage, /PROPPATCH|→ 403|request [0-9a-f]{6,}/);
 
     const admin = new TestBrowser(app.url);
     await admin.signIn('adam');
     const sync = await (await admin.get('/admin/sync')).text();
     const jobId = new RegExp(`/admin/sync/jobs/(\\d+)/retry"[\\s\\S]*?`).exec(sync.slice(sync.indexOf(`/bookings/${id}"`)))?.[1];
     assert.ok(jobId, 'the failed job is listed with a retry button');
+    assert.match(sync, /PROPPATCH \/exchange\/alice\/[^<]*→ 403[^<]*request /, 'the admin page keeps method, path, status and request id');
     assert.equal((await alice.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 403, 'employees cannot retry');
     assert.equal((await admin.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 303);
     await app.worker.drain();

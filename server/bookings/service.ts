@@ -241,6 +241,11 @@ export function recordVersionSubmitted(
   return changeState(ctx, b, 'booked', facts);
 }
 
+/** A line for the booking page while Exchange is being retried ("we will keep trying — nothing is lost"); else null. */
+export function exchangeNote(ctx: Pick<Ctx, 'db'>, b: Pick<repo.Booking, 'id'>): string | null {
+  return outbox.retryNote(ctx.db, b.id);
+}
+
 /** An admin put a failed job back in the queue: the booking is on its way again. */
 export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
