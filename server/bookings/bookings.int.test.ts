@@ -329,6 +329,47 @@ describe('booking a room', () => {
     assert.equal(at17.length, 1);
   });
 
+  test('stale free/busy: a meeting on the room calendar that free/busy does not show yet is refused as "just taken"', async (t) => {
+    const json = { 'content-type': 'application/json' };
+    // Exchange 2003 republishes free/busy every ~15 minutes: the emulator shows calendars as they were 15 minutes ago.
+    await control('/freebusy-delay', { method: 'PUT', headers: json, body: JSON.stringify({ ms: 15 * 60_000 }) });
+    try {
+      const planted = await basicDav('PROPPATCH', '/exchange/tyne/Calendar/outlook-tyne-stale.EML', appointmentXml('Booked in Outlook', '14:00', '15:00'));
+      assert.ok(planted.status < 300, `PROPPATCH answered ${planted.status}`);
+      const slot = { start: DateTime.fromISO(`${day}T14:30`, { zone: ZONE }), end: DateTime.fromISO(`${day}T15:30`, { zone: ZONE }) };
+      const [fb] = await app.ctx.gateway.freeBusy(['tyne@example.com'], slot, 5);
+      assert.deepEqual(fb?.busy, [], 'free/busy does not show the meeting yet');
+
+      const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=14:30&end=15:30`)).text();
+      const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+      const requestsBefore = app.ctx.gateway.health().requests;
+      const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '14:30', end: '15:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+      t.diagnostic(`Exchange requests for the refused create's checks: ${app.ctx.gateway.health().requests - requestsBefore}`);
+      assert.equal(res.status, 409);
+      assert.match(await res.text(), /Tyne was just taken for that time\./);
+      const stored = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND starts_at = ?').get(Number(roomIds.get('tyne')), slot.start.toUTC().toISO()) as { n: number };
+      assert.equal(stored.n, 0, 'nothing was booked');
+    } finally {
+      await control('/freebusy-delay', { method: 'PUT', headers: json, body: JSON.stringify({ ms: 0 }) });
+    }
+  });
+
+  test('the room calendar unreadable (Exchange failing) does not stop a booking; it counts its checks', async (t) => {
+    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503, method: 'SEARCH' }) });
+    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=16:00&end=16:30`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '16:00', end: '16:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+    assert.equal(res.status, 303);
+    await control('/faults', { method: 'DELETE' });
+    // A second create in a room whose folders are already known: free/busy + one SEARCH.
+    const form2 = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=17:00&end=17:30`)).text();
+    const key2 = /name="idempotencyKey" value="([^"]+)"/.exec(form2)![1]!;
+    const requestsBefore = app.ctx.gateway.health().requests;
+    const ok = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '17:00', end: '17:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key2 });
+    assert.equal(ok.status, 303);
+    t.diagnostic(`Exchange requests for a create's checks (folders cached): ${app.ctx.gateway.health().requests - requestsBefore}`);
+  });
+
   async function basicDav(method: string, path: string, body: string, type = 'text/xml', extra: Record<string, string> = {}): Promise<Response> {
     return fetch(`${app.emulator!.url}${path}`, {
       method,
