@@ -199,6 +199,8 @@ export type MailboxCheck = 'ok' | 'unknown' | 'no-access' | 'unreachable';
 export interface GatewayHealth {
   /** False once the last request failed at the network level or with a 5xx; true after any answer. */
   reachable: boolean;
+  /** When the current run of network-level / 5xx failures began (ISO, UTC); null while Exchange answers. */
+  unreachableSince: string | null;
   lastError: { at: string; operation: string; message: string } | null;
   operations: Record<string, { ok: number; failed: number }>;
   /** HTTP requests sent and TCP connections opened since start. */

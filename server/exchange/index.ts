@@ -63,7 +63,7 @@ export function createExchangeGateway(
   const folders = createFolderDirectory(transport);
   const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock });
 
-  const health: GatewayHealth = { reachable: true, lastError: null, operations: {}, requests: 0, connections: 0 };
+  const health: GatewayHealth = { reachable: true, unreachableSince: null, lastError: null, operations: {}, requests: 0, connections: 0 };
 
   // Counts every operation for /healthz; the error passes through untouched.
   async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -72,10 +72,15 @@ export function createExchangeGateway(
       const result = await fn();
       counter.ok++;
       health.reachable = true;
+      health.unreachableSince = null;
       return result;
     } catch (error) {
       counter.failed++;
-      if (error instanceof ExchangeError) health.reachable = !(error instanceof TransientError);
+      if (error instanceof ExchangeError) {
+        health.reachable = !(error instanceof TransientError);
+        // The first failure of a run says since when; an answer of any kind (even a 403) ends the run.
+        health.unreachableSince = health.reachable ? null : (health.unreachableSince ?? clock().toISO());
+      }
       health.lastError = { at: clock().toISO() ?? '', operation, message: error instanceof Error ? error.message : String(error) };
       glog.warn({ event: 'exchange.operation_failed', operation, error: error instanceof Error ? error.name : 'unknown', status: (error as { status?: number }).status }, 'exchange operation failed');
       throw error;
