@@ -14,6 +14,7 @@ import { compressText } from './http/compress.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { setLocals } from './http/locals.ts';
+import { exchangeBanner } from './ops/outage.ts';
 import { rollSession, securityHeaders, sessions } from './http/security.ts';
 import './http/session-types.ts';
 import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
@@ -89,6 +90,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(rollSession());
   app.use(csrfProtection(ctx.config.sessionSecret));
   app.use(setLocals);
+  // Booking pages and find-a-room say so while Exchange does not answer (views/partials/exchange-banner.ejs).
+  app.use(['/bookings', '/find'], exchangeBanner(ctx));
 
   app.use(homeRoutes(ctx));
   app.use(authRoutes(ctx, passport));

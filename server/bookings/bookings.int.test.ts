@@ -36,6 +36,7 @@ describe('booking a room', () => {
     const rooms = someRooms(app.ctx, {
       trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, cam: { capacity: 16 }, severn: { capacity: 8 }, exe: { capacity: 3 },
       ouse: {}, dee: { capacity: 8 }, mersey: { capacity: 10 }, thames: { capacity: 12 }, wye: { capacity: 2 },
+      tyne: { capacity: 20 },
       spree: { building: 'Spreehaus Berlin', timeZone: 'Europe/Berlin', capacity: 8 },
     });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
@@ -171,9 +172,21 @@ describe('booking a room', () => {
     const job = app.ctx.db.prepare('SELECT status, attempts, last_error FROM outbox_jobs WHERE booking_id = ?').get(id) as { status: string; attempts: number; last_error: string };
     assert.equal(job.status, 'waiting');
     assert.match(job.last_error, /503/);
+    // The employee reads what happens next in words; the request's facts stay on the admin page.
+    const page = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(page, /Exchange did not answer; we will keep trying — nothing is lost\./);
+    assert.doesNotMatch(page, /503|request [0-9a-f]{6,}/);
+    const admin = new TestBrowser(app.url);
+    await admin.signIn('adam');
+    const sync = await (await admin.get('/admin/sync')).text();
+    const row = sync.slice(sync.indexOf(`/bookings/${id}"`));
+    assert.match(row, /^\/bookings\/\d+">Planning · Ouse · [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 11:00–12:00</, 'the job names its booking by subject, room and time');
+    assert.match(row.slice(0, 2000), /503/, 'the technical details stay on the admin page');
+    const jobId = /\/admin\/sync\/jobs\/(\d+)\/retry"/.exec(row)?.[1];
+    assert.ok(jobId, 'a waiting job offers "retry now" too');
 
     await control('/faults', { method: 'DELETE' });
-    app.ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE booking_id = ?").run(id);
+    assert.equal((await admin.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 303);
     await app.worker.drain();
     assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
     assert.equal((await meetings('rita', 'inbox')).filter((m) => m.props['urn:schemas:calendar:uid'] === waiting.uid).length, 1);
@@ -216,14 +229,17 @@ describe('booking a room', () => {
     await app.worker.drain();
     const failed = findBooking(app.ctx.db, id)!;
     assert.equal(failed.state, 'failed');
-    assert.match(failed.failedReason ?? '', /no delegate access/);
-    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Sending failed: Exchange did not allow the booking service/);
+    assert.match(failed.failedReason ?? '', /ask IT to give the booking service delegate access/);
+    const failedPage = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(failedPage, /Sending failed: Exchange did not let the booking service write to the organizer’s calendar: ask IT/);
+    assert.doesNotMatch(failedPage, /PROPPATCH|→ 403|request [0-9a-f]{6,}/);
 
     const admin = new TestBrowser(app.url);
     await admin.signIn('adam');
     const sync = await (await admin.get('/admin/sync')).text();
     const jobId = new RegExp(`/admin/sync/jobs/(\\d+)/retry"[\\s\\S]*?`).exec(sync.slice(sync.indexOf(`/bookings/${id}"`)))?.[1];
     assert.ok(jobId, 'the failed job is listed with a retry button');
+    assert.match(sync, /PROPPATCH \/exchange\/alice\/[^<]*→ 403[^<]*request /, 'the admin page keeps method, path, status and request id');
     assert.equal((await alice.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 403, 'employees cannot retry');
     assert.equal((await admin.post(`/admin/sync/jobs/${jobId}/retry`, {})).status, 303);
     await app.worker.drain();
@@ -315,5 +331,45 @@ describe('booking a room', () => {
     assert.deepEqual(statuses, [303, 409]);
     const at17 = [findBooking(app.ctx.db, a)!, findBooking(app.ctx.db, b)!].filter((x) => x.startsAt === DateTime.fromISO(`${day}T17:00`, { zone: ZONE }).toUTC().toISO());
     assert.equal(at17.length, 1);
+  });
+
+  test('stale free/busy: a meeting on the room calendar that free/busy does not show yet is refused as "just taken"', async (t) => {
+    const json = { 'content-type': 'application/json' };
+    // Exchange 2003 republishes free/busy every ~15 minutes: the emulator shows calendars as they were 15 minutes ago.
+    await control('/freebusy-delay', { method: 'PUT', headers: json, body: JSON.stringify({ ms: 15 * 60_000 }) });
+    try {
+      await plantOutlookMeeting(app.emulator!.url, 'tyne', { subject: 'Booked in Outlook', start: at('14:00'), end: at('15:00') });
+      const slot = { start: DateTime.fromISO(`${day}T14:30`, { zone: ZONE }), end: DateTime.fromISO(`${day}T15:30`, { zone: ZONE }) };
+      const [fb] = await app.ctx.gateway.freeBusy(['tyne@example.com'], slot, 5);
+      assert.deepEqual(fb?.busy, [], 'free/busy does not show the meeting yet');
+
+      const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=14:30&end=15:30`)).text();
+      const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+      const requestsBefore = app.ctx.gateway.health().requests;
+      const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '14:30', end: '15:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+      t.diagnostic(`Exchange requests for the refused create's checks: ${app.ctx.gateway.health().requests - requestsBefore}`);
+      assert.equal(res.status, 409);
+      assert.match(await res.text(), /Tyne was just taken for that time\./);
+      const stored = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND starts_at = ?').get(Number(roomIds.get('tyne')), slot.start.toUTC().toISO()) as { n: number };
+      assert.equal(stored.n, 0, 'nothing was booked');
+    } finally {
+      await control('/freebusy-delay', { method: 'PUT', headers: json, body: JSON.stringify({ ms: 0 }) });
+    }
+  });
+
+  test('the room calendar unreadable (Exchange failing) does not stop a booking; it counts its checks', async (t) => {
+    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503, method: 'SEARCH' }) });
+    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=16:00&end=16:30`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '16:00', end: '16:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+    assert.equal(res.status, 303);
+    await control('/faults', { method: 'DELETE' });
+    // A second create in a room whose folders are already known: free/busy + one SEARCH.
+    const form2 = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=17:00&end=17:30`)).text();
+    const key2 = /name="idempotencyKey" value="([^"]+)"/.exec(form2)![1]!;
+    const requestsBefore = app.ctx.gateway.health().requests;
+    const ok = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '17:00', end: '17:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key2 });
+    assert.equal(ok.status, 303);
+    t.diagnostic(`Exchange requests for a create's checks (folders cached): ${app.ctx.gateway.health().requests - requestsBefore}`);
   });
 });

@@ -40,6 +40,14 @@ export interface BookingView {
   endsAt: string;
 }
 
+/**
+ * Reasons stored before the failures were put in words carry the request's facts, e.g. `(PROPPATCH /exchange/bob/… →
+ * 507, 12 ms, request 6850cd28)`: employees do not get those (the admin sync page keeps them).
+ */
+export function withoutWireFacts(reason: string): string {
+  return reason.replace(/\s*\([A-Z]+ \/[^()]* → [^()]*request [^()]*\)/g, '');
+}
+
 export function localTime(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
 }
@@ -72,7 +80,7 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     submittedAt: stamp(b.submittedAt, room.timeZone),
     roomResponse: RESPONSE_LABELS[b.roomResponse],
     roomResponseAt: stamp(b.roomResponseAt, room.timeZone),
-    failedReason: b.failedReason,
+    failedReason: b.failedReason && withoutWireFacts(b.failedReason),
     attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: RESPONSE_LABELS[a.response] })),
     isPast: DateTime.fromISO(b.endsAt) <= now,
     startsAt: b.startsAt,

@@ -107,6 +107,7 @@ export function bookingRoutes(ctx: AppContext): Router {
       booking: view,
       canChange: canChangeBooking(req.user!, booking) && isChangeable(booking.state) && !view.isPast,
       refresh: isAwaitingExchange(booking, ctx.clock.now()),
+      exchangeNote: bookings.exchangeNote(ctx, booking),
     });
   });
 

@@ -45,20 +45,32 @@ export function slotInRoomZone(room: Room, date: string, start: string, end: str
 }
 
 /**
- * Asks Exchange whether the room is free (meetings booked in Outlook count). Exchange being unreachable does not
- * stop the booking: the local overlap check still runs, and the room mailbox declines a conflict it knows of.
+ * Asks Exchange whether the room is free (meetings booked in Outlook count), twice over and in parallel: free/busy, and
+ * one SEARCH of the room's own calendar folder, because Exchange 2003 republishes free/busy only every ~15 minutes and
+ * the calendar itself is what decides. Exchange being unreachable does not stop the booking: the local overlap check
+ * still runs, and the room mailbox declines a conflict it knows of.
  */
-async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: Slot | null): Promise<void> {
-  try {
-    const [fb] = await ctx.gateway.freeBusy([room.email], { start: slot.start, end: slot.end }, 5);
-    const overlaps = (fb?.busy ?? []).filter((b) => b.start < slot.end && b.end > slot.start);
+async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot & { uid: string }) | null): Promise<void> {
+  const window = { start: slot.start, end: slot.end };
+  const [fb, calendar] = await Promise.allSettled([ctx.gateway.freeBusy([room.email], window, 5), ctx.gateway.listCalendar(room.alias, window)]);
+  const unavailable = (what: string, err: unknown) => {
+    if (!(err instanceof ExchangeError)) throw err;
+    ctx.log.warn({ event: 'booking.freebusy_unavailable', source: what, room: room.alias, error: err.message }, `${what} unavailable; relying on local bookings`);
+  };
+  if (fb.status === 'fulfilled') {
+    const overlaps = (fb.value[0]?.busy ?? []).filter((b) => b.start < slot.end && b.end > slot.start);
     // CASE: when moving a booking, its own current time shows as busy in Exchange.
     const foreign = overlaps.filter((b) => !own || b.start < own.start || b.end > own.end);
     if (foreign.length) throw new SlotTakenError(room.name);
-  } catch (err) {
-    if (!(err instanceof ExchangeError)) throw err;
-    ctx.log.warn({ event: 'booking.freebusy_unavailable', room: room.alias, error: err.message }, 'free/busy unavailable; relying on local bookings');
-  }
+  } else unavailable('free/busy', fb.reason);
+  if (calendar.status === 'fulfilled') {
+    // CASE: the booking's own meeting is on the room calendar when it is moved within the same room.
+    const clash = calendar.value.some(
+      (item) => item.start < slot.end && item.end > slot.start && !item.cancelled && item.busyStatus !== 'free' &&
+        item.responseStatus !== 'declined' && !(own && item.uid === own.uid),
+    );
+    if (clash) throw new SlotTakenError(room.name);
+  } else unavailable('room calendar', calendar.reason);
 }
 
 function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'optional'>, organizer: User) {
@@ -126,7 +138,7 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
   const slot = slotInRoomZone(room, input.date, input.start, input.end);
   const problems = checkBookingRules(room, slot, ctx.clock.now());
   if (Object.keys(problems).length) throw new FieldErrors(problems);
-  const own = room.id === before.roomId ? { start: isoToUtc(before.startsAt), end: isoToUtc(before.endsAt) } : null;
+  const own = room.id === before.roomId ? { start: isoToUtc(before.startsAt), end: isoToUtc(before.endsAt), uid: before.uid } : null;
   await assertExchangeFree(ctx, room, slot, own);
 
   const attendees = attendeesFrom(ctx, input, organizer);
@@ -239,6 +251,11 @@ export function recordVersionSubmitted(
   // CASE: a later version is queued: the booking stays as that version left it (updating, cancelling) until it runs.
   if (later) return changeState(ctx, b, b.state, facts);
   return changeState(ctx, b, 'booked', facts);
+}
+
+/** A line for the booking page while Exchange is being retried ("we will keep trying — nothing is lost"); else null. */
+export function exchangeNote(ctx: Pick<Ctx, 'db'>, b: Pick<repo.Booking, 'id'>): string | null {
+  return outbox.retryNote(ctx.db, b.id);
 }
 
 /** An admin put a failed job back in the queue: the booking is on its way again. */

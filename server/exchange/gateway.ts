@@ -188,10 +188,19 @@ export interface ExchangeRequestEvent {
 
 export type ExchangeRequestObserver = (event: ExchangeRequestEvent) => void;
 
+/**
+ * Whether Exchange knows a mailbox and lets the service account in: `ok` (its calendar can be read as a delegate),
+ * `unknown` (no such mailbox), `no-access` (it exists but the service account is not a delegate), `unreachable`
+ * (Exchange did not answer or refused the service account itself, so nothing is known about the mailbox).
+ */
+export type MailboxCheck = 'ok' | 'unknown' | 'no-access' | 'unreachable';
+
 /** Counters for `/healthz` and the benchmark. */
 export interface GatewayHealth {
   /** False once the last request failed at the network level or with a 5xx; true after any answer. */
   reachable: boolean;
+  /** When the current run of network-level / 5xx failures began (ISO, UTC); null while Exchange answers. */
+  unreachableSince: string | null;
   lastError: { at: string; operation: string; message: string } | null;
   operations: Record<string, { ok: number; failed: number }>;
   /** HTTP requests sent and TCP connections opened since start. */
@@ -230,6 +239,11 @@ export interface ExchangeGateway {
    * the credentials. For readiness checks; throws ExchangeError subclasses like every other method.
    */
   probe(): Promise<void>;
+  /**
+   * Checks a mailbox as the service account (two PROPFINDs, never cached: the root, then its calendar). Never throws
+   * for Exchange's answers; they become a `MailboxCheck`.
+   */
+  checkMailbox(alias: string): Promise<MailboxCheck>;
   health(): GatewayHealth;
   /** Close pooled connections. */
   close(): Promise<void>;

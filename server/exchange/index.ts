@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeRequestObserver, GatewayHealth, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
+import type { ExchangeRequestObserver, GatewayHealth, MailboxCheck, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -10,7 +10,7 @@ import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
-import { ExchangeError, InvalidMeetingError, TransientError } from './errors.ts';
+import { AuthFailedError, ExchangeError, ForbiddenError, InvalidMeetingError, NotFoundError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
 import { mailboxRoot } from './paths.ts';
 import { createSeriesSteps } from './series.ts';
@@ -66,7 +66,7 @@ export function createExchangeGateway(
   const folders = createFolderDirectory(transport);
   const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock });
 
-  const health: GatewayHealth = { reachable: true, lastError: null, operations: {}, requests: 0, connections: 0 };
+  const health: GatewayHealth = { reachable: true, unreachableSince: null, lastError: null, operations: {}, requests: 0, connections: 0 };
 
   // Counts every operation for /healthz; the error passes through untouched.
   async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -75,10 +75,15 @@ export function createExchangeGateway(
       const result = await fn();
       counter.ok++;
       health.reachable = true;
+      health.unreachableSince = null;
       return result;
     } catch (error) {
       counter.failed++;
-      if (error instanceof ExchangeError) health.reachable = !(error instanceof TransientError);
+      if (error instanceof ExchangeError) {
+        health.reachable = !(error instanceof TransientError);
+        // The first failure of a run says since when; an answer of any kind (even a 403) ends the run.
+        health.unreachableSince = health.reachable ? null : (health.unreachableSince ?? clock().toISO());
+      }
       health.lastError = { at: clock().toISO() ?? '', operation, message: error instanceof Error ? error.message : String(error) };
       glog.warn({ event: 'exchange.operation_failed', operation, error: error instanceof Error ? error.name : 'unknown', status: (error as { status?: number }).status }, 'exchange operation failed');
       throw error;
@@ -91,6 +96,25 @@ export function createExchangeGateway(
     const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
     const results = await Promise.all(batches.map((batch) => fetchFreeBusy(transport, batch, window, intervalMinutes)));
     return results.flat();
+  }
+
+  // The admin form's check: a fresh root PROPFIND (the cached folders may predate a rename or a lost delegation),
+  // then Depth 0 on the calendar it names, which is what booking needs to read. Runs inside run() so an outage still
+  // counts against reachability; the error is only translated afterwards.
+  async function readMailbox(alias: string): Promise<void> {
+    folders.forget(alias);
+    const f = await folders.get(alias);
+    await propfind(transport, f.calendar, ['displayName'], { mailbox: alias });
+  }
+
+  function mailboxCheckOf(error: unknown): MailboxCheck {
+    if (error instanceof NotFoundError) return 'unknown';
+    if (error instanceof ForbiddenError) return 'no-access';
+    // The account itself refused, or no answer: nothing is known about this mailbox.
+    if (error instanceof TransientError || error instanceof AuthFailedError) return 'unreachable';
+    // Anything else (a root without a calendar, an HTML page instead of a multistatus) is no usable room mailbox.
+    if (error instanceof ExchangeError) return 'no-access';
+    throw error;
   }
 
   return {
@@ -119,6 +143,7 @@ export function createExchangeGateway(
         const alias = accountAlias(c.username);
         await propfind(transport, mailboxRoot(alias), ['displayName'], { mailbox: alias });
       }),
+    checkMailbox: (alias) => run('checkMailbox', () => readMailbox(alias)).then((): MailboxCheck => 'ok', mailboxCheckOf),
     health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
     close: () => transport.close(),
     series: countedSeries(createSeriesSteps({ transport, folders, log: glog, now: clock }), run),

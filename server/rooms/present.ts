@@ -15,7 +15,15 @@ export interface RoomView {
   horizon: string;
   active: boolean;
   equipment: Equipment[];
+  /** Null when Exchange confirmed the mailbox; else what the admin sees next to "Not verified". */
+  notVerified: string | null;
 }
+
+const NOT_VERIFIED = {
+  unknown: 'Exchange did not know this mailbox when the room was saved.',
+  'no-access': 'The booking service could not open this mailbox’s calendar when the room was saved.',
+  unreachable: 'Exchange did not answer when the room was saved.',
+} as const;
 
 /** "1 h 30 min", "45 min", "4 h". */
 export function formatMinutes(minutes: number): string {
@@ -40,6 +48,7 @@ export function presentRoom(room: Room, catalogue: Equipment[]): RoomView {
     horizon: `${room.horizonDays} day${room.horizonDays === 1 ? '' : 's'}`,
     active: room.active,
     equipment: room.equipment.map((code) => ({ code, label: labels.get(code) ?? code })),
+    notVerified: room.mailboxUnverified ? NOT_VERIFIED[room.mailboxUnverified] : null,
   };
 }
 

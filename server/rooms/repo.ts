@@ -16,12 +16,17 @@ export interface Room {
   horizonDays: number;
   active: boolean;
   equipment: string[];
+  /** Why the mailbox is not verified (what Exchange said at the last save); null or absent = verified. */
+  mailboxUnverified?: MailboxProblem | null;
   createdAt: string;
   updatedAt: string;
 }
 
 /** The fields an admin edits. */
 export type RoomFields = Omit<Room, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** A mailbox check that did not come back 'ok'. */
+export type MailboxProblem = 'unknown' | 'no-access' | 'unreachable';
 
 export interface Equipment {
   code: string;
@@ -42,6 +47,7 @@ interface RoomRow {
   max_duration_minutes: number;
   horizon_days: number;
   active: number;
+  mailbox_unverified: MailboxProblem | null;
   created_at: string;
   updated_at: string;
   equipment: string | null;
@@ -67,6 +73,7 @@ const toRoom = (r: RoomRow): Room => ({
   horizonDays: r.horizon_days,
   active: r.active === 1,
   equipment: r.equipment ? r.equipment.split(',') : [],
+  mailboxUnverified: r.mailbox_unverified ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -132,6 +139,7 @@ const columns = (f: RoomFields) => ({
   maxDurationMinutes: f.maxDurationMinutes,
   horizonDays: f.horizonDays,
   active: f.active ? 1 : 0,
+  mailboxUnverified: f.mailboxUnverified ?? null,
 });
 
 function replaceEquipment(db: Db, roomId: number, codes: string[]): void {
@@ -144,9 +152,9 @@ export function insertRoom(db: Db, f: RoomFields, at: string): Room {
   const info = db
     .prepare(
       `INSERT INTO rooms (name, mailbox_alias, mailbox_email, capacity, building, floor, time_zone, opens_at_local,
-                          closes_at_local, max_duration_minutes, horizon_days, active, created_at, updated_at)
+                          closes_at_local, max_duration_minutes, horizon_days, active, mailbox_unverified, created_at, updated_at)
        VALUES (@name, @alias, @email, @capacity, @building, @floor, @timeZone, @opensAt, @closesAt,
-               @maxDurationMinutes, @horizonDays, @active, @at, @at)`,
+               @maxDurationMinutes, @horizonDays, @active, @mailboxUnverified, @at, @at)`,
     )
     .run({ ...columns(f), at });
   const id = Number(info.lastInsertRowid);
@@ -159,7 +167,7 @@ export function updateRoomRow(db: Db, id: number, f: RoomFields, at: string): Ro
     `UPDATE rooms SET name = @name, mailbox_alias = @alias, mailbox_email = @email, capacity = @capacity,
        building = @building, floor = @floor, time_zone = @timeZone, opens_at_local = @opensAt,
        closes_at_local = @closesAt, max_duration_minutes = @maxDurationMinutes, horizon_days = @horizonDays,
-       active = @active, updated_at = @at
+       active = @active, mailbox_unverified = @mailboxUnverified, updated_at = @at
      WHERE id = @id`,
   ).run({ ...columns(f), at, id });
   replaceEquipment(db, id, f.equipment);

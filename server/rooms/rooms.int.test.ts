@@ -86,8 +86,36 @@ describe('rooms', () => {
     assert.match(await res.text(), /Another room already uses this mailbox address\./);
   });
 
+  test('POST /admin/rooms refuses a mailbox Exchange does not know, naming it, and offers "save anyway"', async () => {
+    const res = await admin.post('/admin/rooms', { ...validRoom, alias: 'nosuchroom', email: 'nosuchroom@example.com' });
+    assert.equal(res.status, 422);
+    const html = await res.text();
+    assert.match(html, /Exchange has no mailbox “nosuchroom”\./);
+    assert.match(html, /name="saveAnyway"/);
+    assert.match(html, /name="alias"[^>]*value="nosuchroom"/);
+    assert.doesNotMatch(await (await admin.get('/admin/rooms')).text(), /nosuchroom/);
+    // The checkbox is offered only after Exchange said no.
+    assert.doesNotMatch(await (await admin.get('/admin/rooms/new')).text(), /name="saveAnyway"/);
+  });
+
+  test('POST /admin/rooms with Exchange unreachable saves the room as "not verified"', async () => {
+    const faults = `${app.emulator!.url}/_emulator/faults`;
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'drop', method: 'PROPFIND', path: '/exchange/medway' }) });
+    try {
+      const res = await admin.post('/admin/rooms', { ...validRoom, name: 'Medway', alias: 'medway', email: 'medway@example.com' });
+      assert.equal(res.status, 303);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    const list = await (await admin.get('/admin/rooms')).text();
+    const row = /<th scope="row"><a href="\/rooms\/\d+">Medway<\/a>[\s\S]*?<\/tr>/.exec(list)?.[0];
+    assert.match(row ?? '', /Not verified/);
+    assert.match(row ?? '', /Exchange did not answer when the room was saved\./);
+  });
+
   test('POST /admin/rooms creates a room that employees then see, with an audit row', async () => {
-    const res = await admin.post('/admin/rooms', validRoom);
+    // "orwell" is not in the emulator's organisation: a staged roll-out, saved anyway and marked "not verified".
+    const res = await admin.post('/admin/rooms', { ...validRoom, saveAnyway: 'on' });
     assert.equal(res.status, 303);
     const html = await (await employee.get('/rooms?building=Harbour+House&capacity=5&equipment=projector&equipment=phone')).text();
     assert.match(html, /Orwell/);
@@ -98,6 +126,9 @@ describe('rooms', () => {
     const { events } = listAuditEvents(app.ctx.db, { entityType: 'room', entityId: id, limit: 5, offset: 0 });
     assert.equal(events[0]?.action, 'room.created');
     assert.equal(events[0]?.actorName, 'adam');
+    const row = /<th scope="row"><a href="\/rooms\/\d+">Orwell<\/a>[\s\S]*?<\/tr>/.exec(await (await admin.get('/admin/rooms')).text())?.[0];
+    assert.match(row ?? '', /Not verified/);
+    assert.match(row ?? '', /Exchange did not know this mailbox/);
   });
 
   test('POST /admin/rooms/:id edits a room and audits before and after', async () => {
@@ -108,6 +139,10 @@ describe('rooms', () => {
     assert.equal(events[0]?.action, 'room.updated');
     assert.equal((events[0]?.before as { capacity: number }).capacity, 8);
     assert.equal((events[0]?.after as { capacity: number }).capacity, 9);
+    // Exchange knows severn and the service account is its delegate: verified, no badge.
+    const row = /<th scope="row"><a href="\/rooms\/\d+">Severn<\/a>[\s\S]*?<\/tr>/.exec(await (await admin.get('/admin/rooms')).text())?.[0];
+    assert.ok(row);
+    assert.doesNotMatch(row, /Not verified/);
   });
 
   test('POST /admin/rooms/:id/deactivate hides the room from the directory', async () => {

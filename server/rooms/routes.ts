@@ -10,12 +10,17 @@ import { toActor } from '../users/service.ts';
 import { presentRoom, roomFormValues } from './present.ts';
 import { DirectoryQuery, EquipmentForm, RoomForm } from './schema.ts';
 import * as rooms from './service.ts';
+import type { MailboxProblem } from './service.ts';
 
 const messages = {
   created: (name: string) => `Room “${name}” was created.`,
   updated: (name: string) => `Room “${name}” was saved.`,
   deactivated: (name: string) => `Room “${name}” was deactivated; it can no longer be booked.`,
   activated: (name: string) => `Room “${name}” is active again.`,
+  notVerified: (name: string, why: MailboxProblem) =>
+    why === 'unreachable'
+      ? `Exchange did not answer, so the mailbox of “${name}” is not verified yet; save the room again once Exchange is back.`
+      : `“${name}” is marked “not verified” until its mailbox is set up in Exchange and the room is saved again.`,
   equipmentAdded: (label: string) => `“${label}” was added to the equipment list.`,
 };
 
@@ -53,7 +58,7 @@ export function roomRoutes(ctx: AppContext): Router {
 /** Room administration under /admin. */
 export function adminRoomRoutes(ctx: AppContext): Router {
   const router = Router();
-  const formModel = (req: Request) => {
+  const formModel = (req: Request, error?: unknown) => {
     const id = req.params.id ? idParam(req.params.id, 'room') : undefined;
     const room = id ? rooms.getRoom(ctx, id) : undefined;
     return {
@@ -61,6 +66,8 @@ export function adminRoomRoutes(ctx: AppContext): Router {
       room: room ? presentRoom(room, rooms.listEquipment(ctx)) : null,
       equipment: rooms.listEquipment(ctx),
       values: roomFormValues(room),
+      // Offered only once Exchange has said no, so nobody skips the check by habit.
+      offerSaveAnyway: error instanceof rooms.MailboxCheckFailed,
     };
   };
 
@@ -74,9 +81,12 @@ export function adminRoomRoutes(ctx: AppContext): Router {
   router.get('/rooms/new', ...pages.admin, (req, res) => res.render('admin/rooms/form', formModel(req)));
 
   /** POST /admin/rooms */
-  router.post('/rooms', ...pages.admin, formPage('admin/rooms/form', formModel), (req, res) => {
-    const room = rooms.createRoom(ctx, toActor(req.user!), parseForm(RoomForm, req.body));
+  router.post('/rooms', ...pages.admin, formPage('admin/rooms/form', formModel), async (req, res) => {
+    const input = parseForm(RoomForm, req.body);
+    const unverified = await rooms.checkMailbox(ctx, input, null);
+    const room = rooms.createRoom(ctx, toActor(req.user!), input, unverified);
     flash(req, 'success', messages.created(room.name));
+    if (unverified) flash(req, 'info', messages.notVerified(room.name, unverified));
     res.redirect(303, `/admin/rooms`);
   });
 
@@ -84,9 +94,13 @@ export function adminRoomRoutes(ctx: AppContext): Router {
   router.get('/rooms/:id/edit', ...pages.admin, (req, res) => res.render('admin/rooms/form', formModel(req)));
 
   /** POST /admin/rooms/:id */
-  router.post('/rooms/:id', ...pages.admin, formPage('admin/rooms/form', formModel), (req, res) => {
-    const room = rooms.updateRoom(ctx, toActor(req.user!), idParam(req.params.id, 'room'), parseForm(RoomForm, req.body));
+  router.post('/rooms/:id', ...pages.admin, formPage('admin/rooms/form', formModel), async (req, res) => {
+    const id = idParam(req.params.id, 'room');
+    const input = parseForm(RoomForm, req.body);
+    const unverified = await rooms.checkMailbox(ctx, input, rooms.getRoom(ctx, id).id);
+    const room = rooms.updateRoom(ctx, toActor(req.user!), id, input, unverified);
     flash(req, 'success', messages.updated(room.name));
+    if (unverified) flash(req, 'info', messages.notVerified(room.name, unverified));
     res.redirect(303, `/admin/rooms`);
   });
 

@@ -21,6 +21,8 @@ export const RoomForm = z
     horizonDays: integer('Booking horizon', 1, 730),
     active: checkbox,
     equipment: multi(50),
+    /** Save even though Exchange does not know the mailbox or will not let the service account in (staged roll-outs). */
+    saveAnyway: checkbox,
   })
   .refine((r) => r.closesAt > r.opensAt, { path: ['closesAt'], message: 'Closing time must be after the opening time.' });
 

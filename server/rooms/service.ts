@@ -3,7 +3,12 @@ import { toDbTime } from '../context.ts';
 import { recordAudit, type Actor } from '../audit/record.ts';
 import { FieldErrors, throwNotFound, type FieldMessages } from '../errors.ts';
 import * as repo from './repo.ts';
-import type { DirectoryFilter, RoomFormInput } from './schema.ts';
+export type { MailboxProblem } from './repo.ts';
+import type { DirectoryFilter, RoomFormInput as FormInput } from './schema.ts';
+
+/** A room's fields as the service takes them (the form's "save anyway" is the route's business). */
+export type RoomFormInput = Omit<FormInput, 'saveAnyway'> & { saveAnyway?: boolean };
+import type { MailboxCheck } from '../exchange/gateway.ts';
 
 export type { Room, Equipment } from './repo.ts';
 
@@ -12,7 +17,16 @@ const messages = {
   emailTaken: 'Another room already uses this mailbox address.',
   unknownEquipment: (code: string) => `Unknown equipment “${code}”.`,
   equipmentExists: 'This code is already in the list.',
+  mailboxUnknown: (alias: string) => `Exchange has no mailbox “${alias}”. Check the alias (the name in /exchange/<alias>/), or tick “Save anyway” if the mailbox is still being set up.`,
+  mailboxNoAccess: (alias: string) => `The mailbox “${alias}” exists, but the booking service account cannot open its calendar. Ask the Exchange admin to make the service account a delegate of it, or tick “Save anyway”.`,
 };
+
+/** A mailbox check that blocks saving unless the admin ticks "save anyway". */
+export class MailboxCheckFailed extends FieldErrors {
+  constructor(readonly check: repo.MailboxProblem, alias: string) {
+    super({ alias: check === 'unknown' ? messages.mailboxUnknown(alias) : messages.mailboxNoAccess(alias) });
+  }
+}
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
@@ -52,23 +66,43 @@ export function listEquipment(ctx: Ctx): repo.Equipment[] {
   return repo.listEquipment(ctx.db);
 }
 
-export function createRoom(ctx: Ctx, actor: Actor, input: RoomFormInput): repo.Room {
+/**
+ * Asks Exchange about the room's mailbox before saving (STYLE: network outside the DB transaction). Unknown mailbox or
+ * no delegate access → MailboxCheckFailed unless `saveAnyway`; unreachable never blocks (Exchange may be down for
+ * hours, admins still need to work). Returns what to store: null when verified, else why not.
+ */
+export async function checkMailbox(ctx: Ctx & Pick<AppContext, 'gateway'>, input: RoomFormInput, exceptId: number | null): Promise<repo.MailboxProblem | null> {
+  // The local checks first: a clash or a typo in the equipment needs no round trip to Exchange to be reported.
+  checkRoomFields(ctx, input, exceptId);
+  const check: MailboxCheck = await ctx.gateway.checkMailbox(input.alias);
+  if (check === 'ok') return null;
+  if (check === 'unreachable' || input.saveAnyway === true) return check;
+  throw new MailboxCheckFailed(check, input.alias);
+}
+
+/** The stored fields: the form's, plus what the mailbox check said. */
+function fieldsOf(input: RoomFormInput, mailboxUnverified: repo.MailboxProblem | null): repo.RoomFields {
+  const { saveAnyway: _saveAnyway, ...fields } = input;
+  return { ...fields, mailboxUnverified };
+}
+
+export function createRoom(ctx: Ctx, actor: Actor, input: RoomFormInput, mailboxUnverified: repo.MailboxProblem | null = null): repo.Room {
   return ctx.db
     .transaction(() => {
       checkRoomFields(ctx, input, null);
-      const room = repo.insertRoom(ctx.db, input, toDbTime(ctx.clock.now()));
+      const room = repo.insertRoom(ctx.db, fieldsOf(input, mailboxUnverified), toDbTime(ctx.clock.now()));
       recordAudit(ctx, actor, 'room.created', { type: 'room', id: room.id }, null, room);
       return room;
     })
     .immediate();
 }
 
-export function updateRoom(ctx: Ctx, actor: Actor, id: number, input: RoomFormInput): repo.Room {
+export function updateRoom(ctx: Ctx, actor: Actor, id: number, input: RoomFormInput, mailboxUnverified: repo.MailboxProblem | null = null): repo.Room {
   return ctx.db
     .transaction(() => {
       const before = getRoom(ctx, id);
       checkRoomFields(ctx, input, id);
-      const after = repo.updateRoomRow(ctx.db, id, input, toDbTime(ctx.clock.now()));
+      const after = repo.updateRoomRow(ctx.db, id, fieldsOf(input, mailboxUnverified), toDbTime(ctx.clock.now()));
       recordAudit(ctx, actor, 'room.updated', { type: 'room', id }, before, after);
       return after;
     })

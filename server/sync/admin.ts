@@ -8,12 +8,20 @@ import * as repo from './outbox.repo.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'wakeOutbox'>;
 
-/** Puts a failed job back in the queue now and the booking back on its way; audited. */
+/**
+ * "Retry now": a failed job goes back in the queue and its booking back on its way; a waiting one (Exchange did not
+ * answer, backing off) gets its next try now instead of after the back-off. Audited either way.
+ */
 export function retryFailedJob(ctx: Ctx, actor: Actor, id: number): void {
   ctx.db
     .transaction(() => {
       const at = toDbTime(ctx.clock.now());
-      if (!repo.requeueJob(ctx.db, id, at)) throw new NotFoundError('failed job');
+      if (repo.retryWaitingNow(ctx.db, id, at)) {
+        const job = repo.findJob(ctx.db, id)!;
+        recordAudit(ctx, actor, 'outbox.job_retried', { type: 'booking', id: job.bookingId }, { job: id, status: 'waiting' }, { job: id, status: 'waiting', nextAttemptAt: at });
+        return;
+      }
+      if (!repo.requeueJob(ctx.db, id, at)) throw new NotFoundError('failed or waiting job');
       const job = repo.findJob(ctx.db, id)!;
       const change = markResent(ctx, job.bookingId, job.kind);
       if (!change.ok) repo.recordProblem(ctx.db, id, change.problem, at);

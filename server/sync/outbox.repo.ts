@@ -163,6 +163,11 @@ export function requeueJob(db: Db, id: number, at: string): boolean {
   return db.prepare(`UPDATE outbox_jobs SET status = 'waiting', next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'`).run(at, at, id).changes > 0;
 }
 
+/** Brings a waiting job's next try forward to now (the admin's "retry now"); false if it is not waiting. */
+export function retryWaitingNow(db: Db, id: number, at: string): boolean {
+  return db.prepare(`UPDATE outbox_jobs SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'waiting'`).run(at, at, id).changes > 0;
+}
+
 export function listJobs(db: Db, statuses: JobStatus[], limit = 200): OutboxJob[] {
   return db
     .prepare<[string, number], JobRow>(`SELECT * FROM outbox_jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`)

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.ts';
 import type { Meeting } from '../exchange/gateway.ts';
 import { parseSnapshot, serializeSnapshot, type MeetingSnapshot } from './meeting-snapshot.ts';
 import * as repo from './outbox.repo.ts';
+import { RETRYING } from './words.ts';
 
 export type { JobKind, JobStatus, OutboxJob } from './outbox.repo.ts';
 
@@ -60,12 +61,34 @@ export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {
   return repo.hasUnfinishedJobs(db, bookingId);
 }
 
+/** What the booking page says while one of its versions waits for another try after Exchange failed; else null. */
+export function retryNote(db: Db, bookingId: number): string | null {
+  return repo.listJobsOfBooking(db, bookingId).some((j) => j.status === 'waiting' && j.lastError) ? RETRYING : null;
+}
+
+/** A job as the admin page lists it: which booking it carries, named by subject, room and time (from the version it sends). */
+export type JobView = repo.OutboxJob & { booking: string };
+
+function describeJob(job: repo.OutboxJob): JobView {
+  let booking = `Booking ${job.bookingId}`;
+  try {
+    const { meeting: m } = parseSnapshot(job.meetingJson);
+    const start = m.start.setZone(m.timeZone);
+    // A private booking keeps its subject to its people, here too.
+    const subject = m.private ? 'Private meeting' : m.subject;
+    booking = `${subject} · ${m.room.name} · ${start.toFormat('ccc d LLL yyyy, HH:mm')}–${m.end.setZone(m.timeZone).toFormat('HH:mm')}`;
+  } catch {
+    // An unreadable snapshot fails its job with that reason; the page still lists it by booking number.
+  }
+  return { ...job, booking };
+}
+
 /** What the admin page shows. */
 export function outboxOverview(db: Db) {
   return {
     counts: repo.countJobs(db),
-    failed: repo.listJobs(db, ['failed'], 100),
-    pending: repo.listJobs(db, ['waiting', 'running'], 100),
-    problems: repo.listJobsWithProblems(db, 50),
+    failed: repo.listJobs(db, ['failed'], 100).map(describeJob),
+    pending: repo.listJobs(db, ['waiting', 'running'], 100).map(describeJob),
+    problems: repo.listJobsWithProblems(db, 50).map(describeJob),
   };
 }

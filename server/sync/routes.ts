@@ -28,7 +28,7 @@ export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Ro
   router.post('/sync/jobs/:id/retry', ...pages.admin, (req, res) => {
     const id = idParam(req.params.id, 'job');
     retryFailedJob(ctx, toActor(req.user!), id);
-    flash(req, 'success', `Job ${id} is queued again.`);
+    flash(req, 'success', `Job ${id} will be tried again now.`);
     res.redirect(303, '/admin/sync');
   });
 

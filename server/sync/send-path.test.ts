@@ -36,6 +36,7 @@ function scriptedGateway() {
   type O = { resumed?: boolean } | undefined;
   const gateway = {
     freeBusy: async () => [],
+    listCalendar: async () => [],
     putMeetingItem: () => step('put', ref),
     submitMeeting: (_r: ItemRef, m: M, o: O) => step('submit', sent(m.sequence), o?.resumed),
     patchMeetingItem: () => step('patch', undefined),

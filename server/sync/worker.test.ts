@@ -32,6 +32,7 @@ function scriptedGateway() {
   const submitted = { outcome: 'submitted' as const, route: 'owa' as const };
   const gateway = {
     freeBusy: async () => [],
+    listCalendar: async () => [],
     putMeetingItem: () => step('put', ref),
     submitMeeting: (_r: ItemRef, _m: unknown, o?: { resumed?: boolean }) => step(o?.resumed ? 'submit(resumed)' : 'submit', submitted),
   } as unknown as ExchangeGateway;

@@ -5,6 +5,7 @@ import type { ExchangeGateway, ItemRef, Meeting, Submission } from '../exchange/
 import { getBooking, recordItemRef, recordVersionFailed, recordVersionSubmitted, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
 import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
+import { employeeReason } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
 
@@ -259,7 +260,7 @@ export class OutboxWorker {
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
-      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, friendlyReason(err));
+      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReason(err, roomAliasOf(job)));
       if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
   }
@@ -269,19 +270,11 @@ function itemRefOf(b: Booking): ItemRef | null {
   return b.exchangeMailbox && b.exchangePath ? { mailbox: b.exchangeMailbox, path: b.exchangePath, uid: b.uid } : null;
 }
 
-function friendlyReason(err: unknown): string {
-  if (err instanceof InvalidMeetingError) return `The meeting cannot be sent as it is: ${Object.values(err.fields).join(' ')}`;
-  if (err instanceof ExchangeError) {
-    switch (err.code) {
-      case 'exchange.forbidden':
-        return 'Exchange did not allow the booking service to act for this mailbox (no delegate access).';
-      case 'exchange.not_found':
-        return 'Exchange does not know this mailbox or item.';
-      case 'exchange.conflict':
-        return 'Exchange already has a different item with this name.';
-      default:
-        return `Exchange refused the request: ${err.message}`;
-    }
+/** The room's alias from the job's snapshot, if it can be read (a broken snapshot is itself the failure). */
+function roomAliasOf(job: outbox.OutboxJob): string | undefined {
+  try {
+    return parseSnapshot(job.meetingJson).meeting.room.alias;
+  } catch {
+    return undefined;
   }
-  return 'The booking could not be sent to Exchange because of an internal error.';
 }
