@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
-import type { Room } from '../rooms/service.ts';
+import { makeRoom } from './fixtures/room.ts';
 import { availabilityPerOccurrence, checkSeriesRules, describeSeries, expandRRule, MAX_OCCURRENCES, planSeries, splitSeries, toRRule, type Recurrence, type SeriesStart } from './recurrence.ts';
 
 const london: SeriesStart = { date: '2027-03-23', start: '10:00', end: '11:00', zone: 'Europe/London' };
 const utcTimes = (occ: { start: DateTime | null }[]) => occ.map((o) => o.start?.toUTC().toISO({ suppressMilliseconds: true }));
 
-const room: Room = {
-  id: 1,
-  name: 'Thames',
-  alias: 'thames',
-  email: 'thames@example.com',
-  capacity: 6,
-  building: 'Harbour House',
-  floor: '1',
-  timeZone: 'Europe/London',
-  opensAt: '07:00',
-  closesAt: '20:00',
-  maxDurationMinutes: 240,
-  horizonDays: 30,
-  active: true,
-  equipment: [],
-  createdAt: '',
-  updatedAt: '',
-};
+const room = makeRoom();
 
 describe('toRRule()', () => {
   test('weekly on chosen days, counted; days sorted and unique', () => {

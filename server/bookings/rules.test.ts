@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
-import type { Room } from '../rooms/service.ts';
+import { makeRoom } from './fixtures/room.ts';
 import { checkBookingRules, checkCapacity, localToInstant } from './rules.ts';
 
-const room: Room = {
-  id: 1,
-  name: 'Thames',
-  alias: 'thames',
-  email: 'thames@example.com',
-  capacity: 6,
-  building: 'Harbour House',
-  floor: '1',
-  timeZone: 'Europe/London',
-  opensAt: '07:00',
-  closesAt: '20:00',
-  maxDurationMinutes: 240,
-  horizonDays: 30,
-  active: true,
-  equipment: [],
-  createdAt: '',
-  updatedAt: '',
-};
+const room = makeRoom();
 
 const london = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/London' }).toUTC();
 const now = london('2026-03-20T09:00');

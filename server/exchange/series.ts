@@ -109,6 +109,21 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     return calendarMessageMime({ method: 'PUBLISH', subject: series.subject, ...addressing(series), textBody: series.textBody, calendar, date: now });
   }
 
+  /**
+   * Create-only PUT of MIME: a name already taken is fine when the item there carries our UID (an earlier attempt
+   * wrote it), and a ConflictError when it is someone else's: nothing is ever overwritten.
+   */
+  async function putOnce(path: string, mime: string, mailbox: string, uid: string, takenMessage: string): Promise<void> {
+    try {
+      await putMime(t, path, mime, { createOnly: true, mailbox });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const { rows, facts } = await propfind(t, path, ['uid'], { mailbox });
+      const existing = rows[0];
+      if (!existing || propText(existing, 'uid') !== uid) throw new ConflictError(takenMessage, facts, { cause: error });
+    }
+  }
+
   // Cancellations keep the meeting's subject, like the single-meeting ones (meeting-props.ts): no "Canceled: "
   // prefix of our own; the message class and METHOD:CANCEL say what it is.
   /** PUT the draft (reusing our own leftover one) and MOVE it to the submission URI. */
@@ -123,17 +138,8 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     const method = kind === 'request' ? 'REQUEST' : 'CANCEL';
     const mime = calendarMessageMime({ method, subject, ...addressing(m), textBody: m.textBody, calendar: text, date: ctx.now() });
     const path = seriesDraftPath(folders, m.uid, kind, m.sequence, occurrence);
-    try {
-      await putMime(t, path, mime, { createOnly: true, mailbox });
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // CASE: the draft exists: an earlier attempt wrote it but did not submit it. Reuse it only if it is ours.
-      const { rows, facts } = await propfind(t, path, ['uid'], { mailbox });
-      const existing = rows[0];
-      if (!existing || propText(existing, 'uid') !== m.uid) {
-        throw new ConflictError('draft name taken by another item', facts, { cause: error });
-      }
-    }
+    // CASE: the draft exists: an earlier attempt wrote it but did not submit it; it is reused only if it is ours.
+    await putOnce(path, mime, mailbox, m.uid, 'draft name taken by another item');
     // Verified like a single meeting's submission: a draft still in Drafts after the MOVE was not sent.
     await submitAndVerify(t, folders, mailbox, path);
     return { outcome: 'submitted', route: 'webdav', sequence: m.sequence };
@@ -147,17 +153,8 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
       const folders = await ctx.folders.get(mailbox);
       const path = itemPath(folders.calendar, itemName(series.uid));
       const ref: ItemRef = { mailbox, path, uid: series.uid };
-      try {
-        await putMime(t, path, mime, { createOnly: true, mailbox });
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        // CASE: the name is taken: ours from an earlier attempt (fine), or someone else's (never overwritten).
-        const { rows, facts } = await propfind(t, path, ['uid'], { mailbox });
-        const existing = rows[0];
-        if (!existing || propText(existing, 'uid') !== series.uid) {
-          throw new ConflictError('calendar item name taken by another meeting', facts, { cause: error });
-        }
-      }
+      // CASE: the name is taken: ours from an earlier attempt (fine), or someone else's (never overwritten).
+      await putOnce(path, mime, mailbox, series.uid, 'calendar item name taken by another meeting');
       return ref;
     },
 
