@@ -126,7 +126,5 @@ export function canAccess(org: Org, account: string, mailbox: string): boolean {
   const a = account.toLowerCase();
   const m = mailbox.toLowerCase();
   if (a === m) return true;
-  return org.delegates.some(
-    (d) => d.account.toLowerCase() === a && d.mailboxes.some((x) => x === '*' || x.toLowerCase() === m),
-  );
+  return org.delegates.some((d) => d.account.toLowerCase() === a && d.mailboxes.some((x) => x === '*' || x.toLowerCase() === m));
 }

@@ -21,7 +21,10 @@ async function measure(rooms: number): Promise<BenchRow[]> {
       { alias: 'booking-svc', smtp: 'booking-svc@example.com', displayName: 'Booking service', kind: 'service', password: 'demo' },
       ...Array.from({ length: rooms }, (_, i) => ({ alias: `room${i}`, smtp: `room${i}@example.com`, displayName: `Room ${i}`, kind: 'room' })),
     ];
-    const put = await fetch(`${emu.url}/_emulator/org`, { method: 'PUT', body: JSON.stringify({ mailboxes, delegates: [{ account: 'booking-svc', mailboxes: ['*'] }] }) });
+    const put = await fetch(`${emu.url}/_emulator/org`, {
+      method: 'PUT',
+      body: JSON.stringify({ mailboxes, delegates: [{ account: 'booking-svc', mailboxes: ['*'] }] }),
+    });
     if (!put.ok) throw new Error(`PUT /org: ${put.status} ${await put.text()}`);
     const seeds: { alias: string; start: string; end: string }[] = [];
     for (let i = 0; i < rooms; i++) {
@@ -40,7 +43,10 @@ async function measure(rooms: number): Promise<BenchRow[]> {
         seeds.slice(at, at + 32).map(async (s) => {
           const res = await fetch(`${emu.url}/_emulator/mailboxes/${s.alias}/items`, {
             method: 'POST',
-            body: JSON.stringify({ folder: 'calendar', props: { 'urn:schemas:calendar:dtstart': s.start, 'urn:schemas:calendar:dtend': s.end, 'urn:schemas:httpmail:subject': 'bench' } }),
+            body: JSON.stringify({
+              folder: 'calendar',
+              props: { 'urn:schemas:calendar:dtstart': s.start, 'urn:schemas:calendar:dtend': s.end, 'urn:schemas:httpmail:subject': 'bench' },
+            }),
           });
           if (res.status !== 201) throw new Error(`seed: ${res.status} ${await res.text()}`);
         }),
@@ -49,7 +55,10 @@ async function measure(rooms: number): Promise<BenchRow[]> {
     const request = async (from: number, count: number): Promise<void> => {
       const us = Array.from({ length: count }, (_, i) => `u=SMTP:room${from + i}@example.com`).join('&');
       const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=${DAY}T07:00:00Z&end=${DAY}T20:00:00Z&interval=15&${us}`, {
-        headers: { Authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`, 'User-Agent': 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)' },
+        headers: {
+          Authorization: `Basic ${Buffer.from('booking-svc:demo').toString('base64')}`,
+          'User-Agent': 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)',
+        },
       });
       const body = await res.text();
       if (res.status !== 200 || !body.includes(`room${from + count - 1}@example.com`)) throw new Error(`freebusy: ${res.status}`);
@@ -74,7 +83,13 @@ async function measure(rooms: number): Promise<BenchRow[]> {
     const many = median(all);
     return [
       { figure: `emulator free/busy, 1 room (of ${rooms}), p50`, value: one, unit: 'ms', target: 'the round trip' },
-      { figure: `emulator free/busy, ${rooms} rooms in batches of 200, p50`, value: many, unit: 'ms', target: 'grows with rooms, not rooms²', ratio: { value: many / one, of: '1-room request' } },
+      {
+        figure: `emulator free/busy, ${rooms} rooms in batches of 200, p50`,
+        value: many,
+        unit: 'ms',
+        target: 'grows with rooms, not rooms²',
+        ratio: { value: many / one, of: '1-room request' },
+      },
     ];
   } finally {
     await emu.close();
