@@ -86,9 +86,39 @@ export function defaultOrg(): Org {
   return loadOrgFile(fileURLToPath(new URL('./default-org.json', import.meta.url)));
 }
 
+interface MailboxIndex {
+  /** The array and length it was built from: a replaced or grown list is re-indexed on the next lookup. */
+  list: readonly MailboxConfig[];
+  size: number;
+  byName: Map<string, MailboxConfig>;
+}
+
+// Per organisation object, so a reset with a new organisation (PUT /_emulator/org) gets a fresh index without
+// anyone having to remember to rebuild it; policy changes (PATCH) edit the indexed config objects in place.
+const indexes = new WeakMap<Org, MailboxIndex>();
+
+function indexOf(org: Org): MailboxIndex {
+  const cached = indexes.get(org);
+  if (cached && cached.list === org.mailboxes && cached.size === org.mailboxes.length) return cached;
+  const byName = new Map<string, MailboxConfig>();
+  // First mailbox whose alias or SMTP address matches wins, as the linear search this replaces did.
+  for (const m of org.mailboxes) {
+    for (const key of [m.alias.toLowerCase(), m.smtp.toLowerCase()]) if (!byName.has(key)) byName.set(key, m);
+  }
+  const index = { list: org.mailboxes, size: org.mailboxes.length, byName };
+  indexes.set(org, index);
+  return index;
+}
+
+/** The mailbox with this alias or SMTP address (case-insensitive); a map lookup, not a scan (free/busy asks per room). */
 export function findMailbox(org: Org, name: string): MailboxConfig | undefined {
-  const key = name.toLowerCase();
-  return org.mailboxes.find((m) => m.alias.toLowerCase() === key || m.smtp.toLowerCase() === key);
+  const found = indexOf(org).byName.get(name.toLowerCase());
+  // A config renamed in place since indexing (nothing does so today) would be stale: re-index once, then trust it.
+  if (found && found.alias.toLowerCase() !== name.toLowerCase() && found.smtp.toLowerCase() !== name.toLowerCase()) {
+    indexes.delete(org);
+    return indexOf(org).byName.get(name.toLowerCase());
+  }
+  return found;
 }
 
 /** Whether `account` may open `mailbox` (its own, or by delegation). */
@@ -96,7 +126,5 @@ export function canAccess(org: Org, account: string, mailbox: string): boolean {
   const a = account.toLowerCase();
   const m = mailbox.toLowerCase();
   if (a === m) return true;
-  return org.delegates.some(
-    (d) => d.account.toLowerCase() === a && d.mailboxes.some((x) => x === '*' || x.toLowerCase() === m),
-  );
+  return org.delegates.some((d) => d.account.toLowerCase() === a && d.mailboxes.some((x) => x === '*' || x.toLowerCase() === m));
 }

@@ -15,7 +15,9 @@ interface FbItem {
 }
 
 function parse(xml: string): FbItem[] {
-  const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (n) => n === 'item' }).parse(xml) as { response: { recipients: { item: FbItem[] } } };
+  const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (n) => n === 'item' }).parse(xml) as {
+    response: { recipients: { item: FbItem[] } };
+  };
   return doc.response.recipients.item.map((i) => ({ ...i, fbdata: String(i.fbdata ?? '') }));
 }
 
@@ -23,17 +25,33 @@ describe('Cmd=freebusy', () => {
   const emu = useEmulator();
 
   const freebusy = (query: string, headers: Record<string, string> = {}) =>
-    fetch(`${emu.url}/public/?Cmd=freebusy&${query}`, { headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...headers } });
+    fetch(`${emu.url}/public/?Cmd=freebusy&${query}`, {
+      headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...headers },
+    });
 
   test('Cmd=freebusy answers XML with All Attendees first, then one item per u= with fbdata per interval', async () => {
-    await createMeeting(emu.url, 'booking-svc', 'alice', { uid: 'fb-1', subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z', to: 'bob@example.com', bcc: 'thames@example.com' });
-    await createAppointment(emu.url, 'booking-svc', '/exchange/severn/Calendar/t.EML', { subject: 'maybe', start: '2030-11-20T10:00:00.000Z', end: '2030-11-20T10:30:00.000Z', extra: '' });
+    await createMeeting(emu.url, 'booking-svc', 'alice', {
+      uid: 'fb-1',
+      subject: 'x',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+      to: 'bob@example.com',
+      bcc: 'thames@example.com',
+    });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/severn/Calendar/t.EML', {
+      subject: 'maybe',
+      start: '2030-11-20T10:00:00.000Z',
+      end: '2030-11-20T10:30:00.000Z',
+      extra: '',
+    });
     await fetch(`${emu.url}/exchange/severn/Calendar/t.EML`, {
       method: 'PROPPATCH',
       headers: { Authorization: basic('booking-svc'), 'Content-Type': 'text/xml' },
       body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:e="urn:schemas:calendar:"><a:set><a:prop><e:busystatus>TENTATIVE</e:busystatus></a:prop></a:set></a:propertyupdate>',
     });
-    const res = await freebusy('start=2030-11-20T08:00:00Z&end=2030-11-20T12:00:00Z&interval=30&u=SMTP:thames@example.com&u=SMTP:severn@example.com&u=alice@example.com');
+    const res = await freebusy(
+      'start=2030-11-20T08:00:00Z&end=2030-11-20T12:00:00Z&interval=30&u=SMTP:thames@example.com&u=SMTP:severn@example.com&u=alice@example.com',
+    );
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/xml');
     const xml = await res.text();
@@ -56,13 +74,24 @@ describe('Cmd=freebusy', () => {
   });
 
   test('Cmd=freebusy accepts offsets in start/end and lower-case cmd', async () => {
-    await createAppointment(emu.url, 'booking-svc', '/exchange/spree/Kalender/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
-    const res = await fetch(`${emu.url}/public/?cmd=freebusy&start=2030-11-20T09:00:00%2B01:00&end=2030-11-20T12:00:00%2B01:00&interval=60&u=SMTP:spree@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/spree/Kalender/a.EML', {
+      subject: 'x',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
+    const res = await fetch(
+      `${emu.url}/public/?cmd=freebusy&start=2030-11-20T09:00:00%2B01:00&end=2030-11-20T12:00:00%2B01:00&interval=60&u=SMTP:spree@example.com`,
+      { headers: { Authorization: basic('booking-svc') } },
+    );
     assert.equal(parse(await res.text())[1]!.fbdata, '020');
   });
 
   test('Cmd=freebusy with a reversed window or a bad date answers OWA error page with 200', async () => {
-    for (const q of ['start=2030-11-20T12:00:00Z&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com', 'start=yesterday&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com', 'start=2030-11-20T08:00:00Z&end=2030-11-20T09:00:00Z&interval=0&u=SMTP:thames@example.com']) {
+    for (const q of [
+      'start=2030-11-20T12:00:00Z&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com',
+      'start=yesterday&end=2030-11-20T08:00:00Z&interval=30&u=SMTP:thames@example.com',
+      'start=2030-11-20T08:00:00Z&end=2030-11-20T09:00:00Z&interval=0&u=SMTP:thames@example.com',
+    ]) {
       const res = await freebusy(q);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/);
@@ -72,11 +101,64 @@ describe('Cmd=freebusy', () => {
 
   test('Cmd=freebusy hides changes younger than the publication delay', async () => {
     assert.equal((await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 3_600_000 }) })).status, 200);
-    await createAppointment(emu.url, 'booking-svc', '/exchange/tyne/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/tyne/Calendar/a.EML', {
+      subject: 'x',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
     const q = 'start=2030-11-20T09:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:tyne@example.com';
     assert.equal(parse(await (await freebusy(q)).text())[1]!.fbdata, '0');
     await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 0 }) });
     assert.equal(parse(await (await freebusy(q)).text())[1]!.fbdata, '2');
+  });
+
+  test('Cmd=freebusy follows writes to a calendar (moved into the window, then deleted) and a newly loaded organisation', async () => {
+    const q = 'start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:thames@example.com';
+    const fbOf = async (query: string) =>
+      parse(await (await fetch(`${emu.url}/public/?Cmd=freebusy&${query}`, { headers: { Authorization: basic('booking-svc') } })).text())[1]!;
+    await createAppointment(emu.url, 'booking-svc', '/exchange/thames/Calendar/m.EML', {
+      subject: 'later',
+      start: '2030-12-20T09:00:00.000Z',
+      end: '2030-12-20T10:00:00.000Z',
+    });
+    assert.equal((await fbOf(q)).fbdata, '00');
+    await fetch(`${emu.url}/exchange/thames/Calendar/m.EML`, {
+      method: 'PROPPATCH',
+      headers: { Authorization: basic('booking-svc'), 'Content-Type': 'text/xml' },
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:e="urn:schemas:calendar:"><a:set><a:prop><e:dtstart>2030-11-20T09:00:00.000Z</e:dtstart><e:dtend>2030-11-20T10:00:00.000Z</e:dtend></a:prop></a:set></a:propertyupdate>',
+    });
+    assert.equal((await fbOf(q)).fbdata, '02', 'moved into the window');
+    await fetch(`${emu.url}/exchange/thames/Calendar/m.EML`, { method: 'DELETE', headers: { Authorization: basic('booking-svc') } });
+    assert.equal((await fbOf(q)).fbdata, '00', 'deleted');
+    // Short bookings before the window must not hide a long one that started days earlier and still runs.
+    await createAppointment(emu.url, 'booking-svc', '/exchange/thames/Calendar/week.EML', {
+      subject: 'week',
+      start: '2030-11-17T09:00:00.000Z',
+      end: '2030-11-22T10:00:00.000Z',
+    });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/thames/Calendar/short.EML', {
+      subject: 'short',
+      start: '2030-11-19T09:00:00.000Z',
+      end: '2030-11-19T10:00:00.000Z',
+    });
+    assert.equal((await fbOf(q)).fbdata, '22', 'a long appointment begun before the window');
+
+    const original: unknown = await (await fetch(`${emu.url}/_emulator/org`)).json();
+    try {
+      const org = original as { mailboxes: { alias: string }[] };
+      const next = { ...org, mailboxes: [...org.mailboxes, { alias: 'Wear', smtp: 'Wear.Room@example.com', displayName: 'Wear', kind: 'room' }] };
+      assert.equal((await fetch(`${emu.url}/_emulator/org`, { method: 'PUT', body: JSON.stringify(next) })).status, 200);
+      const wear = await fbOf('start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:wear.room@EXAMPLE.com');
+      assert.equal(wear.fbdata, '00', 'a mailbox added by a new organisation is found by its address, in any case');
+      assert.equal(wear.email, 'Wear.Room@example.com');
+    } finally {
+      await fetch(`${emu.url}/_emulator/org`, { method: 'PUT', body: JSON.stringify(original) });
+    }
+    assert.equal(
+      (await fbOf('start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:wear.room@example.com')).fbdata,
+      '44',
+      'gone with the organisation',
+    );
   });
 });
 
@@ -88,9 +170,15 @@ describe('Cmd=freebusy downlevel', () => {
   after(() => emu.close());
 
   test('a downlevel fault makes Cmd=freebusy answer the colour-coded HTML table', async () => {
-    await createAppointment(emu.url, 'booking-svc', '/exchange/avon/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/avon/Calendar/a.EML', {
+      subject: 'x',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
     await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ kind: 'downlevel', path: '/public', count: 1 }) });
-    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:avon@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:avon@example.com`, {
+      headers: { Authorization: basic('booking-svc') },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await res.text(), /<td nowrap>Avon<\/td><td bgcolor="#FFFFFF">&nbsp;<\/td><td bgcolor="#0000FF">/);
@@ -106,16 +194,31 @@ describe('Cmd=freebusy with a publication delay', () => {
   after(() => emu.close());
 
   const fbdata = async (alias: string) => {
-    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T09:00:00Z&end=2030-11-20T11:00:00Z&interval=60&u=SMTP:${alias}@example.com`, { headers: { Authorization: basic('booking-svc') } });
+    const res = await fetch(`${emu.url}/public/?Cmd=freebusy&start=2030-11-20T09:00:00Z&end=2030-11-20T11:00:00Z&interval=60&u=SMTP:${alias}@example.com`, {
+      headers: { Authorization: basic('booking-svc') },
+    });
     return parse(await res.text())[1]!.fbdata;
   };
 
   test('a delayed free/busy still shows a meeting cancelled or moved within the delay where it was', async () => {
-    await createAppointment(emu.url, 'booking-svc', '/exchange/ouse/Calendar/a.EML', { subject: 'x', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
-    await createAppointment(emu.url, 'booking-svc', '/exchange/tees/Calendar/b.EML', { subject: 'y', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/ouse/Calendar/a.EML', {
+      subject: 'x',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/tees/Calendar/b.EML', {
+      subject: 'y',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
     now += 2 * 3_600_000;
     await fetch(`${emu.url}/_emulator/freebusy-delay`, { method: 'PUT', body: JSON.stringify({ ms: 3_600_000 }) });
-    assert.equal((await (await fetch(`${emu.url}/exchange/ouse/Calendar/a.EML`, { method: 'DELETE', headers: { Authorization: basic('booking-svc') } })).status), 200);
+    assert.equal(
+      await (
+        await fetch(`${emu.url}/exchange/ouse/Calendar/a.EML`, { method: 'DELETE', headers: { Authorization: basic('booking-svc') } })
+      ).status,
+      200,
+    );
     await fetch(`${emu.url}/exchange/tees/Calendar/b.EML`, {
       method: 'PROPPATCH',
       headers: { Authorization: basic('booking-svc'), 'Content-Type': 'text/xml' },

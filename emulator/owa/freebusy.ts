@@ -3,8 +3,8 @@
 // 4 no data (unknown mailbox). Computed from the calendars as they were one publication delay ago.
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
-import type { Mailbox, Store } from '../store/store.ts';
-import { replacedOccurrences, spansBetween } from '../store/recurrence.ts';
+import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
+import { isRecurringMaster, replacedOccurrences, spansBetween } from '../store/recurrence.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
 import { writeXml, type XNode } from '../http/xml-write.ts';
@@ -14,14 +14,80 @@ const WM = 'WM';
 const LEVEL: Record<string, number> = { FREE: 0, TENTATIVE: 1, BUSY: 2, OOF: 3 };
 const MAX_SLOTS = 10_000;
 
+type CalendarEntry = { props: Item['props'] };
+
+/** A live calendar folder's items by time, rebuilt only when the folder's etag says an item was written. */
+interface CalendarIndex {
+  etag: string;
+  /** Single appointments (and changed occurrences) with a readable start and end, by start. */
+  timed: { item: Item; start: number; end: number }[];
+  /** The longest of them, so a window query can bound how early an overlapping one may start. */
+  longest: number;
+  /** Recurring masters and anything without readable times: always looked at, as before. */
+  other: Item[];
+  replaced: Map<string, Set<number>>;
+}
+
+// Keyed by folder object: a reset builds new folders, so old indexes go with the old store.
+const calendarIndexes = new WeakMap<Folder, CalendarIndex>();
+
+function calendarIndex(folder: Folder): CalendarIndex {
+  const cached = calendarIndexes.get(folder);
+  // Every item write goes through Store.createItem/touchItem/deleteItem/moveItem, which give the folder a new etag.
+  if (cached && cached.etag === folder.etag) return cached;
+  const items = [...folder.items.values()];
+  const timed: CalendarIndex['timed'] = [];
+  const other: Item[] = [];
+  let longest = 0;
+  for (const item of items) {
+    if (isRecurringMaster(item)) {
+      other.push(item);
+      continue;
+    }
+    const start = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '')?.getTime();
+    const end = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '')?.getTime();
+    if (start === undefined || end === undefined) continue; // spansBetween gives such an item no span
+    timed.push({ item, start, end });
+    longest = Math.max(longest, end - start);
+  }
+  timed.sort((a, b) => a.start - b.start);
+  const index = { etag: folder.etag, timed, longest, other, replaced: replacedOccurrences(items) };
+  calendarIndexes.set(folder, index);
+  return index;
+}
+
+/** Live items that may have a span in [start, end): a binary search instead of looking at every item ever booked. */
+function liveCandidates(folder: Folder, start: number, end: number): { items: Item[]; replaced: Map<string, Set<number>> } {
+  const index = calendarIndex(folder);
+  const { timed } = index;
+  // First entry starting after `start - longest`: nothing earlier can reach into the window.
+  const from = start - index.longest;
+  let lo = 0;
+  let hi = timed.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (timed[mid]!.start <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  const items = [...index.other];
+  for (let k = Math.max(0, lo - 1); k < timed.length && timed[k]!.start < end; k++) if (timed[k]!.end > start) items.push(timed[k]!.item);
+  return { items, replaced: index.replaced };
+}
+
 /** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`. */
 export function freeBusyString(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, publishedBefore: number): string {
   const slots = Math.ceil((end - start) / intervalMs);
   const levels = new Array<number>(slots).fill(0);
-  const live = [...store.wellKnownFolder(mailbox, 'calendar').items.values()];
-  // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
-  const items = publishedBefore >= store.now().getTime() ? live : store.journal.stateAt(mailbox, live, publishedBefore);
-  const replaced = replacedOccurrences(items);
+  const folder = store.wellKnownFolder(mailbox, 'calendar');
+  let items: CalendarEntry[];
+  let replaced: Map<string, Set<number>>;
+  if (publishedBefore >= store.now().getTime()) {
+    ({ items, replaced } = liveCandidates(folder, start, end));
+  } else {
+    // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
+    items = store.journal.stateAt(mailbox, folder.items.values(), publishedBefore);
+    replaced = replacedOccurrences(items);
+  }
   for (const item of items) {
     if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
     // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
@@ -78,7 +144,7 @@ export function handleFreeBusy(ctx: RequestContext): void {
     const account = findMailbox(org, address);
     const mailbox = account ? store.mailbox(account.alias) : undefined;
     const fb = mailbox ? freeBusyString(store, mailbox, start, end, intervalMs, publishedBefore) : '4'.repeat(slots);
-    if (mailbox) [...fb].forEach((c, k) => (aggregate[k] = Math.max(aggregate[k]!, Number(c))));
+    if (mailbox) for (let k = 0; k < slots; k++) aggregate[k] = Math.max(aggregate[k]!, fb.charCodeAt(k) - 48);
     rows.push({
       ns: WM,
       local: 'item',

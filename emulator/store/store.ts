@@ -57,6 +57,8 @@ export interface Mailbox {
 
 export class Store {
   readonly mailboxes = new Map<string, Mailbox>();
+  /** Lower-cased SMTP address → mailbox, so `mailbox(address)` is a lookup rather than a scan. */
+  private readonly bySmtp = new Map<string, Mailbox>();
   readonly folderIndex = new Map<string, Folder>();
   readonly itemIndex = new Map<string, Item>();
   /** Past states of calendar items, for delayed free/busy. */
@@ -87,15 +89,15 @@ export class Store {
     const hidden = this.newFolder(mailbox, mailbox.root, NON_IPM_SUBTREE, undefined);
     hidden.props.set(`${NS.dav}ishidden`, { type: 'boolean', value: '1' });
     this.mailboxes.set(config.alias.toLowerCase(), mailbox);
+    // First mailbox added with an address keeps it, as the scan in insertion order this replaces found.
+    const smtp = config.smtp.toLowerCase();
+    if (!this.bySmtp.has(smtp)) this.bySmtp.set(smtp, mailbox);
     return mailbox;
   }
 
   mailbox(name: string): Mailbox | undefined {
     const key = name.toLowerCase();
-    const direct = this.mailboxes.get(key);
-    if (direct) return direct;
-    for (const m of this.mailboxes.values()) if (m.config.smtp.toLowerCase() === key) return m;
-    return undefined;
+    return this.mailboxes.get(key) ?? this.bySmtp.get(key);
   }
 
   wellKnownFolder(mailbox: Mailbox, key: string): Folder {
