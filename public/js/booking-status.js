@@ -32,7 +32,7 @@
     }
     const room = field(region, 'room');
     if (room) room.className = s.roomResponse === 'Accepted' ? 'done' : s.roomResponse === 'Declined' ? 'bad' : 'todo';
-    setText(field(region, 'roomResponse'), s.roomResponse);
+    setText(room?.querySelector('strong'), s.roomResponse);
     setText(field(region, 'roomResponseAt'), s.roomResponseAt ? ` (${s.roomResponseAt})` : '');
     setText(field(region, 'roomChecked'), s.roomChecked);
     for (const a of s.attendees) {
