@@ -66,6 +66,32 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
   expect((await meetingMessages(alias, 'calendar', subject)).length).toBe(0);
 });
 
+test('the booking page shows the room’s answer without a reload (time from "Book" to "Room: Accepted" measured)', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'alice');
+  const timings: number[] = [];
+  for (const [start, end] of [['16:00', '16:30'], ['16:30', '17:00'], ['17:00', '17:30']] as const) {
+    await findRooms(page, start, end, '2');
+    await page.locator('.room-option').first().getByRole('link', { name: /^Book / }).click();
+    await expect(page.getByLabel('Room')).toHaveValue(/\d+/);
+    await page.getByLabel('Subject').fill(`Live status ${start} ${Date.now()}`);
+    const clicked = Date.now();
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await expect(page.locator('#booking-status')).toBeVisible();
+    // A marker on the window survives in-place updates and is lost by a reload.
+    await page.evaluate(() => Object.assign(window, { roombookNoReload: true }));
+    await expect(page.getByText(/Room: Accepted/)).toBeVisible({ timeout: 30_000 });
+    timings.push(Date.now() - clicked);
+    expect(await page.evaluate(() => (window as unknown as { roombookNoReload?: boolean }).roombookNoReload)).toBe(true);
+    await expect(page.locator('.state')).toHaveText('Booked');
+    await expect(page.getByText(/Room’s calendar: checked \d+ s ago/)).toBeVisible();
+  }
+  timings.sort((a, b) => a - b);
+  // Reported, not asserted (no timed assertions in tests): the issue asks for the median.
+  test.info().annotations.push({ type: 'book-to-accepted-ms', description: `median ${timings[1]} ms of ${timings.join(', ')}` });
+  console.log(`Book → Room: Accepted: median ${timings[1]} ms (${timings.join(', ')} ms)`);
+});
+
 test('two people race for the same room and slot: one books it, the other is told and offered others', async ({ browser }) => {
   const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
   const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));

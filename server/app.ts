@@ -97,7 +97,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(authRoutes(ctx, passport));
   app.use('/rooms', roomRoutes(ctx));
   app.use('/find', availabilityRoutes(ctx));
-  app.use('/bookings', bookingRoutes(ctx));
+  app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));
   app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));

@@ -6,6 +6,11 @@ import { STATE_LABELS } from './states.ts';
 
 const RESPONSE_LABELS: Record<Response, string> = { none: 'No answer yet', accepted: 'Accepted', tentative: 'Tentative', declined: 'Declined' };
 
+/** No answer but a time: the answer was to the time or room before a change (repo.resetAttendeeResponses). */
+function attendeeResponse(a: Booking['attendees'][number]): string {
+  return a.response === 'none' && a.respondedAt ? 'Answered the old time' : RESPONSE_LABELS[a.response];
+}
+
 export interface BookingView {
   id: number;
   uid: string;
@@ -81,7 +86,7 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     roomResponse: RESPONSE_LABELS[b.roomResponse],
     roomResponseAt: stamp(b.roomResponseAt, room.timeZone),
     failedReason: b.failedReason && withoutWireFacts(b.failedReason),
-    attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: RESPONSE_LABELS[a.response] })),
+    attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: attendeeResponse(a) })),
     isPast: DateTime.fromISO(b.endsAt) <= now,
     startsAt: b.startsAt,
     endsAt: b.endsAt,
@@ -108,3 +113,49 @@ export function isAwaitingExchange(b: Booking, now: DateTime): boolean {
   if (b.state === 'pending' || b.state === 'updating' || b.state === 'cancelling') return true;
   return b.state === 'booked' && b.roomResponse === 'none' && !!b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).as('minutes') < 2;
 }
+
+/** While this holds the booking page asks for its status every few seconds: Exchange is working or the room has not answered. */
+export function isLive(b: Booking, now: DateTime): boolean {
+  return isAwaitingExchange(b, now) || (b.state === 'booked' && b.roomResponse === 'none');
+}
+
+/** "checked 2 s ago" for when the reconciler last read the room's calendar. */
+export function checkedAgo(checkedAt: DateTime | undefined, now: DateTime): string {
+  if (!checkedAt) return 'not checked yet';
+  const s = Math.max(0, Math.round(now.diff(checkedAt).as('seconds')));
+  if (s < 90) return `checked ${s} s ago`;
+  const m = Math.round(s / 60);
+  return m < 90 ? `checked ${m} min ago` : `checked ${Math.round(m / 60)} h ago`;
+}
+
+export interface BookingStatus {
+  id: number;
+  state: Booking['state'];
+  stateLabel: string;
+  submittedAt: string | null;
+  roomResponse: string;
+  roomResponseAt: string | null;
+  roomCheckedAt: string | null;
+  roomChecked: string;
+  attendees: { email: string; response: string }[];
+  /** Whether to keep asking: the page stops polling when this turns false. */
+  live: boolean;
+}
+
+/** The booking page's status region as JSON (GET /bookings/:id/status). */
+export function presentStatus(b: Booking, view: BookingView, checkedAt: DateTime | undefined, now: DateTime): BookingStatus {
+  return {
+    id: view.id,
+    state: view.state,
+    stateLabel: view.stateLabel,
+    submittedAt: view.submittedAt,
+    roomResponse: view.roomResponse,
+    roomResponseAt: view.roomResponseAt,
+    roomCheckedAt: checkedAt ? toDbTimeOrNull(checkedAt) : null,
+    roomChecked: checkedAgo(checkedAt, now),
+    attendees: view.attendees.map((a) => ({ email: a.email, response: a.response })),
+    live: isLive(b, now),
+  };
+}
+
+const toDbTimeOrNull = (t: DateTime) => t.toUTC().toISO();

@@ -247,12 +247,28 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
   db.prepare(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
 }
 
+/**
+ * Records an answer unless one at least as recent is recorded. The time check keeps an answer to an earlier time
+ * (still in the organizer's Inbox) from coming back after `resetAttendeeResponses`.
+ */
 export function setAttendeeResponse(db: Db, bookingId: number, email: string, response: Response, at: string): boolean {
   return (
     db
-      .prepare('UPDATE booking_attendees SET response = ?, responded_at = ? WHERE booking_id = ? AND email = ? AND response != ?')
-      .run(response, at, bookingId, email, response).changes > 0
+      .prepare(
+        `UPDATE booking_attendees SET response = ?, responded_at = ?
+          WHERE booking_id = ? AND email = ? AND response != ? AND (responded_at IS NULL OR responded_at <= ?)`,
+      )
+      .run(response, at, bookingId, email, response, at).changes > 0
   );
+}
+
+/**
+ * The time or room changed: earlier answers no longer hold (Exchange resets them too). The answer is cleared and
+ * `responded_at` becomes the change's time, so the row reads "answered the old time" (response 'none' with a time)
+ * and only answers received after the change replace it.
+ */
+export function resetAttendeeResponses(db: Db, bookingId: number, at: string): void {
+  db.prepare("UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(at, bookingId);
 }
 
 export function listBookingsForOrganizer(db: Db, organizerId: number, now: string, upcoming: boolean, limit = 200): Booking[] {

@@ -8,7 +8,8 @@ import { idParam } from '../http/params.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
-import { bookingFormValues, isAwaitingExchange, presentBooking } from './present.ts';
+import { bookingFormValues, checkedAgo, isAwaitingExchange, isLive, presentBooking, presentStatus } from './present.ts';
+import type { Reconciler } from '../sync/reconciler.ts';
 import { BookingChangeForm, BookingForm, CancelForm, IDEMPOTENCY_KEY } from './schema.ts';
 import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
@@ -48,7 +49,10 @@ function submittedKey(req: Request): string | undefined {
   return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? key : undefined;
 }
 
-export function bookingRoutes(ctx: AppContext): Router {
+/** What the booking page needs of the reconciler: when it last read a room's calendar. */
+type RoomChecks = Pick<Reconciler, 'roomCheckedAt'>;
+
+export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router {
   const router = Router();
 
   const formModel = async (req: Request, error?: unknown) => {
@@ -107,8 +111,18 @@ export function bookingRoutes(ctx: AppContext): Router {
       booking: view,
       canChange: canChangeBooking(req.user!, booking) && isChangeable(booking.state) && !view.isPast,
       refresh: isAwaitingExchange(booking, ctx.clock.now()),
+      live: isLive(booking, ctx.clock.now()),
+      roomChecked: checkedAgo(reconciler?.roomCheckedAt(booking.roomId), ctx.clock.now()),
       exchangeNote: bookings.exchangeNote(ctx, booking),
     });
+  });
+
+  /** GET /bookings/:id/status: the page's status region as JSON, for its script to poll (same access as the page). */
+  router.get('/:id/status', ...pages.signedIn, (req, res) => {
+    const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+    const now = ctx.clock.now();
+    res.set('Cache-Control', 'no-store');
+    res.json(presentStatus(booking, presenter(ctx)(booking), reconciler?.roomCheckedAt(booking.roomId), now));
   });
 
   /** GET /bookings/:id/edit */

@@ -161,6 +161,7 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const moved = changeState(ctx, current, state, changes);
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       repo.replaceAttendees(ctx.db, id, attendees);
+      if (startsAt !== current.startsAt || endsAt !== current.endsAt || room.id !== current.roomId) repo.resetAttendeeResponses(ctx.db, id, at);
       const meeting = meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer);
       // Those the version Exchange holds went to, so those dropped since get a cancellation.
       const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, oldRoom);

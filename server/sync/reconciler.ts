@@ -48,6 +48,8 @@ export class Reconciler {
   private soonTimer: NodeJS.Timeout | undefined;
   private readonly soonRooms = new Set<number>();
   last: ReconcileSummary | null = null;
+  /** When each room's calendar was last read successfully (the booking page says how fresh the room's state is). */
+  private readonly checkedAt = new Map<number, DateTime>();
   /** Told when a full pass ends, with its duration (the app's metrics). */
   onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
 
@@ -78,6 +80,11 @@ export class Reconciler {
     this.soonTimer = undefined;
     this.soonRooms.clear();
     await this.current?.catch(() => undefined);
+  }
+
+  /** When the room's calendar was last read (by a full pass or a room check); undefined if not since start. */
+  roomCheckedAt(roomId: number): DateTime | undefined {
+    return this.checkedAt.get(roomId);
   }
 
   /** One pass over every active room; concurrent callers share the pass in progress. */
@@ -115,6 +122,7 @@ export class Reconciler {
       try {
         const items = await this.ctx.gateway.listCalendar(room.alias, window);
         missing.push(...this.reconcileRoomCalendar(room, items, window, now, summary));
+        this.checkedAt.set(room.id, this.ctx.clock.now());
         summary.rooms++;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
