@@ -29,6 +29,8 @@ import { adminExchangeRoutes } from './sync/routes.ts';
 import { adminDisplayRoutes } from './schedule/admin-routes.ts';
 import { deviceRoutes } from './schedule/device-routes.ts';
 import { scheduleRoutes } from './schedule/routes.ts';
+import { listRoomWeek } from './schedule/service.ts';
+import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -95,7 +97,12 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
 
   app.use(homeRoutes(ctx));
   app.use(authRoutes(ctx, passport));
-  app.use('/rooms', roomRoutes(ctx));
+  // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
+  const roomDays = {
+    day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
+    bookingLink,
+  };
+  app.use('/rooms', roomRoutes(ctx, roomDays));
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));

@@ -1,4 +1,4 @@
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import type { Equipment, Room } from './repo.ts';
 
 export interface RoomView {
@@ -71,5 +71,110 @@ export function roomFormValues(room: Room | undefined): Record<string, unknown> 
     horizonDays: String(room.horizonDays),
     active: room.active ? 'on' : '',
     equipment: room.equipment,
+  };
+}
+
+/** [start, end) in epoch milliseconds. */
+export interface DaySpan {
+  start: number;
+  end: number;
+}
+
+/** A meeting holding or once holding the room, as the schedule reports it (private subjects already hidden there). */
+export interface DayItem extends DaySpan {
+  kind: 'booking' | 'external';
+  subject: string;
+  organizerName: string;
+  /** False for bookings that no longer hold the room (declined, failed): not shown as busy. */
+  active: boolean;
+}
+
+/** A room's day as the room page needs it; app.ts wires it to the schedule feature, which imports rooms (no cycle). */
+export interface RoomDay {
+  items: readonly DayItem[];
+  /** Free stretches within opening hours. */
+  gaps: readonly DaySpan[];
+}
+
+export interface RoomDaySource {
+  day(room: Room, date: string): RoomDay;
+  /** The booking form filled in for a slot (availability/present.ts bookingLink). */
+  bookingLink(room: Pick<Room, 'id' | 'timeZone'>, slot: DaySpan): string;
+}
+
+export interface DayBlockView {
+  free: boolean;
+  /** "10:00–11:00" in the room's zone. */
+  time: string;
+  /** "Free", the subject ("Private meeting" for private ones) or "Busy". */
+  label: string;
+  /** Who booked it, and where ("booked in Outlook"); empty for free gaps. */
+  detail: string;
+  /** The booking form for this gap; null for busy blocks and gaps already over. */
+  bookHref: string | null;
+}
+
+export interface RoomDayView {
+  date: string;
+  /** "Tuesday 1 December 2026". */
+  dateLabel: string;
+  zone: string;
+  prevHref: string;
+  nextHref: string;
+  todayHref: string | null;
+  bookHref: string;
+  blocks: DayBlockView[];
+  /** Sentence for screen readers and the empty state, e.g. "2 meetings, 3 free gaps". */
+  summary: string;
+}
+
+const FIVE_MINUTES = 5 * 60_000;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Today's local date in the room's zone. */
+export function roomToday(room: Pick<Room, 'timeZone'>, now: DateTime): string {
+  return now.setZone(room.timeZone).toFormat('yyyy-MM-dd');
+}
+
+/** The room page's day: busy blocks and free gaps in time order, with the day navigation and booking links. */
+export function presentRoomDay(room: Room, date: string, day: RoomDay, source: Pick<RoomDaySource, 'bookingLink'>, now: DateTime): RoomDayView {
+  const zone = room.timeZone;
+  const hhmm = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+  const span = (s: DaySpan) => `${hhmm(s.start)}–${hhmm(s.end)}`;
+  const busy = day.items.filter((i) => i.active);
+  // A gap under way is offered from the next five-minute line (the booking form's step); one already over, not at all.
+  const from = Math.ceil(now.toMillis() / FIVE_MINUTES) * FIVE_MINUTES;
+  const bookable = (g: DaySpan): DaySpan | null => (g.end - Math.max(g.start, from) >= FIVE_MINUTES ? { start: Math.max(g.start, from), end: g.end } : null);
+  const blocks = [
+    ...busy.map((i) => ({
+      start: i.start,
+      view: {
+        free: false,
+        time: span(i),
+        label: i.subject || 'Busy',
+        detail: i.kind === 'external' ? `Booked in Outlook${i.organizerName ? ` by ${i.organizerName}` : ''}` : `Booked by ${i.organizerName}`,
+        bookHref: null,
+      },
+    })),
+    ...day.gaps.map((g) => ({
+      start: g.start,
+      view: { free: true, time: span(g), label: 'Free', detail: '', bookHref: bookable(g) ? source.bookingLink(room, bookable(g)!) : null },
+    })),
+  ]
+    .sort((a, b) => a.start - b.start)
+    .map((b) => b.view);
+  const d = DateTime.fromISO(date, { zone });
+  const href = (x: DateTime) => `/rooms/${room.id}?date=${x.toFormat('yyyy-MM-dd')}`;
+  const today = roomToday(room, now);
+  return {
+    date,
+    dateLabel: d.setLocale('en-GB').toFormat('cccc d LLLL yyyy'),
+    zone,
+    prevHref: href(d.minus({ days: 1 })),
+    nextHref: href(d.plus({ days: 1 })),
+    todayHref: date === today ? null : `/rooms/${room.id}`,
+    bookHref: `/bookings/new?${new URLSearchParams({ roomId: String(room.id), date })}`,
+    blocks,
+    summary: `${plural(busy.length, 'meeting')}, ${plural(day.gaps.length, 'free gap')}`,
   };
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
 import { listAuditEvents } from '../audit/repo.ts';
+import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
+import { plantOutlookMeeting } from '../test/outlook.ts';
 import { findRoomByAlias } from './service.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
@@ -184,5 +187,61 @@ describe('rooms', () => {
   test('an oversized form body gets 413, not 500', async () => {
     const res = await admin.post('/admin/rooms', { ...validRoom, name: 'x'.repeat(200_000) });
     assert.equal(res.status, 413);
+  });
+});
+
+describe('a room page shows its day', () => {
+  const ZONE = 'Europe/London';
+  // Two days ahead, so every block and gap of the day is still bookable whatever the time now.
+  const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toFormat('yyyy-MM-dd');
+  const local = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE });
+  let app: TestApp;
+  let alice: TestBrowser;
+  let roomId: number;
+
+  before(async () => {
+    app = await startTestApp({ DEMO_DATA: '0' });
+    const people = await demoPeople(app.ctx);
+    const room = aRoom(app.ctx, { alias: 'trent', opensAt: '08:00', closesAt: '18:00' });
+    roomId = room.id;
+    await aBooking(app.ctx, { room, organizer: people.alice, date: day, start: '09:00', end: '10:00', subject: 'Sprint review' });
+    await aBooking(app.ctx, { room, organizer: people.bob, date: day, start: '11:00', end: '12:00', subject: 'Salary talks', private: true });
+    await plantOutlookMeeting(app.emulator!.url, 'trent', { subject: 'Board (booked in Outlook)', start: local('14:00'), end: local('15:00') });
+    await app.reconciler.runNow();
+    alice = new TestBrowser(app.url);
+    await alice.signIn('alice');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  test('an employee sees booked, Outlook and private blocks and a Book link for each free gap', async () => {
+    const res = await alice.get(`/rooms/${roomId}?date=${day}`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    assert.match(text, /09:00–10:00 Sprint review Booked by Alice/);
+    assert.match(text, /11:00–12:00 Private meeting Booked by Bob/);
+    assert.doesNotMatch(html, /Salary talks/);
+    assert.match(text, /14:00–15:00 Board \(booked in Outlook\) Booked in Outlook/);
+    const links = [...html.matchAll(/href="(\/bookings\/new\?[^"]+)"[^>]*>Book</g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    const q = (start: string, end: string) => `/bookings/new?${new URLSearchParams({ roomId: String(roomId), date: day, start, end })}`;
+    assert.deepEqual(links, [q('08:00', '09:00'), q('10:00', '11:00'), q('12:00', '14:00'), q('15:00', '18:00')]);
+    assert.match(html, new RegExp(`href="/bookings/new\\?roomId=${roomId}&amp;date=${day}"[^>]*>Book this room<`));
+    const next = DateTime.fromISO(day).plus({ days: 1 }).toFormat('yyyy-MM-dd');
+    assert.match(html, new RegExp(`href="/rooms/${roomId}\\?date=${next}" rel="next"`));
+  });
+
+  test('the page defaults to today in the room zone', async () => {
+    const html = await (await alice.get(`/rooms/${roomId}`)).text();
+    assert.match(html, new RegExp(`value="${DateTime.now().setZone(ZONE).toFormat('yyyy-MM-dd')}"`));
+  });
+
+  test('a date that is not one answers 400 with the field message', async () => {
+    for (const bad of ['tomorrow', '2026-02-30']) {
+      const res = await alice.get(`/rooms/${roomId}?date=${bad}`);
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /class="field-error" id="date-error">(Date must look like 2026-11-24\.|That date does not exist\.)</);
+    }
   });
 });

@@ -7,8 +7,8 @@ import { fieldMessages, formPage, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { hasRole } from '../users/roles.ts';
 import { toActor } from '../users/service.ts';
-import { presentRoom, roomFormValues } from './present.ts';
-import { DirectoryQuery, EquipmentForm, RoomForm } from './schema.ts';
+import { presentRoom, presentRoomDay, roomFormValues, roomToday, type RoomDaySource } from './present.ts';
+import { DirectoryQuery, EquipmentForm, RoomDayQuery, RoomForm } from './schema.ts';
 import * as rooms from './service.ts';
 import type { MailboxProblem } from './service.ts';
 
@@ -24,8 +24,11 @@ const messages = {
   equipmentAdded: (label: string) => `“${label}” was added to the equipment list.`,
 };
 
-/** Room directory and detail pages for every signed-in user. */
-export function roomRoutes(ctx: AppContext): Router {
+/**
+ * Room directory and detail pages for every signed-in user. `days` answers a room's day; app.ts passes the schedule's
+ * query in, because the schedule (and availability) import rooms and a way back would be a feature cycle.
+ */
+export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
   const router = Router();
 
   /** GET /rooms */
@@ -45,11 +48,23 @@ export function roomRoutes(ctx: AppContext): Router {
     });
   });
 
-  /** GET /rooms/:id */
+  /** GET /rooms/:id?date=YYYY-MM-DD: the room's facts and its day (default today in the room's zone) */
   router.get('/:id', ...pages.signedIn, (req, res) => {
     const room = rooms.getRoom(ctx, idParam(req.params.id, 'room'));
     if (!room.active && !hasRole(req.user!.role, 'admin')) throw new NotFoundError('room');
-    res.render('rooms/show', { title: room.name, room: presentRoom(room, rooms.listEquipment(ctx)) });
+    // A bad date is answered on the room's own page (400, the message by the date field) with today shown instead.
+    const parsed = RoomDayQuery.safeParse(req.query);
+    const errors = parsed.success ? {} : fieldMessages(parsed.error);
+    if (!parsed.success) res.status(400);
+    const now = ctx.clock.now();
+    const date = (parsed.success ? parsed.data.date : undefined) ?? roomToday(room, now);
+    res.render('rooms/show', {
+      title: room.name,
+      errors,
+      values: { date: parsed.success ? date : String(req.query.date ?? '') },
+      room: presentRoom(room, rooms.listEquipment(ctx)),
+      day: presentRoomDay(room, date, days.day(room, date), days, now),
+    });
   });
 
   return router;

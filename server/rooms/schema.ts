@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { checkbox, email, integer, multi, optionalText, text, timeOfDay, timeZone } from '../http/fields.ts';
 
@@ -43,4 +44,18 @@ export const EquipmentForm = z.object({
     .toLowerCase()
     .regex(/^[a-z][a-z0-9-]{0,39}$/, 'Code must start with a letter and use lower-case letters, digits and dashes (at most 40).'),
   label: text('Label', 60),
+});
+
+/** GET /rooms/:id query: the day to show (blank or absent: today in the room's zone). */
+export const RoomDayQuery = z.object({
+  date: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string({ error: 'Date must look like 2026-11-24.' })
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-11-24.')
+      // 2026-02-30 matches the pattern but is no day at all.
+      .refine((d) => DateTime.fromISO(d).isValid, 'That date does not exist.')
+      .optional(),
+  ),
 });
