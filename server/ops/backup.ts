@@ -69,19 +69,8 @@ export async function backupDatabase(dbPath: string, file: string): Promise<Back
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.partial`;
   for (const p of [tmp, ...sidecars(tmp)]) rmSync(p, { force: true });
-  const db = new Database(source, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    await db.backup(tmp, { progress: () => 0x7fffffff });
-  } finally {
-    db.close();
-  }
-  const copy = new Database(tmp);
-  try {
-    copy.pragma('journal_mode = DELETE');
-  } finally {
-    copy.close();
-  }
+  // A backup file is one self-contained file (no -wal beside it), so it can be copied and checked on its own.
+  await copyDatabase(source, tmp, { readonly: false, journalMode: 'DELETE' });
   let check: BackupCheck;
   try {
     check = checkBackup(tmp);
@@ -91,6 +80,27 @@ export async function backupDatabase(dbPath: string, file: string): Promise<Back
   }
   renameSync(tmp, target);
   return check;
+}
+
+/**
+ * Copies `source` into `target` with SQLite's online backup API (in one step, so the copy is one consistent
+ * snapshot even while the app writes), then sets the copy's journal mode.
+ */
+async function copyDatabase(source: string, target: string, options: { readonly: boolean; journalMode: 'DELETE' | 'WAL' }): Promise<void> {
+  const from = new Database(source, { readonly: options.readonly, fileMustExist: true });
+  try {
+    // A writer holding the lock briefly (a booking's transaction) is waited for, not an error.
+    from.pragma('busy_timeout = 5000');
+    await from.backup(target, { progress: () => 0x7fffffff });
+  } finally {
+    from.close();
+  }
+  const copy = new Database(target);
+  try {
+    copy.pragma(`journal_mode = ${options.journalMode}`);
+  } finally {
+    copy.close();
+  }
 }
 
 /**
@@ -112,18 +122,7 @@ export async function restoreDatabase(file: string, dbPath: string, options: { f
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.restoring`;
   for (const p of [tmp, ...sidecars(tmp)]) rmSync(p, { force: true });
-  const from = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    await from.backup(tmp, { progress: () => 0x7fffffff });
-  } finally {
-    from.close();
-  }
-  const copy = new Database(tmp);
-  try {
-    copy.pragma('journal_mode = WAL');
-  } finally {
-    copy.close();
-  }
+  await copyDatabase(source, tmp, { readonly: true, journalMode: 'WAL' });
   if (keptOld) {
     renameSync(target, keptOld);
     for (const p of sidecars(target)) if (existsSync(p)) renameSync(p, `${keptOld}${p.slice(target.length)}`);
