@@ -45,6 +45,8 @@ export interface ReconcileSummary {
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<ReconcileSummary> | undefined;
+  /** The last pass queued (room checks and full passes never overlap). */
+  private tail: Promise<void> = Promise.resolve();
   private soonTimer: NodeJS.Timeout | undefined;
   private readonly soonRooms = new Set<number>();
   last: ReconcileSummary | null = null;
@@ -79,7 +81,20 @@ export class Reconciler {
     this.timer = undefined;
     this.soonTimer = undefined;
     this.soonRooms.clear();
-    await this.current?.catch(() => undefined);
+    await this.tail;
+  }
+
+  /**
+   * Runs passes one after another: a room check and a full pass read the same rows and write the same bookings, so
+   * two at once would judge stale rows and record the same change twice (duplicate audit rows).
+   */
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(run);
+    this.tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   }
 
   /** When the room's calendar was last read (by a full pass or a room check); undefined if not since start. */
@@ -89,7 +104,7 @@ export class Reconciler {
 
   /** One pass over every active room; concurrent callers share the pass in progress. */
   runNow(): Promise<ReconcileSummary> {
-    this.current ??= this.pass(null).finally(() => {
+    this.current ??= this.exclusive(() => this.pass(null)).finally(() => {
       this.current = undefined;
     });
     return this.current;
@@ -106,7 +121,7 @@ export class Reconciler {
       this.soonTimer = undefined;
       const rooms = new Set(this.soonRooms);
       this.soonRooms.clear();
-      this.pass(rooms).catch((err: unknown) => this.ctx.log.warn({ err, event: 'reconcile.room_check_failed' }, 'room check failed'));
+      this.exclusive(() => this.pass(rooms)).catch((err: unknown) => this.ctx.log.warn({ err, event: 'reconcile.room_check_failed' }, 'room check failed'));
     }, delayMs);
     this.soonTimer.unref();
   }
