@@ -32,6 +32,8 @@ import { scheduleRoutes } from './schedule/routes.ts';
 import { listRoomWeek } from './schedule/service.ts';
 import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { withRequestLocale } from './i18n/middleware.ts';
+import { localeRoutes } from './i18n/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -82,6 +84,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   for (const dir of publicDirs) app.use(`/${dir}`, express.static(root(`public/${dir}`), { maxAge: ctx.config.production ? '1h' : 0, index: false }));
   // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  // The language from the cookie and Accept-Language; re-chosen below once the signed-in person is known (issue 17).
+  app.use(withRequestLocale(ctx.config.defaultLocale));
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
   app.use(deviceRoutes(ctx));
   // Health and metrics come before sessions: probes never touch the session store.
@@ -91,11 +95,13 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(passport.session());
   app.use(rollSession());
   app.use(csrfProtection(ctx.config.sessionSecret));
+  app.use(withRequestLocale(ctx.config.defaultLocale));
   app.use(setLocals);
   // Booking pages and find-a-room say so while Exchange does not answer (views/partials/exchange-banner.ejs).
   app.use(['/bookings', '/find'], exchangeBanner(ctx));
 
   app.use(homeRoutes(ctx));
+  app.use(localeRoutes(ctx));
   app.use(authRoutes(ctx, passport));
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {

@@ -59,6 +59,8 @@ export interface Config {
   outboxStuckMinutes: number;
   /** /metrics access: a bearer token and/or client networks; with neither, /metrics answers 404. */
   metrics: { token: string | null; allow: string[] };
+  /** The organisation's language when neither the person nor the browser chooses one (DEFAULT_LOCALE, issue 17). */
+  defaultLocale: 'en' | 'hu';
 }
 
 const bool = z
@@ -98,6 +100,7 @@ const EnvSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   READINESS_PROBE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   OUTBOX_STUCK_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
+  DEFAULT_LOCALE: z.enum(['en', 'hu']).default('en'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_TOKEN_FILE: z.string().min(1).optional(),
   METRICS_ALLOW: z.string().optional(),
@@ -231,5 +234,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readinessProbeSeconds: e.READINESS_PROBE_SECONDS,
     outboxStuckMinutes: e.OUTBOX_STUCK_MINUTES,
     metrics: { token: metricsToken ?? null, allow: metricsAllow },
+    defaultLocale: e.DEFAULT_LOCALE,
   });
 }

@@ -28,10 +28,10 @@
     const submitted = field(region, 'submitted');
     if (submitted && s.submittedAt) {
       submitted.className = 'done';
-      setText(submitted, `Exchange accepted the meeting request on ${s.submittedAt}.`);
+      setText(submitted, s.submittedText);
     }
     const room = field(region, 'room');
-    if (room) room.className = s.roomResponse === 'Accepted' ? 'done' : s.roomResponse === 'Declined' ? 'bad' : 'todo';
+    if (room) room.className = s.roomResponseCode === 'accepted' ? 'done' : s.roomResponseCode === 'declined' ? 'bad' : 'todo';
     setText(room?.querySelector('strong'), s.roomResponse);
     setText(field(region, 'roomResponseAt'), s.roomResponseAt ? ` (${s.roomResponseAt})` : '');
     setText(field(region, 'roomChecked'), s.roomChecked);

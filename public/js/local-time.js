@@ -1,6 +1,10 @@
 // Progressive enhancement: when the reader's own time zone differs from the room's, show times in theirs too.
 (() => {
   const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // The page's language decides the words and the date forms (English pages use British forms and a 24-hour clock).
+  const lang = document.documentElement.lang === 'hu' ? 'hu' : 'en-GB';
+  const messages = JSON.parse(document.getElementById('roombook-messages')?.textContent || '{}');
+  const say = (key, values) => (messages[key] || '').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
   // Offset of a zone at an instant, in minutes, via Intl (no library needed in the browser).
   const offset = (zone, instant) => {
     const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant).map((p) => [p.type, p.value]));
@@ -8,14 +12,14 @@
   };
   // Only worth saying when the reader's clock shows a different time than the room's.
   const differs = (zone, instant) => zone !== mine && offset(zone, instant) !== offset(mine, instant);
-  const hhmm = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const hhmm = (d) => d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
   // A booking page: <span class="local-time" data-zone data-start data-end> with UTC instants.
   document.querySelectorAll('span.local-time[data-start]').forEach((el) => {
     const start = new Date(el.dataset.start);
     if (!differs(el.dataset.zone, start)) return;
     const end = new Date(el.dataset.end);
-    el.textContent = '= ' + start.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' }) + ' ' + hhmm(start) + '–' + hhmm(end) + ' your time (' + mine + ')';
+    el.textContent = say('client.local_time_booking', { day: start.toLocaleDateString(lang, { weekday: 'short', day: 'numeric', month: 'short' }), times: hhmm(start) + '–' + hhmm(end), zone: mine });
     el.hidden = false;
   });
 
@@ -31,7 +35,7 @@
     const guess = new Date(date.value + 'T' + start.value + 'Z');
     const instant = new Date(guess.getTime() - offset(zone, guess) * 60000);
     if (!differs(zone, instant)) return void (out.hidden = true);
-    out.textContent = 'That is ' + instant.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }) + ' in your time zone (' + mine + ').';
+    out.textContent = say('client.local_time_form', { time: instant.toLocaleString(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), zone: mine });
     out.hidden = false;
   };
   [room, date, start].forEach((el) => el.addEventListener('change', update));

@@ -2,13 +2,17 @@ import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import type { Booking, Response } from './repo.ts';
-import { STATE_LABELS } from './states.ts';
+import { stateLabel } from './states.ts';
+import { t } from '../i18n/context.ts';
+import { isStoredMessage, readStored } from '../i18n/stored.ts';
+import { formatDate, formatTimeRange } from '../i18n/format.ts';
 
-const RESPONSE_LABELS: Record<Response, string> = { none: 'No answer yet', accepted: 'Accepted', tentative: 'Tentative', declined: 'Declined' };
+/** An answer in the request's language ("Accepted", "Elfogadta"). */
+const responseLabel = (r: Response): string => t(`booking.response.${r}`);
 
 /** No answer but a time: the answer was to the time or room before a change (repo.resetAttendeeResponses). */
 function attendeeResponse(a: Booking['attendees'][number]): string {
-  return a.response === 'none' && a.respondedAt ? 'Answered the old time' : RESPONSE_LABELS[a.response];
+  return a.response === 'none' && a.respondedAt ? t('booking.response.old_time') : responseLabel(a.response);
 }
 
 export interface BookingView {
@@ -36,6 +40,8 @@ export interface BookingView {
   onBehalf: boolean;
   submittedAt: string | null;
   roomResponse: string;
+  /** The room's answer as a code, for styling (the label above is in the reader's language). */
+  roomResponseCode: Response;
   roomResponseAt: string | null;
   failedReason: string | null;
   attendees: { email: string; name: string; role: string; response: string }[];
@@ -53,11 +59,14 @@ export function withoutWireFacts(reason: string): string {
   return reason.replace(/\s*\([A-Z]+ \/[^()]* → [^()]*request [^()]*\)/g, '');
 }
 
+/** A stored failure reason in the reader's language (older plain-English reasons lose their request facts). */
+export const reasonText = (stored: string): string => (isStoredMessage(stored) ? readStored(stored) : withoutWireFacts(stored));
+
 export function localTime(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
 }
 
-const stamp = (iso: string | null, zone: string) => (iso ? localTime(iso, zone).toFormat('d LLL yyyy, HH:mm') : null);
+const stamp = (iso: string | null, zone: string) => (iso ? formatDate(localTime(iso, zone), 'dateTime') : null);
 
 export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'displayName' | 'email'>, now: DateTime): BookingView {
   const start = localTime(b.startsAt, room.timeZone);
@@ -70,23 +79,24 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     private: b.private,
     roomId: room.id,
     roomName: room.name,
-    roomPlace: `${room.building}, floor ${room.floor}`,
+    roomPlace: t('room.place', { building: room.building, floor: room.floor }),
     timeZone: room.timeZone,
-    day: start.toFormat('ccc d LLL yyyy'),
-    times: `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`,
+    day: formatDate(start, 'day'),
+    times: formatTimeRange(start, end),
     date: start.toFormat('yyyy-MM-dd'),
     start: start.toFormat('HH:mm'),
     end: end.toFormat('HH:mm'),
     state: b.state,
-    stateLabel: STATE_LABELS[b.state],
+    stateLabel: stateLabel(b.state),
     organizerName: organizer.displayName,
     organizerEmail: organizer.email,
     onBehalf: b.createdById !== b.organizerId,
     submittedAt: stamp(b.submittedAt, room.timeZone),
-    roomResponse: RESPONSE_LABELS[b.roomResponse],
+    roomResponse: responseLabel(b.roomResponse),
+    roomResponseCode: b.roomResponse,
     roomResponseAt: stamp(b.roomResponseAt, room.timeZone),
-    failedReason: b.failedReason && withoutWireFacts(b.failedReason),
-    attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: a.role === 'required' ? 'Required' : 'Optional', response: attendeeResponse(a) })),
+    failedReason: b.failedReason && reasonText(b.failedReason),
+    attendees: b.attendees.map((a) => ({ email: a.email, name: a.name ?? a.email, role: t(`booking.role.${a.role}`), response: attendeeResponse(a) })),
     isPast: DateTime.fromISO(b.endsAt) <= now,
     startsAt: b.startsAt,
     endsAt: b.endsAt,
@@ -121,11 +131,11 @@ export function isLive(b: Booking, now: DateTime): boolean {
 
 /** "checked 2 s ago" for when the reconciler last read the room's calendar. */
 export function checkedAgo(checkedAt: DateTime | undefined, now: DateTime): string {
-  if (!checkedAt) return 'not checked yet';
+  if (!checkedAt) return t('booking.checked.never');
   const s = Math.max(0, Math.round(now.diff(checkedAt).as('seconds')));
-  if (s < 90) return `checked ${s} s ago`;
+  if (s < 90) return t('booking.checked.seconds', { n: s });
   const m = Math.round(s / 60);
-  return m < 90 ? `checked ${m} min ago` : `checked ${Math.round(m / 60)} h ago`;
+  return m < 90 ? t('booking.checked.minutes', { n: m }) : t('booking.checked.hours', { n: Math.round(m / 60) });
 }
 
 export interface BookingStatus {
@@ -134,6 +144,9 @@ export interface BookingStatus {
   stateLabel: string;
   submittedAt: string | null;
   roomResponse: string;
+  roomResponseCode: Response;
+  /** The "Exchange accepted the meeting request on …" line, in the reader's language (booking-status.js shows it). */
+  submittedText: string | null;
   roomResponseAt: string | null;
   roomCheckedAt: string | null;
   roomChecked: string;
@@ -150,6 +163,8 @@ export function presentStatus(b: Booking, view: BookingView, checkedAt: DateTime
     stateLabel: view.stateLabel,
     submittedAt: view.submittedAt,
     roomResponse: view.roomResponse,
+    roomResponseCode: view.roomResponseCode,
+    submittedText: view.submittedAt ? t('booking.status.submitted', { at: view.submittedAt }) : null,
     roomResponseAt: view.roomResponseAt,
     roomCheckedAt: checkedAt ? toDbTimeOrNull(checkedAt) : null,
     roomChecked: checkedAgo(checkedAt, now),

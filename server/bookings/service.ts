@@ -13,6 +13,7 @@ import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf, recipientsOf } from './meeting.ts';
 import { canBookOnBehalf, canChangeBooking, canViewBooking } from './policy.ts';
 import * as repo from './repo.ts';
+import { storedMessage } from '../i18n/stored.ts';
 import { checkBookingRules, checkCapacity, localToInstant, messages as ruleMessages, type Slot } from './rules.ts';
 import type { BookingChangeInput, BookingFormInput } from './schema.ts';
 import { isChangeable, type BookingState } from './states.ts';
@@ -267,11 +268,11 @@ export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: nu
   return changeState(ctx, b, state, { failedReason: null });
 }
 
-/** Exchange refused a version for good: the booking failed, with the reason in words. */
+/** Exchange refused a version for good: the booking failed, with the reason (a stored message, i18n/stored.ts). */
 export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind, reason: string): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
   if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
-  return changeState(ctx, b, 'failed', { failedReason: `${kind === 'cancel' ? 'Cancelling' : 'Sending'} failed: ${reason}` }, {
+  return changeState(ctx, b, 'failed', { failedReason: storedMessage('booking.failed', { kind: kind === 'cancel' ? 'cancel' : 'send', reason }) }, {
     actor: { id: null, username: 'outbox' },
     action: 'booking.failed',
   });

@@ -1,3 +1,5 @@
+import { t } from '../i18n/context.ts';
+
 /** Booking states, shared by the SQL CHECK and TypeScript (see CONTEXT.md for what each means). */
 export const BOOKING_STATES = ['pending', 'booked', 'updating', 'cancelling', 'cancelled', 'declined', 'failed'] as const;
 export type BookingState = (typeof BOOKING_STATES)[number];
@@ -26,12 +28,5 @@ export function canMove(from: BookingState, to: BookingState): boolean {
 /** Can the organizer still change or cancel it? */
 export const isChangeable = (s: BookingState) => s === 'pending' || s === 'booked' || s === 'updating' || s === 'declined' || s === 'failed';
 
-export const STATE_LABELS: Record<BookingState, string> = {
-  pending: 'Sending to Exchange',
-  booked: 'Booked',
-  updating: 'Sending changes',
-  cancelling: 'Cancelling',
-  cancelled: 'Cancelled',
-  declined: 'Declined by the room',
-  failed: 'Failed',
-};
+/** A state as people read it, in the request's language (locales/*.json booking.state.*). */
+export const stateLabel = (s: BookingState): string => t(`booking.state.${s}`);

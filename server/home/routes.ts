@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
-import { ROLE_ABILITIES, ROLE_LABELS } from '../users/roles.ts';
+import { roleAbilities, roleLabel } from '../users/roles.ts';
+import { t } from '../i18n/context.ts';
 import { pages } from '../http/access.ts';
 
 export function homeRoutes(_ctx: AppContext): Router {
@@ -9,7 +10,7 @@ export function homeRoutes(_ctx: AppContext): Router {
   /** GET / */
   router.get('/', ...pages.signedIn, (req, res) => {
     const user = req.user!;
-    res.render('home/index', { title: 'Home', roleLabel: ROLE_LABELS[user.role], abilities: ROLE_ABILITIES[user.role] });
+    res.render('home/index', { title: t('home.title'), roleLabel: roleLabel(user.role), abilities: roleAbilities(user.role) });
   });
 
   return router;

@@ -1,18 +1,24 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DateTime } from 'luxon';
-import { hasRole, ROLE_LABELS, type Role } from '../users/roles.ts';
+import { CATALOGS, LOCALE_NAMES, LOCALES } from '../i18n/catalog.ts';
+import { currentLocale, t } from '../i18n/context.ts';
+import { dateExample, formatDate, formatNumber, timeExample } from '../i18n/format.ts';
+import { hasRole, roleLabel, type Role } from '../users/roles.ts';
 import { csrfToken } from './csrf.ts';
 import { takeFlash } from './flash.ts';
 
 /** View helpers registered once (STYLE 2.8): templates never call luxon themselves. */
 export const fmt = {
-  /** "24 Nov 2026, 21:40" in the given zone. */
+  /** "24 Nov 2026, 21:40" (hu: "2026. nov. 24. 21:40") in the given zone, in the request's language. */
   dateTime(iso: string | null | undefined, zone = 'UTC'): string {
     if (!iso) return '—';
-    const t = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
-    return t.isValid ? t.toFormat('d LLL yyyy, HH:mm') : '—';
+    return formatDate(DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone), 'dateTime');
   },
+  number: (n: number) => formatNumber(n),
 };
+
+/** Catalog keys the browser scripts need; they use only {name} placeholders, which the scripts fill in. */
+const CLIENT_MESSAGES = ['client.local_time_booking', 'client.local_time_form', 'client.attendee_placeholder', 'client.attendee_label', 'client.attendees'];
 
 /** Values every template may use: the signed-in user, their role, the CSRF token and queued flash messages. */
 export function baseLocals(req: Request): Record<string, unknown> {
@@ -23,7 +29,22 @@ export function baseLocals(req: Request): Record<string, unknown> {
   return {
     user: user ?? null,
     can: (role: Role) => (user ? hasRole(user.role, role) : false),
-    roleLabel: user ? ROLE_LABELS[user.role] : '',
+    roleLabel: user ? roleLabel(user.role) : '',
+    // Every template's text comes from the catalogs (locales/*.json) through t(); <html lang> is `locale`.
+    t,
+    locale: currentLocale(),
+    localeChoices: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
+    // Messages the page's scripts show (public/js/*.js read them from #roombook-messages), with `<` escaped so the
+    // JSON cannot close its <script> element.
+    get clientMessagesJson() {
+      const locale = currentLocale();
+      return JSON.stringify(Object.fromEntries(CLIENT_MESSAGES.map((k) => [k, CATALOGS[locale][k] ?? CATALOGS.en[k]]))).replace(/</g, '\\u003c');
+    },
+    // The examples next to date and time inputs, in the form the page's text uses.
+    dateExample: dateExample(),
+    timeExample: timeExample(),
+    // The language switch comes back to the page it was used on.
+    returnTo: req.originalUrl,
     // A getter, so only a page that is rendered (not a redirect or JSON) issues an anonymous form's CSRF cookie.
     get csrfToken() {
       return (token ??= csrfToken(req));

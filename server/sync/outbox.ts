@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.ts';
 import type { Meeting } from '../exchange/gateway.ts';
 import { parseSnapshot, serializeSnapshot, type MeetingSnapshot } from './meeting-snapshot.ts';
 import * as repo from './outbox.repo.ts';
-import { RETRYING } from './words.ts';
+import { retryingText } from './words.ts';
 
 export type { JobKind, JobStatus, OutboxJob } from './outbox.repo.ts';
 
@@ -63,7 +63,7 @@ export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {
 
 /** What the booking page says while one of its versions waits for another try after Exchange failed; else null. */
 export function retryNote(db: Db, bookingId: number): string | null {
-  return repo.listJobsOfBooking(db, bookingId).some((j) => j.status === 'waiting' && j.lastError) ? RETRYING : null;
+  return repo.listJobsOfBooking(db, bookingId).some((j) => j.status === 'waiting' && j.lastError) ? retryingText() : null;
 }
 
 /** A job as the admin page lists it: which booking it carries, named by subject, room and time (from the version it sends). */

@@ -1,9 +1,14 @@
 // What an employee reads about Exchange: what happened and what happens next, in words. The technical facts
 // (method, path, status, request id) stay in the outbox job's last_error, shown on the admin sync page only.
+//
+// Issue 17: the reasons are stored as references to catalog messages (i18n/stored.ts), so each reader sees them in
+// their own language; employeeReason() gives the words in the current language, for callers that show them at once.
 import { ExchangeError, InvalidMeetingError } from '../exchange/errors.ts';
+import { readStored, storedMessage } from '../i18n/stored.ts';
+import { t } from '../i18n/context.ts';
 
-export const RETRYING = 'Exchange did not answer; we will keep trying — nothing is lost.';
-const SEE_ADMIN = 'the details are on the admin sync page';
+/** The booking page's note while a version waits for another try, in the reader's language. */
+export const retryingText = (): string => t('sync.reason.retrying');
 
 /** True when the failed request was about the room's own mailbox (e.g. reading its calendar to verify delivery). */
 function touchesMailbox(err: ExchangeError, alias: string | undefined): boolean {
@@ -11,25 +16,25 @@ function touchesMailbox(err: ExchangeError, alias: string | undefined): boolean 
   return decodeURIComponent(err.path).toLowerCase().startsWith(`/exchange/${alias.toLowerCase()}/`);
 }
 
-/** A permanent failure, as the booking page says it. `roomAlias` tells a refusing room from a refusing organizer mailbox. */
-export function employeeReason(err: unknown, roomAlias?: string): string {
-  if (err instanceof InvalidMeetingError) return `The meeting cannot be sent as it is: ${Object.values(err.fields).join(' ')}`;
-  if (!(err instanceof ExchangeError)) return `The booking could not be sent to Exchange because of an internal error: ask IT to look at it (${SEE_ADMIN}).`;
+/** A permanent failure as a stored reference (see above). `roomAlias` tells a refusing room from a refusing organizer mailbox. */
+export function employeeReasonRef(err: unknown, roomAlias?: string): string {
+  // The gateway's field messages are technical English; they are kept as they are inside the translated sentence.
+  if (err instanceof InvalidMeetingError) return storedMessage('sync.reason.invalid', { details: Object.values(err.fields).join(' ') });
+  if (!(err instanceof ExchangeError)) return storedMessage('sync.reason.internal');
   const room = touchesMailbox(err, roomAlias);
   switch (err.code) {
     case 'exchange.forbidden':
-      return room
-        ? 'The room mailbox refused the meeting: ask IT to give the booking service access to the room’s mailbox.'
-        : 'Exchange did not let the booking service write to the organizer’s calendar: ask IT to give the booking service delegate access to that mailbox.';
+      return storedMessage(room ? 'sync.reason.forbidden_room' : 'sync.reason.forbidden_organizer');
     case 'exchange.not_found':
-      return room
-        ? 'Exchange does not know the room’s mailbox: ask IT to check the room’s mailbox alias in Manage rooms.'
-        : 'Exchange does not know the organizer’s mailbox: ask IT to check that the account has an Exchange mailbox.';
+      return storedMessage(room ? 'sync.reason.not_found_room' : 'sync.reason.not_found_organizer');
     case 'exchange.conflict':
-      return `Exchange already holds a different meeting under this booking’s name, so nothing was overwritten: ask IT to look at it (${SEE_ADMIN}).`;
+      return storedMessage('sync.reason.conflict');
     case 'exchange.rejected':
-      return `Exchange answered with something other than a confirmation, so the meeting is not counted as sent: ask IT to look at it (${SEE_ADMIN}).`;
+      return storedMessage('sync.reason.rejected');
     default:
-      return `Exchange refused the meeting: ask IT to look at it (${SEE_ADMIN}).`;
+      return storedMessage('sync.reason.refused');
   }
 }
+
+/** A permanent failure, as the booking page says it, in the current language. */
+export const employeeReason = (err: unknown, roomAlias?: string): string => readStored(employeeReasonRef(err, roomAlias));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readStored } from '../i18n/stored.ts';
 import { beforeEach, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
@@ -98,13 +99,13 @@ describe('OutboxWorker', () => {
     assert.equal(job().status, 'failed');
     const b = getBooking(ctx, bookingId)!;
     assert.equal(b.state, 'failed');
-    assert.match(b.failedReason ?? '', /cannot be sent as it is: must not contain a line break\./);
+    assert.match(readStored(b.failedReason ?? ''), /cannot be sent as it is: must not contain a line break\./);
   });
 
   test('drain() fails the job, not the process, on an unexpected error', async () => {
     script.fail('put', new TypeError('boom'));
     await worker.drain();
     assert.equal(job().status, 'failed');
-    assert.match(getBooking(ctx, bookingId)?.failedReason ?? '', /internal error/);
+    assert.match(readStored(getBooking(ctx, bookingId)?.failedReason ?? ''), /internal error/);
   });
 });

@@ -5,7 +5,7 @@ import type { ExchangeGateway, ItemRef, Meeting, Submission } from '../exchange/
 import { getBooking, recordItemRef, recordVersionFailed, recordVersionSubmitted, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
 import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
-import { employeeReason } from './words.ts';
+import { employeeReasonRef } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
 
@@ -260,7 +260,7 @@ export class OutboxWorker {
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
-      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReason(err, roomAliasOf(job)));
+      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReasonRef(err, roomAliasOf(job)));
       if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
   }

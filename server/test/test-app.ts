@@ -72,8 +72,8 @@ export class TestBrowser {
     return { ...(cookie ? { cookie } : {}), accept: 'text/html', ...extra };
   }
 
-  async get(path: string): Promise<Response> {
-    const res = await fetch(this.baseUrl + path, { headers: this.headers(), redirect: 'manual' });
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(this.baseUrl + path, { headers: this.headers(headers), redirect: 'manual' });
     this.remember(res);
     return res;
   }

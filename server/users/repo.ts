@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.ts';
 import type { Role } from './roles.ts';
+import { isLocale, type Locale } from '../i18n/catalog.ts';
 
 export interface User {
   id: number;
@@ -11,6 +12,8 @@ export interface User {
   active: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  /** Chosen language (migration 0012); null = the browser's, then DEFAULT_LOCALE. */
+  locale: Locale | null;
 }
 
 interface UserRow {
@@ -24,6 +27,7 @@ interface UserRow {
   active: number;
   created_at: string;
   last_login_at: string | null;
+  locale: string | null;
 }
 
 const toUser = (r: UserRow): User => ({
@@ -36,6 +40,7 @@ const toUser = (r: UserRow): User => ({
   active: r.active === 1,
   createdAt: r.created_at,
   lastLoginAt: r.last_login_at,
+  locale: isLocale(r.locale) ? r.locale : null,
 });
 
 export function findUserById(db: Db, id: number): User | undefined {
@@ -75,6 +80,10 @@ export function insertUser(db: Db, u: NewUser): User {
 
 export function updateUserAccess(db: Db, id: number, role: Role, active: boolean): void {
   db.prepare('UPDATE users SET role = ?, active = ? WHERE id = ?').run(role, active ? 1 : 0, id);
+}
+
+export function updateUserLocale(db: Db, id: number, locale: Locale | null): void {
+  db.prepare('UPDATE users SET locale = ? WHERE id = ?').run(locale, id);
 }
 
 export function touchLastLogin(db: Db, id: number, at: string): void {

@@ -1,3 +1,5 @@
+import { t } from '../i18n/context.ts';
+
 export const ROLES = ['employee', 'receptionist', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -8,11 +10,15 @@ export function hasRole(actual: Role, needed: Role): boolean {
   return RANK[actual] >= RANK[needed];
 }
 
-/** What a person with each role may do, in words for the home page and the role picker. */
-export const ROLE_ABILITIES: Record<Role, string[]> = {
-  employee: ['Browse the room directory and see each room’s details', 'Find a free room and book it'],
-  receptionist: ['Everything an employee can do', 'See every room’s schedule for the building', 'Book on behalf of any employee'],
-  admin: ['Everything a receptionist can do', 'Create, edit and deactivate rooms', 'Assign roles to users', 'Read the audit trail', 'Watch and retry what is sent to Exchange'],
+/** What a person with each role may do, as catalog keys, for the home page and the role picker. */
+const ROLE_ABILITY_KEYS: Record<Role, string[]> = {
+  employee: ['role.ability.browse', 'role.ability.book'],
+  receptionist: ['role.ability.everything_employee', 'role.ability.schedule', 'role.ability.on_behalf'],
+  admin: ['role.ability.everything_receptionist', 'role.ability.rooms', 'role.ability.roles', 'role.ability.audit', 'role.ability.sync'],
 };
 
-export const ROLE_LABELS: Record<Role, string> = { employee: 'Employee', receptionist: 'Receptionist', admin: 'Administrator' };
+/** A role's abilities in the request's language. */
+export const roleAbilities = (role: Role): string[] => ROLE_ABILITY_KEYS[role].map((k) => t(k));
+
+/** A role's name in the request's language ("Administrator", "Adminisztrátor"). */
+export const roleLabel = (role: Role): string => t(`role.${role}`);

@@ -4,7 +4,7 @@ import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
 import { formPage, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
-import { ROLE_LABELS, ROLES } from './roles.ts';
+import { roleLabel, ROLES } from './roles.ts';
 import { AccessForm, NewUserForm } from './schema.ts';
 import { createLocalUser, listUsers, setUserAccess, toActor } from './service.ts';
 
@@ -16,7 +16,7 @@ const messages = {
 /** User and role administration under /admin. */
 export function adminUserRoutes(ctx: AppContext): Router {
   const router = Router();
-  const roles = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+  const roles = ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
   const listModel = () => ({ title: 'Users and roles', users: listUsers(ctx), roles });
   const newModel = () => ({ title: 'New local account', roles, values: { role: 'employee' } });
 

@@ -5,6 +5,7 @@ import { hashPassword } from './password.ts';
 import type { Role } from './roles.ts';
 import { FieldErrors, NotFoundError } from '../errors.ts';
 import * as repo from './repo.ts';
+import type { Locale } from '../i18n/catalog.ts';
 
 export type { User } from './repo.ts';
 
@@ -28,6 +29,11 @@ export function findUser(ctx: Ctx, id: number): repo.User | undefined {
 
 export function listUsers(ctx: Ctx): repo.User[] {
   return repo.listUsers(ctx.db);
+}
+
+/** Saves the language a person chose with the switch (null: back to the browser's). */
+export function setPreferredLocale(ctx: Ctx, id: number, locale: Locale | null): void {
+  repo.updateUserLocale(ctx.db, id, locale);
 }
 
 export const toActor = (u: Pick<repo.User, 'id' | 'username'>): Actor => ({ id: u.id, username: u.username });

@@ -168,7 +168,7 @@ export function stuckOrRefused(app: TestApp): string[] {
     .prepare<[], { id: number; state: string; failed_reason: string | null; subject: string }>(
       `SELECT id, state, failed_reason, subject FROM bookings
        WHERE state IN ('pending', 'updating', 'cancelling')
-          OR (state = 'failed' AND (failed_reason LIKE 'The meeting cannot be sent as it is%' OR failed_reason LIKE '%internal error%'))`,
+          OR (state = 'failed' AND (failed_reason LIKE '%sync.reason.invalid%' OR failed_reason LIKE '%sync.reason.internal%'))`,
     )
     .all();
   return rows.map((r) => {

@@ -1,0 +1,64 @@
+// Dates, times and numbers in the reader's language (issue 17). English keeps the British forms the app has always
+// shown ("Thu 3 Dec 2026", 24-hour "13:00"); Hungarian uses CLDR's forms through Intl ("2026. dec. 3., csütörtök",
+// 24-hour). Templates and presenters call these, never luxon's toFormat for text a person reads.
+import { DateTime } from 'luxon';
+import type { Locale } from './catalog.ts';
+import { currentLocale } from './context.ts';
+
+type Style = 'day' | 'dayShort' | 'date' | 'dateLong' | 'dateTime' | 'time' | 'weekday' | 'weekdayDate' | 'monthDay';
+
+// English: luxon format tokens (British order, 24-hour). Hungarian: Intl options (CLDR order and punctuation).
+const EN: Record<Style, string> = {
+  day: 'ccc d LLL yyyy', // Thu 3 Dec 2026
+  dayShort: 'ccc d LLL', // Thu 3 Dec
+  date: 'd LLL yyyy', // 3 Dec 2026
+  dateLong: 'cccc d LLLL yyyy', // Thursday 3 December 2026
+  dateTime: 'd LLL yyyy, HH:mm', // 3 Dec 2026, 13:00
+  time: 'HH:mm',
+  weekday: 'cccc',
+  weekdayDate: 'cccc d LLLL', // Thursday 3 December
+  monthDay: 'd LLLL yyyy', // 3 December 2026
+};
+
+const HU: Record<Style, Intl.DateTimeFormatOptions> = {
+  day: { year: 'numeric', month: 'short', day: 'numeric', weekday: 'long' }, // 2026. dec. 3., csütörtök
+  dayShort: { month: 'short', day: 'numeric', weekday: 'short' }, // dec. 3., Cs
+  date: { year: 'numeric', month: 'short', day: 'numeric' }, // 2026. dec. 3.
+  dateLong: { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }, // 2026. december 3., csütörtök
+  dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  weekday: { weekday: 'long' },
+  weekdayDate: { month: 'long', day: 'numeric', weekday: 'long' }, // december 3., csütörtök
+  monthDay: { year: 'numeric', month: 'long', day: 'numeric' }, // 2026. december 3.
+};
+
+/** A luxon DateTime as text in a style, in its own zone. */
+export function formatDate(t: DateTime, style: Style, locale: Locale = currentLocale()): string {
+  if (!t.isValid) return '—';
+  if (locale === 'en') return t.setLocale('en-GB').toFormat(EN[style]);
+  return t.setLocale('hu').toLocaleString(HU[style]);
+}
+
+/** An ISO instant shown in a zone. */
+export function formatInstant(iso: string | null | undefined, zone: string, style: Style, locale: Locale = currentLocale()): string {
+  if (!iso) return '—';
+  return formatDate(DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone), style, locale);
+}
+
+/** "10:00–11:00" (both locales use 24-hour times and an en dash). */
+export const formatTimeRange = (start: DateTime, end: DateTime, locale: Locale = currentLocale()): string =>
+  `${formatDate(start, 'time', locale)}–${formatDate(end, 'time', locale)}`;
+
+export const formatNumber = (n: number, locale: Locale = currentLocale()): string => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'hu').format(n);
+
+/** A zone name people read: "Europe/Budapest" → "Europe/Budapest (CET)" with the zone's short name in the language. */
+export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {
+  const d = at.setZone(zone);
+  if (!d.isValid) return zone;
+  const short = d.setLocale(locale === 'en' ? 'en-GB' : 'hu').offsetNameShort;
+  return short && short !== zone ? `${zone.replace(/_/g, ' ')} (${short})` : zone.replace(/_/g, ' ');
+}
+
+/** The example shown next to date and time inputs, in the format the text uses. */
+export const dateExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'date', locale);
+export const timeExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'time', locale);
