@@ -34,6 +34,7 @@ import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { withRequestLocale } from './i18n/middleware.ts';
 import { localeRoutes } from './i18n/routes.ts';
+import { t } from './i18n/context.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -57,6 +58,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.set('view engine', 'ejs');
   app.set('views', root('views'));
   if (ctx.config.production) app.enable('view cache');
+  // Every render, also app.render() of page parts outside res.locals, can translate: t() reads the request's language.
+  app.locals.t = t;
 
   app.use(
     pinoHttp({

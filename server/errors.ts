@@ -1,3 +1,5 @@
+import { t } from './i18n/context.ts';
+
 /** Errors that carry an HTTP status and a stable code (STYLE 2.7). */
 export class AppError extends Error {
   constructor(
@@ -18,19 +20,19 @@ export class FieldErrors extends AppError {
     readonly fields: FieldMessages,
     status = 422,
   ) {
-    super(status, 'invalid_input', 'Please correct the highlighted fields.');
+    super(status, 'invalid_input', t('error.invalid_input'));
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do that.') {
+  constructor(message = t('error.forbidden')) {
     super(403, 'forbidden', message);
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(what = 'page') {
-    super(404, 'not_found', `That ${what} does not exist.`);
+    super(404, 'not_found', t('error.not_found', { what }));
   }
 }
 
@@ -56,7 +58,7 @@ export function throwNotFound(what: string): never {
 /** Someone else holds the room for (part of) the slot; found inside the BEGIN IMMEDIATE or by Exchange free/busy. */
 export class SlotTakenError extends AppError {
   constructor(readonly roomName: string) {
-    super(409, 'slot_taken', `${roomName} was just taken for that time. Choose another time or one of the rooms below.`);
+    super(409, 'slot_taken', t('error.slot_taken', { room: roomName }));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { findUserByUsername, insertDomainUser, isEmailTaken, recordSignIn, type User } from '../users/service.ts';
+import { t } from '../i18n/context.ts';
 
 /** A Windows account the domain controller vouched for (NTLM) or the directory bound (LDAPS). */
 export interface DomainAccount {
@@ -15,14 +16,14 @@ export interface DomainAccount {
 /** The account's address is already someone else's: an admin must sort it out; never merge accounts silently. */
 export class DomainAccountConflictError extends AppError {
   constructor() {
-    super(409, 'account_conflict', 'Another Roombook account already uses your e-mail address. Ask the IT service desk to link your Windows account.');
+    super(409, 'account_conflict', t('auth.account_conflict'));
   }
 }
 
 /** Neither the directory nor AUTH_EMAIL_PATTERN gives the account an address: invitations could not reach them. */
 export class DomainAccountWithoutEmailError extends AppError {
   constructor() {
-    super(403, 'no_email', 'Your Windows account has no e-mail address in the directory, so Roombook cannot send you invitations. Ask the IT service desk.');
+    super(403, 'no_email', t('auth.no_email'));
   }
 }
 

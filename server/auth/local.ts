@@ -2,8 +2,10 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context.ts';
 import { findCredentials, recordSignIn, type User } from '../users/service.ts';
 import { burnPasswordCheck, verifyPassword } from '../users/password.ts';
+import { t } from '../i18n/context.ts';
 
-export const SIGN_IN_FAILED = 'The user name or password is incorrect.';
+/** One answer for every wrong sign-in, in the request's language. */
+export const signInFailed = (): string => t('auth.sign_in_failed');
 
 /** Checks a local account's password; unknown, disabled and domain-only accounts all fail the same way. */
 export async function authenticateLocal(ctx: Pick<AppContext, 'db' | 'clock'>, username: string, password: string): Promise<User | null> {
@@ -21,7 +23,7 @@ export async function authenticateLocal(ctx: Pick<AppContext, 'db' | 'clock'>, u
 export function localStrategy(ctx: Pick<AppContext, 'db' | 'clock'>): LocalStrategy {
   return new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {
     authenticateLocal(ctx, username, password).then(
-      (user) => done(null, user ?? false, user ? undefined : { message: SIGN_IN_FAILED }),
+      (user) => done(null, user ?? false, user ? undefined : { message: signInFailed() }),
       (err: unknown) => done(err),
     );
   });

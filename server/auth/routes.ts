@@ -5,14 +5,17 @@ import { FieldErrors } from '../errors.ts';
 import { flash } from '../http/flash.ts';
 import { formPage } from '../http/form.ts';
 import { takeReturnTo } from '../http/return-to.ts';
-import { SIGN_IN_FAILED } from './local.ts';
+import { signInFailed } from './local.ts';
 import { logIn, runStrategy, safeReturnTo, SignInThrottle } from './sign-in.ts';
 import { loginPage, windowsRoutes } from './windows-routes.ts';
+import { t } from '../i18n/context.ts';
 
 export { safeReturnTo } from './sign-in.ts';
 
 const messages = {
-  signedOut: 'You have signed out.',
+  get signedOut() {
+    return t('auth.signed_out');
+  },
 };
 
 export function authRoutes(ctx: AppContext, instance: passport.Authenticator): Router {
@@ -43,7 +46,7 @@ export function authRoutes(ctx: AppContext, instance: passport.Authenticator): R
       if (!user) {
         throttle.fail(req, accountKey);
         req.log?.info({ event: 'auth.sign_in_failed', username, method: 'local' }, 'sign-in failed');
-        throw new FieldErrors({ _form: SIGN_IN_FAILED }, 401);
+        throw new FieldErrors({ _form: signInFailed() }, 401);
       }
       throttle.succeed(accountKey);
       const returnTo = safeReturnTo(takeReturnTo(req, res));

@@ -3,10 +3,11 @@ import type passport from 'passport';
 import { TooManyRequestsError } from '../errors.ts';
 import { FailureLimiter } from '../http/rate-limit.ts';
 import type { User } from '../users/service.ts';
+import { t } from '../i18n/context.ts';
 
 // Shared by every sign-in route: run a strategy, start the session, throttle wrong passwords, follow returnTo.
 
-const tooMany = (s: number) => `Too many failed sign-in attempts. Try again in ${Math.ceil(s / 60)} minute${s > 60 ? 's' : ''}.`;
+const tooMany = (s: number) => t('auth.too_many', { minutes: Math.ceil(s / 60) });
 
 // Five wrong passwords per account, or thirty per address, within 15 minutes block further tries for the window.
 const ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60_000 };

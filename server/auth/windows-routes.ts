@@ -6,9 +6,10 @@ import { formPage } from '../http/form.ts';
 import { takeReturnTo } from '../http/return-to.ts';
 import type { AuthConfig } from './auth-config.ts';
 import { DIRECTORY_FIELDS, directoryUsername } from './ldap.ts';
-import { SIGN_IN_FAILED } from './local.ts';
+import { signInFailed } from './local.ts';
 import { isSignOnUnavailable, SignOnUnavailableError, type NtlmFailure } from './ntlm.ts';
 import { logIn, runStrategy, safeReturnTo, type SignInThrottle } from './sign-in.ts';
+import { t } from '../i18n/context.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -17,23 +18,23 @@ declare module 'express-session' {
   }
 }
 
+// Read with t() per request, so each person reads them in their language.
 const messages = {
-  ssoPrompt: 'Your browser did not sign you in with Windows automatically.',
-  ssoRefused: 'Windows did not accept these credentials.',
-  ssoMalformed: 'Your browser sent a sign-on message this app cannot read.',
-  ssoUnavailable: 'Windows sign-on is unavailable right now: the domain controller did not answer. Try again in a few minutes.',
-  directoryUnavailable: 'The company directory did not answer, so Windows passwords cannot be checked right now. Try again in a few minutes.',
-  appDisabled: 'Your Roombook account is disabled. Ask the IT service desk if you need access.',
-  foreignDomain: 'Accounts from this Windows domain cannot use Roombook.',
+  get ssoUnavailable() {
+    return t('auth.sso_unavailable');
+  },
+  get directoryUnavailable() {
+    return t('auth.directory_unavailable');
+  },
 };
 
-const NOTICES: Record<NtlmFailure['reason'], string> = {
-  challenge: messages.ssoPrompt,
-  'no-handshake': messages.ssoPrompt,
-  refused: messages.ssoRefused,
-  malformed: messages.ssoMalformed,
-  'app-disabled': messages.appDisabled,
-  'foreign-domain': messages.foreignDomain,
+const NOTICE_KEYS: Record<NtlmFailure['reason'], string> = {
+  challenge: 'auth.sso_prompt',
+  'no-handshake': 'auth.sso_prompt',
+  refused: 'auth.sso_refused',
+  malformed: 'auth.sso_malformed',
+  'app-disabled': 'auth.app_disabled',
+  'foreign-domain': 'auth.foreign_domain',
 };
 
 /** Rejects when `promise` takes longer than `ms`: a directory that accepts the connection and then stalls. */
@@ -48,7 +49,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The sign-in page's view model: the methods AUTH_MODE enables, in its order, and an optional notice. */
 export function loginPage(auth: AuthConfig, notice: string | null = null) {
   return {
-    title: 'Sign in',
+    title: t('login.title'),
     methods: auth.modes,
     domain: auth.domain,
     directoryFields: DIRECTORY_FIELDS,
@@ -87,7 +88,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
       // The body is the sign-in page: a browser that cannot answer the challenge shows it, with the other methods.
       if (failure.challenge) res.set('WWW-Authenticate', failure.challenge);
       req.session.skipSso = true;
-      res.status(outcome.status ?? 401).render('auth/login', page(NOTICES[failure.reason]));
+      res.status(outcome.status ?? 401).render('auth/login', page(t(NOTICE_KEYS[failure.reason])));
     });
   }
 
@@ -103,7 +104,7 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
       const failed = () => {
         throttle.fail(req, accountKey);
         req.log?.info({ event: 'auth.sign_in_failed', username, method: 'ldap' }, 'sign-in failed');
-        return new FieldErrors({ _form: SIGN_IN_FAILED }, 401);
+        return new FieldErrors({ _form: signInFailed() }, 401);
       };
       // CASE: an empty password never reaches the directory: LDAP treats it as an anonymous bind, which "succeeds".
       if (!username || typeof body[DIRECTORY_FIELDS.password] !== 'string' || body[DIRECTORY_FIELDS.password] === '') throw failed();

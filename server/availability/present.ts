@@ -2,6 +2,7 @@ import type { Room } from '../rooms/service.ts';
 import type { Interval, StripCell } from './merge.ts';
 import type { FindResult } from './service.ts';
 import { zoneDay } from './zone-day.ts';
+import { t } from '../i18n/context.ts';
 
 /** Local date and "HH:mm" of an instant in a zone, by arithmetic (zone-day.ts): this runs for every listed room. */
 function local(ms: number, zone: string): { date: string; time: string } {
@@ -33,9 +34,12 @@ export interface StripView {
 
 export function presentStrip(roomName: string, cells: readonly StripCell[]): StripView {
   const busy = cells.filter((c) => c.busy).map((c) => c.label);
+  // Two words looked up once per room, not once per cell: find-a-room lists hundreds of rooms of ~30 cells each.
+  const busyWord = t('strip.busy');
+  const freeWord = t('strip.free');
   return {
-    ariaLabel: `Day at a glance for ${roomName}: ${busy.length ? `${busy.join(', ')} busy` : 'free all day'}`,
-    cells: cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label}${c.busy ? ' busy' : ' free'}` })),
+    ariaLabel: busy.length ? t('strip.aria_busy', { room: roomName, times: busy.join(', ') }) : t('strip.aria_free', { room: roomName }),
+    cells: cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label} ${c.busy ? busyWord : freeWord}` })),
     firstLabel: cells[0]?.label ?? '',
     lastLabel: cells.at(-1)?.label ?? '',
   };
@@ -44,7 +48,7 @@ export function presentStrip(roomName: string, cells: readonly StripCell[]): Str
 /** Short suggestions when a slot was just taken: other free rooms then, and the nearest other times. */
 export function presentAlternatives(result: FindResult): { label: string; href: string }[] {
   return [
-    ...result.matches.slice(0, 5).map((o) => ({ label: `${o.room.name} (${o.room.capacity} people), ${slotLabel(o.room, o.slot)}`, href: bookingLink(o.room, o.slot) })),
-    ...result.otherTimes.map((t) => ({ label: `${t.room.name} at ${slotLabel(t.room, t.slot)}`, href: bookingLink(t.room, t.slot) })),
+    ...result.matches.slice(0, 5).map((o) => ({ label: t('find.alt_room', { room: o.room.name, people: o.room.capacity, times: slotLabel(o.room, o.slot) }), href: bookingLink(o.room, o.slot) })),
+    ...result.otherTimes.map((o) => ({ label: t('find.alt_time', { room: o.room.name, times: slotLabel(o.room, o.slot) }), href: bookingLink(o.room, o.slot) })),
   ];
 }

@@ -7,6 +7,7 @@ import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
 import { bookingLink, presentStrip, slotLabel } from './present.ts';
 import { findRooms, type RoomOption, type TimeSuggestion } from './service.ts';
+import { t } from '../i18n/context.ts';
 
 /** GET /find: find a free room for a time. */
 export function availabilityRoutes(ctx: AppContext): Router {
@@ -17,7 +18,7 @@ export function availabilityRoutes(ctx: AppContext): Router {
     const nextHour = now.plus({ hours: 1 }).startOf('hour');
     const defaults = { date: nextHour.toFormat('yyyy-MM-dd'), start: nextHour.toFormat('HH:mm'), end: nextHour.plus({ hours: 1 }).toFormat('HH:mm') };
     const asked = req.query.date !== undefined || req.query.start !== undefined;
-    const model = { title: 'Find a room', buildings: listBuildings(ctx), equipment: catalogue, values: asked ? req.query : defaults, errors: {}, result: null as unknown };
+    const model = { title: t('nav.find'), buildings: listBuildings(ctx), equipment: catalogue, values: asked ? req.query : defaults, errors: {}, result: null as unknown };
     if (!asked) return res.render('availability/find', model);
 
     const parsed = FindQuery.safeParse(req.query);

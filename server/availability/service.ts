@@ -8,6 +8,7 @@ import { listRooms, type Room } from '../rooms/service.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
+import { t } from '../i18n/context.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
@@ -75,9 +76,9 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
 
 function missesOf(room: Room, q: FindInput): string[] {
   const misses: string[] = [];
-  if (q.people && room.capacity < q.people) misses.push(`seats ${room.capacity}`);
-  for (const e of q.equipment) if (!room.equipment.includes(e)) misses.push(`no ${e}`);
-  if (q.floor && room.floor !== q.floor) misses.push(`floor ${room.floor}`);
+  if (q.people && room.capacity < q.people) misses.push(t('find.miss.seats', { count: room.capacity }));
+  for (const e of q.equipment) if (!room.equipment.includes(e)) misses.push(t('find.miss.equipment', { code: e }));
+  if (q.floor && room.floor !== q.floor) misses.push(t('find.miss.floor', { floor: room.floor }));
   return misses;
 }
 
@@ -88,7 +89,7 @@ function missesOf(room: Room, q: FindInput): string[] {
 export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   const rooms = listRooms(ctx, { building: q.building });
   const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
-  if (rooms.length && !candidates.length) throw new FieldErrors({ start: 'That time does not exist on this day (the clocks change). Choose another time.' }, 400);
+  if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   let windowStart = Infinity;
   let windowEnd = -Infinity;

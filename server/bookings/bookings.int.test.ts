@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readStored } from '../i18n/stored.ts';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { findBooking } from './repo.ts';
@@ -229,7 +230,7 @@ describe('booking a room', () => {
     await app.worker.drain();
     const failed = findBooking(app.ctx.db, id)!;
     assert.equal(failed.state, 'failed');
-    assert.match(failed.failedReason ?? '', /ask IT to give the booking service delegate access/);
+    assert.match(readStored(failed.failedReason ?? ''), /ask IT to give the booking service delegate access/);
     const failedPage = await (await alice.get(`/bookings/${id}`)).text();
     assert.match(failedPage, /Sending failed: Exchange did not let the booking service write to the organizer’s calendar: ask IT/);
     assert.doesNotMatch(failedPage, /PROPPATCH|→ 403|request [0-9a-f]{6,}/);

@@ -17,6 +17,7 @@ import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
+import { t } from '../i18n/context.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
@@ -24,10 +25,17 @@ async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): 
   return parsed.success ? presentAlternatives(await findRooms(ctx, parsed.data)) : [];
 }
 
+// Getters: the words are read per request, in the reader's language.
 const messages = {
-  created: 'Your booking is saved and is being sent to Exchange.',
-  updated: 'Your changes are saved and are being sent to Exchange.',
-  cancelled: 'The booking is cancelled; attendees are being told.',
+  get created() {
+    return t('booking.flash.created');
+  },
+  get updated() {
+    return t('booking.flash.updated');
+  },
+  get cancelled() {
+    return t('booking.flash.cancelled');
+  },
 };
 
 /** Presents bookings with their rooms and organizers, looking each up once. */
@@ -69,7 +77,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const chosen = rooms.find((r) => String(r.id) === String(values.roomId));
     return {
       alternatives: error instanceof SlotTakenError ? await alternativesFor(ctx, req.body as Record<string, unknown>) : [],
-      title: existing ? 'Change booking' : 'Book a room',
+      title: existing ? t('booking.title.change') : t('booking.title.new'),
       booking: view ?? null,
       rooms,
       zone: chosen?.timeZone ?? rooms[0]?.timeZone ?? 'UTC',
@@ -87,7 +95,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
   router.get('/', ...pages.signedIn, (req, res) => {
     const mine = bookings.listMyBookings(ctx, req.user!);
     const present = presenter(ctx);
-    res.render('bookings/index', { title: 'My bookings', upcoming: mine.upcoming.map(present), past: mine.past.map(present) });
+    res.render('bookings/index', { title: t('nav.bookings'), upcoming: mine.upcoming.map(present), past: mine.past.map(present) });
   });
 
   /** GET /bookings/new */
@@ -141,7 +149,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
 
   const cancelModel = (req: Request) => {
     const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
-    return { title: 'Cancel booking', booking: presenter(ctx)(booking), action: `/bookings/${booking.id}/cancel` };
+    return { title: t('booking.cancel_booking'), booking: presenter(ctx)(booking), action: `/bookings/${booking.id}/cancel` };
   };
 
   /** GET /bookings/:id/cancel: the confirmation page */

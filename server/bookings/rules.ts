@@ -2,6 +2,7 @@ import { DateTime, FixedOffsetZone } from 'luxon';
 import type { FieldMessages } from '../errors.ts';
 import { formatMinutes } from '../rooms/present.ts';
 import type { Room } from '../rooms/service.ts';
+import { t } from '../i18n/context.ts';
 
 /** A booking's time: instants (compare and store in UTC; show in the room's zone). */
 export interface Slot {
@@ -9,16 +10,23 @@ export interface Slot {
   end: DateTime;
 }
 
+// Getters and functions: the words are read when a rule is broken, in the request's language.
 export const messages = {
-  endBeforeStart: 'End time must be after the start time.',
-  inPast: 'This time has already passed. Choose a later start.',
-  beforeOpening: (room: Room) => `${room.name} can be booked from ${room.opensAt} (${room.timeZone}).`,
-  afterClosing: (room: Room) => `${room.name} can be booked until ${room.closesAt} (${room.timeZone}).`,
-  tooLong: (room: Room) => `Bookings of ${room.name} can last at most ${formatMinutes(room.maxDurationMinutes)}.`,
-  beyondHorizon: (room: Room) => `${room.name} can be booked at most ${room.horizonDays} days ahead.`,
-  roomInactive: 'This room is not available for booking.',
-  overCapacity: (room: Room, people: number) => `${people} people is more than ${room.name} seats (${room.capacity}).`,
-  noSuchLocalTime: (zone: string) => `That time does not exist on this day in ${zone} (the clocks change). Choose another time.`,
+  get endBeforeStart() {
+    return t('form.end_after_start');
+  },
+  get inPast() {
+    return t('rules.in_past');
+  },
+  beforeOpening: (room: Room) => t('rules.before_opening', { room: room.name, time: room.opensAt, zone: room.timeZone }),
+  afterClosing: (room: Room) => t('rules.after_closing', { room: room.name, time: room.closesAt, zone: room.timeZone }),
+  tooLong: (room: Room) => t('rules.too_long', { room: room.name, length: formatMinutes(room.maxDurationMinutes) }),
+  beyondHorizon: (room: Room) => t('rules.beyond_horizon', { room: room.name, days: room.horizonDays }),
+  get roomInactive() {
+    return t('rules.room_inactive');
+  },
+  overCapacity: (room: Room, people: number) => t('rules.over_capacity', { people, room: room.name, capacity: room.capacity }),
+  noSuchLocalTime: (zone: string) => t('rules.no_such_time', { zone }),
 };
 
 /** Past-start grace: a form filled in at 09:59 for 10:00 and submitted at 10:00:30 is still fine. */

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { checkbox, integer, isSendableAddress, optionalText, text } from '../http/fields.ts';
+import { msg } from '../i18n/zod.ts';
 
 const date = z
-  .string({ error: 'Date is required.' })
+  .string({ error: msg('form.required', { label: msg('field.date') }) })
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Date must look like 2026-11-24.');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, msg('form.date'));
 const time = (label: string) =>
   z
-    .string({ error: `${label} is required.` })
+    .string({ error: msg('form.required', { label: msg(label) }) })
     .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label} must be a time such as 09:30.`);
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg(label), example: '09:30' }));
 
 const MAX_ATTENDEES = 100;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
@@ -17,7 +18,7 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$
 /** Attendees typed as addresses separated by commas, semicolons, spaces or new lines ("Outlook style"). */
 export const attendeeList = (label: string) =>
   z
-    .string({ error: `${label} must be given once.` })
+    .string({ error: msg('form.once', { label: msg(label) }) })
     .optional()
     .transform((v, ctx) => {
       const parts = (v ?? '')
@@ -27,35 +28,35 @@ export const attendeeList = (label: string) =>
       // An address Exchange cannot send to (non-ASCII, a control character, a NEL) is no address either.
       const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableAddress(p));
       if (bad) {
-        ctx.addIssue({ code: 'custom', message: `${label}: “${bad.slice(0, 60)}” is not an e-mail address.` });
+        ctx.addIssue({ code: 'custom', message: msg('form.not_email', { label: msg(label), value: bad.slice(0, 60) }) });
         return z.NEVER;
       }
       const unique = [...new Set(parts)];
       if (unique.length > MAX_ATTENDEES) {
-        ctx.addIssue({ code: 'custom', message: `${label}: at most ${MAX_ATTENDEES} people.` });
+        ctx.addIssue({ code: 'custom', message: msg('form.max_people', { label: msg(label), max: MAX_ATTENDEES }) });
         return z.NEVER;
       }
       return unique;
     });
 
 const bookingFields = {
-    roomId: integer('Room', 1, Number.MAX_SAFE_INTEGER),
+    roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER),
     date,
-    start: time('Start time'),
-    end: time('End time'),
-    subject: text('Subject', 200),
-    description: optionalText('Description', 5000).transform((v) => v ?? ''),
-    required: attendeeList('Required attendees'),
-    optional: attendeeList('Optional attendees'),
+    start: time('field.start_time'),
+    end: time('field.end_time'),
+    subject: text('field.subject', 200),
+    description: optionalText('field.description', 5000).transform((v) => v ?? ''),
+    required: attendeeList('field.required_attendees'),
+    optional: attendeeList('field.optional_attendees'),
     private: checkbox,
-    organizerId: z.preprocess((v) => (v === '' ? undefined : v), integer('Organizer', 1, Number.MAX_SAFE_INTEGER).optional()),
+    organizerId: z.preprocess((v) => (v === '' ? undefined : v), integer('field.organizer', 1, Number.MAX_SAFE_INTEGER).optional()),
 };
 
-const endAfterStart = { path: ['end'], message: 'End time must be after the start time.' };
+const endAfterStart = { path: ['end'], message: msg('form.end_after_start') };
 
 /** What a new-booking form's hidden key looks like. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,64}$/;
-const outOfDate = 'This form is out of date. Reload the page and try again.';
+const outOfDate = msg('form.out_of_date');
 
 /** A new booking: the hidden idempotency key makes a double submit book once. */
 export const BookingForm = z
@@ -72,5 +73,5 @@ export type BookingFormInput = z.output<typeof BookingForm>;
 export type BookingChangeInput = z.output<typeof BookingChangeForm>;
 
 export const CancelForm = z.object({
-  message: optionalText('Message', 2000),
+  message: optionalText('field.message', 2000),
 });

@@ -17,13 +17,19 @@ import { storedMessage } from '../i18n/stored.ts';
 import { checkBookingRules, checkCapacity, localToInstant, messages as ruleMessages, type Slot } from './rules.ts';
 import type { BookingChangeInput, BookingFormInput } from './schema.ts';
 import { isChangeable, type BookingState } from './states.ts';
+import { t } from '../i18n/context.ts';
 
 export type { Booking, BookingAttendee } from './repo.ts';
 
+// Getters and functions: the words are read per request, in the reader's language.
 const messages = {
-  notYours: 'Only the organizer or reception staff can change this booking.',
-  onBehalf: 'Only reception staff can book for someone else.',
-  notChangeable: (state: string) => `This booking is ${state} and can no longer be changed.`,
+  get notYours() {
+    return t('booking.not_yours');
+  },
+  get onBehalf() {
+    return t('booking.on_behalf_only');
+  },
+  notChangeable: (state: string) => t('booking.not_changeable', { state }),
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
@@ -89,7 +95,7 @@ function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): U
   if (organizerId === undefined || organizerId === actor.id) return actor;
   if (!canBookOnBehalf(actor)) throw new ForbiddenError(messages.onBehalf);
   const organizer = getUser(ctx, organizerId);
-  if (!organizer.active) throw new FieldErrors({ organizerId: 'This person can no longer book rooms.' });
+  if (!organizer.active) throw new FieldErrors({ organizerId: t('booking.organizer_inactive') });
   return organizer;
 }
 

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
 import { hasRole, type Role } from '../users/roles.ts';
 import { rememberReturnTo } from './return-to.ts';
+import { t } from '../i18n/context.ts';
 
 /** Sends anonymous page requests to the sign-in form, remembering where they wanted to go. */
 function requireSignIn(req: Request, res: Response, next: NextFunction): void {
@@ -13,7 +14,7 @@ function requireSignIn(req: Request, res: Response, next: NextFunction): void {
 function requireRole(role: Role): RequestHandler {
   return (req, _res, next) => {
     if (req.user && hasRole(req.user.role, role)) return next();
-    next(new ForbiddenError('This page is for ' + (role === 'admin' ? 'administrators' : 'reception staff') + ' only.'));
+    next(new ForbiddenError(t('error.role_only', { role })));
   };
 }
 

@@ -1,12 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
+import { t } from '../i18n/context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_FIELD = '_csrf';
 /** Carries the anonymous forms' token (the sign-in page), so showing a form never needs a session row. */
 export const CSRF_COOKIE = 'roombook.csrf';
-export const CSRF_EXPIRED = 'This form has expired. Go back, reload the page and try again.';
+/** The message when a form's token is missing or stale, in the request's language. */
+export const csrfExpired = (): string => t('error.csrf_expired');
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -79,13 +81,13 @@ export function csrfProtection(secret: string): RequestHandler {
     if (SAFE_METHODS.has(req.method)) return next();
     const body = req.body as Record<string, unknown> | undefined;
     const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : req.get('x-csrf-token');
-    if (!sent) return next(new ForbiddenError(CSRF_EXPIRED));
+    if (!sent) return next(new ForbiddenError(csrfExpired()));
     if (req.user) {
-      if (!sameToken(sent, sessionToken(req))) return next(new ForbiddenError(CSRF_EXPIRED));
+      if (!sameToken(sent, sessionToken(req))) return next(new ForbiddenError(csrfExpired()));
       return next();
     }
     const nonce = cookieNonce(req);
-    if (!nonce || !sameToken(sent, nonce)) return next(new ForbiddenError(CSRF_EXPIRED));
+    if (!nonce || !sameToken(sent, nonce)) return next(new ForbiddenError(csrfExpired()));
     next();
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { AppError, FieldErrors, NotFoundError, SlotTakenError, TooManyRequestsError } from '../errors.ts';
 import type { FormPage } from './form.ts';
 import { applyBaseLocals } from './locals.ts';
+import { t } from '../i18n/context.ts';
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
@@ -17,11 +18,8 @@ function clientStatus(err: unknown): number | undefined {
   return status && status >= 400 && status < 500 ? status : undefined;
 }
 
-const CLIENT_MESSAGES: Record<number, string> = {
-  400: 'The request could not be understood.',
-  413: 'What you sent is too large.',
-  415: 'That kind of content is not accepted here.',
-};
+/** Client mistakes body-parser reports, as catalog keys (API codes stay stable; the words follow the request's language). */
+const CLIENT_MESSAGES: Record<number, string> = { 400: 'error.bad_request', 413: 'error.too_large', 415: 'error.unsupported_type' };
 
 /** One place that turns errors into pages or JSON: form errors re-render the form, others get a friendly page. */
 export function errorHandler(log: Logger) {
@@ -35,11 +33,11 @@ export function errorHandler(log: Logger) {
     } else if (clientStatus(err)) {
       status = clientStatus(err)!;
       code = 'bad_request';
-      message = CLIENT_MESSAGES[status] ?? 'The request could not be processed.';
+      message = t(CLIENT_MESSAGES[status] ?? 'error.unprocessable');
     } else {
       status = 500;
       code = 'internal';
-      message = 'Something went wrong on our side. Please try again; if it keeps happening, tell the IT service desk.';
+      message = t('error.internal');
       (req.log ?? log).error({ err, requestId: req.id }, 'unhandled error');
     }
     if (err instanceof TooManyRequestsError) res.set('Retry-After', String(err.retryAfterSeconds));
@@ -78,15 +76,15 @@ export function errorHandler(log: Logger) {
       if (!renderErr) return void res.send(html);
       // Never fall through to Express's default handler: it would show a stack trace.
       (req.log ?? log).error({ err: renderErr, requestId: req.id }, 'error page could not be rendered');
-      res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
+      res.status(500).type('text/plain').send(t('error.internal_short'));
     });
   };
 }
 
 function titleFor(status: number): string {
-  if (status === 403) return 'Not allowed';
-  if (status === 404) return 'Page not found';
-  if (status === 429) return 'Too many attempts';
-  if (status >= 500) return 'Something went wrong';
-  return 'Please check your input';
+  if (status === 403) return t('error.title.forbidden');
+  if (status === 404) return t('error.title.not_found');
+  if (status === 429) return t('error.title.too_many');
+  if (status >= 500) return t('error.title.internal');
+  return t('error.title.input');
 }

@@ -6,31 +6,34 @@ import { optionalText, text } from './fields.ts';
 import { validateMeeting } from '../exchange/meeting-props.ts';
 import { makeMeeting } from '../exchange/fixtures/meetings.ts';
 import { BookingForm, CancelForm } from '../bookings/schema.ts';
+import { readStored } from '../i18n/stored.ts';
 
-const subject = text('Subject', 200);
-const description = optionalText('Description', 5000);
+const subject = text('field.subject', 200);
+const description = optionalText('field.description', 5000);
+// Schema messages are catalog references (i18n/zod.ts); these read them in English, as a page would.
+const words = (m: string | undefined) => (m === undefined ? undefined : readStored(m));
 
 test('text() names the field when it holds U+2028, U+2029, NEL, NUL, DEL or a tab', () => {
   for (const c of ['\u2028', '\u2029', '\u0085', '\r', '\n', '\t']) {
     const r = subject.safeParse(`Budget${c}review`);
     assert.equal(r.success, false);
-    assert.equal(r.error!.issues[0]!.message, 'Subject must be a single line.', JSON.stringify(c));
+    assert.equal(words(r.error!.issues[0]!.message), 'Subject must be a single line.', JSON.stringify(c));
   }
-  for (const c of ['\u0000', '\u007f', '\u009b', '\ufffe']) assert.equal(subject.safeParse(`a${c}b`).error?.issues[0]?.message, 'Subject must not contain control characters.');
+  for (const c of ['\u0000', '\u007f', '\u009b', '\ufffe']) assert.equal(words(subject.safeParse(`a${c}b`).error?.issues[0]?.message), 'Subject must not contain control characters.');
 });
 
 test('a field sent twice is "must be given once", not a type error', () => {
-  assert.equal(subject.safeParse(['a', 'b']).error?.issues[0]?.message, 'Subject must be given once.');
-  assert.equal(CancelForm.safeParse({ message: ['a', 'b'] }).error?.issues[0]?.message, 'Message must be given once.');
-  assert.equal(subject.safeParse(undefined).error?.issues[0]?.message, 'Subject is required.');
+  assert.equal(words(subject.safeParse(['a', 'b']).error?.issues[0]?.message), 'Subject must be given once.');
+  assert.equal(words(CancelForm.safeParse({ message: ['a', 'b'] }).error?.issues[0]?.message), 'Message must be given once.');
+  assert.equal(words(subject.safeParse(undefined).error?.issues[0]?.message), 'Subject is required.');
   const r = BookingForm.safeParse({ required: ['a@example.com', 'b@example.com'] });
-  assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && i.message === 'Required attendees must be given once.'));
+  assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && words(i.message) === 'Required attendees must be given once.'));
 });
 
 test('an attendee address with NEL, a control character or a non-ASCII character is not an address', () => {
   for (const address of ['b\u0085ob@example.com', 'bob@example.com\ufffd', 'bob\u0001@example.com', 'jörg@example.com']) {
     const r = BookingForm.safeParse({ required: address });
-    assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(i.message)), JSON.stringify(address));
+    assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(readStored(i.message))), JSON.stringify(address));
   }
 });
 

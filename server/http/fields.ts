@@ -1,40 +1,47 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from '../exchange/index.ts';
+import { isExchangeAddress, multiLineProblem, singleLineProblem, type TextProblem } from '../exchange/index.ts';
+import { msg } from '../i18n/zod.ts';
 
-/** Reusable form-field schemas: strings are trimmed and capped; messages are sentences for people. */
+/** The catalog sentence for each of Exchange's text problems (text-rules.ts keeps the gateway's own English). */
+const TEXT_PROBLEM_KEYS: Record<TextProblem, string> = { 'line-break': 'form.single_line', control: 'form.no_control' };
+
+/**
+ * Reusable form-field schemas: strings are trimmed and capped; messages are sentences for people, as catalog
+ * references (i18n/zod.ts). `label` is the catalog key of the field's name, e.g. 'field.subject'.
+ */
 
 /**
  * A form field that must arrive once: `a=1&a=2` (an array), or a field sent where none was expected, is a
  * field error, never "expected string".
  */
 const oneString = (label: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `${label} is required.` : `${label} must be given once.`) });
+  z.string({ error: (issue) => (issue.input === undefined ? msg('form.required', { label: msg(label) }) : msg('form.once', { label: msg(label) })) });
 
 /** Exchange's own rule for single-line text (text-rules.ts): what the gateway refuses, the form refuses first. */
 const exchangeSingleLine = (label: string) => (v: string, ctx: z.RefinementCtx) => {
   const problem = singleLineProblem(v);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${TEXT_PROBLEM_MESSAGES[problem]}` });
+  if (problem) ctx.addIssue({ code: 'custom', message: msg(TEXT_PROBLEM_KEYS[problem], { label: msg(label) }) });
 };
 
 const exchangeMultiLine = (label: string) => (v: string, ctx: z.RefinementCtx) => {
   const problem = multiLineProblem(v);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${label} ${TEXT_PROBLEM_MESSAGES[problem]}` });
+  if (problem) ctx.addIssue({ code: 'custom', message: msg(TEXT_PROBLEM_KEYS[problem], { label: msg(label) }) });
 };
 
 /** A required single-line text (a subject, a name). */
 export const text = (label: string, max: number) =>
   oneString(label)
     .trim()
-    .min(1, `${label} is required.`)
-    .max(max, `${label} must be at most ${max} characters.`)
+    .min(1, msg('form.required', { label: msg(label) }))
+    .max(max, msg('form.max_chars', { label: msg(label), max }))
     .superRefine(exchangeSingleLine(label));
 
 /** An optional text that may span lines (a description, a message); empty is undefined. */
 export const optionalText = (label: string, max: number) =>
   oneString(label)
     .trim()
-    .max(max, `${label} must be at most ${max} characters.`)
+    .max(max, msg('form.max_chars', { label: msg(label), max }))
     .superRefine(exchangeMultiLine(label))
     .optional()
     .transform((v) => (v ? v : undefined));
@@ -44,10 +51,10 @@ export const isSendableAddress = (value: string) => isExchangeAddress(value);
 
 export const integer = (label: string, min: number, max: number) =>
   z.coerce
-    .number({ error: `${label} must be a whole number.` })
-    .int(`${label} must be a whole number.`)
-    .min(min, `${label} must be at least ${min}.`)
-    .max(max, `${label} must be at most ${max}.`);
+    .number({ error: msg('form.whole_number', { label: msg(label) }) })
+    .int(msg('form.whole_number', { label: msg(label) }))
+    .min(min, msg('form.at_least', { label: msg(label), min }))
+    .max(max, msg('form.at_most', { label: msg(label), max }));
 
 /** An HTML checkbox: present ("on", "1", "true") or absent. */
 export const checkbox = z
@@ -61,24 +68,24 @@ export const multi = (max: number) =>
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean))
-    .refine((v) => v.length <= max, `Choose at most ${max}.`);
+    .refine((v) => v.length <= max, msg('form.choose_at_most', { max }));
 
 export const timeOfDay = (label: string) =>
   z
-    .string({ error: `${label} is required.` })
+    .string({ error: msg('form.required', { label: msg(label) }) })
     .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label} must be a time such as 07:30.`);
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg(label), example: '07:30' }));
 
 export const timeZone = z
-  .string({ error: 'Time zone is required.' })
+  .string({ error: msg('form.required', { label: msg('field.time_zone') }) })
   .trim()
-  .min(1, 'Time zone is required.')
-  .refine((v) => IANAZone.isValidZone(v) && v.includes('/'), 'Time zone must be an IANA zone such as Europe/London.');
+  .min(1, msg('form.required', { label: msg('field.time_zone') }))
+  .refine((v) => IANAZone.isValidZone(v) && v.includes('/'), msg('form.time_zone'));
 
 export const email = (label: string) =>
   z
-    .string({ error: `${label} is required.` })
+    .string({ error: msg('form.required', { label: msg(label) }) })
     .trim()
     .toLowerCase()
-    .max(254, `${label} is too long.`)
-    .pipe(z.email(`${label} must be an e-mail address such as room@example.com.`));
+    .max(254, msg('form.too_long', { label: msg(label) }))
+    .pipe(z.email(msg('form.email', { label: msg(label) })));

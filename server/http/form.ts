@@ -1,6 +1,7 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { FieldErrors, type FieldMessages } from '../errors.ts';
+import { readStored } from '../i18n/stored.ts';
 
 /**
  * Loads the data a form page needs, so the error handler can re-render it with the user's values and errors.
@@ -70,7 +71,8 @@ export function fieldMessages(error: z.ZodError): FieldMessages {
   const fields: FieldMessages = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : '_form';
-    fields[key] ??= issue.message;
+    // Schema messages are catalog references (i18n/zod.ts): words in the request's language.
+    fields[key] ??= readStored(issue.message);
   }
   return fields;
 }

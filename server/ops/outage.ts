@@ -4,6 +4,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 export interface ExchangeOutage {
   /** When the current run of failures began (UTC ISO), for a <time> element. */
@@ -18,8 +20,8 @@ export function exchangeOutage(gateway: AppContext['gateway']): ExchangeOutage |
   const since = h.unreachableSince ?? h.lastError?.at ?? DateTime.utc().toISO();
   const at = DateTime.fromISO(since, { zone: 'utc' });
   // UTC, named as such: the app has no one zone of its own (rooms each have theirs).
-  const when = at.isValid ? `${at.toFormat(at.hasSame(DateTime.utc(), 'day') ? 'HH:mm' : 'd LLL, HH:mm')} UTC` : 'a moment ago';
-  return { since, message: `Exchange is not answering since ${when}; bookings are kept and sent when it is back.` };
+  const when = at.isValid ? `${formatDate(at, at.hasSame(DateTime.utc(), 'day') ? 'time' : 'dateTime')} UTC` : t('outage.moment_ago');
+  return { since, message: t('outage.banner', { when }) };
 }
 
 /** Puts `exchangeOutage` on res.locals (views/partials/exchange-banner.ejs shows it; null shows nothing). */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readStored } from '../i18n/stored.ts';
 import { describe, test } from 'node:test';
 import { csvCell, csvRow } from './csv.ts';
 import { ReportQuery } from './schema.ts';
@@ -41,7 +42,7 @@ describe('report query', () => {
   const fields = (input: object) => {
     const r = ReportQuery.safeParse(input);
     const out: Record<string, string> = {};
-    if (!r.success) for (const i of r.error.issues) out[String(i.path[0])] ??= i.message;
+    if (!r.success) for (const i of r.error.issues) out[String(i.path[0])] ??= readStored(i.message);
     return out;
   };
   test('blank is the default period; good dates pass', () => {

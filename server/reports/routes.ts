@@ -5,6 +5,7 @@ import { parseForm } from '../http/form.ts';
 import { presentReport, reportCsv } from './present.ts';
 import { ReportQuery } from './schema.ts';
 import { buildReport, resolveRequest } from './service.ts';
+import { t } from '../i18n/context.ts';
 
 /** Utilisation reports for reception and administrators: the page with its charts, and the same numbers as CSV. */
 export function reportRoutes(ctx: AppContext): Router {
@@ -14,7 +15,7 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/reports', ...pages.reception, (req, res) => {
     const data = buildReport(ctx, resolveRequest(ctx, parseForm(ReportQuery, req.query, 400)));
     res.render('reports/index', {
-      title: 'Utilisation report',
+      title: t('reports.title'),
       r: presentReport(data),
       buildings: data.buildings,
       values: { from: data.request.period.from, to: data.request.period.to, building: data.request.building ?? '' },

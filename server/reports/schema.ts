@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { msg } from '../i18n/zod.ts';
 
 const blankToUndefined = (v: unknown) => (v === '' || v === undefined ? undefined : v);
 
@@ -10,8 +11,8 @@ const date = (label: string) =>
     z
       .string()
       .trim()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must look like 2026-11-24.`)
-      .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || DateTime.fromISO(v, { zone: 'utc' }).isValid, `${label} is not a date in the calendar.`)
+      .regex(/^\d{4}-\d{2}-\d{2}$/, msg('reports.date_format', { label: msg(label) }))
+      .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || DateTime.fromISO(v, { zone: 'utc' }).isValid, msg('reports.not_calendar_date', { label: msg(label) }))
       .optional(),
   );
 
@@ -21,14 +22,14 @@ export const MAX_DAYS = 366;
 /** GET /reports and /reports.csv: the period (inclusive local dates) and an optional building. */
 export const ReportQuery = z
   .object({
-    from: date('From'),
-    to: date('To'),
-    building: z.preprocess(blankToUndefined, z.string().trim().max(200, 'Building must be at most 200 characters.').optional()),
+    from: date('reports.from'),
+    to: date('reports.to'),
+    building: z.preprocess(blankToUndefined, z.string().trim().max(200, msg('form.max_chars', { label: msg('field.building'), max: 200 })).optional()),
   })
   .superRefine((q, ctx) => {
     if (!q.from || !q.to) return;
-    if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'To must be on or after From.' });
+    if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: msg('reports.to_after_from') });
     else if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days + 1 > MAX_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `A report covers at most ${MAX_DAYS} days.` });
+      ctx.addIssue({ code: 'custom', path: ['to'], message: msg('reports.max_days', { max: MAX_DAYS }) });
   });
 export type ReportQueryInput = z.output<typeof ReportQuery>;

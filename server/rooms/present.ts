@@ -1,5 +1,7 @@
 import { DateTime, Duration } from 'luxon';
 import type { Equipment, Room } from './repo.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 export interface RoomView {
   id: number;
@@ -20,16 +22,16 @@ export interface RoomView {
 }
 
 const NOT_VERIFIED = {
-  unknown: 'Exchange did not know this mailbox when the room was saved.',
-  'no-access': 'The booking service could not open this mailbox’s calendar when the room was saved.',
-  unreachable: 'Exchange did not answer when the room was saved.',
+  unknown: 'rooms.unverified.unknown',
+  'no-access': 'rooms.unverified.no_access',
+  unreachable: 'rooms.unverified.unreachable',
 } as const;
 
 /** "1 h 30 min", "45 min", "4 h". */
 export function formatMinutes(minutes: number): string {
   const d = Duration.fromObject({ minutes }).shiftTo('hours', 'minutes');
-  const parts = [d.hours ? `${d.hours} h` : '', d.minutes ? `${d.minutes} min` : ''].filter(Boolean);
-  return parts.join(' ') || '0 min';
+  const parts = [d.hours ? t('duration.hours', { n: d.hours }) : '', d.minutes ? t('duration.minutes', { n: d.minutes }) : ''].filter(Boolean);
+  return parts.join(' ') || t('duration.minutes', { n: 0 });
 }
 
 export function presentRoom(room: Room, catalogue: Equipment[]): RoomView {
@@ -45,10 +47,10 @@ export function presentRoom(room: Room, catalogue: Equipment[]): RoomView {
     timeZone: room.timeZone,
     hours: `${room.opensAt}–${room.closesAt}`,
     maxDuration: formatMinutes(room.maxDurationMinutes),
-    horizon: `${room.horizonDays} day${room.horizonDays === 1 ? '' : 's'}`,
+    horizon: t('duration.days', { n: room.horizonDays }),
     active: room.active,
     equipment: room.equipment.map((code) => ({ code, label: labels.get(code) ?? code })),
-    notVerified: room.mailboxUnverified ? NOT_VERIFIED[room.mailboxUnverified] : null,
+    notVerified: room.mailboxUnverified ? t(NOT_VERIFIED[room.mailboxUnverified]) : null,
   };
 }
 
@@ -129,7 +131,6 @@ export interface RoomDayView {
 }
 
 const FIVE_MINUTES = 5 * 60_000;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Today's local date in the room's zone. */
 export function roomToday(room: Pick<Room, 'timeZone'>, now: DateTime): string {
@@ -139,7 +140,7 @@ export function roomToday(room: Pick<Room, 'timeZone'>, now: DateTime): string {
 /** The room page's day: busy blocks and free gaps in time order, with the day navigation and booking links. */
 export function presentRoomDay(room: Room, date: string, day: RoomDay, source: Pick<RoomDaySource, 'bookingLink'>, now: DateTime): RoomDayView {
   const zone = room.timeZone;
-  const hhmm = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+  const hhmm = (ms: number) => formatDate(DateTime.fromMillis(ms, { zone }), 'time');
   const span = (s: DaySpan) => `${hhmm(s.start)}–${hhmm(s.end)}`;
   const busy = day.items.filter((i) => i.active);
   // A gap under way is offered from the next five-minute line (the booking form's step); one already over, not at all.
@@ -151,14 +152,14 @@ export function presentRoomDay(room: Room, date: string, day: RoomDay, source: P
       view: {
         free: false,
         time: span(i),
-        label: i.subject || 'Busy',
-        detail: i.kind === 'external' ? `Booked in Outlook${i.organizerName ? ` by ${i.organizerName}` : ''}` : `Booked by ${i.organizerName}`,
+        label: i.subject || t('room.busy'),
+        detail: i.kind === 'external' ? (i.organizerName ? t('room.booked_outlook_by', { name: i.organizerName }) : t('room.booked_outlook')) : t('room.booked_by', { name: i.organizerName }),
         bookHref: null,
       },
     })),
     ...day.gaps.map((g) => ({
       start: g.start,
-      view: { free: true, time: span(g), label: 'Free', detail: '', bookHref: bookable(g) ? source.bookingLink(room, bookable(g)!) : null },
+      view: { free: true, time: span(g), label: t('schedule.free'), detail: '', bookHref: bookable(g) ? source.bookingLink(room, bookable(g)!) : null },
     })),
   ]
     .sort((a, b) => a.start - b.start)
@@ -168,13 +169,13 @@ export function presentRoomDay(room: Room, date: string, day: RoomDay, source: P
   const today = roomToday(room, now);
   return {
     date,
-    dateLabel: d.setLocale('en-GB').toFormat('cccc d LLLL yyyy'),
+    dateLabel: formatDate(d, 'dateLong'),
     zone,
     prevHref: href(d.minus({ days: 1 })),
     nextHref: href(d.plus({ days: 1 })),
     todayHref: date === today ? null : `/rooms/${room.id}`,
     bookHref: `/bookings/new?${new URLSearchParams({ roomId: String(room.id), date })}`,
     blocks,
-    summary: `${plural(busy.length, 'meeting')}, ${plural(day.gaps.length, 'free gap')}`,
+    summary: t('room.day_counts', { meetings: busy.length, gaps: day.gaps.length }),
   };
 }

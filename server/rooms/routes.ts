@@ -11,17 +11,15 @@ import { presentRoom, presentRoomDay, roomFormValues, roomToday, type RoomDaySou
 import { DirectoryQuery, EquipmentForm, RoomDayQuery, RoomForm } from './schema.ts';
 import * as rooms from './service.ts';
 import type { MailboxProblem } from './service.ts';
+import { t } from '../i18n/context.ts';
 
 const messages = {
-  created: (name: string) => `Room “${name}” was created.`,
-  updated: (name: string) => `Room “${name}” was saved.`,
-  deactivated: (name: string) => `Room “${name}” was deactivated; it can no longer be booked.`,
-  activated: (name: string) => `Room “${name}” is active again.`,
-  notVerified: (name: string, why: MailboxProblem) =>
-    why === 'unreachable'
-      ? `Exchange did not answer, so the mailbox of “${name}” is not verified yet; save the room again once Exchange is back.`
-      : `“${name}” is marked “not verified” until its mailbox is set up in Exchange and the room is saved again.`,
-  equipmentAdded: (label: string) => `“${label}” was added to the equipment list.`,
+  created: (name: string) => t('rooms.flash.created', { name }),
+  updated: (name: string) => t('rooms.flash.updated', { name }),
+  deactivated: (name: string) => t('rooms.flash.deactivated', { name }),
+  activated: (name: string) => t('rooms.flash.activated', { name }),
+  notVerified: (name: string, why: MailboxProblem) => t(why === 'unreachable' ? 'rooms.flash.unverified_unreachable' : 'rooms.flash.unverified', { name }),
+  equipmentAdded: (label: string) => t('equipment.flash.added', { label }),
 };
 
 /**
@@ -39,7 +37,7 @@ export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
     if (!parsed.success) res.status(400);
     const list = rooms.listRooms(ctx, parsed.success ? parsed.data : {});
     res.render('rooms/index', {
-      title: 'Rooms',
+      title: t('nav.rooms'),
       rooms: list.map((r) => presentRoom(r, catalogue)),
       buildings: rooms.listBuildings(ctx),
       equipment: catalogue,
@@ -77,7 +75,7 @@ export function adminRoomRoutes(ctx: AppContext): Router {
     const id = req.params.id ? idParam(req.params.id, 'room') : undefined;
     const room = id ? rooms.getRoom(ctx, id) : undefined;
     return {
-      title: room ? `Edit ${room.name}` : 'New room',
+      title: room ? t('rooms.edit_label', { room: room.name }) : t('rooms.new'),
       room: room ? presentRoom(room, rooms.listEquipment(ctx)) : null,
       equipment: rooms.listEquipment(ctx),
       values: roomFormValues(room),
@@ -89,7 +87,7 @@ export function adminRoomRoutes(ctx: AppContext): Router {
   /** GET /admin/rooms */
   router.get('/rooms', ...pages.admin, (_req, res) => {
     const catalogue = rooms.listEquipment(ctx);
-    res.render('admin/rooms/index', { title: 'Manage rooms', rooms: rooms.listAllRooms(ctx).map((r) => presentRoom(r, catalogue)) });
+    res.render('admin/rooms/index', { title: t('nav.admin_rooms'), rooms: rooms.listAllRooms(ctx).map((r) => presentRoom(r, catalogue)) });
   });
 
   /** GET /admin/rooms/new */
@@ -128,7 +126,7 @@ export function adminRoomRoutes(ctx: AppContext): Router {
     });
   }
 
-  const equipmentModel = () => ({ title: 'Equipment', equipment: rooms.listEquipment(ctx) });
+  const equipmentModel = () => ({ title: t('equipment.title'), equipment: rooms.listEquipment(ctx) });
 
   /** GET /admin/equipment */
   router.get('/equipment', ...pages.admin, (_req, res) => res.render('admin/equipment', equipmentModel()));

@@ -9,16 +9,24 @@ import type { DirectoryFilter, RoomFormInput as FormInput } from './schema.ts';
 /** A room's fields as the service takes them (the form's "save anyway" is the route's business). */
 export type RoomFormInput = Omit<FormInput, 'saveAnyway'> & { saveAnyway?: boolean };
 import type { MailboxCheck } from '../exchange/gateway.ts';
+import { t } from '../i18n/context.ts';
 
 export type { Room, Equipment } from './repo.ts';
 
+// Getters and functions: the words are read per request, in the reader's language.
 const messages = {
-  aliasTaken: 'Another room already uses this mailbox alias.',
-  emailTaken: 'Another room already uses this mailbox address.',
-  unknownEquipment: (code: string) => `Unknown equipment “${code}”.`,
-  equipmentExists: 'This code is already in the list.',
-  mailboxUnknown: (alias: string) => `Exchange has no mailbox “${alias}”. Check the alias (the name in /exchange/<alias>/), or tick “Save anyway” if the mailbox is still being set up.`,
-  mailboxNoAccess: (alias: string) => `The mailbox “${alias}” exists, but the booking service account cannot open its calendar. Ask the Exchange admin to make the service account a delegate of it, or tick “Save anyway”.`,
+  get aliasTaken() {
+    return t('rooms.alias_taken');
+  },
+  get emailTaken() {
+    return t('rooms.email_taken');
+  },
+  unknownEquipment: (code: string) => t('rooms.unknown_equipment', { code }),
+  get equipmentExists() {
+    return t('equipment.exists');
+  },
+  mailboxUnknown: (alias: string) => t('rooms.mailbox_unknown', { alias }),
+  mailboxNoAccess: (alias: string) => t('rooms.mailbox_no_access', { alias }),
 };
 
 /** A mailbox check that blocks saving unless the admin ticks "save anyway". */

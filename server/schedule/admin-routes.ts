@@ -9,9 +9,11 @@ import { toActor } from '../users/service.ts';
 import { roomChoices } from './displays-present.ts';
 import { TokenForm } from './schema.ts';
 import { createDeviceToken, listDeviceTokens, revokeDeviceToken } from './tokens.ts';
+import { t } from '../i18n/context.ts';
+import { LOCALE_NAMES } from '../i18n/catalog.ts';
 
 const messages = {
-  revoked: (label: string) => `“${label}” was revoked; its displays and feeds stop working at their next refresh.`,
+  revoked: (label: string) => t('displays.flash.revoked', { label }),
 };
 
 /** Display and feed tokens under /admin/displays (admins only). */
@@ -22,10 +24,14 @@ export function adminDisplayRoutes(ctx: AppContext): Router {
     const rooms = listAllRooms(ctx);
     const names = new Map(rooms.map((r) => [r.id, r.name]));
     return {
-      title: 'Displays and feeds',
+      title: t('displays.title'),
       rooms: roomChoices(rooms, (req?.body as { roomIds?: unknown } | undefined)?.roomIds),
-      tokens: listDeviceTokens(ctx).map((t) => ({ ...t, roomNames: t.roomIds.map((id) => names.get(id) ?? `#${id}`).join(', ') })),
-      values: { showSubjects: '' },
+      tokens: listDeviceTokens(ctx).map((tok) => ({
+        ...tok,
+        roomNames: tok.roomIds.map((id) => names.get(id) ?? `#${id}`).join(', '),
+        localeName: tok.locale ? LOCALE_NAMES[tok.locale] : t('displays.language_default'),
+      })),
+      values: { showSubjects: '', locale: '' },
     };
   };
 
@@ -41,7 +47,7 @@ export function adminDisplayRoutes(ctx: AppContext): Router {
     const q = `token=${encodeURIComponent(secret)}`;
     res.set('Cache-Control', 'no-store');
     res.status(201).render('admin/display-created', {
-      title: 'Token created',
+      title: t('displays.created_title'),
       token,
       secret,
       apiRooms: `${origin}/api/rooms?${q}`,

@@ -13,6 +13,8 @@ export interface ScheduleItem {
   roomId: number;
   uid: string;
   subject: string;
+  /** A private booking: `subject` holds the English PRIVATE_SUBJECT; pages show shownSubject() in the reader's language. */
+  private?: boolean;
   organizerName: string;
   organizerEmail: string;
   /** People invited besides the organizer. */
@@ -59,6 +61,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       uid: b.uid,
       // CASE: a private booking's subject stays with its organizer and attendees (they see it on the booking page).
       subject: b.private ? PRIVATE_SUBJECT : b.subject,
+      private: b.private,
       organizerName: organizer?.displayName ?? 'Unknown organizer',
       organizerEmail: organizer?.email ?? '',
       attendeeCount: b.attendeeCount,

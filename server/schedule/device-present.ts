@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import type { ScheduleItem } from './service.ts';
-import { STATE_TAGS, visibleSubject } from './present.ts';
+import { stateTag, visibleSubject } from './present.ts';
 import type { DisplayState } from './timeline.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 const hhmm = (t: number | DateTime, zone: string) => (typeof t === 'number' ? DateTime.fromMillis(t) : t).setZone(zone).toFormat('HH:mm');
 const iso = (t: number) => new Date(t).toISOString();
@@ -34,7 +36,7 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
     localStart: hhmm(i.start, r.timeZone),
     localEnd: hhmm(i.end, r.timeZone),
     state: i.state,
-    stateLabel: STATE_TAGS[i.state],
+    stateLabel: stateTag(i.state),
     holdsRoom: i.active,
     source: i.kind === 'booking' ? 'roombook' : 'outlook',
   };
@@ -50,15 +52,15 @@ export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: Date
   });
   return {
     roomName: r.name,
-    place: `${r.building}, floor ${r.floor} · ${r.capacity} people`,
+    place: `${t('room.place', { building: r.building, floor: r.floor })} · ${t('room.people', { count: r.capacity })}`,
     zone,
     busy: s.busy,
-    word: s.busy ? 'Busy' : 'Free',
-    until: s.busy && s.busyUntil ? `until ${hhmm(s.busyUntil, zone)}` : s.freeUntil ? `until ${hhmm(s.freeUntil, zone)}` : 'for the rest of the day',
+    word: s.busy ? t('room.busy') : t('schedule.free'),
+    until: s.busy && s.busyUntil ? t('display.until', { time: hhmm(s.busyUntil, zone) }) : s.freeUntil ? t('display.until', { time: hhmm(s.freeUntil, zone) }) : t('display.rest_of_day'),
     current: s.current ? meeting(s.current) : null,
     upcoming: s.upcoming.map(meeting),
     clock: hhmm(now, zone),
-    date: now.setZone(zone).toFormat('cccc d LLLL'),
+    date: formatDate(now.setZone(zone), 'weekdayDate'),
     /** The JS clock ticks only on the real clock (a faked "now" would be contradicted by it). */
     tick: !fakeNow,
   };

@@ -9,6 +9,8 @@ import { presentDisplay, presentApiBooking, presentApiRoom } from './device-pres
 import { DeviceQuery } from './schema.ts';
 import { listRoomDay, listRoomFeed, roomDisplayState } from './service.ts';
 import { authenticateToken, roomForToken, roomsForToken, type DeviceToken } from './tokens.ts';
+import { runInLocale, t } from '../i18n/context.ts';
+import { visibleSubject } from './present.ts';
 
 /** How often door displays reload, and feed clients are told to poll. */
 const DISPLAY_REFRESH_SECONDS = 30;
@@ -30,9 +32,9 @@ const tokenOfRes = (res: Response) => res.locals.deviceToken as DeviceToken;
 function nowFor(ctx: AppContext, req: Request): DateTime {
   const { now } = parseForm(DeviceQuery, req.query, 400);
   if (ctx.config.production || !now) return ctx.clock.now();
-  const t = DateTime.fromISO(now, { setZone: true });
-  if (!t.isValid) throw new BadRequestError('now must be an ISO 8601 time such as 2026-11-25T10:30:00Z.');
-  return t.toUTC();
+  const at = DateTime.fromISO(now, { setZone: true });
+  if (!at.isValid) throw new BadRequestError(t('error.bad_now'));
+  return at.toUTC();
 }
 
 /** Room-door displays, the JSON read API and calendar feeds: read-only, signed in by a device token, not a session. */
@@ -40,10 +42,16 @@ export function deviceRoutes(ctx: AppContext): Router {
   const router = Router();
 
   const requireToken = (req: Request, res: Response, next: NextFunction) => {
-    res.locals.deviceToken = authenticateToken(ctx, tokenOf(req));
+    const token = authenticateToken(ctx, tokenOf(req));
+    res.locals.deviceToken = token;
     // Tokens travel in URLs: keep the answers out of shared caches (Referrer-Policy no-referrer is set by helmet).
     res.set('Cache-Control', 'private, no-store');
-    next();
+    // A door display speaks its token's language (set by the admin), else the organisation's; never the tablet's.
+    const locale = token.locale ?? ctx.config.defaultLocale;
+    res.locals.locale = locale;
+    res.locals.t = t;
+    res.setHeader('Content-Language', locale);
+    runInLocale(locale, next);
   };
   const room = (req: Request, res: Response): Room => roomForToken(ctx, tokenOfRes(res), String(req.params.alias));
 
@@ -92,7 +100,7 @@ export function deviceRoutes(ctx: AppContext): Router {
   /** GET /feeds/rooms/:alias.ics?token=: iCalendar subscription (Outlook, Thunderbird, phones) */
   router.get('/feeds/rooms/:file', requireToken, (req, res) => {
     const file = String(req.params.file);
-    if (!file.endsWith('.ics')) throw new BadRequestError('Calendar feeds end in .ics.');
+    if (!file.endsWith('.ics')) throw new BadRequestError(t('error.feed_ics'));
     const r = roomForToken(ctx, tokenOfRes(res), file.slice(0, -4));
     const show = tokenOfRes(res).showSubjects;
     const events = listRoomFeed(ctx, r)
@@ -101,9 +109,9 @@ export function deviceRoutes(ctx: AppContext): Router {
         uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
         start: DateTime.fromMillis(i.start, { zone: 'utc' }),
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
-        summary: show ? i.subject : 'Busy',
-        description: show ? `Organizer: ${i.organizerName}` : undefined,
-        location: `${r.name}, ${r.building}, floor ${r.floor}`,
+        summary: visibleSubject(i, show),
+        description: show ? t('feed.organizer', { name: i.organizerName }) : undefined,
+        location: `${r.name}, ${t('room.place', { building: r.building, floor: r.floor })}`,
         status: i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
         sequence: i.sequence,
         lastModified: i.updatedAt ? DateTime.fromISO(i.updatedAt) : null,

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { crc32Combine, gzipMember, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { sendHtmlParts } from '../http/precompressed.ts';
+import { currentLocale } from '../i18n/context.ts';
 
 /** Rendered in place of the token; random per process and base64url-safe, so no data can spell it and escaping keeps it. */
 const TOKEN_MARKER = `rbtoken${randomBytes(12).toString('hex')}`;
@@ -63,7 +64,8 @@ function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
 export async function sendCachedPage(req: Request, res: Response, store: PageStore, render: PageRenderer): Promise<void> {
   const user = req.user;
   if (!user || !req.session || req.session.flash?.length) return void sendHtmlParts(req, res, await render(req.session ? csrfToken(req) : ''));
-  const key = `${user.id}|${user.role}`;
+  // The page is in the reader's language (a person may switch it), so the language is part of the key.
+  const key = `${user.id}|${user.role}|${currentLocale()}`;
   let page = store.get(key);
   if (!page) {
     store.set(key, (page = render(TOKEN_MARKER).then(splice)));

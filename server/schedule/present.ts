@@ -3,20 +3,27 @@ import type { Equipment } from '../rooms/service.ts';
 import type { BuildingDay, DaySchedule, RoomWeek, ScheduleItem, TimelineRow } from './service.ts';
 import { matchesSearch } from './service.ts';
 import { clockFormatter, hourMarks, placement, suggestedSlot, type DayWindow } from './timeline.ts';
+import { currentLocale, t } from '../i18n/context.ts';
+import type { Locale } from '../i18n/catalog.ts';
+import { formatDate } from '../i18n/format.ts';
 
-export const STATE_TAGS: Record<ScheduleItem['state'], string> = {
-  pending: 'Pending',
-  booked: 'Booked',
-  updating: 'Updating',
-  cancelling: 'Cancelling',
-  declined: 'Declined',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  external: 'Outlook',
-};
+const STATES: ScheduleItem['state'][] = ['pending', 'booked', 'updating', 'cancelling', 'declined', 'failed', 'cancelled', 'external'];
+// The tags in each language, looked up once: a day view has hundreds of blocks.
+const tagsByLocale = new Map<Locale, Record<ScheduleItem['state'], string>>();
+
+/** A block's short state word in the request's language ("Pending", "Függőben"). */
+export function stateTag(state: ScheduleItem['state']): string {
+  const locale = currentLocale();
+  let tags = tagsByLocale.get(locale);
+  if (!tags) tagsByLocale.set(locale, (tags = Object.fromEntries(STATES.map((s) => [s, t(`schedule.tag.${s}`)])) as Record<ScheduleItem['state'], string>));
+  return tags[state];
+}
+
+/** The subject people read: a private booking reads "Private meeting" in the reader's language. */
+export const shownSubject = (item: ScheduleItem): string => (item.private ? t('booking.private_meeting') : item.subject);
 
 /** The subject a device may show: with a token that hides subjects, every meeting reads "Busy". */
-export const visibleSubject = (item: ScheduleItem, showSubjects: boolean) => (showSubjects ? item.subject : 'Busy');
+export const visibleSubject = (item: ScheduleItem, showSubjects: boolean) => (showSubjects ? shownSubject(item) : t('room.busy'));
 
 export interface BlockView {
   /** Grid and state classes: `b st-booked s-25 n-12`. */
@@ -73,27 +80,29 @@ export function presentTimeline(w: DayWindow): TimelineView {
 function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => string, q: string | undefined): BlockView | null {
   const p = placement(w, item.start, item.end);
   if (!p) return null;
-  const people = item.kind === 'booking' && item.attendeeCount ? ` · ${item.attendeeCount} invited` : '';
+  const people = item.kind === 'booking' && item.attendeeCount ? ` · ${t('schedule.invited', { count: item.attendeeCount })}` : '';
   const hit = matchesSearch(item, q) ? ' hit' : '';
   return {
     cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
     times: `${hhmm(item.start)}–${hhmm(item.end)}`,
-    subject: item.subject,
+    subject: shownSubject(item),
     who: `${item.organizerName}${people}`,
-    tag: STATE_TAGS[item.state],
+    tag: stateTag(item.state),
   };
 }
 
 function presentGaps(row: TimelineRow, now: DateTime, label: string): GapView[] {
   const hhmm = clockFor(row.date, row.room.timeZone);
+  // One lookup per row, not per gap (a 200-room day has thousands): the times go where the marker is.
+  const words = t('schedule.gap_label', { room: label, times: '\u0001' });
   return row.gaps.flatMap((gap) => {
     const p = placement(row.window, gap.start, gap.end);
     const slot = suggestedSlot(gap, now.toMillis(), row.room.maxDurationMinutes);
     if (!p || !slot) return [];
     const [start, end] = [hhmm(slot.start), hhmm(slot.end)];
     // A short link (redirected to the booking form): a 200-room day has thousands of gaps, and bytes are render time.
-    return [{ cls: `g ${grid(p)}`, href: `/schedule/gap/${row.room.id}/${row.date}/${start}-${end}`, label: `Book ${label} ${start}–${end}` }];
+    return [{ cls: `g ${grid(p)}`, href: `/schedule/gap/${row.room.id}/${row.date}/${start}-${end}`, label: words.replace('\u0001', `${start}–${end}`) }];
   });
 }
 
@@ -112,10 +121,10 @@ export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<strin
     key: opts.dayLabel ? row.date : `room-${row.room.id}`,
     name,
     href: opts.dayLabel ? `/schedule?date=${row.date}&building=${encodeURIComponent(row.room.building)}` : `/schedule/rooms/${row.room.id}/week?date=${row.date}`,
-    facts: opts.dayLabel ? `${row.room.opensAt}–${row.room.closesAt}` : `${row.room.capacity} people${equipment ? ` · ${equipment}` : ''}`,
+    facts: opts.dayLabel ? `${row.room.opensAt}–${row.room.closesAt}` : `${t('room.people', { count: row.room.capacity })}${equipment ? ` · ${equipment}` : ''}`,
     trackCls: trackClass(row.window),
     blocks: row.items.flatMap((i) => presentBlock(i, row.window, hhmm, opts.q) ?? []),
-    gaps: row.open.end > now.toMillis() ? presentGaps(row, now, opts.dayLabel ? `${row.room.name} on ${opts.dayLabel}` : row.room.name) : [],
+    gaps: row.open.end > now.toMillis() ? presentGaps(row, now, opts.dayLabel ? t('schedule.room_on_day', { room: row.room.name, day: opts.dayLabel }) : row.room.name) : [],
     nowCls: nowClass(row.window, now),
   };
 }
@@ -156,7 +165,7 @@ export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Reco
   const today = day.now.setZone(day.zone).toFormat('yyyy-MM-dd');
   return {
     date: day.date,
-    heading: shown.toFormat('cccc d LLLL yyyy'),
+    heading: formatDate(shown, 'dateLong'),
     isToday: day.date === today,
     prevHref: link(shown.minus({ days: 1 }).toFormat('yyyy-MM-dd')),
     nextHref: link(shown.plus({ days: 1 }).toFormat('yyyy-MM-dd')),
@@ -165,7 +174,7 @@ export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Reco
     printHref: link(day.date, '/schedule/print'),
     matches: day.matches,
     search: q ?? null,
-    updatedAt: day.now.setZone(day.zone).toFormat('HH:mm'),
+    updatedAt: formatDate(day.now.setZone(day.zone), 'time'),
     buildings: day.buildings.map((b, i) => presentBuilding(b, day.now, labels, q, i)),
   };
 }
@@ -178,9 +187,9 @@ export function presentWeek(week: RoomWeek, catalogue: Equipment[]) {
   const href = (d: DateTime) => `/schedule/rooms/${week.room.id}/week?date=${d.toFormat('yyyy-MM-dd')}`;
   return {
     room: week.room,
-    heading: monday.toFormat('d LLLL yyyy'),
+    heading: formatDate(monday, 'monthDay'),
     timeline: presentTimeline(week.rows[0]!.window),
-    rows: week.rows.map((r) => presentRow(r, week.now, labels, { dayLabel: DateTime.fromISO(r.date, { zone }).toFormat('ccc d LLL') })),
+    rows: week.rows.map((r) => presentRow(r, week.now, labels, { dayLabel: formatDate(DateTime.fromISO(r.date, { zone }), 'dayShort') })),
     prevHref: href(monday.minus({ weeks: 1 })),
     nextHref: href(monday.plus({ weeks: 1 })),
     thisHref: `/schedule/rooms/${week.room.id}/week`,

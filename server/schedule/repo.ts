@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { isLocale, type Locale } from '../i18n/catalog.ts';
 
 /** A device token as the admin page and the token check see it (never the secret itself). */
 export interface DeviceToken {
@@ -12,6 +13,8 @@ export interface DeviceToken {
   revokedAt: string | null;
   lastUsedAt: string | null;
   roomIds: number[];
+  /** The display's and feed's language (migration 0012); null = DEFAULT_LOCALE. */
+  locale: Locale | null;
 }
 
 interface TokenRow {
@@ -24,6 +27,7 @@ interface TokenRow {
   revoked_at: string | null;
   last_used_at: string | null;
   room_ids: string | null;
+  locale: string | null;
 }
 
 const SELECT = `
@@ -40,6 +44,7 @@ const toToken = (r: TokenRow): DeviceToken => ({
   revokedAt: r.revoked_at,
   lastUsedAt: r.last_used_at,
   roomIds: r.room_ids ? r.room_ids.split(',').map(Number).sort((a, b) => a - b) : [],
+  locale: isLocale(r.locale) ? r.locale : null,
 });
 
 export interface NewDeviceToken {
@@ -50,15 +55,16 @@ export interface NewDeviceToken {
   createdById: number | null;
   at: string;
   roomIds: number[];
+  locale?: Locale | null;
 }
 
 export function insertToken(db: Db, t: NewDeviceToken): number {
   const info = db
     .prepare(
-      `INSERT INTO device_tokens (label, token_hash, token_hint, show_subjects, created_by_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO device_tokens (label, token_hash, token_hint, show_subjects, created_by_id, created_at, locale)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(t.label, t.hash, t.hint, t.showSubjects ? 1 : 0, t.createdById, t.at);
+    .run(t.label, t.hash, t.hint, t.showSubjects ? 1 : 0, t.createdById, t.at, t.locale ?? null);
   const id = Number(info.lastInsertRowid);
   const add = db.prepare('INSERT INTO device_token_rooms (token_id, room_id) VALUES (?, ?)');
   for (const roomId of t.roomIds) add.run(id, roomId);

@@ -12,6 +12,7 @@ import { rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek } from './service.ts';
+import { currentLocale, t } from '../i18n/context.ts';
 
 const VIEWS = { screen: 'schedule/day', print: 'schedule/print' } as const;
 const TIMELINE_SLOT = '<!--roombook:timeline-->';
@@ -29,7 +30,8 @@ export function scheduleRoutes(ctx: AppContext): Router {
       // The page model depends on the data (the cache's change counter), the query and "now" to the minute (the
       // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model.
       const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
-      const model = await cachedUntilChange(ctx.db, `${view}|${minute}|${JSON.stringify(req.query)}`, async () => {
+      // The model holds words, so its language is part of the key.
+      const model = await cachedUntilChange(ctx.db, `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`, async () => {
         const day = listDaySchedule(ctx, query);
         const equipment = listEquipment(ctx);
         const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
@@ -47,7 +49,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
       });
       const { timeline, pages, ...locals } = model;
       await sendCachedPage(req, res, pages, async (csrfToken) => {
-        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? 'Print: rooms of the day' : 'Schedule', ...locals, timelineHtml: TIMELINE_SLOT, rowHtml });
+        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? t('print.title') : t('nav.schedule'), ...locals, timelineHtml: TIMELINE_SLOT, rowHtml });
         if (!timeline) return [page];
         // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
         const at = page.indexOf(TIMELINE_SLOT);
@@ -67,7 +69,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
     const roomId = idParam(req.params.roomId, 'room');
     const times = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(String(req.params.times));
     const { date } = parseForm(WeekQuery, { date: req.params.date }, 400);
-    if (!times || !date) throw new BadRequestError('That free slot link is not valid.');
+    if (!times || !date) throw new BadRequestError(t('schedule.bad_gap'));
     res.redirect(303, `/bookings/new?${new URLSearchParams({ roomId: String(roomId), date, start: times[1]!, end: times[2]! })}`);
   });
 
@@ -77,11 +79,11 @@ export function scheduleRoutes(ctx: AppContext): Router {
     const roomId = idParam(req.params.id, 'room');
     // Like the day view: one model and one finished page per data version, query and minute (the now-line).
     const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
-    const model = cachedUntilChange(ctx.db, `week|${minute}|${roomId}|${date ?? ''}`, () => {
+    const model = cachedUntilChange(ctx.db, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
       const week = presentWeek(listRoomWeek(ctx, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
-    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: `${model.week.room.name}: week`, week: model.week, rowHtml })]);
+    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: t('week.title', { room: model.week.room.name }), week: model.week, rowHtml })]);
   });
 
   return router;

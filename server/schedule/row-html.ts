@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { RowView } from './present.ts';
+import { currentLocale, t } from '../i18n/context.ts';
 
 const FILE = fileURLToPath(new URL('../../views/schedule/_row.ejs', import.meta.url));
 /** Enough for a few days' views of a large site (a 200-room day is 200 rows; a row is ~2 KB). */
@@ -14,12 +15,13 @@ let template: ejs.TemplateFunction | null = null;
 const rows = new Map<string, string>();
 
 export function rowHtml(r: RowView): string {
-  const key = JSON.stringify(r);
+  // The template's own words (e.g. "Free") follow the request's language, so the language is part of the key.
+  const key = `${currentLocale()}|${JSON.stringify(r)}`;
   let html = rows.get(key);
   if (html === undefined) {
     // Compiled once per process, like the production view cache (the file is read again after a restart).
     template ??= ejs.compile(readFileSync(FILE, 'utf8'), { filename: FILE });
-    html = template({ r });
+    html = template({ r, t });
     if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
     rows.set(key, html);
   }

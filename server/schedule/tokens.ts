@@ -6,15 +6,24 @@ import { recordAudit, type Actor } from '../audit/record.ts';
 import { AppError, FieldErrors, NotFoundError } from '../errors.ts';
 import { findRoomByAlias, listAllRooms, type Room } from '../rooms/service.ts';
 import * as repo from './repo.ts';
+import { t } from '../i18n/context.ts';
+import type { Locale } from '../i18n/catalog.ts';
 
 export type { DeviceToken } from './repo.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
+// Getters: the words are read per request, in the reader's language.
 const messages = {
-  unknownRoom: 'Choose rooms from the list.',
-  missing: 'This device needs a display token. Ask an administrator for the link.',
-  invalid: 'This display token is not valid or has been revoked. Ask an administrator for a new link.',
+  get unknownRoom() {
+    return t('displays.rooms_from_list');
+  },
+  get missing() {
+    return t('displays.token_missing');
+  },
+  get invalid() {
+    return t('displays.token_invalid');
+  },
 };
 
 /** The request carried no token, or one that is unknown or revoked (401, so devices can tell it from "no such room"). */
@@ -35,6 +44,8 @@ export interface CreateTokenInput {
   roomIds: number[];
   /** Show meeting subjects; otherwise meetings read "Busy" on the display, the API and the feed. */
   showSubjects: boolean;
+  /** The display's and feed's language; null or absent = DEFAULT_LOCALE. */
+  locale?: Locale | null;
 }
 
 /** Creates a token; the secret is returned once and only its hash is stored. */
@@ -52,6 +63,7 @@ export function createDeviceToken(ctx: Ctx, actor: Actor, input: CreateTokenInpu
         createdById: actor.id,
         at: toDbTime(ctx.clock.now()),
         roomIds: [...new Set(input.roomIds)],
+        locale: input.locale ?? null,
       });
       const token = repo.findToken(ctx.db, id)!;
       // The audit row names the token by id and hint; the secret never reaches the audit trail or the logs.
@@ -105,4 +117,4 @@ export function roomsForToken(ctx: Ctx, token: repo.DeviceToken): Room[] {
   return listAllRooms(ctx).filter((r) => r.active && token.roomIds.includes(r.id));
 }
 
-const auditView = (t: repo.DeviceToken) => ({ label: t.label, hint: t.hint, rooms: t.roomIds, showSubjects: t.showSubjects, revokedAt: t.revokedAt });
+const auditView = (t: repo.DeviceToken) => ({ label: t.label, hint: t.hint, rooms: t.roomIds, showSubjects: t.showSubjects, locale: t.locale, revokedAt: t.revokedAt });

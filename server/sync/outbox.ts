@@ -6,6 +6,8 @@ import type { Meeting } from '../exchange/gateway.ts';
 import { parseSnapshot, serializeSnapshot, type MeetingSnapshot } from './meeting-snapshot.ts';
 import * as repo from './outbox.repo.ts';
 import { retryingText } from './words.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate, formatTimeRange } from '../i18n/format.ts';
 
 export type { JobKind, JobStatus, OutboxJob } from './outbox.repo.ts';
 
@@ -70,13 +72,13 @@ export function retryNote(db: Db, bookingId: number): string | null {
 export type JobView = repo.OutboxJob & { booking: string };
 
 function describeJob(job: repo.OutboxJob): JobView {
-  let booking = `Booking ${job.bookingId}`;
+  let booking = t('sync.job_booking', { id: job.bookingId });
   try {
     const { meeting: m } = parseSnapshot(job.meetingJson);
     const start = m.start.setZone(m.timeZone);
     // A private booking keeps its subject to its people, here too.
-    const subject = m.private ? 'Private meeting' : m.subject;
-    booking = `${subject} · ${m.room.name} · ${start.toFormat('ccc d LLL yyyy, HH:mm')}–${m.end.setZone(m.timeZone).toFormat('HH:mm')}`;
+    const subject = m.private ? t('booking.private_meeting') : m.subject;
+    booking = `${subject} · ${m.room.name} · ${formatDate(start, 'day')}, ${formatTimeRange(start, m.end.setZone(m.timeZone))}`;
   } catch {
     // An unreadable snapshot fails its job with that reason; the page still lists it by booking number.
   }

@@ -7,6 +7,7 @@ import { toActor } from '../users/service.ts';
 import { retryFailedJob } from './admin.ts';
 import { outboxOverview } from './outbox.ts';
 import type { Reconciler } from './reconciler.ts';
+import { t } from '../i18n/context.ts';
 
 /** The admin page at /admin/sync (its URL kept for bookmarks): the outbox, failed jobs with a retry button, the reconciler and Exchange health. */
 export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Router {
@@ -16,11 +17,11 @@ export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Ro
   router.get('/sync', ...pages.admin, (_req, res) => {
     const health = ctx.gateway.health();
     res.render('admin/sync', {
-      title: 'Exchange sync',
+      title: t('sync.title'),
       ...outboxOverview(ctx.db),
       health,
       lastReconcile: reconciler.last,
-      exchangeUrl: ctx.config.exchangeUrl ?? 'built-in emulator',
+      exchangeUrl: ctx.config.exchangeUrl ?? t('sync.emulator'),
     });
   });
 
@@ -28,14 +29,14 @@ export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Ro
   router.post('/sync/jobs/:id/retry', ...pages.admin, (req, res) => {
     const id = idParam(req.params.id, 'job');
     retryFailedJob(ctx, toActor(req.user!), id);
-    flash(req, 'success', `Job ${id} will be tried again now.`);
+    flash(req, 'success', t('sync.flash.retry', { id }));
     res.redirect(303, '/admin/sync');
   });
 
   /** POST /admin/sync/reconcile: read the room calendars from Exchange now */
   router.post('/sync/reconcile', ...pages.admin, async (req, res) => {
     const s = await reconciler.runNow();
-    flash(req, s.failedRooms.length ? 'error' : 'success', `Read ${s.rooms} room calendars${s.failedRooms.length ? `; ${s.failedRooms.length} could not be read` : ''}: ${s.external} meetings from Outlook, ${s.declined} declined, ${s.cancelled} cancelled in Outlook.`);
+    flash(req, s.failedRooms.length ? 'error' : 'success', t('sync.flash.reconciled', { rooms: s.rooms, failed: s.failedRooms.length, external: s.external, declined: s.declined, cancelled: s.cancelled }));
     res.redirect(303, '/admin/sync');
   });
 

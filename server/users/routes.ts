@@ -7,18 +7,20 @@ import { idParam } from '../http/params.ts';
 import { roleLabel, ROLES } from './roles.ts';
 import { AccessForm, NewUserForm } from './schema.ts';
 import { createLocalUser, listUsers, setUserAccess, toActor } from './service.ts';
+import { t } from '../i18n/context.ts';
 
 const messages = {
-  saved: (name: string) => `Access for ${name} was saved.`,
-  created: (name: string) => `${name} can now sign in.`,
+  saved: (name: string) => t('users.flash.saved', { name }),
+  created: (name: string) => t('users.flash.created', { name }),
 };
 
 /** User and role administration under /admin. */
 export function adminUserRoutes(ctx: AppContext): Router {
   const router = Router();
-  const roles = ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
-  const listModel = () => ({ title: 'Users and roles', users: listUsers(ctx), roles });
-  const newModel = () => ({ title: 'New local account', roles, values: { role: 'employee' } });
+  // Built per request: the role names are in the reader's language.
+  const roles = () => ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
+  const listModel = () => ({ title: t('home.tile.users_title'), users: listUsers(ctx), roles: roles() });
+  const newModel = () => ({ title: t('users.new'), roles: roles(), values: { role: 'employee' } });
 
   /** GET /admin/users */
   router.get('/users', ...pages.admin, (_req, res) => res.render('admin/users/index', listModel()));

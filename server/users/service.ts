@@ -6,13 +6,21 @@ import type { Role } from './roles.ts';
 import { FieldErrors, NotFoundError } from '../errors.ts';
 import * as repo from './repo.ts';
 import type { Locale } from '../i18n/catalog.ts';
+import { t } from '../i18n/context.ts';
 
 export type { User } from './repo.ts';
 
+// Getters: the words are read per request, in the reader's language.
 const messages = {
-  lastAdmin: 'At least one active administrator must remain.',
-  usernameTaken: 'This user name is already taken.',
-  emailTaken: 'Another user already has this e-mail address.',
+  get lastAdmin() {
+    return t('users.last_admin');
+  },
+  get usernameTaken() {
+    return t('users.username_taken');
+  },
+  get emailTaken() {
+    return t('users.email_taken');
+  },
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
