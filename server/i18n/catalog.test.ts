@@ -86,3 +86,12 @@ test('language choice: saved preference > cookie > Accept-Language > default', (
   assert.equal(chooseLocale({ saved: null, cookie: 'hu', acceptLanguage: 'en', fallback: 'en' }), 'hu');
   assert.equal(chooseLocale({ cookie: 'xx', acceptLanguage: 'de', fallback: 'hu' }), 'hu');
 });
+
+test('a stored failure reason reads in each reader’s language (references nest; old plain text stays as it was)', async () => {
+  const { readStored, storedMessage } = await import('./stored.ts');
+  const { employeeReasonRef } = await import('../sync/words.ts');
+  const stored = storedMessage('booking.failed', { kind: 'send', reason: employeeReasonRef(new Error('bug')) });
+  assert.match(readStored(stored, 'en'), /^Sending failed: The booking could not be sent to Exchange because of an internal error/);
+  assert.match(readStored(stored, 'hu'), /^A küldés nem sikerült: A foglalást belső hiba miatt nem sikerült elküldeni/);
+  assert.equal(readStored('Sending failed: an old reason', 'hu'), 'Sending failed: an old reason');
+});

@@ -52,6 +52,8 @@ export async function mailboxItems(app: RunningApp, alias: string, folder: strin
 /** A tiny cookie-keeping HTTP client that behaves like a browser without JavaScript. */
 export class TestBrowser {
   private readonly cookies = new Map<string, string>();
+  /** Sent with every request, e.g. the browser's Accept-Language. */
+  readonly sendHeaders: Record<string, string> = {};
 
   constructor(public baseUrl: string) {}
 
@@ -69,7 +71,7 @@ export class TestBrowser {
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return { ...(cookie ? { cookie } : {}), accept: 'text/html', ...extra };
+    return { ...(cookie ? { cookie } : {}), accept: 'text/html', ...this.sendHeaders, ...extra };
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,0 +1,137 @@
+// Issue 17 in a Hungarian browser (Chromium with locale hu-HU, so Accept-Language: hu-HU): sign in, find, book and
+// cancel a room, every page in Hungarian. What the pages say is checked against locales/hu.json itself, not against a
+// list typed here: every visible line, once the catalog's words and the data (people, rooms, equipment, the subject
+// typed, dates from Intl) are taken out, must have no letters left. axe finds nothing serious with lang="hu".
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import { expect, test, type Page } from '@playwright/test';
+import { DateTime } from 'luxon';
+import { meetingMessages } from './emulator.ts';
+import { expectNoSeriousA11yViolations } from './helpers.ts';
+
+const read = (path: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8'));
+const hu = read('../locales/hu.json') as Record<string, string>;
+const demo = read('../db/seed/demo-data.json') as {
+  users: { username: string; displayName: string }[];
+  equipment: { label: string }[];
+  rooms: { name: string; building: string; alias: string }[];
+};
+
+/** The literal words of every Hungarian message (placeholders, plural and select arms taken apart). */
+function literals(elements: MessageFormatElement[], out: string[]): string[] {
+  for (const e of elements) {
+    if (e.type === TYPE.literal) out.push(e.value);
+    if (e.type === TYPE.plural || e.type === TYPE.select) for (const o of Object.values(e.options)) literals(o.value, out);
+  }
+  return out;
+}
+// The phrases, and each word of them (a phrase's edge may touch a number: "1. emelet").
+const phrases = Object.values(hu).flatMap((m) => literals(parse(m, { ignoreTag: true }), []));
+const catalogWords = [...new Set([...phrases.map((s) => s.trim()), ...phrases.flatMap((s) => s.match(/[\p{L}][\p{L}'’-]*/gu) ?? [])])].filter((s) => /\p{L}/u.test(s));
+
+const ZONE = 'Europe/London';
+const day = DateTime.now().setZone(ZONE).plus({ days: 2 });
+const date = day.toFormat('yyyy-MM-dd');
+
+/** Month and weekday names as Intl writes them in Hungarian (the date forms are Intl's, not the catalog's). */
+function intlWords(): string[] {
+  const words: string[] = ['UTC'];
+  for (let m = 0; m < 12; m++) {
+    const d = new Date(Date.UTC(2026, m, 15));
+    for (const month of ['short', 'long'] as const) words.push(new Intl.DateTimeFormat('hu', { month, timeZone: 'UTC' }).format(d));
+  }
+  for (let i = 0; i < 7; i++) {
+    const d = new Date(Date.UTC(2026, 10, 30 + i));
+    for (const weekday of ['short', 'long'] as const) words.push(new Intl.DateTimeFormat('hu', { weekday, timeZone: 'UTC' }).format(d));
+  }
+  return words;
+}
+
+/** Lines of the page that still hold letters once catalog words and data are removed (should be none). */
+async function textOutsideCatalog(page: Page, data: string[]): Promise<string[]> {
+  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim()).filter(Boolean);
+  // Longest first, so a phrase goes before a word inside it; only whole words are taken out.
+  const known = [...catalogWords, ...data, ...intlWords(), 'English', 'Magyar'].sort((a, b) => b.length - a.length);
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const patterns = known.map((k) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(k)}(?![\\p{L}\\p{N}])`, 'gu'));
+  return lines.filter((line) => {
+    // Zone ids (Europe/London) and e-mail addresses are data.
+    let rest = line.replace(/[A-Z][A-Za-z]+\/[A-Za-z_]+/g, ' ').replace(/[^\s<>()]+@[^\s<>()]+/g, ' ');
+    for (const p of patterns) rest = rest.replace(p, ' ');
+    return /\p{L}/u.test(rest);
+  });
+}
+
+test.use({ locale: 'hu-HU', timezoneId: 'Europe/Budapest' });
+
+test('alice, in a Hungarian browser, signs in, finds, books and cancels a room — all in Hungarian', async ({ page }) => {
+  test.setTimeout(90_000);
+  const subject = `Tervezés ${Date.now()}`;
+  const data = [
+    ...demo.users.flatMap((u) => [u.displayName, u.username]),
+    ...demo.equipment.map((e) => e.label),
+    ...demo.rooms.flatMap((r) => [r.name, r.building]),
+    subject,
+    'Roombook',
+    'Exchange',
+    'Outlook',
+    'Microsoft',
+  ];
+  const allHungarian = async () => {
+    await expect(page.locator('html')).toHaveAttribute('lang', 'hu');
+    expect(await textOutsideCatalog(page, data)).toEqual([]);
+  };
+
+  await page.goto('/login');
+  await allHungarian();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel(hu['home.username']!).fill('alice');
+  await page.getByLabel(hu['login.password']!).fill('demo');
+  await page.getByRole('button', { name: hu['login.title']!, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(hu['home.welcome']!.replace('{name}', 'Alice Anderson'));
+  await allHungarian();
+
+  await page.getByRole('navigation', { name: hu['nav.main']! }).getByRole('link', { name: hu['nav.find']! }).click();
+  await page.getByLabel(hu['field.date']!).fill(date);
+  await page.getByLabel(hu['field.start']!).fill('11:00');
+  await page.getByLabel(hu['field.end']!).fill('12:00');
+  await page.getByLabel(hu['find.people']!).fill('4');
+  await page.getByRole('button', { name: hu['find.submit']! }).click();
+  await expect(page.getByRole('heading', { name: /^\d+ szabad terem$/ })).toBeVisible();
+  await allHungarian();
+  await expectNoSeriousA11yViolations(page);
+
+  const first = page.locator('.room-option').first();
+  const roomName = (await first.locator('h3').innerText()).split(' ·')[0]!.trim();
+  await first.getByRole('link', { name: /foglalása: 11:00–12:00$/ }).click();
+  await expect(page.getByLabel(hu['displays.col.room']!, { exact: true })).toHaveValue(/\d+/);
+  await allHungarian();
+  await page.getByLabel(hu['field.subject']!).fill(subject);
+  await page.getByLabel(hu['booking.role.required']!, { exact: true }).fill('bob@example.com');
+  await page.getByRole('button', { name: hu['booking.form.book']!, exact: true }).click();
+
+  await expect(page.locator('.state')).toHaveText(hu['booking.state.booked']!, { timeout: 20_000 });
+  await expect(page.getByText(`${hu['booking.room_answer']} ${hu['booking.response.accepted']}`)).toBeVisible({ timeout: 15_000 });
+  // The booking's day in Hungarian form: "2026. dec. 3., csütörtök", 24-hour times.
+  const huDay = day.setLocale('hu').toLocaleString({ year: 'numeric', month: 'short', day: 'numeric', weekday: 'long' });
+  await expect(page.locator('.facts')).toContainText(`${huDay}, 11:00–12:00`);
+  await allHungarian();
+  await expectNoSeriousA11yViolations(page);
+  const invitations = await meetingMessages('bob', 'inbox', subject);
+  expect(invitations.map((m) => m.kind)).toEqual(['IPM.Schedule.Meeting.Request']);
+
+  await page.getByRole('link', { name: hu['booking.cancel_booking']! }).click();
+  await allHungarian();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByLabel(hu['booking.cancel.message']!).fill('Elnézést, elmarad.');
+  await page.getByRole('button', { name: hu['booking.cancel.confirm']! }).click();
+  await expect(page.locator('.state')).toHaveText(hu['booking.state.cancelled']!, { timeout: 20_000 });
+  await allHungarian();
+  await expect.poll(async () => (await meetingMessages('bob', 'inbox', subject)).some((m) => m.kind === 'IPM.Schedule.Meeting.Canceled')).toBe(true);
+  const alias = demo.rooms.find((r) => r.name === roomName)!.alias;
+  expect((await meetingMessages(alias, 'calendar', subject)).length).toBe(0);
+
+  await page.getByRole('navigation', { name: hu['nav.main']! }).getByRole('link', { name: hu['nav.bookings']! }).click();
+  await allHungarian();
+});
