@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Locale } from './catalog.ts';
 import { currentLocale } from './context.ts';
 
-type Style = 'day' | 'dayShort' | 'date' | 'dateLong' | 'dateTime' | 'time' | 'weekday' | 'weekdayDate' | 'monthDay';
+type Style = 'day' | 'dayShort' | 'date' | 'dateLong' | 'dateTime' | 'time' | 'weekday' | 'weekdayShort' | 'weekdayDate' | 'monthDay';
 
 // English: luxon format tokens (British order, 24-hour). Hungarian: Intl options (CLDR order and punctuation).
 const EN: Record<Style, string> = {
@@ -16,6 +16,7 @@ const EN: Record<Style, string> = {
   dateTime: 'd LLL yyyy, HH:mm', // 3 Dec 2026, 13:00
   time: 'HH:mm',
   weekday: 'cccc',
+  weekdayShort: 'ccc', // Thu
   weekdayDate: 'cccc d LLLL', // Thursday 3 December
   monthDay: 'd LLLL yyyy', // 3 December 2026
 };
@@ -28,6 +29,7 @@ const HU: Record<Style, Intl.DateTimeFormatOptions> = {
   dateTime: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   weekday: { weekday: 'long' },
+  weekdayShort: { weekday: 'short' }, // Cs
   weekdayDate: { month: 'long', day: 'numeric', weekday: 'long' }, // december 3., csütörtök
   monthDay: { year: 'numeric', month: 'long', day: 'numeric' }, // 2026. december 3.
 };
@@ -50,6 +52,10 @@ export const formatTimeRange = (start: DateTime, end: DateTime, locale: Locale =
   `${formatDate(start, 'time', locale)}–${formatDate(end, 'time', locale)}`;
 
 export const formatNumber = (n: number, locale: Locale = currentLocale()): string => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'hu').format(n);
+
+/** A number with fixed decimals: English as before ("5460.0"), Hungarian with a decimal comma ("5460,0"). */
+export const formatDecimal = (n: number, digits: number, locale: Locale = currentLocale()): string =>
+  locale === 'en' ? n.toFixed(digits) : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
 
 /** A zone name people read: "Europe/Budapest" → "Europe/Budapest (CET)" with the zone's short name in the language. */
 export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {

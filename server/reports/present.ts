@@ -4,16 +4,24 @@ import { hours, noShowRate, rankRooms, usedHours, utilisation, type Totals, type
 import { csvRow } from './csv.ts';
 import type { ReportData } from './service.ts';
 import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
+import { currentLocale, t } from '../i18n/context.ts';
+import { DateTime } from 'luxon';
+import { formatDate, formatDecimal } from '../i18n/format.ts';
 
+/** The CSV's note (the CSV keeps English column codes, like the API; its words follow the reader's language). */
 export const UNKNOWN_CHECK_IN = 'unknown — check-in is off';
+const unknownCheckIn = () => t('reports.unknown_checkin');
+/** Weekday codes for the CSV; the page shows the reader's weekday names. */
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+/** Monday to Sunday in the request's language (2026-11-30 was a Monday). */
+const weekdayNames = () => WEEKDAYS.map((_, i) => formatDate(DateTime.fromISO('2026-11-30', { zone: 'utc' }).plus({ days: i }), 'weekdayShort'));
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 const RANKED = 5;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const pct1 = (share: number | null) => (share === null ? null : round1(share * 100));
-const fmtPct = (share: number | null) => (share === null ? '—' : `${pct1(share)} %`);
-const fmtHours = (n: number) => round1(n).toFixed(1);
+const fmtPct = (share: number | null) => (share === null ? '—' : `${formatDecimal(pct1(share)!, Number.isInteger(pct1(share)) ? 0 : 1)} %`);
+const fmtHours = (n: number) => formatDecimal(round1(n), 1);
 
 /** One line of a utilisation table, as numbers (CSV) and as text (page). */
 export interface Line {
@@ -72,7 +80,7 @@ export interface SeatRow {
 
 function seatRows(r: UtilisationReport): SeatRow[] {
   return r.seats.map((s) => {
-    const people = s.typicalPeople === null ? null : s.typicalPeople > s.capacity ? `more than ${s.capacity} people` : `${s.typicalPeople} ${s.typicalPeople === 1 ? 'person' : 'people'}`;
+    const people = s.typicalPeople === null ? null : s.typicalPeople > s.capacity ? t('reports.more_than_people', { count: s.capacity }) : t('room.people', { count: s.typicalPeople });
     return {
       capacity: s.capacity,
       rooms: s.rooms,
@@ -80,7 +88,7 @@ function seatRows(r: UtilisationReport): SeatRow[] {
       typicalPeople: s.typicalPeople,
       typicalSharePct: round1(s.typicalShare * 100),
       meanFillPct: round1(s.meanFill * 100),
-      sentence: people ? `${s.capacity}-seat rooms booked for ${people} ${Math.round(s.typicalShare * 100)} % of the time` : `${s.capacity}-seat rooms: no bookings with a known number of people`,
+      sentence: people ? t('reports.seat_sentence', { seats: s.capacity, people, pct: Math.round(s.typicalShare * 100) }) : t('reports.seat_sentence_none', { seats: s.capacity }),
     };
   });
 }
@@ -93,8 +101,8 @@ export function presentReport(data: ReportData) {
     bookedText: fmtHours(l.bookedHours),
     bookableText: fmtHours(l.bookableHours),
     utilisationText: l.utilisationPct === null ? '—' : `${l.utilisationPct} %`,
-    usedText: l.usedHours === null ? UNKNOWN_CHECK_IN : fmtHours(l.usedHours),
-    noShowText: l.noShowPct === null ? UNKNOWN_CHECK_IN : `${l.noShowPct} %`,
+    usedText: l.usedHours === null ? unknownCheckIn() : fmtHours(l.usedHours),
+    noShowText: l.noShowPct === null ? unknownCheckIn() : `${l.noShowPct} %`,
   });
   const heat = heatValues(report);
   const ranked = rankRooms(report.rooms).filter((l) => utilisation(l) !== null);
@@ -103,8 +111,11 @@ export function presentReport(data: ReportData) {
   const emptiest = ranked.slice(busiest.length).slice(-RANKED).reverse();
   const rankBars = (ls: typeof ranked) => ls.map((l) => ({ label: l.room.name, value: utilisation(l) ?? 0, text: fmtPct(utilisation(l)), room: l.room, booked: fmtHours(hours(l.bookedMs)), bookable: fmtHours(hours(l.bookableMs)) }));
   const seats = seatRows(report);
-  const scope = request.building ?? 'all buildings';
-  const periodText = `${request.period.from} to ${request.period.to}`;
+  const scope = request.building ?? t('reports.all_buildings');
+  // English keeps the ISO dates its readers (and the CSV) use; Hungarian reads "2026. okt. 1.".
+  const day = (iso: string) => (currentLocale() === 'en' ? iso : formatDate(DateTime.fromISO(iso, { zone: 'utc' }), 'date'));
+  const periodText = t('reports.period', { from: day(request.period.from), to: day(request.period.to) });
+  const days = weekdayNames();
   const query = new URLSearchParams({ from: request.period.from, to: request.period.to, ...(request.building ? { building: request.building } : {}) });
   return {
     periodText,
@@ -116,14 +127,14 @@ export function presentReport(data: ReportData) {
     floors: lines.filter((l) => l.level === 'floor').map(text),
     rooms: lines.filter((l) => l.level === 'room').map(text),
     heat: {
-      weekdays: WEEKDAYS,
+      weekdays: days,
       hours: HOURS,
-      rows: heat.map((row, d) => ({ day: WEEKDAYS[d]!, cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })) })),
+      rows: heat.map((row, d) => ({ day: days[d]!, cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })) })),
       svg: heatMapSvg({
         id: 'heat',
-        title: `Peak hours, ${scope}, ${periodText}`,
-        desc: 'Share of room time booked for each weekday and hour, in each room’s own time zone; darker is busier. The table after the chart has every value.',
-        rows: WEEKDAYS,
+        title: t('reports.heat_title', { scope, period: periodText }),
+        desc: t('reports.heat_desc'),
+        rows: days,
         cols: HOURS,
         values: heat,
       }),
@@ -132,17 +143,17 @@ export function presentReport(data: ReportData) {
     emptiest: rankBars(emptiest),
     rankSvg: barChartSvg({
       id: 'rank',
-      title: `Busiest and emptiest rooms, ${periodText}`,
-      desc: 'Booked hours as a share of each room’s opening hours; the busiest rooms first, then the emptiest. The tables after the chart have the same numbers.',
+      title: t('reports.rank_title', { period: periodText }),
+      desc: t('reports.rank_desc'),
       bars: [...rankBars(busiest), ...rankBars(emptiest)],
       max: 1,
     }),
     seats,
     seatSvg: barChartSvg({
       id: 'seats',
-      title: `Seats booked against room capacity, ${periodText}`,
-      desc: 'For each room size, the mean share of its seats that bookings fill (people invited plus the organizer). The table after the chart has the same numbers.',
-      bars: seats.map((s) => ({ label: `${s.capacity}-seat rooms`, value: s.meanFillPct / 100, text: `${s.meanFillPct} %` })),
+      title: t('reports.seats_title', { period: periodText }),
+      desc: t('reports.seats_desc'),
+      bars: seats.map((s) => ({ label: t('reports.seat_rooms', { seats: s.capacity }), value: s.meanFillPct / 100, text: `${s.meanFillPct} %` })),
       max: 1,
     }),
   };
