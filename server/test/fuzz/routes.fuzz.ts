@@ -172,6 +172,7 @@ describe('route fuzzer', () => {
     specs = {
       'POST /login': { as: 'anon', weight: 1, valid: fc.record({ username: fc.constantFrom('nobody', 'bob', 'fz1'), password: fc.constantFrom('wrong', 'demo') }) },
       'POST /logout': { as: 'anon', weight: 1, valid: fc.constant({}) },
+      'POST /locale': { as: 'alice', weight: 1, valid: fc.record({ locale: fc.constantFrom('en', 'hu'), returnTo: fc.constantFrom('/', '/bookings', '//evil.example/') }) },
       'POST /bookings': { as: 'alice', weight: 6, valid: booking({ idempotencyKey }) },
       'POST /bookings (on behalf)': { as: 'rita', weight: 2, valid: booking({ idempotencyKey, organizerId: onBehalf }) },
       'POST /bookings/:id': { as: 'alice', records: 'booking', weight: 5, valid: booking({}) },
@@ -188,7 +189,7 @@ describe('route fuzzer', () => {
         valid: n.chain((i) => fc.record({ username: fc.constant(`fz${i}`), displayName: words, email: fc.constant(`fz${i}@example.com`), role: fc.constantFrom('employee', 'receptionist'), password: fc.constant('a long enough password') })),
       },
       'POST /admin/users/:id/access': { as: 'adam', records: 'fuzzUser', weight: 1, valid: fc.record({ role: fc.constantFrom('employee', 'receptionist', 'admin'), active: fc.constantFrom('on', '') }) },
-      'POST /admin/displays': { as: 'adam', weight: 1, valid: fc.record({ label: words, roomIds: roomId, showSubjects: fc.constantFrom('on', '') }) },
+      'POST /admin/displays': { as: 'adam', weight: 1, valid: fc.record({ label: words, roomIds: roomId, showSubjects: fc.constantFrom('on', ''), locale: fc.constantFrom('', 'en', 'hu') }) },
       'POST /admin/displays/:id/revoke': { as: 'adam', records: 'token', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/jobs/:id/retry': { as: 'adam', records: 'job', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/reconcile': { as: 'adam', weight: 1, valid: fc.constant({}) },
