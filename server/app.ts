@@ -21,6 +21,7 @@ import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import { bookingRoutes } from './bookings/routes.ts';
+import { adminBuildingRoutes, replacementRoutes } from './bookings/replacement-routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
 import type { ExchangeProbe } from './ops/health.ts';
 import type { AppMetrics } from './ops/metrics.ts';
@@ -104,10 +105,11 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
   app.use('/find', availabilityRoutes(ctx));
+  app.use('/bookings', replacementRoutes(ctx, services.reconciler));
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx), adminBuildingRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

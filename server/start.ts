@@ -11,6 +11,7 @@ import { seedDemoData } from './db/seed.ts';
 import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
 import { Reconciler } from './sync/reconciler.ts';
+import { autoReplaceAll } from './bookings/replacement.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 import { ExchangeProbe } from './ops/health.ts';
@@ -76,8 +77,10 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   worker = new OutboxWorker(
     { ...ctx, log: log.child({ area: 'outbox' }) },
     // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
-    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler },
+    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler, onFailed: (id) => void autoReplaceAll(ctx, [id]) },
   );
+  // A room that declined (or has no mailbox) is replaced at once where its building asks for it (issue 12).
+  reconciler.onRoomDeclined = (ids) => autoReplaceAll(ctx, ids);
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 

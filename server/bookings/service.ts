@@ -8,6 +8,7 @@ import { ExchangeError } from '../exchange/errors.ts';
 import type { ItemRef } from '../exchange/gateway.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
+import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf, recipientsOf } from './meeting.ts';
@@ -165,7 +166,9 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const meeting = meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer);
       // Those the version Exchange holds went to, so those dropped since get a cancellation.
       const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, oldRoom);
-      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients }, at);
+      // CASE: the old room declined (or has no mailbox): it gets nothing more, not even a cancellation.
+      const quiet = room.id !== current.roomId && roomRefused(current) ? { quietlyDropped: [oldRoom.email] } : {};
+      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients, ...quiet }, at);
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));
       return after;
@@ -275,6 +278,11 @@ export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, book
     actor: { id: null, username: 'outbox' },
     action: 'booking.failed',
   });
+}
+
+/** The room said no: it declined the meeting, or Exchange does not know its mailbox. */
+export function roomRefused(b: Pick<repo.Booking, 'state' | 'roomResponse' | 'failedReason'>): boolean {
+  return (b.state === 'declined' && b.roomResponse === 'declined') || (b.state === 'failed' && !!b.failedReason?.includes(ROOM_MAILBOX_UNKNOWN));
 }
 
 const recipientsOfMeeting = (m: { requiredAttendees: { email: string }[]; optionalAttendees: { email: string }[]; room: { email: string } }) => [

@@ -92,6 +92,12 @@ export interface UpdateOptions extends StepOptions {
    * (OWA works this out itself). Omit when nobody was removed.
    */
   previousRecipients?: readonly string[];
+  /**
+   * Addresses dropped from the meeting that get nothing, not even a cancellation: a room that declined it (or whose
+   * mailbox does not exist) when the meeting moves to another room. Sent on the WebDAV route, which OWA is not:
+   * OWA's sendappt cancels for everyone dropped.
+   */
+  quietlyDropped?: readonly string[];
 }
 
 /** A half-open time window [start, end). */

@@ -142,7 +142,8 @@ export function createMeetingSteps(ctx: MeetingContext) {
       let previous: readonly string[] | undefined = options.previousRecipients;
       const removed = async (): Promise<Attendee[]> => {
         previous ??= await itemRecipients(ref);
-        return previous.filter((e) => !current.has(e.toLowerCase())).map((email) => ({ email }));
+        const quiet = new Set((options.quietlyDropped ?? []).map((e) => e.toLowerCase()));
+        return previous.filter((e) => !current.has(e.toLowerCase()) && !quiet.has(e.toLowerCase())).map((email) => ({ email }));
       };
       const owa = async (): Promise<Submission> => {
         const update = { kind: 'request' as const, sequence: meeting.sequence };
@@ -174,6 +175,8 @@ export function createMeetingSteps(ctx: MeetingContext) {
         ctx.log.info({ event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' }, 'update empties an attendee list; sending with WebDAV');
         return webdav();
       }
+      // CASE: a room that declined gets nothing more (not even OWA's cancellation for those dropped): WebDAV can.
+      if (options.quietlyDropped?.length) return webdav();
       return withFallback('update', owa, webdav);
     },
 

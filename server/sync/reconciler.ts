@@ -52,6 +52,10 @@ export class Reconciler {
   last: ReconcileSummary | null = null;
   /** When each room's calendar was last read successfully (the booking page says how fresh the room's state is). */
   private readonly checkedAt = new Map<number, DateTime>();
+  /** When each organizer mailbox's answers were last read successfully (the booking page says when). */
+  private readonly answersAt = new Map<string, DateTime>();
+  /** Told, inside the pass, of bookings whose room declined them in it (automatic replacement rooms). */
+  onRoomDeclined: ((bookingIds: number[]) => Promise<void>) | undefined;
   /** Told when a full pass ends, with its duration (the app's metrics). */
   onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
 
@@ -102,6 +106,11 @@ export class Reconciler {
     return this.checkedAt.get(roomId);
   }
 
+  /** When the attendees' answers in this organizer mailbox were last read; undefined if not since start. */
+  answersReadAt(mailbox: string): DateTime | undefined {
+    return this.answersAt.get(mailbox.toLowerCase());
+  }
+
   /** One pass over every active room; concurrent callers share the pass in progress. */
   runNow(): Promise<ReconcileSummary> {
     this.current ??= this.exclusive(() => this.pass(null)).finally(() => {
@@ -145,8 +154,10 @@ export class Reconciler {
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
     }
-    await this.reconcileAnswers(rooms, window, summary);
+    const declined: number[] = [];
+    await this.reconcileAnswers(rooms, window, summary, declined);
     await this.detectCancelledInOutlook(missing, window, summary);
+    if (declined.length) await this.onRoomDeclined?.(declined);
     if (!only) {
       this.last = summary;
       this.onPass?.(summary, performance.now() - started);
@@ -181,7 +192,7 @@ export class Reconciler {
   }
 
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
-  private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary): Promise<void> {
+  private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary, declined: number[]): Promise<void> {
     const roomById = new Map(rooms.map((r) => [r.id, r]));
     const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => RECONCILED_STATES.includes(b.state));
     const byMailbox = new Map<string, Booking[]>();
@@ -198,10 +209,14 @@ export class Reconciler {
               if (!mine) continue;
               const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
-              if (result.roomDeclined) summary.declined++;
+              if (result.roomDeclined) {
+                summary.declined++;
+                declined.push(b.id);
+              }
             }
           })
           .immediate();
+        this.answersAt.set(mailbox.toLowerCase(), this.ctx.clock.now());
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.ctx.log.warn({ event: 'reconcile.answers_failed', mailbox, error: err.message }, 'could not read answers');

@@ -4,6 +4,8 @@ import { ExchangeError, InvalidMeetingError } from '../exchange/errors.ts';
 
 export const RETRYING = 'Exchange did not answer; we will keep trying — nothing is lost.';
 const SEE_ADMIN = 'the details are on the admin sync page';
+/** The reason a booking failed because its room's mailbox does not exist (bookings/replacement.ts offers other rooms). */
+export const ROOM_MAILBOX_UNKNOWN = 'Exchange does not know the room’s mailbox: ask IT to check the room’s mailbox alias in Manage rooms.';
 
 /** True when the failed request was about the room's own mailbox (e.g. reading its calendar to verify delivery). */
 function touchesMailbox(err: ExchangeError, alias: string | undefined): boolean {
@@ -23,7 +25,7 @@ export function employeeReason(err: unknown, roomAlias?: string): string {
         : 'Exchange did not let the booking service write to the organizer’s calendar: ask IT to give the booking service delegate access to that mailbox.';
     case 'exchange.not_found':
       return room
-        ? 'Exchange does not know the room’s mailbox: ask IT to check the room’s mailbox alias in Manage rooms.'
+        ? ROOM_MAILBOX_UNKNOWN
         : 'Exchange does not know the organizer’s mailbox: ask IT to check that the account has an Exchange mailbox.';
     case 'exchange.conflict':
       return `Exchange already holds a different meeting under this booking’s name, so nothing was overwritten: ask IT to look at it (${SEE_ADMIN}).`;

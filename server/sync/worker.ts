@@ -14,6 +14,7 @@ interface JobRun {
   gateway: ExchangeGateway;
   meeting: Meeting;
   previousRecipients?: string[];
+  quietlyDropped?: string[];
   /** The organizer's calendar item; null until the create's first step wrote it. */
   ref: ItemRef | null;
   /** The step may have reached Exchange before (its `before` mark was recorded): the gateway checks first. */
@@ -81,7 +82,7 @@ export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
     {
       before: 'submitting',
       call: async (run) => {
-        const previous = run.previousRecipients ? { previousRecipients: run.previousRecipients } : {};
+        const previous = { ...(run.previousRecipients ? { previousRecipients: run.previousRecipients } : {}), ...(run.quietlyDropped ? { quietlyDropped: run.quietlyDropped } : {}) };
         run.submission = await run.gateway.sendMeetingUpdate(itemOf(run), run.meeting, { resumed: run.resumed, ...previous });
       },
       after: 'done',
@@ -111,6 +112,8 @@ export interface WorkerOptions {
   leaseMs: number;
   /** After a job finished, the room's calendar is read soon, so the room's answer shows within seconds. */
   roomCheck?: Pick<Reconciler, 'checkRoomSoon'>;
+  /** Told after a booking failed for good (automatic replacement rooms when its room's mailbox is unknown). */
+  onFailed?: (bookingId: number) => void;
 }
 
 // A lease longer than any single gateway step (timeouts are seconds), so a slow step is never run twice.
@@ -207,9 +210,10 @@ export class OutboxWorker {
   private async runJob(job: outbox.OutboxJob): Promise<void> {
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
-    const { meeting, previousRecipients } = parseSnapshot(job.meetingJson);
+    const { meeting, previousRecipients, quietlyDropped } = parseSnapshot(job.meetingJson);
     const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null };
     if (previousRecipients) run.previousRecipients = previousRecipients;
+    if (quietlyDropped) run.quietlyDropped = quietlyDropped;
     let kind = job.kind;
     if (!run.ref && kind !== 'create') {
       // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
@@ -263,6 +267,7 @@ export class OutboxWorker {
       const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReason(err, roomAliasOf(job)));
       if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
+    this.options.onFailed?.(job.bookingId);
   }
 }
 
