@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { recordAudit } from '../audit/record.ts';
@@ -9,7 +10,8 @@ import { canChangeBooking } from './policy.ts';
 import { localTime } from './present.ts';
 import type { Booking } from './repo.ts';
 import * as repo from './replacement-repo.ts';
-import { getBooking, roomRefused, updateBooking } from './service.ts';
+import { bookingsOfRoomInWindow, changeState, getBooking, roomRefused, updateBooking } from './service.ts';
+import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 
 /**
  * Replacement rooms (issue 12): a room that declined a meeting (Outlook booked it first) or whose mailbox Exchange does
@@ -150,6 +152,25 @@ export async function autoReplace(ctx: Ctx, bookingId: number): Promise<repo.Rep
   recordAudit(ctx, REPLACER, record.toRoomId ? 'booking.room_replaced' : 'booking.no_replacement', { type: 'booking', id: b.id }, { roomId: from.id }, { roomId: record.toRoomId, reason });
   ctx.log.info({ event: 'replacement.automatic', bookingId: b.id, from: from.alias, to: record.toRoomId, reason }, 'refusing room replaced automatically');
   return { id: 0, ...record };
+}
+
+/**
+ * Exchange answered that the room's mailbox does not exist (reading its calendar: 404): the app's sent bookings of the
+ * room there cannot be held by it, so they fail with the reason in words, and are offered (or moved to) other rooms.
+ * Returns the bookings failed now.
+ */
+export function failForUnknownMailbox(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, roomId: number, window: { start: DateTime; end: DateTime }): number[] {
+  const failed: number[] = [];
+  ctx.db
+    .transaction(() => {
+      for (const b of bookingsOfRoomInWindow(ctx, roomId, window.start, window.end)) {
+        if (!(b.state === 'booked' || b.state === 'updating') || !b.submittedAt) continue;
+        const change = changeState(ctx, b, 'failed', { failedReason: `The room cannot hold the meeting: ${ROOM_MAILBOX_UNKNOWN}` }, { actor: REPLACER, action: 'booking.room_mailbox_unknown' });
+        if (change.ok) failed.push(b.id);
+      }
+    })
+    .immediate();
+  return failed;
 }
 
 /** Runs autoReplace for each booking, logging (never throwing) what went wrong: callers are background jobs. */

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { ExchangeError } from '../exchange/errors.ts';
+import { ExchangeError, NotFoundError } from '../exchange/errors.ts';
+import { failForUnknownMailbox } from '../bookings/replacement.ts';
 import type { CalendarItem } from '../exchange/gateway.ts';
 import {
   applyAnswers,
@@ -54,7 +55,7 @@ export class Reconciler {
   private readonly checkedAt = new Map<number, DateTime>();
   /** When each organizer mailbox's answers were last read successfully (the booking page says when). */
   private readonly answersAt = new Map<string, DateTime>();
-  /** Told, inside the pass, of bookings whose room declined them in it (automatic replacement rooms). */
+  /** Told, inside the pass, of bookings whose room refused them in it (declined, or no such mailbox): replacement rooms. */
   onRoomDeclined: ((bookingIds: number[]) => Promise<void>) | undefined;
   /** Told when a full pass ends, with its duration (the app's metrics). */
   onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
@@ -142,6 +143,7 @@ export class Reconciler {
     const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0, problems: [] };
     const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
     const missing: Booking[] = [];
+    const refused: number[] = [];
     for (const room of rooms) {
       try {
         const items = await this.ctx.gateway.listCalendar(room.alias, window);
@@ -150,14 +152,15 @@ export class Reconciler {
         summary.rooms++;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
+        // CASE: Exchange does not know the room's mailbox: its bookings fail and are offered other rooms (issue 12).
+        if (err instanceof NotFoundError) refused.push(...failForUnknownMailbox(this.ctx, room.id, window));
         summary.failedRooms.push(room.alias);
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
     }
-    const declined: number[] = [];
-    await this.reconcileAnswers(rooms, window, summary, declined);
+    await this.reconcileAnswers(rooms, window, summary, refused);
     await this.detectCancelledInOutlook(missing, window, summary);
-    if (declined.length) await this.onRoomDeclined?.(declined);
+    if (refused.length) await this.onRoomDeclined?.(refused);
     if (!only) {
       this.last = summary;
       this.onPass?.(summary, performance.now() - started);
