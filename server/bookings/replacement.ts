@@ -9,7 +9,7 @@ import { getUser, type User } from '../users/service.ts';
 import { canChangeBooking } from './policy.ts';
 import { localTime } from './present.ts';
 import type { Booking } from './repo.ts';
-import * as repo from './replacement-repo.ts';
+import * as repo from './replacement.repo.ts';
 import { bookingsOfRoomInWindow, changeState, getBooking, roomRefused, updateBooking } from './service.ts';
 import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 
@@ -23,7 +23,7 @@ import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
 
-export type { RefusalReason, ReplacementRecord } from './replacement-repo.ts';
+export type { RefusalReason, ReplacementRecord } from './replacement.repo.ts';
 
 /** How many rooms the organizer is offered. */
 export const MAX_REPLACEMENTS = 3;
