@@ -153,7 +153,10 @@ export class Reconciler {
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         // CASE: Exchange does not know the room's mailbox: its bookings fail and are offered other rooms (issue 12).
-        if (err instanceof NotFoundError) refused.push(...failForUnknownMailbox(this.ctx, room.id, window));
+        // A 404 alone could be a front end's; the GAL lookup (checkMailbox) must say "unknown" too.
+        if (err instanceof NotFoundError && (await this.ctx.gateway.checkMailbox(room.alias).catch(() => 'unreachable')) === 'unknown') {
+          refused.push(...failForUnknownMailbox(this.ctx, room.id, window));
+        }
         summary.failedRooms.push(room.alias);
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
