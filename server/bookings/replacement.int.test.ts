@@ -79,6 +79,8 @@ describe('replacement rooms for a room that refused the meeting', () => {
     assert.match(page, /The room declined: take another room/);
     assert.deepEqual(offered(page), ['Mersey', 'Severn', 'Cam']);
     assert.match(page, /Attendee answers: <span data-field="answersRead">last read at \d\d:\d\d:\d\d; read again every 60 s<\/span>/);
+    const status = (await (await alice.get(`/bookings/${id}/status`)).json()) as { answersRead: string };
+    assert.match(status.answersRead, /^last read at \d\d:\d\d:\d\d; read again every 60 s$/, 'the live status says it too');
     const deeBefore = (await messagesFor('dee', uid)).length;
     const bobBefore = (await messagesFor('bob', uid)).length;
 

@@ -17,6 +17,7 @@ import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
+import { answersReadText } from './replacement-routes.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
@@ -50,7 +51,7 @@ function submittedKey(req: Request): string | undefined {
 }
 
 /** What the booking page needs of the reconciler: when it last read a room's calendar. */
-type RoomChecks = Pick<Reconciler, 'roomCheckedAt'>;
+type RoomChecks = Pick<Reconciler, 'roomCheckedAt'> & Partial<Pick<Reconciler, 'answersReadAt'>>;
 
 export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router {
   const router = Router();
@@ -122,7 +123,9 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
     const now = ctx.clock.now();
     res.set('Cache-Control', 'no-store');
-    res.json(presentStatus(booking, presenter(ctx)(booking), reconciler?.roomCheckedAt(booking.roomId), now));
+    const view = presenter(ctx)(booking);
+    const answersRead = booking.exchangeMailbox ? answersReadText(reconciler?.answersReadAt?.(booking.exchangeMailbox), view.timeZone, ctx.config.reconcileIntervalSeconds) : null;
+    res.json({ ...presentStatus(booking, view, reconciler?.roomCheckedAt(booking.roomId), now), answersRead });
   });
 
   /** GET /bookings/:id/edit */
