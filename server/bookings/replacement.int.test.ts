@@ -61,6 +61,7 @@ describe('replacement rooms for a room that refused the meeting', () => {
     });
     // A room whose alias Exchange does not know (a typo saved with "save anyway").
     rooms.set('ghost', aRoom(app.ctx, { alias: 'ghost-room', name: 'Ghost', capacity: 6 }));
+    rooms.set('zephyr', aRoom(app.ctx, { alias: 'zephyr-room', name: 'Zephyr', capacity: 4, building: 'Dock House' }));
     ids = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     alice = new TestBrowser(app.url);
     await alice.signIn('alice');
@@ -160,5 +161,22 @@ describe('replacement rooms for a room that refused the meeting', () => {
       return now.state === 'booked' && now.roomId === Number(ids.get('mersey')) ? now : null;
     });
     assert.equal((await messagesFor('bob', b.uid)).filter((m) => m.props[CLASS] === 'IPM.Schedule.Meeting.Request').length >= 1, true);
+  });
+
+  test('automatic replacement also moves a booking whose room’s mailbox Exchange does not know (Dock House is on)', async () => {
+    const id = await book('zephyr', '09:00', '10:00');
+    await app.worker.drain();
+    const moved = await waitFor('moved off Zephyr', async () => {
+      await app.reconciler.runNow();
+      const b = findBooking(app.ctx.db, id)!;
+      return b.roomId !== Number(ids.get('zephyr')) ? b : null;
+    });
+    assert.equal(moved.roomId, Number(ids.get('ouse')), 'the same building, four seats, by name');
+    assert.match(await (await alice.get(`/bookings/${id}`)).text(), /Exchange does not know Zephyr’s mailbox, so the app moved it to Ouse/);
+    await app.worker.drain();
+    await waitFor('Ouse accepts', async () => {
+      await app.reconciler.runNow();
+      return findBooking(app.ctx.db, id)!.state === 'booked';
+    });
   });
 });

@@ -32,13 +32,14 @@ test('building names compare without case', () => {
   assert.deepEqual(names(rankReplacements(dee, [room('Thames', { building: 'Dock House' }), room('Ouse', { building: 'harbour house', floor: '2' })])), ['Ouse', 'Thames']);
 });
 
-test('fewer seats, missing equipment, the refusing room itself and deactivated rooms are never offered', () => {
+test('fewer seats, missing equipment, the refusing room itself, deactivated rooms and unknown mailboxes are never offered', () => {
   const dee = room('Dee', { capacity: 8, equipment: ['projector', 'video'] });
   const free = [
     dee,
     room('Wye', { capacity: 2, equipment: ['projector', 'video'] }),
     room('Tyne', { capacity: 20, equipment: ['projector'] }),
     room('Exe', { active: false, equipment: ['projector', 'video'] }),
+    room('Ghost', { mailboxUnverified: 'unknown', equipment: ['projector', 'video'] }),
     room('Tees', { capacity: 8, equipment: ['video', 'whiteboard', 'projector'] }),
   ];
   assert.deepEqual(names(rankReplacements(dee, free)), ['Tees']);

@@ -43,10 +43,13 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * The best replacements among rooms free for the slot: at least the refusing room's seats and every piece of its
- * equipment; the same building first (then the same floor), then the closest fit (fewest extra seats), then by name.
+ * equipment, and not a room saved with a mailbox Exchange did not know; the same building first (then the same floor),
+ * then the closest fit (fewest extra seats), then by name.
  */
 export function rankReplacements(refusing: Room, free: readonly Room[], limit = MAX_REPLACEMENTS): Room[] {
-  const fits = (r: Room) => r.id !== refusing.id && r.active && r.capacity >= refusing.capacity && refusing.equipment.every((e) => r.equipment.includes(e));
+  // A room saved although Exchange did not know its mailbox would refuse the meeting too.
+  const fits = (r: Room) =>
+    r.id !== refusing.id && r.active && r.mailboxUnverified !== 'unknown' && r.capacity >= refusing.capacity && refusing.equipment.every((e) => r.equipment.includes(e));
   const near = (r: Room) => (same(r.building, refusing.building) ? (r.floor === refusing.floor ? 0 : 1) : 2);
   return free
     .filter(fits)

@@ -29,6 +29,12 @@ test('parseSnapshot() gives back the Meeting that was serialized, instants inclu
   assert.equal('previousRecipients' in parseSnapshot(serializeSnapshot({ meeting })), false);
 });
 
+test('parseSnapshot() keeps the addresses an update drops without a word (a room that declined)', () => {
+  const back = parseSnapshot(serializeSnapshot({ meeting, previousRecipients: ['bob@example.com', 'dee@example.com'], quietlyDropped: ['dee@example.com'] }));
+  assert.deepEqual(back.quietlyDropped, ['dee@example.com']);
+  assert.equal('quietlyDropped' in parseSnapshot(serializeSnapshot({ meeting, previousRecipients: ['bob@example.com'] })), false);
+});
+
 test('parseSnapshot() refuses a job whose JSON is not a meeting, naming the field', () => {
   assert.throws(() => parseSnapshot('{'), InvalidSnapshotError);
   const broken = JSON.parse(serializeSnapshot({ meeting })) as { meeting: Record<string, unknown> };
