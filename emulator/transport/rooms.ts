@@ -6,7 +6,8 @@ import type { Item, Mailbox, Store } from '../store/store.ts';
 import { buildMessageMime } from '../mime/build.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
-import { deliveryName, type Transport } from './transport.ts';
+import type { Transport } from './transport.ts';
+import { deliveryName } from './names.ts';
 import {
   EXCEPTIONS_PROP,
   addExdate,
@@ -263,6 +264,7 @@ export function fileMeeting(t: Transport, mailbox: Mailbox, request: Item, answe
 const PREFIX: Record<string, Record<string, string>> = {
   en: { ACCEPTED: 'Accepted: ', DECLINED: 'Declined: ', TENTATIVE: 'Tentative: ' },
   de: { ACCEPTED: 'Zugesagt: ', DECLINED: 'Abgelehnt: ', TENTATIVE: 'Mit Vorbehalt: ' },
+  hu: { ACCEPTED: 'Elfogadva: ', DECLINED: 'Elutasítva: ', TENTATIVE: 'Feltételesen elfogadva: ' },
 };
 
 /** Sends the room's answer (METHOD:REPLY) to the organizer. */

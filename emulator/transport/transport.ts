@@ -12,6 +12,7 @@ import { buildMessageMime, methodFor } from '../mime/build.ts';
 import { deriveFromMime, MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { processForRoom } from './rooms.ts';
+import { deliveryName } from './names.ts';
 import { recordResponse } from './responses.ts';
 
 export interface OutboundMessage {
@@ -45,12 +46,6 @@ const i = (value: number) => ({ type: 'int', value: String(value) });
 
 export function isMeetingClass(cls: string | undefined): boolean {
   return !!cls && cls.startsWith('IPM.Schedule.Meeting');
-}
-
-/** `Re: foo` → `Re: foo.EML`; `/` becomes `_xF8FF_` as in Exchange item names (§2). */
-export function deliveryName(subject: string): string {
-  const clean = (subject.trim() || 'Untitled').replace(/\//g, '_xF8FF_').replace(/[\\\u0000-\u001f]/g, ' ').slice(0, 200);
-  return `${clean}.EML`;
 }
 
 /** Drops the Bcc header (and its folded lines) from a message's top-level header block. */
