@@ -101,15 +101,4 @@ export default tseslint.config(
     files: ['server/ops/backup.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
-  {
-    // Emulator: the import cycles through http/server.ts (dav/target.ts imports splitPath from it, and
-    // route-exchange.ts imports the DAV and OWA handlers that import it back).
-    files: [
-      'emulator/dav/get.ts', 'emulator/dav/lock.ts', 'emulator/dav/move.ts', 'emulator/dav/put.ts', 'emulator/dav/search.ts', 'emulator/dav/target.ts',
-      'emulator/http/auth.ts', 'emulator/http/forms.ts', 'emulator/http/route-exchange.ts', 'emulator/http/server.ts',
-      'emulator/owa/commands.ts', 'emulator/owa/getcancel.ts', 'emulator/owa/post.ts',
-      'emulator/transport/responses.ts', 'emulator/transport/rooms.ts', 'emulator/transport/transport.ts',
-    ],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
 );

@@ -55,6 +55,11 @@ export interface Meeting {
   busyStatus: BusyStatus;
   /** A private booking: Exchange marks the items private (PR_SENSITIVITY 2); `false` normal (0); absent = not sent. */
   private?: boolean;
+  /**
+   * The organizer's language as a BCP-47 tag (`hu`, `en-GB`): the OWA commands sent for this meeting ask for it in
+   * `Accept-Language`, as the organizer's own browser would. Absent: the gateway's `defaultLanguage` (DEFAULT_LOCALE).
+   */
+  language?: string;
 }
 
 /** Where a meeting lives in Exchange. Plain JSON so the outbox can store it. */
@@ -98,6 +103,12 @@ export interface UpdateOptions extends StepOptions {
    * OWA's sendappt cancels for everyone dropped.
    */
   quietlyDropped?: readonly string[];
+}
+
+/** Options for a free/busy read. */
+export interface FreeBusyOptions {
+  /** The asking user's language (BCP-47), sent in `Accept-Language`; absent: the gateway's `defaultLanguage`. */
+  language?: string;
 }
 
 /** A half-open time window [start, end). */
@@ -233,7 +244,7 @@ export interface ExchangeGateway {
   /** Step 2 of cancel: delete the organizer's item; an item already gone counts as removed. */
   removeMeetingItem(ref: ItemRef): Promise<void>;
   /** Free/busy of many mailboxes; one request per batch. `intervalMinutes` is the slot length. */
-  freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]>;
+  freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number, options?: FreeBusyOptions): Promise<MailboxFreeBusy[]>;
   /** Items of a mailbox's calendar overlapping the window (single items and occurrences). */
   listCalendar(mailbox: string, window: TimeWindow): Promise<CalendarItem[]>;
   /** Attendee answers (accept / tentative / decline) waiting in the organizer's Inbox; optionally for one UID. */

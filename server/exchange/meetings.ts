@@ -20,6 +20,7 @@ import { itemName, itemPath } from './paths.ts';
 import { parseAddressList } from './addresses.ts';
 import { sendAppointment } from './owa/sendappt.ts';
 import { draftCancellation } from './owa/getcancel.ts';
+import { acceptLanguage } from './owa/language.ts';
 
 export interface MeetingContext {
   transport: Transport;
@@ -29,6 +30,8 @@ export interface MeetingContext {
   autoFallback: boolean;
   log: Logger;
   now: () => DateTime;
+  /** Accept-Language of OWA commands for a meeting without `language` (config defaultLanguage). */
+  defaultLanguage: string;
 }
 
 // OWA answers we treat as "OWA cannot do this here" rather than as a failure of the meeting itself.
@@ -151,7 +154,7 @@ export function createMeetingSteps(ctx: MeetingContext) {
           return { outcome: 'already-submitted', route: 'owa', sequence: meeting.sequence };
         }
         // OWA replaces the item's recipients with the posted lists and cancels for the ones dropped.
-        const answer = await sendAppointment(t, folders, ref.path, meeting);
+        const answer = await sendAppointment(t, folders, ref.path, meeting, acceptLanguage(meeting.language, ctx.defaultLanguage));
         // CASE: a DSZ reader got 200 and nothing was sent. A plain page without a redirect to the item proves
         // nothing, so look for the update in Sent Items before calling it submitted.
         if (answer.itemPath === null && !(await wasSubmitted(t, folders, ref.mailbox, meeting.uid, update))) {
@@ -193,7 +196,7 @@ export function createMeetingSteps(ctx: MeetingContext) {
             return { outcome: 'already-submitted', route: 'owa', sequence };
           }
         }
-        const draft = await draftCancellation(t, folders, ref.path, ref.mailbox);
+        const draft = await draftCancellation(t, folders, ref.path, ref.mailbox, acceptLanguage(meeting.language, ctx.defaultLanguage));
         // The caller raised the SEQUENCE from the version Exchange holds, so OWA's equals it.
         const sequence = meeting.sequence;
         await submitAndVerify(t, folders, ref.mailbox, draft);

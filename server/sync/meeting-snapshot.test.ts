@@ -60,3 +60,9 @@ test('parseSnapshot() keeps a Meeting field it does not check yet (a newer gatew
   const json = serializeSnapshot({ meeting: { ...meeting, sensitivity: 'private' } as Meeting });
   assert.equal((parseSnapshot(json).meeting as unknown as { sensitivity: string }).sensitivity, 'private');
 });
+
+test('parseSnapshot() keeps the organizer language, so a retry asks OWA for the same one; none stays none', () => {
+  assert.equal(parseSnapshot(serializeSnapshot({ meeting: { ...meeting, language: 'hu' } })).meeting.language, 'hu');
+  assert.equal('language' in parseSnapshot(serializeSnapshot({ meeting })).meeting, false);
+  assert.throws(() => parseSnapshot(JSON.stringify({ ...JSON.parse(serializeSnapshot({ meeting })), meeting: { ...JSON.parse(serializeSnapshot({ meeting })).meeting, language: 7 } })), InvalidSnapshotError);
+});

@@ -41,6 +41,8 @@ const meetingSchema = z.looseObject({
   reminderMinutes: z.number().int().nullable(),
   busyStatus: z.enum(['free', 'tentative', 'busy', 'oof']),
   private: z.boolean().optional(),
+  // The organizer's language (BCP-47), frozen with the meeting so a retry asks OWA for the same language.
+  language: z.string().min(1).optional(),
 });
 
 const snapshotSchema = z.object({ v: z.literal(2), meeting: meetingSchema, previousRecipients: z.array(z.string()).optional(), quietlyDropped: z.array(z.string()).optional() });
