@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { pages } from '../http/access.ts';
+import { fieldMessages } from '../http/form.ts';
+import { listBuildings, listEquipment } from '../rooms/service.ts';
+import { namesByEmail } from '../users/service.ts';
+import { FindTimeQuery } from './schema.ts';
+import { findTime, type FindTimeResult } from './service.ts';
+
+const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
+
+/** What views/scheduling/find-time.ejs prints: every label is made here, in the zone it is shown in. */
+function present(r: FindTimeResult, q: { required: string[]; optional: string[]; subject?: string | undefined }, query: URLSearchParams) {
+  const lines = (list: string[]) => list.join('\n');
+  const dayLink = (d: string) => {
+    const p = new URLSearchParams(query);
+    p.set('day', d);
+    return `/find-time?${p}`;
+  };
+  const labelOf = (cell: { start: number; state: string }, zone: string) => `${fmt(cell.start, zone, 'HH:mm')} ${cell.state === 'busy' ? 'busy' : cell.state === 'off' ? 'outside working hours' : 'free'}`;
+  return {
+    zone: r.zone,
+    seats: r.seats,
+    exchangeUnavailable: r.exchangeUnavailable,
+    days: r.days.map((d) => ({ date: d, label: DateTime.fromISO(d).toFormat('ccc d LLL'), href: dayLink(d), current: d === r.day })),
+    dayLabel: DateTime.fromISO(r.day).toFormat('cccc d LLLL'),
+    proposals: r.proposals.map((p) => {
+      const z = p.room.timeZone;
+      const fields = {
+        roomId: String(p.room.id),
+        date: fmt(p.slot.start, z, 'yyyy-MM-dd'),
+        start: fmt(p.slot.start, z, 'HH:mm'),
+        end: fmt(p.slot.end, z, 'HH:mm'),
+        required: lines(q.required),
+        optional: lines(q.optional),
+      };
+      return {
+        label: `${fmt(p.slot.start, z, 'ccc d LLL')}, ${fields.start}–${fields.end}`,
+        room: `${p.room.name} (${p.room.capacity} people, ${p.room.building}, floor ${p.room.floor})`,
+        zone: z,
+        optionalBusy: p.optionalBusy,
+        otherRooms: p.otherRooms.map((o) => o.name),
+        // One click books when a subject was given; otherwise the booking form opens filled in.
+        post: q.subject ? { ...fields, subject: q.subject, idempotencyKey: randomBytes(16).toString('base64url') } : null,
+        href: `/bookings/new?${new URLSearchParams(fields)}`,
+      };
+    }),
+    grid: r.grid && {
+      hours: r.grid.people[0]?.cells ?? r.grid.rooms[0]?.cells ?? [],
+      scale: (r.grid.people[0]?.cells ?? r.grid.rooms[0]?.cells ?? []).map((c) => {
+        const t = DateTime.fromMillis(c.start, { zone: r.zone });
+        return t.minute === 0 && t.hour % 2 === 0 ? t.toFormat('HH:mm') : '';
+      }),
+      people: r.grid.people.map((p) => ({
+        name: p.name ? `${p.name} (${p.email})` : p.email,
+        role: p.required ? 'Required' : 'Optional',
+        note: p.known ? `Works ${p.hours.start}–${p.hours.end} ${p.hours.timeZone}` : 'No free/busy from Exchange',
+        cells: p.cells.map((c) => ({ state: c.state, title: labelOf(c, r.zone) })),
+        busy: p.cells.filter((c) => c.state === 'busy').map((c) => fmt(c.start, r.zone, 'HH:mm')),
+      })),
+      rooms: r.grid.rooms.map((x) => ({
+        name: `${x.room.name} (${x.room.capacity})`,
+        cells: x.cells.map((c) => ({ state: c.state, title: labelOf(c, r.zone) })),
+        busy: x.cells.filter((c) => c.state === 'busy').map((c) => fmt(c.start, r.zone, 'HH:mm')),
+      })),
+    },
+  };
+}
+
+/** GET /find-time: people and rooms together, and the first times all required people and a room are free. */
+export function schedulingRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/', ...pages.signedIn, async (req, res) => {
+    const user = req.user!;
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const asked = query.has('required') || query.has('duration');
+    const model = { title: 'Find a time', buildings: listBuildings(ctx), equipment: listEquipment(ctx), values: asked ? req.query : { duration: '60' }, errors: {}, result: null as unknown, me: user.email };
+    if (!asked) return res.render('scheduling/find-time', model);
+    const parsed = FindTimeQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/find-time', { ...model, errors: fieldMessages(parsed.error) });
+    }
+    const q = parsed.data;
+    const names = namesByEmail(ctx, [...q.required, ...q.optional]);
+    const result = await findTime(ctx, user, q, names);
+    res.render('scheduling/find-time', { ...model, result: present(result, q, query) });
+  });
+  return router;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { attendeeList } from '../bookings/schema.ts';
+import { integer, multi, optionalText } from '../http/fields.ts';
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const date = (label: string) => z.preprocess(emptyToUndefined, z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must look like 2026-11-24.`).optional());
+
+/** GET /find-time: who, how long, and where; the organizer (the signed-in user) is always required. */
+export const FindTimeQuery = z.object({
+  required: attendeeList('Required attendees'),
+  optional: attendeeList('Optional attendees'),
+  duration: z.preprocess((v) => (v === '' || v === undefined ? 60 : v), integer('Duration', 15, 8 * 60)),
+  people: z.preprocess(emptyToUndefined, integer('Number of people', 1, 1000).optional()),
+  building: optionalText('Building', 80),
+  equipment: multi(20),
+  from: date('From'),
+  day: date('Day'),
+  subject: optionalText('Subject', 200),
+});
+
+export type FindTimeInput = z.output<typeof FindTimeQuery>;
