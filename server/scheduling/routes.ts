@@ -4,11 +4,12 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { zoneDay } from '../availability/zone-day.ts';
 import { pages } from '../http/access.ts';
-import { fieldMessages } from '../http/form.ts';
+import { flash } from '../http/flash.ts';
+import { fieldMessages, parseForm } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { namesByEmail } from '../users/service.ts';
-import { FindTimeQuery } from './schema.ts';
-import { findTime, type FindTimeResult } from './service.ts';
+import { BookNowForm, FindTimeQuery } from './schema.ts';
+import { findTime, rememberBuilding, type FindTimeResult } from './service.ts';
 
 const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
 
@@ -91,6 +92,26 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const names = namesByEmail(ctx, [...q.required, ...q.optional]);
     const result = await findTime(ctx, user, q, names);
     res.render('scheduling/find-time', { ...model, result: present(result, q, query) });
+  });
+
+  /**
+   * POST /find-time/now: the earliest free 30 or 60 minutes in a room of the chosen building (remembered for next
+   * time) while the user is free too, opened in the booking form; one free/busy request like any search.
+   */
+  router.post('/now', ...pages.signedIn, async (req, res) => {
+    const user = req.user!;
+    const form = parseForm(BookNowForm, req.body, 400);
+    rememberBuilding(ctx, user.id, form.building ?? null);
+    const q = { required: [], optional: [], duration: form.duration, people: 1, building: form.building, equipment: [], from: undefined, day: undefined, subject: undefined };
+    const result = await findTime(ctx, user, q, new Map(), { earliestFirst: true, limit: 1 });
+    const first = result.proposals[0];
+    if (!first) {
+      flash(req, 'info', `No room${form.building ? ` in ${form.building}` : ''} is free for ${form.duration} minutes in the next five working days while you are free.`);
+      return res.redirect(303, '/');
+    }
+    const z = first.room.timeZone;
+    const fields = { roomId: String(first.room.id), date: fmt(first.slot.start, z, 'yyyy-MM-dd'), start: fmt(first.slot.start, z, 'HH:mm'), end: fmt(first.slot.end, z, 'HH:mm') };
+    res.redirect(303, `/bookings/new?${new URLSearchParams(fields)}`);
   });
   return router;
 }

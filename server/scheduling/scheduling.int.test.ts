@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { listMyBookings } from '../bookings/service.ts';
-import { aRoom, demoPeople } from '../test/factories.ts';
+import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
 import { plantOutlookMeeting } from '../test/outlook.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import type { User } from '../users/service.ts';
@@ -87,6 +87,24 @@ describe('find a time: people and rooms together', () => {
     const booking = listMyBookings(app.ctx, people.alice).upcoming.find((b) => b.subject === 'Plan Q1');
     assert.ok(booking);
     assert.deepEqual(booking.attendees.map((a) => `${a.email}:${a.role}`).sort(), ['bob@example.com:required', 'rita@example.com:optional']);
+  });
+
+  test('home is my day: my next meetings with their states; "Book a room now" opens the earliest free room, building remembered', async () => {
+    const room = aRoom(app.ctx, { alias: 'sched-r49x', name: 'Homeroom', capacity: 4, building: 'Quay' });
+    const soon = DateTime.now().setZone('Europe/London').plus({ days: 2 }).toFormat('yyyy-MM-dd');
+    await aBooking(app.ctx, { room, organizer: people.alice, date: soon, start: '15:00', end: '15:30', subject: 'Home check' });
+    await aBooking(app.ctx, { room, organizer: people.alice, date: DateTime.now().plus({ days: 20 }).toFormat('yyyy-MM-dd'), subject: 'Far away' });
+    const home = await (await alice.get('/')).text();
+    const next = /My next meetings[\s\S]*?<\/section>/.exec(home)?.[0] ?? '';
+    assert.match(next, /Home check/);
+    assert.match(next, /Sending to Exchange/);
+    assert.doesNotMatch(next, /Far away/, 'only today and the next 7 days');
+    const res = await alice.post('/find-time/now', { building: 'Quay', duration: '30' });
+    assert.equal(res.status, 303);
+    const to = new URL(res.headers.get('location')!, app.url);
+    assert.equal(to.pathname, '/bookings/new');
+    assert.equal(to.searchParams.get('roomId'), String(room.id));
+    assert.match(await (await alice.get('/')).text(), /<option value="Quay" selected>Quay<\/option>/);
   });
 
   test('bad input answers 400 naming the field', async () => {

@@ -19,3 +19,9 @@ export const FindTimeQuery = z.object({
 });
 
 export type FindTimeInput = z.output<typeof FindTimeQuery>;
+
+/** POST /find-time/now: the home page's "Book a room now". */
+export const BookNowForm = z.object({
+  building: optionalText('Building', 80),
+  duration: z.enum(['30', '60'], { error: 'Choose 30 or 60 minutes.' }).transform(Number),
+});

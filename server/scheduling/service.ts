@@ -90,7 +90,13 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
  * then the first slots of the wanted length in the next five working days at which every required person is free
  * and at work and a fitting room is free, best first; and the grid of one day for people and rooms side by side.
  */
-export async function findTime(ctx: Ctx, organizer: Pick<User, 'email' | 'displayName'>, q: FindTimeInput, names: Map<string, string> = new Map()): Promise<FindTimeResult> {
+export async function findTime(
+  ctx: Ctx,
+  organizer: Pick<User, 'email' | 'displayName'>,
+  q: FindTimeInput,
+  names: Map<string, string> = new Map(),
+  options: { earliestFirst?: boolean; limit?: number } = {},
+): Promise<FindTimeResult> {
   const me = organizer.email.toLowerCase();
   const optional = q.optional.filter((e) => e !== me && !q.required.includes(e));
   const required = [me, ...q.required.filter((e) => e !== me)];
@@ -188,7 +194,7 @@ export async function findTime(ctx: Ctx, organizer: Pick<User, 'email' | 'displa
     };
   });
   const notBefore = Math.ceil(now.toMillis() / (GRID_MINUTES * MINUTE_MS)) * GRID_MINUTES * MINUTE_MS;
-  const proposals = findSlots({ people: calendars, rooms: roomCalendars, windows, durationMinutes: q.duration, stepMinutes: GRID_MINUTES, seats, notBefore, limit: PROPOSALS })
+  const proposals = findSlots({ people: calendars, rooms: roomCalendars, windows, durationMinutes: q.duration, stepMinutes: GRID_MINUTES, seats, notBefore, limit: options.limit ?? PROPOSALS, earliestFirst: options.earliestFirst })
     .map((p) => ({ p, ok: p.rooms.filter((r) => allowed(r, p.slot)) }))
     .filter(({ ok }) => ok.length > 0)
     .map(({ p, ok }) => ({ slot: p.slot, room: ok[0]!, otherRooms: ok.slice(1, 4), optionalBusy: p.optionalBusy }));

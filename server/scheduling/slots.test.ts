@@ -82,3 +82,8 @@ test('grid cells: busy, outside working hours, free', () => {
   assert.deepEqual(cells.map((c) => c.state), ['off', 'off', 'busy', 'free']);
   assert.deepEqual(rowCells([], null, { start: 0, end: 60 * 60_000 }, 30).map((c) => c.state), ['free', 'free']);
 });
+
+test('"book now" takes the earliest slot whatever the fit', () => {
+  const out = findSlots({ people: [person('alice', true)], rooms: [room('Thames', 4, [['2026-12-07T09:00', '2026-12-07T12:00']]), room('Tyne', 20)], windows, durationMinutes: 30, stepMinutes: 15, seats: 1, notBefore: at('2026-12-07T09:00'), limit: 1, earliestFirst: true });
+  assert.deepEqual(out.map((p) => [hhmm(p.slot.start), p.room.name]), [['Mon 09:00', 'Tyne']]);
+});

@@ -82,6 +82,8 @@ export interface SlotSearch<R> {
   notBefore: number;
   /** At most this many proposals. */
   limit: number;
+  /** "Book a room now": the earliest slot wins, whatever the fit. */
+  earliestFirst?: boolean;
 }
 
 export interface SlotProposal<R> {
@@ -116,7 +118,8 @@ export function findSlots<R>(q: SlotSearch<R>): SlotProposal<R>[] {
       found.push({ slot, room: rooms[0]!.room, rooms: rooms.map((r) => r.room), optionalBusy, spare: rooms[0]!.capacity - q.seats });
     }
   }
-  found.sort((a, b) => a.optionalBusy.length - b.optionalBusy.length || a.spare - b.spare || a.slot.start - b.slot.start);
+  if (q.earliestFirst) found.sort((a, b) => a.slot.start - b.slot.start || a.spare - b.spare);
+  else found.sort((a, b) => a.optionalBusy.length - b.optionalBusy.length || a.spare - b.spare || a.slot.start - b.slot.start);
   const picked: SlotProposal<R>[] = [];
   for (const f of found) {
     if (picked.length >= q.limit) break;
