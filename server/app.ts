@@ -101,6 +101,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {
     day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
+    week: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows,
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
