@@ -8,8 +8,9 @@ import { flash } from '../http/flash.ts';
 import { fieldMessages, parseForm } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { namesByEmail } from '../users/service.ts';
-import { BookNowForm, FindTimeQuery } from './schema.ts';
-import { findTime, rememberBuilding, type FindTimeResult } from './service.ts';
+import { bookingLink } from '../availability/present.ts';
+import { BookNowForm, FindTimeQuery, RangeQuery } from './schema.ts';
+import { findRoomsAcross, findTime, rememberBuilding, type FindTimeResult } from './service.ts';
 
 const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
 
@@ -92,6 +93,39 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const names = namesByEmail(ctx, [...q.required, ...q.optional]);
     const result = await findTime(ctx, user, q, names);
     res.render('scheduling/find-time', { ...model, result: present(result, q, query) });
+  });
+
+  /** GET /find-time/rooms: search across days — each room's first free slots from..to, any time, mornings or afternoons. */
+  router.get('/rooms', ...pages.signedIn, async (req, res) => {
+    const now = ctx.clock.now().setZone('Europe/London');
+    const friday = now.plus({ days: (5 - now.weekday + 7) % 7 });
+    const nextMonday = now.plus({ days: 8 - now.weekday });
+    const presets = [
+      { label: 'Any time this week', href: `/find-time/rooms?${new URLSearchParams({ from: now.toISODate()!, to: friday.toISODate()!, part: 'any' })}` },
+      { label: 'Next Monday–Wednesday afternoon', href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}` },
+    ];
+    const asked = Object.keys(req.query).length > 0;
+    const model = { title: 'Search across days', buildings: listBuildings(ctx), equipment: listEquipment(ctx), presets, values: asked ? req.query : { duration: '60', part: 'any' }, errors: {}, result: null as unknown };
+    if (!asked) return res.render('scheduling/rooms', model);
+    const parsed = RangeQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/rooms', { ...model, errors: fieldMessages(parsed.error) });
+    }
+    const r = await findRoomsAcross(ctx, parsed.data);
+    const label = (ms: number, zone: string) => fmt(ms, zone, 'ccc d LLL HH:mm');
+    res.render('scheduling/rooms', {
+      ...model,
+      result: {
+        exchangeUnavailable: r.exchangeUnavailable,
+        range: r.days.length ? `${DateTime.fromISO(r.days[0]!).toFormat('ccc d LLL')} – ${DateTime.fromISO(r.days.at(-1)!).toFormat('ccc d LLL')}` : '',
+        rooms: r.rooms.map(({ room, slots }) => ({
+          name: room.name,
+          facts: `${room.capacity} people · ${room.building}, floor ${room.floor} · ${room.timeZone}`,
+          slots: slots.map((s) => ({ label: `${label(s.start, room.timeZone)}–${fmt(s.end, room.timeZone, 'HH:mm')}`, href: bookingLink(room, s) })),
+        })),
+      },
+    });
   });
 
   /**

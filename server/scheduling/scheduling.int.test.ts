@@ -107,6 +107,19 @@ describe('find a time: people and rooms together', () => {
     assert.match(await (await alice.get('/')).text(), /<option value="Quay" selected>Quay<\/option>/);
   });
 
+  test('search across days: each room\'s first free afternoon slots from one free/busy request', async () => {
+    const to = monday.plus({ days: 2 }).toISODate();
+    const before = app.ctx.gateway.health().requests;
+    const html = await (await alice.get(`/find-time/rooms?from=${monday.toISODate()}&to=${to}&part=afternoon&duration=60&people=3&building=Harbour+House`)).text();
+    assert.equal(app.ctx.gateway.health().requests - before, 1);
+    assert.match(html, /50 rooms free/);
+    const first = /<li class="card range-room">([\s\S]*?)<\/li>\s*<\/ul>/.exec(html)?.[1] ?? '';
+    const d = monday.toFormat('ccc d LLL');
+    assert.match(first, /<h3>Sched-r\d+<\/h3>/);
+    assert.match(first, new RegExp(`>${d} 12:00–13:00<`), 'afternoons start at noon');
+    assert.doesNotMatch(html, /Homeroom/, 'another building');
+  });
+
   test('bad input answers 400 naming the field', async () => {
     const res = await alice.get('/find-time?required=not-an-address&duration=60');
     assert.equal(res.status, 400);

@@ -25,3 +25,18 @@ export const BookNowForm = z.object({
   building: optionalText('Building', 80),
   duration: z.enum(['30', '60'], { error: 'Choose 30 or 60 minutes.' }).transform(Number),
 });
+
+/** GET /find-time/rooms: search across days ("any time this week", "Mon–Wed afternoon"). */
+export const RangeQuery = z
+  .object({
+    from: date('From'),
+    to: date('To'),
+    part: z.preprocess((v) => (v === '' || v === undefined ? 'any' : v), z.enum(['any', 'morning', 'afternoon'], { error: 'Choose any time, morning or afternoon.' })),
+    duration: z.preprocess((v) => (v === '' || v === undefined ? 60 : v), integer('Duration', 15, 8 * 60)),
+    people: z.preprocess(emptyToUndefined, integer('Number of people', 1, 1000).optional()),
+    building: optionalText('Building', 80),
+    equipment: multi(20),
+  })
+  .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], message: 'To must be on or after From.' });
+
+export type RangeInput = z.output<typeof RangeQuery>;

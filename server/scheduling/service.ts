@@ -8,8 +8,8 @@ import { ExchangeError } from '../exchange/errors.ts';
 import { listRooms, type Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import * as repo from './repo.ts';
-import type { FindTimeInput } from './schema.ts';
-import { DEFAULT_WORK_DAYS, findSlots, nextWorkingDays, rowCells, within, workingIntervals, type CellState, type WorkHours } from './slots.ts';
+import type { FindTimeInput, RangeInput } from './schema.ts';
+import { DAY_PARTS, DEFAULT_WORK_DAYS, findSlots, firstFreePerRoom, nextWorkingDays, rowCells, within, workingIntervals, type CellState, type WorkHours } from './slots.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
@@ -58,7 +58,7 @@ export interface FindTimeResult {
   mailboxes: number;
 }
 
-function roomFits(room: Room, q: FindTimeInput, seats: number): boolean {
+function roomFits(room: Room, q: Pick<FindTimeInput, 'equipment'>, seats: number): boolean {
   return room.active && room.capacity >= seats && q.equipment.every((e) => room.equipment.includes(e));
 }
 
@@ -213,6 +213,72 @@ export async function findTime(
     rooms: roomCalendars.slice(0, GRID_ROOMS).map((r) => ({ room: r.room, cells: rowCells(r.busy, openWindow(r.room, day) ? [openWindow(r.room, day)!] : [], gridWindow, CELL_MINUTES) })),
   };
   return { zone, days, day, grid, proposals, seats, exchangeUnavailable, mailboxes: mailboxes.length };
+}
+
+const MAX_RANGE_DAYS = 14;
+
+export interface RangeResult {
+  days: string[];
+  rooms: { room: Room; slots: Interval[] }[];
+  exchangeUnavailable: boolean;
+}
+
+/**
+ * Search across days: every fitting room's first free slots in the working days from..to (at most two weeks), in
+ * the part of the day asked for, from one batched free/busy request for all the rooms.
+ */
+export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeResult> {
+  const seats = q.people ?? 1;
+  const rooms = listRooms(ctx, { building: q.building }).filter((r) => roomFits(r, q, seats));
+  const zone = rooms[0]?.timeZone ?? 'Europe/London';
+  const now = ctx.clock.now();
+  const today = now.setZone(zone).toISODate()!;
+  const from = q.from && q.from > today ? q.from : today;
+  const to = q.to && q.to >= from ? q.to : DateTime.fromISO(from).plus({ days: 4 }).toISODate()!;
+  const days = nextWorkingDays(from, MAX_RANGE_DAYS).filter((d) => d <= to);
+  const [partStart, partEnd] = DAY_PARTS[q.part];
+  const windowsOf = (room: Room) =>
+    days
+      .map((d) => {
+        const open = openWindow(room, d);
+        const zd = zoneDay(d, room.timeZone);
+        const ps = partStart === '00:00' ? open?.start : zd?.instant(partStart);
+        const pe = partEnd === '24:00' ? open?.end : zd?.instant(partEnd);
+        if (!open || ps == null || pe == null) return null;
+        const w = { start: Math.max(open.start, ps), end: Math.min(open.end, pe) };
+        return w.end > w.start ? w : null;
+      })
+      .filter((w): w is Interval => w !== null);
+  const withWindows = rooms.map((room) => ({ room, windows: windowsOf(room) })).filter((r) => r.windows.length);
+  if (!withWindows.length) return { days, rooms: [], exchangeUnavailable: false };
+  const range = { start: Math.min(...withWindows.map((r) => r.windows[0]!.start)), end: Math.max(...withWindows.map((r) => r.windows.at(-1)!.end)) };
+  const roomBusy = activeBusyByRoom(ctx, withWindows.map((r) => r.room.id), new Date(range.start).toISOString(), new Date(range.end).toISOString());
+  let exchangeUnavailable = false;
+  try {
+    const fb = await ctx.gateway.freeBusy(withWindows.map((r) => r.room.email), { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) }, GRID_MINUTES);
+    const byEmail = new Map(withWindows.map((r) => [r.room.email.toLowerCase(), r.room.id]));
+    for (const f of fb) roomBusy.get(byEmail.get(f.email.toLowerCase()) ?? -1)?.push(...f.busy.map((b) => ({ start: b.start.toMillis(), end: b.end.toMillis() })));
+  } catch (err) {
+    if (!(err instanceof ExchangeError)) throw err;
+    exchangeUnavailable = true;
+    ctx.log.warn({ event: 'scheduling.freebusy_unavailable', error: err.message }, 'free/busy unavailable');
+  }
+  const allowed = ruleChecker(now);
+  const calendars = withWindows.map(({ room, windows }) => {
+    const horizonEnd = now.setZone(room.timeZone).startOf('day').plus({ days: room.horizonDays + 1 }).toMillis();
+    return {
+      room,
+      capacity: room.capacity,
+      windows,
+      busy: mergeIntervals(roomBusy.get(room.id) ?? []),
+      allowed: (slot: Interval) => q.duration <= room.maxDurationMinutes && slot.start < horizonEnd,
+    };
+  });
+  const notBefore = Math.ceil(now.toMillis() / (GRID_MINUTES * MINUTE_MS)) * GRID_MINUTES * MINUTE_MS;
+  const found = firstFreePerRoom(calendars, { durationMinutes: q.duration, stepMinutes: GRID_MINUTES, seats, notBefore, perRoom: 3 });
+  // rules.ts confirms what is offered (as for find a time).
+  const confirmed = found.map((r) => ({ room: r.room, slots: r.slots.filter((s) => allowed(r.room, s)) })).filter((r) => r.slots.length).slice(0, 50);
+  return { days, rooms: confirmed, exchangeUnavailable };
 }
 
 export const usualBuilding = (ctx: Pick<AppContext, 'db'>, userId: number): string | null => repo.usualBuilding(ctx.db, userId);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DateTime } from 'luxon';
-import { findSlots, nextWorkingDays, rowCells, workingIntervals, type PersonCalendar, type RoomCalendar } from './slots.ts';
+import { findSlots, firstFreePerRoom, nextWorkingDays, rowCells, workingIntervals, type PersonCalendar, type RoomCalendar } from './slots.ts';
 
 const at = (iso: string, zone = 'Europe/London') => DateTime.fromISO(iso, { zone }).toMillis();
 const hhmm = (ms: number, zone = 'Europe/London') => DateTime.fromMillis(ms, { zone }).toFormat('ccc HH:mm');
@@ -86,4 +86,16 @@ test('grid cells: busy, outside working hours, free', () => {
 test('"book now" takes the earliest slot whatever the fit', () => {
   const out = findSlots({ people: [person('alice', true)], rooms: [room('Thames', 4, [['2026-12-07T09:00', '2026-12-07T12:00']]), room('Tyne', 20)], windows, durationMinutes: 30, stepMinutes: 15, seats: 1, notBefore: at('2026-12-07T09:00'), limit: 1, earliestFirst: true });
   assert.deepEqual(out.map((p) => [hhmm(p.slot.start), p.room.name]), [['Mon 09:00', 'Tyne']]);
+});
+
+test('search across days: each room’s first free slots in its own windows, earliest room first', () => {
+  const win = (d: string, s: string, e: string) => ({ start: at(`${d}T${s}`), end: at(`${d}T${e}`) });
+  const afternoons = ['2026-12-07', '2026-12-08'].map((d) => win(d, '12:00', '18:00'));
+  const rooms = [
+    { ...room('Thames', 4, [['2026-12-07T12:00', '2026-12-07T18:00']]), windows: afternoons },
+    { ...room('Tyne', 20, [['2026-12-07T12:00', '2026-12-07T15:30']]), windows: afternoons },
+    { ...room('Small', 2), windows: afternoons },
+  ];
+  const out = firstFreePerRoom(rooms, { durationMinutes: 60, stepMinutes: 15, seats: 3, notBefore: 0, perRoom: 2 });
+  assert.deepEqual(out.map((r) => [r.room.name, ...r.slots.map((s) => hhmm(s.start))]), [['Tyne', 'Mon 15:30', 'Mon 16:30'], ['Thames', 'Tue 12:00', 'Tue 13:00']]);
 });

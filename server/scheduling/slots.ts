@@ -142,3 +142,37 @@ export function rowCells(busy: readonly Interval[], working: readonly Interval[]
   }
   return cells;
 }
+
+/**
+ * Search across days, per room: the first `perRoom` free slots of the wanted length (not overlapping one another)
+ * in each room's own windows, rooms with the earliest first slot first, then the closest fit.
+ */
+export function firstFreePerRoom<R>(
+  rooms: readonly (RoomCalendar<R> & { windows: readonly Interval[] })[],
+  q: { durationMinutes: number; stepMinutes: number; seats: number; notBefore: number; perRoom: number },
+): { room: R; slots: Interval[] }[] {
+  const duration = q.durationMinutes * MINUTE_MS;
+  const step = q.stepMinutes * MINUTE_MS;
+  const out: { room: R; slots: Interval[]; spare: number }[] = [];
+  for (const r of rooms) {
+    if (r.capacity < q.seats) continue;
+    const slots: Interval[] = [];
+    for (const w of r.windows) {
+      for (let start = w.start; start + duration <= w.end && slots.length < q.perRoom; start += step) {
+        if (start < q.notBefore) continue;
+        const slot = { start, end: start + duration };
+        if (!isFree(r.busy, slot) || !r.allowed(slot)) continue;
+        slots.push(slot);
+        start = slot.end - step; // the next one starts when this one ends
+      }
+      if (slots.length >= q.perRoom) break;
+    }
+    if (slots.length) out.push({ room: r.room, slots, spare: r.capacity - q.seats });
+  }
+  out.sort((a, b) => a.slots[0]!.start - b.slots[0]!.start || a.spare - b.spare);
+  return out.map(({ room, slots }) => ({ room, slots }));
+}
+
+/** A part of the day as local "HH:mm" bounds, cut out of the opening hours. */
+export const DAY_PARTS = { any: ['00:00', '24:00'], morning: ['00:00', '12:00'], afternoon: ['12:00', '24:00'] } as const;
+export type DayPart = keyof typeof DAY_PARTS;
