@@ -36,6 +36,21 @@ test.describe('at 1280 px', () => {
     await expect.poll(async () => (await meetingMessages('bob', 'inbox', subject)).length, { timeout: 20_000 }).toBe(1);
     expect(when).toMatch(/^\w{3} \d+ \w{3}, \d\d:\d\d–\d\d:\d\d/);
   });
+
+  test('home is my day, a room’s week and the search across days are axe clean', async ({ page }) => {
+    await signIn(page, 'alice');
+    await expect(page.getByRole('heading', { name: 'My next meetings' })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await page.goto('/find-time/rooms');
+    await page.getByRole('link', { name: 'Any time this week' }).click();
+    await expect(page.getByRole('heading', { name: /rooms? free/ })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await page.goto('/rooms');
+    await page.locator('a[href^="/rooms/"]').first().click();
+    await page.getByRole('navigation', { name: 'Calendar view' }).getByRole('link', { name: 'Week' }).click();
+    await expect(page.locator('.week-day')).toHaveCount(7);
+    await expectNoSeriousA11yViolations(page);
+  });
 });
 
 test.describe('at 390 px', () => {
@@ -54,5 +69,13 @@ test.describe('at 390 px', () => {
     await expect(page.locator('table')).toHaveCount(0);
     await noSidewaysScroll(page);
     await expectNoSeriousA11yViolations(page);
+    for (const path of ['/', '/find-time/rooms?part=any', '/find']) {
+      await page.goto(path);
+      await noSidewaysScroll(page);
+    }
+    await page.goto('/rooms');
+    await page.locator('a[href^="/rooms/"]').first().click();
+    await page.getByRole('navigation', { name: 'Calendar view' }).getByRole('link', { name: 'Week' }).click();
+    await noSidewaysScroll(page);
   });
 });
