@@ -50,6 +50,11 @@ test.describe('at 1280 px', () => {
     await page.getByRole('navigation', { name: 'Calendar view' }).getByRole('link', { name: 'Week' }).click();
     await expect(page.locator('.week-day')).toHaveCount(7);
     await expectNoSeriousA11yViolations(page);
+    // The booking form leads to people's free/busy with the attendees typed so far.
+    await page.goto('/bookings/new');
+    await page.getByLabel('Required', { exact: true }).fill('bob@example.com');
+    await page.getByRole('link', { name: /See when these attendees and rooms are free/ }).click();
+    await expect(page.getByRole('img', { name: /^Bob Baker \(bob@example\.com\):/ })).toBeVisible();
   });
 });
 
