@@ -62,12 +62,22 @@ function roomFits(room: Room, q: Pick<FindTimeInput, 'equipment'>, seats: number
   return room.active && room.capacity >= seats && q.equipment.every((e) => room.equipment.includes(e));
 }
 
+// Rooms mostly share their hours and zone: one zone computation per distinct (zone, hours, date), not per room.
+const openMemo = new Map<string, Interval | null>();
+
 /** The window a room is open on a local date, or null when its hours do not exist that day. */
 function openWindow(room: Room, date: string): Interval | null {
+  const key = `${room.timeZone}|${room.opensAt}|${room.closesAt}|${date}`;
+  const hit = openMemo.get(key);
+  if (hit !== undefined) return hit && { ...hit };
   const zd = zoneDay(date, room.timeZone);
   const opens = zd?.instant(room.opensAt);
   const closes = zd?.instant(room.closesAt);
-  return opens != null && closes != null ? { start: opens, end: closes } : null;
+  const w = opens != null && closes != null ? { start: opens, end: closes } : null;
+  // Bounded: a long-running process sees a few hundred distinct days at most; start afresh past that.
+  if (openMemo.size > 5000) openMemo.clear();
+  openMemo.set(key, w);
+  return w && { ...w };
 }
 
 /** Rules per slot, memoised by the inputs that decide them (rooms sharing hours and limits share answers). */
