@@ -69,6 +69,7 @@ test.describe('at 390 px', () => {
     await noSidewaysScroll(page);
     await page.locator('.proposal').first().getByRole('button', { name: /^Book / }).click();
     await expect(page.getByRole('heading', { name: subject })).toBeVisible();
+    await noSidewaysScroll(page);
     await page.goto('/bookings');
     await expect(page.locator('.booking-card').filter({ hasText: subject })).toBeVisible();
     await expect(page.locator('table')).toHaveCount(0);
