@@ -79,9 +79,19 @@ test.describe('at 390 px', () => {
       await page.goto(path);
       await noSidewaysScroll(page);
     }
+
     await page.goto('/rooms');
     await page.locator('a[href^="/rooms/"]').first().click();
     await page.getByRole('navigation', { name: 'Calendar view' }).getByRole('link', { name: 'Week' }).click();
     await noSidewaysScroll(page);
+  });
+
+  test('reception’s schedule folds its filters behind one button on a phone, the grid right under the date', async ({ page }) => {
+    await signIn(page, 'rita');
+    await page.goto('/schedule');
+    await expect(page.getByText('Filters and search')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Show', exact: true })).toBeHidden();
+    await page.getByText('Filters and search').click();
+    await expect(page.getByRole('button', { name: 'Show', exact: true })).toBeVisible();
   });
 });
