@@ -13,7 +13,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Feature folders that own a repository; their repo files are theirs alone. */
-const FEATURES = ['audit', 'auth', 'availability', 'bookings', 'home', 'rooms', 'schedule', 'sync', 'users'];
+const FEATURES = ['audit', 'auth', 'availability', 'bookings', 'home', 'rooms', 'schedule', 'scheduling', 'sync', 'users'];
 const REPO_FILES = (f) => [`./server/${f}/?(*.)repo.ts`];
 const TESTS = ['**/*.test.ts', 'server/test/**', 'server/**/fixtures/**', 'emulator/testing/**', 'e2e/**'];
 

@@ -33,6 +33,7 @@ import { scheduleRoutes } from './schedule/routes.ts';
 import { listRoomWeek } from './schedule/service.ts';
 import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { schedulingRoutes } from './scheduling/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -94,18 +95,20 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(csrfProtection(ctx.config.sessionSecret));
   app.use(setLocals);
   // Booking pages and find-a-room say so while Exchange does not answer (views/partials/exchange-banner.ejs).
-  app.use(['/bookings', '/find'], exchangeBanner(ctx));
+  app.use(['/bookings', '/find', '/find-time'], exchangeBanner(ctx));
 
   app.use(homeRoutes(ctx));
   app.use(authRoutes(ctx, passport));
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {
     day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
+    week: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows,
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', replacementRoutes(ctx, services.reconciler));
+  app.use('/find-time', schedulingRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));

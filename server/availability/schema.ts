@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer, multi, optionalText } from '../http/fields.ts';
+import { checkbox, integer, multi, optionalText } from '../http/fields.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -13,6 +13,8 @@ export const FindQuery = z
     equipment: multi(20),
     building: optionalText('Building', 80),
     floor: optionalText('Floor', 20),
+    /** "Missing one thing" may offer rooms with fewer seats than people only when the user says so (issue 16). */
+    allowFewerSeats: checkbox,
   })
   .refine((q) => q.end !== undefined || q.duration !== undefined, { path: ['end'], message: 'Give an end time or a duration.' })
   .refine((q) => q.end === undefined || q.end > q.start, { path: ['end'], message: 'End time must be after the start time.' });

@@ -192,6 +192,7 @@ describe('route fuzzer', () => {
       'POST /admin/displays/:id/revoke': { as: 'adam', records: 'token', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/jobs/:id/retry': { as: 'adam', records: 'job', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/reconcile': { as: 'adam', weight: 1, valid: fc.constant({}) },
+      'POST /find-time/now': { as: 'alice', weight: 1, valid: fc.record({ building: fc.oneof(fc.constant(''), fc.constant('Harbour House'), words), duration: fc.constantFrom('30', '60') }) },
     };
   });
   after(async () => {
