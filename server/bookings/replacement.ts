@@ -76,6 +76,8 @@ export async function findReplacements(ctx: Ctx, b: Booking): Promise<Room[]> {
     equipment: refusing.equipment,
     building: undefined,
     floor: undefined,
+    // A replacement must seat at least as many as the refused room.
+    allowFewerSeats: false,
   });
   // Each room reads the times in its own zone: keep only those free for the booking's instants.
   const [s, e] = [Date.parse(b.startsAt), Date.parse(b.endsAt)];
