@@ -248,7 +248,8 @@ export function recordVersionSubmitted(
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
   const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
   if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
-  if (kind === 'cancel') return changeState(ctx, b, 'cancelled', facts);
+  // A release (check-in no-show) takes the room off the meeting: for the room, and so for the booking, it is cancelled.
+  if (kind === 'cancel' || kind === 'release') return changeState(ctx, b, 'cancelled', facts);
   // CASE: a later version is queued: the booking stays as that version left it (updating, cancelling) until it runs.
   if (later) return changeState(ctx, b, b.state, facts);
   return changeState(ctx, b, 'booked', facts);

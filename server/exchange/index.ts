@@ -124,6 +124,8 @@ export function createExchangeGateway(
     sendMeetingUpdate: (ref, meeting, options) => run('sendMeetingUpdate', () => steps.sendMeetingUpdate(ref, meeting, options)),
     sendCancellation: (ref, meeting, options) => run('sendCancellation', () => steps.sendCancellation(ref, meeting, options)),
     removeMeetingItem: (ref) => run('removeMeetingItem', () => steps.removeMeetingItem(ref)),
+    cancelForRoom: (ref, meeting, options) => run('cancelForRoom', () => steps.cancelForRoom(ref, meeting, options)),
+    sendUpdateWithoutRoom: (ref, meeting, options) => run('sendUpdateWithoutRoom', () => steps.sendUpdateWithoutRoom(ref, meeting, options)),
     freeBusy: (emails, window, intervalMinutes) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes)),
     listCalendar: (mailbox, window) =>
       run('listCalendar', async () => {
