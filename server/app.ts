@@ -32,6 +32,7 @@ import { scheduleRoutes } from './schedule/routes.ts';
 import { listRoomWeek } from './schedule/service.ts';
 import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { checkinRoutes } from './checkin/routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -104,6 +105,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
   app.use('/find', availabilityRoutes(ctx));
+  // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
+  app.use(checkinRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));
