@@ -33,6 +33,7 @@ import { listRoomWeek } from './schedule/service.ts';
 import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { checkinRoutes } from './checkin/routes.ts';
+import { displayActionRoutes } from './checkin/display-routes.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -84,6 +85,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
+  // Door-display actions (check-in, book now, …) come first: they add the buttons to the display page's answer.
+  app.use(displayActionRoutes(ctx));
   app.use(deviceRoutes(ctx));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));

@@ -41,6 +41,8 @@ CREATE TRIGGER schedule_changes_booking_checkins_update AFTER UPDATE ON booking_
 
 -- Door displays: an admin chooses per token whether it may act (book now, extend, end early, check in).
 ALTER TABLE device_tokens ADD COLUMN can_act INTEGER NOT NULL DEFAULT 0 CHECK (can_act IN (0, 1));
+-- Who organizes a door display's "Book now" meeting (the room's walk-in account); NULL = the display cannot book.
+ALTER TABLE device_tokens ADD COLUMN walkin_user_id INTEGER REFERENCES users (id) ON DELETE SET NULL;
 
 -- The outbox gains the 'release' kind (room taken off the meeting). SQLite cannot change a CHECK in place, so the
 -- table is copied; nothing references outbox_jobs, and its two indexes are made again.

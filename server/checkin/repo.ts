@@ -158,11 +158,12 @@ export function listSweepCandidates(db: Db, roomIds: readonly number[], now: str
     .map((r) => r.id);
 }
 
-/** Tokens of door displays: may this one act? */
-export function tokenCanAct(db: Db, tokenId: number): boolean {
-  return db.prepare<[number], { can_act: number }>('SELECT can_act FROM device_tokens WHERE id = ?').get(tokenId)?.can_act === 1;
+/** A door display's actions: may this token act, and who organizes its "Book now" meetings. */
+export function displaySettings(db: Db, tokenId: number): { canAct: boolean; walkinUserId: number | null } {
+  const row = db.prepare<[number], { can_act: number; walkin_user_id: number | null }>('SELECT can_act, walkin_user_id FROM device_tokens WHERE id = ?').get(tokenId);
+  return { canAct: row?.can_act === 1, walkinUserId: row?.walkin_user_id ?? null };
 }
 
-export function setTokenCanAct(db: Db, tokenId: number, canAct: boolean): void {
-  db.prepare('UPDATE device_tokens SET can_act = ? WHERE id = ?').run(canAct ? 1 : 0, tokenId);
+export function setDisplaySettings(db: Db, tokenId: number, s: { canAct: boolean; walkinUserId: number | null }): boolean {
+  return db.prepare('UPDATE device_tokens SET can_act = ?, walkin_user_id = ? WHERE id = ? AND revoked_at IS NULL').run(s.canAct ? 1 : 0, s.walkinUserId, tokenId).changes === 1;
 }

@@ -8,8 +8,10 @@ import { idParam } from '../http/params.ts';
 import { getBookingForViewer, type Booking } from '../bookings/service.ts';
 import { getRoom } from '../rooms/service.ts';
 import { hasRole } from '../users/roles.ts';
-import { toActor } from '../users/service.ts';
-import { BuildingCheckinForm, ExemptForm, RoomCheckinForm } from './schema.ts';
+import { findUser, listUsers, toActor } from '../users/service.ts';
+import { listDeviceTokens } from '../schedule/tokens.ts';
+import { displaySettings, saveDisplaySettings } from './display.ts';
+import { BuildingCheckinForm, DisplayActingForm, ExemptForm, RoomCheckinForm } from './schema.ts';
 import * as checkin from './service.ts';
 
 /** Where a check-in button sends the user back to: the booking page, or the reception timeline it was pressed on. */
@@ -120,6 +122,29 @@ export function checkinRoutes(ctx: AppContext): Router {
       flash(req, 'success', `Check-in default of ${room.building} saved.`);
     }
     res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
+  });
+
+  /** The displays page's "may act" section (views/checkin/_display-admin.ejs reads res.locals.displayActing). */
+  router.get('/admin/displays', ...pages.admin, (_req, res, next) => {
+    res.locals.displayActing = {
+      tokens: listDeviceTokens(ctx)
+        .filter((t) => !t.revokedAt)
+        .map((t) => ({ id: t.id, label: t.label, ...displaySettings(ctx, t.id) })),
+      people: listUsers(ctx).filter((u) => u.active).map((u) => ({ id: u.id, name: `${u.displayName} <${u.email}>` })),
+    };
+    next();
+  });
+
+  router.post('/admin/displays/:id/actions', ...pages.admin, (req, res) => {
+    const id = idParam(req.params.id, 'token');
+    const parsed = DisplayActingForm.safeParse(req.body);
+    if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
+    else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', 'Choose the walk-in account from the list.');
+    else {
+      saveDisplaySettings(ctx, toActor(req.user!), id, parsed.data);
+      flash(req, 'success', parsed.data.canAct ? 'The display may act now.' : 'The display is read-only now.');
+    }
+    res.redirect(303, '/admin/displays#display-actions');
   });
 
   return router;

@@ -25,3 +25,9 @@ export const BuildingCheckinForm = z.object({
 });
 
 export const ExemptForm = z.object({ exempt: checkbox });
+
+/** A display token's actions (admin, displays page): may it act, and who organizes its "Book now" meetings. */
+export const DisplayActingForm = z.object({
+  canAct: checkbox,
+  walkinUserId: z.preprocess((v) => (v === '' || v === undefined ? null : v), integer('Walk-in account', 1, Number.MAX_SAFE_INTEGER).nullable()),
+});
