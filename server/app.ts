@@ -34,6 +34,8 @@ import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { checkinRoutes } from './checkin/routes.ts';
 import { displayActionRoutes } from './checkin/display-routes.ts';
+import { checkinLabels } from './checkin/service.ts';
+import { useCheckinLabels } from './schedule/bookings-source.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -110,6 +112,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find', availabilityRoutes(ctx));
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
   app.use(checkinRoutes(ctx));
+  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
+  useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));

@@ -38,6 +38,7 @@ CREATE TABLE booking_checkins (
 -- A released booking's room must show free on the timeline at once: the schedule's cache follows this table too.
 CREATE TRIGGER schedule_changes_booking_checkins_insert AFTER INSERT ON booking_checkins BEGIN UPDATE schedule_changes SET version = version + 1; END;
 CREATE TRIGGER schedule_changes_booking_checkins_update AFTER UPDATE ON booking_checkins BEGIN UPDATE schedule_changes SET version = version + 1; END;
+CREATE TRIGGER schedule_changes_booking_checkins_delete AFTER DELETE ON booking_checkins BEGIN UPDATE schedule_changes SET version = version + 1; END;
 
 -- Door displays: an admin chooses per token whether it may act (book now, extend, end early, check in).
 ALTER TABLE device_tokens ADD COLUMN can_act INTEGER NOT NULL DEFAULT 0 CHECK (can_act IN (0, 1));

@@ -113,4 +113,15 @@ describe('check-in pages', () => {
     const page = await (await alice.get(`/bookings/${b.id}`)).text();
     assert.match(page, /The room was released: nobody checked in by 16:15\./);
   });
+
+  test('the timeline shows checked-in and released meetings; the report has real used hours and no-shows', async () => {
+    moveClockTo('18:00');
+    const timeline = await (await rita.get(`/schedule?date=${day}&building=Quay`)).text();
+    assert.match(timeline, /ck-checked-in/);
+    assert.match(timeline, /Released: no-show/);
+    const csv = await (await adam.get(`/reports.csv?from=${day}&to=${day}&building=Quay`)).text();
+    // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
+    const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
+    assert.match(row, /,1\.9,33\.3\s*$/, row);
+  });
 });

@@ -36,6 +36,11 @@ export function settingsForRoom(ctx: Pick<Ctx, 'db'>, room: Pick<Room, 'id' | 'b
   return resolveSettings(repo.findRoomChoice(ctx.db, room.id), repo.findBuildingDefault(ctx.db, room.building));
 }
 
+/** Rooms where check-in is on (their own setting or their building's default). */
+export function roomIdsWithCheckinOn(ctx: Pick<Ctx, 'db'>): number[] {
+  return repo.roomIdsWithCheckinOn(ctx.db);
+}
+
 export function roomChoice(ctx: Pick<Ctx, 'db'>, roomId: number): SettingsChoice {
   return repo.findRoomChoice(ctx.db, roomId) ?? {};
 }
