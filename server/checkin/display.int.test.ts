@@ -97,10 +97,10 @@ describe('door-display actions', () => {
     moveClockTo('09:40:30');
     assert.equal((await press('End meeting now')).status, 303);
     b = findBooking(app.ctx.db, b.id)!;
-    assert.equal(b.endsAt, at('09:41').toUTC().toISO());
+    assert.equal(b.endsAt, at('09:40:30').toUTC().toISO());
     await app.worker.drain();
     assert.equal(findBooking(app.ctx.db, b.id)?.state, 'booked');
-    assert.equal(endOf((await roomItem(b.uid))?.props), at('09:41').toUTC().toISO(), 'Exchange has the shortened meeting');
+    assert.equal(endOf((await roomItem(b.uid))?.props), at('09:40:30').toUTC().toISO(), 'Exchange has the shortened meeting');
 
     const actors = app.ctx.db.prepare("SELECT DISTINCT actor_name FROM audit_events WHERE entity_type = 'booking' AND entity_id = ?").all(String(b.id)) as { actor_name: string }[];
     assert.deepEqual(actors.map((a) => a.actor_name).sort(), ['display: Trent door']);

@@ -98,7 +98,8 @@ export function availableActions(ctx: AppContext, token: DeviceToken, room: Room
   return {
     bookNow: [],
     extend: EXTEND_MINUTES.filter((m) => s.currentBooking!.end + m * MINUTE <= limit),
-    endEarly: s.currentBooking.end - startMinute(s.nowMs) > MINUTE && s.currentBooking.start < s.nowMs,
+    // Only what is under way and has more than a minute left (ending the last minute early frees nothing).
+    endEarly: s.currentBooking.end - s.nowMs > MINUTE && s.currentBooking.start < s.nowMs,
     checkIn: view.canCheckIn,
     bookingId: b.id,
   };
@@ -144,12 +145,12 @@ export function extend(ctx: AppContext, token: DeviceToken, room: Room, bookingI
   changeEnd(ctx, actorOf(token), bookingId, toDbTime(DateTime.fromISO(b.endsAt).plus({ minutes })));
 }
 
-/** End early: the meeting ends at the next minute; Exchange gets the shortened meeting. */
+/** End early: the meeting ends now (to the second, so the door shows free at once); Exchange gets the shortened meeting. */
 export function endEarly(ctx: AppContext, token: DeviceToken, room: Room, bookingId: number): void {
   const now = ctx.clock.now();
   const allowed = availableActions(ctx, token, room, now);
   if (allowed.bookingId !== bookingId || !allowed.endEarly) refuse('This meeting cannot be ended early now.');
-  const end = DateTime.fromMillis(startMinute(now.toMillis()) + MINUTE, { zone: 'utc' });
+  const end = now.toUTC().startOf('second');
   changeEnd(ctx, actorOf(token), bookingId, toDbTime(end));
 }
 
