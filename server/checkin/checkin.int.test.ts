@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import type { Clock } from '../context.ts';
+import { SYSTEM_ACTOR } from '../audit/record.ts';
+import { createDeviceToken } from '../schedule/tokens.ts';
 import { findBooking } from '../bookings/repo.ts';
 import type { Room } from '../rooms/service.ts';
 import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
@@ -119,6 +121,12 @@ describe('check-in pages', () => {
     const timeline = await (await rita.get(`/schedule?date=${day}&building=Quay`)).text();
     assert.match(timeline, /ck-checked-in/);
     assert.match(timeline, /Released: no-show/);
+    const { secret } = createDeviceToken(app.ctx, SYSTEM_ACTOR, { label: 'Quay feed', roomIds: [room.id], showSubjects: true });
+    const feed = await (await fetch(`${app.url}/feeds/rooms/trent.ics?token=${encodeURIComponent(secret)}`)).text();
+    assert.match(feed, /Checked in/);
+    assert.match(feed, /STATUS:CANCELLED/, 'the released no-show is in the feed as cancelled');
+    const api = (await (await fetch(`${app.url}/api/rooms/trent/bookings?date=${day}&token=${encodeURIComponent(secret)}`)).json()) as { bookings: { checkin: string | null }[] };
+    assert.ok(api.bookings.some((b) => b.checkin === 'checked-in'), 'the read API says checked in');
     const csv = await (await adam.get(`/reports.csv?from=${day}&to=${day}&building=Quay`)).text();
     // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
