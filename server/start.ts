@@ -12,7 +12,7 @@ import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
 import { Reconciler } from './sync/reconciler.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
-import { sweepReleases } from './checkin/service.ts';
+import { releaseSweeper } from './checkin/service.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 import { ExchangeProbe } from './ops/health.ts';
 import { AppMetrics } from './ops/metrics.ts';
@@ -78,7 +78,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     { ...ctx, log: log.child({ area: 'outbox' }) },
     // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
     // Each pass first releases check-in no-shows (their jobs then run in the same pass): no timer of its own.
-    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler, beforePass: () => sweepReleases(ctx) },
+    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler, beforePass: releaseSweeper(ctx) },
   );
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);

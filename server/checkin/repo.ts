@@ -140,21 +140,26 @@ export function recordRelease(db: Db, bookingId: number, r: { reason: 'no-show' 
 }
 
 /**
- * Candidates for the release sweep: bookings in rooms with check-in on that hold the room, have started (within a
- * day: the bounded window query) and not ended, and carry no check-in, exemption or release yet.
+ * Candidates for the release sweep: bookings in rooms with check-in on that hold the room, have started within the
+ * longest window (2 h: the settings' CHECK) and not ended, and carry no check-in, exemption or release yet. The bound
+ * keeps the pass that runs every second an index range (a meeting still unreleased 2 h in means the app was down
+ * that long; by then giving half a meeting back helps nobody). `+b.room_id`: read by time (bookings_by_time), not
+ * room by room (500 index probes cost ~5 ms a pass; the time range is a few rows per room).
  */
+const SWEEP_LOOKBACK_MS = 120 * 60_000;
+
 export function listSweepCandidates(db: Db, roomIds: readonly number[], now: string): number[] {
   if (!roomIds.length) return [];
   return db
     .prepare<[string, string, string, string], { id: number }>(
       `SELECT b.id FROM bookings b
        LEFT JOIN booking_checkins c ON c.booking_id = b.id
-       WHERE b.room_id IN (SELECT value FROM json_each(?))
+       WHERE +b.room_id IN (SELECT value FROM json_each(?))
          AND b.state IN ('pending', 'booked', 'updating')
          AND b.starts_at <= ? AND b.starts_at >= ? AND b.ends_at > ?
          AND (c.booking_id IS NULL OR (c.checked_in_at IS NULL AND c.exempt = 0 AND c.released_at IS NULL))`,
     )
-    .all(JSON.stringify(roomIds), now, new Date(Date.parse(now) - 24 * 3_600_000).toISOString(), now)
+    .all(JSON.stringify(roomIds), now, new Date(Date.parse(now) - SWEEP_LOOKBACK_MS).toISOString(), now)
     .map((r) => r.id);
 }
 
