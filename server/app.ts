@@ -34,6 +34,10 @@ import { listRoomWeek } from './schedule/service.ts';
 import { bookingLink } from './availability/present.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { schedulingRoutes } from './scheduling/routes.ts';
+import { checkinRoutes } from './checkin/routes.ts';
+import { displayActionRoutes } from './checkin/display-routes.ts';
+import { checkinLabels } from './checkin/service.ts';
+import { useCheckinLabels } from './schedule/bookings-source.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -85,6 +89,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
+  // Door-display actions (check-in, book now, …) come first: they add the buttons to the display page's answer.
+  app.use(displayActionRoutes(ctx));
   app.use(deviceRoutes(ctx));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));
@@ -109,6 +115,10 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find', availabilityRoutes(ctx));
   app.use('/bookings', replacementRoutes(ctx, services.reconciler));
   app.use('/find-time', schedulingRoutes(ctx));
+  // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
+  app.use(checkinRoutes(ctx));
+  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
+  useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));

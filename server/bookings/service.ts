@@ -212,6 +212,38 @@ export function cancelBooking(ctx: Ctx, actor: User, id: number, message: string
   return booking;
 }
 
+/**
+ * Moves a booking's end (a door display's "Extend" and "End early"): no form, no room rules beyond the overlap (the
+ * meeting is under way, so the in-the-past rule cannot apply). Sent to Exchange as an update through the outbox.
+ */
+export function changeEnd(ctx: Ctx, actor: { id: number | null; username: string }, id: number, endsAt: string): repo.Booking {
+  const booking = ctx.db
+    .transaction(() => {
+      const current = repo.findBooking(ctx.db, id);
+      if (!current) throw new NotFoundError('booking');
+      if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating') throw new ConflictError(messages.notChangeable(current.state));
+      if (endsAt <= current.startsAt) throw new ConflictError('The end must be after the start.');
+      const room = getRoom(ctx, current.roomId);
+      if (endsAt > current.endsAt && repo.isRoomTaken(ctx.db, room.id, current.endsAt, endsAt, id)) throw new SlotTakenError(room.name);
+      const at = toDbTime(ctx.clock.now());
+      const copy = outbox.supersedeUnsent(ctx.db, id, at);
+      const unsent = !copy.inExchange;
+      const sequence = unsent ? current.icalSequence : Math.max(current.icalSequence, copy.sequence ?? 0) + 1;
+      const moved = changeState(ctx, current, unsent ? 'pending' : 'updating', { endsAt, icalSequence: sequence, failedReason: null });
+      if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
+      const organizer = getUser(ctx, current.organizerId);
+      const meeting = meetingOf({ ...current, endsAt, icalSequence: sequence }, current.attendees, room, organizer);
+      const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, room);
+      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients }, at);
+      const after = repo.findBooking(ctx.db, id)!;
+      recordAudit(ctx, actor, 'booking.end_changed', { type: 'booking', id }, auditView(current), auditView(after));
+      return after;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  return booking;
+}
+
 export function getBookingForViewer(ctx: Pick<Ctx, 'db'>, viewer: User, id: number): repo.Booking {
   const booking = repo.findBooking(ctx.db, id);
   if (!booking || !canViewBooking(viewer, booking)) throw new NotFoundError('booking');
@@ -251,7 +283,8 @@ export function recordVersionSubmitted(
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
   const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
   if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
-  if (kind === 'cancel') return changeState(ctx, b, 'cancelled', facts);
+  // A release (check-in no-show) takes the room off the meeting: for the room, and so for the booking, it is cancelled.
+  if (kind === 'cancel' || kind === 'release') return changeState(ctx, b, 'cancelled', facts);
   // CASE: a later version is queued: the booking stays as that version left it (updating, cancelling) until it runs.
   if (later) return changeState(ctx, b, b.state, facts);
   return changeState(ctx, b, 'booked', facts);

@@ -243,6 +243,10 @@ export interface ExchangeGateway {
   sendCancellation(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Step 2 of cancel: delete the organizer's item; an item already gone counts as removed. */
   removeMeetingItem(ref: ItemRef): Promise<void>;
+  /** Step 1 of a room release: a cancellation to the room mailbox alone (attendees keep the meeting). */
+  cancelForRoom(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  /** Step 2 of a room release: the organizer's item without the room, and the update to the attendees only. */
+  sendUpdateWithoutRoom(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Free/busy of many mailboxes; one request per batch. `intervalMinutes` is the slot length. */
   freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number, options?: FreeBusyOptions): Promise<MailboxFreeBusy[]>;
   /** Items of a mailbox's calendar overlapping the window (single items and occurrences). */

@@ -128,6 +128,8 @@ export function createExchangeGateway(
     sendCancellation: (ref, meeting, options) => run('sendCancellation', () => steps.sendCancellation(ref, meeting, options)),
     removeMeetingItem: (ref) => run('removeMeetingItem', () => steps.removeMeetingItem(ref)),
     freeBusy: (emails, window, intervalMinutes, options) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes, options)),
+    cancelForRoom: (ref, meeting, options) => run('cancelForRoom', () => steps.cancelForRoom(ref, meeting, options)),
+    sendUpdateWithoutRoom: (ref, meeting, options) => run('sendUpdateWithoutRoom', () => steps.sendUpdateWithoutRoom(ref, meeting, options)),
     listCalendar: (mailbox, window) =>
       run('listCalendar', async () => {
         checkWindow(window);

@@ -206,6 +206,35 @@ export function createMeetingSteps(ctx: MeetingContext) {
       return withFallback('cancel', owa, webdav);
     },
 
+    /**
+     * Step 1 of a room release (check-in no-show): a CANCEL addressed to the room mailbox alone, so the room's calendar
+     * and free/busy show the slot free; attendees hear nothing of it. Sent over WebDAV: OWA's cancel goes to everyone.
+     */
+    async cancelForRoom(ref: ItemRef, meeting: Meeting, options: StepOptions = {}): Promise<Submission> {
+      validateMeeting(meeting);
+      return submitMessage(await folderOf(ref.mailbox), meeting, 'cancel', options, [meeting.room], 'room-released');
+    },
+
+    /**
+     * Step 2 of a room release: the organizer's item loses the room (recipients and location), and the attendees get
+     * the update (same SEQUENCE as step 1's cancel) with the release in its body. Over WebDAV, as for an update that
+     * empties a list: an empty OWA Resource field means "unchanged" (DSZ), so sendappt would keep and re-invite the room.
+     */
+    async sendUpdateWithoutRoom(ref: ItemRef, meeting: Meeting, options: StepOptions = {}): Promise<Submission> {
+      validateMeeting(meeting);
+      const folders = await folderOf(ref.mailbox);
+      const { to: _to, cc: _cc, bcc: _bcc, ...props } = appointmentProps(meeting, ctx.now());
+      const attendees = [...meeting.requiredAttendees, ...meeting.optionalAttendees];
+      try {
+        await proppatch(t, ref.path, { ...props, bcc: '' }, { mustExist: true, mailbox: ref.mailbox });
+      } catch (error) {
+        throw goneIf412(error);
+      }
+      // CASE: nobody but the organizer was invited: the item says it, there is nobody to tell.
+      if (!attendees.length) return { outcome: 'submitted', route: 'webdav', sequence: meeting.sequence };
+      return submitMessage(folders, meeting, 'request', options, attendees, 'room-released');
+    },
+
     /** Step 2 of cancel: DELETE the organizer's item; already gone counts as done. */
     async removeMeetingItem(ref: ItemRef): Promise<void> {
       try {

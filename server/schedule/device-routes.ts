@@ -96,15 +96,15 @@ export function deviceRoutes(ctx: AppContext): Router {
     const r = roomForToken(ctx, tokenOfRes(res), file.slice(0, -4));
     const show = tokenOfRes(res).showSubjects;
     const events = listRoomFeed(ctx, r)
-      .filter((i) => i.active)
+      .filter((i) => i.active || i.checkin === 'released')
       .map((i) => ({
         uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
         start: DateTime.fromMillis(i.start, { zone: 'utc' }),
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: show ? i.subject : 'Busy',
-        description: show ? `Organizer: ${i.organizerName}` : undefined,
+        description: show ? `Organizer: ${i.organizerName}${i.checkin === 'checked-in' ? ' · Checked in' : i.checkin === 'released' ? ' · Released: nobody checked in' : ''}` : undefined,
         location: `${r.name}, ${r.building}, floor ${r.floor}`,
-        status: i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
+        status: i.checkin === 'released' ? ('CANCELLED' as const) : i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
         sequence: i.sequence,
         lastModified: i.updatedAt ? DateTime.fromISO(i.updatedAt) : null,
       }));

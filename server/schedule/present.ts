@@ -15,6 +15,13 @@ export const STATE_TAGS: Record<ScheduleItem['state'], string> = {
   external: 'Outlook',
 };
 
+/** Check-in facts win over the state on the schedule (a released booking is 'cancelled' underneath). */
+export const CHECKIN_TAGS: Record<NonNullable<ScheduleItem['checkin']>, string> = {
+  'checked-in': 'Checked in',
+  released: 'Released: no-show',
+  exempt: 'No check-in needed',
+};
+
 /** The subject a device may show: with a token that hides subjects, every meeting reads "Busy". */
 export const visibleSubject = (item: ScheduleItem, showSubjects: boolean) => (showSubjects ? item.subject : 'Busy');
 
@@ -76,12 +83,12 @@ function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => str
   const people = item.kind === 'booking' && item.attendeeCount ? ` · ${item.attendeeCount} invited` : '';
   const hit = matchesSearch(item, q) ? ' hit' : '';
   return {
-    cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
+    cls: `b st-${item.state}${item.active ? '' : ' off'}${item.checkin ? ` ck-${item.checkin}` : ''}${hit} ${grid(p)}`,
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
     times: `${hhmm(item.start)}–${hhmm(item.end)}`,
     subject: item.subject,
     who: `${item.organizerName}${people}`,
-    tag: STATE_TAGS[item.state],
+    tag: item.checkin ? CHECKIN_TAGS[item.checkin] : STATE_TAGS[item.state],
   };
 }
 

@@ -53,6 +53,8 @@ const itemOf = (run: JobRun): ItemRef => {
  * |        | `submitting` | sendMeetingUpdate   | `done`, booking booked      | `submitting`: sends with resumed             |
  * | cancel | `submitting` | sendCancellation    | `submitted`                 | `submitting`: sends with resumed             |
  * |        | —            | removeMeetingItem   | `done`, booking cancelled   | `submitted`: deletes again (gone = removed)  |
+ * | release| `submitting` | cancelForRoom       | `submitted`                 | `submitting`: sends with resumed             |
+ * |        | —            | sendUpdateWithoutRoom | `done`, booking cancelled | `submitted`: always resumed (Sent Items checked) |
  *
  * An update or cancel of a booking without a calendar item (its create never reached Exchange): the update runs as
  * the create, the cancel is done locally.
@@ -101,6 +103,23 @@ export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
       after: 'done',
     },
   ],
+  // Check-in no-show, "release the room only" (server/checkin/): the room is told, then the attendees. Step 2 has no
+  // mark of its own, so it always checks Sent Items first: a crash between or inside the steps never sends twice.
+  release: [
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await run.gateway.cancelForRoom(itemOf(run), run.meeting, { resumed: run.resumed });
+      },
+      after: 'submitted',
+    },
+    {
+      call: async (run) => {
+        run.submission = await run.gateway.sendUpdateWithoutRoom(itemOf(run), run.meeting, { resumed: true });
+      },
+      after: 'done',
+    },
+  ],
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
@@ -114,6 +133,8 @@ export interface WorkerOptions {
   roomCheck?: Pick<Reconciler, 'checkRoomSoon'>;
   /** Told after a booking failed for good (automatic replacement rooms when its room's mailbox is unknown). */
   onFailed?: (bookingId: number) => void;
+  /** Runs at the start of every pass, before jobs are claimed: the check-in release sweep queues its jobs here. */
+  beforePass?: () => void;
 }
 
 // A lease longer than any single gateway step (timeouts are seconds), so a slow step is never run twice.
@@ -159,9 +180,19 @@ export class OutboxWorker {
 
   /** Processes due jobs until none is left (tests call this directly instead of start()). */
   async drain(): Promise<number> {
+    this.beforePass();
     let n = 0;
     while (await this.runOne()) n++;
     return n;
+  }
+
+  /** A failing sweep must not stop the outbox: it is logged and tried again on the next pass. */
+  private beforePass(): void {
+    try {
+      this.options.beforePass?.();
+    } catch (err) {
+      this.ctx.log.error({ err, event: 'outbox.before_pass_failed' }, 'the pass hook failed');
+    }
   }
 
   private now(): string {
@@ -217,7 +248,7 @@ export class OutboxWorker {
     let kind = job.kind;
     if (!run.ref && kind !== 'create') {
       // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
-      if (kind === 'cancel') return this.finish(job, run, 'cancel');
+      if (kind === 'cancel' || kind === 'release') return this.finish(job, run, kind);
       kind = 'create'; // an update of a meeting Exchange never got is its invitation
     }
     for (const step of SEND_PATH[kind]) {
