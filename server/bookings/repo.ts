@@ -39,6 +39,9 @@ export interface Booking {
   createdAt: string;
   updatedAt: string;
   attendees: BookingAttendee[];
+  /** Part of a recurring series (issue 14): the series and the occurrence's original start (RECURRENCE-ID). */
+  seriesId: number | null;
+  recurrenceId: string | null;
 }
 
 interface BookingRow {
@@ -65,6 +68,8 @@ interface BookingRow {
   failed_reason: string | null;
   created_at: string;
   updated_at: string;
+  series_id?: number | null;
+  recurrence_id?: string | null;
 }
 
 interface AttendeeRow {
@@ -142,6 +147,8 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     attendees: attendees.get(r.id) ?? [],
+    seriesId: r.series_id ?? null,
+    recurrenceId: r.recurrence_id ?? null,
   }));
 }
 

@@ -1,0 +1,150 @@
+// Recurring meetings end to end through the app's own pages (issue 14): the form's "Repeats", the per-date check,
+// one series message in bob's inbox (one UID, an RRULE, parsed with ical.js), one date cancelled and one moved
+// (RECURRENCE-ID), the whole series cancelled, and a date that clashes booked in the suggested room.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import ICAL from 'ical.js';
+import { DateTime } from 'luxon';
+import { findBooking } from './repo.ts';
+import { occurrenceIds } from './series.repo.ts';
+import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { demoPeople, someRooms } from '../test/factories.ts';
+
+const ZONE = 'Europe/London';
+/** A Tuesday at least two days ahead. */
+function nextTuesday(): DateTime {
+  let d = DateTime.now().setZone(ZONE).plus({ days: 2 }).startOf('day');
+  while (d.weekday !== 2) d = d.plus({ days: 1 });
+  return d;
+}
+const first = nextTuesday();
+const firstDate = first.toFormat('yyyy-MM-dd');
+
+interface Item { id: string; props: Record<string, string | string[]> }
+
+describe('recurring meetings through the booking pages', () => {
+  let app: TestApp;
+  let alice: TestBrowser;
+  let roomIds: Map<string, string>;
+
+  const items = async (alias: string, folder: string): Promise<Item[]> =>
+    (await (await fetch(`${app.emulator!.url}/_emulator/mailboxes/${alias}/items?folder=${folder}`)).json()) as Item[];
+  const uidOf = (i: Item) => String(i.props['urn:schemas:calendar:uid'] ?? '');
+  const classOf = (i: Item) => String(i.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] ?? '');
+  async function calendarOf(alias: string, item: Item) {
+    const res = await fetch(`${app.emulator!.url}/_emulator/mailboxes/${alias}/items/${item.id}`);
+    const mime = ((await res.json()) as { mime: string }).mime;
+    const part = /Content-Type: text\/calendar[^\r\n]*\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+)/i.exec(mime);
+    const text = part ? Buffer.from(part[1]!.replace(/\s+/g, ''), 'base64').toString('utf8') : /BEGIN:VCALENDAR[\s\S]*END:VCALENDAR/.exec(mime)?.[0];
+    assert.ok(text, 'the message carries a calendar');
+    return new ICAL.Component(ICAL.parse(text) as unknown[]);
+  }
+
+  async function postSeries(room: string, extra: Record<string, string | string[]> = {}): Promise<Response> {
+    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${firstDate}&start=10:00&end=11:00`)).text();
+    assert.match(form, /name="repeat"/, 'the form offers Repeats');
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    return alice.post('/bookings', {
+      roomId: roomIds.get(room)!, date: firstDate, start: '10:00', end: '11:00', subject: 'Team weekly', description: 'Agenda',
+      required: 'bob@example.com', optional: '', idempotencyKey: key, repeat: 'weekly', repeatDays: 'TU', repeatEnd: 'count', repeatCount: '12', ...extra,
+    });
+  }
+  const idOf = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+
+  before(async () => {
+    app = await startTestApp({ DEMO_DATA: '0' });
+    await demoPeople(app.ctx);
+    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 } });
+    roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
+    alice = new TestBrowser(app.url);
+    await alice.signIn('alice');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  test('a weekly series is one Exchange meeting; one date cancelled, one moved, then the whole series cancelled', async () => {
+    const res = await postSeries('trent');
+    assert.equal(res.status, 303);
+    const id = idOf(res);
+    const anchor = findBooking(app.ctx.db, id)!;
+    assert.ok(anchor.seriesId);
+    const ids = occurrenceIds(app.ctx.db, anchor.seriesId);
+    assert.equal(ids.length, 12);
+    const page = await (await alice.get(`/bookings/${id}`)).text();
+    assert.match(page, /Every Tuesday, 10:00–11:00 \(Europe\/London\), 12 times/);
+
+    await app.worker.drain();
+    for (const b of ids) assert.equal(findBooking(app.ctx.db, b)!.state, 'booked');
+    const seriesUid = anchor.uid.replace(/-\d{8}$/, '');
+    const invitations = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid);
+    assert.equal(invitations.length, 1, 'one invitation for the whole series');
+    assert.equal(classOf(invitations[0]!), 'IPM.Schedule.Meeting.Request');
+    const ev = (await calendarOf('bob', invitations[0]!)).getFirstSubcomponent('vevent')!;
+    assert.equal(ev.getFirstPropertyValue('uid'), seriesUid);
+    const rule = ev.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur>;
+    assert.deepEqual([rule.freq, rule.count, rule.parts.BYDAY], ['WEEKLY', 12, ['TU']]);
+
+    // Cancel the third date only.
+    const third = ids[2]!;
+    assert.equal((await alice.post(`/bookings/${third}/cancel`, { scope: 'this', message: '' })).status, 303);
+    await app.worker.drain();
+    assert.equal(findBooking(app.ctx.db, third)!.state, 'cancelled');
+    assert.equal(findBooking(app.ctx.db, ids[3]!)!.state, 'booked');
+    const cancels = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Canceled');
+    assert.equal(cancels.length, 1);
+    assert.equal(cancels[0]!.props['urn:schemas:calendar:recurrenceid'], findBooking(app.ctx.db, third)!.recurrenceId);
+
+    // Move the fifth date to 11:00–12:00.
+    const fifth = findBooking(app.ctx.db, ids[4]!)!;
+    const fifthDate = DateTime.fromISO(fifth.startsAt).setZone(ZONE).toFormat('yyyy-MM-dd');
+    const moved = await alice.post(`/bookings/${fifth.id}`, { roomId: roomIds.get('trent')!, date: fifthDate, start: '11:00', end: '12:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '' });
+    assert.equal(moved.status, 303);
+    await app.worker.drain();
+    const after5 = findBooking(app.ctx.db, fifth.id)!;
+    assert.equal(after5.state, 'booked');
+    assert.equal(after5.startsAt, DateTime.fromISO(`${fifthDate}T11:00`, { zone: ZONE }).toUTC().toISO());
+    const updates = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Request' && i.props['urn:schemas:calendar:recurrenceid']);
+    assert.equal(updates.length, 1);
+    assert.equal(updates[0]!.props['urn:schemas:calendar:recurrenceid'], fifth.recurrenceId);
+    assert.match(await (await alice.get(`/bookings/${fifth.id}`)).text(), /\(changed\)/);
+
+    // Cancel the whole series.
+    assert.equal((await alice.post(`/bookings/${id}/cancel`, { scope: 'series', message: '' })).status, 303);
+    await app.worker.drain();
+    for (const b of ids) assert.equal(findBooking(app.ctx.db, b)!.state, 'cancelled');
+    const seriesCancels = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Canceled' && !i.props['urn:schemas:calendar:recurrenceid']);
+    assert.equal(seriesCancels.length, 1);
+    assert.equal((await items('alice', 'calendar')).filter((i) => uidOf(i) === seriesUid).length, 0, 'the organizer item is gone');
+  });
+
+  test('a date that clashes is listed with the nearest free room, and taking it books that date there', async () => {
+    // Someone already holds avon on the second date.
+    const second = first.plus({ weeks: 1 }).toFormat('yyyy-MM-dd');
+    const bob = new TestBrowser(app.url);
+    await bob.signIn('bob');
+    const form = await (await bob.get(`/bookings/new?roomId=${roomIds.get('avon')}&date=${second}&start=10:00&end=11:00`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    assert.equal((await bob.post('/bookings', { roomId: roomIds.get('avon')!, date: second, start: '10:00', end: '11:00', subject: 'Taken', description: '', required: '', optional: '', idempotencyKey: key })).status, 303);
+
+    const checked = await postSeries('avon', { repeatCount: '6' });
+    assert.equal(checked.status, 200);
+    const html = await checked.text();
+    assert.match(html, /1 of 6 dates clash/);
+    assert.match(html, new RegExp(`data-clash="[^"]*"><strong>[^<]+</strong> 10:00–11:00 — free instead: <span data-field="alternative">Tees</span>`));
+    const key2 = /name="idempotencyKey" value="([^"]+)"/.exec(html)![1]!;
+    const booked = await alice.post('/bookings', {
+      roomId: roomIds.get('avon')!, date: firstDate, start: '10:00', end: '11:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '',
+      idempotencyKey: key2, repeat: 'weekly', repeatDays: 'TU', repeatEnd: 'count', repeatCount: '6', seriesChecked: '1', clashChoice: 'alternative',
+    });
+    assert.equal(booked.status, 303);
+    const anchor = findBooking(app.ctx.db, idOf(booked))!;
+    assert.equal(occurrenceIds(app.ctx.db, anchor.seriesId!).length, 5, 'five dates in the series');
+    const tees = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND subject = ?').get(Number(roomIds.get('tees')), 'Team weekly') as { n: number };
+    assert.equal(tees.n, 1, 'the clashing date is booked in the suggested room');
+    await app.worker.drain();
+    const seriesUid = anchor.uid.replace(/-\d{8}$/, '');
+    const ev = (await calendarOf('bob', (await items('bob', 'inbox')).find((i) => uidOf(i) === seriesUid)!)).getFirstSubcomponent('vevent')!;
+    assert.equal(ev.getAllProperties('exdate').length, 1, 'the clashing date is left out of the series');
+  });
+});
