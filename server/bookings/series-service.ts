@@ -511,3 +511,9 @@ export function seriesKeys(ctx: Pick<Ctx, 'db'>, bookings: readonly repo.Booking
 export function ownSeriesUids(ctx: Pick<Ctx, 'db'>, uids: readonly string[]): Set<string> {
   return seriesRepo.knownSeriesUids(ctx.db, uids);
 }
+
+/** The room's copy of the series leaves this date out (Exchange's Auto Accept Agent declined it): declined, this date only. */
+export function recordDateDeclinedByRoom(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, b: repo.Booking): StateChange {
+  const at = toDbTime(ctx.clock.now());
+  return changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: { id: null, username: 'reconciler' }, action: 'booking.declined_by_room' });
+}

@@ -13,6 +13,7 @@ import {
   type Booking,
 } from '../bookings/service.ts';
 import { RECONCILED_STATES } from '../bookings/states.ts';
+import { ownSeriesUids, recordDateDeclinedByRoom, seriesKeys } from '../bookings/series-service.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
@@ -161,10 +162,26 @@ export class Reconciler {
     const inRoom = new Map(live.map((i) => [i.uid, i]));
     const ours = bookingsOfRoomInWindow(this.ctx, room.id, window.start, window.end);
     const ourUids = new Set(ours.map((b) => b.uid));
+    // Series dates (issue 14) are keyed by the series UID plus the date's start: the room lists each occurrence it holds.
+    const dates = seriesKeys(this.ctx, ours);
+    for (const uid of ownSeriesUids(this.ctx, live.map((i) => i.uid))) ourUids.add(uid);
+    const occurrence = new Map(live.filter((i) => i.instanceType === 2 || i.instanceType === 3).map((i) => [`${i.uid}|${i.start.toMillis()}`, i]));
+    const itemOf = (b: Booking) => {
+      const key = dates.get(b.id);
+      return key ? occurrence.get(`${key.uid}|${key.start}`) : inRoom.get(b.uid);
+    };
+    const settled = (b: Booking) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs;
     this.ctx.db
       .transaction(() => {
         for (const b of ours) {
-          const item = inRoom.get(b.uid);
+          // CASE: a series date the room does not hold once the series reached it: the room declined that date only.
+          if (dates.has(b.id) && !itemOf(b) && settled(b)) {
+            const change = recordDateDeclinedByRoom(this.ctx, b);
+            if (change.ok) summary.declined++;
+            else summary.problems.push(change.problem);
+            continue;
+          }
+          const item = itemOf(b);
           if (!item || !RECONCILED_STATES.includes(b.state)) continue;
           if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
         }
@@ -175,9 +192,7 @@ export class Reconciler {
         summary.external += external.length;
       })
       .immediate();
-    return ours.filter(
-      (b) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && !inRoom.has(b.uid) && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs,
-    );
+    return ours.filter((b) => !dates.has(b.id) && settled(b) && !inRoom.has(b.uid));
   }
 
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
