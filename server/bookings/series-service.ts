@@ -50,9 +50,12 @@ const messages = {
 
 /** At most this many other rooms are asked about for the dates that clash (one batched free/busy request). */
 export const MAX_ALTERNATIVE_ROOMS = 50;
-// Free/busy slots of 15 minutes keep a year of 50 rooms to one answer of a few hundred kilobytes; a slot only
-// partly busy counts as busy, so a coarse slot can report a clash that is not one, never miss one.
-const SERIES_FREEBUSY_MINUTES = 15;
+// OWA answers at most 10,000 free/busy slots per mailbox (emulator/owa/freebusy.ts; real OWA refuses long windows
+// too), so a long series asks with longer slots: 15 minutes up to ~100 days, 60 for a year. A slot only partly busy
+// counts as busy, so a coarse slot can hide a free alternative, never invent one. The series' own room is read from
+// its calendar instead (one SEARCH, exact times; the calendar is what the room's Auto Accept Agent checks).
+const MAX_FREEBUSY_SLOTS = 10_000;
+const freeBusyMinutes = (spanMs: number) => Math.max(15, Math.ceil(spanMs / 60_000 / MAX_FREEBUSY_SLOTS / 15) * 15);
 
 export interface DateCheck {
   date: string;
@@ -94,19 +97,31 @@ export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormI
     const windowEnd = toDbTime(last);
     const ids = [room.id, ...alternatives.map((r) => r.id)];
     const busy = activeBusyByRoom(ctx, ids, windowStart, windowEnd);
-    try {
-      const rooms = [room, ...alternatives];
-      const fb = await ctx.gateway.freeBusy(rooms.map((r) => r.email), { start: first, end: last }, SERIES_FREEBUSY_MINUTES);
-      const byEmail = new Map(rooms.map((r) => [r.email.toLowerCase(), r.id]));
-      for (const f of fb) {
+    const window = { start: first, end: last };
+    const minutes = freeBusyMinutes(last.toMillis() - first.toMillis());
+    const [fb, calendar] = await Promise.allSettled([
+      alternatives.length ? ctx.gateway.freeBusy(alternatives.map((r) => r.email), window, minutes) : Promise.resolve([]),
+      ctx.gateway.listCalendar(room.alias, window),
+    ]);
+    const unavailable = (what: string, err: unknown) => {
+      if (!(err instanceof ExchangeError)) throw err;
+      exchangeUnavailable = true;
+      ctx.log.warn({ event: 'series.freebusy_unavailable', source: what, error: err.message }, `${what} unavailable; checking local bookings only`);
+    };
+    if (fb.status === 'fulfilled') {
+      const byEmail = new Map(alternatives.map((r) => [r.email.toLowerCase(), r.id]));
+      for (const f of fb.value) {
         const list = busy.get(byEmail.get(f.email.toLowerCase()) ?? -1);
         if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
       }
-    } catch (err) {
-      if (!(err instanceof ExchangeError)) throw err;
-      exchangeUnavailable = true;
-      ctx.log.warn({ event: 'series.freebusy_unavailable', error: err.message }, 'free/busy unavailable; checking local bookings only');
-    }
+    } else unavailable('free/busy', fb.reason);
+    if (calendar.status === 'fulfilled') {
+      const own = busy.get(room.id)!;
+      for (const item of calendar.value) {
+        if (item.cancelled || item.busyStatus === 'free' || item.responseStatus === 'declined') continue;
+        own.push({ start: item.start.toMillis(), end: item.end.toMillis() });
+      }
+    } else unavailable('room calendar', calendar.reason);
     const own: BusyInterval[] = busy.get(room.id) ?? [];
     availability = availabilityPerOccurrence(plan.occurrences, own, alternatives.map((r) => ({ roomId: r.id, busy: busy.get(r.id) ?? [] })));
   }
