@@ -9,7 +9,7 @@ import { findBooking } from './repo.ts';
 import { occurrenceIds } from './series.repo.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { demoPeople, someRooms } from '../test/factories.ts';
-import { plantOutlookMeeting } from '../test/outlook.ts';
+import { plantOutlookMeeting, sendFromOutlook } from '../test/outlook.ts';
 import { Reconciler } from '../sync/reconciler.ts';
 
 const ZONE = 'Europe/London';
@@ -57,7 +57,7 @@ describe('recurring meetings through the booking pages', () => {
     // The reconciler reads the rooms' calendars as far ahead as a twelve-week series runs.
     app = await startTestApp({ DEMO_DATA: '0', RECONCILE_DAYS: '120' });
     await demoPeople(app.ctx);
-    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, severn: { capacity: 8 } });
+    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, severn: { capacity: 8 }, dee: { capacity: 8 } });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     alice = new TestBrowser(app.url);
     await alice.signIn('alice');
@@ -172,5 +172,34 @@ describe('recurring meetings through the booking pages', () => {
     assert.equal(external.n, 2);
     const page = await (await alice.get(`/bookings/${ids[2]}`)).text();
     assert.match(page, /The room declined some dates/);
+  });
+
+  test('a series made in Outlook shows as its dates, with Outlook\'s own moved and removed dates', async () => {
+    // bob invites the room to four Thursdays at 15:00 from Outlook, the 2nd moved to 16:00 and the 3rd removed.
+    let thursday = first;
+    while (thursday.weekday !== 4) thursday = thursday.plus({ days: 1 });
+    const local = (d: DateTime, hour: number) => d.set({ hour, minute: 0 }).toFormat("yyyyMMdd'T'HHmmss");
+    const uid = `outlook-series-${Date.now()}`;
+    const stamp = DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'");
+    const common = [`UID:${uid}`, 'SEQUENCE:0', `DTSTAMP:${stamp}`, 'SUMMARY:Outlook weekly', 'ORGANIZER:mailto:bob@example.com', 'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT;RSVP=TRUE:mailto:dee@example.com'];
+    const mime = [
+      'From: "Bob Baker" <bob@example.com>', 'To: "Dee" <dee@example.com>', 'Subject: Outlook weekly',
+      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REQUEST; charset=utf-8', '',
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REQUEST',
+      'BEGIN:VEVENT', ...common, `DTSTART;TZID=Europe/London:${local(thursday, 15)}`, `DTEND;TZID=Europe/London:${local(thursday, 16)}`,
+      'RRULE:FREQ=WEEKLY;COUNT=4;BYDAY=TH', `EXDATE;TZID=Europe/London:${local(thursday.plus({ weeks: 2 }), 15)}`, 'END:VEVENT',
+      'BEGIN:VEVENT', ...common, `RECURRENCE-ID;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 15)}`,
+      `DTSTART;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 16)}`, `DTEND;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 17)}`, 'END:VEVENT',
+      'END:VCALENDAR', '',
+    ].join('\r\n');
+    await sendFromOutlook(app.emulator!.url, 'bob', mime);
+    await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
+    const rows = app.ctx.db.prepare('SELECT starts_at AS s FROM external_bookings WHERE uid = ? ORDER BY starts_at').all(uid) as { s: string }[];
+    const utc = (d: DateTime, hour: number) => d.set({ hour, minute: 0 }).toUTC().toISO();
+    assert.deepEqual(rows.map((r) => r.s), [utc(thursday, 15), utc(thursday.plus({ weeks: 1 }), 16), utc(thursday.plus({ weeks: 3 }), 15)]);
+    // The moved date holds the room at its new time: the app refuses a booking there.
+    const check = await postSeries('dee', { date: thursday.plus({ weeks: 1 }).toFormat('yyyy-MM-dd'), start: '16:00', end: '17:00', repeatDays: 'TH', repeatCount: '2' });
+    assert.equal(check.status, 200);
+    assert.match(await check.text(), /1 of 2 dates clash/);
   });
 });
