@@ -172,6 +172,19 @@ describe('recurring meetings through the booking pages', () => {
     assert.equal(external.n, 2);
     const page = await (await alice.get(`/bookings/${ids[2]}`)).text();
     assert.match(page, /The room declined some dates/);
+
+    // bob accepts the whole series from Outlook: his answer shows on every date.
+    const seriesUid = anchor.uid.replace(/-\d{8}$/, '');
+    const reply = [
+      'From: "Bob Baker" <bob@example.com>', 'To: "Alice Anderson" <alice@example.com>', 'Subject: Accepted: Team weekly',
+      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REPLY; charset=utf-8', '',
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', `UID:${seriesUid}`, 'SEQUENCE:0',
+      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`, 'ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+      'END:VEVENT', 'END:VCALENDAR', '',
+    ].join('\r\n');
+    await sendFromOutlook(app.emulator!.url, 'bob', reply);
+    await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
+    for (const i of [0, 5, 11]) assert.equal(findBooking(app.ctx.db, ids[i]!)!.attendees.find((x) => x.email === 'bob@example.com')?.response, 'accepted');
   });
 
   test('a series made in Outlook shows as its dates, with Outlook\'s own moved and removed dates', async () => {

@@ -202,15 +202,21 @@ export class Reconciler {
     const byMailbox = new Map<string, Booking[]>();
     for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
     for (const [mailbox, bookings] of byMailbox) {
+      // A series date's answers come under the series UID: those to the whole series, and those to its date alone.
+      const dates = seriesKeys(this.ctx, bookings);
+      const exchangeUid = (b: Booking) => dates.get(b.id)?.uid ?? b.uid;
+      const forDate = (b: Booking, list: Awaited<ReturnType<Ctx['gateway']['listResponses']>>) =>
+        dates.has(b.id) ? list.filter((a) => !a.recurrenceId || a.recurrenceId.toMillis() === Date.parse(b.recurrenceId ?? '')) : list;
       try {
-        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? bookings[0]!.uid : undefined);
+        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? exchangeUid(bookings[0]!) : undefined);
         this.ctx.db
           .transaction(() => {
             const byUid = new Map<string, typeof answers>();
             for (const a of answers) byUid.set(a.uid, [...(byUid.get(a.uid) ?? []), a]);
             for (const b of bookings) {
-              const mine = byUid.get(b.uid);
-              if (!mine) continue;
+              const all = byUid.get(exchangeUid(b));
+              const mine = all && forDate(b, all);
+              if (!mine?.length) continue;
               const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
               if (result.roomDeclined) summary.declined++;
