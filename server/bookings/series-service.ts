@@ -28,6 +28,7 @@ import {
   type Occurrence,
   type Recurrence,
   type SeriesStart,
+  type Weekday,
 } from './recurrence.ts';
 import * as repo from './repo.ts';
 import * as seriesRepo from './series.repo.ts';
@@ -80,7 +81,13 @@ export interface SeriesCheck {
 }
 
 /** Plans the series and checks every date before anything is sent: rules per occurrence and availability per occurrence. */
-export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormInput, 'date' | 'start' | 'end'>, recurrence: Recurrence, attendeeCount = 0): Promise<SeriesCheck> {
+/** A series whose dates the new one replaces ("this and following"): its own dates do not count as taken. */
+export interface Replacing {
+  seriesId: number;
+  uid: string;
+}
+
+export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormInput, 'date' | 'start' | 'end'>, recurrence: Recurrence, attendeeCount = 0, replacing?: Replacing): Promise<SeriesCheck> {
   const start: SeriesStart = { date: input.date, start: input.start, end: input.end, zone: room.timeZone };
   const plan = planSeries(recurrence, start);
   if (Object.keys(plan.problems).length) throw new FieldErrors(plan.problems);
@@ -97,6 +104,13 @@ export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormI
     const windowEnd = toDbTime(last);
     const ids = [room.id, ...alternatives.map((r) => r.id)];
     const busy = activeBusyByRoom(ctx, ids, windowStart, windowEnd);
+    if (replacing) {
+      // The room's own busy list without the dates being replaced (the app's rows, then Exchange's copy below).
+      const own: BusyInterval[] = [];
+      for (const b of repo.listActiveInWindow(ctx.db, [room.id], windowStart, windowEnd)) if (b.seriesId !== replacing.seriesId) own.push({ start: Date.parse(b.startsAt), end: Date.parse(b.endsAt) });
+      for (const x of repo.listExternalInWindow(ctx.db, [room.id], windowStart, windowEnd)) own.push({ start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) });
+      busy.set(room.id, own);
+    }
     const window = { start: first, end: last };
     const minutes = freeBusyMinutes(last.toMillis() - first.toMillis());
     const [fb, calendar] = await Promise.allSettled([
@@ -119,6 +133,7 @@ export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormI
       const own = busy.get(room.id)!;
       for (const item of calendar.value) {
         if (item.cancelled || item.busyStatus === 'free' || item.responseStatus === 'declined') continue;
+        if (replacing && item.uid === replacing.uid) continue;
         own.push({ start: item.start.toMillis(), end: item.end.toMillis() });
       }
     } else unavailable('room calendar', calendar.reason);
@@ -190,7 +205,7 @@ function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): U
  * single bookings when `takeAlternatives`. The overlap check of every date and the insert of every row are one
  * IMMEDIATE transaction; a date taken by someone else in between is refused on its own (left out and reported).
  */
-export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInput, recurrence: Recurrence, takeAlternatives: boolean): Promise<SeriesResult> {
+export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInput, recurrence: Recurrence, takeAlternatives: boolean, replacing?: Replacing): Promise<SeriesResult> {
   const replay = repo.findBookingByIdempotencyKey(ctx.db, input.idempotencyKey);
   if (replay?.seriesId) {
     const series = seriesRepo.findSeries(ctx.db, replay.seriesId)!;
@@ -201,7 +216,7 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
   const organizer = organizerFor(ctx, actor, input.organizerId);
   slotInRoomZone(room, input.date, input.start, input.end); // the first date's times must exist
   const attendees = attendeesFrom(ctx, input, organizer);
-  const check = await checkSeries(ctx, room, input, recurrence, attendees.length);
+  const check = await checkSeries(ctx, room, input, recurrence, attendees.length, replacing);
   const ruleBroken = check.dates.filter((d) => d.problem);
   // The horizon and the room's hours apply to every date: a series that breaks them is changed, not half booked.
   if (ruleBroken.length) throw new FieldErrors({ repeat: `${ruleBroken[0]!.date}: ${ruleBroken[0]!.problem}` });
@@ -214,7 +229,7 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
       const seriesId = seriesRepo.insertSeries(ctx.db, {
         uid, rrule: check.rrule, firstDate: input.date, startTime: input.start, endTime: input.end, timeZone: room.timeZone,
         roomId: room.id, organizerId: organizer.id, words: check.words, subject: input.subject, description: input.description,
-        private: input.private, splitFromId: null, at,
+        private: input.private, splitFromId: replacing?.seriesId ?? null, at,
       });
       const skipped: string[] = [];
       const racedDates: string[] = [];
@@ -237,7 +252,8 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
           } else skipped.push(o.date);
           return;
         }
-        if (repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, null)) {
+        const taken = replacing ? seriesRepo.isRoomTakenBesides(ctx.db, room.id, startsAt, endsAt, replacing.seriesId) : repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, null);
+        if (taken) {
           // CASE: someone booked this date since the check: this date is refused, the rest of the series stands.
           excluded.push(o.start);
           racedDates.push(o.date);
@@ -531,4 +547,59 @@ export function ownSeriesUids(ctx: Pick<Ctx, 'db'>, uids: readonly string[]): Se
 export function recordDateDeclinedByRoom(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, b: repo.Booking): StateChange {
   const at = toDbTime(ctx.clock.now());
   return changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: { id: null, username: 'reconciler' }, action: 'booking.declined_by_room' });
+}
+
+/** The pattern of a stored RRULE (our own, or Outlook's of the same shapes), for re-planning the rest of a series. */
+export function recurrenceOfRRule(rrule: string): Recurrence | null {
+  const parts = new Map(rrule.split(';').map((p) => p.split('=') as [string, string]));
+  const interval = Number(parts.get('INTERVAL') ?? '1');
+  const byDay = parts.get('BYDAY');
+  const count = parts.get('COUNT');
+  const until = /^(\d{4})(\d{2})(\d{2})/.exec(parts.get('UNTIL') ?? '');
+  const end: Recurrence['end'] = count ? { count: Number(count) } : until ? { until: `${until[1]}-${until[2]}-${until[3]}` } : { count: 260 };
+  const days = (byDay ?? '').split(',').filter(Boolean);
+  switch (parts.get('FREQ')) {
+    case 'DAILY':
+      return { pattern: { kind: 'daily', interval }, end };
+    case 'WEEKLY':
+      if (byDay === 'MO,TU,WE,TH,FR' && interval === 1) return { pattern: { kind: 'weekdays' }, end };
+      return { pattern: { kind: 'weekly', interval, days: days as Weekday[] }, end };
+    case 'MONTHLY': {
+      if (parts.get('BYMONTHDAY')) return { pattern: { kind: 'monthly-day', interval, day: Number(parts.get('BYMONTHDAY')) }, end };
+      const nth = /^(-?\d)([A-Z]{2})$/.exec(days[0] ?? '');
+      if (!nth) return null;
+      return { pattern: { kind: 'monthly-nth', interval, week: Number(nth[1]) as 1 | 2 | 3 | 4 | -1, weekday: nth[2] as 'MO' }, end };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * "Change this and following" to new times: as Outlook does it, the series is split. A new series (its own UID, one
+ * invitation) starts on this date with the new times and what is left of the old one; the old one ends the day before
+ * (one update). The new series is booked first, so a refused new time changes nothing.
+ */
+export async function changeFollowing(ctx: Ctx, actor: User, bookingId: number, input: BookingChangeInput): Promise<SeriesResult> {
+  const current = freshRow(ctx, actor, bookingId);
+  const old = changeableSeries(ctx, actor, current);
+  if (input.roomId !== old.roomId) throw new FieldErrors({ roomId: messages.noRoomChange });
+  const rec = recurrenceOfRRule(old.rrule);
+  if (!rec) throw new FieldErrors({ start: 'This series’ pattern cannot be split here; change its dates one by one.' });
+  const start: SeriesStart = { date: old.firstDate, start: old.startTime, end: old.endTime, zone: old.timeZone };
+  const splitDate = DateTime.fromISO(current.recurrenceId!, { zone: 'utc' }).setZone(old.timeZone).toISODate()!;
+  const { after } = splitSeries(rec, start, splitDate);
+  const organizer = getUser(ctx, old.organizerId);
+  const form: BookingFormInput = {
+    ...input,
+    date: splitDate,
+    organizerId: organizer.id,
+    idempotencyKey: `split-${current.id}-${randomBytes(8).toString('hex')}`,
+    required: current.attendees.filter((a) => a.role === 'required').map((a) => a.email),
+    optional: current.attendees.filter((a) => a.role === 'optional').map((a) => a.email),
+  };
+  // The old dates from here on are cancelled by the split; they must not count as taken for the new series.
+  const result = await createSeries(ctx, organizer.id === actor.id ? actor : organizer, form, after, false, { seriesId: old.id, uid: old.uid });
+  cancelFollowing(ctx, actor, bookingId);
+  return result;
 }

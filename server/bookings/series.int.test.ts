@@ -57,7 +57,7 @@ describe('recurring meetings through the booking pages', () => {
     // The reconciler reads the rooms' calendars as far ahead as a twelve-week series runs.
     app = await startTestApp({ DEMO_DATA: '0', RECONCILE_DAYS: '120' });
     await demoPeople(app.ctx);
-    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, severn: { capacity: 8 }, dee: { capacity: 8 } });
+    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, severn: { capacity: 8 }, dee: { capacity: 8 }, ouse: {} });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     alice = new TestBrowser(app.url);
     await alice.signIn('alice');
@@ -214,5 +214,36 @@ describe('recurring meetings through the booking pages', () => {
     const check = await postSeries('dee', { date: thursday.plus({ weeks: 1 }).toFormat('yyyy-MM-dd'), start: '16:00', end: '17:00', repeatDays: 'TH', repeatCount: '2' });
     assert.equal(check.status, 200);
     assert.match(await check.text(), /1 of 2 dates clash/);
+  });
+
+  test('changing this and following splits the series: the old one ends the day before, a new one starts with the new time', async () => {
+    const res = await postSeries('ouse', { repeatCount: '6' });
+    assert.equal(res.status, 303);
+    const anchor = findBooking(app.ctx.db, idOf(res))!;
+    const oldIds = occurrenceIds(app.ctx.db, anchor.seriesId!);
+    await app.worker.drain();
+    const fourth = findBooking(app.ctx.db, oldIds[3]!)!;
+    const fourthDate = DateTime.fromISO(fourth.startsAt).setZone(ZONE).toFormat('yyyy-MM-dd');
+    const changed = await alice.post(`/bookings/${fourth.id}`, {
+      roomId: roomIds.get('ouse')!, date: fourthDate, start: '10:30', end: '11:30', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '', scope: 'following',
+    });
+    assert.equal(changed.status, 303);
+    const fresh = findBooking(app.ctx.db, idOf(changed))!;
+    assert.notEqual(fresh.seriesId, anchor.seriesId);
+    const newIds = occurrenceIds(app.ctx.db, fresh.seriesId!);
+    assert.equal(newIds.length, 3);
+    assert.equal(fresh.startsAt, DateTime.fromISO(`${fourthDate}T10:30`, { zone: ZONE }).toUTC().toISO());
+    assert.deepEqual(oldIds.map((id) => findBooking(app.ctx.db, id)!.state), ['booked', 'booked', 'booked', 'cancelled', 'cancelled', 'cancelled']);
+    await app.worker.drain();
+    for (const id of newIds) assert.equal(findBooking(app.ctx.db, id)!.state, 'booked');
+    const oldUid = anchor.uid.replace(/-\d{8}$/, '');
+    const newUid = fresh.uid.replace(/-\d{8}$/, '');
+    const inbox = await items('bob', 'inbox');
+    const oldRequests = inbox.filter((i) => uidOf(i) === oldUid && classOf(i) === 'IPM.Schedule.Meeting.Request');
+    assert.equal(oldRequests.length, 2, 'the invitation and the shortened series');
+    assert.equal(inbox.filter((i) => uidOf(i) === newUid && classOf(i) === 'IPM.Schedule.Meeting.Request').length, 1);
+    const latest = (await calendarOf('bob', oldRequests.at(-1)!)).getFirstSubcomponent('vevent')!;
+    const rule = latest.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur>;
+    assert.ok(rule.until, 'the old series now ends on a date');
   });
 });

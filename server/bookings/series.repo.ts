@@ -141,3 +141,20 @@ export function occurrenceIds(db: Db, seriesId: number): number[] {
 export function anchorBookingId(db: Db, seriesId: number): number | undefined {
   return db.prepare<[number], { id: number }>('SELECT min(id) AS id FROM bookings WHERE series_id = ?').get(seriesId)?.id ?? undefined;
 }
+
+/**
+ * Like repo.isRoomTaken, but the dates of one series do not count: a "this and following" split books the new series
+ * while the old one's dates (cancelled by the same change) still hold the room.
+ */
+export function isRoomTakenBesides(db: Db, roomId: number, start: string, end: string, seriesId: number): boolean {
+  const from = new Date(Date.parse(start) - 24 * 60 * 60_000).toISOString();
+  const row = db
+    .prepare<[{ roomId: number; start: string; end: string; from: string; seriesId: number }], { taken: number }>(
+      `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ('pending', 'booked', 'updating')
+                        AND starts_at >= @from AND starts_at < @end AND ends_at > @start AND (series_id IS NULL OR series_id != @seriesId))
+           OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
+                        AND starts_at >= @from AND starts_at < @end AND ends_at > @start) AS taken`,
+    )
+    .get({ roomId, start, end, from, seriesId })!;
+  return row.taken === 1;
+}
