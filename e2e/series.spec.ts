@@ -41,6 +41,8 @@ test('alice books a weekly series with bob, takes the suggested room for a clash
   await page.getByLabel('Number of times').fill('6');
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('Required', { exact: true }).fill('bob@example.com');
+  // The form says in words what was chosen before anything is sent.
+  await expect(page.locator('#repeat-words')).toHaveText(/^Every Tuesday, 07:30–08:00 \(Europe\/London\), 6 times, until /);
   await page.getByRole('button', { name: 'Book', exact: true }).click();
 
   // The dates are checked before anything is sent: one clashes, with the nearest free room.

@@ -17,7 +17,7 @@ import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
-import { handleSeriesCreate, seriesSection } from './series-routes.ts';
+import { handleSeriesCreate, seriesSection, seriesWords } from './series-routes.ts';
 import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, changeOccurrence } from './series-service.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
@@ -94,6 +94,9 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
 
   /** GET /bookings/new */
   router.get('/new', ...pages.signedIn, async (req, res) => res.render('bookings/form', await formModel(req)));
+
+  /** GET /bookings/series-words: the chosen repeat in words, for the form's script (issue 14) */
+  router.get('/series-words', ...pages.signedIn, (req, res) => seriesWords(ctx, req, res));
 
   /** POST /bookings */
   router.post('/', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {

@@ -14,6 +14,7 @@ import { recurrenceOf, RepeatFields } from './series-schema.ts';
 import * as series from './series-service.ts';
 import { FieldErrors } from '../errors.ts';
 import { isChangeable, STATE_LABELS } from './states.ts';
+import { describeSeries, planSeries } from './recurrence.ts';
 
 type FormModel = (req: Request) => Promise<Record<string, unknown>>;
 
@@ -93,4 +94,31 @@ export function seriesSection(ctx: AppContext, viewer: User, booking: Booking) {
       };
     }),
   };
+}
+
+/**
+ * GET /bookings/series-words?roomId&date&start&end&repeat…: the series in words and its number of dates, for the form's
+ * script to show while the user chooses (no Exchange request; the dates are checked when the form is sent).
+ */
+export function seriesWords(ctx: AppContext, req: Request, res: Response): void {
+  res.set('Cache-Control', 'no-store');
+  const q = req.query as Record<string, unknown>;
+  const repeat = RepeatFields.safeParse(q);
+  const date = typeof q.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(q.date) ? q.date : null;
+  const time = (v: unknown) => (typeof v === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(v) ? v : null);
+  const start = time(q.start);
+  const end = time(q.end);
+  const roomId = Number(q.roomId);
+  if (!repeat.success || !date || !start || !end || end <= start || !Number.isInteger(roomId)) return void res.json({ words: null });
+  const { recurrence, problems } = recurrenceOf(repeat.data, date);
+  if (!recurrence || Object.keys(problems).length) return void res.json({ words: null, problems });
+  let zone: string;
+  try {
+    zone = getRoom(ctx, roomId).timeZone;
+  } catch {
+    return void res.json({ words: null });
+  }
+  const plan = planSeries(recurrence, { date, start, end, zone });
+  if (Object.keys(plan.problems).length) return void res.json({ words: null, problems: plan.problems });
+  res.json({ words: describeSeries(recurrence, { date, start, end, zone }, plan.occurrences), dates: plan.occurrences.length });
 }
