@@ -76,6 +76,11 @@ describe('recurring meetings through the booking pages', () => {
     assert.equal(ids.length, 12);
     const page = await (await alice.get(`/bookings/${id}`)).text();
     assert.match(page, /Every Tuesday, 10:00–11:00 \(Europe\/London\), 12 times/);
+    // Pages that list bookings show the dates as bookings, marked as part of a series.
+    assert.match(await (await alice.get('/bookings')).text(), /Team weekly<\/a> <span class="badge" title="Part of a series">Series<\/span>/);
+    const rita = new TestBrowser(app.url);
+    await rita.signIn('rita');
+    assert.match(await (await rita.get(`/schedule?date=${first.plus({ weeks: 1 }).toFormat('yyyy-MM-dd')}`)).text(), /Team weekly[\s\S]{0,400}· series/);
 
     await app.worker.drain();
     for (const b of ids) assert.equal(findBooking(app.ctx.db, b)!.state, 'booked');

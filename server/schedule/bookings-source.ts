@@ -25,6 +25,8 @@ export interface ScheduleItem {
   end: number;
   sequence: number;
   updatedAt: string | null;
+  /** One date of a recurring series booked in this app (issue 14). */
+  series?: boolean;
 }
 
 // Which states hold the room is the bookings feature's rule (states.ts), not the schedule's.
@@ -68,6 +70,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       end: ms(b.endsAt),
       sequence: b.icalSequence,
       updatedAt: b.updatedAt,
+      series: b.seriesId !== null,
     });
   }
   for (const x of listExternalMeetings(ctx, roomIds, from, to)) {

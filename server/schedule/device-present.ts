@@ -37,6 +37,7 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
     stateLabel: STATE_TAGS[i.state],
     holdsRoom: i.active,
     source: i.kind === 'booking' ? 'roombook' : 'outlook',
+    series: i.series === true,
   };
 }
 
