@@ -18,7 +18,7 @@ import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
 import { handleSeriesCreate, seriesSection, seriesWords } from './series-routes.ts';
-import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, changeOccurrence } from './series-service.ts';
+import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, changeOccurrence, nextChangeableDate } from './series-service.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
@@ -140,9 +140,12 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const id = idParam(req.params.id, 'booking');
     // A booking this user cannot see is a 404 before anything about the form is said.
     const seen = bookings.getBookingForViewer(ctx, req.user!, id);
-    if (seen.seriesId && (req.body as Record<string, unknown>).scope === 'following') {
-      // This and following: the series is split (old one ends, a new one starts here).
-      const split = await changeFollowing(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
+    const scope = (req.body as Record<string, unknown>).scope;
+    if (seen.seriesId && (scope === 'following' || scope === 'series')) {
+      // This and following: the series is split (old one ends, a new one starts here); the whole series: from its
+      // next date still to come (dates already past stay as they were).
+      const from = scope === 'series' ? nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id : id;
+      const split = await changeFollowing(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
       flash(req, 'success', `This and the following dates are a new series, being sent to Exchange: ${split.series.words}.`);
       return res.redirect(303, `/bookings/${split.booking.id}`);
     }

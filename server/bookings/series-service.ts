@@ -603,3 +603,12 @@ export async function changeFollowing(ctx: Ctx, actor: User, bookingId: number, 
   cancelFollowing(ctx, actor, bookingId);
   return result;
 }
+
+/** The series' first date still to come that can change (where "change the whole series" starts). */
+export function nextChangeableDate(ctx: Pick<Ctx, 'db'>, seriesId: number, now: DateTime): number | undefined {
+  const nowIso = toDbTime(now);
+  return seriesRepo
+    .occurrenceIds(ctx.db, seriesId)
+    .map((id) => repo.findBooking(ctx.db, id)!)
+    .find((b) => isChangeable(b.state) && b.startsAt > nowIso)?.id;
+}

@@ -251,4 +251,24 @@ describe('recurring meetings through the booking pages', () => {
     const rule = latest.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur>;
     assert.ok(rule.until, 'the old series now ends on a date');
   });
+
+  test('changing the whole series moves every date still to come to the new time', async () => {
+    const res = await postSeries('trent', { start: '15:00', end: '16:00', repeatCount: '4' });
+    assert.equal(res.status, 303);
+    const anchor = findBooking(app.ctx.db, idOf(res))!;
+    await app.worker.drain();
+    const third = findBooking(app.ctx.db, occurrenceIds(app.ctx.db, anchor.seriesId!)[2]!)!;
+    const changed = await alice.post(`/bookings/${third.id}`, {
+      roomId: roomIds.get('trent')!, date: firstDate, start: '16:00', end: '17:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '', scope: 'series',
+    });
+    assert.equal(changed.status, 303);
+    const fresh = findBooking(app.ctx.db, idOf(changed))!;
+    const dates = occurrenceIds(app.ctx.db, fresh.seriesId!).map((id) => findBooking(app.ctx.db, id)!);
+    assert.equal(dates.length, 4);
+    assert.deepEqual(dates.map((b) => DateTime.fromISO(b.startsAt).setZone(ZONE).toFormat('HH:mm')), ['16:00', '16:00', '16:00', '16:00']);
+    await app.worker.drain();
+    // From the first date on, the old series is cancelled as a whole (one cancellation), the new one invited.
+    assert.deepEqual(occurrenceIds(app.ctx.db, anchor.seriesId!).map((id) => findBooking(app.ctx.db, id)!.state), Array(4).fill('cancelled'));
+    assert.ok(dates.every((b) => findBooking(app.ctx.db, b.id)!.state === 'booked'));
+  });
 });
