@@ -24,6 +24,7 @@ const messages = {
   notYours: 'Only the organizer or reception staff can change this booking.',
   onBehalf: 'Only reception staff can book for someone else.',
   notChangeable: (state: string) => `This booking is ${state} and can no longer be changed.`,
+  partOfSeries: 'This booking is one date of a series: change or cancel it from its booking page.',
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
@@ -254,6 +255,8 @@ function getChangeableBooking(ctx: Pick<Ctx, 'db'>, actor: User, id: number): re
   const booking = getBookingForViewer(ctx, actor, id);
   if (!canChangeBooking(actor, booking)) throw new ForbiddenError(messages.notYours);
   if (!isChangeable(booking.state)) throw new ConflictError(messages.notChangeable(booking.state));
+  // A series date is changed through series-service.ts: a single-meeting update or cancel would hit the series item.
+  if (booking.seriesId) throw new ConflictError(messages.partOfSeries);
   return booking;
 }
 

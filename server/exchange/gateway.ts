@@ -179,6 +179,8 @@ export interface AttendeeResponse {
   receivedAt: DateTime | null;
   /** Server-relative path of the response message. */
   path: string;
+  /** For an answer to one date of a series: that date's original start (RECURRENCE-ID). */
+  recurrenceId?: DateTime;
 }
 
 /** Well-known folders of one mailbox, as server-relative paths (names are localized, never assumed). */

@@ -27,6 +27,8 @@ export interface ScheduleItem {
   updatedAt: string | null;
   /** Check-in facts (issue 15): checked in, released as a no-show, or "no check-in needed". Absent: none. */
   checkin?: CheckinLabel;
+  /** One date of a recurring series booked in this app (issue 14). */
+  series?: boolean;
 }
 
 export type CheckinLabel = 'checked-in' | 'released' | 'exempt';
@@ -83,6 +85,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       sequence: b.icalSequence,
       updatedAt: b.updatedAt,
       ...(checkin ? { checkin } : {}),
+      series: b.seriesId !== null,
     });
   }
   for (const x of listExternalMeetings(ctx, roomIds, from, to)) {

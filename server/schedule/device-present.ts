@@ -39,6 +39,7 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
     checkin: i.checkin ?? null,
     holdsRoom: i.active,
     source: i.kind === 'booking' ? 'roombook' : 'outlook',
+    series: i.series === true,
   };
 }
 

@@ -87,7 +87,7 @@ function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => str
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
     times: `${hhmm(item.start)}–${hhmm(item.end)}`,
     subject: item.subject,
-    who: `${item.organizerName}${people}`,
+    who: `${item.organizerName}${people}${item.series ? ' · series' : ''}`,
     tag: item.checkin ? CHECKIN_TAGS[item.checkin] : STATE_TAGS[item.state],
   };
 }

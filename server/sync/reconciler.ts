@@ -14,6 +14,7 @@ import {
   type Booking,
 } from '../bookings/service.ts';
 import { RECONCILED_STATES } from '../bookings/states.ts';
+import { ownSeriesUids, recordDateDeclinedByRoom, seriesKeys } from '../bookings/series-service.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
@@ -178,10 +179,26 @@ export class Reconciler {
     const inRoom = new Map(live.map((i) => [i.uid, i]));
     const ours = bookingsOfRoomInWindow(this.ctx, room.id, window.start, window.end);
     const ourUids = new Set(ours.map((b) => b.uid));
+    // Series dates (issue 14) are keyed by the series UID plus the date's start: the room lists each occurrence it holds.
+    const dates = seriesKeys(this.ctx, ours);
+    for (const uid of ownSeriesUids(this.ctx, live.map((i) => i.uid))) ourUids.add(uid);
+    const occurrence = new Map(live.filter((i) => i.instanceType === 2 || i.instanceType === 3).map((i) => [`${i.uid}|${i.start.toMillis()}`, i]));
+    const itemOf = (b: Booking) => {
+      const key = dates.get(b.id);
+      return key ? occurrence.get(`${key.uid}|${key.start}`) : inRoom.get(b.uid);
+    };
+    const settled = (b: Booking) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs;
     this.ctx.db
       .transaction(() => {
         for (const b of ours) {
-          const item = inRoom.get(b.uid);
+          // CASE: a series date the room does not hold once the series reached it: the room declined that date only.
+          if (dates.has(b.id) && !itemOf(b) && settled(b)) {
+            const change = recordDateDeclinedByRoom(this.ctx, b);
+            if (change.ok) summary.declined++;
+            else summary.problems.push(change.problem);
+            continue;
+          }
+          const item = itemOf(b);
           if (!item || !RECONCILED_STATES.includes(b.state)) continue;
           if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
         }
@@ -192,9 +209,7 @@ export class Reconciler {
         summary.external += external.length;
       })
       .immediate();
-    return ours.filter(
-      (b) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && !inRoom.has(b.uid) && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs,
-    );
+    return ours.filter((b) => !dates.has(b.id) && settled(b) && !inRoom.has(b.uid));
   }
 
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
@@ -204,15 +219,21 @@ export class Reconciler {
     const byMailbox = new Map<string, Booking[]>();
     for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
     for (const [mailbox, bookings] of byMailbox) {
+      // A series date's answers come under the series UID: those to the whole series, and those to its date alone.
+      const dates = seriesKeys(this.ctx, bookings);
+      const exchangeUid = (b: Booking) => dates.get(b.id)?.uid ?? b.uid;
+      const forDate = (b: Booking, list: Awaited<ReturnType<Ctx['gateway']['listResponses']>>) =>
+        dates.has(b.id) ? list.filter((a) => !a.recurrenceId || a.recurrenceId.toMillis() === Date.parse(b.recurrenceId ?? '')) : list;
       try {
-        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? bookings[0]!.uid : undefined);
+        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? exchangeUid(bookings[0]!) : undefined);
         this.ctx.db
           .transaction(() => {
             const byUid = new Map<string, typeof answers>();
             for (const a of answers) byUid.set(a.uid, [...(byUid.get(a.uid) ?? []), a]);
             for (const b of bookings) {
-              const mine = byUid.get(b.uid);
-              if (!mine) continue;
+              const all = byUid.get(exchangeUid(b));
+              const mine = all && forDate(b, all);
+              if (!mine?.length) continue;
               const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
               if (result.roomDeclined) {

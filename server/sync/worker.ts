@@ -8,9 +8,11 @@ import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
 import { employeeReason } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
+import { parseSeriesJob, SERIES_SEND_PATH, type SeriesJob } from './series-path.ts';
+import { recordSeriesFailed, recordSeriesItemRef, recordSeriesSubmitted } from '../bookings/series-service.ts';
 
 /** What one job's steps share while it runs. */
-interface JobRun {
+export interface JobRun {
   gateway: ExchangeGateway;
   meeting: Meeting;
   previousRecipients?: string[];
@@ -21,10 +23,12 @@ interface JobRun {
   resumed: boolean;
   /** What Exchange accepted for delivery (the SEQUENCE it sent). */
   submission: Submission | null;
+  /** A recurring meeting's job (series-path.ts): what to do to the series. */
+  series?: SeriesJob;
 }
 
 /** One gateway step of a job. A step whose `after` is recorded is never run again; see SEND_PATH. */
-interface SendStep {
+export interface SendStep {
   /** Recorded before the call, only for calls that send mail: a resume from it passes `resumed`. */
   before?: outbox.JobStep;
   /** The gateway call. */
@@ -241,17 +245,22 @@ export class OutboxWorker {
   private async runJob(job: outbox.OutboxJob): Promise<void> {
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
-    const { meeting, previousRecipients, quietlyDropped } = parseSnapshot(job.meetingJson);
+    const { meeting, previousRecipients, quietlyDropped, series } = parseSnapshot(job.meetingJson);
     const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null };
     if (previousRecipients) run.previousRecipients = previousRecipients;
     if (quietlyDropped) run.quietlyDropped = quietlyDropped;
+    if (series) run.series = parseSeriesJob(series);
+    // A series' item is named by the series UID, not by the occurrence row's own uid.
+    if (run.series && run.ref) run.ref = { ...run.ref, uid: meeting.uid };
     let kind = job.kind;
-    if (!run.ref && kind !== 'create') {
+    // CASE: a series change or cancel whose create never reached Exchange is done locally.
+    if (run.series && !run.ref && run.series.op !== 'create') return this.finish(job, run, job.kind);
+    if (!run.ref && kind !== 'create' && !run.series) {
       // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
       if (kind === 'cancel' || kind === 'release') return this.finish(job, run, kind);
       kind = 'create'; // an update of a meeting Exchange never got is its invitation
     }
-    for (const step of SEND_PATH[kind]) {
+    for (const step of run.series ? SERIES_SEND_PATH[run.series.op] : SEND_PATH[kind]) {
       if (rank(job.step) >= rank(step.after)) continue; // recorded as finished by an earlier attempt
       run.resumed = step.before !== undefined && job.step === step.before;
       if (step.before) outbox.recordStep(this.ctx.db, job.id, step.before, this.now());
@@ -259,7 +268,10 @@ export class OutboxWorker {
       if (step.after === 'done') return this.finish(job, run, job.kind);
       this.ctx.db
         .transaction(() => {
-          if (step.recordsItem && run.ref) recordItemRef(this.ctx, booking.id, run.ref);
+          if (step.recordsItem && run.ref) {
+            if (run.series) recordSeriesItemRef(this.ctx, run.series, run.ref);
+            else recordItemRef(this.ctx, booking.id, run.ref);
+          }
           outbox.recordStep(this.ctx.db, job.id, step.after, this.now());
         })
         .immediate();
@@ -273,7 +285,7 @@ export class OutboxWorker {
     db.transaction(() => {
       outbox.finishJob(db, job.id, this.now());
       const sent = run.submission ? { submittedAt: this.now(), sequence: run.submission.sequence } : { submittedAt: null };
-      const change = recordVersionSubmitted(this.ctx, job.bookingId, kind, sent);
+      const change = run.series ? recordSeriesSubmitted(this.ctx, run.series, sent) : recordVersionSubmitted(this.ctx, job.bookingId, kind, sent);
       if (!change.ok) outbox.recordProblem(db, job.id, change.problem, this.now());
     }).immediate();
   }
@@ -295,7 +307,9 @@ export class OutboxWorker {
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
-      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReason(err, roomAliasOf(job)));
+      const series = seriesOf(job);
+      const reason = employeeReason(err, roomAliasOf(job));
+      const change = series ? recordSeriesFailed(this.ctx, series, reason) : recordVersionFailed(this.ctx, job.bookingId, job.kind, reason);
       if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
     this.options.onFailed?.(job.bookingId);
@@ -304,6 +318,16 @@ export class OutboxWorker {
 
 function itemRefOf(b: Booking): ItemRef | null {
   return b.exchangeMailbox && b.exchangePath ? { mailbox: b.exchangeMailbox, path: b.exchangePath, uid: b.uid } : null;
+}
+
+/** The series part of a job's snapshot, if it is a series job that can be read. */
+function seriesOf(job: outbox.OutboxJob): SeriesJob | undefined {
+  try {
+    const { series } = parseSnapshot(job.meetingJson);
+    return series ? parseSeriesJob(series) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The room's alias from the job's snapshot, if it can be read (a broken snapshot is itself the failure). */
