@@ -44,6 +44,18 @@ test('defaultOrg() gives booking-svc delegate access to every mailbox and has a 
   assert.equal(findMailbox(org, 'klaus')?.locale, 'de');
 });
 
+test('defaultOrg() has a Hungarian user and a Hungarian room (issue 17)', () => {
+  const org = defaultOrg();
+  assert.deepEqual(
+    ['eszter', 'duna'].map((a) => ({ ...findMailbox(org, a) })).map(({ alias, kind, locale, timeZone, autoAccept }) => ({ alias, kind, locale, timeZone, autoAccept })),
+    [
+      { alias: 'eszter', kind: 'user', locale: 'hu', timeZone: 'Europe/Budapest', autoAccept: false },
+      { alias: 'duna', kind: 'room', locale: 'hu', timeZone: 'Europe/Budapest', autoAccept: true },
+    ],
+  );
+  assert.equal(findMailbox(org, 'eszter')?.displayName, 'Kovács Eszter');
+});
+
 test('parseOrg() lists every problem of an invalid organisation', () => {
   assert.throws(
     () => parseOrg({ mailboxes: [{ alias: 'a', smtp: 'x', displayName: 'A' }, { alias: 'A', smtp: 'a@b.c', displayName: 'B' }], delegates: [{ account: 'ghost', mailboxes: ['*'] }] }),

@@ -16,8 +16,8 @@ export const MailboxConfigSchema = z.object({
   kind: z.enum(['user', 'room', 'service']).default('user'),
   /** Users and service accounts sign in with it; rooms normally have none. */
   password: z.string().optional(),
-  /** Folder names are localized by this (en, de). */
-  locale: z.enum(['en', 'de']).default('en'),
+  /** Folder names are localized by this (en, de, hu). */
+  locale: z.enum(['en', 'de', 'hu']).default('en'),
   /** IANA zone of the mailbox's OWA settings; exposed as a Windows zone name. */
   timeZone: z.string().default('Europe/London'),
   /** Rooms: accept meeting requests when free, decline conflicts. */

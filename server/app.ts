@@ -21,6 +21,7 @@ import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import { bookingRoutes } from './bookings/routes.ts';
+import { adminBuildingRoutes, replacementRoutes } from './bookings/replacement-routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
 import type { ExchangeProbe } from './ops/health.ts';
 import type { AppMetrics } from './ops/metrics.ts';
@@ -35,6 +36,11 @@ import { reportRoutes } from './reports/routes.ts';
 import { withRequestLocale } from './i18n/middleware.ts';
 import { localeRoutes } from './i18n/routes.ts';
 import { t } from './i18n/context.ts';
+import { schedulingRoutes } from './scheduling/routes.ts';
+import { checkinRoutes } from './checkin/routes.ts';
+import { displayActionRoutes } from './checkin/display-routes.ts';
+import { checkinLabels } from './checkin/service.ts';
+import { useCheckinLabels } from './schedule/bookings-source.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -90,6 +96,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // The language from the cookie and Accept-Language; re-chosen below once the signed-in person is known (issue 17).
   app.use(withRequestLocale(ctx.config.defaultLocale));
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
+  // Door-display actions (check-in, book now, …) come first: they add the buttons to the display page's answer.
+  app.use(displayActionRoutes(ctx));
   app.use(deviceRoutes(ctx));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));
@@ -101,7 +109,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(withRequestLocale(ctx.config.defaultLocale));
   app.use(setLocals);
   // Booking pages and find-a-room say so while Exchange does not answer (views/partials/exchange-banner.ejs).
-  app.use(['/bookings', '/find'], exchangeBanner(ctx));
+  app.use(['/bookings', '/find', '/find-time'], exchangeBanner(ctx));
 
   app.use(homeRoutes(ctx));
   app.use(localeRoutes(ctx));
@@ -109,14 +117,21 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {
     day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
+    week: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows,
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
   app.use('/find', availabilityRoutes(ctx));
+  app.use('/bookings', replacementRoutes(ctx, services.reconciler));
+  app.use('/find-time', schedulingRoutes(ctx));
+  // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
+  app.use(checkinRoutes(ctx));
+  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
+  useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx));
+  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx), adminBuildingRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -99,3 +99,15 @@ test('operations settings: defaults, and a bad metrics token or network stops th
     assert.throws(() => loadConfig({ ...base, RETENTION_DAYS: '0' }), (e: unknown) => e instanceof ConfigError && /RETENTION_DAYS/.test(e.message));
   });
 });
+
+test('RECONCILE_INTERVAL_SECONDS sets how often attendee answers and room calendars are read, and refuses nonsense', () => {
+  withTempDir((dir) => {
+    const base = { DATABASE_PATH: join(dir, 'app.db') };
+    assert.equal(loadConfig(base).reconcileIntervalSeconds, 60);
+    assert.equal(loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: '15' }).reconcileIntervalSeconds, 15);
+    assert.equal(loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: '0' }).reconcileIntervalSeconds, 0, '0 = only on demand');
+    for (const bad of ['-1', 'soon', '1.5', '86401']) {
+      assert.throws(() => loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: bad }), (e: unknown) => e instanceof ConfigError && /RECONCILE_INTERVAL_SECONDS/.test(e.message), bad);
+    }
+  });
+});

@@ -11,7 +11,9 @@ import { seedDemoData } from './db/seed.ts';
 import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
 import { Reconciler } from './sync/reconciler.ts';
+import { autoReplaceAll } from './bookings/replacement.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
+import { releaseSweeper } from './checkin/service.ts';
 import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 import { ExchangeProbe } from './ops/health.ts';
 import { AppMetrics } from './ops/metrics.ts';
@@ -76,8 +78,11 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   worker = new OutboxWorker(
     { ...ctx, log: log.child({ area: 'outbox' }) },
     // After a meeting reaches Exchange, read that room's calendar soon so the room's answer shows within seconds.
-    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler },
+    // Each pass first releases check-in no-shows (their jobs then run in the same pass): no timer of its own.
+    { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler, onFailed: (id) => void autoReplaceAll(ctx, [id]), beforePass: releaseSweeper(ctx) },
   );
+  // A room that declined (or has no mailbox) is replaced at once where its building asks for it (issue 12).
+  reconciler.onRoomDeclined = (ids) => autoReplaceAll(ctx, ids);
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 

@@ -174,6 +174,32 @@ describe('DavMail IMAP', () => {
   });
 });
 
+describe('DavMail in a Hungarian mailbox', () => {
+  test('CalDAV writes into Naptár and reads it back; IMAP lists the Hungarian special folders and selects the Inbox', async () => {
+    const path = '/users/eszter@example.com/calendar/clients-hu.ics';
+    const created = await caldav('PUT', path, { 'Content-Type': 'text/calendar', 'If-None-Match': '*' }, event('clients-hu', 'Tervezés', '20300612T090000Z', '20300612T100000Z'), 'eszter');
+    assert.equal(created.status, 201, await created.text());
+    const stored = await fetch(`${emu.url}/_emulator/mailboxes/eszter/items?folder=${encodeURIComponent('Naptár')}`);
+    assert.ok(((await stored.json()) as { name: string }[]).some((i) => i.name === 'clients-hu.ics'), 'the event is in Naptár');
+    assert.match(await (await caldav('GET', path, {}, undefined, 'eszter')).text(), /SUMMARY:Tervezés/);
+    assert.ok([200, 204].includes((await caldav('DELETE', path, {}, undefined, 'eszter')).status));
+
+    const { imap } = await Imap.open(dm.imap);
+    try {
+      assert.ok((await imap.command('LOGIN eszter demo')).ok);
+      const list = await imap.command('LIST "" "*"');
+      assert.ok(list.ok, list.text);
+      assert.match(list.text, /\\Drafts[^\r\n]*"Drafts"/);
+      assert.match(list.text, /\\Sent[^\r\n]*"Sent"/);
+      assert.match(list.text, /\\Trash[^\r\n]*"Trash"/);
+      assert.ok((await imap.command('SELECT INBOX')).ok);
+      await imap.command('LOGOUT');
+    } finally {
+      imap.close();
+    }
+  });
+});
+
 describe('DavMail LDAP', () => {
   test('a directory search for "bob" finds Bob with his address (galfind + gallookup)', async () => {
     const r = await run('/usr/bin/ldapsearch', ['-x', '-LLL', '-H', `ldap://127.0.0.1:${dm.ldap}`, '-D', 'alice', '-w', 'demo', '-b', 'ou=people', '(|(cn=*bob*)(uid=bob))'], { timeoutMs: 120_000 });

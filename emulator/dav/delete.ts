@@ -1,7 +1,7 @@
 // DELETE of an item or folder: a hard delete, answered 200 OK as DavMail and the SDK how-to expect (§19.10).
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { checkPreconditions } from './conditions.ts';
 
 export function handleDelete(ctx: RequestContext, m: MailboxRequest): void {

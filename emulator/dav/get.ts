@@ -1,16 +1,14 @@
 // GET/HEAD: with `Translate: f` an item answers its raw MIME (message/rfc822); without it the request reaches
-// OWA (start page for folders, a read page for items), and `?Cmd=` selects an OWA command (§1, §15).
+// OWA (start page for folders, a read page for items) (§1, §15). A `?Cmd=` is dispatched before this, by
+// owa/commands.ts handleGetRequest, so this file never imports the OWA commands (which fall back to it).
 import { NS, str } from '../store/props.ts';
 import { buildMime } from '../mime/build.ts';
 import { HttpError, isTranslateF, type RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { welcomePage } from '../owa/welcome.ts';
-import { handleOwaGetCommand } from '../owa/commands.ts';
 
 export async function handleGet(ctx: RequestContext, m: MailboxRequest): Promise<void> {
-  const cmd = [...ctx.url.searchParams.entries()].find(([k]) => k.toLowerCase() === 'cmd')?.[1];
-  if (cmd) return handleOwaGetCommand(ctx, m, cmd.toLowerCase());
   const t = m.target;
   if (t.kind === 'missing' || t.kind === 'submission') throw new HttpError(404, 'Not Found');
   if (t.kind === 'folder') {

@@ -8,7 +8,7 @@ import type { Folder } from '../store/store.ts';
 import { resourceHref } from '../store/view.ts';
 import { HttpError, header, type RequestContext } from '../http/context.ts';
 import { sendEmpty, sendXml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { childOf, type XmlElement } from '../http/xml-read.ts';
 import { writeXml, type XNode } from '../http/xml-write.ts';
 import { parseBody } from './body.ts';

@@ -6,7 +6,7 @@ import { NS } from '../store/props.ts';
 import { folderHref, permanentUrl } from '../store/view.ts';
 import { HttpError, header, type RequestContext } from '../http/context.ts';
 import { sendEmpty, sendXml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { parseBody, readPropertyUpdate, type PatchOp } from './body.ts';
 import { applyOps } from './proppatch.ts';
 import { multistatusXml } from './multistatus.ts';

@@ -6,7 +6,7 @@ import type { Folder, Item } from '../store/store.ts';
 import { folderHref, itemHref, permanentUrl } from '../store/view.ts';
 import { HttpError, header, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { resolveUrl } from './target.ts';
 import { submitOptions } from './put.ts';
 

@@ -4,7 +4,7 @@ import { NS } from '../store/props.ts';
 import { resourceHref, resourceProps, type Resource } from '../store/view.ts';
 import { HttpError, header, isBrief, type RequestContext } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import type { Folder, Store } from '../store/store.ts';
 import { readPropfind, type PropfindRequest } from './body.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';

@@ -7,7 +7,7 @@ import { PROTECTED_PROPS, itemHref, permanentUrl, resourceHref } from '../store/
 import type { Folder } from '../store/store.ts';
 import { HttpError, isBrief, type RequestContext } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { parseBody, readPropertyUpdate, type PatchOp } from './body.ts';
 import { checkPreconditions } from './conditions.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';

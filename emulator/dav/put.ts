@@ -5,7 +5,7 @@ import { NS } from '../store/props.ts';
 import { itemHref, permanentUrl } from '../store/view.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { deriveFromMime } from '../mime/derive.ts';
 import { CalendarParseError } from '../mime/ical-read.ts';
 import { checkPreconditions } from './conditions.ts';

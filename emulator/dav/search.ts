@@ -5,7 +5,7 @@ import { NS, type PropMap } from '../store/props.ts';
 import type { Folder, Store } from '../store/store.ts';
 import { HttpError, header, isBrief, type RequestContext } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { childOf } from '../http/xml-read.ts';
 import { parseBody } from './body.ts';
 import { multistatusXml, type MsResponse } from './multistatus.ts';

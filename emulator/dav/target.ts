@@ -2,7 +2,7 @@
 import { FLAT_URL_SPACE, SUBMISSION_SEGMENT } from '../store/folders.ts';
 import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
-import { splitPath } from '../http/server.ts';
+import { splitPath } from '../http/paths.ts';
 import { canAccess } from '../org.ts';
 
 export type Target =

@@ -2,7 +2,7 @@
 // connection, or a 200 OWA error page. Every injected fault is logged at warn level.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../http/context.ts';
-import { logonPageHtml } from '../http/forms.ts';
+import { logonPageHtml } from '../http/logon-page.ts';
 import { sendError, sendHtml, sendXml } from '../http/respond.ts';
 import { sendOwaErrorPage } from '../owa/error-page.ts';
 

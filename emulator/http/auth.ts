@@ -8,7 +8,7 @@ import { header, isTranslateF, type RequestContext } from './context.ts';
 import { buildType2, messageType, newChallenge, parseType1, parseType3, verifyNtlmV2, NtlmMessageError } from './ntlm.ts';
 import { send, sendError } from './respond.ts';
 import { parseCookies } from './sessions.ts';
-import { logonPageHtml, logonUrl } from './forms.ts';
+import { logonPageHtml, logonUrl } from './logon-page.ts';
 
 interface ConnectionAuth {
   challenge?: Buffer;

@@ -2,28 +2,22 @@
 // method handlers.
 import { canAccess } from '../org.ts';
 import { HttpError, type RequestContext } from './context.ts';
-import type { SplitPath } from './server.ts';
-import type { Mailbox } from '../store/store.ts';
-import { resolveTarget, type Target } from '../dav/target.ts';
+import type { SplitPath } from './paths.ts';
+import { resolveTarget } from '../dav/target.ts';
+import type { MailboxRequest } from './mailbox-request.ts';
 import { handlePropfind } from '../dav/propfind.ts';
 import { handleProppatch } from '../dav/proppatch.ts';
 import { handleSearch } from '../dav/search.ts';
-import { handleGet } from '../dav/get.ts';
 import { handlePut } from '../dav/put.ts';
 import { handleDelete } from '../dav/delete.ts';
 import { handleMkcol } from '../dav/mkcol.ts';
 import { handleMoveCopy } from '../dav/move.ts';
 import { enforceLocks, handleLock, handleUnlock } from '../dav/lock.ts';
 import { handlePost } from '../owa/post.ts';
+import { handleGetRequest } from '../owa/commands.ts';
 import { welcomePage } from '../owa/welcome.ts';
 import { sendEmpty } from './respond.ts';
 
-/** A request addressed to a path inside one mailbox. */
-export interface MailboxRequest {
-  mailbox: Mailbox;
-  target: Target;
-  segments: string[];
-}
 
 const ALLOW = 'OPTIONS, TRACE, GET, HEAD, DELETE, PUT, POST, COPY, MOVE, MKCOL, PROPFIND, PROPPATCH, LOCK, UNLOCK, SEARCH';
 
@@ -61,7 +55,7 @@ export async function handleExchange(ctx: RequestContext, path: SplitPath): Prom
       return handleSearch(ctx, m);
     case 'GET':
     case 'HEAD':
-      return handleGet(ctx, m);
+      return handleGetRequest(ctx, m);
     case 'PUT':
       return handlePut(ctx, m);
     case 'POST':

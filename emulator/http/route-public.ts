@@ -2,7 +2,7 @@
 import { NS } from '../store/props.ts';
 import { HttpError, type RequestContext } from './context.ts';
 import { sendXml } from './respond.ts';
-import type { SplitPath } from './server.ts';
+import type { SplitPath } from './paths.ts';
 import { multistatusXml } from '../dav/multistatus.ts';
 import { handleFreeBusy } from '../owa/freebusy.ts';
 import { handleGalfind, handleGallookup } from '../owa/galfind.ts';

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, type EmulatorState, type RequestContext } from './context.ts';
+import { splitPath } from './paths.ts';
 import { send, sendError } from './respond.ts';
-import { AUTH_PATH, LOGOFF_PATH, LOGON_PATH, handleLogoff, handleLogonPage, handleLogonPost } from './forms.ts';
+import { handleLogoff, handleLogonPage, handleLogonPost } from './forms.ts';
+import { AUTH_PATH, LOGOFF_PATH, LOGON_PATH } from './logon-page.ts';
 import { authenticate } from './auth.ts';
 import { handleExchange } from './route-exchange.ts';
 import { handlePublic } from './route-public.ts';
@@ -111,21 +113,5 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return;
     }
     throw err;
-  }
-}
-
-/** Decoded path segments after a virtual root, and whether the path ended with a slash. */
-export interface SplitPath {
-  segments: string[];
-  trailingSlash: boolean;
-}
-
-export function splitPath(path: string, root: string): SplitPath {
-  const rest = path.slice(root.length);
-  const raw = rest.split('/').filter((s) => s !== '');
-  try {
-    return { segments: raw.map((s) => decodeURIComponent(s)), trailingSlash: rest.endsWith('/') };
-  } catch {
-    throw new HttpError(400, 'Bad Request');
   }
 }

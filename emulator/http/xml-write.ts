@@ -2,14 +2,9 @@
 // the order namespaces first appear, all declared on the root (protocol reference §4.3). Text and attribute
 // values are always escaped here; no caller concatenates XML.
 import { NS } from '../store/props.ts';
+import type { XNode } from './xml-node.ts';
 
-export interface XNode {
-  ns: string;
-  local: string;
-  attrs?: { ns: string; local: string; value: string }[];
-  children?: XNode[];
-  text?: string;
-}
+export type { XNode } from './xml-node.ts';
 
 /** Escapes text content (quotes stay as they are, as Exchange writes etags: `"…"`). */
 export function escapeXml(text: string): string {

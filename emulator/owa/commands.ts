@@ -2,7 +2,7 @@
 // decline, open; anything else
 // answers an OWA page (§15).
 import { HttpError, type RequestContext } from '../http/context.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { handleGalfind, handleGallookup } from './galfind.ts';
 import { handleGetCancel } from './getcancel.ts';
 import { handleRespond } from './respond.ts';
@@ -10,7 +10,14 @@ import { welcomePage } from './welcome.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 import { handleGet } from '../dav/get.ts';
 
-export async function handleOwaGetCommand(ctx: RequestContext, m: MailboxRequest, cmd: string): Promise<void> {
+/** GET/HEAD in a mailbox: `?Cmd=` selects an OWA command, anything else is a plain DAV GET. */
+export async function handleGetRequest(ctx: RequestContext, m: MailboxRequest): Promise<void> {
+  const cmd = [...ctx.url.searchParams.entries()].find(([k]) => k.toLowerCase() === 'cmd')?.[1];
+  if (cmd) return handleOwaGetCommand(ctx, m, cmd.toLowerCase());
+  return handleGet(ctx, m);
+}
+
+async function handleOwaGetCommand(ctx: RequestContext, m: MailboxRequest, cmd: string): Promise<void> {
   switch (cmd) {
     case 'galfind':
       return handleGalfind(ctx);

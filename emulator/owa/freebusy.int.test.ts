@@ -73,6 +73,13 @@ describe('Cmd=freebusy', () => {
     assert.equal(unknown!.fbdata, '44');
   });
 
+  test('Cmd=freebusy names the aggregate in the language of Accept-Language (hu, de; English otherwise)', async () => {
+    const q = 'start=2030-11-20T00:00:00Z&end=2030-11-21T00:00:00Z&interval=60&u=SMTP:duna@example.com';
+    const names: string[] = [];
+    for (const lang of ['hu', 'hu-HU,en;q=0.5', 'de', 'en-us', 'fr']) names.push(parse(await (await freebusy(q, { 'Accept-Language': lang })).text())[0]!.displayname);
+    assert.deepEqual(names, ['Minden résztvevő', 'Minden résztvevő', 'Alle Teilnehmer', 'All Attendees', 'All Attendees']);
+  });
+
   test('Cmd=freebusy accepts offsets in start/end and lower-case cmd', async () => {
     await createAppointment(emu.url, 'booking-svc', '/exchange/spree/Kalender/a.EML', {
       subject: 'x',

@@ -106,7 +106,24 @@ export function freeBusyString(store: Store, mailbox: Mailbox, start: number, en
 const COLOURS = ['#FFFFFF', '#99CCFF', '#0000FF', '#660066', '#C0C0C0'];
 
 /** The plain-HTML OWA free/busy page: one table row per attendee, one coloured cell per interval. */
-function sendDownlevelPage(ctx: RequestContext, rows: XNode[], german: boolean): void {
+interface OwaWords {
+  availability: string;
+  allAttendees: string;
+}
+
+// OWA words its pages in the language the browser asks for (the first tag of Accept-Language); English otherwise.
+const WORDS: Record<string, OwaWords> = {
+  en: { availability: 'Availability', allAttendees: 'All Attendees' },
+  de: { availability: 'Verfügbarkeit', allAttendees: 'Alle Teilnehmer' },
+  hu: { availability: 'Elérhetőség', allAttendees: 'Minden résztvevő' },
+};
+
+function wordsFor(acceptLanguage: string | undefined): OwaWords {
+  const primary = (acceptLanguage ?? '').trim().toLowerCase().slice(0, 2);
+  return WORDS[primary] ?? WORDS.en!;
+}
+
+function sendDownlevelPage(ctx: RequestContext, rows: XNode[], words: OwaWords): void {
   const text = (n: XNode, local: string): string => n.children?.find((c) => c.local === local)?.text ?? '';
   const body = rows
     .map((r) => {
@@ -114,7 +131,7 @@ function sendDownlevelPage(ctx: RequestContext, rows: XNode[], german: boolean):
       return `<tr><td nowrap>${escapeHtml(text(r, 'displayname'))}</td>${cells}</tr>`;
     })
     .join('\r\n');
-  const title = german ? 'Verfügbarkeit' : 'Availability';
+  const title = words.availability;
   sendHtml(ctx.res, 200, `<HTML><HEAD><TITLE>${title}</TITLE></HEAD><BODY><TABLE class="fbTable">\r\n${body}\r\n</TABLE></BODY></HTML>`);
 }
 
@@ -156,12 +173,12 @@ export function handleFreeBusy(ctx: RequestContext): void {
       ],
     });
   }
-  const german = (ctx.req.headers['accept-language'] ?? '').toLowerCase().startsWith('de');
-  if (ctx.downlevel) return sendDownlevelPage(ctx, rows, german);
+  const words = wordsFor(ctx.req.headers['accept-language']);
+  if (ctx.downlevel) return sendDownlevelPage(ctx, rows, words);
   const all: XNode = {
     ns: WM,
     local: 'item',
-    children: [field('displayname', german ? 'Alle Teilnehmer' : 'All Attendees'), field('type', '1'), field('fbdata', aggregate.join(''))],
+    children: [field('displayname', words.allAttendees), field('type', '1'), field('fbdata', aggregate.join(''))],
   };
   const xml = writeXml({ ns: WM, local: 'response', children: [{ ns: WM, local: 'recipients', children: [all, ...rows] }] }, [[WM, 'a']]);
   send(ctx.res, 200, xml, 'text/xml');

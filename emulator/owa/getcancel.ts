@@ -5,13 +5,13 @@ import { NS, formatExchangeDate, str, type PropMap } from '../store/props.ts';
 import { itemHref } from '../store/view.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
-import { deliveryName } from '../transport/transport.ts';
+import { deliveryName } from '../transport/names.ts';
 import { handleGet } from '../dav/get.ts';
 import { isOrganizedMeeting, sequenceOf } from './meeting.ts';
 
-const PREFIX: Record<string, string> = { en: 'Canceled: ', de: 'Abgesagt: ' };
+const PREFIX: Record<string, string> = { en: 'Canceled: ', de: 'Abgesagt: ', hu: 'Lemondva: ' };
 
 export async function handleGetCancel(ctx: RequestContext, m: MailboxRequest): Promise<void> {
   const { store } = ctx.state;

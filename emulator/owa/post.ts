@@ -2,7 +2,7 @@
 // (saveappt, sendappt). Unknown commands and bad forms answer OWA's 200 error page (§15).
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { sendEmpty } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { submitOptions } from '../dav/put.ts';
 import { parseOwaForm } from './form.ts';
 import { handleSaveAppt } from './saveappt.ts';

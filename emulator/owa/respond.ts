@@ -5,7 +5,7 @@ import { NS, parseExchangeDate, str } from '../store/props.ts';
 import { folderHref } from '../store/view.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { fileMeeting, removeMeeting, reply, uidOf } from '../transport/rooms.ts';
 import { sendOwaErrorPage } from './error-page.ts';

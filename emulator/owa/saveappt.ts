@@ -5,7 +5,7 @@ import { NS, PropValueError, formatExchangeDate, normalizeValue, storedName, typ
 import { itemHref } from '../store/view.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, sendHtml } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { completeCalendarProps } from '../dav/proppatch.ts';
 import type { OwaForm } from './form.ts';
 import { sendOwaErrorPage } from './error-page.ts';

@@ -5,7 +5,7 @@ import { NS, PropValueError, formatExchangeDate, normalizeValue, storedName, str
 import { itemHref } from '../store/view.ts';
 import type { RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
-import type { MailboxRequest } from '../http/route-exchange.ts';
+import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import type { OwaForm } from './form.ts';

@@ -1,7 +1,7 @@
 // Well-known folders of a mailbox and their names per locale. Exchange names them by display name in the
 // mailbox language ("Calendar", "Kalender"), so clients discover them from the root (protocol reference §2, §5).
 
-export type Locale = 'en' | 'de';
+export type Locale = 'en' | 'de' | 'hu';
 
 export interface WellKnownFolder {
   /** The urn:schemas:httpmail: property on the mailbox root that points at it. */
@@ -12,17 +12,17 @@ export interface WellKnownFolder {
 }
 
 export const WELL_KNOWN_FOLDERS: readonly WellKnownFolder[] = [
-  { key: 'inbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Inbox', de: 'Posteingang' } },
-  { key: 'calendar', folderClass: 'IPF.Appointment', contentClass: 'urn:content-classes:calendarfolder', names: { en: 'Calendar', de: 'Kalender' } },
-  { key: 'contacts', folderClass: 'IPF.Contact', contentClass: 'urn:content-classes:contactfolder', names: { en: 'Contacts', de: 'Kontakte' } },
-  { key: 'deleteditems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Deleted Items', de: 'Gelöschte Objekte' } },
-  { key: 'drafts', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Drafts', de: 'Entwürfe' } },
-  { key: 'journal', folderClass: 'IPF.Journal', contentClass: 'urn:content-classes:journalfolder', names: { en: 'Journal', de: 'Journal' } },
-  { key: 'notes', folderClass: 'IPF.StickyNote', contentClass: 'urn:content-classes:notefolder', names: { en: 'Notes', de: 'Notizen' } },
-  { key: 'outbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Outbox', de: 'Postausgang' } },
-  { key: 'sentitems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Sent Items', de: 'Gesendete Objekte' } },
-  { key: 'tasks', folderClass: 'IPF.Task', contentClass: 'urn:content-classes:taskfolder', names: { en: 'Tasks', de: 'Aufgaben' } },
-  { key: 'junkemail', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Junk E-mail', de: 'Junk-E-Mail' } },
+  { key: 'inbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Inbox', de: 'Posteingang', hu: 'Beérkezett üzenetek' } },
+  { key: 'calendar', folderClass: 'IPF.Appointment', contentClass: 'urn:content-classes:calendarfolder', names: { en: 'Calendar', de: 'Kalender', hu: 'Naptár' } },
+  { key: 'contacts', folderClass: 'IPF.Contact', contentClass: 'urn:content-classes:contactfolder', names: { en: 'Contacts', de: 'Kontakte', hu: 'Névjegyalbum' } },
+  { key: 'deleteditems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Deleted Items', de: 'Gelöschte Objekte', hu: 'Törölt elemek' } },
+  { key: 'drafts', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Drafts', de: 'Entwürfe', hu: 'Piszkozatok' } },
+  { key: 'journal', folderClass: 'IPF.Journal', contentClass: 'urn:content-classes:journalfolder', names: { en: 'Journal', de: 'Journal', hu: 'Napló' } },
+  { key: 'notes', folderClass: 'IPF.StickyNote', contentClass: 'urn:content-classes:notefolder', names: { en: 'Notes', de: 'Notizen', hu: 'Jegyzetek' } },
+  { key: 'outbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Outbox', de: 'Postausgang', hu: 'Postázandó üzenetek' } },
+  { key: 'sentitems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Sent Items', de: 'Gesendete Objekte', hu: 'Elküldött elemek' } },
+  { key: 'tasks', folderClass: 'IPF.Task', contentClass: 'urn:content-classes:taskfolder', names: { en: 'Tasks', de: 'Aufgaben', hu: 'Feladatok' } },
+  { key: 'junkemail', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Junk E-mail', de: 'Junk-E-Mail', hu: 'Levélszemét' } },
 ];
 
 /** Not localized; DavMail SEARCHes it for OWA user options (an empty answer is fine). */
@@ -62,6 +62,8 @@ export function windowsZone(iana: string): string {
   return WINDOWS_ZONES[iana] ?? 'UTC';
 }
 
+const LCIDS: Record<Locale, string> = { en: '0x409', de: '0x407', hu: '0x40e' };
+
 export function lcid(locale: Locale): string {
-  return locale === 'de' ? '0x407' : '0x409';
+  return LCIDS[locale];
 }

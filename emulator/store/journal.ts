@@ -3,7 +3,7 @@
 // removal); a delayed free/busy reads the state as of `now - delay`, so a meeting booked a minute ago is not
 // yet busy, and one cancelled a minute ago is still busy.
 import type { PropMap } from './props.ts';
-import type { Item, Mailbox } from './store.ts';
+import type { Item, Mailbox } from './model.ts';
 
 interface Entry {
   at: number;

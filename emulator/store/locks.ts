@@ -2,8 +2,8 @@
 // semantics). Locks live in memory only, like IIS's lock cache: a restart or a control-API reset drops them.
 // Expired locks vanish lazily, measured on the store's clock (tests pass a fake one).
 import { randomUUID } from 'node:crypto';
-import type { XNode } from '../http/xml-write.ts';
-import type { Folder, Item } from './store.ts';
+import type { XNode } from '../http/xml-node.ts';
+import type { Folder, Item } from './model.ts';
 import { NS } from './props.ts';
 
 const dav = (local: string, children?: XNode[], text?: string): XNode => ({ ns: NS.dav, local, children, text });

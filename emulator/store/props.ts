@@ -1,6 +1,6 @@
 // DAV properties: full names (namespace + local name), their data types, and value normalisation.
 // Types follow the Exchange `dt` datatypes namespace (protocol reference §4.2).
-import type { XNode } from '../http/xml-write.ts';
+import type { XNode } from '../http/xml-node.ts';
 
 export const NS = {
   dav: 'DAV:',

@@ -6,7 +6,7 @@ import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { uidOf } from './rooms.ts';
 import { isRecurringMaster } from '../store/recurrence.ts';
-import type { Transport } from './transport.ts';
+import type { MessageTransport } from './types.ts';
 
 const PARTSTAT: Record<string, string> = {
   [MESSAGE_CLASS.accepted]: 'ACCEPTED',
@@ -14,7 +14,7 @@ const PARTSTAT: Record<string, string> = {
   [MESSAGE_CLASS.tentative]: 'TENTATIVE',
 };
 
-export function recordResponse(t: Transport, organizer: Mailbox, response: Item): void {
+export function recordResponse(t: MessageTransport, organizer: Mailbox, response: Item): void {
   const { store, log } = t.env();
   const uid = uidOf(response);
   const partstat = PARTSTAT[str(response.props.get(`${NS.ex}outlookmessageclass`)) ?? ''];

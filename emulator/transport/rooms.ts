@@ -6,7 +6,8 @@ import type { Item, Mailbox, Store } from '../store/store.ts';
 import { buildMessageMime } from '../mime/build.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
-import { deliveryName, type Transport } from './transport.ts';
+import type { MessageTransport } from './types.ts';
+import { deliveryName } from './names.ts';
 import {
   EXCEPTIONS_PROP,
   addExdate,
@@ -82,7 +83,7 @@ function clashes(busy: Occurrence[], start: number, end: number): boolean {
  * A request about one occurrence (RECURRENCE-ID) applied to the series a calendar holds: that occurrence
  * becomes an exception at the request's time, and a date removed before (EXDATE) is booked again.
  */
-export function applyOccurrence(t: Transport, master: Item, request: Item): void {
+export function applyOccurrence(t: MessageTransport, master: Item, request: Item): void {
   const { store } = t.env();
   const p = request.props;
   const rid = recurrenceIdOf(request);
@@ -110,7 +111,7 @@ export function applyOccurrence(t: Transport, master: Item, request: Item): void
  * Takes a meeting out of a mailbox's calendar: one occurrence (`rid`) of a series becomes an EXDATE (its
  * change, if any, goes with it); without `rid` the series or meeting goes with its separate exception items.
  */
-export function removeMeeting(t: Transport, mailbox: Mailbox, uid: string, rid: Date | undefined): void {
+export function removeMeeting(t: MessageTransport, mailbox: Mailbox, uid: string, rid: Date | undefined): void {
   const { store } = t.env();
   const calendar = store.wellKnownFolder(mailbox, 'calendar');
   const booking = bookingFor(calendar.items.values(), uid);
@@ -127,7 +128,7 @@ export function removeMeeting(t: Transport, mailbox: Mailbox, uid: string, rid: 
   }
 }
 
-export function processForRoom(t: Transport, room: Mailbox, request: Item): void {
+export function processForRoom(t: MessageTransport, room: Mailbox, request: Item): void {
   const { store, log } = t.env();
   const p = request.props;
   const cls = str(p.get(`${NS.ex}outlookmessageclass`));
@@ -189,7 +190,7 @@ export function processForRoom(t: Transport, room: Mailbox, request: Item): void
  * without the clashing dates (EXDATEs in the room's copy), each clashing date gets its own decline (with its
  * RECURRENCE-ID), then the series its acceptance.
  */
-function processSeries(t: Transport, room: Mailbox, request: Item, uid: string): void {
+function processSeries(t: MessageTransport, room: Mailbox, request: Item, uid: string): void {
   const { store, log } = t.env();
   const first = span(request)!;
   const occurrences = occurrencesBetween(request, first[0], seriesEnd(request), room.config.timeZone);
@@ -221,7 +222,7 @@ function processSeries(t: Transport, room: Mailbox, request: Item, uid: string):
  * Puts (or moves) the meeting of a request into the mailbox's calendar as an accepted or tentative
  * appointment, keeping the item an earlier version of the meeting already has.
  */
-export function fileMeeting(t: Transport, mailbox: Mailbox, request: Item, answer: 'ACCEPTED' | 'TENTATIVE'): Item {
+export function fileMeeting(t: MessageTransport, mailbox: Mailbox, request: Item, answer: 'ACCEPTED' | 'TENTATIVE'): Item {
   const { store } = t.env();
   const calendar = store.wellKnownFolder(mailbox, 'calendar');
   const uid = uidOf(request) ?? '';
@@ -263,11 +264,12 @@ export function fileMeeting(t: Transport, mailbox: Mailbox, request: Item, answe
 const PREFIX: Record<string, Record<string, string>> = {
   en: { ACCEPTED: 'Accepted: ', DECLINED: 'Declined: ', TENTATIVE: 'Tentative: ' },
   de: { ACCEPTED: 'Zugesagt: ', DECLINED: 'Abgelehnt: ', TENTATIVE: 'Mit Vorbehalt: ' },
+  hu: { ACCEPTED: 'Elfogadva: ', DECLINED: 'Elutasítva: ', TENTATIVE: 'Feltételesen elfogadva: ' },
 };
 
 /** Sends the room's answer (METHOD:REPLY) to the organizer. */
 export function reply(
-  t: Transport,
+  t: MessageTransport,
   room: Mailbox,
   request: Item,
   partstat: 'ACCEPTED' | 'DECLINED' | 'TENTATIVE',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deliveryName, withoutBccHeader } from './transport.ts';
+import { withoutBccHeader } from './transport.ts';
+import { deliveryName } from './names.ts';
 
 test('withoutBccHeader() removes a folded Bcc header and leaves the body alone', () => {
   const mime = 'To: a@example.com\r\nBcc: b@example.com,\r\n c@example.com\r\nSubject: x\r\n\r\nBcc: this line is body text\r\n';

@@ -7,36 +7,16 @@ import type { Logger } from 'pino';
 import type { MailboxConfig, Org } from '../org.ts';
 import { findMailbox } from '../org.ts';
 import { NS, formatExchangeDate, str, type PropMap } from '../store/props.ts';
-import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
+import type { Item, Mailbox, Store } from '../store/store.ts';
 import { buildMessageMime, methodFor } from '../mime/build.ts';
 import { deriveFromMime, MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { processForRoom } from './rooms.ts';
+import { deliveryName } from './names.ts';
+import type { Message, MessageTransport, OutboundMessage, SubmitOptions } from './types.ts';
 import { recordResponse } from './responses.ts';
 
-export interface OutboundMessage {
-  id: string;
-  at: string;
-  from: string;
-  to: string[];
-  subject: string;
-  messageClass: string;
-  mime: string;
-}
-
-/** A message ready to deliver: its properties (as the recipient will see them) and MIME text. */
-export interface Message {
-  props: PropMap;
-  mime: string;
-  recipients: string[];
-  sender: Mailbox;
-}
-
-export interface SubmitOptions {
-  saveInSent: boolean;
-  /** `Savedestination`: keep the copy in this folder instead of Sent Items. */
-  saveTo?: Folder;
-}
+export type { Message, OutboundMessage, SubmitOptions } from './types.ts';
 
 const MAX_OUTBOUND = 10_000;
 
@@ -47,12 +27,6 @@ export function isMeetingClass(cls: string | undefined): boolean {
   return !!cls && cls.startsWith('IPM.Schedule.Meeting');
 }
 
-/** `Re: foo` → `Re: foo.EML`; `/` becomes `_xF8FF_` as in Exchange item names (§2). */
-export function deliveryName(subject: string): string {
-  const clean = (subject.trim() || 'Untitled').replace(/\//g, '_xF8FF_').replace(/[\\\u0000-\u001f]/g, ' ').slice(0, 200);
-  return `${clean}.EML`;
-}
-
 /** Drops the Bcc header (and its folded lines) from a message's top-level header block. */
 export function withoutBccHeader(mime: string): string {
   const split = /\r?\n\r?\n/.exec(mime);
@@ -61,7 +35,7 @@ export function withoutBccHeader(mime: string): string {
   return head.replace(/^Bcc:.*(?:\r?\n[ \t].*)*(?:\r?\n)?/gim, '') + rest;
 }
 
-export class Transport {
+export class Transport implements MessageTransport {
   readonly outbound: OutboundMessage[] = [];
 
   constructor(

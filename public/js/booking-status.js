@@ -35,6 +35,7 @@
     setText(room?.querySelector('strong'), s.roomResponse);
     setText(field(region, 'roomResponseAt'), s.roomResponseAt ? ` (${s.roomResponseAt})` : '');
     setText(field(region, 'roomChecked'), s.roomChecked);
+    if (s.answersRead) setText(field(region, 'answersRead'), s.answersRead);
     for (const a of s.attendees) {
       const row = document.querySelector(`tr[data-attendee="${CSS.escape(a.email.toLowerCase())}"]`);
       if (row) setText(field(row, 'response'), a.response);

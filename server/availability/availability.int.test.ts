@@ -35,10 +35,13 @@ describe('find a room', () => {
     assert.equal((app.ctx.gateway.health().operations.freeBusy?.ok ?? 0) - before, 1);
   });
 
-  test('GET /find with nothing big enough offers the rooms nearly big enough, closest first', async () => {
-    const html = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=25`)).text();
-    assert.match(html, /0 free rooms/);
+  test('GET /find with nothing big enough offers smaller rooms only when allowed, closest first, saying how many seats short', async () => {
+    const strict = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=25`)).text();
+    assert.match(strict, /0 free rooms/);
+    assert.doesNotMatch(strict, /Free, but missing one thing/, 'never fewer seats than people unless the user allows it');
+    const html = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=25&allowFewerSeats=on`)).text();
     assert.deepEqual(names(html, /Free, but missing one thing[\s\S]*?<\/ul>/).slice(0, 2), ['Tyne', 'Cam']);
+    assert.match(html, /Tyne \(20\)<\/a> — 20 seats, 5 too few/);
   });
 
   test('GET /find with the only fitting room busy suggests the nearest free times that day', async () => {

@@ -31,7 +31,8 @@ export function availabilityRoutes(ctx: AppContext): Router {
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),
       strip: presentStrip(o.room.name, o.strip),
-      misses: o.misses,
+      // "8 seats, 10 too few" says how far off a room is (issue 16), not just its size.
+      misses: o.misses.map((m) => (m.startsWith('seats ') && parsed.data.people ? `${o.room.capacity} seats, ${parsed.data.people - o.room.capacity} too few` : m)),
       href: bookingLink(o.room, o.slot),
     });
     const time = (t: TimeSuggestion) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer, multi, optionalText } from '../http/fields.ts';
+import { checkbox, integer, multi, optionalText } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -14,6 +14,8 @@ export const FindQuery = z
     equipment: multi(20),
     building: optionalText('field.building', 80),
     floor: optionalText('field.floor', 20),
+    /** "Missing one thing" may offer rooms with fewer seats than people only when the user says so (issue 16). */
+    allowFewerSeats: checkbox,
   })
   .refine((q) => q.end !== undefined || q.duration !== undefined, { path: ['end'], message: msg('find.end_or_duration') })
   .refine((q) => q.end === undefined || q.end > q.start, { path: ['end'], message: msg('form.end_after_start') });

@@ -129,7 +129,7 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   let nearMisses: RoomOption[] = [];
   let otherTimes: TimeSuggestion[] = [];
   if (!matches.length) {
-    nearMisses = options.filter((o) => o.misses.length === 1).sort(byFit).slice(0, 5);
+    nearMisses = options.filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people))).sort(byFit).slice(0, 5);
     const asked = candidates[0]!.slot.start;
     const nowMs = now.toMillis();
     otherTimes = candidates

@@ -49,6 +49,8 @@ export interface BookingView {
   /** UTC instants, for the browser to show the reader's own local time. */
   startsAt: string;
   endsAt: string;
+  /** Part of a recurring series: pages mark it. */
+  seriesId: number | null;
 }
 
 /**
@@ -100,6 +102,7 @@ export function presentBooking(b: Booking, room: Room, organizer: Pick<User, 'di
     isPast: DateTime.fromISO(b.endsAt) <= now,
     startsAt: b.startsAt,
     endsAt: b.endsAt,
+    seriesId: b.seriesId,
   };
 }
 

@@ -39,6 +39,9 @@ export interface Booking {
   createdAt: string;
   updatedAt: string;
   attendees: BookingAttendee[];
+  /** Part of a recurring series (issue 14): the series and the occurrence's original start (RECURRENCE-ID). */
+  seriesId: number | null;
+  recurrenceId: string | null;
 }
 
 interface BookingRow {
@@ -65,6 +68,8 @@ interface BookingRow {
   failed_reason: string | null;
   created_at: string;
   updated_at: string;
+  series_id?: number | null;
+  recurrence_id?: string | null;
 }
 
 interface AttendeeRow {
@@ -142,6 +147,8 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     attendees: attendees.get(r.id) ?? [],
+    seriesId: r.series_id ?? null,
+    recurrenceId: r.recurrence_id ?? null,
   }));
 }
 
@@ -376,13 +383,15 @@ export interface BookingSummary {
   endsAt: string;
   icalSequence: number;
   updatedAt: string;
+  /** One date of a recurring series (issue 14); null for a single booking. */
+  seriesId: number | null;
 }
 
 /** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
 export function listSummariesInWindow(db: Db, roomIds: number[], start: string, end: string): BookingSummary[] {
-  return prepared<[string, string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string }>(
+  return prepared<[string, string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string; series_id: number | null }>(
     db,
-    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at,
+    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
        FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
        ORDER BY b.starts_at`,
@@ -391,5 +400,6 @@ export function listSummariesInWindow(db: Db, roomIds: number[], start: string, 
     .map((r) => ({
       id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, private: r.private === 1, state: r.state, organizerId: r.organizer_id,
       attendeeCount: r.attendee_count, startsAt: r.starts_at, endsAt: r.ends_at, icalSequence: r.ical_sequence, updatedAt: r.updated_at,
+      seriesId: r.series_id,
     }));
 }

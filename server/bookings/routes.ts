@@ -18,6 +18,9 @@ import { findRooms } from '../availability/service.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
 import { t } from '../i18n/context.ts';
+import { answersReadText } from './replacement-routes.ts';
+import { handleSeriesCreate, seriesSection, seriesWords } from './series-routes.ts';
+import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, changeOccurrence, nextChangeableDate } from './series-service.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
@@ -58,7 +61,7 @@ function submittedKey(req: Request): string | undefined {
 }
 
 /** What the booking page needs of the reconciler: when it last read a room's calendar. */
-type RoomChecks = Pick<Reconciler, 'roomCheckedAt'>;
+type RoomChecks = Pick<Reconciler, 'roomCheckedAt'> & Partial<Pick<Reconciler, 'answersReadAt'>>;
 
 export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router {
   const router = Router();
@@ -101,8 +104,12 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
   /** GET /bookings/new */
   router.get('/new', ...pages.signedIn, async (req, res) => res.render('bookings/form', await formModel(req)));
 
+  /** GET /bookings/series-words: the chosen repeat in words, for the form's script (issue 14) */
+  router.get('/series-words', ...pages.signedIn, (req, res) => seriesWords(ctx, req, res));
+
   /** POST /bookings */
   router.post('/', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {
+    if (await handleSeriesCreate(ctx, req, res, formModel)) return; // "Repeats" chosen: a series (issue 14)
     const input = parseForm(BookingForm, req.body);
     const { booking, warnings } = await bookings.createBooking(ctx, req.user!, input);
     flash(req, 'success', messages.created);
@@ -122,6 +129,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
       live: isLive(booking, ctx.clock.now()),
       roomChecked: checkedAgo(reconciler?.roomCheckedAt(booking.roomId), ctx.clock.now()),
       exchangeNote: bookings.exchangeNote(ctx, booking),
+      series: seriesSection(ctx, req.user!, booking),
     });
   });
 
@@ -130,7 +138,9 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const booking = bookings.getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
     const now = ctx.clock.now();
     res.set('Cache-Control', 'no-store');
-    res.json(presentStatus(booking, presenter(ctx)(booking), reconciler?.roomCheckedAt(booking.roomId), now));
+    const view = presenter(ctx)(booking);
+    const answersRead = booking.exchangeMailbox ? answersReadText(reconciler?.answersReadAt?.(booking.exchangeMailbox), view.timeZone, ctx.config.reconcileIntervalSeconds) : null;
+    res.json({ ...presentStatus(booking, view, reconciler?.roomCheckedAt(booking.roomId), now), answersRead });
   });
 
   /** GET /bookings/:id/edit */
@@ -140,7 +150,22 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
   router.post('/:id', ...pages.signedIn, formPage('bookings/form', formModel), async (req, res) => {
     const id = idParam(req.params.id, 'booking');
     // A booking this user cannot see is a 404 before anything about the form is said.
-    bookings.getBookingForViewer(ctx, req.user!, id);
+    const seen = bookings.getBookingForViewer(ctx, req.user!, id);
+    const scope = (req.body as Record<string, unknown>).scope;
+    if (seen.seriesId && (scope === 'following' || scope === 'series')) {
+      // This and following: the series is split (old one ends, a new one starts here); the whole series: from its
+      // next date still to come (dates already past stay as they were).
+      const from = scope === 'series' ? nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id : id;
+      const split = await changeFollowing(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
+      flash(req, 'success', `This and the following dates are a new series, being sent to Exchange: ${split.series.words}.`);
+      return res.redirect(303, `/bookings/${split.booking.id}`);
+    }
+    if (seen.seriesId) {
+      // One date of a series: Exchange gets an exception for that date only.
+      await changeOccurrence(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
+      flash(req, 'success', 'This date is changed; the change is being sent to Exchange for this date only.');
+      return res.redirect(303, `/bookings/${id}`);
+    }
     const { warnings } = await bookings.updateBooking(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
     flash(req, 'success', messages.updated);
     for (const w of warnings) flash(req, 'info', w);
@@ -158,9 +183,13 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
   /** POST /bookings/:id/cancel */
   router.post('/:id/cancel', ...pages.signedIn, formPage('bookings/cancel', cancelModel), (req, res) => {
     const id = idParam(req.params.id, 'booking');
-    bookings.getBookingForViewer(ctx, req.user!, id);
+    const seen = bookings.getBookingForViewer(ctx, req.user!, id);
     const { message } = parseForm(CancelForm, req.body);
-    bookings.cancelBooking(ctx, req.user!, id, message);
+    const scope = (req.body as Record<string, unknown>).scope;
+    if (seen.seriesId && scope === 'series') cancelWholeSeries(ctx, req.user!, id, message);
+    else if (seen.seriesId && scope === 'following') cancelFollowing(ctx, req.user!, id);
+    else if (seen.seriesId) cancelOccurrence(ctx, req.user!, id, message);
+    else bookings.cancelBooking(ctx, req.user!, id, message);
     flash(req, 'success', messages.cancelled);
     res.redirect(303, `/bookings/${id}`);
   });

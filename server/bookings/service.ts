@@ -8,6 +8,7 @@ import { ExchangeError } from '../exchange/errors.ts';
 import type { ItemRef } from '../exchange/gateway.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
+import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf, recipientsOf } from './meeting.ts';
@@ -30,6 +31,9 @@ const messages = {
     return t('booking.on_behalf_only');
   },
   notChangeable: (state: string) => t('booking.not_changeable', { state }),
+  get partOfSeries() {
+    return t('booking.part_of_series');
+  },
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
@@ -172,7 +176,9 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       const meeting = meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer);
       // Those the version Exchange holds went to, so those dropped since get a cancellation.
       const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, oldRoom);
-      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients }, at);
+      // CASE: the old room declined (or has no mailbox): it gets nothing more, not even a cancellation.
+      const quiet = room.id !== current.roomId && roomRefused(current) ? { quietlyDropped: [oldRoom.email] } : {};
+      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients, ...quiet }, at);
       const after = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.updated', { type: 'booking', id }, auditView(current), auditView(after));
       return after;
@@ -216,6 +222,38 @@ export function cancelBooking(ctx: Ctx, actor: User, id: number, message: string
   return booking;
 }
 
+/**
+ * Moves a booking's end (a door display's "Extend" and "End early"): no form, no room rules beyond the overlap (the
+ * meeting is under way, so the in-the-past rule cannot apply). Sent to Exchange as an update through the outbox.
+ */
+export function changeEnd(ctx: Ctx, actor: { id: number | null; username: string }, id: number, endsAt: string): repo.Booking {
+  const booking = ctx.db
+    .transaction(() => {
+      const current = repo.findBooking(ctx.db, id);
+      if (!current) throw new NotFoundError('booking');
+      if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating') throw new ConflictError(messages.notChangeable(current.state));
+      if (endsAt <= current.startsAt) throw new ConflictError('The end must be after the start.');
+      const room = getRoom(ctx, current.roomId);
+      if (endsAt > current.endsAt && repo.isRoomTaken(ctx.db, room.id, current.endsAt, endsAt, id)) throw new SlotTakenError(room.name);
+      const at = toDbTime(ctx.clock.now());
+      const copy = outbox.supersedeUnsent(ctx.db, id, at);
+      const unsent = !copy.inExchange;
+      const sequence = unsent ? current.icalSequence : Math.max(current.icalSequence, copy.sequence ?? 0) + 1;
+      const moved = changeState(ctx, current, unsent ? 'pending' : 'updating', { endsAt, icalSequence: sequence, failedReason: null });
+      if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
+      const organizer = getUser(ctx, current.organizerId);
+      const meeting = meetingOf({ ...current, endsAt, icalSequence: sequence }, current.attendees, room, organizer);
+      const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, room);
+      outbox.queueVersion(ctx.db, id, unsent ? 'create' : 'update', unsent ? { meeting } : { meeting, previousRecipients }, at);
+      const after = repo.findBooking(ctx.db, id)!;
+      recordAudit(ctx, actor, 'booking.end_changed', { type: 'booking', id }, auditView(current), auditView(after));
+      return after;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  return booking;
+}
+
 export function getBookingForViewer(ctx: Pick<Ctx, 'db'>, viewer: User, id: number): repo.Booking {
   const booking = repo.findBooking(ctx.db, id);
   if (!booking || !canViewBooking(viewer, booking)) throw new NotFoundError('booking');
@@ -226,6 +264,8 @@ function getChangeableBooking(ctx: Pick<Ctx, 'db'>, actor: User, id: number): re
   const booking = getBookingForViewer(ctx, actor, id);
   if (!canChangeBooking(actor, booking)) throw new ForbiddenError(messages.notYours);
   if (!isChangeable(booking.state)) throw new ConflictError(messages.notChangeable(booking.state));
+  // A series date is changed through series-service.ts: a single-meeting update or cancel would hit the series item.
+  if (booking.seriesId) throw new ConflictError(messages.partOfSeries);
   return booking;
 }
 
@@ -255,7 +295,8 @@ export function recordVersionSubmitted(
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
   const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
   if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
-  if (kind === 'cancel') return changeState(ctx, b, 'cancelled', facts);
+  // A release (check-in no-show) takes the room off the meeting: for the room, and so for the booking, it is cancelled.
+  if (kind === 'cancel' || kind === 'release') return changeState(ctx, b, 'cancelled', facts);
   // CASE: a later version is queued: the booking stays as that version left it (updating, cancelling) until it runs.
   if (later) return changeState(ctx, b, b.state, facts);
   return changeState(ctx, b, 'booked', facts);
@@ -282,6 +323,11 @@ export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, book
     actor: { id: null, username: 'outbox' },
     action: 'booking.failed',
   });
+}
+
+/** The room said no: it declined the meeting, or Exchange does not know its mailbox. */
+export function roomRefused(b: Pick<repo.Booking, 'state' | 'roomResponse' | 'failedReason'>): boolean {
+  return (b.state === 'declined' && b.roomResponse === 'declined') || (b.state === 'failed' && !!b.failedReason?.includes(ROOM_MAILBOX_UNKNOWN));
 }
 
 const recipientsOfMeeting = (m: { requiredAttendees: { email: string }[]; optionalAttendees: { email: string }[]; room: { email: string } }) => [

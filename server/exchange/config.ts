@@ -1,5 +1,6 @@
 // The gateway's configuration, validated once (STYLE §2.6). The app builds it from EXCHANGE_* variables.
 import { z } from 'zod';
+import { canonicalLanguage } from './owa/language.ts';
 
 export const DEFAULT_USER_AGENT = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; roombook)';
 
@@ -28,6 +29,11 @@ export const gatewayConfigSchema = z.object({
   freeBusyMaxUrlLength: z.number().int().min(1000).default(12_000),
   /** PEM CA certificate(s) to trust for an https Exchange with an internal CA (certificates are always checked). */
   tlsCa: z.string().optional(),
+  /**
+   * DEFAULT_LOCALE: the language (BCP-47) OWA commands ask for in `Accept-Language` when the caller names none
+   * (`Meeting.language`, `freeBusy(…, { language })`).
+   */
+  defaultLanguage: z.string().refine((t) => canonicalLanguage(t) !== null, 'must be a BCP-47 language tag such as en or hu').default('en'),
   /** OWA answers XML only to an MSIE User-Agent (§14). */
   userAgent: z.string().min(1).default(DEFAULT_USER_AGENT),
 });

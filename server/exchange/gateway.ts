@@ -55,6 +55,11 @@ export interface Meeting {
   busyStatus: BusyStatus;
   /** A private booking: Exchange marks the items private (PR_SENSITIVITY 2); `false` normal (0); absent = not sent. */
   private?: boolean;
+  /**
+   * The organizer's language as a BCP-47 tag (`hu`, `en-GB`): the OWA commands sent for this meeting ask for it in
+   * `Accept-Language`, as the organizer's own browser would. Absent: the gateway's `defaultLanguage` (DEFAULT_LOCALE).
+   */
+  language?: string;
 }
 
 /** Where a meeting lives in Exchange. Plain JSON so the outbox can store it. */
@@ -92,6 +97,18 @@ export interface UpdateOptions extends StepOptions {
    * (OWA works this out itself). Omit when nobody was removed.
    */
   previousRecipients?: readonly string[];
+  /**
+   * Addresses dropped from the meeting that get nothing, not even a cancellation: a room that declined it (or whose
+   * mailbox does not exist) when the meeting moves to another room. Sent on the WebDAV route, which OWA is not:
+   * OWA's sendappt cancels for everyone dropped.
+   */
+  quietlyDropped?: readonly string[];
+}
+
+/** Options for a free/busy read. */
+export interface FreeBusyOptions {
+  /** The asking user's language (BCP-47), sent in `Accept-Language`; absent: the gateway's `defaultLanguage`. */
+  language?: string;
 }
 
 /** A half-open time window [start, end). */
@@ -162,6 +179,8 @@ export interface AttendeeResponse {
   receivedAt: DateTime | null;
   /** Server-relative path of the response message. */
   path: string;
+  /** For an answer to one date of a series: that date's original start (RECURRENCE-ID). */
+  recurrenceId?: DateTime;
 }
 
 /** Well-known folders of one mailbox, as server-relative paths (names are localized, never assumed). */
@@ -226,8 +245,12 @@ export interface ExchangeGateway {
   sendCancellation(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Step 2 of cancel: delete the organizer's item; an item already gone counts as removed. */
   removeMeetingItem(ref: ItemRef): Promise<void>;
+  /** Step 1 of a room release: a cancellation to the room mailbox alone (attendees keep the meeting). */
+  cancelForRoom(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
+  /** Step 2 of a room release: the organizer's item without the room, and the update to the attendees only. */
+  sendUpdateWithoutRoom(ref: ItemRef, meeting: Meeting, options?: StepOptions): Promise<Submission>;
   /** Free/busy of many mailboxes; one request per batch. `intervalMinutes` is the slot length. */
-  freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]>;
+  freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number, options?: FreeBusyOptions): Promise<MailboxFreeBusy[]>;
   /** Items of a mailbox's calendar overlapping the window (single items and occurrences). */
   listCalendar(mailbox: string, window: TimeWindow): Promise<CalendarItem[]>;
   /** Attendee answers (accept / tentative / decline) waiting in the organizer's Inbox; optionally for one UID. */

@@ -2,7 +2,7 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeRequestObserver, GatewayHealth, MailboxCheck, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
+import type { ExchangeRequestObserver, FreeBusyOptions, GatewayHealth, MailboxCheck, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -10,6 +10,7 @@ import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
 import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
+import { acceptLanguage, canonicalLanguage } from './owa/language.ts';
 import { AuthFailedError, ExchangeError, ForbiddenError, InvalidMeetingError, NotFoundError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
 import { mailboxRoot } from './paths.ts';
@@ -64,7 +65,7 @@ export function createExchangeGateway(
     glog,
   );
   const folders = createFolderDirectory(transport);
-  const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock });
+  const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock, defaultLanguage: c.defaultLanguage });
 
   const health: GatewayHealth = { reachable: true, unreachableSince: null, lastError: null, operations: {}, requests: 0, connections: 0 };
 
@@ -90,11 +91,13 @@ export function createExchangeGateway(
     }
   }
 
-  async function freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number): Promise<MailboxFreeBusy[]> {
+  async function freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number, options: FreeBusyOptions = {}): Promise<MailboxFreeBusy[]> {
     checkWindow(window, intervalMinutes);
+    if (options.language !== undefined && canonicalLanguage(options.language) === null) throw new InvalidMeetingError({ language: 'must be a BCP-47 language tag such as en or hu.' });
+    const language = acceptLanguage(options.language, c.defaultLanguage);
     if (emails.length === 0) return [];
     const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
-    const results = await Promise.all(batches.map((batch) => fetchFreeBusy(transport, batch, window, intervalMinutes)));
+    const results = await Promise.all(batches.map((batch) => fetchFreeBusy(transport, batch, window, intervalMinutes, language)));
     return results.flat();
   }
 
@@ -124,7 +127,9 @@ export function createExchangeGateway(
     sendMeetingUpdate: (ref, meeting, options) => run('sendMeetingUpdate', () => steps.sendMeetingUpdate(ref, meeting, options)),
     sendCancellation: (ref, meeting, options) => run('sendCancellation', () => steps.sendCancellation(ref, meeting, options)),
     removeMeetingItem: (ref) => run('removeMeetingItem', () => steps.removeMeetingItem(ref)),
-    freeBusy: (emails, window, intervalMinutes) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes)),
+    freeBusy: (emails, window, intervalMinutes, options) => run('freeBusy', () => freeBusy(emails, window, intervalMinutes, options)),
+    cancelForRoom: (ref, meeting, options) => run('cancelForRoom', () => steps.cancelForRoom(ref, meeting, options)),
+    sendUpdateWithoutRoom: (ref, meeting, options) => run('sendUpdateWithoutRoom', () => steps.sendUpdateWithoutRoom(ref, meeting, options)),
     listCalendar: (mailbox, window) =>
       run('listCalendar', async () => {
         checkWindow(window);

@@ -8,6 +8,7 @@ import { CONTENT_CLASS, MESSAGE_CLASS } from './properties.ts';
 import type { PropValues } from './xml.ts';
 import { formatAddress, formatAddressList } from './addresses.ts';
 import { isValidZone } from './dates.ts';
+import { canonicalLanguage } from './owa/language.ts';
 import { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES } from './text-rules.ts';
 
 const messages = {
@@ -18,6 +19,7 @@ const messages = {
   zone: 'must be an IANA time zone such as Europe/London.',
   order: 'must be after the start.',
   date: 'must be a valid date and time.',
+  language: 'must be a BCP-47 language tag such as en or hu.',
 };
 
 // The text rules are the forms' too (text-rules.ts): what is refused here was refused by the form first.
@@ -50,6 +52,7 @@ const meetingSchema = z
     sequence: z.number().int().min(0),
     reminderMinutes: z.number().int().min(0).max(40_320).nullable(),
     busyStatus: z.enum(['free', 'tentative', 'busy', 'oof']),
+    language: z.string().refine((t) => canonicalLanguage(t) !== null, messages.language).optional(),
   })
   .refine((m) => !DateTime.isDateTime(m.start) || !DateTime.isDateTime(m.end) || m.end > m.start, { message: messages.order, path: ['end'] });
 

@@ -20,6 +20,7 @@ import { itemName, itemPath } from './paths.ts';
 import { parseAddressList } from './addresses.ts';
 import { sendAppointment } from './owa/sendappt.ts';
 import { draftCancellation } from './owa/getcancel.ts';
+import { acceptLanguage } from './owa/language.ts';
 
 export interface MeetingContext {
   transport: Transport;
@@ -29,6 +30,8 @@ export interface MeetingContext {
   autoFallback: boolean;
   log: Logger;
   now: () => DateTime;
+  /** Accept-Language of OWA commands for a meeting without `language` (config defaultLanguage). */
+  defaultLanguage: string;
 }
 
 // OWA answers we treat as "OWA cannot do this here" rather than as a failure of the meeting itself.
@@ -142,7 +145,8 @@ export function createMeetingSteps(ctx: MeetingContext) {
       let previous: readonly string[] | undefined = options.previousRecipients;
       const removed = async (): Promise<Attendee[]> => {
         previous ??= await itemRecipients(ref);
-        return previous.filter((e) => !current.has(e.toLowerCase())).map((email) => ({ email }));
+        const quiet = new Set((options.quietlyDropped ?? []).map((e) => e.toLowerCase()));
+        return previous.filter((e) => !current.has(e.toLowerCase()) && !quiet.has(e.toLowerCase())).map((email) => ({ email }));
       };
       const owa = async (): Promise<Submission> => {
         const update = { kind: 'request' as const, sequence: meeting.sequence };
@@ -150,7 +154,7 @@ export function createMeetingSteps(ctx: MeetingContext) {
           return { outcome: 'already-submitted', route: 'owa', sequence: meeting.sequence };
         }
         // OWA replaces the item's recipients with the posted lists and cancels for the ones dropped.
-        const answer = await sendAppointment(t, folders, ref.path, meeting);
+        const answer = await sendAppointment(t, folders, ref.path, meeting, acceptLanguage(meeting.language, ctx.defaultLanguage));
         // CASE: a DSZ reader got 200 and nothing was sent. A plain page without a redirect to the item proves
         // nothing, so look for the update in Sent Items before calling it submitted.
         if (answer.itemPath === null && !(await wasSubmitted(t, folders, ref.mailbox, meeting.uid, update))) {
@@ -174,6 +178,8 @@ export function createMeetingSteps(ctx: MeetingContext) {
         ctx.log.info({ event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' }, 'update empties an attendee list; sending with WebDAV');
         return webdav();
       }
+      // CASE: a room that declined gets nothing more (not even OWA's cancellation for those dropped): WebDAV can.
+      if (options.quietlyDropped?.length) return webdav();
       return withFallback('update', owa, webdav);
     },
 
@@ -190,7 +196,7 @@ export function createMeetingSteps(ctx: MeetingContext) {
             return { outcome: 'already-submitted', route: 'owa', sequence };
           }
         }
-        const draft = await draftCancellation(t, folders, ref.path, ref.mailbox);
+        const draft = await draftCancellation(t, folders, ref.path, ref.mailbox, acceptLanguage(meeting.language, ctx.defaultLanguage));
         // The caller raised the SEQUENCE from the version Exchange holds, so OWA's equals it.
         const sequence = meeting.sequence;
         await submitAndVerify(t, folders, ref.mailbox, draft);
@@ -198,6 +204,35 @@ export function createMeetingSteps(ctx: MeetingContext) {
       };
       const webdav = () => submitMessage(folders, meeting, 'cancel', options);
       return withFallback('cancel', owa, webdav);
+    },
+
+    /**
+     * Step 1 of a room release (check-in no-show): a CANCEL addressed to the room mailbox alone, so the room's calendar
+     * and free/busy show the slot free; attendees hear nothing of it. Sent over WebDAV: OWA's cancel goes to everyone.
+     */
+    async cancelForRoom(ref: ItemRef, meeting: Meeting, options: StepOptions = {}): Promise<Submission> {
+      validateMeeting(meeting);
+      return submitMessage(await folderOf(ref.mailbox), meeting, 'cancel', options, [meeting.room], 'room-released');
+    },
+
+    /**
+     * Step 2 of a room release: the organizer's item loses the room (recipients and location), and the attendees get
+     * the update (same SEQUENCE as step 1's cancel) with the release in its body. Over WebDAV, as for an update that
+     * empties a list: an empty OWA Resource field means "unchanged" (DSZ), so sendappt would keep and re-invite the room.
+     */
+    async sendUpdateWithoutRoom(ref: ItemRef, meeting: Meeting, options: StepOptions = {}): Promise<Submission> {
+      validateMeeting(meeting);
+      const folders = await folderOf(ref.mailbox);
+      const { to: _to, cc: _cc, bcc: _bcc, ...props } = appointmentProps(meeting, ctx.now());
+      const attendees = [...meeting.requiredAttendees, ...meeting.optionalAttendees];
+      try {
+        await proppatch(t, ref.path, { ...props, bcc: '' }, { mustExist: true, mailbox: ref.mailbox });
+      } catch (error) {
+        throw goneIf412(error);
+      }
+      // CASE: nobody but the organizer was invited: the item says it, there is nobody to tell.
+      if (!attendees.length) return { outcome: 'submitted', route: 'webdav', sequence: meeting.sequence };
+      return submitMessage(folders, meeting, 'request', options, attendees, 'room-released');
     },
 
     /** Step 2 of cancel: DELETE the organizer's item; already gone counts as done. */

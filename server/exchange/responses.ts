@@ -12,6 +12,9 @@ import { scopePath, sqlString } from './submission.ts';
 
 const SELECTED: readonly PropName[] = ['uid', 'messageClass', 'from', 'dateReceived'];
 
+// A room's answer to one date of a series carries that date's RECURRENCE-ID (emulator choice 35, issue 14).
+const RECURRENCE_ID = 'urn:schemas:calendar:recurrenceid';
+
 const RESPONSE_BY_CLASS: Record<string, AttendeeResponse['response']> = {
   'ipm.schedule.meeting.resp.pos': 'accepted',
   'ipm.schedule.meeting.resp.tent': 'tentative',
@@ -21,7 +24,7 @@ const RESPONSE_BY_CLASS: Record<string, AttendeeResponse['response']> = {
 export function responsesSql(inboxPath: string, uid?: string): string {
   const columns = SELECTED.map((n) => `"${qualifiedName(PROPS[n])}"`).join(', ');
   return (
-    `SELECT "DAV:href", ${columns} FROM SCOPE('SHALLOW TRAVERSAL OF "${scopePath(inboxPath)}"') ` +
+    `SELECT "DAV:href", ${columns}, "${RECURRENCE_ID}" FROM SCOPE('SHALLOW TRAVERSAL OF "${scopePath(inboxPath)}"') ` +
     `WHERE "DAV:isfolder" = false AND "DAV:contentclass" = 'urn:content-classes:calendarmessage' ` +
     `AND "${qualifiedName(PROPS.messageClass)}" LIKE 'IPM.Schedule.Meeting.Resp.%'` +
     (uid ? ` AND "${qualifiedName(PROPS.uid)}" = ${sqlString(uid)}` : '')
@@ -39,7 +42,9 @@ export async function listAttendeeResponses(t: Transport, inboxPath: string, mai
     if (!response || !from || !rowUid) continue;
     if (uid && rowUid !== uid) continue;
     const received = propText(row, 'dateReceived');
-    out.push({ uid: rowUid, ...from, response, receivedAt: received ? parseWireDate(received) : null, path: row.path });
+    const rid = row.props.get(RECURRENCE_ID)?.text;
+    const recurrenceId = rid ? parseWireDate(rid) : null;
+    out.push({ uid: rowUid, ...from, response, receivedAt: received ? parseWireDate(received) : null, path: row.path, ...(recurrenceId ? { recurrenceId } : {}) });
   }
   return out;
 }

@@ -3,14 +3,40 @@ import type { AppContext } from '../context.ts';
 import { roleAbilities, roleLabel } from '../users/roles.ts';
 import { t } from '../i18n/context.ts';
 import { pages } from '../http/access.ts';
+import { listMyBookings } from '../bookings/service.ts';
+import { presentBooking } from '../bookings/present.ts';
+import { getRoom, listBuildings } from '../rooms/service.ts';
+import { usualBuilding } from '../scheduling/service.ts';
 
-export function homeRoutes(_ctx: AppContext): Router {
+const DAY_MS = 86_400_000;
+const NEXT_DAYS = 7;
+
+export function homeRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  /** GET / */
+  /** GET /: my day — what needs my action, my next meetings (today and 7 days), and "Book a room now". */
   router.get('/', ...pages.signedIn, (req, res) => {
     const user = req.user!;
-    res.render('home/index', { title: t('home.title'), roleLabel: roleLabel(user.role), abilities: roleAbilities(user.role) });
+    const now = ctx.clock.now();
+    const horizon = new Date(now.toMillis() + (NEXT_DAYS + 1) * DAY_MS).toISOString();
+    const { upcoming } = listMyBookings(ctx, user);
+    const rooms = new Map<number, ReturnType<typeof getRoom>>();
+    const present = (b: (typeof upcoming)[number]) => {
+      const room = rooms.get(b.roomId) ?? getRoom(ctx, b.roomId);
+      rooms.set(b.roomId, room);
+      return presentBooking(b, room, user, now);
+    };
+    const attention = upcoming.filter((b) => b.state === 'declined' || b.state === 'failed').map(present);
+    const next = upcoming.filter((b) => ['pending', 'booked', 'updating'].includes(b.state) && b.startsAt < horizon).slice(0, 20).map(present);
+    res.render('home/index', {
+      title: t('home.title'),
+      roleLabel: roleLabel(user.role),
+      abilities: roleAbilities(user.role),
+      attention,
+      next,
+      buildings: listBuildings(ctx),
+      building: usualBuilding(ctx, user.id),
+    });
   });
 
   return router;

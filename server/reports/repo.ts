@@ -5,16 +5,20 @@
 import type { Db } from '../db/connection.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
 
-/** [room id, starts_at, ends_at, attendee count] of bookings holding the room (pending, booked, updating). */
-export type BookingRow = [number, string, string, number];
+/**
+ * [room id, starts_at, ends_at, attendee count, checked_in_at, exempt] of bookings holding the room (pending, booked,
+ * updating); the last two from check-in (NULL, 0 when nothing was recorded).
+ */
+export type BookingRow = [number, string, string, number, string | null, number];
 /** [room id, starts_at, ends_at] of meetings booked in Outlook. */
 export type ExternalRow = [number, string, string];
 
 export function listHeldBookings(db: Db, roomIds: number[], start: string, end: string): BookingRow[] {
   return db
     .prepare<[string, string, string, string], BookingRow>(
-      `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id)
-       FROM bookings b
+      `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id),
+              c.checked_in_at, coalesce(c.exempt, 0)
+       FROM bookings b LEFT JOIN booking_checkins c ON c.booking_id = b.id
        WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.state IN (SELECT value FROM json_each(?))
          AND b.starts_at < ? AND b.ends_at > ?`,
     )
@@ -30,6 +34,18 @@ export function listOutlookOnly(db: Db, roomIds: number[], start: string, end: s
        FROM external_bookings x
        WHERE x.room_id IN (SELECT value FROM json_each(?)) AND x.starts_at < ? AND x.ends_at > ?
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), end, start);
+}
+
+/** [room id, starts_at, ends_at, attendee count] of no-shows whose room was released (cancelled underneath). */
+export function listReleased(db: Db, roomIds: number[], start: string, end: string): BookingRow[] {
+  return db
+    .prepare<[string, string, string], BookingRow>(
+      `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id), NULL, 0
+       FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
+       WHERE c.released_at IS NOT NULL AND b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at < ? AND b.ends_at > ?`,
     )
     .raw()
     .all(JSON.stringify(roomIds), end, start);

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
 import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
-import { listHeldBookings, listOutlookOnly } from './repo.ts';
+import { listHeldBookings, listOutlookOnly, listReleased } from './repo.ts';
+import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import type { ReportQueryInput } from './schema.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
@@ -12,8 +13,10 @@ type Ctx = Pick<AppContext, 'db' | 'clock'>;
 /** Days in the default period, ending today. */
 export const DEFAULT_DAYS = 30;
 
-/** Check-in does not exist yet: every item leaves checkedInAt undefined, and the page says so. */
-export const CHECK_IN_ENABLED = false;
+/**
+ * Check-in (server/checkin/): in rooms where it is on, a booking's checkedInAt is its check-in or null (a no-show,
+ * released or not); elsewhere, and for bookings reception marked "no check-in needed", it stays undefined (unknown).
+ */
 
 export interface ReportRequest {
   period: ReportPeriod;
@@ -46,7 +49,13 @@ export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
   const items: ReportItem[] = [];
   if (ids.length) {
     // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
-    for (const [roomId, s, e, invited] of listHeldBookings(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1 });
+    const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
+    const checkedIn = (roomId: number, at: string | null, exempt: number) => (!checkinOn.has(roomId) || exempt ? {} : { checkedInAt: at === null ? null : ms(at) });
+    for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to)) {
+      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, ...checkedIn(roomId, at, exempt) });
+    }
+    // A released no-show was booked (it counts in booked hours) and nobody came.
+    for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, checkedInAt: null });
     // An Outlook meeting's number of people is not known.
     for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
   }

@@ -87,6 +87,8 @@ export interface DayItem extends DaySpan {
   kind: 'booking' | 'external';
   subject: string;
   organizerName: string;
+  /** Who booked it (the schedule's item carries it): the organizer sees their own subject on the room page. */
+  organizerEmail?: string;
   /** False for bookings that no longer hold the room (declined, failed): not shown as busy. */
   active: boolean;
 }
@@ -100,6 +102,8 @@ export interface RoomDay {
 
 export interface RoomDaySource {
   day(room: Room, date: string): RoomDay;
+  /** The seven days (Monday first) of the week holding `date`. */
+  week?(room: Room, date: string): (RoomDay & { date: string })[];
   /** The booking form filled in for a slot (availability/present.ts bookingLink). */
   bookingLink(room: Pick<Room, 'id' | 'timeZone'>, slot: DaySpan): string;
 }
@@ -138,7 +142,25 @@ export function roomToday(room: Pick<Room, 'timeZone'>, now: DateTime): string {
 }
 
 /** The room page's day: busy blocks and free gaps in time order, with the day navigation and booking links. */
-export function presentRoomDay(room: Room, date: string, day: RoomDay, source: Pick<RoomDaySource, 'bookingLink'>, now: DateTime): RoomDayView {
+/**
+ * Whose subjects a viewer may read on a room's calendar: their own bookings always; reception and admins every
+ * booking's (private ones already read "Private meeting" from the schedule); anyone else reads "Busy".
+ */
+export interface SubjectViewer {
+  email: string;
+  seesAllSubjects: boolean;
+}
+
+export function visibleSubject(item: Pick<DayItem, 'kind' | 'subject' | 'organizerEmail'> & { private?: boolean }, viewer: SubjectViewer | undefined): string {
+  // The words in the reader's language; a private booking's stored subject is the English placeholder.
+  const busy = t('room.busy');
+  const subject = item.private ? t('booking.private_meeting') : item.subject;
+  if (!viewer || viewer.seesAllSubjects) return subject || busy;
+  const own = item.kind === 'booking' && !!item.organizerEmail && item.organizerEmail.toLowerCase() === viewer.email.toLowerCase();
+  return own ? subject || busy : busy;
+}
+
+export function presentRoomDay(room: Room, date: string, day: RoomDay, source: Pick<RoomDaySource, 'bookingLink'>, now: DateTime, viewer?: SubjectViewer): RoomDayView {
   const zone = room.timeZone;
   const hhmm = (ms: number) => formatDate(DateTime.fromMillis(ms, { zone }), 'time');
   const span = (s: DaySpan) => `${hhmm(s.start)}–${hhmm(s.end)}`;
@@ -152,7 +174,7 @@ export function presentRoomDay(room: Room, date: string, day: RoomDay, source: P
       view: {
         free: false,
         time: span(i),
-        label: i.subject || t('room.busy'),
+        label: visibleSubject(i, viewer),
         detail: i.kind === 'external' ? (i.organizerName ? t('room.booked_outlook_by', { name: i.organizerName }) : t('room.booked_outlook')) : t('room.booked_by', { name: i.organizerName }),
         bookHref: null,
       },

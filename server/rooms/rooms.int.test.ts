@@ -215,21 +215,36 @@ describe('a room page shows its day', () => {
     await app.close();
   });
 
-  test('an employee sees booked, Outlook and private blocks and a Book link for each free gap', async () => {
+  test('an employee sees their own subjects, "Busy" for private and other people\'s meetings, and a Book link for each free gap', async () => {
     const res = await alice.get(`/rooms/${roomId}?date=${day}`);
     assert.equal(res.status, 200);
     const html = await res.text();
     const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     assert.match(text, /09:00–10:00 Sprint review Booked by Alice/);
-    assert.match(text, /11:00–12:00 Private meeting Booked by Bob/);
-    assert.doesNotMatch(html, /Salary talks/);
-    assert.match(text, /14:00–15:00 Board \(booked in Outlook\) Booked in Outlook/);
+    assert.match(text, /11:00–12:00 Busy Booked by Bob/);
+    assert.doesNotMatch(html, /Salary talks|Private meeting/);
+    assert.match(text, /14:00–15:00 Busy Booked in Outlook/);
+    assert.doesNotMatch(html, /Board \(booked in Outlook\)/);
     const links = [...html.matchAll(/href="(\/bookings\/new\?[^"]+)"[^>]*>Book</g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
     const q = (start: string, end: string) => `/bookings/new?${new URLSearchParams({ roomId: String(roomId), date: day, start, end })}`;
     assert.deepEqual(links, [q('08:00', '09:00'), q('10:00', '11:00'), q('12:00', '14:00'), q('15:00', '18:00')]);
     assert.match(html, new RegExp(`href="/bookings/new\\?roomId=${roomId}&amp;date=${day}"[^>]*>Book this room<`));
     const next = DateTime.fromISO(day).plus({ days: 1 }).toFormat('yyyy-MM-dd');
     assert.match(html, new RegExp(`href="/rooms/${roomId}\\?date=${next}" rel="next"`));
+  });
+
+  test('reception reads subjects (private ones as "Private meeting"); the week view shows the seven days with free links', async () => {
+    const rita = new TestBrowser(app.url);
+    await rita.signIn('rita');
+    const text = (await (await rita.get(`/rooms/${roomId}?date=${day}`)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    assert.match(text, /11:00–12:00 Private meeting Booked by Bob/);
+    assert.match(text, /14:00–15:00 Board \(booked in Outlook\)/);
+    assert.doesNotMatch(text, /Salary talks/);
+    const week = await (await alice.get(`/rooms/${roomId}?date=${day}&view=week`)).text();
+    assert.equal((week.match(/<section class="week-day"/g) ?? []).length, 7);
+    assert.match(week, /Sprint review/);
+    assert.doesNotMatch(week, /Salary talks|Board \(booked in Outlook\)/);
+    assert.match(week, /aria-label="Book Trent [^"]+ 12:00–14:00">Free</);
   });
 
   test('the page defaults to today in the room zone', async () => {

@@ -56,12 +56,16 @@ export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
     if (!parsed.success) res.status(400);
     const now = ctx.clock.now();
     const date = (parsed.success ? parsed.data.date : undefined) ?? roomToday(room, now);
+    const viewer = { email: req.user!.email, seesAllSubjects: hasRole(req.user!.role, 'receptionist') };
+    const weekView = req.query.view === 'week' && days.week !== undefined;
+    const week = weekView ? days.week!(room, date).map((d) => presentRoomDay(room, d.date, d, days, now, viewer)) : null;
     res.render('rooms/show', {
+      week,
       title: room.name,
       errors,
       values: { date: parsed.success ? date : String(req.query.date ?? '') },
       room: presentRoom(room, rooms.listEquipment(ctx)),
-      day: presentRoomDay(room, date, days.day(room, date), days, now),
+      day: presentRoomDay(room, date, days.day(room, date), days, now, viewer),
     });
   });
 

@@ -27,6 +27,18 @@ export interface ScheduleItem {
   end: number;
   sequence: number;
   updatedAt: string | null;
+  /** Check-in facts (issue 15): checked in, released as a no-show, or "no check-in needed". Absent: none. */
+  checkin?: CheckinLabel;
+  /** One date of a recurring series booked in this app (issue 14). */
+  series?: boolean;
+}
+
+export type CheckinLabel = 'checked-in' | 'released' | 'exempt';
+/** Check-in labels per booking id. Wired by app.ts: the check-in feature imports the schedule, not the other way. */
+export type CheckinLabelSource = (ctx: Pick<AppContext, 'db' | 'clock'>, bookingIds: readonly number[]) => ReadonlyMap<number, CheckinLabel>;
+let checkinLabels: CheckinLabelSource = () => new Map();
+export function useCheckinLabels(source: CheckinLabelSource): void {
+  checkinLabels = source;
 }
 
 // Which states hold the room is the bookings feature's rule (states.ts), not the schedule's.
@@ -50,9 +62,13 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
   const people = new Map(listUsers(ctx).map((u) => [u.id, u]));
   const items: ScheduleItem[] = [];
   const uids = new Set<string>();
-  for (const b of listBookingSummaries(ctx, roomIds, from, to)) {
+  const summaries = listBookingSummaries(ctx, roomIds, from, to);
+  const labels = checkinLabels(ctx, summaries.map((b) => b.id));
+  for (const b of summaries) {
     uids.add(b.uid);
-    if (b.state === 'cancelled') continue;
+    const checkin = labels.get(b.id);
+    // CASE: a no-show whose room was released stays on the schedule, greyed, so reception sees why the room is free.
+    if (b.state === 'cancelled' && checkin !== 'released') continue;
     const organizer = people.get(b.organizerId);
     items.push({
       kind: 'booking',
@@ -71,6 +87,8 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       end: ms(b.endsAt),
       sequence: b.icalSequence,
       updatedAt: b.updatedAt,
+      ...(checkin ? { checkin } : {}),
+      series: b.seriesId !== null,
     });
   }
   for (const x of listExternalMeetings(ctx, roomIds, from, to)) {

@@ -37,8 +37,11 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
     localEnd: hhmm(i.end, r.timeZone),
     state: i.state,
     stateLabel: stateTag(i.state),
+    /** Check-in (issue 15): 'checked-in', 'released' (a no-show, room given back), 'exempt', or null. */
+    checkin: i.checkin ?? null,
     holdsRoom: i.active,
     source: i.kind === 'booking' ? 'roombook' : 'outlook',
+    series: i.series === true,
   };
 }
 
@@ -49,6 +52,7 @@ export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: Date
     times: `${hhmm(i.start, zone)}–${hhmm(i.end, zone)}`,
     subject: visibleSubject(i, showSubjects),
     organizer: showSubjects ? i.organizerName : null,
+    checkedIn: i.checkin === 'checked-in',
   });
   return {
     roomName: r.name,

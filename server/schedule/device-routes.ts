@@ -104,15 +104,15 @@ export function deviceRoutes(ctx: AppContext): Router {
     const r = roomForToken(ctx, tokenOfRes(res), file.slice(0, -4));
     const show = tokenOfRes(res).showSubjects;
     const events = listRoomFeed(ctx, r)
-      .filter((i) => i.active)
+      .filter((i) => i.active || i.checkin === 'released')
       .map((i) => ({
         uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
         start: DateTime.fromMillis(i.start, { zone: 'utc' }),
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: visibleSubject(i, show),
-        description: show ? t('feed.organizer', { name: i.organizerName }) : undefined,
+        description: show ? `${t('feed.organizer', { name: i.organizerName })}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}` : undefined,
         location: `${r.name}, ${t('room.place', { building: r.building, floor: r.floor })}`,
-        status: i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
+        status: i.checkin === 'released' ? ('CANCELLED' as const) : i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
         sequence: i.sequence,
         lastModified: i.updatedAt ? DateTime.fromISO(i.updatedAt) : null,
       }));

@@ -11,7 +11,8 @@ export interface FeedEvent {
   description?: string;
   location?: string;
   /** TENTATIVE while the booking is still on its way to Exchange. */
-  status: 'CONFIRMED' | 'TENTATIVE';
+  /** CANCELLED: a check-in no-show whose room was released (subscribers see it go instead of it silently vanishing). */
+  status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
   sequence: number;
   lastModified?: DateTime | null;
 }

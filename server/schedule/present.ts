@@ -22,6 +22,15 @@ export function stateTag(state: ScheduleItem['state']): string {
 /** The subject people read: a private booking reads "Private meeting" in the reader's language. */
 export const shownSubject = (item: ScheduleItem): string => (item.private ? t('booking.private_meeting') : item.subject);
 
+/** Check-in facts win over the state on the schedule (a released booking is 'cancelled' underneath). */
+const CHECKIN_TAG_KEYS: Record<NonNullable<ScheduleItem['checkin']>, string> = {
+  'checked-in': 'schedule.checkin.checked_in',
+  released: 'schedule.checkin.released',
+  exempt: 'schedule.checkin.exempt',
+};
+/** A block's check-in word in the request's language. */
+export const checkinTag = (c: NonNullable<ScheduleItem['checkin']>): string => t(CHECKIN_TAG_KEYS[c]);
+
 /** The subject a device may show: with a token that hides subjects, every meeting reads "Busy". */
 export const visibleSubject = (item: ScheduleItem, showSubjects: boolean) => (showSubjects ? shownSubject(item) : t('room.busy'));
 
@@ -83,12 +92,12 @@ function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => str
   const people = item.kind === 'booking' && item.attendeeCount ? ` · ${t('schedule.invited', { count: item.attendeeCount })}` : '';
   const hit = matchesSearch(item, q) ? ' hit' : '';
   return {
-    cls: `b st-${item.state}${item.active ? '' : ' off'}${hit} ${grid(p)}`,
+    cls: `b st-${item.state}${item.active ? '' : ' off'}${item.checkin ? ` ck-${item.checkin}` : ''}${hit} ${grid(p)}`,
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
     times: `${hhmm(item.start)}–${hhmm(item.end)}`,
     subject: shownSubject(item),
-    who: `${item.organizerName}${people}`,
-    tag: stateTag(item.state),
+    who: `${item.organizerName}${people}${item.series ? ` · ${t('schedule.series')}` : ''}`,
+    tag: item.checkin ? checkinTag(item.checkin) : stateTag(item.state),
   };
 }
 

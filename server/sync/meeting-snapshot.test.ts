@@ -29,6 +29,12 @@ test('parseSnapshot() gives back the Meeting that was serialized, instants inclu
   assert.equal('previousRecipients' in parseSnapshot(serializeSnapshot({ meeting })), false);
 });
 
+test('parseSnapshot() keeps the addresses an update drops without a word (a room that declined)', () => {
+  const back = parseSnapshot(serializeSnapshot({ meeting, previousRecipients: ['bob@example.com', 'dee@example.com'], quietlyDropped: ['dee@example.com'] }));
+  assert.deepEqual(back.quietlyDropped, ['dee@example.com']);
+  assert.equal('quietlyDropped' in parseSnapshot(serializeSnapshot({ meeting, previousRecipients: ['bob@example.com'] })), false);
+});
+
 test('parseSnapshot() refuses a job whose JSON is not a meeting, naming the field', () => {
   assert.throws(() => parseSnapshot('{'), InvalidSnapshotError);
   const broken = JSON.parse(serializeSnapshot({ meeting })) as { meeting: Record<string, unknown> };
@@ -53,4 +59,10 @@ test('parseSnapshot() reads jobs queued before the upgrade (the old snapshot sha
 test('parseSnapshot() keeps a Meeting field it does not check yet (a newer gateway field is never dropped)', () => {
   const json = serializeSnapshot({ meeting: { ...meeting, sensitivity: 'private' } as Meeting });
   assert.equal((parseSnapshot(json).meeting as unknown as { sensitivity: string }).sensitivity, 'private');
+});
+
+test('parseSnapshot() keeps the organizer language, so a retry asks OWA for the same one; none stays none', () => {
+  assert.equal(parseSnapshot(serializeSnapshot({ meeting: { ...meeting, language: 'hu' } })).meeting.language, 'hu');
+  assert.equal('language' in parseSnapshot(serializeSnapshot({ meeting })).meeting, false);
+  assert.throws(() => parseSnapshot(JSON.stringify({ ...JSON.parse(serializeSnapshot({ meeting })), meeting: { ...JSON.parse(serializeSnapshot({ meeting })).meeting, language: 7 } })), InvalidSnapshotError);
 });

@@ -14,6 +14,10 @@ export interface MeetingSnapshot {
    * get a cancellation — a room change frees the old room.
    */
   previousRecipients?: string[];
+  /** For an update: addresses dropped that get nothing at all (a room that declined the meeting). */
+  quietlyDropped?: string[];
+  /** A series job (issue 14): what to do to the series, read by series-path.ts with its own schema. */
+  series?: Record<string, unknown>;
 }
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
@@ -39,9 +43,17 @@ const meetingSchema = z.looseObject({
   reminderMinutes: z.number().int().nullable(),
   busyStatus: z.enum(['free', 'tentative', 'busy', 'oof']),
   private: z.boolean().optional(),
+  // The organizer's language (BCP-47), frozen with the meeting so a retry asks OWA for the same language.
+  language: z.string().min(1).optional(),
 });
 
-const snapshotSchema = z.object({ v: z.literal(2), meeting: meetingSchema, previousRecipients: z.array(z.string()).optional() });
+const snapshotSchema = z.object({
+  v: z.literal(2),
+  meeting: meetingSchema,
+  previousRecipients: z.array(z.string()).optional(),
+  quietlyDropped: z.array(z.string()).optional(),
+  series: z.looseObject({ op: z.string() }).optional(),
+});
 
 // CASE: jobs queued by a version before the snapshot was the Meeting itself (still in the queue after an upgrade).
 const legacySchema = z.object({
@@ -69,7 +81,7 @@ export class InvalidSnapshotError extends Error {
 export function serializeSnapshot(s: MeetingSnapshot): string {
   const { start, end, ...rest } = s.meeting;
   const meeting = { ...rest, start: start.toUTC().toISO(), end: end.toUTC().toISO() };
-  return JSON.stringify({ v: 2, meeting, ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}) });
+  return JSON.stringify({ v: 2, meeting, ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}), ...(s.quietlyDropped ? { quietlyDropped: s.quietlyDropped } : {}), ...(s.series ? { series: s.series } : {}) });
 }
 
 /** Reads a job's snapshot back, checked: a job whose JSON is not a meeting fails as a bug, never sends half a meeting. */
@@ -82,8 +94,8 @@ export function parseSnapshot(json: string): MeetingSnapshot {
   }
   const current = snapshotSchema.safeParse(raw);
   if (current.success) {
-    const { previousRecipients, meeting } = current.data;
-    return { meeting: withoutUndefined(meeting) as Meeting, ...(previousRecipients ? { previousRecipients } : {}) };
+    const { previousRecipients, quietlyDropped, meeting, series } = current.data;
+    return { meeting: withoutUndefined(meeting) as Meeting, ...(previousRecipients ? { previousRecipients } : {}), ...(quietlyDropped ? { quietlyDropped } : {}), ...(series ? { series } : {}) };
   }
   const legacy = legacySchema.safeParse(raw);
   if (!legacy.success) throw new InvalidSnapshotError(`the outbox job's meeting is invalid: ${z.prettifyError(current.error)}`);

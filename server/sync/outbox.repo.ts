@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.ts';
 
-export type JobKind = 'create' | 'update' | 'cancel';
+export type JobKind = 'create' | 'update' | 'cancel' | 'release';
 /** The last gateway step that finished (see CONTEXT.md). */
 export type JobStep = 'queued' | 'item-written' | 'submitting' | 'submitted' | 'done';
 export type JobStatus = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';

@@ -50,7 +50,7 @@ export function supersedeUnsent(db: Db, bookingId: number, at: string): Exchange
     jobs.filter((j) => j.status === 'failed' || (j.status === 'waiting' && !mayHaveReachedExchange(j))).map((j) => j.id),
     at,
   );
-  const versions = reached.filter((j) => j.kind !== 'cancel').map((j) => parseSnapshot(j.meetingJson).meeting);
+  const versions = reached.filter((j) => j.kind !== 'cancel' && j.kind !== 'release').map((j) => parseSnapshot(j.meetingJson).meeting);
   const sequences = reached.map((j) => parseSnapshot(j.meetingJson).meeting.sequence);
   return {
     inExchange: reached.length > 0,

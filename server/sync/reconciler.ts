@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
-import { ExchangeError } from '../exchange/errors.ts';
+import { ExchangeError, NotFoundError } from '../exchange/errors.ts';
+import { failForUnknownMailbox } from '../bookings/replacement.ts';
 import type { CalendarItem } from '../exchange/gateway.ts';
 import {
   applyAnswers,
@@ -13,6 +14,7 @@ import {
   type Booking,
 } from '../bookings/service.ts';
 import { RECONCILED_STATES } from '../bookings/states.ts';
+import { ownSeriesUids, recordDateDeclinedByRoom, seriesKeys } from '../bookings/series-service.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
@@ -52,6 +54,10 @@ export class Reconciler {
   last: ReconcileSummary | null = null;
   /** When each room's calendar was last read successfully (the booking page says how fresh the room's state is). */
   private readonly checkedAt = new Map<number, DateTime>();
+  /** When each organizer mailbox's answers were last read successfully (the booking page says when). */
+  private readonly answersAt = new Map<string, DateTime>();
+  /** Told, inside the pass, of bookings whose room refused them in it (declined, or no such mailbox): replacement rooms. */
+  onRoomDeclined: ((bookingIds: number[]) => Promise<void>) | undefined;
   /** Told when a full pass ends, with its duration (the app's metrics). */
   onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
 
@@ -102,6 +108,11 @@ export class Reconciler {
     return this.checkedAt.get(roomId);
   }
 
+  /** When the attendees' answers in this organizer mailbox were last read; undefined if not since start. */
+  answersReadAt(mailbox: string): DateTime | undefined {
+    return this.answersAt.get(mailbox.toLowerCase());
+  }
+
   /** One pass over every active room; concurrent callers share the pass in progress. */
   runNow(): Promise<ReconcileSummary> {
     this.current ??= this.exclusive(() => this.pass(null)).finally(() => {
@@ -133,6 +144,7 @@ export class Reconciler {
     const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0, problems: [] };
     const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
     const missing: Booking[] = [];
+    const refused: number[] = [];
     for (const room of rooms) {
       try {
         const items = await this.ctx.gateway.listCalendar(room.alias, window);
@@ -141,12 +153,18 @@ export class Reconciler {
         summary.rooms++;
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
+        // CASE: Exchange does not know the room's mailbox: its bookings fail and are offered other rooms (issue 12).
+        // A 404 alone could be a front end's; the GAL lookup (checkMailbox) must say "unknown" too.
+        if (err instanceof NotFoundError && (await this.ctx.gateway.checkMailbox(room.alias).catch(() => 'unreachable')) === 'unknown') {
+          refused.push(...failForUnknownMailbox(this.ctx, room.id, window));
+        }
         summary.failedRooms.push(room.alias);
         this.ctx.log.warn({ event: 'reconcile.room_failed', room: room.alias, error: err.message }, 'could not read room calendar');
       }
     }
-    await this.reconcileAnswers(rooms, window, summary);
+    await this.reconcileAnswers(rooms, window, summary, refused);
     await this.detectCancelledInOutlook(missing, window, summary);
+    if (refused.length) await this.onRoomDeclined?.(refused);
     if (!only) {
       this.last = summary;
       this.onPass?.(summary, performance.now() - started);
@@ -161,10 +179,26 @@ export class Reconciler {
     const inRoom = new Map(live.map((i) => [i.uid, i]));
     const ours = bookingsOfRoomInWindow(this.ctx, room.id, window.start, window.end);
     const ourUids = new Set(ours.map((b) => b.uid));
+    // Series dates (issue 14) are keyed by the series UID plus the date's start: the room lists each occurrence it holds.
+    const dates = seriesKeys(this.ctx, ours);
+    for (const uid of ownSeriesUids(this.ctx, live.map((i) => i.uid))) ourUids.add(uid);
+    const occurrence = new Map(live.filter((i) => i.instanceType === 2 || i.instanceType === 3).map((i) => [`${i.uid}|${i.start.toMillis()}`, i]));
+    const itemOf = (b: Booking) => {
+      const key = dates.get(b.id);
+      return key ? occurrence.get(`${key.uid}|${key.start}`) : inRoom.get(b.uid);
+    };
+    const settled = (b: Booking) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs;
     this.ctx.db
       .transaction(() => {
         for (const b of ours) {
-          const item = inRoom.get(b.uid);
+          // CASE: a series date the room does not hold once the series reached it: the room declined that date only.
+          if (dates.has(b.id) && !itemOf(b) && settled(b)) {
+            const change = recordDateDeclinedByRoom(this.ctx, b);
+            if (change.ok) summary.declined++;
+            else summary.problems.push(change.problem);
+            continue;
+          }
+          const item = itemOf(b);
           if (!item || !RECONCILED_STATES.includes(b.state)) continue;
           if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
         }
@@ -175,33 +209,41 @@ export class Reconciler {
         summary.external += external.length;
       })
       .immediate();
-    return ours.filter(
-      (b) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && !inRoom.has(b.uid) && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs,
-    );
+    return ours.filter((b) => !dates.has(b.id) && settled(b) && !inRoom.has(b.uid));
   }
 
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
-  private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary): Promise<void> {
+  private async reconcileAnswers(rooms: Room[], window: Window, summary: ReconcileSummary, declined: number[]): Promise<void> {
     const roomById = new Map(rooms.map((r) => [r.id, r]));
     const sent = sentBookingsInWindow(this.ctx, [...roomById.keys()], window.start, window.end).filter((b) => RECONCILED_STATES.includes(b.state));
     const byMailbox = new Map<string, Booking[]>();
     for (const b of sent) byMailbox.set(b.exchangeMailbox!, [...(byMailbox.get(b.exchangeMailbox!) ?? []), b]);
     for (const [mailbox, bookings] of byMailbox) {
+      // A series date's answers come under the series UID: those to the whole series, and those to its date alone.
+      const dates = seriesKeys(this.ctx, bookings);
+      const exchangeUid = (b: Booking) => dates.get(b.id)?.uid ?? b.uid;
+      const forDate = (b: Booking, list: Awaited<ReturnType<Ctx['gateway']['listResponses']>>) =>
+        dates.has(b.id) ? list.filter((a) => !a.recurrenceId || a.recurrenceId.toMillis() === Date.parse(b.recurrenceId ?? '')) : list;
       try {
-        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? bookings[0]!.uid : undefined);
+        const answers = await this.ctx.gateway.listResponses(mailbox, bookings.length === 1 ? exchangeUid(bookings[0]!) : undefined);
         this.ctx.db
           .transaction(() => {
             const byUid = new Map<string, typeof answers>();
             for (const a of answers) byUid.set(a.uid, [...(byUid.get(a.uid) ?? []), a]);
             for (const b of bookings) {
-              const mine = byUid.get(b.uid);
-              if (!mine) continue;
+              const all = byUid.get(exchangeUid(b));
+              const mine = all && forDate(b, all);
+              if (!mine?.length) continue;
               const result = applyAnswers(this.ctx, b, roomById.get(b.roomId)!.email, mine, summary.problems);
               summary.answers += result.updated;
-              if (result.roomDeclined) summary.declined++;
+              if (result.roomDeclined) {
+                summary.declined++;
+                declined.push(b.id);
+              }
             }
           })
           .immediate();
+        this.answersAt.set(mailbox.toLowerCase(), this.ctx.clock.now());
       } catch (err) {
         if (!(err instanceof ExchangeError)) throw err;
         this.ctx.log.warn({ event: 'reconcile.answers_failed', mailbox, error: err.message }, 'could not read answers');

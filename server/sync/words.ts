@@ -9,6 +9,11 @@ import { t } from '../i18n/context.ts';
 
 /** The booking page's note while a version waits for another try, in the reader's language. */
 export const retryingText = (): string => t('sync.reason.retrying');
+/**
+ * The catalog key of the reason a booking failed because its room's mailbox does not exist (bookings/replacement.ts
+ * offers other rooms): stored reasons are catalog references, so the key appears in them verbatim.
+ */
+export const ROOM_MAILBOX_UNKNOWN = 'sync.reason.not_found_room';
 
 /** True when the failed request was about the room's own mailbox (e.g. reading its calendar to verify delivery). */
 function touchesMailbox(err: ExchangeError, alias: string | undefined): boolean {
@@ -26,7 +31,7 @@ export function employeeReasonRef(err: unknown, roomAlias?: string): string {
     case 'exchange.forbidden':
       return storedMessage(room ? 'sync.reason.forbidden_room' : 'sync.reason.forbidden_organizer');
     case 'exchange.not_found':
-      return storedMessage(room ? 'sync.reason.not_found_room' : 'sync.reason.not_found_organizer');
+      return storedMessage(room ? ROOM_MAILBOX_UNKNOWN : 'sync.reason.not_found_organizer');
     case 'exchange.conflict':
       return storedMessage('sync.reason.conflict');
     case 'exchange.rejected':

@@ -8,22 +8,27 @@ import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
 import { employeeReasonRef } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
+import { parseSeriesJob, SERIES_SEND_PATH, type SeriesJob } from './series-path.ts';
+import { recordSeriesFailed, recordSeriesItemRef, recordSeriesSubmitted } from '../bookings/series-service.ts';
 
 /** What one job's steps share while it runs. */
-interface JobRun {
+export interface JobRun {
   gateway: ExchangeGateway;
   meeting: Meeting;
   previousRecipients?: string[];
+  quietlyDropped?: string[];
   /** The organizer's calendar item; null until the create's first step wrote it. */
   ref: ItemRef | null;
   /** The step may have reached Exchange before (its `before` mark was recorded): the gateway checks first. */
   resumed: boolean;
   /** What Exchange accepted for delivery (the SEQUENCE it sent). */
   submission: Submission | null;
+  /** A recurring meeting's job (series-path.ts): what to do to the series. */
+  series?: SeriesJob;
 }
 
 /** One gateway step of a job. A step whose `after` is recorded is never run again; see SEND_PATH. */
-interface SendStep {
+export interface SendStep {
   /** Recorded before the call, only for calls that send mail: a resume from it passes `resumed`. */
   before?: outbox.JobStep;
   /** The gateway call. */
@@ -52,6 +57,8 @@ const itemOf = (run: JobRun): ItemRef => {
  * |        | `submitting` | sendMeetingUpdate   | `done`, booking booked      | `submitting`: sends with resumed             |
  * | cancel | `submitting` | sendCancellation    | `submitted`                 | `submitting`: sends with resumed             |
  * |        | —            | removeMeetingItem   | `done`, booking cancelled   | `submitted`: deletes again (gone = removed)  |
+ * | release| `submitting` | cancelForRoom       | `submitted`                 | `submitting`: sends with resumed             |
+ * |        | —            | sendUpdateWithoutRoom | `done`, booking cancelled | `submitted`: always resumed (Sent Items checked) |
  *
  * An update or cancel of a booking without a calendar item (its create never reached Exchange): the update runs as
  * the create, the cancel is done locally.
@@ -81,7 +88,7 @@ export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
     {
       before: 'submitting',
       call: async (run) => {
-        const previous = run.previousRecipients ? { previousRecipients: run.previousRecipients } : {};
+        const previous = { ...(run.previousRecipients ? { previousRecipients: run.previousRecipients } : {}), ...(run.quietlyDropped ? { quietlyDropped: run.quietlyDropped } : {}) };
         run.submission = await run.gateway.sendMeetingUpdate(itemOf(run), run.meeting, { resumed: run.resumed, ...previous });
       },
       after: 'done',
@@ -100,6 +107,23 @@ export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
       after: 'done',
     },
   ],
+  // Check-in no-show, "release the room only" (server/checkin/): the room is told, then the attendees. Step 2 has no
+  // mark of its own, so it always checks Sent Items first: a crash between or inside the steps never sends twice.
+  release: [
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await run.gateway.cancelForRoom(itemOf(run), run.meeting, { resumed: run.resumed });
+      },
+      after: 'submitted',
+    },
+    {
+      call: async (run) => {
+        run.submission = await run.gateway.sendUpdateWithoutRoom(itemOf(run), run.meeting, { resumed: true });
+      },
+      after: 'done',
+    },
+  ],
 };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
@@ -111,6 +135,10 @@ export interface WorkerOptions {
   leaseMs: number;
   /** After a job finished, the room's calendar is read soon, so the room's answer shows within seconds. */
   roomCheck?: Pick<Reconciler, 'checkRoomSoon'>;
+  /** Told after a booking failed for good (automatic replacement rooms when its room's mailbox is unknown). */
+  onFailed?: (bookingId: number) => void;
+  /** Runs at the start of every pass, before jobs are claimed: the check-in release sweep queues its jobs here. */
+  beforePass?: () => void;
 }
 
 // A lease longer than any single gateway step (timeouts are seconds), so a slow step is never run twice.
@@ -156,9 +184,19 @@ export class OutboxWorker {
 
   /** Processes due jobs until none is left (tests call this directly instead of start()). */
   async drain(): Promise<number> {
+    this.beforePass();
     let n = 0;
     while (await this.runOne()) n++;
     return n;
+  }
+
+  /** A failing sweep must not stop the outbox: it is logged and tried again on the next pass. */
+  private beforePass(): void {
+    try {
+      this.options.beforePass?.();
+    } catch (err) {
+      this.ctx.log.error({ err, event: 'outbox.before_pass_failed' }, 'the pass hook failed');
+    }
   }
 
   private now(): string {
@@ -207,16 +245,22 @@ export class OutboxWorker {
   private async runJob(job: outbox.OutboxJob): Promise<void> {
     const booking = getBooking(this.ctx, job.bookingId);
     if (!booking) throw new Error(`booking ${job.bookingId} is missing`);
-    const { meeting, previousRecipients } = parseSnapshot(job.meetingJson);
+    const { meeting, previousRecipients, quietlyDropped, series } = parseSnapshot(job.meetingJson);
     const run: JobRun = { gateway: this.ctx.gateway, meeting, ref: itemRefOf(booking), resumed: false, submission: null };
     if (previousRecipients) run.previousRecipients = previousRecipients;
+    if (quietlyDropped) run.quietlyDropped = quietlyDropped;
+    if (series) run.series = parseSeriesJob(series);
+    // A series' item is named by the series UID, not by the occurrence row's own uid.
+    if (run.series && run.ref) run.ref = { ...run.ref, uid: meeting.uid };
     let kind = job.kind;
-    if (!run.ref && kind !== 'create') {
+    // CASE: a series change or cancel whose create never reached Exchange is done locally.
+    if (run.series && !run.ref && run.series.op !== 'create') return this.finish(job, run, job.kind);
+    if (!run.ref && kind !== 'create' && !run.series) {
       // CASE: the create never reached Exchange (it failed, or a change replaced it while it ran).
-      if (kind === 'cancel') return this.finish(job, run, 'cancel');
+      if (kind === 'cancel' || kind === 'release') return this.finish(job, run, kind);
       kind = 'create'; // an update of a meeting Exchange never got is its invitation
     }
-    for (const step of SEND_PATH[kind]) {
+    for (const step of run.series ? SERIES_SEND_PATH[run.series.op] : SEND_PATH[kind]) {
       if (rank(job.step) >= rank(step.after)) continue; // recorded as finished by an earlier attempt
       run.resumed = step.before !== undefined && job.step === step.before;
       if (step.before) outbox.recordStep(this.ctx.db, job.id, step.before, this.now());
@@ -224,7 +268,10 @@ export class OutboxWorker {
       if (step.after === 'done') return this.finish(job, run, job.kind);
       this.ctx.db
         .transaction(() => {
-          if (step.recordsItem && run.ref) recordItemRef(this.ctx, booking.id, run.ref);
+          if (step.recordsItem && run.ref) {
+            if (run.series) recordSeriesItemRef(this.ctx, run.series, run.ref);
+            else recordItemRef(this.ctx, booking.id, run.ref);
+          }
           outbox.recordStep(this.ctx.db, job.id, step.after, this.now());
         })
         .immediate();
@@ -238,7 +285,7 @@ export class OutboxWorker {
     db.transaction(() => {
       outbox.finishJob(db, job.id, this.now());
       const sent = run.submission ? { submittedAt: this.now(), sequence: run.submission.sequence } : { submittedAt: null };
-      const change = recordVersionSubmitted(this.ctx, job.bookingId, kind, sent);
+      const change = run.series ? recordSeriesSubmitted(this.ctx, run.series, sent) : recordVersionSubmitted(this.ctx, job.bookingId, kind, sent);
       if (!change.ok) outbox.recordProblem(db, job.id, change.problem, this.now());
     }).immediate();
   }
@@ -260,14 +307,27 @@ export class OutboxWorker {
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {
       outbox.failJob(db, job.id, message, this.now());
-      const change = recordVersionFailed(this.ctx, job.bookingId, job.kind, employeeReasonRef(err, roomAliasOf(job)));
+      const series = seriesOf(job);
+      const reason = employeeReasonRef(err, roomAliasOf(job));
+      const change = series ? recordSeriesFailed(this.ctx, series, reason) : recordVersionFailed(this.ctx, job.bookingId, job.kind, reason);
       if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
     }).immediate();
+    this.options.onFailed?.(job.bookingId);
   }
 }
 
 function itemRefOf(b: Booking): ItemRef | null {
   return b.exchangeMailbox && b.exchangePath ? { mailbox: b.exchangeMailbox, path: b.exchangePath, uid: b.uid } : null;
+}
+
+/** The series part of a job's snapshot, if it is a series job that can be read. */
+function seriesOf(job: outbox.OutboxJob): SeriesJob | undefined {
+  try {
+    const { series } = parseSnapshot(job.meetingJson);
+    return series ? parseSeriesJob(series) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The room's alias from the job's snapshot, if it can be read (a broken snapshot is itself the failure). */

@@ -34,13 +34,14 @@ export function batchesOf(emails: readonly string[], window: TimeWindow, interva
   return batches;
 }
 
-export async function fetchFreeBusy(t: Transport, emails: readonly string[], window: TimeWindow, interval: number): Promise<MailboxFreeBusy[]> {
+/** `language` is the Accept-Language value (owa/language.ts): OWA names the aggregate row in it. */
+export async function fetchFreeBusy(t: Transport, emails: readonly string[], window: TimeWindow, interval: number, language: string): Promise<MailboxFreeBusy[]> {
   const res = await t.expect(
     {
       method: 'GET',
       path: `/public/?${freeBusyQuery(emails, window, interval)}`,
       // EXCHANGE: an MSIE User-Agent (set on every request) gets XML; others may get the HTML table (§14).
-      headers: { 'accept-language': 'en-us', accept: 'text/xml, */*' },
+      headers: { 'accept-language': language, accept: 'text/xml, */*' },
     },
     [200],
   );

@@ -32,8 +32,8 @@ const DETAIL: Record<string, string> = {
 };
 
 /** Ask OWA to draft the cancellation; returns the draft's path after checking it is a new item in Drafts. */
-export async function draftCancellation(t: Transport, folders: MailboxFolders, itemPath: string, mailbox: string): Promise<string> {
-  const res = await t.send({ method: 'GET', path: `${itemPath}?Cmd=getcancel`, mailbox, headers: { 'accept-language': 'en-us' } });
+export async function draftCancellation(t: Transport, folders: MailboxFolders, itemPath: string, mailbox: string, language: string): Promise<string> {
+  const res = await t.send({ method: 'GET', path: `${itemPath}?Cmd=getcancel`, mailbox, headers: { 'accept-language': language } });
   const { itemPath: draft } = readOwaAnswer(res);
   const problem = draftProblem(draft, itemPath, folders.drafts);
   if (problem || !draft) throw new RejectedError(problem ?? 'owa-no-draft', res.facts, DETAIL[problem ?? 'owa-no-draft']);

@@ -42,12 +42,18 @@ export function sendapptFields(meeting: Meeting, folders: MailboxFolders, itemPa
 }
 
 /** POST the command; returns where OWA pointed (null when it answered a plain page, which proves nothing). */
-export async function sendAppointment(t: Transport, folders: MailboxFolders, itemPath: string, meeting: Meeting): Promise<OwaAnswer & { facts: RequestFacts }> {
+export async function sendAppointment(
+  t: Transport,
+  folders: MailboxFolders,
+  itemPath: string,
+  meeting: Meeting,
+  language: string,
+): Promise<OwaAnswer & { facts: RequestFacts }> {
   const res = await t.send({
     method: 'POST',
     path: itemPath,
     mailbox: meeting.organizer.alias,
-    headers: { 'content-type': OWA_FORM_CONTENT_TYPE, 'accept-language': 'en-us' },
+    headers: { 'content-type': OWA_FORM_CONTENT_TYPE, 'accept-language': language },
     body: encodeOwaForm(sendapptFields(meeting, folders, itemPath)),
   });
   return { ...readOwaAnswer(res), facts: res.facts };

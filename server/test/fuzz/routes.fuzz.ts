@@ -193,6 +193,20 @@ describe('route fuzzer', () => {
       'POST /admin/displays/:id/revoke': { as: 'adam', records: 'token', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/jobs/:id/retry': { as: 'adam', records: 'job', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/reconcile': { as: 'adam', weight: 1, valid: fc.constant({}) },
+      'POST /find-time/now': { as: 'alice', weight: 1, valid: fc.record({ building: fc.oneof(fc.constant(''), fc.constant('Harbour House'), words), duration: fc.constantFrom('30', '60') }) },
+      // Check-in (issue 15). The door display's route has no token here: the fuzz checks it answers 401, never 5xx.
+      'POST /bookings/:id/checkin': { as: 'alice', records: 'booking', weight: 1, valid: fc.constant({}) },
+      'POST /bookings/:id/checkin-exempt': { as: 'rita', records: 'booking', weight: 1, valid: fc.record({ exempt: fc.constantFrom('on', '') }) },
+      'POST /admin/rooms/:id/checkin': {
+        as: 'adam', records: 'room', weight: 1,
+        valid: fc.record({ required: fc.constantFrom('', 'yes', 'no'), opensBeforeMin: fc.constantFrom('', '0', '5', '120'), closesAfterMin: fc.constantFrom('', '1', '10', '120'), releaseAction: fc.constantFrom('', 'release-room', 'cancel-meeting') }),
+      },
+      'POST /admin/rooms/:id/checkin-building': {
+        as: 'adam', records: 'room', weight: 1,
+        valid: fc.record({ required: fc.constantFrom('', 'on'), opensBeforeMin: fc.constantFrom('0', '5', '120'), closesAfterMin: fc.constantFrom('1', '10', '120'), releaseAction: fc.constantFrom('release-room', 'cancel-meeting') }),
+      },
+      'POST /admin/displays/:id/actions': { as: 'adam', records: 'token', weight: 1, valid: fc.record({ canAct: fc.constantFrom('on', ''), walkinUserId: fc.oneof(fc.constant(''), onBehalf) }) },
+      'POST /display/:alias/act': { as: 'anon', weight: 1, valid: fc.record({ action: fc.constantFrom('book', 'extend', 'end', 'checkin'), minutes: fc.constantFrom('15', '30'), formSecret: fc.constant('x') }) },
     };
   });
   after(async () => {

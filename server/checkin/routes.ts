@@ -1,0 +1,151 @@
+// Check-in pages: the booking page's section, its buttons, the organizer's signed link, reception's exemption, and the
+// room form's settings. Mounted by app.ts after sessions (the signed link needs no sign-in but lives with the rest).
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../context.ts';
+import { pages } from '../http/access.ts';
+import { flash } from '../http/flash.ts';
+import { idParam } from '../http/params.ts';
+import { getBookingForViewer, type Booking } from '../bookings/service.ts';
+import { getRoom } from '../rooms/service.ts';
+import { hasRole } from '../users/roles.ts';
+import { findUser, listUsers, toActor } from '../users/service.ts';
+import { listDeviceTokens } from '../schedule/tokens.ts';
+import { displaySettings, saveDisplaySettings } from './display.ts';
+import { BuildingCheckinForm, DisplayActingForm, ExemptForm, RoomCheckinForm } from './schema.ts';
+import * as checkin from './service.ts';
+
+/** Where a check-in button sends the user back to: the booking page, or the reception timeline it was pressed on. */
+function backTo(req: Request, b: Pick<Booking, 'id'>): string {
+  const back = (req.body as Record<string, unknown> | undefined)?.back;
+  return typeof back === 'string' && /^\/schedule(\/[\w\-/]*)?(\?[\w=&%-]*)?$/.test(back) ? back : `/bookings/${b.id}`;
+}
+
+const firstMessage = (error: { issues: { message: string }[] }) => error.issues[0]?.message ?? 'Check the values.';
+
+export function checkinRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const secret = ctx.config.sessionSecret;
+
+  /** The booking page's check-in section (views/checkin/_booking.ejs reads res.locals.checkin). */
+  router.get('/bookings/:id', ...pages.signedIn, (req, res, next) => {
+    try {
+      const b = getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+      const view = checkin.checkinView(ctx, b, getRoom(ctx, b.roomId));
+      res.locals.checkin = {
+        bookingId: b.id,
+        view,
+        canExempt: hasRole(req.user!.role, 'receptionist'),
+        linkPath: b.organizerId === req.user!.id && view.required ? checkin.checkinLinkPath(secret, b) : null,
+      };
+    } catch {
+      // The bookings route answers (404, 403) for a booking this user may not see.
+    }
+    next();
+  });
+
+  /** POST /bookings/:id/checkin: anyone who may see the booking (organizer, attendees, reception). */
+  router.post('/bookings/:id/checkin', ...pages.signedIn, (req, res) => {
+    const b = getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+    try {
+      checkin.checkIn(ctx, toActor(req.user!), b.id, req.user!.displayName);
+      flash(req, 'success', `Checked in to “${b.subject}”.`);
+    } catch (error) {
+      if (!(error instanceof checkin.CheckinRefused)) throw error;
+      flash(req, 'error', error.message);
+    }
+    res.redirect(303, backTo(req, b));
+  });
+
+  /** POST /bookings/:id/checkin-exempt: reception marks "no check-in needed" (or takes it back). */
+  router.post('/bookings/:id/checkin-exempt', ...pages.reception, (req, res) => {
+    const b = getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
+    const { exempt } = ExemptForm.parse(req.body);
+    try {
+      checkin.setExempt(ctx, toActor(req.user!), b.id, exempt);
+      flash(req, 'success', exempt ? 'No check-in needed for this booking.' : 'This booking needs a check-in again.');
+    } catch (error) {
+      if (!(error instanceof checkin.CheckinRefused)) throw error;
+      flash(req, 'error', error.message);
+    }
+    res.redirect(303, backTo(req, b));
+  });
+
+  /** GET /checkin/:id/:signature: the organizer's one-click link; works only inside the window. */
+  router.get('/checkin/:id/:signature', (req: Request, res: Response) => {
+    const id = idParam(req.params.id, 'booking');
+    const b = checkin.verifyLink(ctx, secret, id, String(req.params.signature));
+    res.set('Cache-Control', 'no-store');
+    if (!b) return res.status(404).render('checkin/link', { title: 'Check in', ok: false, message: 'This check-in link is not valid.', subject: null });
+    try {
+      checkin.checkIn(ctx, { id: b.organizerId, username: 'signed-link' }, b.id, 'the organizer’s link');
+      res.render('checkin/link', { title: 'Checked in', ok: true, message: 'You are checked in. The room stays yours.', subject: b.subject });
+    } catch (error) {
+      if (!(error instanceof checkin.CheckinRefused)) throw error;
+      res.status(409).render('checkin/link', { title: 'Check in', ok: false, message: error.message, subject: b.subject });
+    }
+  });
+
+  /** The room form's check-in section (views/checkin/_room-settings.ejs reads res.locals.checkinRoom). */
+  router.get('/admin/rooms/:id/edit', ...pages.admin, (req, res, next) => {
+    try {
+      const room = getRoom(ctx, idParam(req.params.id, 'room'));
+      res.locals.checkinRoom = {
+        roomId: room.id,
+        building: room.building,
+        choice: checkin.roomChoice(ctx, room.id),
+        buildingDefault: checkin.buildingDefault(ctx, room.building),
+        effective: checkin.settingsForRoom(ctx, room),
+      };
+    } catch {
+      // The rooms route answers 404 itself.
+    }
+    next();
+  });
+
+  router.post('/admin/rooms/:id/checkin', ...pages.admin, (req, res) => {
+    const room = getRoom(ctx, idParam(req.params.id, 'room'));
+    const parsed = RoomCheckinForm.safeParse(req.body);
+    if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
+    else {
+      checkin.saveRoomChoice(ctx, toActor(req.user!), room.id, parsed.data);
+      flash(req, 'success', `Check-in settings of ${room.name} saved.`);
+    }
+    res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
+  });
+
+  router.post('/admin/rooms/:id/checkin-building', ...pages.admin, (req, res) => {
+    const room = getRoom(ctx, idParam(req.params.id, 'room'));
+    const parsed = BuildingCheckinForm.safeParse(req.body);
+    if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
+    else {
+      checkin.saveBuildingDefault(ctx, toActor(req.user!), room.building, parsed.data);
+      flash(req, 'success', `Check-in default of ${room.building} saved.`);
+    }
+    res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
+  });
+
+  /** The displays page's "may act" section (views/checkin/_display-admin.ejs reads res.locals.displayActing). */
+  router.get('/admin/displays', ...pages.admin, (_req, res, next) => {
+    res.locals.displayActing = {
+      tokens: listDeviceTokens(ctx)
+        .filter((t) => !t.revokedAt)
+        .map((t) => ({ id: t.id, label: t.label, ...displaySettings(ctx, t.id) })),
+      people: listUsers(ctx).filter((u) => u.active).map((u) => ({ id: u.id, name: `${u.displayName} <${u.email}>` })),
+    };
+    next();
+  });
+
+  router.post('/admin/displays/:id/actions', ...pages.admin, (req, res) => {
+    const id = idParam(req.params.id, 'token');
+    const parsed = DisplayActingForm.safeParse(req.body);
+    if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
+    else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', 'Choose the walk-in account from the list.');
+    else {
+      saveDisplaySettings(ctx, toActor(req.user!), id, parsed.data);
+      flash(req, 'success', parsed.data.canAct ? 'The display may act now.' : 'The display is read-only now.');
+    }
+    res.redirect(303, '/admin/displays#display-actions');
+  });
+
+  return router;
+}

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../context.ts';
+import { zoneDay } from '../availability/zone-day.ts';
+import { pages } from '../http/access.ts';
+import { flash } from '../http/flash.ts';
+import { fieldMessages, parseForm } from '../http/form.ts';
+import { listBuildings, listEquipment } from '../rooms/service.ts';
+import { namesByEmail } from '../users/service.ts';
+import { bookingLink } from '../availability/present.ts';
+import { BookNowForm, FindTimeQuery, RangeQuery } from './schema.ts';
+import { findRoomsAcross, findTime, rememberBuilding, type FindTimeResult } from './service.ts';
+
+const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
+
+/** What views/scheduling/find-time.ejs prints: every label is made here, in the zone it is shown in. */
+function present(r: FindTimeResult, q: { required: string[]; optional: string[]; subject?: string | undefined }, query: URLSearchParams) {
+  const lines = (list: string[]) => list.join('\n');
+  const dayLink = (d: string) => {
+    const p = new URLSearchParams(query);
+    p.set('day', d);
+    return `/find-time?${p}`;
+  };
+  // The grid's labels by arithmetic on the shown day (zone-day.ts): a luxon zone conversion per cell was most of the
+  // page's CPU (21 people and 8 rooms × 26 cells).
+  const zd = zoneDay(r.day, r.zone);
+  const hhmm = (ms: number) => (zd ? zd.label(ms) : fmt(ms, r.zone, 'HH:mm'));
+  const labelOf = (cell: { start: number; state: string }) => `${hhmm(cell.start)} ${cell.state === 'busy' ? 'busy' : cell.state === 'off' ? 'outside working hours' : 'free'}`;
+  return {
+    zone: r.zone,
+    seats: r.seats,
+    exchangeUnavailable: r.exchangeUnavailable,
+    days: r.days.map((d) => ({ date: d, label: DateTime.fromISO(d).toFormat('ccc d LLL'), href: dayLink(d), current: d === r.day })),
+    dayLabel: DateTime.fromISO(r.day).toFormat('cccc d LLLL'),
+    proposals: r.proposals.map((p) => {
+      const z = p.room.timeZone;
+      const fields = {
+        roomId: String(p.room.id),
+        date: fmt(p.slot.start, z, 'yyyy-MM-dd'),
+        start: fmt(p.slot.start, z, 'HH:mm'),
+        end: fmt(p.slot.end, z, 'HH:mm'),
+        required: lines(q.required),
+        optional: lines(q.optional),
+      };
+      return {
+        label: `${fmt(p.slot.start, z, 'ccc d LLL')}, ${fields.start}–${fields.end}`,
+        room: `${p.room.name} (${p.room.capacity} people, ${p.room.building}, floor ${p.room.floor})`,
+        zone: z,
+        optionalBusy: p.optionalBusy,
+        otherRooms: p.otherRooms.map((o) => o.name),
+        // One click books when a subject was given; otherwise the booking form opens filled in.
+        post: q.subject ? { ...fields, subject: q.subject, idempotencyKey: randomBytes(16).toString('base64url') } : null,
+        href: `/bookings/new?${new URLSearchParams(fields)}`,
+      };
+    }),
+    grid: r.grid && {
+      scale: (r.grid.people[0]?.cells ?? r.grid.rooms[0]?.cells ?? []).map((c) => {
+        const t = hhmm(c.start);
+        return t.endsWith(':00') && Number(t.slice(0, 2)) % 2 === 0 ? t : '';
+      }),
+      people: r.grid.people.map((p) => ({
+        name: p.name ? `${p.name} (${p.email})` : p.email,
+        role: p.required ? 'Required' : 'Optional',
+        note: p.known ? `Works ${p.hours.start}–${p.hours.end} ${p.hours.timeZone}` : 'No free/busy from Exchange',
+        cells: p.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
+        busy: p.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
+      })),
+      rooms: r.grid.rooms.map((x) => ({
+        name: `${x.room.name} (${x.room.capacity})`,
+        cells: x.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
+        busy: x.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
+      })),
+    },
+  };
+}
+
+/** GET /find-time: people and rooms together, and the first times all required people and a room are free. */
+export function schedulingRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/', ...pages.signedIn, async (req, res) => {
+    const user = req.user!;
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    const asked = query.has('required') || query.has('duration');
+    const model = { title: 'Find a time', buildings: listBuildings(ctx), equipment: listEquipment(ctx), values: asked ? req.query : { duration: '60' }, errors: {}, result: null as unknown, me: user.email };
+    if (!asked) return res.render('scheduling/find-time', model);
+    const parsed = FindTimeQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/find-time', { ...model, errors: fieldMessages(parsed.error) });
+    }
+    const q = parsed.data;
+    const names = namesByEmail(ctx, [...q.required, ...q.optional]);
+    const result = await findTime(ctx, user, q, names);
+    res.render('scheduling/find-time', { ...model, result: present(result, q, query) });
+  });
+
+  /** GET /find-time/rooms: search across days — each room's first free slots from..to, any time, mornings or afternoons. */
+  router.get('/rooms', ...pages.signedIn, async (req, res) => {
+    const now = ctx.clock.now().setZone('Europe/London');
+    const friday = now.plus({ days: (5 - now.weekday + 7) % 7 });
+    const nextMonday = now.plus({ days: 8 - now.weekday });
+    const presets = [
+      { label: 'Any time this week', href: `/find-time/rooms?${new URLSearchParams({ from: now.toISODate()!, to: friday.toISODate()!, part: 'any' })}` },
+      { label: 'Next Monday–Wednesday afternoon', href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}` },
+    ];
+    const asked = Object.keys(req.query).length > 0;
+    const model = { title: 'Search across days', buildings: listBuildings(ctx), equipment: listEquipment(ctx), presets, values: asked ? req.query : { duration: '60', part: 'any' }, errors: {}, result: null as unknown };
+    if (!asked) return res.render('scheduling/rooms', model);
+    const parsed = RangeQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/rooms', { ...model, errors: fieldMessages(parsed.error) });
+    }
+    const r = await findRoomsAcross(ctx, parsed.data);
+    const label = (ms: number, zone: string) => fmt(ms, zone, 'ccc d LLL HH:mm');
+    res.render('scheduling/rooms', {
+      ...model,
+      result: {
+        exchangeUnavailable: r.exchangeUnavailable,
+        range: r.days.length ? `${DateTime.fromISO(r.days[0]!).toFormat('ccc d LLL')} – ${DateTime.fromISO(r.days.at(-1)!).toFormat('ccc d LLL')}` : '',
+        rooms: r.rooms.map(({ room, slots }) => ({
+          name: room.name,
+          facts: `${room.capacity} people · ${room.building}, floor ${room.floor} · ${room.timeZone}`,
+          slots: slots.map((s) => ({ label: `${label(s.start, room.timeZone)}–${fmt(s.end, room.timeZone, 'HH:mm')}`, href: bookingLink(room, s) })),
+        })),
+      },
+    });
+  });
+
+  /**
+   * POST /find-time/now: the earliest free 30 or 60 minutes in a room of the chosen building (remembered for next
+   * time) while the user is free too, opened in the booking form; one free/busy request like any search.
+   */
+  router.post('/now', ...pages.signedIn, async (req, res) => {
+    const user = req.user!;
+    const form = parseForm(BookNowForm, req.body, 400);
+    rememberBuilding(ctx, user.id, form.building ?? null);
+    const q = { required: [], optional: [], duration: form.duration, people: 1, building: form.building, equipment: [], from: undefined, day: undefined, subject: undefined };
+    const result = await findTime(ctx, user, q, new Map(), { earliestFirst: true, limit: 1 });
+    const first = result.proposals[0];
+    if (!first) {
+      flash(req, 'info', `No room${form.building ? ` in ${form.building}` : ''} is free for ${form.duration} minutes in the next five working days while you are free.`);
+      return res.redirect(303, '/');
+    }
+    const z = first.room.timeZone;
+    const fields = { roomId: String(first.room.id), date: fmt(first.slot.start, z, 'yyyy-MM-dd'), start: fmt(first.slot.start, z, 'HH:mm'), end: fmt(first.slot.end, z, 'HH:mm') };
+    res.redirect(303, `/bookings/new?${new URLSearchParams(fields)}`);
+  });
+  return router;
+}

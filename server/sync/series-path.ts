@@ -1,0 +1,159 @@
+// The send path of recurring meetings (issue 14): the SERIES rows of the worker's send-path table. A series job is an
+// ordinary outbox job (kind create / update / cancel, so the jobs table and its CHECK stay as they are) whose snapshot
+// carries a `series` part saying what to do; it hangs on the series' first booking row, so all of a series' jobs run
+// in order. Each step is a gateway series step (exchange/series.ts), recorded like the single-meeting steps.
+//
+// | op                | before       | gateway call          | after          | a resume from the last record…          |
+// |-------------------|--------------|-----------------------|----------------|-----------------------------------------|
+// | create            | —            | putSeriesItem         | item ref + `item-written` | `queued`: PUT again (create-only, ours = fine) |
+// |                   | `submitting` | submitSeries          | `done`, occurrences booked | `submitting`: Sent Items checked first |
+// | update-series     | —            | patchSeriesItem       | `item-written` | `queued`: PUT again (same values)         |
+// |                   | `submitting` | submitSeries          | `done`         | `submitting`: Sent Items checked first     |
+// | change-occurrence | —            | patchSeriesItem       | `item-written` | `queued`: PUT again                        |
+// |                   | `submitting` | sendOccurrenceChange  | `done`         | `submitting`: Sent Items checked (RECURRENCE-ID) |
+// | cancel-occurrence | —            | patchSeriesItem (EXDATE) | `item-written` | `queued`: PUT again                     |
+// |                   | `submitting` | sendOccurrenceCancel  | `done`         | `submitting`: Sent Items checked (RECURRENCE-ID) |
+// | cancel-series     | `submitting` | sendSeriesCancel      | `submitted`    | `submitting`: Sent Items checked           |
+// |                   | —            | removeSeriesItem      | `done`         | `submitted`: DELETE again (gone = removed) |
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting, SeriesSteps } from '../exchange/gateway.ts';
+import type { JobKind } from './outbox.repo.ts';
+import type { JobRun, SendStep } from './worker.ts';
+
+export const SERIES_OPS = ['create', 'update-series', 'change-occurrence', 'cancel-occurrence', 'cancel-series'] as const;
+export type SeriesOp = (typeof SERIES_OPS)[number];
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
+const override = z.object({ originalStart: instant, start: instant, end: instant, subject: z.string().optional() });
+
+const seriesJobSchema = z.object({
+  op: z.enum(SERIES_OPS),
+  seriesId: z.number().int().positive(),
+  rrule: z.string().min(1),
+  excluded: z.array(instant),
+  exceptions: z.array(override),
+  occurrence: override.optional(),
+  /** The booking rows this job decides the state of (all live occurrences, or the one date). */
+  bookingIds: z.array(z.number().int().positive()),
+});
+
+export type SeriesJob = z.output<typeof seriesJobSchema>;
+
+/** The JSON form of a series job, as stored in the snapshot (instants as UTC ISO). */
+export interface SeriesJobInput {
+  op: SeriesOp;
+  seriesId: number;
+  rrule: string;
+  excluded: DateTime[];
+  exceptions: OccurrenceOverride[];
+  occurrence?: OccurrenceOverride;
+  bookingIds: number[];
+}
+
+const iso = (t: DateTime) => t.toUTC().toISO()!;
+const overrideJson = (o: OccurrenceOverride) => ({ originalStart: iso(o.originalStart), start: iso(o.start), end: iso(o.end), ...(o.subject ? { subject: o.subject } : {}) });
+
+export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
+  return {
+    op: j.op,
+    seriesId: j.seriesId,
+    rrule: j.rrule,
+    excluded: j.excluded.map(iso),
+    exceptions: j.exceptions.map(overrideJson),
+    ...(j.occurrence ? { occurrence: overrideJson(j.occurrence) } : {}),
+    bookingIds: j.bookingIds,
+  };
+}
+
+export function parseSeriesJob(raw: Record<string, unknown>): SeriesJob {
+  return seriesJobSchema.parse(raw);
+}
+
+/** The outbox kind a series op is stored as (the jobs table's CHECK knows these three). */
+export function jobKindOf(op: SeriesOp): JobKind {
+  return op === 'create' ? 'create' : op === 'cancel-series' || op === 'cancel-occurrence' ? 'cancel' : 'update';
+}
+
+function stepsOf(gateway: ExchangeGateway): SeriesSteps {
+  if (!('series' in gateway)) throw new Error('this gateway cannot send recurring meetings');
+  return (gateway as SeriesGateway).series;
+}
+
+function seriesMeeting(run: JobRun): SeriesMeeting {
+  const s = run.series;
+  if (!s) throw new Error('not a series job');
+  return { ...run.meeting, rrule: s.rrule, excluded: s.excluded };
+}
+
+function occurrenceOf(run: JobRun): OccurrenceOverride {
+  const o = run.series?.occurrence;
+  if (!o) throw new Error('the job names no occurrence');
+  return o;
+}
+
+const itemOf = (run: JobRun) => {
+  if (!run.ref) throw new Error('the step needs the series item, which the job has not written');
+  return run.ref;
+};
+
+const patch: SendStep = {
+  call: (run) => stepsOf(run.gateway).patchSeriesItem(itemOf(run), seriesMeeting(run), run.series!.exceptions),
+  after: 'item-written',
+};
+
+const submitWhole: SendStep = {
+  before: 'submitting',
+  call: async (run) => {
+    run.submission = await stepsOf(run.gateway).submitSeries(itemOf(run), seriesMeeting(run), { resumed: run.resumed });
+  },
+  after: 'done',
+};
+
+export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
+  create: [
+    {
+      call: async (run) => {
+        run.ref = await stepsOf(run.gateway).putSeriesItem(seriesMeeting(run), run.series!.exceptions);
+      },
+      after: 'item-written',
+      recordsItem: true,
+    },
+    submitWhole,
+  ],
+  'update-series': [patch, submitWhole],
+  'change-occurrence': [
+    patch,
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await stepsOf(run.gateway).sendOccurrenceChange(itemOf(run), seriesMeeting(run), occurrenceOf(run), { resumed: run.resumed });
+      },
+      after: 'done',
+    },
+  ],
+  'cancel-occurrence': [
+    patch,
+    {
+      before: 'submitting',
+      call: async (run) => {
+        const o = occurrenceOf(run);
+        run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(itemOf(run), seriesMeeting(run), { originalStart: o.originalStart }, { resumed: run.resumed });
+      },
+      after: 'done',
+    },
+  ],
+  'cancel-series': [
+    {
+      before: 'submitting',
+      call: async (run) => {
+        run.submission = await stepsOf(run.gateway).sendSeriesCancel(itemOf(run), seriesMeeting(run), { resumed: run.resumed });
+      },
+      after: 'submitted',
+    },
+    {
+      call: (run) => stepsOf(run.gateway).removeSeriesItem(itemOf(run)),
+      after: 'done',
+    },
+  ],
+};
