@@ -13,7 +13,7 @@ import { BookingForm } from './schema.ts';
 import { recurrenceOf, RepeatFields } from './series-schema.ts';
 import * as series from './series-service.ts';
 import { FieldErrors } from '../errors.ts';
-import { isChangeable, STATE_LABELS } from './states.ts';
+import { isChangeable, stateLabel } from './states.ts';
 import { describeSeries, planSeries } from './recurrence.ts';
 
 type FormModel = (req: Request) => Promise<Record<string, unknown>>;
@@ -88,7 +88,7 @@ export function seriesSection(ctx: AppContext, viewer: User, booking: Booking) {
         day: start.toFormat('ccc d LLL yyyy'),
         times: `${start.toFormat('HH:mm')}–${day(o.endsAt, room.timeZone).toFormat('HH:mm')}`,
         state: o.state,
-        stateLabel: o.roomResponse === 'declined' && o.state === 'declined' ? 'Declined by the room' : STATE_LABELS[o.state],
+        stateLabel: o.roomResponse === 'declined' && o.state === 'declined' ? stateLabel('declined') : stateLabel(o.state),
         changed: moved || o.subject !== s.subject,
         current: o.id === booking.id,
       };

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Locale } from './catalog.ts';
 import { currentLocale } from './context.ts';
 
-type Style = 'day' | 'dayShort' | 'date' | 'dateLong' | 'dateTime' | 'time' | 'weekday' | 'weekdayShort' | 'weekdayDate' | 'monthDay';
+type Style = 'day' | 'dayShort' | 'date' | 'dateLong' | 'dateTime' | 'time' | 'weekday' | 'weekdayShort' | 'weekdayDay' | 'weekdayDate' | 'monthDay';
 
 // English: luxon format tokens (British order, 24-hour). Hungarian: Intl options (CLDR order and punctuation).
 const EN: Record<Style, string> = {
@@ -17,6 +17,7 @@ const EN: Record<Style, string> = {
   time: 'HH:mm',
   weekday: 'cccc',
   weekdayShort: 'ccc', // Thu
+  weekdayDay: 'cccc d', // Thursday 3
   weekdayDate: 'cccc d LLLL', // Thursday 3 December
   monthDay: 'd LLLL yyyy', // 3 December 2026
 };
@@ -30,6 +31,7 @@ const HU: Record<Style, Intl.DateTimeFormatOptions> = {
   time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   weekday: { weekday: 'long' },
   weekdayShort: { weekday: 'short' }, // Cs
+  weekdayDay: { day: 'numeric', weekday: 'long' }, // 3., csütörtök
   weekdayDate: { month: 'long', day: 'numeric', weekday: 'long' }, // december 3., csütörtök
   monthDay: { year: 'numeric', month: 'long', day: 'numeric' }, // 2026. december 3.
 };

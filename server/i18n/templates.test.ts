@@ -65,12 +65,29 @@ test('no template shows text outside the catalogs', () => {
   assert.deepEqual(problems, [], `convert these to t('…') and add the keys to locales/en.json and locales/hu.json:\n${problems.join('\n')}`);
 });
 
+/** Words passed as literals to partials inside EJS code, e.g. include('input', { label: 'Date' }) or hint: '…'. */
+export function literalPartialText(src: string): string[] {
+  const found: string[] = [];
+  for (const tag of src.matchAll(/<%[-=]?([\s\S]*?)%>/g)) {
+    for (const m of tag[1]!.matchAll(/\b(label|hint|title|caption|first|heading|empty|legend)\s*:\s*'([^']*)'/g)) {
+      if (/\p{L}{2,}/u.test(m[2]!)) found.push(`${m[1]}: '${m[2]}'`);
+    }
+  }
+  return found;
+}
+
+test('no template passes typed words to a partial (label:, hint:, title: …)', () => {
+  assert.deepEqual(literalPartialText("<%- include('x', { label: 'Date', hint: t('k'), type: 'date' }) %>"), ["label: 'Date'"]);
+  const problems = files('views', '.ejs').flatMap((f) => literalPartialText(readFileSync(join(ROOT, f), 'utf8')).map((text) => `${f}: ${text}`));
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
+
 test('every literal t(…) key in views/ and server/ exists in the catalogs', () => {
   const sources = [...files('views', '.ejs'), ...files('server', '.ts').filter((f) => !f.endsWith('.test.ts'))];
   const missing: string[] = [];
   for (const f of sources) {
     const src = readFileSync(join(ROOT, f), 'utf8');
-    for (const m of src.matchAll(/\bt(?:For)?\(\s*(?:[a-zA-Z.]+,\s*)?'([a-z][a-z0-9_.]*[a-z0-9_])'/g)) {
+    for (const m of src.matchAll(/\b(?:t|tFor|msg|storedMessage)\(\s*(?:[a-zA-Z.]+,\s*)?'([a-z][a-z0-9_.]*[a-z0-9_])'/g)) {
       if (!(m[1]! in CATALOGS.en)) missing.push(`${f}: ${m[1]}`);
     }
   }

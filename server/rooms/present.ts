@@ -124,6 +124,8 @@ export interface RoomDayView {
   date: string;
   /** "Tuesday 1 December 2026". */
   dateLabel: string;
+  /** "Tuesday 1" (hu: "1., kedd"), for the week view's day headings. */
+  dayLabel: string;
   zone: string;
   prevHref: string;
   nextHref: string;
@@ -192,6 +194,7 @@ export function presentRoomDay(room: Room, date: string, day: RoomDay, source: P
   return {
     date,
     dateLabel: formatDate(d, 'dateLong'),
+    dayLabel: formatDate(d, 'weekdayDay'),
     zone,
     prevHref: href(d.minus({ days: 1 })),
     nextHref: href(d.plus({ days: 1 })),
