@@ -14,8 +14,8 @@ import { getRoom } from '../rooms/service.ts';
 import { buildingSettings, messages, replacementView, replaceRoom, setBuildingAutoReplace } from './replacement.ts';
 import * as bookings from './service.ts';
 
-const ReplaceForm = z.object({ roomId: integer('Room', 1, Number.MAX_SAFE_INTEGER) });
-const BuildingForm = z.object({ building: text('Building', 80), autoReplace: checkbox });
+const ReplaceForm = z.object({ roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER) });
+const BuildingForm = z.object({ building: text('field.building', 80), autoReplace: checkbox });
 
 /** What the booking page needs of the reconciler: when it last read an organizer's answers. */
 type AnswerReads = Pick<Reconciler, 'answersReadAt'>;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readStored } from '../i18n/stored.ts';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { findBooking } from './repo.ts';
@@ -149,7 +150,7 @@ describe('replacement rooms for a room that refused the meeting', () => {
       const b = findBooking(app.ctx.db, id)!;
       return b.state === 'failed' ? b : null;
     });
-    assert.match(failed.failedReason ?? '', /does not know the room’s mailbox/);
+    assert.match(readStored(failed.failedReason ?? ''), /does not know the room’s mailbox/);
     const page = await (await alice.get(`/bookings/${id}`)).text();
     assert.match(page, /The room has no mailbox in Exchange: take another room/);
     // Ghost seats 6 without equipment (floor 1 of Harbour House): its floor first, closest fit first.

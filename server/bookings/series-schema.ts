@@ -4,25 +4,27 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { integer, multi } from '../http/fields.ts';
 import { WEEKDAYS, type Recurrence, type Weekday, type WeekOfMonth } from './recurrence.ts';
+import { msg } from '../i18n/zod.ts';
+import { t } from '../i18n/context.ts';
 
 export const REPEATS = ['none', 'daily', 'weekdays', 'weekly', 'monthly-day', 'monthly-nth'] as const;
 
 const optionalInt = (label: string, min: number, max: number) => z.preprocess((v) => (v === '' ? undefined : v), integer(label, min, max).optional());
 
 export const RepeatFields = z.object({
-  repeat: z.preprocess((v) => (v === '' || v === undefined ? 'none' : v), z.enum(REPEATS, { error: 'Choose how the meeting repeats.' })),
-  repeatInterval: optionalInt('Repeat every', 1, 99),
-  repeatDays: multi(7).refine((days) => days.every((d) => (WEEKDAYS as readonly string[]).includes(d)), 'Choose days of the week.'),
-  repeatEnd: z.preprocess((v) => (v === '' || v === undefined ? 'count' : v), z.enum(['count', 'until'], { error: 'Choose how the series ends.' })),
-  repeatCount: optionalInt('Number of times', 1, 260),
+  repeat: z.preprocess((v) => (v === '' || v === undefined ? 'none' : v), z.enum(REPEATS, { error: msg('series.err.repeat') })),
+  repeatInterval: optionalInt('series.interval_label', 1, 99),
+  repeatDays: multi(7).refine((days) => days.every((d) => (WEEKDAYS as readonly string[]).includes(d)), msg('series.err.days')),
+  repeatEnd: z.preprocess((v) => (v === '' || v === undefined ? 'count' : v), z.enum(['count', 'until'], { error: msg('series.err.end') })),
+  repeatCount: optionalInt('series.count', 1, 260),
   repeatUntil: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'End date must look like 2027-02-25.').optional(),
+    z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, msg('series.err.until_format')).optional(),
   ),
   /** Set once the per-occurrence check was shown: the user chose what to do about clashing dates. */
   seriesChecked: z.preprocess((v) => v === '1', z.boolean()),
   /** skip: book the rest; alternative: take the suggested room for those dates. */
-  clashChoice: z.preprocess((v) => (v === '' || v === undefined ? 'skip' : v), z.enum(['skip', 'alternative'], { error: 'Choose what to do about the dates that clash.' })),
+  clashChoice: z.preprocess((v) => (v === '' || v === undefined ? 'skip' : v), z.enum(['skip', 'alternative'], { error: msg('series.err.clash') })),
 });
 
 export type RepeatInput = z.output<typeof RepeatFields>;
@@ -36,10 +38,10 @@ export function recurrenceOf(input: RepeatInput, firstDate: string): { recurrenc
   const weekday = WEEKDAYS[first.weekday - 1]!;
   let end: Recurrence['end'];
   if (input.repeatEnd === 'until') {
-    if (!input.repeatUntil) problems.repeatUntil = 'Give the date the series ends.';
+    if (!input.repeatUntil) problems.repeatUntil = t('series.err.until');
     end = { until: input.repeatUntil ?? firstDate };
   } else {
-    if (!input.repeatCount) problems.repeatCount = 'Give how many times the meeting happens.';
+    if (!input.repeatCount) problems.repeatCount = t('series.err.count');
     end = { count: input.repeatCount ?? 1 };
   }
   let pattern: Recurrence['pattern'];

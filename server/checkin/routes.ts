@@ -13,6 +13,7 @@ import { listDeviceTokens } from '../schedule/tokens.ts';
 import { displaySettings, saveDisplaySettings } from './display.ts';
 import { BuildingCheckinForm, DisplayActingForm, ExemptForm, RoomCheckinForm } from './schema.ts';
 import * as checkin from './service.ts';
+import { readStored, storedMessage } from '../i18n/stored.ts';
 
 /** Where a check-in button sends the user back to: the booking page, or the reception timeline it was pressed on. */
 function backTo(req: Request, b: Pick<Booking, 'id'>): string {
@@ -20,7 +21,8 @@ function backTo(req: Request, b: Pick<Booking, 'id'>): string {
   return typeof back === 'string' && /^\/schedule(\/[\w\-/]*)?(\?[\w=&%-]*)?$/.test(back) ? back : `/bookings/${b.id}`;
 }
 
-const firstMessage = (error: { issues: { message: string }[] }) => error.issues[0]?.message ?? 'Check the values.';
+// Schema messages are catalog references (i18n/zod.ts): words in the request's language.
+const firstMessage = (error: { issues: { message: string }[] }) => readStored(error.issues[0]?.message ?? storedMessage('checkin.err.check_values'));
 
 export function checkinRoutes(ctx: AppContext): Router {
   const router = Router();
