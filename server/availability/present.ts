@@ -27,15 +27,33 @@ export function bookingLink(room: Pick<Room, 'id' | 'timeZone'>, slot: Interval)
 export interface StripView {
   ariaLabel: string;
   cells: { className: string; title: string }[];
+  /** The cells as finished, escaped markup: a search lists hundreds of rooms × 26 cells, and printing them one by one in EJS was most of its render time (issue 13). */
+  cellsHtml: string;
   firstLabel: string;
   lastLabel: string;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+// Rooms share their cells (the same labels, busy or not): each distinct cell is escaped once per process.
+const cellMarkup = new Map<string, string>();
+function cellHtml(className: string, title: string): string {
+  const key = `${className}\u0000${title}`;
+  let html = cellMarkup.get(key);
+  if (html === undefined) {
+    html = `<span class="${escapeHtml(className)}" title="${escapeHtml(title)}"></span>`;
+    if (cellMarkup.size < 10_000) cellMarkup.set(key, html);
+  }
+  return html;
+}
+
 export function presentStrip(roomName: string, cells: readonly StripCell[]): StripView {
   const busy = cells.filter((c) => c.busy).map((c) => c.label);
+  const shown = cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label}${c.busy ? ' busy' : ' free'}` }));
   return {
     ariaLabel: `Day at a glance for ${roomName}: ${busy.length ? `${busy.join(', ')} busy` : 'free all day'}`,
-    cells: cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label}${c.busy ? ' busy' : ' free'}` })),
+    cells: shown,
+    cellsHtml: shown.map((c) => cellHtml(c.className, c.title)).join(''),
     firstLabel: cells[0]?.label ?? '',
     lastLabel: cells.at(-1)?.label ?? '',
   };
