@@ -84,8 +84,13 @@ export async function run(): Promise<BenchReport> {
     if (process.env.REPORTS_BENCH_KEEP) ctx.db.prepare('VACUUM INTO ?').run(process.env.REPORTS_BENCH_KEEP);
 
     const request = { period: { from: FROM, to: TO }, building: null };
+    // A write the report does not care about, which still bumps the data version: the next report is computed afresh
+    // (buildReport keeps finished reports until anything changes).
+    const firstRoom = (ctx.db.prepare('SELECT min(id) AS id FROM rooms').get() as { id: number }).id;
+    const touch = () => ctx.db.prepare('UPDATE rooms SET name = name WHERE id = ?').run(firstRoom);
     const inProcess: { total: number; read: number; aggregate: number; present: number; csv: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
+      touch();
       const t0 = performance.now();
       const data = buildReport(ctx, request);
       const t1 = performance.now();
@@ -109,9 +114,10 @@ export async function run(): Promise<BenchReport> {
       const t0 = process.hrtime.bigint();
       res.on('finish', () => serverMs.push(Number(process.hrtime.bigint() - t0) / 1e6));
     });
-    const timed = async (path: string) => {
+    const timed = async (path: string, afterChange = true) => {
       const out: { ms: number; kb: number }[] = [];
       for (let r = 0; r < RUNS; r++) {
+        if (afterChange) touch();
         serverMs.length = 0;
         const res = await browser.get(path);
         const body = await res.arrayBuffer();
@@ -125,6 +131,8 @@ export async function run(): Promise<BenchReport> {
     };
     const page = await timed(`/reports?from=${FROM}&to=${TO}`);
     const csv = await timed(`/reports.csv?from=${FROM}&to=${TO}`);
+    // Nothing changed since the last report: the CSV after the page, a reload.
+    const repeat = await timed(`/reports?from=${FROM}&to=${TO}`, false);
     const oneBuilding = await timed(`/reports?from=${FROM}&to=${TO}&building=${encodeURIComponent('Building 1')}`);
 
     return {
@@ -136,7 +144,8 @@ export async function run(): Promise<BenchReport> {
         '  of which aggregate without items (hour tables, opening hours)': round(median(inProcess.map((x) => x.aggregate))),
         '  of which page model (tables, SVG)': round(median(inProcess.map((x) => x.present))),
         '  of which CSV': round(median(inProcess.map((x) => x.csv))),
-        'GET /reports server ms median (all buildings, a year)': round(page.ms),
+        'GET /reports server ms median (all buildings, a year, first after a change; target < 1000)': round(page.ms),
+        'GET /reports again with nothing changed, server ms median': round(repeat.ms),
         'GET /reports HTML KB': round(page.kb),
         'GET /reports.csv server ms median': round(csv.ms),
         'GET /reports.csv KB': round(csv.kb),

@@ -22,3 +22,12 @@ test('slot labels and booking links are in the room zone, across midnight UTC', 
   assert.equal(slotLabel(room, slot), '00:30–02:30');
   assert.equal(bookingLink(room, slot), '/bookings/new?roomId=7&date=2026-10-25&start=00%3A30&end=02%3A30');
 });
+
+test('presentStrip() gives the cells as escaped markup, the same as printing them one by one', () => {
+  const view = presentStrip('Tyne', [
+    { label: '09:00', busy: true, chosen: false },
+    { label: '09:30', busy: false, chosen: true },
+  ]);
+  assert.equal(view.cellsHtml, '<span class="cell busy" title="09:00 busy"></span><span class="cell chosen" title="09:30 free"></span>');
+  assert.equal(presentStrip('x', [{ label: '<b>"', busy: false, chosen: false }]).cellsHtml, '<span class="cell" title="&lt;b&gt;&#34; free"></span>');
+});

@@ -28,8 +28,24 @@ export function bookingLink(room: Pick<Room, 'id' | 'timeZone'>, slot: Interval)
 export interface StripView {
   ariaLabel: string;
   cells: { className: string; title: string }[];
+  /** The cells as finished, escaped markup: a search lists hundreds of rooms × 26 cells, and printing them one by one in EJS was most of its render time (issue 13). */
+  cellsHtml: string;
   firstLabel: string;
   lastLabel: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+// Rooms share their cells (the same labels, busy or not): each distinct cell is escaped once per process.
+const cellMarkup = new Map<string, string>();
+function cellHtml(className: string, title: string): string {
+  const key = `${className}\u0000${title}`;
+  let html = cellMarkup.get(key);
+  if (html === undefined) {
+    html = `<span class="${escapeHtml(className)}" title="${escapeHtml(title)}"></span>`;
+    if (cellMarkup.size < 10_000) cellMarkup.set(key, html);
+  }
+  return html;
 }
 
 export function presentStrip(roomName: string, cells: readonly StripCell[]): StripView {
@@ -37,9 +53,11 @@ export function presentStrip(roomName: string, cells: readonly StripCell[]): Str
   // Two words looked up once per room, not once per cell: find-a-room lists hundreds of rooms of ~30 cells each.
   const busyWord = t('strip.busy');
   const freeWord = t('strip.free');
+  const shown = cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label} ${c.busy ? busyWord : freeWord}` }));
   return {
     ariaLabel: busy.length ? t('strip.aria_busy', { room: roomName, times: busy.join(', ') }) : t('strip.aria_free', { room: roomName }),
-    cells: cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label} ${c.busy ? busyWord : freeWord}` })),
+    cells: shown,
+    cellsHtml: shown.map((c) => cellHtml(c.className, c.title)).join(''),
     firstLabel: cells[0]?.label ?? '',
     lastLabel: cells.at(-1)?.label ?? '',
   };

@@ -97,13 +97,22 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     windowStart = Math.min(windowStart, c.day.start, c.slot.start);
     windowEnd = Math.max(windowEnd, c.day.end, c.slot.end);
   }
+  // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
+  // costs no wall time (issue 13: a search should take about one Exchange round trip).
+  const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
+  const asked = ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES);
+  // Settled here so a failure is never an unhandled rejection while the database is read; it is rethrown below.
+  const answer = asked.then(
+    (fb) => ({ fb }),
+    (err: unknown) => ({ err }),
+  );
   const busy = activeBusyByRoom(ctx, candidates.map((c) => c.room.id), new Date(windowStart).toISOString(), new Date(windowEnd).toISOString());
   let exchangeUnavailable = false;
   try {
-    const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
-    const fb = await ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES);
+    const got = await answer;
+    if ('err' in got) throw got.err;
     const byRoom = new Map(candidates.map((c) => [c.room.email.toLowerCase(), c.room.id]));
-    for (const f of fb) {
+    for (const f of got.fb) {
       const list = busy.get(byRoom.get(f.email.toLowerCase()) ?? -1);
       if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
     }

@@ -100,6 +100,20 @@ export function hourTable(zoneName: string, period: ReportPeriod): HourTable {
   return t;
 }
 
+// Hour tables are pure functions of (zone, period) and only read afterwards: kept for the periods asked recently, so a
+// year's report does not ask luxon for ~1,100 zone offsets per zone on every request (issue 15: under a second).
+const hourTables = new Map<string, HourTable>();
+function sharedHourTable(zone: string, period: ReportPeriod): HourTable {
+  const key = `${zone}\u0000${period.from}\u0000${period.to}`;
+  let t = hourTables.get(key);
+  if (!t) {
+    t = hourTable(zone, period);
+    if (hourTables.size >= 64) hourTables.delete(hourTables.keys().next().value!);
+    hourTables.set(key, t);
+  }
+  return t;
+}
+
 /** Index of the last entry starting at or before `ms` (binary search), -1 before the first. */
 function entryAt(t: HourTable, ms: number): number {
   let lo = 0;
@@ -260,8 +274,16 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
   const tables = new Map<string, HourTable>();
   const tableOf = (zone: string) => {
     let t = tables.get(zone);
-    if (!t) tables.set(zone, (t = hourTable(zone, period)));
+    if (!t) tables.set(zone, (t = sharedHourTable(zone, period)));
     return t;
+  };
+  // Rooms of one zone with the same hours have the same opening spans: built once, not once per room.
+  const spans = new Map<string, { start: number; end: number }[]>();
+  const openingOf = (t: HourTable, room: ReportRoom) => {
+    const key = `${room.timeZone}\u0000${room.opensAt}\u0000${room.closesAt}`;
+    let s = spans.get(key);
+    if (!s) spans.set(key, (s = openingSpans(t, room.opensAt, room.closesAt)));
+    return s;
   };
   const byRoom = new Map<number, ReportItem[]>(rooms.map((r) => [r.id, []]));
   for (const it of items) byRoom.get(it.roomId)?.push(it);
@@ -307,7 +329,7 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
       }
     }
     const booked = mergeIntervals(clipped);
-    const open = openingSpans(t, room.opensAt, room.closesAt);
+    const open = openingOf(t, room);
     for (const b of booked) {
       line.bookedMs += b.end - b.start;
       // Spread over the zone's local hours: the hour table already knows weekday and wall-clock hour.

@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { insertBooking, replaceExternalBookings } from '../bookings/repo.ts';
 import type { Clock } from '../context.ts';
 import { createRoom } from '../rooms/service.ts';
+import { buildReport } from './service.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const ZONE = 'Europe/London';
@@ -123,5 +124,24 @@ describe('utilisation report over HTTP', () => {
     assert.equal(json.status, 400);
     const body = (await json.json()) as { error: { fields: Record<string, string> } };
     assert.equal(body.error.fields.to, 'To must be on or after From.');
+  });
+
+  test('a report is kept until any booking changes, then computed afresh', () => {
+    const request = { period: { from: '2026-10-01', to: '2026-10-31' }, building: BUILDING };
+    const first = buildReport(app.ctx, request);
+    assert.equal(buildReport(app.ctx, request), first, 'nothing changed: the same report');
+    const bookings = first.report.total.bookings;
+    const clyde = app.ctx.db.prepare("SELECT id FROM rooms WHERE name = '=Clyde'").get() as { id: number };
+    const organizerId = (app.ctx.db.prepare("SELECT id FROM users WHERE username = 'alice'").get() as { id: number }).id;
+    const id = insertBooking(
+      app.ctx.db,
+      { uid: `rb-${randomBytes(8).toString('hex')}`, idempotencyKey: randomBytes(12).toString('hex'), roomId: clyde.id, organizerId, createdById: organizerId, subject: 'Late', description: '', private: false, startsAt: local('2026-10-30', '09:00'), endsAt: local('2026-10-30', '10:00'), at: '2026-09-01T00:00:00.000Z' },
+      [],
+    );
+    const second = buildReport(app.ctx, request);
+    assert.notEqual(second, first);
+    assert.equal(second.report.total.bookings, bookings + 1);
+    app.ctx.db.prepare("UPDATE bookings SET state = 'cancelled' WHERE id = ?").run(id);
+    assert.equal(buildReport(app.ctx, request).report.total.bookings, bookings, 'a cancellation is seen at once');
   });
 });

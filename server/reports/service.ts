@@ -6,6 +6,7 @@ import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
 import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
 import { listHeldBookings, listOutlookOnly, listReleased } from './repo.ts';
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
+import { scheduleVersion } from '../schedule/invalidation.ts';
 import type { ReportQueryInput } from './schema.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
@@ -40,7 +41,33 @@ export interface ReportData {
   buildings: string[];
 }
 
+// Finished reports by request, valid while schedule_changes.version stays the same: its triggers fire on every write
+// to bookings, booking_attendees, external_bookings and rooms, which is everything a report reads (see
+// schedule/invalidation.ts). So the CSV export after viewing the page, or reception reloading it, costs nothing; the
+// first report after a change is computed afresh. A handful of entries, each a few hundred rows of totals.
+const REPORT_CACHE_ENTRIES = 16;
+const reportCache = new WeakMap<Ctx['db'], { version: number; entries: Map<string, ReportData> }>();
+
 export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
+  const version = scheduleVersion(ctx.db);
+  if (version === null) return computeReport(ctx, request);
+  // With check-in on in any room, "now" is part of the answer (which past bookings count as no-shows): such a report
+  // is kept for the current minute only. With check-in off everywhere it depends on the data alone.
+  // Which rooms have it on is part of the key too: check-in settings are not among the data version's tables.
+  const checkinRooms = roomIdsWithCheckinOn(ctx);
+  const nowPart = checkinRooms.length > 0 ? Math.floor(ctx.clock.now().toMillis() / 60_000) : 0;
+  const key = JSON.stringify([request.period.from, request.period.to, request.building, nowPart, checkinRooms]);
+  let cache = reportCache.get(ctx.db);
+  if (!cache || cache.version !== version) reportCache.set(ctx.db, (cache = { version, entries: new Map() }));
+  const hit = cache.entries.get(key);
+  if (hit) return hit;
+  const data = computeReport(ctx, request);
+  if (cache.entries.size >= REPORT_CACHE_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!);
+  cache.entries.set(key, data);
+  return data;
+}
+
+function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
   const ids = rooms.map((r) => r.id);
   // Wide enough for every zone (UTC-12 to UTC+14); the aggregate clips each room to its own local period.

@@ -11,7 +11,7 @@
 // A new table that schedules read needs a migration adding its three triggers, and its name here.
 
 /** Tables a schedule is built from; each has insert/update/delete triggers bumping schedule_changes.version. */
-// booking_checkins: check-in facts (migration 0009), shown on the timeline, displays, API and feeds.
+// booking_checkins: check-in facts (migration 0010), shown on the timeline, displays, API and feeds.
 export const SCHEDULE_SOURCE_TABLES = ['bookings', 'booking_attendees', 'booking_checkins', 'external_bookings', 'rooms', 'room_equipment', 'users'] as const;
 
 // The counter itself is read in repo.ts (SQL lives in repositories).

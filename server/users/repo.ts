@@ -43,8 +43,15 @@ const toUser = (r: UserRow): User => ({
   locale: isLocale(r.locale) ? r.locale : null,
 });
 
+// Prepared once per connection: every signed-in request reads its user, and preparing cost more than the lookup
+// (4 % of a cached day view's CPU, issue 13).
+const byIdStatements = new WeakMap<Db, ReturnType<typeof prepareById>>();
+const prepareById = (db: Db) => db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
+
 export function findUserById(db: Db, id: number): User | undefined {
-  const row = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+  let stmt = byIdStatements.get(db);
+  if (!stmt) byIdStatements.set(db, (stmt = prepareById(db)));
+  const row = stmt.get(id);
   return row && toUser(row);
 }
 

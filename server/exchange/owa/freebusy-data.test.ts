@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { decodeFbData, freeBusyQuery, parseFreeBusy, slotCount } from './freebusy-data.ts';
+import { decodeFbData, fastFbData, fbDataByTree, freeBusyQuery, parseFreeBusy, slotCount } from './freebusy-data.ts';
 import { fixture } from '../fixtures/index.ts';
 
 const window = { start: DateTime.fromISO('2026-03-29T08:00:00Z', { zone: 'utc' }), end: DateTime.fromISO('2026-03-29T12:00:00Z', { zone: 'utc' }) };
@@ -64,4 +64,35 @@ test('freeBusyQuery() sends one u=SMTP: per mailbox and UTC times', () => {
   assert.equal(q.get('start'), '2026-03-29T08:00:00Z');
   assert.equal(q.get('interval'), '15');
   assert.deepEqual(q.getAll('u'), ['SMTP:a@example.com', 'SMTP:b+x@example.com']);
+});
+
+test('the fast reading of a free/busy answer equals the XML tree reading, and anything unusual goes to the tree', () => {
+  const body = fixture('freebusy.xml');
+  assert.deepEqual(fastFbData(body), fbDataByTree(body));
+  assert.equal(fastFbData(body)!.get('severn@example.com'), '00000011');
+  // The emulator's compact shape, with an XML declaration.
+  const compact = '<?xml version="1.0" encoding="utf-8"?><b:response xmlns:b="WM"><b:recipients><b:item><b:displayname>All</b:displayname><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item><b:item><b:displayname>R &amp; D</b:displayname><b:email type="SMTP">rd@example.com</b:email><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item></b:recipients></b:response>';
+  assert.equal(fastFbData(compact), null, 'an entity in a display name is left to the full parser');
+  assert.deepEqual([...fbDataByTree(compact)], [['rd@example.com', '02']]);
+  const plain = compact.replace('R &amp; D', 'R and D');
+  assert.deepEqual([...fastFbData(plain)!], [['rd@example.com', '02']]);
+  for (const odd of [
+    plain.replace('<b:recipients>', '<!-- x --><b:recipients>'),
+    plain.replace('xmlns:b="WM"', 'xmlns:b="WM" xmlns:c="DAV:"'),
+    plain.replace('<b:fbdata>02</b:fbdata></b:item></b:recipients>', '<b:fbdata><![CDATA[02]]></b:fbdata></b:item></b:recipients>'),
+    plain.replace('</b:recipients>', '<b:extra/></b:recipients>'),
+    plain.replace('</b:response>', '</b:response><x/>'),
+  ]) assert.equal(fastFbData(odd), null, odd);
+});
+
+test('decodeFbData() merges runs of one status and splits where the status changes', () => {
+  const slots = decodeFbData('02211003', window, 30)!;
+  assert.deepEqual(
+    slots.map((s) => [s.start.toISO(), s.end.toISO(), s.status]),
+    [
+      ['2026-03-29T08:30:00.000Z', '2026-03-29T09:30:00.000Z', 'busy'],
+      ['2026-03-29T09:30:00.000Z', '2026-03-29T10:30:00.000Z', 'tentative'],
+      ['2026-03-29T11:30:00.000Z', '2026-03-29T12:00:00.000Z', 'oof'],
+    ],
+  );
 });

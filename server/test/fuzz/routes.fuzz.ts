@@ -205,6 +205,9 @@ describe('route fuzzer', () => {
         as: 'adam', records: 'room', weight: 1,
         valid: fc.record({ required: fc.constantFrom('', 'on'), opensBeforeMin: fc.constantFrom('0', '5', '120'), closesAfterMin: fc.constantFrom('1', '10', '120'), releaseAction: fc.constantFrom('release-room', 'cancel-meeting') }),
       },
+      // Replacement rooms (issue 12): a room id the page did not offer must be refused with a message, never a 5xx.
+      'POST /bookings/:id/replace': { as: 'alice', records: 'booking', weight: 1, valid: fc.record({ roomId: fc.constantFrom('1', '2', '3', '999999', '') }) },
+      'POST /admin/buildings': { as: 'adam', weight: 1, valid: fc.record({ building: fc.oneof(fc.constant('Harbour House'), words), autoReplace: fc.constantFrom('on', '') }) },
       'POST /admin/displays/:id/actions': { as: 'adam', records: 'token', weight: 1, valid: fc.record({ canAct: fc.constantFrom('on', ''), walkinUserId: fc.oneof(fc.constant(''), onBehalf) }) },
       'POST /display/:alias/act': { as: 'anon', weight: 1, valid: fc.record({ action: fc.constantFrom('book', 'extend', 'end', 'checkin'), minutes: fc.constantFrom('15', '30'), formSecret: fc.constant('x') }) },
     };
