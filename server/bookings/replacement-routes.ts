@@ -13,6 +13,7 @@ import { toActor } from '../users/service.ts';
 import { getRoom } from '../rooms/service.ts';
 import { buildingSettings, messages, replacementView, replaceRoom, setBuildingAutoReplace } from './replacement.ts';
 import * as bookings from './service.ts';
+import { t } from '../i18n/context.ts';
 
 const ReplaceForm = z.object({ roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER) });
 const BuildingForm = z.object({ building: text('field.building', 80), autoReplace: checkbox });
@@ -22,9 +23,9 @@ type AnswerReads = Pick<Reconciler, 'answersReadAt'>;
 
 /** "last read at 10:42" (in the booking's zone) for the attendees' answers; null when not read since start. */
 export function answersReadText(readAt: DateTime | undefined, zone: string, intervalSeconds: number): string {
-  const every = intervalSeconds > 0 ? `; read again every ${intervalSeconds < 120 ? `${intervalSeconds} s` : `${Math.round(intervalSeconds / 60)} min`}` : '';
-  if (!readAt) return `not read yet${every}`;
-  return `last read at ${readAt.setZone(zone).toFormat('HH:mm:ss')}${every}`;
+  const every = intervalSeconds > 0 ? t('replace.read_every', { every: intervalSeconds < 120 ? t('duration.seconds', { n: intervalSeconds }) : t('duration.minutes', { n: Math.round(intervalSeconds / 60) }) }) : '';
+  if (!readAt) return `${t('replace.not_read')}${every}`;
+  return `${t('replace.last_read', { time: readAt.setZone(zone).toFormat('HH:mm:ss') })}${every}`;
 }
 
 /**
@@ -84,7 +85,7 @@ export function adminBuildingRoutes(ctx: AppContext): Router {
   router.post('/buildings', ...pages.admin, (req, res) => {
     const { building, autoReplace } = parseForm(BuildingForm, req.body);
     const known = buildingSettings(ctx).find((b) => b.building.toLowerCase() === building.toLowerCase());
-    if (!known) throw new AppError(404, 'not_found', 'There is no room in that building.');
+    if (!known) throw new AppError(404, 'not_found', t('replace.no_building'));
     setBuildingAutoReplace(ctx, toActor(req.user!), known.building, autoReplace);
     flash(
       req,

@@ -13,6 +13,7 @@ import * as repo from './replacement.repo.ts';
 import { bookingsOfRoomInWindow, changeState, getBooking, roomRefused, updateBooking } from './service.ts';
 import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 import { storedMessage } from '../i18n/stored.ts';
+import { t } from '../i18n/context.ts';
 
 /**
  * Replacement rooms (issue 12): a room that declined a meeting (Outlook booked it first) or whose mailbox Exchange does
@@ -105,10 +106,13 @@ async function moveTo(ctx: Ctx, actor: User, b: Booking, room: Room): Promise<Bo
   return booking;
 }
 
+// Getters and functions: read per request, in the reader's language.
 export const messages = {
-  notRefused: 'The room has not refused this meeting, so there is nothing to replace.',
-  notOffered: (name: string) => `${name} is not free for this meeting any more. Choose one of the rooms below.`,
-  moved: (from: string, to: string) => `The meeting is moving to ${to}. Everyone invited gets the update; ${from} gets nothing more.`,
+  get notRefused() {
+    return t('replace.not_refused');
+  },
+  notOffered: (name: string) => t('replace.not_offered', { room: name }),
+  moved: (from: string, to: string) => t('replace.moved', { from, to }),
 };
 
 /** The organizer's one click: moves the meeting to one of the offered rooms (re-checked now). */
@@ -205,15 +209,15 @@ function noticeOf(ctx: Ctx, b: Booking): ReplacementView['notice'] {
   const last = repo.listReplacements(ctx.db, b.id).at(-1);
   if (!last) return null;
   const rooms = new Map(listAllRooms(ctx).map((r) => [r.id, r]));
-  const from = rooms.get(last.fromRoomId)?.name ?? 'The room';
-  const why = last.reason === 'declined' ? `${from} declined the meeting (it was already booked in Exchange)` : `Exchange does not know ${from}’s mailbox`;
+  const from = rooms.get(last.fromRoomId)?.name ?? t('replace.the_room');
+  const why = last.reason === 'declined' ? t('replace.why_declined', { from }) : t('replace.why_no_mailbox', { from });
   const when = localTime(last.at, rooms.get(last.fromRoomId)?.timeZone ?? 'UTC').toFormat('HH:mm');
-  if (last.toRoomId === null) return { kind: 'error', text: `${why}, and no other room was free at the same time (looked at ${when}).` };
+  if (last.toRoomId === null) return { kind: 'error', text: t('replace.notice_none', { why, when }) };
   if (last.toRoomId !== b.roomId) return null; // moved again since: the page shows the booking as it is now
-  const to = rooms.get(last.toRoomId)?.name ?? 'another room';
+  const to = rooms.get(last.toRoomId)?.name ?? t('replace.another_room');
   return last.automatic
-    ? { kind: 'info', text: `${why}, so the app moved it to ${to} at ${when}, which was free at the same time. Everyone invited gets the update; ${from} gets nothing more.` }
-    : { kind: 'info', text: `${why}; you moved it to ${to} at ${when}. Everyone invited gets the update; ${from} gets nothing more.` };
+    ? { kind: 'info', text: t('replace.notice_auto', { why, to, when, from }) }
+    : { kind: 'info', text: t('replace.notice_manual', { why, to, when, from }) };
 }
 
 export async function replacementView(ctx: Ctx, viewer: User, b: Booking): Promise<ReplacementView> {

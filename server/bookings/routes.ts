@@ -157,13 +157,13 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
       // next date still to come (dates already past stay as they were).
       const from = scope === 'series' ? nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id : id;
       const split = await changeFollowing(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
-      flash(req, 'success', `This and the following dates are a new series, being sent to Exchange: ${split.series.words}.`);
+      flash(req, 'success', t('series.flash.split', { words: split.series.words }));
       return res.redirect(303, `/bookings/${split.booking.id}`);
     }
     if (seen.seriesId) {
       // One date of a series: Exchange gets an exception for that date only.
       await changeOccurrence(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
-      flash(req, 'success', 'This date is changed; the change is being sent to Exchange for this date only.');
+      flash(req, 'success', t('series.flash.date_changed'));
       return res.redirect(303, `/bookings/${id}`);
     }
     const { warnings } = await bookings.updateBooking(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));

@@ -15,6 +15,8 @@ import * as series from './series-service.ts';
 import { FieldErrors } from '../errors.ts';
 import { isChangeable, stateLabel } from './states.ts';
 import { describeSeries, planSeries } from './recurrence.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 type FormModel = (req: Request) => Promise<Record<string, unknown>>;
 
@@ -47,7 +49,7 @@ export async function handleSeriesCreate(ctx: AppContext, req: Request, res: Res
           count: check.dates.length,
           exchangeUnavailable: check.exchangeUnavailable,
           clashes: check.clashes.map((c) => ({
-            date: c.start ? day(c.start, zone).toFormat('ccc d LLL yyyy') : c.date,
+            date: c.start ? formatDate(day(c.start, zone), 'day') : c.date,
             times: c.start ? `${day(c.start, zone).toFormat('HH:mm')}–${day(c.end, zone).toFormat('HH:mm')}` : '',
             alternative: c.alternative?.name ?? null,
           })),
@@ -58,10 +60,10 @@ export async function handleSeriesCreate(ctx: AppContext, req: Request, res: Res
     }
   }
   const result = await series.createSeries(ctx, req.user!, input, recurrence, repeat.clashChoice === 'alternative');
-  flash(req, 'success', `Your series is saved and is being sent to Exchange: ${result.series.words}.`);
-  if (result.skipped.length) flash(req, 'info', `Not booked (the room is taken): ${result.skipped.join(', ')}.`);
-  if (result.raced.length) flash(req, 'info', `Taken by someone else while booking, so not booked: ${result.raced.join(', ')}.`);
-  for (const m of result.moved) flash(req, 'info', `${m.date} is booked in ${m.roomName} instead (a separate meeting).`);
+  flash(req, 'success', t('series.flash.saved', { words: result.series.words }));
+  if (result.skipped.length) flash(req, 'info', t('series.flash.skipped', { dates: result.skipped.join(', ') }));
+  if (result.raced.length) flash(req, 'info', t('series.flash.raced', { dates: result.raced.join(', ') }));
+  for (const m of result.moved) flash(req, 'info', t('series.flash.moved', { date: m.date, room: m.roomName }));
   for (const w of result.warnings) flash(req, 'info', w);
   res.redirect(303, `/bookings/${result.booking.id}`);
   return true;
@@ -85,7 +87,7 @@ export function seriesSection(ctx: AppContext, viewer: User, booking: Booking) {
       const moved = o.startsAt !== o.recurrenceId;
       return {
         id: o.id,
-        day: start.toFormat('ccc d LLL yyyy'),
+        day: formatDate(start, 'day'),
         times: `${start.toFormat('HH:mm')}–${day(o.endsAt, room.timeZone).toFormat('HH:mm')}`,
         state: o.state,
         stateLabel: o.roomResponse === 'declined' && o.state === 'declined' ? stateLabel('declined') : stateLabel(o.state),

@@ -8,6 +8,7 @@ import { idParam } from '../http/params.ts';
 import { authenticateToken, roomForToken } from '../schedule/tokens.ts';
 import { availableActions, bookNow, checkInAtDoor, DisplayActionRefused, endEarly, extend, formSecret, formSecretOk } from './display.ts';
 import { CheckinRefused } from './service.ts';
+import { t } from '../i18n/context.ts';
 
 function tokenOf(req: Request): string | undefined {
   const header = req.get('authorization');
@@ -23,11 +24,11 @@ const ActionForm = z.object({
 
 /** What the display says after an action (codes in the URL, words here: nothing typed is ever echoed back). */
 export const SAID: Record<string, string> = {
-  booked: 'Booked. The room is yours.',
-  extended: 'Extended.',
-  ended: 'Meeting ended. The room is free.',
-  'checked-in': 'Checked in. The room stays yours.',
-  refused: 'That is no longer possible: the room’s schedule changed. Try again.',
+  booked: 'display.said.booked',
+  extended: 'display.said.extended',
+  ended: 'display.said.ended',
+  'checked-in': 'display.said.checked_in',
+  refused: 'display.said.refused',
 };
 
 export function displayActionRoutes(ctx: AppContext): Router {
@@ -43,7 +44,9 @@ export function displayActionRoutes(ctx: AppContext): Router {
         const token = authenticateToken(ctx, raw);
         const room = roomForToken(ctx, token, String(req.params.alias));
         const actions = availableActions(ctx, token, room, ctx.clock.now());
-        const said = typeof req.query.said === 'string' ? SAID[req.query.said] : undefined;
+        const saidKey = typeof req.query.said === 'string' && Object.hasOwn(SAID, req.query.said) ? SAID[req.query.said] : undefined;
+        // In the display's language (the token's): device-routes runs the request in it.
+        const said = saidKey ? t(saidKey) : undefined;
         res.locals.displayActions = {
           ...actions,
           formSecret: formSecret(secret, token, room.alias),
@@ -65,7 +68,7 @@ export function displayActionRoutes(ctx: AppContext): Router {
     const room = roomForToken(ctx, token, String(req.params.alias));
     res.set('Cache-Control', 'private, no-store');
     const body = req.body as Record<string, unknown> | undefined;
-    if (!formSecretOk(secret, token, room.alias, body?.formSecret)) throw new ForbiddenError('This display page is out of date. Reload it and try again.');
+    if (!formSecretOk(secret, token, room.alias, body?.formSecret)) throw new ForbiddenError(t('display.out_of_date'));
     const form = ActionForm.parse(body);
     const back = (said: string) => res.redirect(303, `/display/${encodeURIComponent(room.alias)}?token=${encodeURIComponent(raw ?? '')}&said=${said}`);
     const bookingId = () => form.bookingId ?? idParam(undefined, 'booking');

@@ -14,6 +14,7 @@ import { displaySettings, saveDisplaySettings } from './display.ts';
 import { BuildingCheckinForm, DisplayActingForm, ExemptForm, RoomCheckinForm } from './schema.ts';
 import * as checkin from './service.ts';
 import { readStored, storedMessage } from '../i18n/stored.ts';
+import { t } from '../i18n/context.ts';
 
 /** Where a check-in button sends the user back to: the booking page, or the reception timeline it was pressed on. */
 function backTo(req: Request, b: Pick<Booking, 'id'>): string {
@@ -50,7 +51,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     const b = getBookingForViewer(ctx, req.user!, idParam(req.params.id, 'booking'));
     try {
       checkin.checkIn(ctx, toActor(req.user!), b.id, req.user!.displayName);
-      flash(req, 'success', `Checked in to “${b.subject}”.`);
+      flash(req, 'success', t('checkin.flash.checked_in', { subject: b.subject }));
     } catch (error) {
       if (!(error instanceof checkin.CheckinRefused)) throw error;
       flash(req, 'error', error.message);
@@ -64,7 +65,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     const { exempt } = ExemptForm.parse(req.body);
     try {
       checkin.setExempt(ctx, toActor(req.user!), b.id, exempt);
-      flash(req, 'success', exempt ? 'No check-in needed for this booking.' : 'This booking needs a check-in again.');
+      flash(req, 'success', exempt ? t('checkin.flash.exempt') : t('checkin.flash.not_exempt'));
     } catch (error) {
       if (!(error instanceof checkin.CheckinRefused)) throw error;
       flash(req, 'error', error.message);
@@ -77,13 +78,13 @@ export function checkinRoutes(ctx: AppContext): Router {
     const id = idParam(req.params.id, 'booking');
     const b = checkin.verifyLink(ctx, secret, id, String(req.params.signature));
     res.set('Cache-Control', 'no-store');
-    if (!b) return res.status(404).render('checkin/link', { title: 'Check in', ok: false, message: 'This check-in link is not valid.', subject: null });
+    if (!b) return res.status(404).render('checkin/link', { title: t('checkin.action.checkin'), ok: false, message: t('checkin.link_invalid'), subject: null });
     try {
       checkin.checkIn(ctx, { id: b.organizerId, username: 'signed-link' }, b.id, 'the organizer’s link');
-      res.render('checkin/link', { title: 'Checked in', ok: true, message: 'You are checked in. The room stays yours.', subject: b.subject });
+      res.render('checkin/link', { title: t('schedule.checkin.checked_in'), ok: true, message: t('checkin.link_ok'), subject: b.subject });
     } catch (error) {
       if (!(error instanceof checkin.CheckinRefused)) throw error;
-      res.status(409).render('checkin/link', { title: 'Check in', ok: false, message: error.message, subject: b.subject });
+      res.status(409).render('checkin/link', { title: t('checkin.action.checkin'), ok: false, message: error.message, subject: b.subject });
     }
   });
 
@@ -110,7 +111,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
     else {
       checkin.saveRoomChoice(ctx, toActor(req.user!), room.id, parsed.data);
-      flash(req, 'success', `Check-in settings of ${room.name} saved.`);
+      flash(req, 'success', t('checkin.flash.room_saved', { room: room.name }));
     }
     res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
   });
@@ -121,7 +122,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
     else {
       checkin.saveBuildingDefault(ctx, toActor(req.user!), room.building, parsed.data);
-      flash(req, 'success', `Check-in default of ${room.building} saved.`);
+      flash(req, 'success', t('checkin.flash.building_saved', { building: room.building }));
     }
     res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
   });
@@ -141,10 +142,10 @@ export function checkinRoutes(ctx: AppContext): Router {
     const id = idParam(req.params.id, 'token');
     const parsed = DisplayActingForm.safeParse(req.body);
     if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
-    else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', 'Choose the walk-in account from the list.');
+    else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', t('checkin.flash.walkin_list'));
     else {
       saveDisplaySettings(ctx, toActor(req.user!), id, parsed.data);
-      flash(req, 'success', parsed.data.canAct ? 'The display may act now.' : 'The display is read-only now.');
+      flash(req, 'success', parsed.data.canAct ? t('checkin.flash.may_act') : t('checkin.flash.read_only'));
     }
     res.redirect(303, '/admin/displays#display-actions');
   });

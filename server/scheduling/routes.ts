@@ -11,6 +11,8 @@ import { namesByEmail } from '../users/service.ts';
 import { bookingLink } from '../availability/present.ts';
 import { BookNowForm, FindTimeQuery, RangeQuery } from './schema.ts';
 import { findRoomsAcross, findTime, rememberBuilding, type FindTimeResult } from './service.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
 
@@ -26,13 +28,15 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
   // page's CPU (21 people and 8 rooms × 26 cells).
   const zd = zoneDay(r.day, r.zone);
   const hhmm = (ms: number) => (zd ? zd.label(ms) : fmt(ms, r.zone, 'HH:mm'));
-  const labelOf = (cell: { start: number; state: string }) => `${hhmm(cell.start)} ${cell.state === 'busy' ? 'busy' : cell.state === 'off' ? 'outside working hours' : 'free'}`;
+  // Three words looked up once per page, not per cell.
+  const words = { busy: t('strip.busy'), off: t('scheduling.off_hours'), free: t('strip.free') };
+  const labelOf = (cell: { start: number; state: string }) => `${hhmm(cell.start)} ${cell.state === 'busy' ? words.busy : cell.state === 'off' ? words.off : words.free}`;
   return {
     zone: r.zone,
     seats: r.seats,
     exchangeUnavailable: r.exchangeUnavailable,
-    days: r.days.map((d) => ({ date: d, label: DateTime.fromISO(d).toFormat('ccc d LLL'), href: dayLink(d), current: d === r.day })),
-    dayLabel: DateTime.fromISO(r.day).toFormat('cccc d LLLL'),
+    days: r.days.map((d) => ({ date: d, label: formatDate(DateTime.fromISO(d), 'dayShort'), href: dayLink(d), current: d === r.day })),
+    dayLabel: formatDate(DateTime.fromISO(r.day), 'weekdayDate'),
     proposals: r.proposals.map((p) => {
       const z = p.room.timeZone;
       const fields = {
@@ -44,8 +48,8 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
         optional: lines(q.optional),
       };
       return {
-        label: `${fmt(p.slot.start, z, 'ccc d LLL')}, ${fields.start}–${fields.end}`,
-        room: `${p.room.name} (${p.room.capacity} people, ${p.room.building}, floor ${p.room.floor})`,
+        label: `${formatDate(DateTime.fromMillis(p.slot.start, { zone: z }), 'dayShort')}, ${fields.start}–${fields.end}`,
+        room: `${p.room.name} (${t('room.people', { count: p.room.capacity })}, ${t('room.place', { building: p.room.building, floor: p.room.floor })})`,
         zone: z,
         optionalBusy: p.optionalBusy,
         otherRooms: p.otherRooms.map((o) => o.name),
@@ -56,13 +60,13 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
     }),
     grid: r.grid && {
       scale: (r.grid.people[0]?.cells ?? r.grid.rooms[0]?.cells ?? []).map((c) => {
-        const t = hhmm(c.start);
-        return t.endsWith(':00') && Number(t.slice(0, 2)) % 2 === 0 ? t : '';
+        const hm = hhmm(c.start);
+        return hm.endsWith(':00') && Number(hm.slice(0, 2)) % 2 === 0 ? hm : '';
       }),
       people: r.grid.people.map((p) => ({
         name: p.name ? `${p.name} (${p.email})` : p.email,
-        role: p.required ? 'Required' : 'Optional',
-        note: p.known ? `Works ${p.hours.start}–${p.hours.end} ${p.hours.timeZone}` : 'No free/busy from Exchange',
+        role: p.required ? t('booking.role.required') : t('booking.role.optional'),
+        note: p.known ? t('scheduling.works', { start: p.hours.start, end: p.hours.end, zone: p.hours.timeZone }) : t('scheduling.no_freebusy'),
         cells: p.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
         busy: p.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
       })),
@@ -82,7 +86,7 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const user = req.user!;
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const asked = query.has('required') || query.has('duration');
-    const model = { title: 'Find a time', buildings: listBuildings(ctx), equipment: listEquipment(ctx), values: asked ? req.query : { duration: '60' }, errors: {}, result: null as unknown, me: user.email };
+    const model = { title: t('nav.find_time'), buildings: listBuildings(ctx), equipment: listEquipment(ctx), values: asked ? req.query : { duration: '60' }, errors: {}, result: null as unknown, me: user.email };
     if (!asked) return res.render('scheduling/find-time', model);
     const parsed = FindTimeQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -101,11 +105,11 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const friday = now.plus({ days: (5 - now.weekday + 7) % 7 });
     const nextMonday = now.plus({ days: 8 - now.weekday });
     const presets = [
-      { label: 'Any time this week', href: `/find-time/rooms?${new URLSearchParams({ from: now.toISODate()!, to: friday.toISODate()!, part: 'any' })}` },
-      { label: 'Next Monday–Wednesday afternoon', href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}` },
+      { label: t('scheduling.preset.week'), href: `/find-time/rooms?${new URLSearchParams({ from: now.toISODate()!, to: friday.toISODate()!, part: 'any' })}` },
+      { label: t('scheduling.preset.mon_wed'), href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}` },
     ];
     const asked = Object.keys(req.query).length > 0;
-    const model = { title: 'Search across days', buildings: listBuildings(ctx), equipment: listEquipment(ctx), presets, values: asked ? req.query : { duration: '60', part: 'any' }, errors: {}, result: null as unknown };
+    const model = { title: t('scheduling.across_days'), buildings: listBuildings(ctx), equipment: listEquipment(ctx), presets, values: asked ? req.query : { duration: '60', part: 'any' }, errors: {}, result: null as unknown };
     if (!asked) return res.render('scheduling/rooms', model);
     const parsed = RangeQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -113,15 +117,15 @@ export function schedulingRoutes(ctx: AppContext): Router {
       return res.render('scheduling/rooms', { ...model, errors: fieldMessages(parsed.error) });
     }
     const r = await findRoomsAcross(ctx, parsed.data);
-    const label = (ms: number, zone: string) => fmt(ms, zone, 'ccc d LLL HH:mm');
+    const label = (ms: number, zone: string) => `${formatDate(DateTime.fromMillis(ms, { zone }), 'dayShort')} ${fmt(ms, zone, 'HH:mm')}`;
     res.render('scheduling/rooms', {
       ...model,
       result: {
         exchangeUnavailable: r.exchangeUnavailable,
-        range: r.days.length ? `${DateTime.fromISO(r.days[0]!).toFormat('ccc d LLL')} – ${DateTime.fromISO(r.days.at(-1)!).toFormat('ccc d LLL')}` : '',
+        range: r.days.length ? `${formatDate(DateTime.fromISO(r.days[0]!), 'dayShort')} – ${formatDate(DateTime.fromISO(r.days.at(-1)!), 'dayShort')}` : '',
         rooms: r.rooms.map(({ room, slots }) => ({
           name: room.name,
-          facts: `${room.capacity} people · ${room.building}, floor ${room.floor} · ${room.timeZone}`,
+          facts: `${t('room.people', { count: room.capacity })} · ${t('room.place', { building: room.building, floor: room.floor })} · ${room.timeZone}`,
           slots: slots.map((s) => ({ label: `${label(s.start, room.timeZone)}–${fmt(s.end, room.timeZone, 'HH:mm')}`, href: bookingLink(room, s) })),
         })),
       },
@@ -140,7 +144,7 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const result = await findTime(ctx, user, q, new Map(), { earliestFirst: true, limit: 1 });
     const first = result.proposals[0];
     if (!first) {
-      flash(req, 'info', `No room${form.building ? ` in ${form.building}` : ''} is free for ${form.duration} minutes in the next five working days while you are free.`);
+      flash(req, 'info', form.building ? t('scheduling.now_none_building', { building: form.building, minutes: form.duration }) : t('scheduling.now_none', { minutes: form.duration }));
       return res.redirect(303, '/');
     }
     const z = first.room.timeZone;
