@@ -58,6 +58,8 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
       meetingRoute: config.exchange.meetingRoute,
       headersTimeoutMs: config.exchange.timeoutMs,
       bodyTimeoutMs: config.exchange.timeoutMs,
+      // OWA commands ask for the organizer's language; DEFAULT_LOCALE when the organizer chose none (issue 17).
+      defaultLanguage: config.defaultLocale,
     },
     log,
     () => clock.now(),

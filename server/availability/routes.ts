@@ -32,7 +32,9 @@ export function availabilityRoutes(ctx: AppContext): Router {
       times: slotLabel(o.room, o.slot),
       strip: presentStrip(o.room.name, o.strip),
       // "8 seats, 10 too few" says how far off a room is (issue 16), not just its size.
-      misses: o.misses.map((m) => (m.startsWith('seats ') && parsed.data.people ? `${o.room.capacity} seats, ${parsed.data.people - o.room.capacity} too few` : m)),
+      misses: o.misses.map((m) =>
+        m === t('find.miss.seats', { count: o.room.capacity }) && parsed.data.people ? t('find.miss.seats_short', { seats: o.room.capacity, short: parsed.data.people - o.room.capacity }) : m,
+      ),
       href: bookingLink(o.room, o.slot),
     });
     const time = (t: TimeSuggestion) => ({

@@ -9,6 +9,7 @@ import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, 
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
 import { t } from '../i18n/context.ts';
+import { currentLocale } from '../i18n/context.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
@@ -100,7 +101,8 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
   const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
-  const asked = ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES);
+  // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
+  const asked = ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES, { language: currentLocale() });
   // Settled here so a failure is never an unhandled rejection while the database is read; it is rethrown below.
   const answer = asked.then(
     (fb) => ({ fb }),

@@ -40,6 +40,8 @@ export function meetingOf(
     reminderMinutes: REMINDER_MINUTES,
     busyStatus: 'busy',
     ...(booking.private === undefined ? {} : { private: booking.private }),
+    // The organizer's chosen language: OWA is asked for it (Accept-Language), as their own browser would (issue 17).
+    ...(organizer.locale ? { language: organizer.locale } : {}),
   };
 }
 

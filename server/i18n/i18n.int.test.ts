@@ -91,6 +91,26 @@ describe('language of the pages', () => {
     assert.equal(body.error.message, hu['displays.token_missing']);
   });
 
+  test('a booking goes to Exchange in its organizer’s language (the meeting carries it for OWA’s Accept-Language)', async () => {
+    await aUser(app.ctx, { username: 'zoltan', displayName: 'Nagy Zoltán' });
+    const room = aRoom(app.ctx, { alias: 'tisza', name: 'Tisza', timeZone: 'Europe/Budapest' });
+    const zoltan = new TestBrowser(app.url);
+    zoltan.sendHeaders['accept-language'] = 'en';
+    await zoltan.signIn('zoltan');
+    await zoltan.post('/locale', { locale: 'hu', returnTo: '/' });
+    const form = await (await zoltan.get(`/bookings/new?roomId=${room.id}`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const made = await zoltan.post('/bookings', { idempotencyKey: key, roomId: String(room.id), date: day, start: '10:00', end: '11:00', subject: 'Tervezés', description: '', required: '', optional: '' });
+    assert.equal(made.status, 303);
+    const id = Number(/\/bookings\/(\d+)/.exec(made.headers.get('location') ?? '')?.[1]);
+    const job = app.ctx.db.prepare('SELECT meeting_json FROM outbox_jobs WHERE booking_id = ?').get(id) as { meeting_json: string };
+    assert.match(job.meeting_json, /"language":"hu"/);
+    const page = await (await zoltan.get(`/bookings/${id}`)).text();
+    assert.equal(lang(page), 'hu');
+    assert.ok(page.includes(hu['booking.flash.created']!), 'the flash in Hungarian');
+  });
+
   test('a door display speaks its token’s language, whatever the tablet’s browser says', async () => {
     const room = aRoom(app.ctx, { alias: 'duna', name: 'Duna', timeZone: 'Europe/Budapest' });
     const { secret: huToken } = createDeviceToken(app.ctx, SYSTEM_ACTOR, { label: 'Duna ajtó', roomIds: [room.id], showSubjects: false, locale: 'hu' });
