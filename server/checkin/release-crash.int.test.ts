@@ -11,9 +11,8 @@ import { startEmulator, type RunningEmulator } from '../../emulator/index.ts';
 import { freePort, spawnApp, type SpawnedApp } from '../test/spawn-app.ts';
 import { TestBrowser } from '../test/test-app.ts';
 import { waitFor } from '../test/wait.ts';
+import { countMeetingMessages } from '../test/meeting-messages.ts';
 
-const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
-const METHOD: Record<string, string> = { 'IPM.Schedule.Meeting.Request': 'REQUEST', 'IPM.Schedule.Meeting.Canceled': 'CANCEL' };
 
 let emulator: RunningEmulator;
 let dir: string;
@@ -50,13 +49,7 @@ const fault = (rule: Record<string, unknown>) =>
 
 async function inbox(alias: string, uid: string): Promise<Record<string, number>> {
   const items = (await (await fetch(`${emulator.url}/_emulator/mailboxes/${alias}/items?folder=inbox`)).json()) as { props: Record<string, string> }[];
-  const counts: Record<string, number> = {};
-  for (const m of items) {
-    if (m.props['urn:schemas:calendar:uid'] !== uid || !METHOD[m.props[CLASS] ?? '']) continue;
-    const key = `${METHOD[m.props[CLASS]!]} ${m.props['urn:schemas:calendar:sequence']}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
+  return countMeetingMessages(items, uid);
 }
 
 before(async () => {

@@ -13,11 +13,8 @@ import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import { checkIn, saveRoomChoice, sweepReleases } from './service.ts';
+import { countMeetingMessages, SEQUENCE as SEQ, UID } from '../test/meeting-messages.ts';
 
-const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
-const UID = 'urn:schemas:calendar:uid';
-const SEQ = 'urn:schemas:calendar:sequence';
-const METHOD: Record<string, string> = { 'IPM.Schedule.Meeting.Request': 'REQUEST', 'IPM.Schedule.Meeting.Canceled': 'CANCEL' };
 const ZONE = 'Europe/London';
 
 /** The app's clock: real time until a test moves it. */
@@ -33,13 +30,7 @@ describe('releasing a no-show', () => {
 
   /** Meeting messages per "METHOD SEQUENCE" in a mailbox's Inbox. */
   async function inbox(alias: string, uid: string): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const m of await mailboxItems(app, alias, 'inbox')) {
-      if (m.props[UID] !== uid || !METHOD[m.props[CLASS] ?? '']) continue;
-      const key = `${METHOD[m.props[CLASS]!]} ${m.props[SEQ]}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
-    return counts;
+    return countMeetingMessages(await mailboxItems(app, alias, 'inbox'), uid);
   }
   const inCalendar = async (alias: string, uid: string) => (await mailboxItems(app, alias, 'calendar')).some((m) => m.props[UID] === uid);
   const moveClockTo = (local: string) => {

@@ -7,13 +7,10 @@ import { DateTime } from 'luxon';
 import { findBooking } from '../bookings/repo.ts';
 import { listAllRooms } from '../rooms/service.ts';
 import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { countMeetingMessages, MESSAGE_CLASS as CLASS, METHOD_OF_CLASS as METHOD, SEQUENCE as SEQ, UID } from '../test/meeting-messages.ts';
 
 const ZONE = 'Europe/London';
 const day = DateTime.now().setZone(ZONE).plus({ days: 3 }).toFormat('yyyy-MM-dd');
-const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
-const UID = 'urn:schemas:calendar:uid';
-const SEQ = 'urn:schemas:calendar:sequence';
-const METHOD: Record<string, string> = { 'IPM.Schedule.Meeting.Request': 'REQUEST', 'IPM.Schedule.Meeting.Canceled': 'CANCEL' };
 
 /** Polls until `check` holds (a deadline, never a fixed sleep). */
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -33,13 +30,7 @@ describe('cancelling after a failure or a pending change', () => {
     fetch(`${app.emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
   /** Messages per "UID METHOD SEQUENCE" in a mailbox's Inbox. */
   async function inboxCounts(alias: string, uid: string): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const m of await mailboxItems(app, alias, 'inbox')) {
-      if (m.props[UID] !== uid || !METHOD[m.props[CLASS] ?? '']) continue;
-      const key = `${METHOD[m.props[CLASS]!]} ${m.props[SEQ]}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
-    return counts;
+    return countMeetingMessages(await mailboxItems(app, alias, 'inbox'), uid);
   }
   async function book(room: string, start: string, end: string, subject = 'Planning'): Promise<number> {
     const form = await (await alice.get(`/bookings/new?roomId=${rooms.get(room)}`)).text();

@@ -7,10 +7,9 @@ import { DateTime } from 'luxon';
 import { findBooking } from '../bookings/repo.ts';
 import { listAllRooms } from '../rooms/service.ts';
 import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { countMeetingMessages } from '../test/meeting-messages.ts';
 
 const day = DateTime.now().setZone('Europe/London').plus({ days: 4 }).toFormat('yyyy-MM-dd');
-const CLASS = 'http://schemas.microsoft.com/exchange/outlookmessageclass';
-const METHOD: Record<string, string> = { 'IPM.Schedule.Meeting.Request': 'REQUEST', 'IPM.Schedule.Meeting.Canceled': 'CANCEL' };
 
 describe('every Exchange step verified by its effect', () => {
   let app: TestApp;
@@ -22,13 +21,7 @@ describe('every Exchange step verified by its effect', () => {
     fetch(`${app.emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
   /** Messages per "METHOD SEQUENCE" of this meeting in bob's Inbox. */
   async function bobGot(uid: string): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const m of await mailboxItems(app, 'bob', 'inbox')) {
-      if (m.props['urn:schemas:calendar:uid'] !== uid || !METHOD[m.props[CLASS] ?? '']) continue;
-      const key = `${METHOD[m.props[CLASS]!]} ${m.props['urn:schemas:calendar:sequence']}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
-    return counts;
+    return countMeetingMessages(await mailboxItems(app, 'bob', 'inbox'), uid);
   }
   async function book(): Promise<number> {
     const room = 'thames';
