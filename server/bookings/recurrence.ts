@@ -8,6 +8,8 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import { checkBookingRules, localToInstant } from './rules.ts';
+import { t } from '../i18n/context.ts';
+import { formatDate } from '../i18n/format.ts';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -50,10 +52,16 @@ export interface Occurrence {
 export const MAX_OCCURRENCES = 260;
 
 export const recurrenceMessages = {
-  tooMany: `A series can have at most ${MAX_OCCURRENCES} occurrences.`,
-  noOccurrence: 'This repeat pattern has no date on or after the first date. Check the days chosen.',
-  untilBeforeStart: 'The series must end on or after its first date.',
-  firstDateNotInPattern: (weekdays: string) => `The first date is not one of the chosen days (${weekdays}).`,
+  get tooMany() {
+    return t('series.err.too_many', { max: MAX_OCCURRENCES });
+  },
+  get noOccurrence() {
+    return t('series.err.no_occurrence');
+  },
+  get untilBeforeStart() {
+    return t('series.err.until_before_start');
+  },
+  firstDateNotInPattern: (weekdays: string) => t('series.err.first_date', { days: weekdays }),
 };
 
 /** The RRULE value for a series (without "RRULE:"); UNTIL is the end of the local `until` day in UTC, as RFC 5545 asks when DTSTART has a TZID. */
@@ -181,7 +189,7 @@ export function checkSeriesRules(room: Room, occurrences: readonly Occurrence[],
   const out: OccurrenceProblem[] = [];
   for (const o of occurrences) {
     if (!o.start || !o.end) {
-      out.push({ date: o.date, problems: { start: `That time does not exist on ${o.date} in ${room.timeZone} (the clocks change).` } });
+      out.push({ date: o.date, problems: { start: t('series.err.no_such_time', { date: o.date, zone: room.timeZone }) } });
       continue;
     }
     const problems = checkBookingRules(room, { start: o.start, end: o.end }, now);
@@ -195,11 +203,10 @@ export function lastBookableDate(room: Room, now: DateTime): string {
   return now.setZone(room.timeZone).startOf('day').plus({ days: room.horizonDays }).toFormat('d LLL yyyy');
 }
 
-const DAY_NAMES: Record<Weekday, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' };
-function ordinal(week: WeekOfMonth): string {
-  const names = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth' } as const;
-  return week === -1 ? 'last' : names[week];
-}
+// The words in the request's language (locales/*.json series.words.*): Hungarian day names take the case the
+// sentence needs ("kedden", "a hónap második keddjén"), so each form has its own key.
+const dayName = (d: Weekday, form: 'on' | 'nth' = 'on') => t(`series.dayname.${form}.${d}`);
+const ordinal = (week: WeekOfMonth): string => t(`series.ordinal.${week === -1 ? 'last' : week}`);
 
 /** The series in words, as the form shows it: "Every Tuesday and Thursday, 10:00–11:00 (Europe/London), 12 times, until 25 Feb 2027". */
 export function describeSeries(rec: Recurrence, start: SeriesStart, occurrences: readonly Occurrence[]): string {
@@ -207,33 +214,32 @@ export function describeSeries(rec: Recurrence, start: SeriesStart, occurrences:
   let what: string;
   switch (p.kind) {
     case 'daily':
-      what = p.interval === 1 ? 'Every day' : `Every ${p.interval} days`;
+      what = t('series.words.daily', { n: p.interval });
       break;
     case 'weekdays':
-      what = 'Every weekday';
+      what = t('series.words.weekdays');
       break;
     case 'weekly':
-      what = `${p.interval === 1 ? 'Every' : p.interval === 2 ? 'Every other' : `Every ${p.interval} weeks on`} ${listDays(p.days)}`;
+      what = t('series.words.weekly', { n: p.interval, days: listDays(p.days) });
       break;
     case 'monthly-day':
-      what = `${p.interval === 1 ? 'Monthly' : `Every ${p.interval} months`} on day ${p.day}`;
+      what = t('series.words.monthly_day', { n: p.interval, day: p.day });
       break;
     case 'monthly-nth':
-      what = `${p.interval === 1 ? 'Monthly' : `Every ${p.interval} months`} on the ${ordinal(p.week)} ${DAY_NAMES[p.weekday]}`;
+      what = t('series.words.monthly_nth', { n: p.interval, ordinal: ordinal(p.week), weekday: dayName(p.weekday, 'nth') });
       break;
   }
   const n = occurrences.length;
   const last = occurrences[n - 1];
   const times = `${start.start}–${start.end} (${start.zone})`;
-  const count = n === 1 ? 'once' : `${n} times`;
-  const until = last ? `, until ${DateTime.fromISO(last.date).toFormat('d LLL yyyy')}` : '';
-  return `${what}, ${times}, ${count}${until}`;
+  const until = last ? t('series.words.until', { date: formatDate(DateTime.fromISO(last.date), 'date') }) : '';
+  return t('series.words.sentence', { what, times, count: t('series.words.count', { n }), until });
 }
 
 function listDays(days: readonly Weekday[]): string {
-  const names = sortDays(days).map((d) => DAY_NAMES[d]);
+  const names = sortDays(days).map((d) => dayName(d));
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, -1).join(', ')} ${t('series.words.and')} ${names[names.length - 1]}`;
 }
 
 function sortDays(days: readonly Weekday[]): Weekday[] {

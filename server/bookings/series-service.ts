@@ -37,17 +37,27 @@ import type { BookingChangeInput, BookingFormInput } from './schema.ts';
 import { isChangeable, type BookingState } from './states.ts';
 import { activeBusyByRoom, slotInRoomZone } from './service.ts';
 import { storedMessage } from '../i18n/stored.ts';
+import { t } from '../i18n/context.ts';
 
 export type { Series } from './series.repo.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'wakeOutbox'>;
 
+// Getters and functions: read per request, in the reader's language.
 const messages = {
-  notYours: 'Only the organizer or reception staff can change this series.',
-  onBehalf: 'Only reception staff can book for someone else.',
-  allTaken: 'Every date of this series is taken.',
-  noRoomChange: 'One date of a series keeps the series’ room. To use another room on that date, cancel this date and book that room for it.',
-  notChangeable: (state: string) => `This date is ${state} and can no longer be changed.`,
+  get notYours() {
+    return t('series.err.not_yours');
+  },
+  get onBehalf() {
+    return t('booking.on_behalf_only');
+  },
+  get allTaken() {
+    return t('series.err.all_taken');
+  },
+  get noRoomChange() {
+    return t('series.err.no_room_change');
+  },
+  notChangeable: (state: string) => t('series.err.not_changeable', { state }),
 };
 
 /** At most this many other rooms are asked about for the dates that clash (one batched free/busy request). */
@@ -197,7 +207,7 @@ function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): U
   if (organizerId === undefined || organizerId === actor.id) return actor;
   if (!canBookOnBehalf(actor)) throw new ForbiddenError(messages.onBehalf);
   const organizer = getUser(ctx, organizerId);
-  if (!organizer.active) throw new FieldErrors({ organizerId: 'This person can no longer book rooms.' });
+  if (!organizer.active) throw new FieldErrors({ organizerId: t('booking.organizer_inactive') });
   return organizer;
 }
 
@@ -213,7 +223,7 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
     return { series, booking: replay, skipped: [], raced: [], moved: [], warnings: [] };
   }
   const room = getRoom(ctx, input.roomId);
-  if (!room.active) throw new FieldErrors({ roomId: 'This room is not available for booking.' });
+  if (!room.active) throw new FieldErrors({ roomId: t('rules.room_inactive') });
   const organizer = organizerFor(ctx, actor, input.organizerId);
   slotInRoomZone(room, input.date, input.start, input.end); // the first date's times must exist
   const attendees = attendeesFrom(ctx, input, organizer);
@@ -587,7 +597,7 @@ export async function changeFollowing(ctx: Ctx, actor: User, bookingId: number, 
   const old = changeableSeries(ctx, actor, current);
   if (input.roomId !== old.roomId) throw new FieldErrors({ roomId: messages.noRoomChange });
   const rec = recurrenceOfRRule(old.rrule);
-  if (!rec) throw new FieldErrors({ start: 'This series’ pattern cannot be split here; change its dates one by one.' });
+  if (!rec) throw new FieldErrors({ start: t('series.err.cannot_split') });
   const start: SeriesStart = { date: old.firstDate, start: old.startTime, end: old.endTime, zone: old.timeZone };
   const splitDate = DateTime.fromISO(current.recurrenceId!, { zone: 'utc' }).setZone(old.timeZone).toISODate()!;
   const { after } = splitSeries(rec, start, splitDate);

@@ -13,6 +13,7 @@ import type { DeviceToken } from '../schedule/tokens.ts';
 import { findUser, type User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import { checkIn, checkinView } from './service.ts';
+import { t, tFor } from '../i18n/context.ts';
 
 export const BOOK_MINUTES = [15, 30, 45, 60] as const;
 export const EXTEND_MINUTES = [15, 30] as const;
@@ -115,8 +116,8 @@ const refuse = (message: string): never => {
 export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, minutes: number): Promise<void> {
   const now = ctx.clock.now();
   const allowed = availableActions(ctx, token, room, now);
-  if (!allowed.bookNow.includes(minutes)) refuse('The room is not free for that long.');
-  const walkin = findUser(ctx, displaySettings(ctx, token.id).walkinUserId ?? -1) ?? refuse('This display has no walk-in account.');
+  if (!allowed.bookNow.includes(minutes)) refuse(t('display.refuse.not_free'));
+  const walkin = findUser(ctx, displaySettings(ctx, token.id).walkinUserId ?? -1) ?? refuse(t('display.refuse.no_walkin'));
   const start = DateTime.fromMillis(startMinute(now.toMillis()), { zone: room.timeZone });
   const end = start.plus({ minutes });
   // The display books as reception would on behalf of the walk-in account; the audit trail names the token.
@@ -126,8 +127,9 @@ export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, m
     date: start.toFormat('yyyy-MM-dd'),
     start: start.toFormat('HH:mm'),
     end: end.toFormat('HH:mm'),
-    subject: 'Walk-in meeting',
-    description: `Booked at the door display (${token.label}).`,
+    // Written into Exchange in the walk-in organizer's language.
+    subject: tFor(walkin.locale ?? 'en', 'display.walkin.subject'),
+    description: tFor(walkin.locale ?? 'en', 'display.walkin.description', { label: token.label }),
     required: [],
     optional: [],
     private: false,
@@ -140,7 +142,7 @@ export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, m
 /** Extend the meeting under way by 15 or 30 minutes when the room is free after it. */
 export function extend(ctx: AppContext, token: DeviceToken, room: Room, bookingId: number, minutes: number): void {
   const allowed = availableActions(ctx, token, room, ctx.clock.now());
-  if (allowed.bookingId !== bookingId || !allowed.extend.includes(minutes)) refuse('The room is not free after this meeting for that long.');
+  if (allowed.bookingId !== bookingId || !allowed.extend.includes(minutes)) refuse(t('display.refuse.not_free_after'));
   const b = getBooking(ctx, bookingId)!;
   changeEnd(ctx, actorOf(token), bookingId, toDbTime(DateTime.fromISO(b.endsAt).plus({ minutes })));
 }
@@ -149,14 +151,14 @@ export function extend(ctx: AppContext, token: DeviceToken, room: Room, bookingI
 export function endEarly(ctx: AppContext, token: DeviceToken, room: Room, bookingId: number): void {
   const now = ctx.clock.now();
   const allowed = availableActions(ctx, token, room, now);
-  if (allowed.bookingId !== bookingId || !allowed.endEarly) refuse('This meeting cannot be ended early now.');
+  if (allowed.bookingId !== bookingId || !allowed.endEarly) refuse(t('display.refuse.cannot_end'));
   const end = now.toUTC().startOf('second');
   changeEnd(ctx, actorOf(token), bookingId, toDbTime(end));
 }
 
 export function checkInAtDoor(ctx: AppContext, token: DeviceToken, room: Room, bookingId: number): void {
   const allowed = availableActions(ctx, token, room, ctx.clock.now());
-  if (allowed.bookingId !== bookingId || !allowed.checkIn) refuse('There is nothing to check in to now.');
+  if (allowed.bookingId !== bookingId || !allowed.checkIn) refuse(t('display.refuse.nothing_to_checkin'));
   checkIn(ctx, actorOf(token), bookingId, token.label);
 }
 

@@ -103,11 +103,12 @@ export function checkinRefusal(nowMs: number, f: BookingFacts, s: CheckinSetting
   return null;
 }
 
+/** Catalog keys of the refusals (the words follow the reader's language: t(REFUSAL_WORDS[r])). */
 export const REFUSAL_WORDS: Record<CheckinRefusal, string> = {
-  'not-required': 'This room does not need a check-in.',
-  'not-active': 'This booking no longer holds the room.',
-  already: 'Already checked in.',
-  released: 'The room was released: nobody checked in in time.',
-  early: 'Check-in opens a few minutes before the start.',
-  closed: 'The check-in window has closed.',
+  'not-required': 'checkin.refusal.not_required',
+  'not-active': 'checkin.refusal.not_active',
+  already: 'checkin.refusal.already',
+  released: 'checkin.refusal.released',
+  early: 'checkin.refusal.early',
+  closed: 'checkin.refusal.closed',
 };

@@ -26,6 +26,7 @@ import {
   type SettingsChoice,
   type WindowPhase,
 } from './rules.ts';
+import { t, tFor } from '../i18n/context.ts';
 
 export type { CheckinFacts } from './repo.ts';
 export type { CheckinSettings, SettingsChoice } from './rules.ts';
@@ -133,7 +134,7 @@ export function checkinView(ctx: Pick<Ctx, 'db' | 'clock'>, b: Booking, room: Ro
     released: f.released,
     releaseNote: facts?.releaseNote ?? null,
     canCheckIn: refusal === null,
-    refusal: refusal && REFUSAL_WORDS[refusal],
+    refusal: refusal && t(REFUSAL_WORDS[refusal]),
     label,
   };
 }
@@ -159,12 +160,12 @@ export function checkIn(ctx: Ctx, actor: Actor, bookingId: number, by: string): 
   ctx.db
     .transaction(() => {
       const b = getBooking(ctx, bookingId);
-      if (!b) throw new CheckinRefused(REFUSAL_WORDS['not-active']);
+      if (!b) throw new CheckinRefused(t(REFUSAL_WORDS['not-active']));
       const room = getRoom(ctx, b.roomId);
       const facts = repo.findFacts(ctx.db, b.id);
       const refusal = checkinRefusal(ctx.clock.now().toMillis(), factsFor(b, facts, ''), settingsForRoom(ctx, room));
-      if (refusal) throw new CheckinRefused(REFUSAL_WORDS[refusal]);
-      if (!repo.recordCheckin(ctx.db, b.id, by, toDbTime(ctx.clock.now()))) throw new CheckinRefused(REFUSAL_WORDS.already);
+      if (refusal) throw new CheckinRefused(t(REFUSAL_WORDS[refusal]));
+      if (!repo.recordCheckin(ctx.db, b.id, by, toDbTime(ctx.clock.now()))) throw new CheckinRefused(t(REFUSAL_WORDS.already));
       recordAudit(ctx, actor, 'booking.checked_in', { type: 'booking', id: b.id }, null, { by });
     })
     .immediate();
@@ -176,7 +177,7 @@ export function setExempt(ctx: Ctx, actor: Actor, bookingId: number, exempt: boo
     .transaction(() => {
       const b = getBooking(ctx, bookingId);
       if (!b) throw new CheckinRefused(REFUSAL_WORDS['not-active']);
-      if (repo.findFacts(ctx.db, b.id)?.releasedAt) throw new CheckinRefused(REFUSAL_WORDS.released);
+      if (repo.findFacts(ctx.db, b.id)?.releasedAt) throw new CheckinRefused(t(REFUSAL_WORDS.released));
       repo.setExempt(ctx.db, b.id, exempt, actor.username);
       recordAudit(ctx, actor, exempt ? 'booking.checkin_exempt' : 'booking.checkin_needed', { type: 'booking', id: b.id }, null, { exempt });
     })
@@ -252,7 +253,10 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       const at = toDbTime(ctx.clock.now());
       if (!repo.recordRelease(ctx.db, b.id, { reason: decision.reason, action: s.releaseAction, note: decision.note }, at)) return false;
       const copy = outbox.supersedeUnsent(ctx.db, b.id, at);
-      const message = `${decision.note[0]!.toUpperCase()}${decision.note.slice(1)}.`;
+      // What attendees read in Exchange is in the organizer's language (issue 17); the stored note stays as recorded.
+      const locale = organizer.locale ?? 'en';
+      const noteTime = /(\d{1,2}:\d{2})$/.exec(decision.note)?.[1] ?? '';
+      const message = tFor(locale, decision.reason === 'no-show' ? 'checkin.release.no_show' : 'checkin.release.all_declined', { time: noteTime });
       if (!copy.inExchange) {
         // CASE: the meeting never reached Exchange: nothing to tell anyone, the room is free here at once.
         changeState(ctx, b, 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
@@ -262,7 +266,7 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       const sequence = (copy.version?.sequence ?? copy.sequence ?? b.icalSequence) + 1;
       const textBody = `${message}\n\n${held.textBody}`.trim();
       // Releasing the room only: the attendees' copy says where the meeting stands now (no room).
-      const meeting = s.releaseAction === 'cancel-meeting' ? { ...held, sequence, textBody } : { ...held, sequence, textBody, location: `No room (${room.name} released)` };
+      const meeting = s.releaseAction === 'cancel-meeting' ? { ...held, sequence, textBody } : { ...held, sequence, textBody, location: tFor(locale, 'checkin.release.location', { room: room.name }) };
       const change = changeState(ctx, b, 'cancelling', { icalSequence: sequence, cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
       if (!change.ok) throw new Error(change.problem);
       outbox.queueVersion(ctx.db, b.id, s.releaseAction === 'cancel-meeting' ? 'cancel' : 'release', { meeting }, at);
