@@ -33,6 +33,14 @@ export type { CheckinSettings, SettingsChoice } from './rules.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'wakeOutbox'>;
 
+/** A stored release note (rules.ts writes it in English) in the reader's language; an unknown form stays as it is. */
+function releaseNoteWords(note: string): string {
+  const time = /(\d{1,2}:\d{2})$/.exec(note)?.[1];
+  if (time && note.startsWith('released: nobody checked in by')) return t('checkin.note.no_show', { time });
+  if (time && note.startsWith('released: every attendee declined')) return t('checkin.note.all_declined', { time });
+  return note;
+}
+
 export function settingsForRoom(ctx: Pick<Ctx, 'db'>, room: Pick<Room, 'id' | 'building'>): CheckinSettings {
   return resolveSettings(repo.findRoomChoice(ctx.db, room.id), repo.findBuildingDefault(ctx.db, room.building));
 }
@@ -132,7 +140,7 @@ export function checkinView(ctx: Pick<Ctx, 'db' | 'clock'>, b: Booking, room: Ro
     checkedInBy: facts?.checkedInBy ?? null,
     exempt: f.exempt,
     released: f.released,
-    releaseNote: facts?.releaseNote ?? null,
+    releaseNote: facts?.releaseNote ? releaseNoteWords(facts.releaseNote) : null,
     canCheckIn: refusal === null,
     refusal: refusal && t(REFUSAL_WORDS[refusal]),
     label,

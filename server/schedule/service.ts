@@ -5,6 +5,7 @@ import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { listScheduleItems, type ScheduleItem } from './bookings-source.ts';
 import type { DayQueryInput } from './schema.ts';
 import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
+import { t } from '../i18n/context.ts';
 
 export type { ScheduleItem } from './bookings-source.ts';
 
@@ -43,7 +44,7 @@ const isDate = (d: string, zone: string) => DateTime.fromISO(d, { zone }).isVali
 
 function localDate(ctx: Ctx, date: string | undefined, zone: string): string {
   if (date === undefined) return ctx.clock.now().setZone(zone).toFormat('yyyy-MM-dd');
-  if (!isDate(date, zone)) throw new BadRequestError('That date does not exist.');
+  if (!isDate(date, zone)) throw new BadRequestError(t('form.no_such_date'));
   return date;
 }
 
