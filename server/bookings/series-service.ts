@@ -13,10 +13,10 @@ import type { ItemRef, OccurrenceOverride } from '../exchange/gateway.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
 import { jobKindOf, seriesJobJson, type SeriesJob, type SeriesOp } from '../sync/series-path.ts';
-import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
+import { getUser, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf } from './meeting.ts';
-import { canBookOnBehalf, canChangeBooking, canViewBooking } from './policy.ts';
+import { canChangeBooking, canViewBooking } from './policy.ts';
 import {
   availabilityPerOccurrence,
   checkSeriesRules,
@@ -35,7 +35,7 @@ import * as seriesRepo from './series.repo.ts';
 import { checkBookingRules, checkCapacity } from './rules.ts';
 import type { BookingChangeInput, BookingFormInput } from './schema.ts';
 import { isChangeable, type BookingState } from './states.ts';
-import { activeBusyByRoom, slotInRoomZone } from './service.ts';
+import { activeBusyByRoom, attendeesFrom, organizerFor, slotInRoomZone } from './service.ts';
 import { storedMessage } from '../i18n/stored.ts';
 import { t } from '../i18n/context.ts';
 
@@ -194,21 +194,6 @@ export interface SeriesResult {
   /** Dates booked in the suggested room instead, as single bookings. */
   moved: { date: string; bookingId: number; roomName: string }[];
   warnings: string[];
-}
-
-function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'optional'>, organizer: User) {
-  const optional = input.optional.filter((e) => !input.required.includes(e));
-  const people = [...input.required, ...optional].filter((e) => e !== organizer.email.toLowerCase());
-  const names = namesByEmail(ctx, people);
-  return people.map((email) => ({ email, name: names.get(email) ?? null, role: (input.required.includes(email) ? 'required' : 'optional') as repo.AttendeeRole }));
-}
-
-function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): User {
-  if (organizerId === undefined || organizerId === actor.id) return actor;
-  if (!canBookOnBehalf(actor)) throw new ForbiddenError(messages.onBehalf);
-  const organizer = getUser(ctx, organizerId);
-  if (!organizer.active) throw new FieldErrors({ organizerId: t('booking.organizer_inactive') });
-  return organizer;
 }
 
 /**

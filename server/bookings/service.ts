@@ -84,7 +84,8 @@ async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot &
   } else unavailable('room calendar', calendar.reason);
 }
 
-function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'optional'>, organizer: User) {
+/** The attendees of a booking form (single or series): the organizer left out, names from the directory. */
+export function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'optional'>, organizer: User) {
   const optional = input.optional.filter((e) => !input.required.includes(e));
   const people = [...input.required, ...optional].filter((e) => e !== organizer.email.toLowerCase());
   const names = namesByEmail(ctx, people);
@@ -95,7 +96,8 @@ function attendeesFrom(ctx: Ctx, input: Pick<BookingFormInput, 'required' | 'opt
   }));
 }
 
-function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): User {
+/** Who organizes: the actor, or the person reception books for (who must still be allowed to book). */
+export function organizerFor(ctx: Ctx, actor: User, organizerId: number | undefined): User {
   if (organizerId === undefined || organizerId === actor.id) return actor;
   if (!canBookOnBehalf(actor)) throw new ForbiddenError(messages.onBehalf);
   const organizer = getUser(ctx, organizerId);
