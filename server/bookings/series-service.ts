@@ -96,6 +96,13 @@ export interface SeriesCheck {
 export interface Replacing {
   seriesId: number;
   uid: string;
+  /**
+   * Runs inside the new series' transaction before its rows and job are written ("this and following": the old series
+   * is shortened there). Its outbox job is then queued first, and the outbox holds the new series' invitation until it
+   * is done (outbox.repo.ts claimDueJob): the room must see the old dates go before the new ones arrive, or it would
+   * decline the new series' dates as clashes.
+   */
+  beforeInsert?: () => void;
 }
 
 export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormInput, 'date' | 'start' | 'end'>, recurrence: Recurrence, attendeeCount = 0, replacing?: Replacing): Promise<SeriesCheck> {
@@ -222,6 +229,7 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
     .transaction(() => {
       const raced = repo.findBookingByIdempotencyKey(ctx.db, input.idempotencyKey);
       if (raced?.seriesId) return { seriesId: raced.seriesId, skipped: [], raced: [], moved: [] };
+      replacing?.beforeInsert?.();
       const seriesId = seriesRepo.insertSeries(ctx.db, {
         uid, rrule: check.rrule, firstDate: input.date, startTime: input.start, endTime: input.end, timeZone: room.timeZone,
         roomId: room.id, organizerId: organizer.id, words: check.words, subject: input.subject, description: input.description,
@@ -596,9 +604,12 @@ export async function changeFollowing(ctx: Ctx, actor: User, bookingId: number, 
     optional: current.attendees.filter((a) => a.role === 'optional').map((a) => a.email),
   };
   // The old dates from here on are cancelled by the split; they must not count as taken for the new series.
-  const result = await createSeries(ctx, organizer.id === actor.id ? actor : organizer, form, after, false, { seriesId: old.id, uid: old.uid });
-  cancelFollowing(ctx, actor, bookingId);
-  return result;
+  // One transaction: the old series is shortened (and its job queued) before the new one is written.
+  return createSeries(ctx, organizer.id === actor.id ? actor : organizer, form, after, false, {
+    seriesId: old.id,
+    uid: old.uid,
+    beforeInsert: () => void cancelFollowing(ctx, actor, bookingId),
+  });
 }
 
 /** The series' first date still to come that can change (where "change the whole series" starts). */

@@ -76,6 +76,13 @@ export function claimDueJob(db: Db, now: string, leaseUntil: string): OutboxJob 
        WHERE j.status = 'waiting' AND j.next_attempt_at <= ?
          AND NOT EXISTS (SELECT 1 FROM outbox_jobs e WHERE e.booking_id = j.booking_id AND e.id < j.id
                          AND e.status IN ('waiting', 'running', 'failed'))
+         -- A series split from another ("this and following") waits for the old series' earlier jobs (its shortening):
+         -- the room must see the old dates go before the new ones arrive, or it declines them as clashes.
+         AND NOT EXISTS (SELECT 1 FROM bookings nb JOIN booking_series ns ON ns.id = nb.series_id
+                           JOIN bookings ob ON ob.series_id = ns.split_from_id
+                           JOIN outbox_jobs e ON e.booking_id = ob.id
+                         WHERE nb.id = j.booking_id AND ns.split_from_id IS NOT NULL AND e.id < j.id
+                           AND e.status IN ('waiting', 'running', 'failed'))
        ORDER BY j.next_attempt_at, j.id LIMIT 1`,
     )
     .get(now);
