@@ -46,19 +46,18 @@ export interface ReportData {
 // schedule/invalidation.ts). So the CSV export after viewing the page, or reception reloading it, costs nothing; the
 // first report after a change is computed afresh. A handful of entries, each a few hundred rows of totals.
 const REPORT_CACHE_ENTRIES = 16;
-const reportCache = new WeakMap<Ctx['db'], { version: number; entries: Map<string, ReportData> }>();
+const reportCache = new WeakMap<Ctx['db'], { version: number; checkinOn: boolean; entries: Map<string, ReportData> }>();
 
 export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
   const version = scheduleVersion(ctx.db);
   if (version === null) return computeReport(ctx, request);
   // With check-in on in any room, "now" is part of the answer (which past bookings count as no-shows): such a report
   // is kept for the current minute only. With check-in off everywhere it depends on the data alone.
-  // Which rooms have it on is part of the key too: check-in settings are not among the data version's tables.
-  const checkinRooms = roomIdsWithCheckinOn(ctx);
-  const nowPart = checkinRooms.length > 0 ? Math.floor(ctx.clock.now().toMillis() / 60_000) : 0;
-  const key = JSON.stringify([request.period.from, request.period.to, request.building, nowPart, checkinRooms]);
+  // Check-in settings bump the data version too (migration 0013), so the cached entry knows whether any is on.
   let cache = reportCache.get(ctx.db);
-  if (!cache || cache.version !== version) reportCache.set(ctx.db, (cache = { version, entries: new Map() }));
+  if (!cache || cache.version !== version) reportCache.set(ctx.db, (cache = { version, checkinOn: roomIdsWithCheckinOn(ctx).length > 0, entries: new Map() }));
+  const nowPart = cache.checkinOn ? Math.floor(ctx.clock.now().toMillis() / 60_000) : 0;
+  const key = JSON.stringify([request.period.from, request.period.to, request.building, nowPart]);
   const hit = cache.entries.get(key);
   if (hit) return hit;
   const data = computeReport(ctx, request);

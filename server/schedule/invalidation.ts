@@ -2,7 +2,7 @@
 //
 // Schedules (day view, week view, door displays, the read API, feeds) are cached until anything they are built from
 // changes. Nothing in the code that writes those tables calls the cache: migration 0003-reception.sql installs an
-// AFTER INSERT, AFTER UPDATE and AFTER DELETE trigger on each table in SCHEDULE_SOURCE_TABLES (3 × 6 = 18 triggers)
+// AFTER INSERT, AFTER UPDATE and AFTER DELETE trigger on each table in SCHEDULE_SOURCE_TABLES (3 per table)
 // that bumps schedule_changes.version in the same transaction as the change. So a write by any feature (bookings,
 // the outbox worker, the reconciler, room and user admin) invalidates every cached schedule, and a rolled-back write
 // does not. invalidation.test.ts compares this list with the triggers actually in the schema, so adding a table here
@@ -12,7 +12,7 @@
 
 /** Tables a schedule is built from; each has insert/update/delete triggers bumping schedule_changes.version. */
 // booking_checkins: check-in facts (migration 0010), shown on the timeline, displays, API and feeds.
-export const SCHEDULE_SOURCE_TABLES = ['bookings', 'booking_attendees', 'booking_checkins', 'external_bookings', 'rooms', 'room_equipment', 'users'] as const;
+export const SCHEDULE_SOURCE_TABLES = ['bookings', 'booking_attendees', 'booking_checkins', 'checkin_room_settings', 'checkin_building_defaults', 'external_bookings', 'rooms', 'room_equipment', 'users'] as const;
 
 // The counter itself is read in repo.ts (SQL lives in repositories).
 export { scheduleVersion } from './repo.ts';
