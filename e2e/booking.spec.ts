@@ -54,7 +54,9 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.locator('.state')).toHaveText('Booked', { timeout: 20_000 });
   await expect(page.locator('.facts')).toContainText('14:00–15:00');
-  await expect.poll(async () => (await meetingMessages('bob', 'inbox', subject)).filter((m) => m.uid === uid && m.sequence >= 1 && m.start === at('14:00')).length).toBe(1);
+  await expect
+    .poll(async () => (await meetingMessages('bob', 'inbox', subject)).filter((m) => m.uid === uid && m.sequence >= 1 && m.start === at('14:00')).length)
+    .toBe(1);
 
   await page.getByRole('link', { name: 'Cancel booking' }).click();
   await expectNoSeriousA11yViolations(page);
@@ -70,10 +72,19 @@ test('the booking page shows the room’s answer without a reload (time from "Bo
   test.setTimeout(120_000);
   await signIn(page, 'alice');
   const timings: number[] = [];
-  for (const [start, end] of [['16:00', '16:30'], ['16:30', '17:00'], ['17:00', '17:30']] as const) {
+  for (const [start, end] of [
+    ['16:00', '16:30'],
+    ['16:30', '17:00'],
+    ['17:00', '17:30'],
+  ] as const) {
     await findRooms(page, start, end, '2');
     // Wye is reception.spec's room (its 17:00 booking): take the best fit that is not Wye.
-    await page.locator('.room-option').filter({ hasNotText: 'Wye' }).first().getByRole('link', { name: /^Book / }).click();
+    await page
+      .locator('.room-option')
+      .filter({ hasNotText: 'Wye' })
+      .first()
+      .getByRole('link', { name: /^Book / })
+      .click();
     await expect(page.getByLabel('Room')).toHaveValue(/\d+/);
     await page.getByLabel('Subject').fill(`Live status ${start} ${Date.now()}`);
     const clicked = Date.now();
@@ -99,7 +110,10 @@ test('two people race for the same room and slot: one books it, the other is tol
   await signIn(a!, 'alice');
   await signIn(b!, 'bob');
   const url = `/bookings/new?roomId=9&date=${date}&start=16:00&end=17:00`;
-  for (const [page, who] of [[a!, 'alice'], [b!, 'bob']] as const) {
+  for (const [page, who] of [
+    [a!, 'alice'],
+    [b!, 'bob'],
+  ] as const) {
     await page.goto(url);
     await page.getByLabel('Subject').fill(`Race ${who}`);
   }

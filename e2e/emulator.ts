@@ -19,7 +19,11 @@ export async function items(alias: string, folder: string): Promise<MailItem[]> 
 }
 
 /** Meeting messages in a mailbox folder about one subject prefix. */
-export async function meetingMessages(alias: string, folder: string, subjectPrefix: string): Promise<{ kind: string; uid: string; sequence: number; start: string; subject: string }[]> {
+export async function meetingMessages(
+  alias: string,
+  folder: string,
+  subjectPrefix: string,
+): Promise<{ kind: string; uid: string; sequence: number; start: string; subject: string }[]> {
   return (await items(alias, folder))
     .filter((i) => i.props[UID] && (i.props[SUBJECT] ?? '').includes(subjectPrefix))
     .map((i) => ({

@@ -13,7 +13,10 @@ if (!isRoot) {
 }
 console.log(`Chromium is missing at ${CHROMIUM}; installing Debian's chromium package…`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+]) {
   const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`apt-get ${args.join(' ')} failed (exit ${r.status}); install chromium by hand: apt-get install -y chromium`);

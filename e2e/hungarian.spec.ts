@@ -28,7 +28,9 @@ function literals(elements: MessageFormatElement[], out: string[]): string[] {
 }
 // The phrases, and each word of them (a phrase's edge may touch a number: "1. emelet").
 const phrases = Object.values(hu).flatMap((m) => literals(parse(m, { ignoreTag: true }), []));
-const catalogWords = [...new Set([...phrases.map((s) => s.trim()), ...phrases.flatMap((s) => s.match(/[\p{L}][\p{L}'’-]*/gu) ?? [])])].filter((s) => /\p{L}/u.test(s));
+const catalogWords = [...new Set([...phrases.map((s) => s.trim()), ...phrases.flatMap((s) => s.match(/[\p{L}][\p{L}'’-]*/gu) ?? [])])].filter((s) =>
+  /\p{L}/u.test(s),
+);
 
 const ZONE = 'Europe/London';
 const day = DateTime.now().setZone(ZONE).plus({ days: 2 });
@@ -50,7 +52,10 @@ function intlWords(): string[] {
 
 /** Lines of the page that still hold letters once catalog words and data are removed (should be none). */
 async function textOutsideCatalog(page: Page, data: string[]): Promise<string[]> {
-  const lines = (await page.locator('body').innerText()).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (await page.locator('body').innerText())
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   // Meeting subjects are data too (other specs' bookings show on alice's day): they are the links to a booking page.
   const subjects = (await page.locator('a[href^="/bookings/"]').allInnerTexts()).map((s) => s.trim()).filter((s) => s && !catalogWords.includes(s));
   // Longest first, so a phrase goes before a word inside it; only whole words are taken out.

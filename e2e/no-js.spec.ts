@@ -9,7 +9,11 @@ test('without JavaScript a person can sign in, find a room, book it and see it i
   const subject = `No-JS stand-up ${Date.now()}`;
   await signIn(page, 'bob');
   await page.goto(`/find?date=${date}&start=08:00&end=08:30&people=2&building=Harbour+House`);
-  await page.locator('.room-option').first().getByRole('link', { name: /^Book / }).click();
+  await page
+    .locator('.room-option')
+    .first()
+    .getByRole('link', { name: /^Book / })
+    .click();
   await page.getByLabel('Subject').fill(subject);
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   await expect(page.getByRole('heading', { name: subject })).toBeVisible();

@@ -11,8 +11,7 @@ const date = day.toFormat('yyyy-MM-dd');
 const at = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
 const SUBJECT = `Quarterly planning ${Date.now()}`;
 
-
-test('rita runs the front desk: sees alice\'s booking, books a gap for bob, prints; the door display shows busy, then free', async ({ page }) => {
+test("rita runs the front desk: sees alice's booking, books a gap for bob, prints; the door display shows busy, then free", async ({ page }) => {
   test.setTimeout(90_000);
 
   // alice books Wye tomorrow 12:00–13:00 through the booking form.

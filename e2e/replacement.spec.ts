@@ -43,7 +43,10 @@ test('alice books Dee, the room declines (booked in Outlook meanwhile); she take
   await expect(page.locator('.state')).toHaveText('Booked', { timeout: 20_000 });
   await expect(page.getByText(/Room: Accepted/)).toBeVisible({ timeout: 15_000 });
   await expect
-    .poll(async () => (await meetingMessages('bob', 'inbox', subject)).filter((m) => m.uid === uid && m.kind === 'IPM.Schedule.Meeting.Request' && m.sequence >= 1).length)
+    .poll(
+      async () =>
+        (await meetingMessages('bob', 'inbox', subject)).filter((m) => m.uid === uid && m.kind === 'IPM.Schedule.Meeting.Request' && m.sequence >= 1).length,
+    )
     .toBe(1);
   expect((await meetingMessages('severn', 'calendar', subject)).length).toBe(1);
   expect((await meetingMessages('dee', 'inbox', subject)).length, 'the declined room gets nothing more').toBe(deeBefore);

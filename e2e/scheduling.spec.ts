@@ -67,7 +67,11 @@ test.describe('at 390 px', () => {
     await signIn(page, 'alice');
     await findATime(page, subject);
     await noSidewaysScroll(page);
-    await page.locator('.proposal').first().getByRole('button', { name: /^Book / }).click();
+    await page
+      .locator('.proposal')
+      .first()
+      .getByRole('button', { name: /^Book / })
+      .click();
     await expect(page.getByRole('heading', { name: subject })).toBeVisible();
     await noSidewaysScroll(page);
     await page.goto('/bookings');

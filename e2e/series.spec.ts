@@ -77,6 +77,10 @@ test('alice books a weekly series with bob, takes the suggested room for a clash
   // Cancel the whole series.
   await page.getByRole('button', { name: 'Cancel the whole series' }).click();
   await expect(page.locator('.state')).toHaveText('Cancelled', { timeout: 30_000 });
-  await expect.poll(async () => (await bobsMessages(subject)).filter((m) => m.uid === seriesUid && m.kind === 'IPM.Schedule.Meeting.Canceled' && !m.rid).length, { timeout: 20_000 }).toBe(1);
+  await expect
+    .poll(async () => (await bobsMessages(subject)).filter((m) => m.uid === seriesUid && m.kind === 'IPM.Schedule.Meeting.Canceled' && !m.rid).length, {
+      timeout: 20_000,
+    })
+    .toBe(1);
   await expect(page.locator('#series tbody td[data-field="state"]')).toHaveText(Array(5).fill('Cancelled'));
 });

@@ -48,7 +48,10 @@ test.describe('Windows single sign-on', () => {
     });
     for (let i = 0; i < 600; i++) {
       if (app.exitCode !== null) throw new Error(`the app exited with ${app.exitCode}`);
-      const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      const up = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) return;
       await sleep(100);
     }

@@ -74,13 +74,19 @@ describe('an Asterisk res_calendar_exchange session', () => {
   });
 
   test('exchangecal_write_event: PROPPATCH to /Calendar/<uid>.eml stores typed dates despite the odd dt namespace', async () => {
-    const r = await dav(emu.url, 'PROPPATCH', `/exchange/adam/Calendar/${UID}.eml`, { user: 'adam', body: writeBody('2030-11-20T09:00:00.000Z', '2030-11-20T10:00:00.000Z') });
+    const r = await dav(emu.url, 'PROPPATCH', `/exchange/adam/Calendar/${UID}.eml`, {
+      user: 'adam',
+      body: writeBody('2030-11-20T09:00:00.000Z', '2030-11-20T10:00:00.000Z'),
+    });
     assert.equal(r.status, 207);
     assert.equal(rows(r.text)[0]!.status, 'HTTP/1.1 201 Created');
   });
 
   test('exchangecal_get_events_between: the SEARCH finds the event with prefixed elements and .000Z dates', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/adam', { user: 'adam', body: searchBody(`${emu.url}/exchange/adam`, '2030/11/20 00:00:00', '2030/11/21 00:00:00') });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/adam', {
+      user: 'adam',
+      body: searchBody(`${emu.url}/exchange/adam`, '2030/11/20 00:00:00', '2030/11/21 00:00:00'),
+    });
     assert.equal(r.status, 207);
     const [row] = rows(r.text);
     assert.equal(row!.ok.subject, 'Conference call');
@@ -88,7 +94,10 @@ describe('an Asterisk res_calendar_exchange session', () => {
     assert.equal(row!.ok.busystatus, 'BUSY');
     assert.ok(row!.ok.uid, 'the store filled in a uid');
     assert.match(r.text, /<[a-z]+:subject>Conference call<\/[a-z]+:subject>/);
-    const outside = await dav(emu.url, 'SEARCH', '/exchange/adam', { user: 'adam', body: searchBody(`${emu.url}/exchange/adam`, '2030/11/21 00:00:00', '2030/11/22 00:00:00') });
+    const outside = await dav(emu.url, 'SEARCH', '/exchange/adam', {
+      user: 'adam',
+      body: searchBody(`${emu.url}/exchange/adam`, '2030/11/21 00:00:00', '2030/11/22 00:00:00'),
+    });
     assert.deepEqual(rows(outside.text), []);
   });
 });

@@ -78,7 +78,10 @@ describe('a DavMail 6 session in WebDav mode', () => {
     assert.equal(pub.status, 207);
     const gal = await http('GET', `${mailPath}?Cmd=galfind&AN=klaus`);
     assert.match(gal.text, /<a:AN>klaus<\/a:AN><a:EM>klaus@example\.com<\/a:EM>/);
-    const r = await http('PROPFIND', mailPath, { headers: { Depth: '0', 'Content-Type': 'text/xml' }, body: propfindBody('<d:inbox/><d:deleteditems/><d:sentitems/><d:sendmsg/><d:drafts/><d:calendar/><d:tasks/><d:contacts/><d:outbox/>') });
+    const r = await http('PROPFIND', mailPath, {
+      headers: { Depth: '0', 'Content-Type': 'text/xml' },
+      body: propfindBody('<d:inbox/><d:deleteditems/><d:sentitems/><d:sendmsg/><d:drafts/><d:calendar/><d:tasks/><d:contacts/><d:outbox/>'),
+    });
     assert.equal(r.headers.get('content-type'), 'text/xml');
     const [row] = rows(r.text);
     for (const key of ['inbox', 'deleteditems', 'sentitems', 'sendmsg', 'drafts', 'calendar', 'tasks', 'contacts', 'outbox']) {
@@ -90,7 +93,8 @@ describe('a DavMail 6 session in WebDav mode', () => {
   });
 
   test('getFolder reads the folder properties of the root, Calendar and Tasks', async () => {
-    const props = '<a:displayname/><f:outlookfolderclass/><a:hassubs/><a:nosubs/><d:unreadcount/><j:contenttag xmlns:j="http://schemas.microsoft.com/repl/"/><a:getlastmodified/>';
+    const props =
+      '<a:displayname/><f:outlookfolderclass/><a:hassubs/><a:nosubs/><d:unreadcount/><j:contenttag xmlns:j="http://schemas.microsoft.com/repl/"/><a:getlastmodified/>';
     for (const path of [mailPath, folders.calendar!, folders.tasks!]) {
       const r = await http('PROPFIND', encodeURI(path), { headers: { Depth: '0', 'Content-Type': 'text/xml' }, body: propfindBody(props) });
       assert.equal(r.status, 207, path);
@@ -103,7 +107,10 @@ describe('a DavMail 6 session in WebDav mode', () => {
 
   test('loadVtimezone: MKCOL davmailtemp, Cmd=saveappt, GET the fake event, DELETE the folder', async () => {
     const tmp = `${mailPath}davmailtemp`;
-    const mk = await http('MKCOL', tmp, { headers: { 'Content-Type': 'text/xml' }, body: proppatchBody('<f:outlookfolderclass>IPF.Appointment</f:outlookfolderclass>') });
+    const mk = await http('MKCOL', tmp, {
+      headers: { 'Content-Type': 'text/xml' },
+      body: proppatchBody('<f:outlookfolderclass>IPF.Appointment</f:outlookfolderclass>'),
+    });
     assert.ok(mk.status === 207 || mk.status === 405);
     const post = await http('POST', tmp, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'Cmd=saveappt&FORMTYPE=appointment' });
     assert.equal(post.status, 200);
@@ -116,9 +123,19 @@ describe('a DavMail 6 session in WebDav mode', () => {
 
   test('Event.createOrUpdate: PUT an .ics item with If-None-Match: *, then 412 on a second create', async () => {
     const ics = [
-      'BEGIN:VCALENDAR', 'PRODID:-//davmail.sf.net/NONSGML DavMail Calendar V1.1//EN', 'VERSION:2.0', 'METHOD:PUBLISH',
-      'BEGIN:VEVENT', 'UID:dm-event-1', 'DTSTAMP:20301101T000000Z', 'DTSTART;TZID=W. Europe Standard Time:20301115T100000Z', 'DTEND;TZID=W. Europe Standard Time:20301115T110000Z',
-      'SUMMARY:Jour fixe', 'END:VEVENT', 'END:VCALENDAR', '',
+      'BEGIN:VCALENDAR',
+      'PRODID:-//davmail.sf.net/NONSGML DavMail Calendar V1.1//EN',
+      'VERSION:2.0',
+      'METHOD:PUBLISH',
+      'BEGIN:VEVENT',
+      'UID:dm-event-1',
+      'DTSTAMP:20301101T000000Z',
+      'DTSTART;TZID=W. Europe Standard Time:20301115T100000Z',
+      'DTEND;TZID=W. Europe Standard Time:20301115T110000Z',
+      'SUMMARY:Jour fixe',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     const mime = `Content-Transfer-Encoding: 8bit\r\nContent-class: urn:content-classes:appointment\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n\tboundary="----=_Part_0"\r\n\r\n------=_Part_0\r\nContent-Type: text/calendar;charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${ics}\r\n------=_Part_0--\r\n`;
     const path = `${encodeURI(folders.calendar!)}/dm-event-1.ics`;
@@ -153,7 +170,21 @@ describe('a DavMail 6 session in WebDav mode', () => {
   });
 
   test('sendEvent: PUT a calendarmessage into Drafts (201) and MOVE it to sendmsg (200)', async () => {
-    const ics = ['BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:dm-event-1', 'SEQUENCE:1', 'DTSTART:20301115T100000Z', 'DTEND:20301115T110000Z', 'SUMMARY:Jour fixe', 'ORGANIZER:MAILTO:klaus@example.com', 'ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:MAILTO:alice@example.com', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      'UID:dm-event-1',
+      'SEQUENCE:1',
+      'DTSTART:20301115T100000Z',
+      'DTEND:20301115T110000Z',
+      'SUMMARY:Jour fixe',
+      'ORGANIZER:MAILTO:klaus@example.com',
+      'ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:MAILTO:alice@example.com',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     const mime = `Content-class: urn:content-classes:calendarmessage\r\nTo: alice@example.com\r\nSubject: Jour fixe\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; method=REQUEST; charset="utf-8"\r\n\r\n${ics}`;
     const draft = `${encodeURI(folders.drafts!)}/${crypto.randomUUID()}.EML`;
     assert.equal((await http('PUT', draft, { headers: { Translate: 'f', 'Content-Type': 'message/rfc822' }, body: mime })).status, 201);
@@ -165,7 +196,10 @@ describe('a DavMail 6 session in WebDav mode', () => {
 
   test('processItem: PROPPATCH processed and read on a received message; deleteItem: DELETE answers 200', async () => {
     const path = `${encodeURI(folders.calendar!)}/dm-event-1.ics`;
-    const r = await http('PROPPATCH', path, { headers: { 'Content-Type': 'text/xml' }, body: proppatchBody('<g:x65e8000b>true</g:x65e8000b><d:read>1</d:read>') });
+    const r = await http('PROPPATCH', path, {
+      headers: { 'Content-Type': 'text/xml' },
+      body: proppatchBody('<g:x65e8000b>true</g:x65e8000b><d:read>1</d:read>'),
+    });
     assert.equal(r.status, 207);
     assert.equal((await http('DELETE', path)).status, 200);
     assert.equal((await http('GET', path, { headers: { Translate: 'f' } })).status, 404);
@@ -175,9 +209,13 @@ describe('a DavMail 6 session in WebDav mode', () => {
     await fetch(`${emu.url}/exchange/alice/Calendar/x.EML`, {
       method: 'PROPPATCH',
       headers: { Authorization: `Basic ${Buffer.from('alice:demo').toString('base64')}`, 'Content-Type': 'text/xml' },
-      body: proppatchBody('<a:contentclass>urn:content-classes:appointment</a:contentclass><e:dtstart b:dt="dateTime.tz">2030-11-15T10:00:00.000Z</e:dtstart><e:dtend b:dt="dateTime.tz">2030-11-15T10:30:00.000Z</e:dtend><e:busystatus>BUSY</e:busystatus>'),
+      body: proppatchBody(
+        '<a:contentclass>urn:content-classes:appointment</a:contentclass><e:dtstart b:dt="dateTime.tz">2030-11-15T10:00:00.000Z</e:dtstart><e:dtend b:dt="dateTime.tz">2030-11-15T10:30:00.000Z</e:dtend><e:busystatus>BUSY</e:busystatus>',
+      ),
     });
-    const r = await http('GET', '/public/?cmd=freebusy&start=2030-11-15T09:00:00Z&end=2030-11-15T11:00:00Z&interval=15&u=SMTP:alice@example.com', { headers: { 'Content-Type': 'text/xml' } });
+    const r = await http('GET', '/public/?cmd=freebusy&start=2030-11-15T09:00:00Z&end=2030-11-15T11:00:00Z&interval=15&u=SMTP:alice@example.com', {
+      headers: { 'Content-Type': 'text/xml' },
+    });
     assert.equal(r.status, 200);
     const start = r.text.lastIndexOf('<a:fbdata>');
     assert.equal(r.text.slice(start + 10, r.text.indexOf('</a:fbdata>', start)), '00002200');

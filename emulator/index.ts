@@ -107,7 +107,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ event: 'emulator.started', url, mailboxes: org.mailboxes.length, auth: state.auth, controlApi: state.controlApi }, 'Exchange 2003 emulator listening');
+  log.info(
+    { event: 'emulator.started', url, mailboxes: org.mailboxes.length, auth: state.auth, controlApi: state.controlApi },
+    'Exchange 2003 emulator listening',
+  );
 
   return {
     url,

@@ -27,7 +27,10 @@ test('main.ts starts the standalone emulator from the environment and stops clea
       });
       child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
     });
-    const res = await fetch(`${url}/exchange/alice/`, { method: 'PROPFIND', headers: { Depth: '0', Authorization: `Basic ${Buffer.from('alice:demo').toString('base64')}` } });
+    const res = await fetch(`${url}/exchange/alice/`, {
+      method: 'PROPFIND',
+      headers: { Depth: '0', Authorization: `Basic ${Buffer.from('alice:demo').toString('base64')}` },
+    });
     assert.equal(res.status, 207);
     const noForms = await fetch(`${url}/exchange/`, { redirect: 'manual' });
     assert.equal(noForms.status, 401, 'EMULATOR_AUTH=basic turns forms login off');

@@ -47,7 +47,9 @@ test('defaultOrg() gives booking-svc delegate access to every mailbox and has a 
 test('defaultOrg() has a Hungarian user and a Hungarian room (issue 17)', () => {
   const org = defaultOrg();
   assert.deepEqual(
-    ['eszter', 'duna'].map((a) => ({ ...findMailbox(org, a) })).map(({ alias, kind, locale, timeZone, autoAccept }) => ({ alias, kind, locale, timeZone, autoAccept })),
+    ['eszter', 'duna']
+      .map((a) => ({ ...findMailbox(org, a) }))
+      .map(({ alias, kind, locale, timeZone, autoAccept }) => ({ alias, kind, locale, timeZone, autoAccept })),
     [
       { alias: 'eszter', kind: 'user', locale: 'hu', timeZone: 'Europe/Budapest', autoAccept: false },
       { alias: 'duna', kind: 'room', locale: 'hu', timeZone: 'Europe/Budapest', autoAccept: true },
@@ -58,7 +60,14 @@ test('defaultOrg() has a Hungarian user and a Hungarian room (issue 17)', () => 
 
 test('parseOrg() lists every problem of an invalid organisation', () => {
   assert.throws(
-    () => parseOrg({ mailboxes: [{ alias: 'a', smtp: 'x', displayName: 'A' }, { alias: 'A', smtp: 'a@b.c', displayName: 'B' }], delegates: [{ account: 'ghost', mailboxes: ['*'] }] }),
+    () =>
+      parseOrg({
+        mailboxes: [
+          { alias: 'a', smtp: 'x', displayName: 'A' },
+          { alias: 'A', smtp: 'a@b.c', displayName: 'B' },
+        ],
+        delegates: [{ account: 'ghost', mailboxes: ['*'] }],
+      }),
     (err: Error) => /mailboxes\.0\.smtp/.test(err.message) && /duplicate alias/.test(err.message) && /unknown account ghost/.test(err.message),
   );
 });

@@ -89,7 +89,9 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(compressText);
   // Static files come before sessions so assets never touch the session store. Mounted per folder of public/, so a
   // page request never costs a file-system lookup for a file that is not there.
-  const publicDirs = readdirSync(root('public'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const publicDirs = readdirSync(root('public'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   for (const dir of publicDirs) app.use(`/${dir}`, express.static(root(`public/${dir}`), { maxAge: ctx.config.production ? '1h' : 0, index: false }));
   // Flat form fields only (repeated names become arrays); 100 kB is far more than any form here needs.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
@@ -131,7 +133,15 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx));
   app.use(reportRoutes(ctx));
-  app.use('/admin', adminRoomRoutes(ctx), adminUserRoutes(ctx), adminAuditRoutes(ctx), adminExchangeRoutes(ctx, services.reconciler), adminDisplayRoutes(ctx), adminBuildingRoutes(ctx));
+  app.use(
+    '/admin',
+    adminRoomRoutes(ctx),
+    adminUserRoutes(ctx),
+    adminAuditRoutes(ctx),
+    adminExchangeRoutes(ctx, services.reconciler),
+    adminDisplayRoutes(ctx),
+    adminBuildingRoutes(ctx),
+  );
 
   app.use(notFound);
   app.use(errorHandler(ctx.log));

@@ -17,7 +17,9 @@ function tsFiles(dir: string): string[] {
 }
 
 const importsOf = (file: string) =>
-  [...readFileSync(join(root, file), 'utf8').matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  [...readFileSync(join(root, file), 'utf8').matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
 
 test('emulator/ never imports from server/ (it is an independent implementation)', () => {
   for (const file of tsFiles('emulator')) {
@@ -29,7 +31,10 @@ test('server/ reaches the emulator only from main/start (embedded default) and t
   for (const file of tsFiles('server')) {
     // Test support may start the emulator too: the shared test server and the gateway's suite fixture.
     const allowed =
-      /^server\/(main|start)\.ts$/.test(file) || file.endsWith('.int.test.ts') || file.startsWith('server/test/') || file === 'server/exchange/fixtures/test-emulator.ts';
+      /^server\/(main|start)\.ts$/.test(file) ||
+      file.endsWith('.int.test.ts') ||
+      file.startsWith('server/test/') ||
+      file === 'server/exchange/fixtures/test-emulator.ts';
     for (const spec of importsOf(file)) {
       if (/(^|\/)emulator\//.test(spec)) assert.ok(allowed, `${file} imports ${spec}`);
     }
@@ -70,7 +75,8 @@ test('features depend on each other one way only (no folder imports a folder tha
     for (const file of tsFiles(join('server', feature)).filter((f) => !f.endsWith('.test.ts'))) {
       for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
         const target = relative(root, join(root, file, '..', spec)).split('/');
-        if (target[0] === 'server' && target[1] && target[1] !== feature && FEATURES.includes(target[1]) && target.length > 2) uses.get(feature)!.add(target[1]);
+        if (target[0] === 'server' && target[1] && target[1] !== feature && FEATURES.includes(target[1]) && target.length > 2)
+          uses.get(feature)!.add(target[1]);
       }
     }
   }

@@ -93,10 +93,22 @@ test('operations settings: defaults, and a bad metrics token or network stops th
     const m = loadConfig({ ...base, METRICS_TOKEN: 'a'.repeat(20), METRICS_ALLOW: '10.0.0.0/8, 127.0.0.1,fd00::/8', RETENTION_DAYS: '30' });
     assert.deepEqual(m.metrics, { token: 'a'.repeat(20), allow: ['10.0.0.0/8', '127.0.0.1', 'fd00::/8'] });
     assert.equal(m.retentionDays, 30);
-    assert.throws(() => loadConfig({ ...base, METRICS_TOKEN: 'short' }), (e: unknown) => e instanceof ConfigError && /METRICS_TOKEN/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, METRICS_ALLOW: '10.0.0.0/33' }), (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, METRICS_ALLOW: 'intranet' }), (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message));
-    assert.throws(() => loadConfig({ ...base, RETENTION_DAYS: '0' }), (e: unknown) => e instanceof ConfigError && /RETENTION_DAYS/.test(e.message));
+    assert.throws(
+      () => loadConfig({ ...base, METRICS_TOKEN: 'short' }),
+      (e: unknown) => e instanceof ConfigError && /METRICS_TOKEN/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, METRICS_ALLOW: '10.0.0.0/33' }),
+      (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, METRICS_ALLOW: 'intranet' }),
+      (e: unknown) => e instanceof ConfigError && /METRICS_ALLOW/.test(e.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, RETENTION_DAYS: '0' }),
+      (e: unknown) => e instanceof ConfigError && /RETENTION_DAYS/.test(e.message),
+    );
   });
 });
 
@@ -107,7 +119,11 @@ test('RECONCILE_INTERVAL_SECONDS sets how often attendee answers and room calend
     assert.equal(loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: '15' }).reconcileIntervalSeconds, 15);
     assert.equal(loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: '0' }).reconcileIntervalSeconds, 0, '0 = only on demand');
     for (const bad of ['-1', 'soon', '1.5', '86401']) {
-      assert.throws(() => loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: bad }), (e: unknown) => e instanceof ConfigError && /RECONCILE_INTERVAL_SECONDS/.test(e.message), bad);
+      assert.throws(
+        () => loadConfig({ ...base, RECONCILE_INTERVAL_SECONDS: bad }),
+        (e: unknown) => e instanceof ConfigError && /RECONCILE_INTERVAL_SECONDS/.test(e.message),
+        bad,
+      );
     }
   });
 });

@@ -63,48 +63,64 @@ export interface Config {
   defaultLocale: 'en' | 'hu';
 }
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_PATH: z.string().min(1).default('./data/app.db'),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_SECRET_FILE: z.string().min(1).optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
-  EXCHANGE_URL: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://mail.example.com' })
-    .optional(),
-  DEMO_DATA: bool.optional(),
-  TRUST_PROXY: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.string().optional(),
-  EXCHANGE_AUTH: z.enum(['basic', 'ntlm', 'forms']).optional(),
-  EXCHANGE_USERNAME: z.string().trim().min(1).optional(),
-  EXCHANGE_PASSWORD: z.string().optional(),
-  EXCHANGE_PASSWORD_FILE: z.string().min(1).optional(),
-  EXCHANGE_MEETING_ROUTE: z.enum(['owa', 'webdav']).default('owa'),
-  EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(20_000),
-  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-  RECONCILE_DAYS: z.coerce.number().int().min(1).max(366).default(14),
-  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  EMULATOR_CONTROL_API: bool.optional(),
-  BACKGROUND_JOBS: bool.default(true),
-  BOOTSTRAP_ADMIN_USERNAME: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/i, 'must be a user name such as admin').optional(),
-  BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
-  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
-  SESSION_PURGE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
-  READINESS_PROBE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
-  OUTBOX_STUCK_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
-  DEFAULT_LOCALE: z.enum(['en', 'hu']).default('en'),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  METRICS_TOKEN_FILE: z.string().min(1).optional(),
-  METRICS_ALLOW: z.string().optional(),
-}).extend(AuthEnvSchema.shape);
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_SECRET_FILE: z.string().min(1).optional(),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(60 * 24 * 30)
+      .default(8 * 60),
+    EXCHANGE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://mail.example.com' }).optional(),
+    DEMO_DATA: bool.optional(),
+    TRUST_PROXY: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.string().optional(),
+    EXCHANGE_AUTH: z.enum(['basic', 'ntlm', 'forms']).optional(),
+    EXCHANGE_USERNAME: z.string().trim().min(1).optional(),
+    EXCHANGE_PASSWORD: z.string().optional(),
+    EXCHANGE_PASSWORD_FILE: z.string().min(1).optional(),
+    EXCHANGE_MEETING_ROUTE: z.enum(['owa', 'webdav']).default('owa'),
+    EXCHANGE_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(20_000),
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    RECONCILE_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+    EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    EMULATOR_CONTROL_API: bool.optional(),
+    BACKGROUND_JOBS: bool.default(true),
+    BOOTSTRAP_ADMIN_USERNAME: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/i, 'must be a user name such as admin')
+      .optional(),
+    BOOTSTRAP_ADMIN_EMAIL: z.email('must be an e-mail address').optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional(),
+    SESSION_PURGE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+    READINESS_PROBE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    OUTBOX_STUCK_MINUTES: z.coerce
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
+    DEFAULT_LOCALE: z.enum(['en', 'hu']).default('en'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_TOKEN_FILE: z.string().min(1).optional(),
+    METRICS_ALLOW: z.string().optional(),
+  })
+  .extend(AuthEnvSchema.shape);
 
 /** An IPv4/IPv6 address or CIDR network (METRICS_ALLOW). */
 function isNetwork(value: string): boolean {
@@ -204,7 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([`METRICS_TOKEN_FILE: cannot read ${e.METRICS_TOKEN_FILE}: ${(err as Error).message}`]);
   }
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError(['METRICS_TOKEN: must be at least 16 characters']);
-  const metricsAllow = (e.METRICS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const metricsAllow = (e.METRICS_ALLOW ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const badNet = metricsAllow.find((n) => !isNetwork(n));
   if (badNet) throw new ConfigError([`METRICS_ALLOW: "${badNet}" is not an IP address or CIDR network such as 10.0.0.0/8`]);
   const authProblems: string[] = [];

@@ -16,7 +16,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
-  log.info({ event: 'app.listening', url: `http://localhost:${app.server.address() && (app.server.address() as { port: number }).port}`, mode: config.embedded ? 'embedded' : 'exchange' }, 'roombook is running');
+  log.info(
+    {
+      event: 'app.listening',
+      url: `http://localhost:${app.server.address() && (app.server.address() as { port: number }).port}`,
+      mode: config.embedded ? 'embedded' : 'exchange',
+    },
+    'roombook is running',
+  );
 
   const shutdown = (signal: string) => {
     log.info({ event: 'app.stopping', signal }, 'shutting down');

@@ -17,7 +17,11 @@ test('SIGTERM lets an in-flight request finish, then the process exits 0', { tim
     const b = new TestBrowser(app.url);
     assert.equal((await b.signIn('alice')).status, 303);
     // Exchange free/busy answers slowly (one request), so the search below is still running when SIGTERM arrives.
-    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', latencyMs: 3000, path: 'freebusy', count: 1 }) });
+    await fetch(faults, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'latency', latencyMs: 3000, path: 'freebusy', count: 1 }),
+    });
     const date = DateTime.now().setZone('Europe/London').plus({ days: 1 }).toFormat('yyyy-MM-dd');
     let answered = false;
     const slow = b.get(`/find?date=${date}&start=10:00&end=11:00`).finally(() => (answered = true));

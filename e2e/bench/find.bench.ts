@@ -22,7 +22,11 @@ async function measure(rooms: number, past: number): Promise<BenchRow[]> {
     if (past) seedPast(ctx, list, past, organizer);
     const browser = new TestBrowser(app.url);
     await browser.signIn('bench', 'bench-password-123');
-    await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', latencyMs: LATENCY_MS }) });
+    await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'latency', latencyMs: LATENCY_MS }),
+    });
 
     const day = DateTime.fromISO(date, { zone: ZONE });
     const window = { start: day.set({ hour: 7 }).toUTC(), end: day.set({ hour: 20 }).toUTC() };
@@ -36,7 +40,9 @@ async function measure(rooms: number, past: number): Promise<BenchRow[]> {
     const found = /(\d+) free rooms?/.exec(html)?.[1];
     // One search at a time from the load generator's process: this process's CPU is then the server's alone.
     const cookie = { cookie: `roombook.sid=${browser.cookie('roombook.sid')}`, csrf: '' };
-    const result = await profiled(`find-${rooms}`, () => load({ amount: SEARCHES }, [{ name: 'find', url: app.url, connections: 1, cookies: [cookie], paths: [search], gzip: true }]));
+    const result = await profiled(`find-${rooms}`, () =>
+      load({ amount: SEARCHES }, [{ name: 'find', url: app.url, connections: 1, cookies: [cookie], paths: [search], gzip: true }]),
+    );
     if (result.errors || result.groups[0]!.non2xx) throw new Error(`find: ${JSON.stringify(result.statuses)}`);
     const trip = median(roundTrips.slice(1));
     const p50 = result.p50;
@@ -46,7 +52,10 @@ async function measure(rooms: number, past: number): Promise<BenchRow[]> {
       row(`one emulator round trip @${LATENCY_MS} ms (${rooms}-room run)`, trip, 'ms', ''),
       row(`${label}: p50`, p50, 'ms', rooms > 1000 ? '≤ 2 × round trip' : '≤ 1.5 × round trip (today ~10 ×, 514 ms)', { value: p50 / trip, of: 'round trip' }),
       row(`${label}: app CPU per search`, appCpu, 'ms', rooms > 1000 ? '' : '≤ 20 ms (today ~520 ms)'),
-      row(`free/busy of all ${rooms} rooms alone (the emulator's part)`, median(fbAll.slice(1)), 'ms', '', { value: median(fbAll.slice(1)) / trip, of: 'round trip' }),
+      row(`free/busy of all ${rooms} rooms alone (the emulator's part)`, median(fbAll.slice(1)), 'ms', '', {
+        value: median(fbAll.slice(1)) / trip,
+        of: 'round trip',
+      }),
     ];
   } finally {
     await app.close();

@@ -10,7 +10,8 @@ export async function run(): Promise<BenchReport> {
   try {
     const report = await runGatewayBench({ emulatorUrl: emulator.url, auth: 'ntlm', rooms: 500, latencyMs: 50, log: pino({ level: 'silent' }) });
     const results: Record<string, number | string> = {};
-    for (const op of report.operations) results[`${op.operation}: requests / new connections / ms`] = `${op.requests} / ${op.connections} / ${op.ms.toFixed(0)}`;
+    for (const op of report.operations)
+      results[`${op.operation}: requests / new connections / ms`] = `${op.requests} / ${op.connections} / ${op.ms.toFixed(0)}`;
     const { batched, perRoomBaseline, rooms, latencyMs } = report.freeBusy;
     results[`free/busy ${rooms} rooms @${latencyMs} ms, batched: requests / ms`] = `${batched.requests} / ${batched.ms.toFixed(0)}`;
     results[`free/busy ${rooms} rooms @${latencyMs} ms, one per room: requests / ms`] = `${perRoomBaseline.requests} / ${perRoomBaseline.ms.toFixed(0)}`;

@@ -29,7 +29,11 @@ function requestsFor(g) {
         setupRequest: (req, context) => {
           context.roomId = String(pick(g.book.rooms));
           context.date = pick(g.book.dates);
-          return { ...req, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: context.roomId, date: context.date, ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }) };
+          return {
+            ...req,
+            headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' },
+            body: form({ roomId: context.roomId, date: context.date, ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }),
+          };
         },
         onResponse: (status, _body, context, headers) => {
           const m = status === 303 ? /\/bookings\/(\d+)/.exec(headers.location ?? '') : null;
@@ -41,8 +45,19 @@ function requestsFor(g) {
         path: '/bookings',
         setupRequest: (req, context) => {
           // Nothing was created (slot taken): book again instead of changing.
-          if (!context.id) return { ...req, path: '/bookings', headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: String(pick(g.book.rooms)), date: pick(g.book.dates), ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }) };
-          return { ...req, path: `/bookings/${context.id}`, headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form({ roomId: context.roomId, date: context.date, ...slot() }) };
+          if (!context.id)
+            return {
+              ...req,
+              path: '/bookings',
+              headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' },
+              body: form({ roomId: String(pick(g.book.rooms)), date: pick(g.book.dates), ...slot(), idempotencyKey: randomBytes(16).toString('base64url') }),
+            };
+          return {
+            ...req,
+            path: `/bookings/${context.id}`,
+            headers: { ...req.headers, 'content-type': 'application/x-www-form-urlencoded' },
+            body: form({ roomId: context.roomId, date: context.date, ...slot() }),
+          };
         },
       },
     ];
@@ -64,10 +79,17 @@ function runGroup(g) {
         // One signed-in user per connection (cookie and CSRF token), as the group's cookies list gives them.
         setupClient: (client) => {
           const who = g.cookies?.length ? g.cookies[next++ % g.cookies.length] : null;
-          if (who) client.setHeaders({ accept: 'text/html', ...(g.gzip ? { 'accept-encoding': 'gzip' } : {}), cookie: who.cookie, ...(who.csrf ? { 'x-csrf-token': who.csrf } : {}) });
+          if (who)
+            client.setHeaders({
+              accept: 'text/html',
+              ...(g.gzip ? { 'accept-encoding': 'gzip' } : {}),
+              cookie: who.cookie,
+              ...(who.csrf ? { 'x-csrf-token': who.csrf } : {}),
+            });
         },
       },
-      (err, result) => (err ? reject(err) : resolve({ name: g.name, requests: result.requests.total, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx })),
+      (err, result) =>
+        err ? reject(err) : resolve({ name: g.name, requests: result.requests.total, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }),
     );
     instance.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);

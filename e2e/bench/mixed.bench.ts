@@ -10,7 +10,20 @@ import { SYSTEM_ACTOR } from '../../server/audit/record.ts';
 import { createDeviceToken } from '../../server/schedule/tokens.ts';
 import { startTestApp } from '../../server/test/test-app.ts';
 import type { BenchReport } from './run.ts';
-import { load, localDate, PRODUCTION_ENV, row, seedDay, seedPast, seedRooms, seedUsers, signInSessions, startEmulatorProcess, userId, type LoadGroup } from './support.ts';
+import {
+  load,
+  localDate,
+  PRODUCTION_ENV,
+  row,
+  seedDay,
+  seedPast,
+  seedRooms,
+  seedUsers,
+  signInSessions,
+  startEmulatorProcess,
+  userId,
+  type LoadGroup,
+} from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 20);
 
@@ -26,14 +39,49 @@ export async function run(): Promise<BenchReport> {
     seedPast(ctx, rooms, 18_000, organizer);
     // Each signed-in user is a different person (My bookings then lists their own few, not the bench admin's 20,000).
     const sessions = await signInSessions(app.url, 130, seedUsers(ctx, 130));
-    const displays = rooms.slice(0, 70).map((r) => ({ alias: r.alias, secret: createDeviceToken(ctx, SYSTEM_ACTOR, { label: `Door ${r.alias}`, roomIds: [r.id], showSubjects: false }).secret }));
+    const displays = rooms.slice(0, 70).map((r) => ({
+      alias: r.alias,
+      secret: createDeviceToken(ctx, SYSTEM_ACTOR, { label: `Door ${r.alias}`, roomIds: [r.id], showSubjects: false }).secret,
+    }));
     const bookDates = [localDate(5), localDate(6), localDate(7)];
     const groups: LoadGroup[] = [
-      { name: 'reception day view', url: app.url, connections: 50, rate: 1, cookies: sessions.slice(0, 50), gzip: true, paths: [`/schedule?date=${today}`, `/schedule?date=${today}&building=Building+2`] },
-      { name: 'find a room', url: app.url, connections: 6, rate: 1, cookies: sessions.slice(50, 56), gzip: true, paths: [1, 2, 3, 4].map((b) => `/find?date=${today}&start=15:00&end=16:00&people=4&building=Building+${b}`) },
-      { name: 'book and change', url: app.url, connections: 4, rate: 1, cookies: sessions.slice(56, 60), kind: 'book', book: { rooms: rooms.slice(100).map((r) => r.id), dates: bookDates } },
+      {
+        name: 'reception day view',
+        url: app.url,
+        connections: 50,
+        rate: 1,
+        cookies: sessions.slice(0, 50),
+        gzip: true,
+        paths: [`/schedule?date=${today}`, `/schedule?date=${today}&building=Building+2`],
+      },
+      {
+        name: 'find a room',
+        url: app.url,
+        connections: 6,
+        rate: 1,
+        cookies: sessions.slice(50, 56),
+        gzip: true,
+        paths: [1, 2, 3, 4].map((b) => `/find?date=${today}&start=15:00&end=16:00&people=4&building=Building+${b}`),
+      },
+      {
+        name: 'book and change',
+        url: app.url,
+        connections: 4,
+        rate: 1,
+        cookies: sessions.slice(56, 60),
+        kind: 'book',
+        book: { rooms: rooms.slice(100).map((r) => r.id), dates: bookDates },
+      },
       { name: 'My bookings', url: app.url, connections: 50, rate: 1, cookies: sessions.slice(60, 110), gzip: true, paths: ['/bookings'] },
-      { name: 'week view', url: app.url, connections: 20, rate: 1, cookies: sessions.slice(110, 130), gzip: true, paths: rooms.slice(0, 20).map((r) => `/schedule/rooms/${r.id}/week?date=${today}`) },
+      {
+        name: 'week view',
+        url: app.url,
+        connections: 20,
+        rate: 1,
+        cookies: sessions.slice(110, 130),
+        gzip: true,
+        paths: rooms.slice(0, 20).map((r) => `/schedule/rooms/${r.id}/week?date=${today}`),
+      },
       { name: 'door displays', url: app.url, connections: 70, rate: 1, paths: displays.map((d) => `/api/rooms/${d.alias}/status?token=${d.secret}`) },
     ];
     // BENCH_MIXED_ONLY=name: run one group alone (to see which part is slow).
@@ -45,12 +93,16 @@ export async function run(): Promise<BenchReport> {
       const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 500);
       const result = await load(SECONDS, groups);
       clearInterval(sampler);
-      const fivexx = Object.entries(result.statuses).filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
+      const fivexx = Object.entries(result.statuses)
+        .filter(([s]) => s.startsWith('5'))
+        .reduce((n, [, c]) => n + c, 0);
       phases.push({ result, rss: rss / 2 ** 20, errors: result.errors + fivexx + result.groups.reduce((n, g) => n + g.timeouts, 0) });
     }
     const [a, b] = phases as [(typeof phases)[0], (typeof phases)[0]];
     return {
-      name: `Mixed load: 200 users, ${SECONDS} s × 2 (${Object.entries(a.result.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')})`,
+      name: `Mixed load: 200 users, ${SECONDS} s × 2 (${Object.entries(a.result.statuses)
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', ')})`,
       rows: [
         row('mixed: responses per second', a.result.rps, 'req/s', ''),
         row('mixed: errors (socket, timeout, 5xx), both phases', a.errors + b.errors, '', '0'),

@@ -43,25 +43,40 @@ export async function run(): Promise<BenchReport> {
        VALUES (?, ?, ?, ?, ?, 'Team meeting', '', 0, ?, ?, 'booked', ?, ?)`,
     );
     const insertAttendee = ctx.db.prepare(`INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, NULL, 'required')`);
-    const insertExternal = ctx.db.prepare(`INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at) VALUES (?, ?, 'Outlook', 'someone@example.com', ?, ?, ?)`);
+    const insertExternal = ctx.db.prepare(
+      `INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at) VALUES (?, ?, 'Outlook', 'someone@example.com', ?, ?, ?)`,
+    );
     const at = DateTime.utc().toISO();
     let bookings = 0;
     const prefix = randomBytes(4).toString('hex');
     // Local midnights of the year's weekdays, once per zone (luxon per booking made seeding take minutes).
-    const weekdays = new Map(ZONES.map((zone) => {
-      const days: { start: number; weekday: number; day: number }[] = [];
-      for (let d = DateTime.fromISO(FROM, { zone }); d.toISODate()! <= TO; d = d.plus({ days: 1 })) if (d.weekday <= 5) days.push({ start: d.toMillis(), weekday: d.weekday, day: d.day });
-      return [zone, days];
-    }));
+    const weekdays = new Map(
+      ZONES.map((zone) => {
+        const days: { start: number; weekday: number; day: number }[] = [];
+        for (let d = DateTime.fromISO(FROM, { zone }); d.toISODate()! <= TO; d = d.plus({ days: 1 }))
+          if (d.weekday <= 5) days.push({ start: d.toMillis(), weekday: d.weekday, day: d.day });
+        return [zone, days];
+      }),
+    );
     const iso = (ms: number) => new Date(ms).toISOString();
     const MIN = 60_000;
     ctx.db.transaction(() => {
       for (let i = 0; i < ROOMS; i++) {
         const zone = ZONES[i % ZONES.length]!;
         const room = createRoom(ctx, SYSTEM_ACTOR, {
-          name: `Room ${String(i + 1).padStart(3, '0')}`, alias: `rep${i + 1}`, email: `rep${i + 1}@example.com`,
-          capacity: 2 + (i % 12) * 2, building: `Building ${1 + Math.floor(i / 50)}`, floor: String(1 + (Math.floor(i / 10) % 5)),
-          timeZone: zone, opensAt: '08:00', closesAt: '18:00', maxDurationMinutes: 240, horizonDays: 400, active: true, equipment: [],
+          name: `Room ${String(i + 1).padStart(3, '0')}`,
+          alias: `rep${i + 1}`,
+          email: `rep${i + 1}@example.com`,
+          capacity: 2 + (i % 12) * 2,
+          building: `Building ${1 + Math.floor(i / 50)}`,
+          floor: String(1 + (Math.floor(i / 10) % 5)),
+          timeZone: zone,
+          opensAt: '08:00',
+          closesAt: '18:00',
+          maxDurationMinutes: 240,
+          horizonDays: 400,
+          active: true,
+          equipment: [],
         });
         for (const d of weekdays.get(zone)!) {
           for (let b = 0; b < PER_WEEKDAY; b++) {

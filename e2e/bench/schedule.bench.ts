@@ -12,7 +12,21 @@ import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport, BenchRow } from './run.ts';
-import { load, localDate, median, PRODUCTION_ENV, profiled, row, seedDay, seedPast, seedRooms, signInSessions, startEmulatorProcess, startFloor, userId } from './support.ts';
+import {
+  load,
+  localDate,
+  median,
+  PRODUCTION_ENV,
+  profiled,
+  row,
+  seedDay,
+  seedPast,
+  seedRooms,
+  signInSessions,
+  startEmulatorProcess,
+  startFloor,
+  userId,
+} from './support.ts';
 
 const ROOMS = 200;
 const PER_ROOM = 10;
@@ -92,7 +106,9 @@ export async function run(): Promise<BenchReport> {
     const bytes = await new Promise<Buffer>((resolve, reject) =>
       request(new URL(dayPath, app.url), { headers: { cookie: sessions[0]!.cookie, 'accept-encoding': 'gzip' } }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (res.headers['content-encoding'] === 'gzip' ? resolve(Buffer.concat(chunks)) : reject(new Error('day view not gzipped'))));
+        res
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () => (res.headers['content-encoding'] === 'gzip' ? resolve(Buffer.concat(chunks)) : reject(new Error('day view not gzipped'))));
       })
         .on('error', reject)
         .end(),
@@ -101,18 +117,28 @@ export async function run(): Promise<BenchReport> {
     const floorRun = await load(PHASE_SECONDS, [{ name: 'floor', url: floor.url, connections: 8, paths: ['/floor'], gzip: true }]);
     await floor.close();
     for (let i = 0; i < 20; i++) await get(dayPath);
-    const dayRun = await profiled('day-view', () => load(PHASE_SECONDS, [{ name: 'day', url: app.url, connections: 8, cookies: sessions, paths: [dayPath], gzip: true }]));
-    const weekRun = await profiled('week-view', () => load(PHASE_SECONDS, [{ name: 'week', url: app.url, connections: 8, cookies: sessions, paths: [weekPath], gzip: true }]));
+    const dayRun = await profiled('day-view', () =>
+      load(PHASE_SECONDS, [{ name: 'day', url: app.url, connections: 8, cookies: sessions, paths: [dayPath], gzip: true }]),
+    );
+    const weekRun = await profiled('week-view', () =>
+      load(PHASE_SECONDS, [{ name: 'week', url: app.url, connections: 8, cookies: sessions, paths: [weekPath], gzip: true }]),
+    );
     for (const r of [floorRun, dayRun, weekRun]) if (r.errors || r.groups.some((g) => g.non2xx)) throw new Error(`load: ${JSON.stringify(r.statuses)}`);
     rows.push(
       row('floor: minimal Express route, same gzipped bytes, c8: CPU per request', floorRun.cpuMsPerRequest, 'ms', ''),
       row('floor: requests/s (c8)', floorRun.rps, 'req/s', ''),
-      row(`day view ${ROOMS} rooms × ${PER_ROOM}, gzip, 8 sessions: CPU per request`, dayRun.cpuMsPerRequest, 'ms', '≤ 3 × floor (today 2.0 ms ≈ 10 × floor)', { value: dayRun.cpuMsPerRequest / floorRun.cpuMsPerRequest, of: 'floor' }),
+      row(`day view ${ROOMS} rooms × ${PER_ROOM}, gzip, 8 sessions: CPU per request`, dayRun.cpuMsPerRequest, 'ms', '≤ 3 × floor (today 2.0 ms ≈ 10 × floor)', {
+        value: dayRun.cpuMsPerRequest / floorRun.cpuMsPerRequest,
+        of: 'floor',
+      }),
       row('day view: p50 (c8, from the load generator)', dayRun.p50, 'ms', '≤ 5 on an idle machine (today 14.4)'),
       row('day view: requests/s (c8)', dayRun.rps, 'req/s', '(today 483)', { value: dayRun.rps / floorRun.rps, of: 'floor req/s' }),
       row('day view: gzipped KB', bytes.length / 1024, 'KB', '< 250'),
       row('week view of one room, 8 sessions: requests/s', weekRun.rps, 'req/s', '≥ 5 × today (165 req/s)', { value: weekRun.rps / 165, of: 'today' }),
-      row('week view: CPU per request', weekRun.cpuMsPerRequest, 'ms', '(today 5.8 ms)', { value: weekRun.cpuMsPerRequest / floorRun.cpuMsPerRequest, of: 'floor' }),
+      row('week view: CPU per request', weekRun.cpuMsPerRequest, 'ms', '(today 5.8 ms)', {
+        value: weekRun.cpuMsPerRequest / floorRun.cpuMsPerRequest,
+        of: 'floor',
+      }),
     );
 
     // ---- first view after a change ----
@@ -126,10 +152,21 @@ export async function run(): Promise<BenchReport> {
       const minutes = 8 * 60 + 15 * (i % 40);
       const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
       const ms = await serverTime(async () => {
-        const res = await browser.post('/bookings', {
-          roomId: String(rooms[100 + (i % 100)]!.id), date: localDate(2), start: hhmm(minutes), end: hhmm(minutes + 15),
-          subject: 'Bench booking', description: '', required: '', optional: '', idempotencyKey: randomBytes(16).toString('base64url'),
-        }, { csrf });
+        const res = await browser.post(
+          '/bookings',
+          {
+            roomId: String(rooms[100 + (i % 100)]!.id),
+            date: localDate(2),
+            start: hhmm(minutes),
+            end: hhmm(minutes + 15),
+            subject: 'Bench booking',
+            description: '',
+            required: '',
+            optional: '',
+            idempotencyKey: randomBytes(16).toString('base64url'),
+          },
+          { csrf },
+        );
         if (res.status !== 303) throw new Error(`POST /bookings answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       });
       creates.push(ms);
@@ -141,7 +178,8 @@ export async function run(): Promise<BenchReport> {
     seedPast(ctx, rooms, HISTORY_ROWS - 20_000, organizer, Date.now() - 400 * 86_400_000);
     const large = { day: await coldDay(), find: await find(), mine: await myBookings(), week: await coldWeek() };
     const n = `${(HISTORY_ROWS / 1e6).toFixed(HISTORY_ROWS % 1e6 ? 2 : 0)} M`;
-    const hist = (what: string, a: number, b: number) => row(`${what}: ${n} bookings vs 20,000`, b, 'ms', '≤ 1.1 × with 20,000', { value: b / a, of: `${a.toFixed(2)} ms at 20,000` });
+    const hist = (what: string, a: number, b: number) =>
+      row(`${what}: ${n} bookings vs 20,000`, b, 'ms', '≤ 1.1 × with 20,000', { value: b / a, of: `${a.toFixed(2)} ms at 20,000` });
     rows.push(
       hist('day view rebuild', small.day, large.day),
       hist('find-a-room (200 rooms)', small.find, large.find),

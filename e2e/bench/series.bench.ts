@@ -41,8 +41,16 @@ export async function run(): Promise<BenchReport> {
     const requestsFor = async (count: number, hour: number) => {
       const before = ctx.gateway.health().requests;
       const input = {
-        roomId: room.id, date, start: `${hour}:00`, end: `${hour}:30`, subject: `Series ${count}`, description: '', required: ['bob@example.com'], optional: [],
-        private: false, idempotencyKey: randomBytes(16).toString('base64url'),
+        roomId: room.id,
+        date,
+        start: `${hour}:00`,
+        end: `${hour}:30`,
+        subject: `Series ${count}`,
+        description: '',
+        required: ['bob@example.com'],
+        optional: [],
+        private: false,
+        idempotencyKey: randomBytes(16).toString('base64url'),
       };
       await createSeries(ctx, organizer, input, weekly(count), false);
       const checked = ctx.gateway.health().requests;
@@ -50,7 +58,7 @@ export async function run(): Promise<BenchReport> {
       const failed = ctx.db.prepare("SELECT last_error AS e FROM outbox_jobs WHERE status != 'done'").all() as { e: string | null }[];
       if (failed.length) throw new Error(`series ${count} not sent: ${JSON.stringify(failed)}`);
       return { check: checked - before, send: ctx.gateway.health().requests - checked };
-    }
+    };
     const r52 = await requestsFor(52, 12);
     const r12 = await requestsFor(12, 14);
     const rows: BenchRow[] = [

@@ -16,7 +16,11 @@ import type { BenchRow } from './run.ts';
 
 export const ZONE = 'Europe/London';
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-export const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+export const median = (list: number[]) =>
+  percentile(
+    [...list].sort((a, b) => a - b),
+    50,
+  );
 export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 export const localDate = (daysAhead: number) => DateTime.now().setZone(ZONE).plus({ days: daysAhead }).toFormat('yyyy-MM-dd');
 
@@ -53,14 +57,25 @@ export async function seedRooms(ctx: AppContext, count: number, emulatorUrl: str
   if (emulatorUrl) {
     const org = (await (await fetch(`${emulatorUrl}/_emulator/org`)).json()) as { mailboxes: Record<string, unknown>[] };
     const mailboxes = rooms.map((r) => ({ alias: r.alias, smtp: r.email, displayName: r.name, kind: 'room', autoAccept: true }));
-    const res = await fetch(`${emulatorUrl}/_emulator/org`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...org, mailboxes: [...org.mailboxes, ...mailboxes] }) });
+    const res = await fetch(`${emulatorUrl}/_emulator/org`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...org, mailboxes: [...org.mailboxes, ...mailboxes] }),
+    });
     if (!res.ok) throw new Error(`emulator org: ${res.status}`);
   }
   return rooms;
 }
 
 /** `perRoom` bookings a room on `date` (45 minutes every 70, from `firstStart`, 08:00 unless given), with two attendees each, as the app makes them. */
-export function seedDay(ctx: AppContext, rooms: Room[], date: string, perRoom: number, organizerId: number, firstStart: (roomIndex: number) => string = () => '08:00'): void {
+export function seedDay(
+  ctx: AppContext,
+  rooms: Room[],
+  date: string,
+  perRoom: number,
+  organizerId: number,
+  firstStart: (roomIndex: number) => string = () => '08:00',
+): void {
   const at = DateTime.utc().toISO();
   ctx.db.transaction(() => {
     rooms.forEach((room, i) => {
@@ -69,11 +84,22 @@ export function seedDay(ctx: AppContext, rooms: Room[], date: string, perRoom: n
         insertBooking(
           ctx.db,
           {
-            uid: `rb-${randomBytes(12).toString('hex')}`, idempotencyKey: randomBytes(16).toString('base64url'), roomId: room.id, organizerId, createdById: organizerId,
-            subject: `Weekly sync ${b + 1} of team ${i + 1}`, description: '', private: b % 5 === 4,
-            startsAt: start.toUTC().toISO()!, endsAt: start.plus({ minutes: 45 }).toUTC().toISO()!, at,
+            uid: `rb-${randomBytes(12).toString('hex')}`,
+            idempotencyKey: randomBytes(16).toString('base64url'),
+            roomId: room.id,
+            organizerId,
+            createdById: organizerId,
+            subject: `Weekly sync ${b + 1} of team ${i + 1}`,
+            description: '',
+            private: b % 5 === 4,
+            startsAt: start.toUTC().toISO()!,
+            endsAt: start.plus({ minutes: 45 }).toUTC().toISO()!,
+            at,
           },
-          [{ email: 'someone@example.com', name: 'Someone', role: 'required' }, { email: 'other@example.com', name: null, role: 'optional' }],
+          [
+            { email: 'someone@example.com', name: 'Someone', role: 'required' },
+            { email: 'other@example.com', name: null, role: 'optional' },
+          ],
         );
       }
     });
@@ -120,7 +146,9 @@ export function seedUsers(ctx: AppContext, count: number): string[] {
     "INSERT INTO users (username, display_name, email, password_hash, role, source, created_at) VALUES (?, ?, ?, ?, 'receptionist', 'local', ?)",
   );
   const at = new Date().toISOString();
-  return ctx.db.transaction(() => Array.from({ length: count }, (_, i) => (insert.run(`bench-u${i + 1}`, `Bench User ${i + 1}`, `bench-u${i + 1}@example.com`, hash, at), `bench-u${i + 1}`)))();
+  return ctx.db.transaction(() =>
+    Array.from({ length: count }, (_, i) => (insert.run(`bench-u${i + 1}`, `Bench User ${i + 1}`, `bench-u${i + 1}@example.com`, hash, at), `bench-u${i + 1}`)),
+  )();
 }
 
 /** Signs in `count` separate sessions (of the bench admin, or of these users in turn); each gets its cookie and CSRF token (read from a form). */
@@ -185,7 +213,9 @@ export async function load(length: number | { amount: number }, groups: LoadGrou
   const cpu = process.cpuUsage();
   const started = performance.now();
   const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, [CLIENT, JSON.stringify({ ...plan, groups })], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    execFile(process.execPath, [CLIENT, JSON.stringify({ ...plan, groups })], { maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    ),
   );
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
@@ -202,7 +232,13 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuM
   return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000, value };
 }
 
-export const row = (figure: string, value: number, unit: string, target: string, ratio?: { value: number; of: string }): BenchRow => ({ figure, value, unit, target, ratio });
+export const row = (figure: string, value: number, unit: string, target: string, ratio?: { value: number; of: string }): BenchRow => ({
+  figure,
+  value,
+  unit,
+  target,
+  ratio,
+});
 
 /**
  * The Exchange emulator in its own process (control API on), so this process's CPU is the app's alone. The app then
@@ -227,7 +263,13 @@ export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Rec
   child.stdout.resume();
   return {
     url,
-    appEnv: { EXCHANGE_URL: url, EXCHANGE_AUTH: 'ntlm', EXCHANGE_USERNAME: 'booking-svc', EXCHANGE_PASSWORD: 'demo', SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789' },
+    appEnv: {
+      EXCHANGE_URL: url,
+      EXCHANGE_AUTH: 'ntlm',
+      EXCHANGE_USERNAME: 'booking-svc',
+      EXCHANGE_PASSWORD: 'demo',
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
+    },
     close: () => void child.kill('SIGTERM'),
   };
 }

@@ -29,7 +29,20 @@ function caldav(method: string, path: string, headers: Record<string, string> = 
 }
 
 function event(uid: string, summary: string, start: string, end: string): string {
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//roombook//clients test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20300101T000000Z', `DTSTART:${start}`, `DTEND:${end}`, `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//roombook//clients test//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20300101T000000Z',
+    `DTSTART:${start}`,
+    `DTEND:${end}`,
+    `SUMMARY:${summary}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 async function items(alias: string, folder: string): Promise<{ name: string; props: Record<string, unknown> }[]> {
@@ -42,7 +55,12 @@ describe('DavMail CalDAV', () => {
 
   test('create, read, update with If-Match, REPORT a time range, delete and 404 after it', async () => {
     const path = `${cal}clients-1.ics`;
-    const created = await caldav('PUT', path, { 'Content-Type': 'text/calendar', 'If-None-Match': '*' }, event('clients-1', 'Planning', '20300610T090000Z', '20300610T100000Z'));
+    const created = await caldav(
+      'PUT',
+      path,
+      { 'Content-Type': 'text/calendar', 'If-None-Match': '*' },
+      event('clients-1', 'Planning', '20300610T090000Z', '20300610T100000Z'),
+    );
     assert.equal(created.status, 201, await created.text());
     const etag = created.headers.get('etag');
     assert.ok(etag, 'DavMail passes on the emulator etag');
@@ -54,9 +72,19 @@ describe('DavMail CalDAV', () => {
     assert.match(body, /UID:clients-1/);
     assert.match(body, /SUMMARY:Planning/);
 
-    const stale = await caldav('PUT', path, { 'Content-Type': 'text/calendar', 'If-Match': '"not-the-etag"' }, event('clients-1', 'Stale', '20300610T090000Z', '20300610T100000Z'));
+    const stale = await caldav(
+      'PUT',
+      path,
+      { 'Content-Type': 'text/calendar', 'If-Match': '"not-the-etag"' },
+      event('clients-1', 'Stale', '20300610T090000Z', '20300610T100000Z'),
+    );
     assert.equal(stale.status, 412);
-    const updated = await caldav('PUT', path, { 'Content-Type': 'text/calendar', 'If-Match': etag }, event('clients-1', 'Planning v2', '20300610T093000Z', '20300610T103000Z'));
+    const updated = await caldav(
+      'PUT',
+      path,
+      { 'Content-Type': 'text/calendar', 'If-Match': etag },
+      event('clients-1', 'Planning v2', '20300610T093000Z', '20300610T103000Z'),
+    );
     assert.ok([200, 201, 204].includes(updated.status), `update answered ${updated.status}`);
     assert.match(await (await caldav('GET', path)).text(), /SUMMARY:Planning v2/);
 
@@ -87,13 +115,36 @@ describe('DavMail CalDAV', () => {
   });
 
   test('free/busy through the outbox shows a booked slot busy', async () => {
-    const booked = await caldav('PUT', `${cal}clients-fb.ics`, { 'Content-Type': 'text/calendar', 'If-None-Match': '*' }, event('clients-fb', 'Busy time', '20300611T090000Z', '20300611T100000Z'));
+    const booked = await caldav(
+      'PUT',
+      `${cal}clients-fb.ics`,
+      { 'Content-Type': 'text/calendar', 'If-None-Match': '*' },
+      event('clients-fb', 'Busy time', '20300611T090000Z', '20300611T100000Z'),
+    );
     assert.equal(booked.status, 201);
     const request = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//roombook//clients test//EN', 'METHOD:REQUEST', 'BEGIN:VFREEBUSY', 'UID:fb-1', 'DTSTAMP:20300101T000000Z',
-      'DTSTART:20300611T000000Z', 'DTEND:20300612T000000Z', 'ORGANIZER:mailto:bob@example.com', 'ATTENDEE:mailto:alice@example.com', 'END:VFREEBUSY', 'END:VCALENDAR', '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//roombook//clients test//EN',
+      'METHOD:REQUEST',
+      'BEGIN:VFREEBUSY',
+      'UID:fb-1',
+      'DTSTAMP:20300101T000000Z',
+      'DTSTART:20300611T000000Z',
+      'DTEND:20300612T000000Z',
+      'ORGANIZER:mailto:bob@example.com',
+      'ATTENDEE:mailto:alice@example.com',
+      'END:VFREEBUSY',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
-    const r = await caldav('POST', '/users/bob@example.com/outbox/', { 'Content-Type': 'text/calendar', Originator: 'mailto:bob@example.com', Recipient: 'mailto:alice@example.com' }, request, 'bob');
+    const r = await caldav(
+      'POST',
+      '/users/bob@example.com/outbox/',
+      { 'Content-Type': 'text/calendar', Originator: 'mailto:bob@example.com', Recipient: 'mailto:alice@example.com' },
+      request,
+      'bob',
+    );
     assert.equal(r.status, 200);
     const text = await r.text();
     assert.match(text, /BEGIN:VFREEBUSY/);
@@ -127,7 +178,11 @@ const MEETING_REQUEST = [
 
 describe('DavMail IMAP', () => {
   test('LOGIN, LIST (localized folders), SELECT INBOX, FETCH flags and headers of a delivered meeting request, APPEND', async () => {
-    const sent = await fetch(`${emu.url}/_emulator/mailboxes/bob/submit`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ mime: MEETING_REQUEST }) });
+    const sent = await fetch(`${emu.url}/_emulator/mailboxes/bob/submit`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mime: MEETING_REQUEST }),
+    });
     assert.equal(sent.status, 200);
 
     const { imap, greeting } = await Imap.open(dm.imap);
@@ -177,10 +232,19 @@ describe('DavMail IMAP', () => {
 describe('DavMail in a Hungarian mailbox', () => {
   test('CalDAV writes into Naptár and reads it back; IMAP lists the Hungarian special folders and selects the Inbox', async () => {
     const path = '/users/eszter@example.com/calendar/clients-hu.ics';
-    const created = await caldav('PUT', path, { 'Content-Type': 'text/calendar', 'If-None-Match': '*' }, event('clients-hu', 'Tervezés', '20300612T090000Z', '20300612T100000Z'), 'eszter');
+    const created = await caldav(
+      'PUT',
+      path,
+      { 'Content-Type': 'text/calendar', 'If-None-Match': '*' },
+      event('clients-hu', 'Tervezés', '20300612T090000Z', '20300612T100000Z'),
+      'eszter',
+    );
     assert.equal(created.status, 201, await created.text());
     const stored = await fetch(`${emu.url}/_emulator/mailboxes/eszter/items?folder=${encodeURIComponent('Naptár')}`);
-    assert.ok(((await stored.json()) as { name: string }[]).some((i) => i.name === 'clients-hu.ics'), 'the event is in Naptár');
+    assert.ok(
+      ((await stored.json()) as { name: string }[]).some((i) => i.name === 'clients-hu.ics'),
+      'the event is in Naptár',
+    );
     assert.match(await (await caldav('GET', path, {}, undefined, 'eszter')).text(), /SUMMARY:Tervezés/);
     assert.ok([200, 204].includes((await caldav('DELETE', path, {}, undefined, 'eszter')).status));
 
@@ -202,7 +266,11 @@ describe('DavMail in a Hungarian mailbox', () => {
 
 describe('DavMail LDAP', () => {
   test('a directory search for "bob" finds Bob with his address (galfind + gallookup)', async () => {
-    const r = await run('/usr/bin/ldapsearch', ['-x', '-LLL', '-H', `ldap://127.0.0.1:${dm.ldap}`, '-D', 'alice', '-w', 'demo', '-b', 'ou=people', '(|(cn=*bob*)(uid=bob))'], { timeoutMs: 120_000 });
+    const r = await run(
+      '/usr/bin/ldapsearch',
+      ['-x', '-LLL', '-H', `ldap://127.0.0.1:${dm.ldap}`, '-D', 'alice', '-w', 'demo', '-b', 'ou=people', '(|(cn=*bob*)(uid=bob))'],
+      { timeoutMs: 120_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^dn: uid=bob, ?ou=people/m);
     assert.match(r.stdout, /^mail: bob@example\.com/m);

@@ -72,7 +72,11 @@ describe('cadaver', () => {
     ].join('\n');
     const proxy = await translateProxy();
     try {
-      const r = await run('/usr/bin/cadaver', ['-p', `127.0.0.1:${proxy.port}`, `${emu.url}/exchange/alice/Inbox/`], { input: script, env: { ...process.env, HOME: home }, timeoutMs: 120_000 });
+      const r = await run('/usr/bin/cadaver', ['-p', `127.0.0.1:${proxy.port}`, `${emu.url}/exchange/alice/Inbox/`], {
+        input: script,
+        env: { ...process.env, HOME: home },
+        timeoutMs: 120_000,
+      });
       const out = r.stdout + r.stderr;
       assert.doesNotMatch(out, /not WebDAV-enabled/i);
       assert.match(out, /Listing collection `\/exchange\/alice\/Inbox\/': (succeeded|collection is empty)/);

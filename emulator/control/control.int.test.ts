@@ -79,12 +79,19 @@ describe('startEmulator() defaults', () => {
     try {
       const first = await startEmulator({ persistPath: file });
       await createAppointment(first.url, 'alice', '/exchange/alice/Calendar/kept.EML', fields);
-      const etag = rows((await dav(first.url, 'PROPFIND', '/exchange/alice/Calendar/kept.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag;
+      const etag = rows(
+        (await dav(first.url, 'PROPFIND', '/exchange/alice/Calendar/kept.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') }))
+          .text,
+      )[0]!.ok.getetag;
       await first.close();
       assert.ok(existsSync(file));
       const second = await startEmulator({ persistPath: file });
       try {
-        const r = await dav(second.url, 'PROPFIND', '/exchange/alice/Calendar/kept.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/><d:subject/>') });
+        const r = await dav(second.url, 'PROPFIND', '/exchange/alice/Calendar/kept.EML', {
+          user: 'alice',
+          headers: { Depth: '0' },
+          body: propfindBody('<a:getetag/><d:subject/>'),
+        });
         assert.equal(r.status, 207);
         const row = rows(r.text)[0]!;
         assert.equal(row.ok.subject, 'Kept');
@@ -144,19 +151,48 @@ describe('control API seeding', () => {
     const item = (await res.json()) as { id: string; props: Record<string, string> };
     assert.equal(item.props['urn:schemas:calendar:dtstart'], '2030-11-20T09:00:00.000Z');
     assert.ok(item.props['urn:schemas:calendar:uid']);
-    const r = await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', { user: 'booking-svc', headers: { Depth: '0' }, body: propfindBody('<d:subject/>') });
+    const r = await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', {
+      user: 'booking-svc',
+      headers: { Depth: '0' },
+      body: propfindBody('<d:subject/>'),
+    });
     assert.equal(rows(r.text)[0]!.ok.subject, 'Booked in Outlook');
     assert.equal((await fetch(`${emu.url}/_emulator/mailboxes/severn/items/${item.id}`, { method: 'DELETE' })).status, 200);
-    assert.equal((await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', { user: 'booking-svc', headers: { Depth: '0' } })).status, 404);
+    assert.equal(
+      (await dav(emu.url, 'PROPFIND', '/exchange/severn/Calendar/outlook-booking.EML', { user: 'booking-svc', headers: { Depth: '0' } })).status,
+      404,
+    );
   });
 
   test('POST /_emulator/mailboxes/:alias/items refuses a bad value with 400', async () => {
-    const res = await fetch(`${emu.url}/_emulator/mailboxes/severn/items`, { method: 'POST', body: JSON.stringify({ folder: 'calendar', props: { 'urn:schemas:calendar:dtstart': 'soon' } }) });
+    const res = await fetch(`${emu.url}/_emulator/mailboxes/severn/items`, {
+      method: 'POST',
+      body: JSON.stringify({ folder: 'calendar', props: { 'urn:schemas:calendar:dtstart': 'soon' } }),
+    });
     assert.equal(res.status, 400);
   });
 
   test('POST /_emulator/mailboxes/:alias/submit sends MIME as that mailbox; the room accepts it', async () => {
-    const mime = ['Content-class: urn:content-classes:calendarmessage', 'To: alice@example.com', 'Subject: From Outlook', 'Content-Type: text/calendar; method=REQUEST', '', 'BEGIN:VCALENDAR', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:outlook-1', 'DTSTART:20301121T090000Z', 'DTEND:20301121T100000Z', 'SUMMARY:From Outlook', 'ORGANIZER:MAILTO:bob@example.com', 'ATTENDEE;ROLE=REQ-PARTICIPANT:MAILTO:alice@example.com', 'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT:MAILTO:wye@example.com', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const mime = [
+      'Content-class: urn:content-classes:calendarmessage',
+      'To: alice@example.com',
+      'Subject: From Outlook',
+      'Content-Type: text/calendar; method=REQUEST',
+      '',
+      'BEGIN:VCALENDAR',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      'UID:outlook-1',
+      'DTSTART:20301121T090000Z',
+      'DTEND:20301121T100000Z',
+      'SUMMARY:From Outlook',
+      'ORGANIZER:MAILTO:bob@example.com',
+      'ATTENDEE;ROLE=REQ-PARTICIPANT:MAILTO:alice@example.com',
+      'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT:MAILTO:wye@example.com',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     const res = await fetch(`${emu.url}/_emulator/mailboxes/bob/submit`, { method: 'POST', body: JSON.stringify({ mime }) });
     assert.equal(res.status, 200);
     const wye = (await (await fetch(`${emu.url}/_emulator/mailboxes/wye/items?folder=calendar`)).json()) as { props: Record<string, string> }[];

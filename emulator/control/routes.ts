@@ -12,9 +12,7 @@ import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
 import { SeedItemSchema, seedItem } from './seed.ts';
 
-const MailboxPolicySchema = z
-  .object({ autoAccept: z.boolean().optional(), maxConflicts: z.number().int().min(0).nullable().optional() })
-  .strict();
+const MailboxPolicySchema = z.object({ autoAccept: z.boolean().optional(), maxConflicts: z.number().int().min(0).nullable().optional() }).strict();
 
 function json(ctx: RequestContext, status: number, body: unknown): void {
   send(ctx.res, status, JSON.stringify(body, null, 2), 'application/json; charset=utf-8');
@@ -88,7 +86,11 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
   const method = (ctx.req.method ?? 'GET').toUpperCase();
   let parts: string[];
   try {
-    parts = ctx.url.pathname.split('/').filter(Boolean).slice(1).map((p) => decodeURIComponent(p));
+    parts = ctx.url.pathname
+      .split('/')
+      .filter(Boolean)
+      .slice(1)
+      .map((p) => decodeURIComponent(p));
   } catch {
     throw new HttpError(400, 'Bad Request');
   }
@@ -138,14 +140,22 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
     }
     case 'GET /mailboxes/:x/folders': {
       const mailbox = mailboxOf(ctx, parts[1]!);
-      return json(ctx, 200, [...state.store.walkFolders(mailbox.root, true)].map((f) => folderView(ctx, f)));
+      return json(
+        ctx,
+        200,
+        [...state.store.walkFolders(mailbox.root, true)].map((f) => folderView(ctx, f)),
+      );
     }
     case 'GET /mailboxes/:x/items': {
       const mailbox = mailboxOf(ctx, parts[1]!);
       const ref = ctx.url.searchParams.get('folder');
       const folders = ref ? [folderOf(ctx, mailbox, ref)] : [mailbox.root, ...state.store.walkFolders(mailbox.root, true)];
       const withMime = ctx.url.searchParams.get('mime') === '1';
-      return json(ctx, 200, folders.flatMap((f) => [...f.items.values()].map((i) => itemView(ctx, i, withMime))));
+      return json(
+        ctx,
+        200,
+        folders.flatMap((f) => [...f.items.values()].map((i) => itemView(ctx, i, withMime))),
+      );
     }
     case 'GET /mailboxes/:x/items/:y': {
       const mailbox = mailboxOf(ctx, parts[1]!);

@@ -27,10 +27,7 @@ export function readPropfind(ctx: RequestContext): PropfindRequest {
   return { mode: 'allprop' };
 }
 
-export type PatchOp =
-  | { op: 'set'; name: string; value: PropValue }
-  | { op: 'remove'; name: string }
-  | { op: 'invalid'; name: string; reason: string };
+export type PatchOp = { op: 'set'; name: string; value: PropValue } | { op: 'remove'; name: string } | { op: 'invalid'; name: string; reason: string };
 
 function elementValue(el: XmlElement): { type: string | undefined; value: string | string[] } {
   const type = el.attrs.get(`${NS.dt}dt`);

@@ -2,7 +2,10 @@
 import { HttpError, header, type RequestContext } from '../http/context.ts';
 
 function etags(value: string): string[] {
-  return value.split(',').map((v) => v.trim().replace(/^W\//, '')).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim().replace(/^W\//, ''))
+    .filter(Boolean);
 }
 
 /** Throws 412 unless the request's conditions hold for a resource with `currentEtag` (undefined = missing). */

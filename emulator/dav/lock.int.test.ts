@@ -31,9 +31,20 @@ describe('LOCK and UNLOCK', () => {
     assert.match(l.text, /<a:owner>litmus test<\/a:owner>/);
 
     assert.equal((await put('/exchange/alice/Inbox/f.EML')).status, 423);
-    assert.equal((await dav(emu.url, 'PROPPATCH', '/exchange/alice/Inbox/f.EML', { user: 'alice', body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:z="http://example.com/z/"><a:set><a:prop><z:p>1</z:p></a:prop></a:set></a:propertyupdate>' })).status, 423);
+    assert.equal(
+      (
+        await dav(emu.url, 'PROPPATCH', '/exchange/alice/Inbox/f.EML', {
+          user: 'alice',
+          body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:z="http://example.com/z/"><a:set><a:prop><z:p>1</z:p></a:prop></a:set></a:propertyupdate>',
+        })
+      ).status,
+      423,
+    );
     assert.equal((await dav(emu.url, 'DELETE', '/exchange/alice/Inbox/f.EML', { user: 'alice' })).status, 423);
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Inbox/f.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Inbox/g.EML' } })).status, 423);
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Inbox/f.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Inbox/g.EML' } })).status,
+      423,
+    );
     // Another exclusive or a shared lock conflicts.
     assert.equal((await lock('/exchange/alice/Inbox/f.EML', 'exclusive')).status, 423);
     assert.equal((await lock('/exchange/alice/Inbox/f.EML', 'shared')).status, 423);
@@ -43,9 +54,16 @@ describe('LOCK and UNLOCK', () => {
     // A delegate holding the token is not its owner.
     assert.equal((await put('/exchange/alice/Inbox/f.EML', { If: `(<${token}>)` }, 'booking-svc')).status, 423);
 
-    const pf = await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/f.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:lockdiscovery/><a:supportedlock/>') });
+    const pf = await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/f.EML', {
+      user: 'alice',
+      headers: { Depth: '0' },
+      body: propfindBody('<a:lockdiscovery/><a:supportedlock/>'),
+    });
     assert.ok(pf.text.includes(token));
-    assert.match(pf.text, /<a:supportedlock><a:lockentry><a:lockscope><a:exclusive\/><\/a:lockscope><a:locktype><a:write\/><\/a:locktype><\/a:lockentry><a:lockentry><a:lockscope><a:shared\/>/);
+    assert.match(
+      pf.text,
+      /<a:supportedlock><a:lockentry><a:lockscope><a:exclusive\/><\/a:lockscope><a:locktype><a:write\/><\/a:locktype><\/a:lockentry><a:lockentry><a:lockscope><a:shared\/>/,
+    );
 
     const un = await dav(emu.url, 'UNLOCK', '/exchange/alice/Inbox/f.EML', { user: 'alice', headers: { 'Lock-Token': `<${token}>` } });
     assert.equal(un.status, 204);
@@ -120,7 +138,8 @@ describe('lock expiry', () => {
       await dav(emu.url, 'PUT', '/exchange/alice/Inbox/e.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: NOTE });
       const l = await dav(emu.url, 'LOCK', '/exchange/alice/Inbox/e.EML', { user: 'alice', headers: { Timeout: 'Second-60' }, body: lockinfo('exclusive') });
       assert.equal(l.status, 200);
-      const write = () => dav(emu.url, 'PUT', '/exchange/alice/Inbox/e.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: NOTE });
+      const write = () =>
+        dav(emu.url, 'PUT', '/exchange/alice/Inbox/e.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: NOTE });
       now += 59_000;
       assert.equal((await write()).status, 423);
       now += 2_000;

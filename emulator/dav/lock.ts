@@ -181,7 +181,8 @@ export function handleLock(ctx: RequestContext, m: MailboxRequest): void {
   const root = parseBody(ctx);
   if (root.ns !== NS.dav || root.local !== 'lockinfo') throw new HttpError(400, 'Bad Request');
   const scopeEl = childOf(root, NS.dav, 'lockscope');
-  const scope: LockScope | undefined = scopeEl && childOf(scopeEl, NS.dav, 'exclusive') ? 'exclusive' : scopeEl && childOf(scopeEl, NS.dav, 'shared') ? 'shared' : undefined;
+  const scope: LockScope | undefined =
+    scopeEl && childOf(scopeEl, NS.dav, 'exclusive') ? 'exclusive' : scopeEl && childOf(scopeEl, NS.dav, 'shared') ? 'shared' : undefined;
   const typeEl = childOf(root, NS.dav, 'locktype');
   if (!scope || !typeEl || !childOf(typeEl, NS.dav, 'write')) throw new HttpError(400, 'Bad Request');
   const ownerEl = childOf(root, NS.dav, 'owner');

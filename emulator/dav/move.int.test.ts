@@ -13,7 +13,10 @@ describe('MOVE, COPY, DELETE and MKCOL', () => {
   const exists = async (path: string) => (await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' } })).status === 207;
 
   test('MOVE to a new name answers 201 with Location and the permanent URL, and removes the source', async () => {
-    const r = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: `${emu.url}/exchange/alice/Drafts/b.EML` } });
+    const r = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', {
+      user: 'alice',
+      headers: { Destination: `${emu.url}/exchange/alice/Drafts/b.EML` },
+    });
     assert.equal(r.status, 201);
     assert.equal(r.headers.get('location'), `${emu.url}/exchange/alice/Drafts/b.EML`);
     assert.match(r.headers.get('ms-exchange-permanent-url') ?? '', /-FlatUrlSpace-/);
@@ -24,32 +27,54 @@ describe('MOVE, COPY, DELETE and MKCOL', () => {
   test('COPY keeps the source and gives the copy its own etag', async () => {
     const r = await dav(emu.url, 'COPY', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Calendar/c.EML' } });
     assert.equal(r.status, 201);
-    const etag = async (p: string) => rows((await dav(emu.url, 'PROPFIND', p, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag;
+    const etag = async (p: string) =>
+      rows((await dav(emu.url, 'PROPFIND', p, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag;
     assert.notEqual(await etag('/exchange/alice/Calendar/a.EML'), await etag('/exchange/alice/Calendar/c.EML'));
   });
 
   test('MOVE onto an existing item answers 204 with Overwrite: T and 412 with Overwrite: F', async () => {
     await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/b.EML', fields);
-    const refused = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Calendar/b.EML', Overwrite: 'F' } });
+    const refused = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', {
+      user: 'alice',
+      headers: { Destination: '/exchange/alice/Calendar/b.EML', Overwrite: 'F' },
+    });
     assert.equal(refused.status, 412);
     assert.equal(await exists('/exchange/alice/Calendar/a.EML'), true);
-    const replaced = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Calendar/b.EML', Overwrite: 'T' } });
+    const replaced = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', {
+      user: 'alice',
+      headers: { Destination: '/exchange/alice/Calendar/b.EML', Overwrite: 'T' },
+    });
     assert.equal(replaced.status, 204);
   });
 
   test('MOVE with Allow-Rename: t renames the destination with a -2 suffix', async () => {
     await createAppointment(emu.url, 'alice', '/exchange/alice/Drafts/a.EML', fields);
-    const r = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Drafts/a.EML', Overwrite: 'F', 'Allow-Rename': 't' } });
+    const r = await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', {
+      user: 'alice',
+      headers: { Destination: '/exchange/alice/Drafts/a.EML', Overwrite: 'F', 'Allow-Rename': 't' },
+    });
     assert.equal(r.status, 201);
     assert.equal(r.headers.get('location'), `${emu.url}/exchange/alice/Drafts/a-2.EML`);
   });
 
   test('MOVE answers 400 without Destination, 403 onto itself, 409 without a parent, 404 for a missing source', async () => {
     assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice' })).status, 400);
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Calendar/a.EML' } })).status, 403);
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Nope/a.EML' } })).status, 409);
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/zz.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Drafts/zz.EML' } })).status, 404);
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/bob/Drafts/a.EML' } })).status, 403);
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Calendar/a.EML' } })).status,
+      403,
+    );
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Nope/a.EML' } })).status,
+      409,
+    );
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/zz.EML', { user: 'alice', headers: { Destination: '/exchange/alice/Drafts/zz.EML' } })).status,
+      404,
+    );
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/a.EML', { user: 'alice', headers: { Destination: '/exchange/bob/Drafts/a.EML' } })).status,
+      403,
+    );
     assert.equal(await exists('/exchange/alice/Calendar/a.EML'), true);
   });
 
@@ -70,7 +95,15 @@ describe('MOVE, COPY, DELETE and MKCOL', () => {
     assert.equal(r.status, 207);
     assert.equal(rows(r.text)[0]!.status, 'HTTP/1.1 201 Created');
     assert.match(r.headers.get('ms-exchange-permanent-url') ?? '', /-FlatUrlSpace-/);
-    const row = rows((await dav(emu.url, 'PROPFIND', '/exchange/alice/davmailtemp/', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<f:outlookfolderclass/><a:isfolder/>') })).text)[0]!;
+    const row = rows(
+      (
+        await dav(emu.url, 'PROPFIND', '/exchange/alice/davmailtemp/', {
+          user: 'alice',
+          headers: { Depth: '0' },
+          body: propfindBody('<f:outlookfolderclass/><a:isfolder/>'),
+        })
+      ).text,
+    )[0]!;
     assert.equal(row.ok.outlookfolderclass, 'IPF.Appointment');
     assert.equal((await dav(emu.url, 'MKCOL', '/exchange/alice/davmailtemp', { user: 'alice', body })).status, 405);
     assert.equal((await dav(emu.url, 'MKCOL', '/exchange/alice/no/such/', { user: 'alice' })).status, 409);
@@ -82,7 +115,9 @@ describe('MOVE, COPY, DELETE and MKCOL', () => {
     assert.equal((await dav(emu.url, 'MKCOL', folder, { user: 'alice' })).status, 201);
     const item = `${folder}/${encodeURIComponent('Besprechung #1 für Jürgen.EML')}`;
     assert.equal((await createAppointment(emu.url, 'alice', item, fields)).status, 207);
-    const listing = rows((await dav(emu.url, 'PROPFIND', `${folder}/`, { user: 'alice', headers: { Depth: '1' }, body: propfindBody('<a:displayname/>') })).text);
+    const listing = rows(
+      (await dav(emu.url, 'PROPFIND', `${folder}/`, { user: 'alice', headers: { Depth: '1' }, body: propfindBody('<a:displayname/>') })).text,
+    );
     const hrefs = listing.map((x) => x.href);
     assert.ok(hrefs.includes(`${emu.url}/exchange/alice/R%C3%A4ume%20&%20Pl%C3%A4ne/Besprechung%20%231%20f%C3%BCr%20J%C3%BCrgen.EML`), hrefs.join('\n'));
     assert.ok(listing.some((x) => x.ok.displayname === 'Besprechung #1 für Jürgen.EML'));

@@ -57,7 +57,10 @@ export function multistatusXml(responses: MsResponse[]): string {
         kids.push(
           dav('propstat', [
             dav('status', undefined, statusLine(ps.status)),
-            dav('prop', ps.props.map((p) => propNode(p.name, p.value, p.alias))),
+            dav(
+              'prop',
+              ps.props.map((p) => propNode(p.name, p.value, p.alias)),
+            ),
           ]),
         );
       }

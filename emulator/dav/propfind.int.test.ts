@@ -36,7 +36,11 @@ describe('PROPFIND', () => {
     assert.equal(row!.ok.drafts, `${emu.url}/exchange/klaus/Entw%C3%BCrfe`);
     assert.equal(row!.ok.sentitems, `${emu.url}/exchange/klaus/Gesendete%20Objekte`);
     assert.equal(row!.ok.deleteditems, `${emu.url}/exchange/klaus/Gel%C3%B6schte%20Objekte`);
-    const folder = await dav(emu.url, 'PROPFIND', '/exchange/klaus/Entw%C3%BCrfe/', { user: 'klaus', headers: { Depth: '0' }, body: propfindBody('<a:displayname/>') });
+    const folder = await dav(emu.url, 'PROPFIND', '/exchange/klaus/Entw%C3%BCrfe/', {
+      user: 'klaus',
+      headers: { Depth: '0' },
+      body: propfindBody('<a:displayname/>'),
+    });
     assert.equal(rows(folder.text)[0]!.ok.displayname, 'Entwürfe');
   });
 
@@ -58,7 +62,11 @@ describe('PROPFIND', () => {
   });
 
   test('PROPFIND with Brief: t leaves out the 404 propstat', async () => {
-    const r = await dav(emu.url, 'PROPFIND', '/exchange/alice/Calendar/', { user: 'alice', headers: { Depth: '0', Brief: 't' }, body: propfindBody('<a:displayname/><a:nosuchprop/>') });
+    const r = await dav(emu.url, 'PROPFIND', '/exchange/alice/Calendar/', {
+      user: 'alice',
+      headers: { Depth: '0', Brief: 't' },
+      body: propfindBody('<a:displayname/><a:nosuchprop/>'),
+    });
     assert.deepEqual(rows(r.text)[0]!.failed, {});
   });
 
@@ -97,7 +105,11 @@ describe('PROPFIND', () => {
       const r = await dav(emu.url, 'PROPFIND', `/exchange/${mbx}/`, { user: 'booking-svc', headers: { Depth: '0' }, body: propfindBody('<d:calendar/>') });
       assert.equal(r.status, 207, mbx);
     }
-    const spree = await dav(emu.url, 'PROPFIND', '/exchange/spree/', { user: 'EXAMPLE\\booking-svc', headers: { Depth: '0' }, body: propfindBody('<d:calendar/>') });
+    const spree = await dav(emu.url, 'PROPFIND', '/exchange/spree/', {
+      user: 'EXAMPLE\\booking-svc',
+      headers: { Depth: '0' },
+      body: propfindBody('<d:calendar/>'),
+    });
     assert.equal(rows(spree.text)[0]!.ok.calendar, `${emu.url}/exchange/spree/Kalender`);
   });
 

@@ -20,11 +20,17 @@ describe('PROPPATCH', () => {
   });
 
   test('PROPPATCH stores typed values that PROPFIND returns in Exchange form', async () => {
-    await createAppointment(emu.url, 'alice', ITEM, { ...fields, start: '2030-11-20T10:00:00+01:00', extra: '<e:alldayevent b:dt="boolean">0</e:alldayevent><e:reminderoffset b:dt="int">900</e:reminderoffset>' });
+    await createAppointment(emu.url, 'alice', ITEM, {
+      ...fields,
+      start: '2030-11-20T10:00:00+01:00',
+      extra: '<e:alldayevent b:dt="boolean">0</e:alldayevent><e:reminderoffset b:dt="int">900</e:reminderoffset>',
+    });
     const r = await dav(emu.url, 'PROPFIND', ITEM, {
       user: 'alice',
       headers: { Depth: '0' },
-      body: propfindBody('<e:dtstart/><e:alldayevent/><e:reminderoffset/><e:uid/><e:instancetype/><a:contentclass/><g:x10f3001f/><f:permanenturl/><a:getetag/>'),
+      body: propfindBody(
+        '<e:dtstart/><e:alldayevent/><e:reminderoffset/><e:uid/><e:instancetype/><a:contentclass/><g:x10f3001f/><f:permanenturl/><a:getetag/>',
+      ),
     });
     const [row] = rows(r.text);
     assert.equal(row!.ok.dtstart, '2030-11-20T09:00:00.000Z');
@@ -43,7 +49,8 @@ describe('PROPPATCH', () => {
 
   test('PROPPATCH changes the etag on every write and answers an existing item without 201', async () => {
     await createAppointment(emu.url, 'alice', ITEM, fields);
-    const etag = async () => rows((await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag;
+    const etag = async () =>
+      rows((await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag;
     const first = await etag();
     const r = await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', body: proppatchBody('<e:location>Thames</e:location>') });
     assert.equal(rows(r.text)[0]!.status, undefined);
@@ -60,11 +67,22 @@ describe('PROPPATCH', () => {
   });
 
   test('PROPPATCH with If-Match answers 412 for a stale etag or a missing item and applies a current one', async () => {
-    assert.equal((await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': '*' }, body: proppatchBody('<d:subject>x</d:subject>') })).status, 412);
+    assert.equal(
+      (await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': '*' }, body: proppatchBody('<d:subject>x</d:subject>') })).status,
+      412,
+    );
     await createAppointment(emu.url, 'alice', ITEM, fields);
-    const etag = String(rows((await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag);
-    assert.equal((await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': '"stale"' }, body: proppatchBody('<d:subject>x</d:subject>') })).status, 412);
-    assert.equal((await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': etag }, body: proppatchBody('<d:subject>y</d:subject>') })).status, 207);
+    const etag = String(
+      rows((await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text)[0]!.ok.getetag,
+    );
+    assert.equal(
+      (await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': '"stale"' }, body: proppatchBody('<d:subject>x</d:subject>') })).status,
+      412,
+    );
+    assert.equal(
+      (await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', headers: { 'If-Match': etag }, body: proppatchBody('<d:subject>y</d:subject>') })).status,
+      207,
+    );
   });
 
   test('PROPPATCH answers 403 for a protected property and 409 for a bad value, changing nothing', async () => {
@@ -98,14 +116,26 @@ describe('PROPPATCH', () => {
   test('PROPPATCH answers 409 when the folder is missing and 400 for malformed XML', async () => {
     assert.equal((await createAppointment(emu.url, 'alice', '/exchange/alice/Nope/x.EML', fields)).status, 409);
     assert.equal((await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', body: '<a:propertyupdate xmlns:a="DAV:"><a:set>' })).status, 400);
-    assert.equal((await dav(emu.url, 'PROPPATCH', ITEM, { user: 'alice', body: '<x:propertyupdate xmlns:x="DAV:"><x:set><x:prop><q:subject>x</q:subject></x:prop></x:set></x:propertyupdate>' })).status, 400);
+    assert.equal(
+      (
+        await dav(emu.url, 'PROPPATCH', ITEM, {
+          user: 'alice',
+          body: '<x:propertyupdate xmlns:x="DAV:"><x:set><x:prop><q:subject>x</q:subject></x:prop></x:set></x:propertyupdate>',
+        })
+      ).status,
+      400,
+    );
   });
 
   test('permanenturl answers PROPFIND and GET like the item URL', async () => {
     await createAppointment(emu.url, 'alice', ITEM, fields);
-    const row = rows((await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<f:permanenturl/><a:getetag/>') })).text)[0]!;
+    const row = rows(
+      (await dav(emu.url, 'PROPFIND', ITEM, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<f:permanenturl/><a:getetag/>') })).text,
+    )[0]!;
     const path = new URL(String(row.ok.permanenturl)).pathname;
-    const viaPermanent = rows((await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/><d:subject/>') })).text)[0]!;
+    const viaPermanent = rows(
+      (await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getetag/><d:subject/>') })).text,
+    )[0]!;
     assert.equal(viaPermanent.ok.getetag, row.ok.getetag);
     assert.equal(viaPermanent.ok.subject, 'Budget review');
     const get = await dav(emu.url, 'GET', path, { user: 'alice', headers: { Translate: 'f' } });

@@ -91,7 +91,11 @@ export function handleProppatch(ctx: RequestContext, m: MailboxRequest): void {
   const props: PropMap = new Map();
   const { ok, statuses } = applyOps(props, ops);
   if (!ok) {
-    sendXml(ctx.res, 207, multistatusXml([toResponse(`${resourceHref(store, ctx.base, { kind: 'folder', folder: parent })}${encodeURIComponent(t.name)}`, false, statuses, brief)]));
+    sendXml(
+      ctx.res,
+      207,
+      multistatusXml([toResponse(`${resourceHref(store, ctx.base, { kind: 'folder', folder: parent })}${encodeURIComponent(t.name)}`, false, statuses, brief)]),
+    );
     return;
   }
   completeCalendarProps(props);

@@ -116,12 +116,23 @@ describe('PUT and GET with Translate: f', () => {
   test('PUT replaces an item with 200 when If-Match carries its etag, and answers 412 otherwise', async () => {
     const created = await put(eventMime({ uid: 'abc-123', summary: 'v1', start: '20301120T100000', end: '20301120T110000' }));
     const etag = created.headers.get('etag')!;
-    assert.equal((await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000' }), { 'If-None-Match': '*' })).status, 412);
-    assert.equal((await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000' }), { 'If-Match': '"nope"' })).status, 412);
-    const replaced = await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000', sequence: 1 }), { 'If-Match': etag });
+    assert.equal(
+      (await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000' }), { 'If-None-Match': '*' })).status,
+      412,
+    );
+    assert.equal(
+      (await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000' }), { 'If-Match': '"nope"' })).status,
+      412,
+    );
+    const replaced = await put(eventMime({ uid: 'abc-123', summary: 'v2', start: '20301120T100000', end: '20301120T110000', sequence: 1 }), {
+      'If-Match': etag,
+    });
     assert.equal(replaced.status, 200);
     assert.notEqual(replaced.headers.get('etag'), etag);
-    const row = rows((await dav(emu.url, 'PROPFIND', PATH, { user: 'klaus', headers: { Depth: '0' }, body: propfindBody('<d:subject xmlns:d="urn:schemas:httpmail:"/>') })).text)[0]!;
+    const row = rows(
+      (await dav(emu.url, 'PROPFIND', PATH, { user: 'klaus', headers: { Depth: '0' }, body: propfindBody('<d:subject xmlns:d="urn:schemas:httpmail:"/>') }))
+        .text,
+    )[0]!;
     assert.equal(row.ok.subject, 'v2');
   });
 
@@ -135,7 +146,11 @@ describe('PUT and GET with Translate: f', () => {
   test('PUT answers 400 for an unreadable calendar part and 409 into a missing folder', async () => {
     const bad = 'Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\n';
     assert.equal((await put(bad)).status, 400);
-    assert.equal((await dav(emu.url, 'PUT', '/exchange/klaus/Nope/x.ics', { user: 'klaus', headers: { 'Content-Type': 'message/rfc822' }, body: 'Subject: x\r\n\r\nhi' })).status, 409);
+    assert.equal(
+      (await dav(emu.url, 'PUT', '/exchange/klaus/Nope/x.ics', { user: 'klaus', headers: { 'Content-Type': 'message/rfc822' }, body: 'Subject: x\r\n\r\nhi' }))
+        .status,
+      409,
+    );
   });
 
   test('DELETE of the PUT item answers 200 and GET then answers 404', async () => {

@@ -33,7 +33,7 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
 
   test('404 answers carry an HTML body that is not well-formed XML (IIS 6 page), for PROPFIND, GET and DELETE', async () => {
     for (const method of ['PROPFIND', 'GET', 'DELETE']) {
-      const r = await dav(emu.url, method, '/exchange/alice/Calendar/gone.ics', { user: 'alice', headers: { 'Translate': 'f', Depth: '0' } });
+      const r = await dav(emu.url, method, '/exchange/alice/Calendar/gone.ics', { user: 'alice', headers: { Translate: 'f', Depth: '0' } });
       assert.equal(r.status, 404, method);
       assert.match(r.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(r.text, /<!DOCTYPE HTML PUBLIC/);
@@ -57,15 +57,26 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
   });
 
   test('SEARCH with a malformed alias is still a 400', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', { user: 'alice', body: searchBody(`SELECT "DAV:href" AS FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"')`) });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', {
+      user: 'alice',
+      body: searchBody(`SELECT "DAV:href" AS FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"')`),
+    });
     assert.equal(r.status, 400);
   });
 
   test('DAV:getlastmodified is dateTime.tz ISO in PROPFIND and SEARCH', async () => {
     await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/m.EML', { subject: 'M', start: '2030-01-01T09:00:00Z', end: '2030-01-01T10:00:00Z' });
-    const pf = rows((await dav(emu.url, 'PROPFIND', '/exchange/alice/Calendar/m.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getlastmodified/>') })).text)[0]!;
+    const pf = rows(
+      (await dav(emu.url, 'PROPFIND', '/exchange/alice/Calendar/m.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<a:getlastmodified/>') }))
+        .text,
+    )[0]!;
     const sr = rows(
-      (await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', { user: 'alice', body: searchBody(`SELECT "DAV:getlastmodified" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"')`) })).text,
+      (
+        await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', {
+          user: 'alice',
+          body: searchBody(`SELECT "DAV:getlastmodified" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"')`),
+        })
+      ).text,
     )[0]!;
     for (const row of [pf, sr]) {
       assert.equal(row.types.getlastmodified, 'dateTime.tz');
@@ -75,13 +86,25 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
 
   test('PR_SENSITIVITY: 0 by default, from iCalendar CLASS on PUT, from PROPPATCH, and searchable', async () => {
     const put = (name: string, cls: string | undefined) =>
-      dav(emu.url, 'PUT', `/exchange/alice/Calendar/${name}`, { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: ics(cls, name) });
+      dav(emu.url, 'PUT', `/exchange/alice/Calendar/${name}`, {
+        user: 'alice',
+        headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+        body: ics(cls, name),
+      });
     assert.equal((await put('pub.ics', undefined)).status, 201);
     assert.equal((await put('priv.ics', 'PRIVATE')).status, 201);
     assert.equal((await put('conf.ics', 'CONFIDENTIAL')).status, 201);
-    await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/pp.EML', { subject: 'P', start: '2030-01-02T09:00:00Z', end: '2030-01-02T10:00:00Z', extra: '<g:x00360003 b:dt="int">2</g:x00360003>' });
+    await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/pp.EML', {
+      subject: 'P',
+      start: '2030-01-02T09:00:00Z',
+      end: '2030-01-02T10:00:00Z',
+      extra: '<g:x00360003 b:dt="int">2</g:x00360003>',
+    });
     const value = async (name: string) =>
-      rows((await dav(emu.url, 'PROPFIND', `/exchange/alice/Calendar/${name}`, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<g:x00360003/>') })).text)[0]!;
+      rows(
+        (await dav(emu.url, 'PROPFIND', `/exchange/alice/Calendar/${name}`, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<g:x00360003/>') }))
+          .text,
+      )[0]!;
     const pub = await value('pub.ics');
     assert.equal(pub.ok.x00360003, '0');
     assert.equal(pub.types.x00360003, 'int');
@@ -93,8 +116,18 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
     assert.equal((await value('pub.ics')).ok.x00360003, '3');
     await dav(emu.url, 'PROPPATCH', '/exchange/alice/Calendar/pub.ics', { user: 'alice', body: proppatchBody('<g:x00360003 b:dt="int">0</g:x00360003>') });
     // A plain message in the Inbox carries it too.
-    await dav(emu.url, 'PUT', '/exchange/alice/Inbox/note.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: 'Subject: hi\r\n\r\nbody\r\n' });
-    assert.equal(rows((await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/note.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<g:x00360003/>') })).text)[0]!.ok.x00360003, '0');
+    await dav(emu.url, 'PUT', '/exchange/alice/Inbox/note.EML', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: 'Subject: hi\r\n\r\nbody\r\n',
+    });
+    assert.equal(
+      rows(
+        (await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/note.EML', { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<g:x00360003/>') }))
+          .text,
+      )[0]!.ok.x00360003,
+      '0',
+    );
     // DavMail's shared-calendar filter.
     const sql = `SELECT "DAV:displayname" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"') WHERE "${SENSITIVITY}" = 0`;
     const names = rows((await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', { user: 'alice', body: searchBody(sql) })).text).map((r) => r.ok.displayname);
@@ -105,8 +138,16 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
   });
 
   test('DAV:resourcetype is <collection/> on folders and empty on items; items have getcontentlength', async () => {
-    await dav(emu.url, 'PUT', '/exchange/alice/Inbox/n.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: 'Subject: n\r\n\r\nhello\r\n' });
-    const r = await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/', { user: 'alice', headers: { Depth: '1' }, body: propfindBody('<a:resourcetype/><a:getcontentlength/>') });
+    await dav(emu.url, 'PUT', '/exchange/alice/Inbox/n.EML', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: 'Subject: n\r\n\r\nhello\r\n',
+    });
+    const r = await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/', {
+      user: 'alice',
+      headers: { Depth: '1' },
+      body: propfindBody('<a:resourcetype/><a:getcontentlength/>'),
+    });
     assert.equal(r.status, 207);
     const doc = new XMLParser({ removeNSPrefix: true, parseTagValue: false, isArray: (n) => ['response', 'propstat'].includes(n) }).parse(r.text) as {
       multistatus: { response: { href: string; propstat: { status: string; prop: Record<string, unknown> }[] }[] };
@@ -128,15 +169,26 @@ describe('conformance details real Exchange 2003 clients depend on', () => {
     assert.equal(bad.status, 415);
     const other = await dav(emu.url, 'MKCOL', '/exchange/alice/Inbox/y', { user: 'alice', body: '<?xml version="1.0"?><a:foo xmlns:a="DAV:"/>' });
     assert.equal(other.status, 415);
-    const ok = await dav(emu.url, 'MKCOL', '/exchange/alice/Inbox/z', { user: 'alice', body: proppatchBody('<f:outlookfolderclass>IPF.Note</f:outlookfolderclass>') });
+    const ok = await dav(emu.url, 'MKCOL', '/exchange/alice/Inbox/z', {
+      user: 'alice',
+      body: proppatchBody('<f:outlookfolderclass>IPF.Note</f:outlookfolderclass>'),
+    });
     assert.equal(ok.status, 207);
     assert.equal((await dav(emu.url, 'PROPFIND', '/exchange/alice/Inbox/x', { user: 'alice', headers: { Depth: '0' } })).status, 404);
   });
 
   test('PROPPATCH creating an item answers Repl-UID (and PUT does too)', async () => {
-    const pp = await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/r.EML', { subject: 'R', start: '2030-01-01T09:00:00Z', end: '2030-01-01T10:00:00Z' });
+    const pp = await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/r.EML', {
+      subject: 'R',
+      start: '2030-01-01T09:00:00Z',
+      end: '2030-01-01T10:00:00Z',
+    });
     assert.match(pp.headers.get('repl-uid') ?? '', /^<rid:[0-9a-f]+>$/);
-    const put = await dav(emu.url, 'PUT', '/exchange/alice/Inbox/p.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: 'Subject: p\r\n\r\nx\r\n' });
+    const put = await dav(emu.url, 'PUT', '/exchange/alice/Inbox/p.EML', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: 'Subject: p\r\n\r\nx\r\n',
+    });
     assert.match(put.headers.get('repl-uid') ?? '', /^<rid:[0-9a-f]+>$/);
     // An update is not a creation: no Repl-UID.
     const upd = await dav(emu.url, 'PROPPATCH', '/exchange/alice/Calendar/r.EML', { user: 'alice', body: proppatchBody('<d:subject>R2</d:subject>') });

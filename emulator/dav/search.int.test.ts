@@ -11,7 +11,11 @@ describe('SEARCH', () => {
     emu = await start();
     const days = ['2030-11-18', '2030-11-19', '2030-11-20', '2030-11-21', '2030-11-25'];
     for (const [i, day] of days.entries()) {
-      await createAppointment(emu.url, 'booking-svc', `/exchange/thames/Calendar/m${i}.EML`, { subject: `Meeting ${i}`, start: `${day}T09:00:00.000Z`, end: `${day}T10:00:00.000Z` });
+      await createAppointment(emu.url, 'booking-svc', `/exchange/thames/Calendar/m${i}.EML`, {
+        subject: `Meeting ${i}`,
+        start: `${day}T09:00:00.000Z`,
+        end: `${day}T10:00:00.000Z`,
+      });
     }
   });
   after(() => emu.close());
@@ -20,11 +24,17 @@ describe('SEARCH', () => {
     `${SELECT} FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/thames/Calendar/"') WHERE "DAV:isfolder" = false AND "DAV:ishidden" = false AND "DAV:contentclass" = 'urn:content-classes:appointment' AND NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:dtend" > '${from}' AND "urn:schemas:calendar:dtstart" < '${to}' ORDER BY "urn:schemas:calendar:dtstart" ${order}`;
 
   test('SEARCH filters a date window and orders by dtstart', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(window('2030/11/19 00:00:00', '2030/11/22 00:00:00', 'DESC')) });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+      user: 'booking-svc',
+      body: searchBody(window('2030/11/19 00:00:00', '2030/11/22 00:00:00', 'DESC')),
+    });
     assert.equal(r.status, 207);
     assert.equal(r.headers.get('content-type'), 'text/xml');
     const found = rows(r.text);
-    assert.deepEqual(found.map((x) => x.ok.subject), ['Meeting 3', 'Meeting 2', 'Meeting 1']);
+    assert.deepEqual(
+      found.map((x) => x.ok.subject),
+      ['Meeting 3', 'Meeting 2', 'Meeting 1'],
+    );
     assert.equal(found[0]!.href, `${emu.url}/exchange/thames/Calendar/m3.EML`);
     assert.equal(found[0]!.types.dtstart, 'dateTime.tz');
   });
@@ -32,31 +42,68 @@ describe('SEARCH', () => {
   test('SEARCH accepts DavMail casing, parentheses, CAST dates and LIKE', async () => {
     const sql = `Select "urn:schemas:httpmail:subject" FROM Scope('Shallow TRAVERSAL of "${emu.url}/exchange/thames/Calendar/"') Where ("DAV:contentclass" = 'urn:content-classes:appointment' And (Not "urn:schemas:calendar:instancetype" = 1)) AND "urn:schemas:calendar:dtstart" >= CAST("2030-11-21T00:00:00Z" as 'dateTime') AND "urn:schemas:httpmail:subject" like 'meeting%'`;
     const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(sql) });
-    assert.deepEqual(rows(r.text).map((x) => x.ok.subject).sort(), ['Meeting 3', 'Meeting 4']);
+    assert.deepEqual(
+      rows(r.text)
+        .map((x) => x.ok.subject)
+        .sort(),
+      ['Meeting 3', 'Meeting 4'],
+    );
   });
 
   test('SEARCH answers the same getetag as PROPFIND', async () => {
-    const s = rows((await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(window('2030/11/20 00:00:00', '2030/11/21 00:00:00')) })).text);
-    const p = rows((await dav(emu.url, 'PROPFIND', '/exchange/thames/Calendar/m2.EML', { user: 'booking-svc', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') })).text);
+    const s = rows(
+      (
+        await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+          user: 'booking-svc',
+          body: searchBody(window('2030/11/20 00:00:00', '2030/11/21 00:00:00')),
+        })
+      ).text,
+    );
+    const p = rows(
+      (await dav(emu.url, 'PROPFIND', '/exchange/thames/Calendar/m2.EML', { user: 'booking-svc', headers: { Depth: '0' }, body: propfindBody('<a:getetag/>') }))
+        .text,
+    );
     assert.equal(s[0]!.ok.getetag, p[0]!.ok.getetag);
   });
 
   test('SEARCH pages with Range: rows= and answers Content-Range', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', headers: { Range: 'rows=1-2' }, body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')) });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+      user: 'booking-svc',
+      headers: { Range: 'rows=1-2' },
+      body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')),
+    });
     assert.equal(r.status, 207);
     assert.equal(r.headers.get('content-range'), 'rows 1-2; total=5');
-    assert.deepEqual(rows(r.text).map((x) => x.ok.subject), ['Meeting 1', 'Meeting 2']);
-    const last = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', headers: { Range: 'rows=-2' }, body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')) });
-    assert.deepEqual(rows(last.text).map((x) => x.ok.subject), ['Meeting 3', 'Meeting 4']);
+    assert.deepEqual(
+      rows(r.text).map((x) => x.ok.subject),
+      ['Meeting 1', 'Meeting 2'],
+    );
+    const last = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+      user: 'booking-svc',
+      headers: { Range: 'rows=-2' },
+      body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')),
+    });
+    assert.deepEqual(
+      rows(last.text).map((x) => x.ok.subject),
+      ['Meeting 3', 'Meeting 4'],
+    );
   });
 
   test('SEARCH answers 416 for a range past the end', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', headers: { Range: 'rows=10-20' }, body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')) });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+      user: 'booking-svc',
+      headers: { Range: 'rows=10-20' },
+      body: searchBody(window('2030/01/01 00:00:00', '2031/01/01 00:00:00')),
+    });
     assert.equal(r.status, 416);
   });
 
   test('SEARCH with no match answers an empty 207', async () => {
-    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', headers: { Range: 'rows=0-99' }, body: searchBody(window('2040/01/01 00:00:00', '2040/01/02 00:00:00')) });
+    const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', {
+      user: 'booking-svc',
+      headers: { Range: 'rows=0-99' },
+      body: searchBody(window('2040/01/01 00:00:00', '2040/01/02 00:00:00')),
+    });
     assert.equal(r.status, 207);
     assert.equal(r.headers.get('content-type'), 'text/xml');
     assert.deepEqual(rows(r.text), []);
@@ -78,7 +125,11 @@ describe('SEARCH', () => {
   });
 
   test('SEARCH answers 400 for a syntax error', async () => {
-    for (const sql of ['SELECT FROM nowhere', `SELECT "DAV:href" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/thames/Calendar/"') WHERE "DAV:isfolder" ==`, 'DROP TABLE items']) {
+    for (const sql of [
+      'SELECT FROM nowhere',
+      `SELECT "DAV:href" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/thames/Calendar/"') WHERE "DAV:isfolder" ==`,
+      'DROP TABLE items',
+    ]) {
       const r = await dav(emu.url, 'SEARCH', '/exchange/thames/Calendar/', { user: 'booking-svc', body: searchBody(sql) });
       assert.equal(r.status, 400, sql);
     }

@@ -90,7 +90,8 @@ export function handleSearch(ctx: RequestContext, m: MailboxRequest): void {
 
   const brief = isBrief(ctx);
   const responses: MsResponse[] = selected.map(({ r, props }) => {
-    const columns = query.select === '*' ? [...props.keys()].map((name) => ({ name, alias: undefined })) : query.select.map((name, i) => ({ name, alias: query.aliases[i] }));
+    const columns =
+      query.select === '*' ? [...props.keys()].map((name) => ({ name, alias: undefined })) : query.select.map((name, i) => ({ name, alias: query.aliases[i] }));
     const found = columns.filter((c) => props.has(c.name)).map((c) => ({ ...c, value: props.get(c.name) }));
     const missing = columns.filter((c) => !props.has(c.name));
     const propstats: MsResponse['propstats'] = [{ status: 200, props: found }];

@@ -7,7 +7,9 @@ import type { PropMap } from '../store/props.ts';
 const props = (entries: [string, string, string | string[]][]): PropMap => new Map(entries.map(([k, type, value]) => [k, { type, value }]));
 
 test('parseSql() reads the select list, a shallow scope, WHERE and ORDER BY', () => {
-  const q = parseSql(`SELECT "DAV:href", "urn:schemas:calendar:dtstart" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/a/Calendar/"') WHERE "DAV:isfolder" = false ORDER BY "urn:schemas:calendar:dtstart" DESC`);
+  const q = parseSql(
+    `SELECT "DAV:href", "urn:schemas:calendar:dtstart" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/a/Calendar/"') WHERE "DAV:isfolder" = false ORDER BY "urn:schemas:calendar:dtstart" DESC`,
+  );
   assert.deepEqual(q.select, ['DAV:href', 'urn:schemas:calendar:dtstart']);
   assert.deepEqual(q.scopes, [{ traversal: 'shallow', url: '/exchange/a/Calendar/' }]);
   assert.deepEqual(q.orderBy, [{ prop: 'urn:schemas:calendar:dtstart', desc: true }]);
@@ -20,7 +22,15 @@ test('parseSql() reads FROM "" as the request folder and a scope without travers
 });
 
 test('parseSql() throws SqlSyntaxError on broken queries', () => {
-  for (const sql of ['', 'SELECT', 'SELECT "a" FROM', `SELECT "a" FROM SCOPE('nonsense')`, `SELECT "a" FROM "" WHERE "b" =`, `SELECT "a" FROM "" WHERE "b" = 'x' extra`, `SELECT "a" FROM "" WHERE 'x`]) {
+  for (const sql of [
+    '',
+    'SELECT',
+    'SELECT "a" FROM',
+    `SELECT "a" FROM SCOPE('nonsense')`,
+    `SELECT "a" FROM "" WHERE "b" =`,
+    `SELECT "a" FROM "" WHERE "b" = 'x' extra`,
+    `SELECT "a" FROM "" WHERE 'x`,
+  ]) {
     assert.throws(() => parseSql(sql), SqlSyntaxError, sql);
   }
 });
@@ -54,15 +64,24 @@ test('matches() handles booleans, integers, NOT, OR, IS NULL and LIKE', () => {
 test('orderComparator() sorts numbers numerically and missing values first', () => {
   const rows = [['10'], ['9'], [undefined]].map(([v]) => props(v === undefined ? [] : [['n', 'int', v]]));
   rows.sort(orderComparator([{ prop: 'n', desc: false }]));
-  assert.deepEqual(rows.map((r) => r.get('n')?.value), [undefined, '9', '10']);
+  assert.deepEqual(
+    rows.map((r) => r.get('n')?.value),
+    [undefined, '9', '10'],
+  );
 });
 
 test('windowOf() finds the window in the SDK form and in the NOT (… OR …) form Asterisk sends', async () => {
   const { windowOf } = await import('./sql-eval.ts');
-  const sdk = parseSql(`SELECT * FROM "" WHERE "DAV:isfolder" = false AND "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' AND "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`);
+  const sdk = parseSql(
+    `SELECT * FROM "" WHERE "DAV:isfolder" = false AND "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' AND "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`,
+  );
   assert.deepEqual(windowOf(sdk.where), { from: Date.UTC(2030, 10, 20), to: Date.UTC(2030, 10, 27) });
-  const ast = parseSql(`SELECT * FROM "" WHERE NOT "urn:schemas:calendar:instancetype" = 1 AND NOT ("urn:schemas:calendar:dtend" < '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" > '2030/11/27 00:00:00')`);
+  const ast = parseSql(
+    `SELECT * FROM "" WHERE NOT "urn:schemas:calendar:instancetype" = 1 AND NOT ("urn:schemas:calendar:dtend" < '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" > '2030/11/27 00:00:00')`,
+  );
   assert.deepEqual(windowOf(ast.where), { from: Date.UTC(2030, 10, 20), to: Date.UTC(2030, 10, 27) });
-  const either = parseSql(`SELECT * FROM "" WHERE "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`);
+  const either = parseSql(
+    `SELECT * FROM "" WHERE "urn:schemas:calendar:dtend" > '2030/11/20 00:00:00' OR "urn:schemas:calendar:dtstart" < '2030/11/27 00:00:00'`,
+  );
   assert.equal(windowOf(either.where), undefined);
 });

@@ -7,10 +7,7 @@ export class SqlSyntaxError extends Error {}
 export type Traversal = 'shallow' | 'deep' | 'hierarchical';
 
 export type Literal =
-  | { kind: 'string'; value: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'boolean'; value: boolean }
-  | { kind: 'date'; value: string };
+  { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'date'; value: string };
 
 export type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }

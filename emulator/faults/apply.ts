@@ -42,7 +42,12 @@ export async function applyFaults(ctx: RequestContext): Promise<boolean> {
     default: {
       const status = terminal.status ?? 503;
       const headers: Record<string, string | string[]> =
-        status === 440 ? { 'Set-Cookie': ['sessionid=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT', 'cadata=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT'], Connection: 'close' } : {};
+        status === 440
+          ? {
+              'Set-Cookie': ['sessionid=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT', 'cadata=; path=/; expires=Thu, 01-Jan-1970 00:00:00 GMT'],
+              Connection: 'close',
+            }
+          : {};
       sendError(ctx.res, status, status === 440 ? 'Login Timeout' : 'Injected fault', headers);
       return true;
     }

@@ -41,7 +41,11 @@ describe('fault injection', () => {
 
   test('an owa-error fault answers 200 with an OWA error page', async () => {
     await addFault({ kind: 'owa-error', method: 'POST', count: 1 });
-    const res = await fetch(`${emu.url}/exchange/alice/Calendar/x.EML`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('alice:demo').toString('base64')}` }, body: 'Cmd=sendappt' });
+    const res = await fetch(`${emu.url}/exchange/alice/Calendar/x.EML`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from('alice:demo').toString('base64')}` },
+      body: 'Cmd=sendappt',
+    });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /errMsg/);
   });

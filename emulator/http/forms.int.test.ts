@@ -86,7 +86,11 @@ describe('OWA forms-based authentication', () => {
 
   test('getWellKnownFolders works with the forms cookies; so does Cmd=galfind', async () => {
     const cookie = cookieHeader(await logIn(emu.url, 'klaus', 'demo'));
-    const res = await fetch(`${emu.url}/exchange/klaus/`, { method: 'PROPFIND', headers: { Cookie: cookie, Depth: '0', 'Content-Type': 'text/xml' }, body: propfindBody('<d:calendar/>') });
+    const res = await fetch(`${emu.url}/exchange/klaus/`, {
+      method: 'PROPFIND',
+      headers: { Cookie: cookie, Depth: '0', 'Content-Type': 'text/xml' },
+      body: propfindBody('<d:calendar/>'),
+    });
     assert.equal(res.status, 207);
     assert.equal(rows(await res.text())[0]!.ok.calendar, `${emu.url}/exchange/klaus/Kalender`);
     const gal = await fetch(`${emu.url}/exchange/klaus/?Cmd=galfind&AN=alice`, { headers: { Cookie: cookie } });
@@ -120,7 +124,10 @@ describe('OWA forms-based authentication', () => {
 
   test('a forged cadata cookie is refused with 440', async () => {
     const real = cookiesOf(await logIn(emu.url, 'adam', 'demo'));
-    const res = await fetch(`${emu.url}/exchange/adam/`, { method: 'PROPFIND', headers: { Cookie: `sessionid=${real.get('sessionid')}; cadata="2,forged"`, Depth: '0' } });
+    const res = await fetch(`${emu.url}/exchange/adam/`, {
+      method: 'PROPFIND',
+      headers: { Cookie: `sessionid=${real.get('sessionid')}; cadata="2,forged"`, Depth: '0' },
+    });
     assert.equal(res.status, 440);
   });
 

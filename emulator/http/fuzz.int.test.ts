@@ -13,19 +13,50 @@ function prng(seed: number): () => number {
 }
 
 const FRAGMENTS = [
-  '<?xml version="1.0"?>', '<a:propertyupdate xmlns:a="DAV:">', '<a:set>', '<a:prop>', '</a:prop>', '</a:set>', '</a:propertyupdate>',
-  '<a:propfind xmlns:a="DAV:">', '<a:searchrequest xmlns:a="DAV:"><a:sql>', 'SELECT "DAV:href" FROM SCOPE(\'SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"\')',
-  ' WHERE ', '"urn:schemas:calendar:dtstart" > \'2030/01/01 00:00:00\'', ' AND (', ')', '</a:sql></a:searchrequest>',
-  '<e:dtstart xmlns:e="urn:schemas:calendar:" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" b:dt="dateTime.tz">', '</e:dtstart>',
-  'BEGIN:VCALENDAR\r\n', 'BEGIN:VEVENT\r\n', 'DTSTART:2030', 'RRULE:FREQ=SECONDLY\r\n', 'END:VEVENT\r\n', 'END:VCALENDAR\r\n',
-  'Content-Type: multipart/alternative; boundary="x"\r\n\r\n--x\r\n', '&amp;', '&#0;', '<!--', ']]>', '\u0000', 'ü', '%', "'", '"',
+  '<?xml version="1.0"?>',
+  '<a:propertyupdate xmlns:a="DAV:">',
+  '<a:set>',
+  '<a:prop>',
+  '</a:prop>',
+  '</a:set>',
+  '</a:propertyupdate>',
+  '<a:propfind xmlns:a="DAV:">',
+  '<a:searchrequest xmlns:a="DAV:"><a:sql>',
+  'SELECT "DAV:href" FROM SCOPE(\'SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"\')',
+  ' WHERE ',
+  '"urn:schemas:calendar:dtstart" > \'2030/01/01 00:00:00\'',
+  ' AND (',
+  ')',
+  '</a:sql></a:searchrequest>',
+  '<e:dtstart xmlns:e="urn:schemas:calendar:" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" b:dt="dateTime.tz">',
+  '</e:dtstart>',
+  'BEGIN:VCALENDAR\r\n',
+  'BEGIN:VEVENT\r\n',
+  'DTSTART:2030',
+  'RRULE:FREQ=SECONDLY\r\n',
+  'END:VEVENT\r\n',
+  'END:VCALENDAR\r\n',
+  'Content-Type: multipart/alternative; boundary="x"\r\n\r\n--x\r\n',
+  '&amp;',
+  '&#0;',
+  '<!--',
+  ']]>',
+  '\u0000',
+  'ü',
+  '%',
+  "'",
+  '"',
 ];
 
 describe('fuzzing', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await start();
-    await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/fuzz.EML', { subject: 'Fuzz', start: '2030-01-01T09:00:00Z', end: '2030-01-01T10:00:00Z' });
+    await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/fuzz.EML', {
+      subject: 'Fuzz',
+      start: '2030-01-01T09:00:00Z',
+      end: '2030-01-01T10:00:00Z',
+    });
   });
   after(() => emu.close());
 
@@ -42,7 +73,10 @@ describe('fuzzing', () => {
     for (let round = 0; round < 40; round++) {
       for (const [method, path] of methods) {
         const parts = Array.from({ length: 1 + Math.floor(random() * 12) }, () => FRAGMENTS[Math.floor(random() * FRAGMENTS.length)]!);
-        const headers: Record<string, string> = { Depth: ['0', '1', 'infinity', 'x'][Math.floor(random() * 4)]!, Range: ['rows=0-1', 'rows=-', 'rows=9-1', 'bogus'][Math.floor(random() * 4)]! };
+        const headers: Record<string, string> = {
+          Depth: ['0', '1', 'infinity', 'x'][Math.floor(random() * 4)]!,
+          Range: ['rows=0-1', 'rows=-', 'rows=9-1', 'bogus'][Math.floor(random() * 4)]!,
+        };
         if (method === 'POST') headers['Content-Type'] = random() < 0.5 ? 'application/x-www-UTF8-encoded' : 'application/x-www-form-urlencoded';
         if (method === 'PUT') headers['Content-Type'] = 'message/rfc822';
         const r = await dav(emu.url, method, path, { user: 'alice', headers, body: parts.join('') });

@@ -11,7 +11,10 @@ export function logonUrl(destination: string, reason: number): string {
 }
 
 export function logonPageHtml(destination: string, reason: number): string {
-  const message = reason === 2 ? '<p class="wrng">You could not be logged on to Outlook Web Access. Make sure your domain\\user name and password are correct, and then try again.</p>' : '';
+  const message =
+    reason === 2
+      ? '<p class="wrng">You could not be logged on to Outlook Web Access. Make sure your domain\\user name and password are correct, and then try again.</p>'
+      : '';
   return [
     '<html>',
     '<head><title>Microsoft Outlook Web Access</title></head>',

@@ -112,12 +112,16 @@ export function parseType3(msg: Buffer): Type3 {
 /** NTOWFv2 = HMAC-MD5(MD4(UTF-16LE(password)), UTF-16LE(UPPER(user) + domain)). */
 export function ntowfv2(password: string, user: string, domain: string): Buffer {
   const ntHash = md4(Buffer.from(password, 'utf16le'));
-  return createHmac('md5', ntHash).update(Buffer.from(user.toUpperCase() + domain, 'utf16le')).digest();
+  return createHmac('md5', ntHash)
+    .update(Buffer.from(user.toUpperCase() + domain, 'utf16le'))
+    .digest();
 }
 
 /** NTProofStr = HMAC-MD5(NTOWFv2, serverChallenge ‖ blob); the NTLMv2 response is NTProofStr ‖ blob. */
 export function ntProof(key: Buffer, serverChallenge: Buffer, blob: Buffer): Buffer {
-  return createHmac('md5', key).update(Buffer.concat([serverChallenge, blob])).digest();
+  return createHmac('md5', key)
+    .update(Buffer.concat([serverChallenge, blob]))
+    .digest();
 }
 
 /**
@@ -172,7 +176,14 @@ export function buildType3(opts: { type2: Buffer; user: string; domain: string; 
     const clientChallenge = randomBytes(8);
     lm = Buffer.concat([ntProof(key, challenge, clientChallenge), clientChallenge]);
   }
-  const parts = [lm, nt, Buffer.from(opts.domain, 'utf16le'), Buffer.from(opts.user, 'utf16le'), Buffer.from(opts.workstation ?? 'WS01', 'utf16le'), Buffer.alloc(0)];
+  const parts = [
+    lm,
+    nt,
+    Buffer.from(opts.domain, 'utf16le'),
+    Buffer.from(opts.user, 'utf16le'),
+    Buffer.from(opts.workstation ?? 'WS01', 'utf16le'),
+    Buffer.alloc(0),
+  ];
   const header = Buffer.alloc(64);
   SIGNATURE.copy(header, 0);
   header.writeUInt32LE(3, 8);

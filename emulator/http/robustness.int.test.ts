@@ -38,13 +38,22 @@ describe('robustness', () => {
 
   test('SEARCH on an item or without a searchrequest answers 400', async () => {
     await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/r.EML', { subject: 'r', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' });
-    assert.equal((await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/r.EML', { user: 'alice', body: searchBody('SELECT "DAV:href" FROM ""') })).status, 400);
-    assert.equal((await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', { user: 'alice', body: '<?xml version="1.0"?><a:propfind xmlns:a="DAV:"/>' })).status, 400);
+    assert.equal(
+      (await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/r.EML', { user: 'alice', body: searchBody('SELECT "DAV:href" FROM ""') })).status,
+      400,
+    );
+    assert.equal(
+      (await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', { user: 'alice', body: '<?xml version="1.0"?><a:propfind xmlns:a="DAV:"/>' })).status,
+      400,
+    );
   });
 
   test('MOVE to a destination outside /exchange/ answers 502', async () => {
     await createAppointment(emu.url, 'alice', '/exchange/alice/Calendar/m.EML', { subject: 'm', start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' });
-    assert.equal((await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/m.EML', { user: 'alice', headers: { Destination: 'http://elsewhere.test/other/m.EML' } })).status, 502);
+    assert.equal(
+      (await dav(emu.url, 'MOVE', '/exchange/alice/Calendar/m.EML', { user: 'alice', headers: { Destination: 'http://elsewhere.test/other/m.EML' } })).status,
+      502,
+    );
   });
 
   test('garbage credentials answer 401, never 500', async () => {

@@ -18,7 +18,6 @@ import { handleGetRequest } from '../owa/commands.ts';
 import { welcomePage } from '../owa/welcome.ts';
 import { sendEmpty } from './respond.ts';
 
-
 const ALLOW = 'OPTIONS, TRACE, GET, HEAD, DELETE, PUT, POST, COPY, MOVE, MKCOL, PROPFIND, PROPPATCH, LOCK, UNLOCK, SEARCH';
 
 /** Methods that go through the lock and `If` checks first. */

@@ -8,12 +8,14 @@ export type { XNode } from './xml-node.ts';
 
 /** Escapes text content (quotes stay as they are, as Exchange writes etags: `"…"`). */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // XML 1.0 cannot carry most control characters at all.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // XML 1.0 cannot carry most control characters at all.
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
 }
 
 function escapeAttr(text: string): string {

@@ -6,7 +6,10 @@ import { writeXml } from './xml-write.ts';
 test('parseXml() resolves prefixes, default namespaces and nested declarations', () => {
   const el = parseXml('<propfind xmlns="DAV:"><prop><x:subject xmlns:x="urn:schemas:httpmail:"/><getetag/></prop></propfind>');
   assert.equal(el.ns, 'DAV:');
-  assert.deepEqual(el.children[0]!.children.map((c) => c.ns + c.local), ['urn:schemas:httpmail:subject', 'DAV:getetag']);
+  assert.deepEqual(
+    el.children[0]!.children.map((c) => c.ns + c.local),
+    ['urn:schemas:httpmail:subject', 'DAV:getetag'],
+  );
 });
 
 test('parseXml() refuses malformed XML, undeclared prefixes and DOCTYPEs', () => {
@@ -16,6 +19,16 @@ test('parseXml() refuses malformed XML, undeclared prefixes and DOCTYPEs', () =>
 });
 
 test('writeXml() declares a: last, allocates letter prefixes in order of appearance and escapes text', () => {
-  const xml = writeXml({ ns: 'DAV:', local: 'multistatus', children: [{ ns: 'urn:one:', local: 'x', text: '<&>"' }, { ns: 'urn:two:', local: 'y' }] });
-  assert.equal(xml, '<?xml version="1.0"?><a:multistatus xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:c="xml:" xmlns:d="urn:one:" xmlns:e="urn:two:" xmlns:a="DAV:"><d:x>&lt;&amp;&gt;"</d:x><e:y/></a:multistatus>');
+  const xml = writeXml({
+    ns: 'DAV:',
+    local: 'multistatus',
+    children: [
+      { ns: 'urn:one:', local: 'x', text: '<&>"' },
+      { ns: 'urn:two:', local: 'y' },
+    ],
+  });
+  assert.equal(
+    xml,
+    '<?xml version="1.0"?><a:multistatus xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:c="xml:" xmlns:d="urn:one:" xmlns:e="urn:two:" xmlns:a="DAV:"><d:x>&lt;&amp;&gt;"</d:x><e:y/></a:multistatus>',
+  );
 });

@@ -66,9 +66,7 @@ export function eventProps(ev: CalEvent, props: PropMap): void {
 /** The VEVENTs with a RECURRENCE-ID that travel with a master (same UID): its changed or cancelled occurrences. */
 export function seriesExceptions(calendar: CalendarData, master: CalEvent): SeriesException[] {
   const uid = master.uid?.toLowerCase();
-  return calendar.events
-    .filter((e) => e !== master && e.recurrenceId && e.uid?.toLowerCase() === uid)
-    .map((e) => exceptionOf(e));
+  return calendar.events.filter((e) => e !== master && e.recurrenceId && e.uid?.toLowerCase() === uid).map((e) => exceptionOf(e));
 }
 
 /** One changed (or cancelled) occurrence as the master keeps it. */

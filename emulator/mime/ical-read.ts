@@ -52,7 +52,12 @@ type Zone = InstanceType<typeof ICAL.Timezone>;
 
 function stripMailto(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
-  return v.replace(/^mailto:/i, '').trim().toLowerCase() || undefined;
+  return (
+    v
+      .replace(/^mailto:/i, '')
+      .trim()
+      .toLowerCase() || undefined
+  );
 }
 
 function text(comp: Comp, name: string): string | undefined {
@@ -87,7 +92,13 @@ function exdates(ev: Comp, zones: Map<string, Zone>, defaultZone: string): Date[
   return out;
 }
 
-function timeToInstant(p: Prop, t: InstanceType<typeof ICAL.Time> | null, utc: boolean, zones: Map<string, Zone>, defaultZone: string): { date: Date; isDate: boolean } | undefined {
+function timeToInstant(
+  p: Prop,
+  t: InstanceType<typeof ICAL.Time> | null,
+  utc: boolean,
+  zones: Map<string, Zone>,
+  defaultZone: string,
+): { date: Date; isDate: boolean } | undefined {
   if (!t || typeof t !== 'object' || !('year' in t)) return undefined;
   const parts = { year: t.year, month: t.month, day: t.day, hour: t.isDate ? 0 : t.hour, minute: t.isDate ? 0 : t.minute, second: t.isDate ? 0 : t.second };
   if (utc) return { date: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second)), isDate: false };
@@ -147,13 +158,15 @@ export function readCalendar(source: string, defaultZone: string): CalendarData 
       attendees: ev.getAllProperties('attendee').flatMap((p) => {
         const address = stripMailto(p.getFirstValue());
         if (!address) return [];
-        return [{
-          address,
-          role: (param(p, 'role') ?? 'REQ-PARTICIPANT').toUpperCase(),
-          partstat: (param(p, 'partstat') ?? 'NEEDS-ACTION').toUpperCase(),
-          cutype: (param(p, 'cutype') ?? 'INDIVIDUAL').toUpperCase(),
-          cn: param(p, 'cn'),
-        }];
+        return [
+          {
+            address,
+            role: (param(p, 'role') ?? 'REQ-PARTICIPANT').toUpperCase(),
+            partstat: (param(p, 'partstat') ?? 'NEEDS-ACTION').toUpperCase(),
+            cutype: (param(p, 'cutype') ?? 'INDIVIDUAL').toUpperCase(),
+            cn: param(p, 'cn'),
+          },
+        ];
       }),
       status: text(ev, 'status')?.toUpperCase(),
       transp: text(ev, 'transp')?.toUpperCase(),

@@ -3,7 +3,23 @@ import assert from 'node:assert/strict';
 import { decodeWords, findPart, headerParam, parseAddressList, parseMime } from './parse.ts';
 
 test('parseMime() finds the text/calendar part inside multipart/alternative', () => {
-  const raw = ['Subject: =?utf-8?B?QsO8cm8=?=', 'Content-Type: multipart/alternative;', ' boundary="XX"', '', '--XX', 'Content-Type: text/plain', '', 'hello', '--XX', 'Content-Type: text/calendar; method=REQUEST', 'Content-Transfer-Encoding: quoted-printable', '', 'BEGIN:VCALENDAR=0D=0AEND:VCALENDAR', '--XX--', ''].join('\r\n');
+  const raw = [
+    'Subject: =?utf-8?B?QsO8cm8=?=',
+    'Content-Type: multipart/alternative;',
+    ' boundary="XX"',
+    '',
+    '--XX',
+    'Content-Type: text/plain',
+    '',
+    'hello',
+    '--XX',
+    'Content-Type: text/calendar; method=REQUEST',
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    'BEGIN:VCALENDAR=0D=0AEND:VCALENDAR',
+    '--XX--',
+    '',
+  ].join('\r\n');
   const root = parseMime(raw);
   assert.equal(root.headers.get('subject'), 'Büro');
   const cal = findPart(root, 'text/calendar');
@@ -22,5 +38,9 @@ test('decodeWords() decodes Q-encoded words', () => {
 });
 
 test('parseAddressList() reads display-name forms, mailto and SMTP prefixes', () => {
-  assert.deepEqual(parseAddressList('"Baker, Bob" <Bob@Example.com>, mailto:rita@example.com; SMTP:thames@example.com, nobody'), ['bob@example.com', 'rita@example.com', 'thames@example.com']);
+  assert.deepEqual(parseAddressList('"Baker, Bob" <Bob@Example.com>, mailto:rita@example.com; SMTP:thames@example.com, nobody'), [
+    'bob@example.com',
+    'rita@example.com',
+    'thames@example.com',
+  ]);
 });

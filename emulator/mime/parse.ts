@@ -95,7 +95,10 @@ export function parseAddressList(value: string | undefined): string[] {
   const out: string[] = [];
   for (const piece of value.match(/(?:"[^"]*"|[^,;])+/g) ?? []) {
     const angle = /<([^>]+)>/.exec(piece);
-    const addr = (angle ? angle[1]! : piece).trim().replace(/^mailto:/i, '').replace(/^SMTP:/i, '');
+    const addr = (angle ? angle[1]! : piece)
+      .trim()
+      .replace(/^mailto:/i, '')
+      .replace(/^SMTP:/i, '');
     if (addr.includes('@')) out.push(addr.toLowerCase());
   }
   return out;

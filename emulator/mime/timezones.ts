@@ -47,7 +47,16 @@ export const VTIMEZONES: Record<string, string> = {
   'Eastern Standard Time': us('Eastern Standard Time', '-0500', '-0400'),
   'Central Standard Time': us('Central Standard Time', '-0600', '-0500'),
   'Pacific Standard Time': us('Pacific Standard Time', '-0800', '-0700'),
-  UTC: ['BEGIN:VTIMEZONE', 'TZID:UTC', 'BEGIN:STANDARD', 'DTSTART:16010101T000000', 'TZOFFSETFROM:+0000', 'TZOFFSETTO:+0000', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n'),
+  UTC: [
+    'BEGIN:VTIMEZONE',
+    'TZID:UTC',
+    'BEGIN:STANDARD',
+    'DTSTART:16010101T000000',
+    'TZOFFSETFROM:+0000',
+    'TZOFFSETTO:+0000',
+    'END:STANDARD',
+    'END:VTIMEZONE',
+  ].join('\r\n'),
 };
 
 /** The IANA zone for a TZID that is a Windows zone name (or already an IANA name). */

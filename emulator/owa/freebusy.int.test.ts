@@ -76,7 +76,8 @@ describe('Cmd=freebusy', () => {
   test('Cmd=freebusy names the aggregate in the language of Accept-Language (hu, de; English otherwise)', async () => {
     const q = 'start=2030-11-20T00:00:00Z&end=2030-11-21T00:00:00Z&interval=60&u=SMTP:duna@example.com';
     const names: string[] = [];
-    for (const lang of ['hu', 'hu-HU,en;q=0.5', 'de', 'en-us', 'fr']) names.push(parse(await (await freebusy(q, { 'Accept-Language': lang })).text())[0]!.displayname);
+    for (const lang of ['hu', 'hu-HU,en;q=0.5', 'de', 'en-us', 'fr'])
+      names.push(parse(await (await freebusy(q, { 'Accept-Language': lang })).text())[0]!.displayname);
     assert.deepEqual(names, ['Minden résztvevő', 'Minden résztvevő', 'Alle Teilnehmer', 'All Attendees', 'All Attendees']);
   });
 

@@ -88,7 +88,12 @@ function person(m: MailboxConfig, org: string): XNode {
 /** `?Cmd=gallookup&ADDR=<smtp>`: the one entry with that address (or alias), or an empty response. */
 export function handleGallookup(ctx: RequestContext): void {
   const { org } = ctx.state;
-  const addr = [...ctx.url.searchParams].find(([k]) => k.toUpperCase() === 'ADDR')?.[1]?.trim().replace(/^smtp:/i, '').toLowerCase() ?? '';
+  const addr =
+    [...ctx.url.searchParams]
+      .find(([k]) => k.toUpperCase() === 'ADDR')?.[1]
+      ?.trim()
+      .replace(/^smtp:/i, '')
+      .toLowerCase() ?? '';
   const hits = addr ? org.mailboxes.filter((m) => m.smtp.toLowerCase() === addr || m.alias.toLowerCase() === addr) : [];
   const xml = writeXml({ ns: WM, local: 'response', children: hits.map((m) => person(m, org.name)) }, [[WM, 'a']]);
   send(ctx.res, 200, xml, 'text/xml');

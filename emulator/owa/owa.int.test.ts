@@ -11,7 +11,16 @@ const IE = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; SV1)';
 let n = 0;
 function meeting(over: Partial<MeetingSpec> = {}): MeetingSpec {
   n += 1;
-  return { uid: `owa-${n}`, subject: `Planning ${n}`, start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z', to: 'bob@example.com', cc: 'rita@example.com', bcc: 'thames@example.com', ...over };
+  return {
+    uid: `owa-${n}`,
+    subject: `Planning ${n}`,
+    start: '2030-11-20T09:00:00.000Z',
+    end: '2030-11-20T10:00:00.000Z',
+    to: 'bob@example.com',
+    cc: 'rita@example.com',
+    bcc: 'thames@example.com',
+    ...over,
+  };
 }
 
 function owaForm(fields: [string, string][]): string {
@@ -22,7 +31,12 @@ describe('OWA commands', () => {
   const emu = useEmulator();
 
   const owa = (method: string, path: string, body?: string, contentType = 'application/x-www-UTF8-encoded') =>
-    fetch(`${emu.url}${path}`, { method, redirect: 'manual', headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...(body ? { 'Content-Type': contentType } : {}) }, body });
+    fetch(`${emu.url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: { Authorization: basic('booking-svc'), 'User-Agent': IE, 'Accept-Language': 'en-us', ...(body ? { 'Content-Type': contentType } : {}) },
+      body,
+    });
 
   test('Cmd=getcancel drafts a cancellation in Drafts and redirects to it; MOVE sends it and the room frees the slot', async () => {
     const m = meeting();
@@ -34,7 +48,10 @@ describe('OWA commands', () => {
     const [draft] = await items(emu.url, 'alice', 'drafts');
     assert.equal(draft!.props[CLASS], 'IPM.Schedule.Meeting.Canceled');
     assert.equal(String(draft!.props['urn:schemas:calendar:sequence']), '1');
-    const move = await dav(emu.url, 'MOVE', draftUrl.pathname, { user: 'booking-svc', headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23/' } });
+    const move = await dav(emu.url, 'MOVE', draftUrl.pathname, {
+      user: 'booking-svc',
+      headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23/' },
+    });
     assert.equal(move.status, 200);
     assert.equal((await dav(emu.url, 'DELETE', item, { user: 'booking-svc' })).status, 200);
     const cancel = (await items(emu.url, 'bob', 'inbox')).find((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Canceled');
@@ -47,7 +64,11 @@ describe('OWA commands', () => {
   });
 
   test('Cmd=getcancel on an item that is not a meeting answers that item page, drafting nothing', async () => {
-    await createAppointment(emu.url, 'booking-svc', '/exchange/alice/Calendar/solo.EML', { subject: 'Dentist', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'booking-svc', '/exchange/alice/Calendar/solo.EML', {
+      subject: 'Dentist',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
     const res = await owa('GET', '/exchange/alice/Calendar/solo.EML?Cmd=getcancel');
     assert.equal(res.status, 200);
     assert.match(await res.text(), /Dentist/);
@@ -75,7 +96,9 @@ describe('OWA commands', () => {
     const res = await owa('POST', item, body);
     assert.equal(res.status, 302);
     assert.equal(new URL(res.headers.get('location')!).pathname, item);
-    const update = (await items(emu.url, 'bob', 'inbox')).filter((i) => i.props[UID] === m.uid).find((i) => String(i.props['urn:schemas:calendar:sequence']) === '1');
+    const update = (await items(emu.url, 'bob', 'inbox'))
+      .filter((i) => i.props[UID] === m.uid)
+      .find((i) => String(i.props['urn:schemas:calendar:sequence']) === '1');
     assert.ok(update, 'bob got SEQUENCE 1');
     const cal = parseCalendar(await mimeOf(emu.url, 'bob', update));
     assert.equal(cal.method, 'REQUEST');
@@ -90,14 +113,35 @@ describe('OWA commands', () => {
   test('Cmd=sendappt with empty attendee fields sends to the attendees already on the item', async () => {
     const m = meeting();
     const { item } = await createMeeting(emu.url, 'booking-svc', 'alice', m);
-    await owa('POST', item, owaForm([['Cmd', 'sendappt'], ['Required', ''], ['Optional', ''], ['Resource', ''], ['FormType', 'appointment'], ['urn:schemas:calendar:location', 'Severn']]));
+    await owa(
+      'POST',
+      item,
+      owaForm([
+        ['Cmd', 'sendappt'],
+        ['Required', ''],
+        ['Optional', ''],
+        ['Resource', ''],
+        ['FormType', 'appointment'],
+        ['urn:schemas:calendar:location', 'Severn'],
+      ]),
+    );
     assert.ok((await items(emu.url, 'rita', 'inbox')).some((i) => String(i.props['urn:schemas:calendar:sequence']) === '1'));
   });
 
   test('Cmd=sendappt with a malformed body answers 200 with an OWA error page and changes nothing', async () => {
     const m = meeting();
     const { item } = await createMeeting(emu.url, 'booking-svc', 'alice', m);
-    for (const body of ['garbage without fields', owaForm([['Cmd', 'sendappt'], ['urn:schemas:calendar:dtstart', 'next tuesday-ish']]), owaForm([['Cmd', 'sendappt'], ['FormType', 'note']])]) {
+    for (const body of [
+      'garbage without fields',
+      owaForm([
+        ['Cmd', 'sendappt'],
+        ['urn:schemas:calendar:dtstart', 'next tuesday-ish'],
+      ]),
+      owaForm([
+        ['Cmd', 'sendappt'],
+        ['FormType', 'note'],
+      ]),
+    ]) {
       const res = await owa('POST', item, body);
       assert.equal(res.status, 200);
       assert.match(await res.text(), /errMsg/);
@@ -108,15 +152,29 @@ describe('OWA commands', () => {
   });
 
   test('Cmd=sendappt on an item that is not an appointment answers the OWA error page', async () => {
-    await dav(emu.url, 'PROPPATCH', '/exchange/alice/Drafts/note.EML', { user: 'alice', body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:set><a:prop><d:subject>n</d:subject></a:prop></a:set></a:propertyupdate>' });
-    const res = await owa('POST', '/exchange/alice/Drafts/note.EML', owaForm([['Cmd', 'sendappt'], ['FormType', 'appointment']]));
+    await dav(emu.url, 'PROPPATCH', '/exchange/alice/Drafts/note.EML', {
+      user: 'alice',
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:set><a:prop><d:subject>n</d:subject></a:prop></a:set></a:propertyupdate>',
+    });
+    const res = await owa(
+      'POST',
+      '/exchange/alice/Drafts/note.EML',
+      owaForm([
+        ['Cmd', 'sendappt'],
+        ['FormType', 'appointment'],
+      ]),
+    );
     assert.equal(res.status, 200);
     assert.match(await res.text(), /not an appointment/);
   });
 
   test('Cmd=saveappt answers itemHREF, and that item GETs as MIME with a VTIMEZONE (DavMail loadVtimezone)', async () => {
     assert.equal((await dav(emu.url, 'MKCOL', '/exchange/klaus/davmailtemp', { user: 'klaus' })).status, 201);
-    const res = await fetch(`${emu.url}/exchange/klaus/davmailtemp`, { method: 'POST', headers: { Authorization: basic('klaus'), 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'Cmd=saveappt&FORMTYPE=appointment' });
+    const res = await fetch(`${emu.url}/exchange/klaus/davmailtemp`, {
+      method: 'POST',
+      headers: { Authorization: basic('klaus'), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'Cmd=saveappt&FORMTYPE=appointment',
+    });
     assert.equal(res.status, 200);
     const href = /<span id="itemHREF">([^<]+)<\/span>/.exec(await res.text())?.[1];
     assert.ok(href);
@@ -154,11 +212,17 @@ describe('OWA meeting answers', () => {
     const reply = (await items(emu.url, 'alice', 'inbox')).find((i) => i.props[UID] === m.uid);
     assert.equal(reply?.props[CLASS], 'IPM.Schedule.Meeting.Resp.Pos');
     const [own] = await items(emu.url, 'alice', 'calendar');
-    assert.deepEqual(own!.responses.map((r) => [r.address, r.partstat]), [['bob@example.com', 'ACCEPTED']]);
+    assert.deepEqual(
+      own!.responses.map((r) => [r.address, r.partstat]),
+      [['bob@example.com', 'ACCEPTED']],
+    );
     await get('bob', `${request!.href}?Cmd=decline`);
     assert.equal((await items(emu.url, 'bob', 'calendar')).length, 0);
     const [after] = await items(emu.url, 'alice', 'calendar');
-    assert.deepEqual(after!.responses.map((r) => r.partstat), ['DECLINED']);
+    assert.deepEqual(
+      after!.responses.map((r) => r.partstat),
+      ['DECLINED'],
+    );
   });
 
   test('Cmd=tentative files the meeting as tentative', async () => {
@@ -171,7 +235,11 @@ describe('OWA meeting answers', () => {
   });
 
   test('Cmd=accept on something that is not a meeting request answers the OWA error page', async () => {
-    await createAppointment(emu.url, 'bob', '/exchange/bob/Calendar/own.EML', { subject: 'Own', start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z' });
+    await createAppointment(emu.url, 'bob', '/exchange/bob/Calendar/own.EML', {
+      subject: 'Own',
+      start: '2030-11-20T09:00:00.000Z',
+      end: '2030-11-20T10:00:00.000Z',
+    });
     const res = await get('bob', `${emu.url}/exchange/bob/Calendar/own.EML?Cmd=accept`);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /errMsg/);

@@ -46,9 +46,13 @@ export function handleSendAppt(ctx: RequestContext, m: MailboxRequest, form: Owa
 
   // The three lists are OWA's whole attendee form: when any is filled they replace to/cc/bcc together;
   // when all are empty (DSZ's own request) the item's attendees stay as they are.
-  const lists = ([['Required', 'to'], ['Optional', 'cc'], ['Resource', 'bcc']] as const).map(
-    ([field, header]) => [header, parseAddressList(form.get(field)?.replace(/;/g, ','))] as const,
-  );
+  const lists = (
+    [
+      ['Required', 'to'],
+      ['Optional', 'cc'],
+      ['Resource', 'bcc'],
+    ] as const
+  ).map(([field, header]) => [header, parseAddressList(form.get(field)?.replace(/;/g, ','))] as const);
   const replacing = lists.some(([, list]) => list.length > 0);
   const before = attendeesOf(item);
   if (!replacing && before.length === 0) return sendOwaErrorPage(ctx, 'The meeting has no attendees.');

@@ -12,17 +12,52 @@ export interface WellKnownFolder {
 }
 
 export const WELL_KNOWN_FOLDERS: readonly WellKnownFolder[] = [
-  { key: 'inbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Inbox', de: 'Posteingang', hu: 'Beérkezett üzenetek' } },
-  { key: 'calendar', folderClass: 'IPF.Appointment', contentClass: 'urn:content-classes:calendarfolder', names: { en: 'Calendar', de: 'Kalender', hu: 'Naptár' } },
-  { key: 'contacts', folderClass: 'IPF.Contact', contentClass: 'urn:content-classes:contactfolder', names: { en: 'Contacts', de: 'Kontakte', hu: 'Névjegyalbum' } },
-  { key: 'deleteditems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Deleted Items', de: 'Gelöschte Objekte', hu: 'Törölt elemek' } },
+  {
+    key: 'inbox',
+    folderClass: 'IPF.Note',
+    contentClass: 'urn:content-classes:mailfolder',
+    names: { en: 'Inbox', de: 'Posteingang', hu: 'Beérkezett üzenetek' },
+  },
+  {
+    key: 'calendar',
+    folderClass: 'IPF.Appointment',
+    contentClass: 'urn:content-classes:calendarfolder',
+    names: { en: 'Calendar', de: 'Kalender', hu: 'Naptár' },
+  },
+  {
+    key: 'contacts',
+    folderClass: 'IPF.Contact',
+    contentClass: 'urn:content-classes:contactfolder',
+    names: { en: 'Contacts', de: 'Kontakte', hu: 'Névjegyalbum' },
+  },
+  {
+    key: 'deleteditems',
+    folderClass: 'IPF.Note',
+    contentClass: 'urn:content-classes:mailfolder',
+    names: { en: 'Deleted Items', de: 'Gelöschte Objekte', hu: 'Törölt elemek' },
+  },
   { key: 'drafts', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Drafts', de: 'Entwürfe', hu: 'Piszkozatok' } },
   { key: 'journal', folderClass: 'IPF.Journal', contentClass: 'urn:content-classes:journalfolder', names: { en: 'Journal', de: 'Journal', hu: 'Napló' } },
   { key: 'notes', folderClass: 'IPF.StickyNote', contentClass: 'urn:content-classes:notefolder', names: { en: 'Notes', de: 'Notizen', hu: 'Jegyzetek' } },
-  { key: 'outbox', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Outbox', de: 'Postausgang', hu: 'Postázandó üzenetek' } },
-  { key: 'sentitems', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Sent Items', de: 'Gesendete Objekte', hu: 'Elküldött elemek' } },
+  {
+    key: 'outbox',
+    folderClass: 'IPF.Note',
+    contentClass: 'urn:content-classes:mailfolder',
+    names: { en: 'Outbox', de: 'Postausgang', hu: 'Postázandó üzenetek' },
+  },
+  {
+    key: 'sentitems',
+    folderClass: 'IPF.Note',
+    contentClass: 'urn:content-classes:mailfolder',
+    names: { en: 'Sent Items', de: 'Gesendete Objekte', hu: 'Elküldött elemek' },
+  },
   { key: 'tasks', folderClass: 'IPF.Task', contentClass: 'urn:content-classes:taskfolder', names: { en: 'Tasks', de: 'Aufgaben', hu: 'Feladatok' } },
-  { key: 'junkemail', folderClass: 'IPF.Note', contentClass: 'urn:content-classes:mailfolder', names: { en: 'Junk E-mail', de: 'Junk-E-Mail', hu: 'Levélszemét' } },
+  {
+    key: 'junkemail',
+    folderClass: 'IPF.Note',
+    contentClass: 'urn:content-classes:mailfolder',
+    names: { en: 'Junk E-mail', de: 'Junk-E-Mail', hu: 'Levélszemét' },
+  },
 ];
 
 /** Not localized; DavMail SEARCHes it for OWA user options (an empty answer is fine). */

@@ -111,11 +111,7 @@ export class LockTable {
 
 /** `<a:activelock>` of one lock (lockdiscovery in PROPFIND and in the LOCK answer). */
 export function activeLockNode(locks: LockTable, lock: Lock): XNode {
-  const kids: XNode[] = [
-    dav('locktype', [dav('write')]),
-    dav('lockscope', [dav(lock.scope)]),
-    dav('depth', undefined, lock.depth === '0' ? '0' : 'infinity'),
-  ];
+  const kids: XNode[] = [dav('locktype', [dav('write')]), dav('lockscope', [dav(lock.scope)]), dav('depth', undefined, lock.depth === '0' ? '0' : 'infinity')];
   if (lock.owner) kids.push(lock.owner);
   kids.push(dav('timeout', undefined, `Second-${locks.secondsLeft(lock)}`));
   kids.push(dav('locktoken', [dav('href', undefined, lock.token)]));

@@ -11,7 +11,10 @@ test('parseExchangeDate() reads ISO with Z, offsets, no zone (UTC) and the SEARC
 });
 
 test('normalizeValue() canonicalises typed values and refuses bad ones', () => {
-  assert.deepEqual(normalizeValue('urn:schemas:calendar:dtstart', undefined, '2006-11-20T10:00:00+01:00'), { type: 'dateTime.tz', value: '2006-11-20T09:00:00.000Z' });
+  assert.deepEqual(normalizeValue('urn:schemas:calendar:dtstart', undefined, '2006-11-20T10:00:00+01:00'), {
+    type: 'dateTime.tz',
+    value: '2006-11-20T09:00:00.000Z',
+  });
   assert.deepEqual(normalizeValue('x', 'boolean', 'true'), { type: 'boolean', value: '1' });
   assert.deepEqual(normalizeValue('x', 'int', ' 007 '), { type: 'int', value: '7' });
   assert.deepEqual(normalizeValue('x', 'mv.string', ['a', 'b']), { type: 'mv.string', value: ['a', 'b'] });

@@ -5,7 +5,14 @@ import { NS, type PropMap } from './props.ts';
 import { occurrencesBetween, seriesEnd } from './recurrence.ts';
 import { NEW_YORK_VTIMEZONE, seriesMime, type SeriesSpec } from '../testing/series.ts';
 
-const base: SeriesSpec = { uid: 'u1', summary: 'S', organizer: 'alice@example.com', start: '20270101T100000', end: '20270101T110000', rrule: 'FREQ=WEEKLY;COUNT=2' };
+const base: SeriesSpec = {
+  uid: 'u1',
+  summary: 'S',
+  organizer: 'alice@example.com',
+  start: '20270101T100000',
+  end: '20270101T110000',
+  rrule: 'FREQ=WEEKLY;COUNT=2',
+};
 
 function master(spec: Partial<SeriesSpec>): { props: PropMap } {
   return { props: deriveFromMime(seriesMime({ ...base, ...spec }, 'PUBLISH'), 'IPF.Appointment', 'Europe/London').props };
@@ -22,14 +29,30 @@ test('London 10:00 weekly stays 10:00 local across both 2027 DST changes', () =>
 });
 
 test('a Windows TZID and an IANA TZID expand in their zone, not the mailbox zone', () => {
-  const eastern = master({ tzid: 'Eastern Standard Time', vtimezone: NEW_YORK_VTIMEZONE.map((l) => l.replace('Custom New York', 'Eastern Standard Time')), start: '20271101T090000', end: '20271101T100000' });
+  const eastern = master({
+    tzid: 'Eastern Standard Time',
+    vtimezone: NEW_YORK_VTIMEZONE.map((l) => l.replace('Custom New York', 'Eastern Standard Time')),
+    start: '20271101T090000',
+    end: '20271101T100000',
+  });
   assert.deepEqual(starts(eastern), ['2027-11-01T13:00:00.000Z', '2027-11-08T14:00:00.000Z']);
-  const iana = master({ tzid: 'America/New_York', vtimezone: NEW_YORK_VTIMEZONE.map((l) => l.replace('Custom New York', 'America/New_York')), start: '20270308T090000', end: '20270308T100000' });
+  const iana = master({
+    tzid: 'America/New_York',
+    vtimezone: NEW_YORK_VTIMEZONE.map((l) => l.replace('Custom New York', 'America/New_York')),
+    start: '20270308T090000',
+    end: '20270308T100000',
+  });
   assert.deepEqual(starts(iana), ['2027-03-08T14:00:00.000Z', '2027-03-15T13:00:00.000Z']);
 });
 
 test('a custom VTIMEZONE follows its own rules; a date-only UNTIL ends that local day', () => {
-  const m = master({ tzid: 'Custom New York', vtimezone: NEW_YORK_VTIMEZONE, start: '20271025T200000', end: '20271025T210000', rrule: 'FREQ=WEEKLY;UNTIL=20271108' });
+  const m = master({
+    tzid: 'Custom New York',
+    vtimezone: NEW_YORK_VTIMEZONE,
+    start: '20271025T200000',
+    end: '20271025T210000',
+    rrule: 'FREQ=WEEKLY;UNTIL=20271108',
+  });
   // 8 November 20:00 New York is 9 November 01:00 UTC: still inside the UNTIL day in New York.
   assert.deepEqual(starts(m), ['2027-10-26T00:00:00.000Z', '2027-11-02T00:00:00.000Z', '2027-11-09T01:00:00.000Z']);
 });

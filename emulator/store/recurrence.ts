@@ -167,8 +167,18 @@ export function occurrencesBetween(item: WithProps, from: number, to: number, zo
   const u = recur.until;
   let untilMs: number | undefined;
   if (u) {
-    const fields = { year: u.year, month: u.month, day: u.day, hour: u.isDate ? 23 : u.hour, minute: u.isDate ? 59 : u.minute, second: u.isDate ? 59 : u.second };
-    untilMs = u.isDate || u.zone !== ICAL.Timezone.utcTimezone ? clock.toUtc(fields) : Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
+    const fields = {
+      year: u.year,
+      month: u.month,
+      day: u.day,
+      hour: u.isDate ? 23 : u.hour,
+      minute: u.isDate ? 59 : u.minute,
+      second: u.isDate ? 59 : u.second,
+    };
+    untilMs =
+      u.isDate || u.zone !== ICAL.Timezone.utcTimezone
+        ? clock.toUtc(fields)
+        : Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
     recur.until = null;
   }
   const iterator = recur.iterator(ICAL.Time.fromData({ ...clock.fromUtc(start.getTime()), isDate: false }));
@@ -178,7 +188,8 @@ export function occurrencesBetween(item: WithProps, from: number, to: number, zo
     if (!t) break;
     const at = clock.toUtc({ year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second });
     if (at >= to || (untilMs !== undefined && at > untilMs)) break;
-    if (at + duration > from && !excluded.has(at) && !exceptions.has(at)) out.push({ start: new Date(at), end: new Date(at + duration), recurrenceId: new Date(at) });
+    if (at + duration > from && !excluded.has(at) && !exceptions.has(at))
+      out.push({ start: new Date(at), end: new Date(at + duration), recurrenceId: new Date(at) });
   }
   for (const [rid, ex] of exceptions) {
     if (ex.cancelled || excluded.has(rid) || Number.isNaN(rid)) continue;

@@ -5,7 +5,8 @@ import { after, before, beforeEach } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../index.ts';
 
-export const NS_DECL = 'xmlns:a="DAV:" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:c="xml:" xmlns:d="urn:schemas:httpmail:" xmlns:e="urn:schemas:calendar:" xmlns:f="http://schemas.microsoft.com/exchange/" xmlns:g="http://schemas.microsoft.com/mapi/proptag/" xmlns:h="urn:schemas:mailheader:"';
+export const NS_DECL =
+  'xmlns:a="DAV:" xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:c="xml:" xmlns:d="urn:schemas:httpmail:" xmlns:e="urn:schemas:calendar:" xmlns:f="http://schemas.microsoft.com/exchange/" xmlns:g="http://schemas.microsoft.com/mapi/proptag/" xmlns:h="urn:schemas:mailheader:"';
 
 export function start(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ controlApi: true, ...opts });

@@ -39,7 +39,13 @@ function foldersOf(mailbox: string): { calendar: string; drafts: string } {
 }
 
 /** KB308373: appointment in the Calendar, request with the same UID in Drafts, MOVE to the submission URI. */
-export async function createMeeting(base: string, user: string, mailbox: string, m: MeetingSpec, headers: Record<string, string> = {}): Promise<{ item: string; move: Reply }> {
+export async function createMeeting(
+  base: string,
+  user: string,
+  mailbox: string,
+  m: MeetingSpec,
+  headers: Record<string, string> = {},
+): Promise<{ item: string; move: Reply }> {
   const item = `/exchange/${mailbox}/${foldersOf(mailbox).calendar}/${m.uid}.EML`;
   const created = await dav(base, 'PROPPATCH', item, { user, body: proppatchBody(meetingProps(m, 'urn:content-classes:appointment', 'IPM.Appointment')) });
   assert.equal(created.status, 207);
@@ -47,7 +53,14 @@ export async function createMeeting(base: string, user: string, mailbox: string,
   return { item, move };
 }
 
-export async function sendRequest(base: string, user: string, mailbox: string, m: MeetingSpec, headers: Record<string, string> = {}, messageClass = 'IPM.Schedule.Meeting.Request'): Promise<Reply> {
+export async function sendRequest(
+  base: string,
+  user: string,
+  mailbox: string,
+  m: MeetingSpec,
+  headers: Record<string, string> = {},
+  messageClass = 'IPM.Schedule.Meeting.Request',
+): Promise<Reply> {
   const draft = `/exchange/${mailbox}/${foldersOf(mailbox).drafts}/${m.uid}-${m.sequence ?? 0}-${messageClass.split('.').pop()}.EML`;
   const r = await dav(base, 'PROPPATCH', draft, { user, body: proppatchBody(meetingProps(m, 'urn:content-classes:calendarmessage', messageClass)) });
   assert.equal(r.status, 207);
@@ -73,7 +86,12 @@ export async function mimeOf(base: string, alias: string, item: ControlItem): Pr
   return ((await res.json()) as { mime: string }).mime;
 }
 
-export type ParsedCalendar = { method: string; event: InstanceType<typeof ICAL.Event>; zone: InstanceType<typeof ICAL.Timezone> | undefined; vevent: InstanceType<typeof ICAL.Component> };
+export type ParsedCalendar = {
+  method: string;
+  event: InstanceType<typeof ICAL.Event>;
+  zone: InstanceType<typeof ICAL.Timezone> | undefined;
+  vevent: InstanceType<typeof ICAL.Component>;
+};
 
 /** The text/calendar part of a MIME message, parsed with ical.js. */
 export function parseCalendar(mime: string): ParsedCalendar {

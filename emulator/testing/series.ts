@@ -112,7 +112,16 @@ export function seriesCalendar(s: SeriesSpec, method: 'PUBLISH' | 'REQUEST' | 'C
     'END:VEVENT',
   ];
   const events = only ? exception(only) : [...master, ...(s.exceptions ?? []).flatMap(exception)];
-  return ['BEGIN:VCALENDAR', 'PRODID:-//Roombook emulator tests//EN', 'VERSION:2.0', `METHOD:${method}`, ...(s.vtimezone ?? LONDON_VTIMEZONE), ...events, 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'PRODID:-//Roombook emulator tests//EN',
+    'VERSION:2.0',
+    `METHOD:${method}`,
+    ...(s.vtimezone ?? LONDON_VTIMEZONE),
+    ...events,
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 /** message/rfc822 around a calendar (DavMail's createMimeContent shape, §7 B). */
@@ -147,10 +156,20 @@ export async function putSeries(base: string, user: string, mailbox: string, s: 
 }
 
 /** A REQUEST or CANCEL (of the series, or of one occurrence with `only`): PUT into Drafts, MOVE to submission. */
-export async function sendSeries(base: string, user: string, mailbox: string, s: SeriesSpec, method: 'REQUEST' | 'CANCEL', only?: SeriesException): Promise<void> {
+export async function sendSeries(
+  base: string,
+  user: string,
+  mailbox: string,
+  s: SeriesSpec,
+  method: 'REQUEST' | 'CANCEL',
+  only?: SeriesException,
+): Promise<void> {
   const draft = `/exchange/${mailbox}/Drafts/${s.uid}-${method}-${only?.recurrenceId ?? 'series'}-${s.sequence ?? 0}.EML`;
   const put = await dav(base, 'PUT', draft, { user, headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: seriesMime(s, method, only) });
   assert.equal(put.status, 201);
-  const move = await dav(base, 'MOVE', draft, { user, headers: { Destination: `/exchange/${mailbox}/%23%23DavMailSubmissionURI%23%23/`, Overwrite: 'F', 'Saveinsent': 'f' } });
+  const move = await dav(base, 'MOVE', draft, {
+    user,
+    headers: { Destination: `/exchange/${mailbox}/%23%23DavMailSubmissionURI%23%23/`, Overwrite: 'F', Saveinsent: 'f' },
+  });
   assert.equal(move.status, 200);
 }

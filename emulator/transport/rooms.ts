@@ -25,10 +25,12 @@ import {
 const s = (value: string) => ({ type: 'string', value });
 const i = (value: number) => ({ type: 'int', value: String(value) });
 
-const COPIED = ['subject', 'textdescription', 'htmldescription'].map((n) => `${NS.mail}${n}`).concat(
-  ['uid', 'sequence', 'dtstart', 'dtend', 'location', 'organizer', 'alldayevent', 'timezoneid', 'timezone'].map((n) => `${NS.cal}${n}`),
-  [`${NS.hdr}to`, `${NS.hdr}cc`],
-);
+const COPIED = ['subject', 'textdescription', 'htmldescription']
+  .map((n) => `${NS.mail}${n}`)
+  .concat(
+    ['uid', 'sequence', 'dtstart', 'dtend', 'location', 'organizer', 'alldayevent', 'timezoneid', 'timezone'].map((n) => `${NS.cal}${n}`),
+    [`${NS.hdr}to`, `${NS.hdr}cc`],
+  );
 
 /** What a series carries besides COPIED: kept on the room's (or attendee's) calendar item. */
 const SERIES = ['rrule', 'exdate', 'recurrenceid', 'timezone'].map((n) => `${NS.cal}${n}`).concat([EXCEPTIONS_PROP]);
@@ -72,7 +74,11 @@ function busyElsewhere(room: Mailbox, store: Store, uid: string, from: number, t
   const replaced = replacedOccurrences(items);
   return items
     .filter((other) => uidOf(other) !== uid && isBlocking(other))
-    .flatMap((other) => spansBetween(other, from, to, room.config.timeZone, replaced).filter((sp) => !sp.exception || (sp.exception.busyStatus ?? 'BUSY').toUpperCase() !== 'FREE'));
+    .flatMap((other) =>
+      spansBetween(other, from, to, room.config.timeZone, replaced).filter(
+        (sp) => !sp.exception || (sp.exception.busyStatus ?? 'BUSY').toUpperCase() !== 'FREE',
+      ),
+    );
 }
 
 function clashes(busy: Occurrence[], start: number, end: number): boolean {
@@ -117,7 +123,10 @@ export function removeMeeting(t: MessageTransport, mailbox: Mailbox, uid: string
   const booking = bookingFor(calendar.items.values(), uid);
   if (rid && booking && isRecurringMaster(booking)) {
     addExdate(booking.props, rid);
-    setExceptions(booking.props, exceptionsOf(booking).filter((e) => Date.parse(e.recurrenceId) !== rid.getTime()));
+    setExceptions(
+      booking.props,
+      exceptionsOf(booking).filter((e) => Date.parse(e.recurrenceId) !== rid.getTime()),
+    );
     booking.mime = undefined;
     store.touchItem(booking);
   }
@@ -202,7 +211,10 @@ function processSeries(t: MessageTransport, room: Mailbox, request: Item, uid: s
   const clashing = occurrences.filter((o) => clashes(busy, o.start.getTime(), o.end.getTime()));
   const limit = room.config.maxConflicts;
   if (clashing.length === occurrences.length || (limit !== null && limit !== undefined && clashing.length > limit)) {
-    log.info({ event: 'room.declined_series', room: room.config.alias, occurrences: occurrences.length, clashing: clashing.length, limit }, 'room declined a recurring request');
+    log.info(
+      { event: 'room.declined_series', room: room.config.alias, occurrences: occurrences.length, clashing: clashing.length, limit },
+      'room declined a recurring request',
+    );
     reply(t, room, request, 'DECLINED', undefined, clashing);
     return;
   }
@@ -210,11 +222,17 @@ function processSeries(t: MessageTransport, room: Mailbox, request: Item, uid: s
   if (clashing.length) {
     for (const o of clashing) addExdate(booking.props, o.recurrenceId);
     const dropped = new Set(clashing.map((o) => o.recurrenceId.getTime()));
-    setExceptions(booking.props, exceptionsOf(booking).filter((e) => !dropped.has(Date.parse(e.recurrenceId))));
+    setExceptions(
+      booking.props,
+      exceptionsOf(booking).filter((e) => !dropped.has(Date.parse(e.recurrenceId))),
+    );
     store.touchItem(booking);
   }
   for (const o of clashing) reply(t, room, request, 'DECLINED', o);
-  log.info({ event: 'room.accepted_series', room: room.config.alias, occurrences: occurrences.length, declined: clashing.length }, 'room accepted a recurring request');
+  log.info(
+    { event: 'room.accepted_series', room: room.config.alias, occurrences: occurrences.length, declined: clashing.length },
+    'room accepted a recurring request',
+  );
   reply(t, room, request, 'ACCEPTED', undefined, clashing);
 }
 

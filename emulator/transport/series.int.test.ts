@@ -26,7 +26,9 @@ async function search(base: string, mailbox: string, sql: string): Promise<MsRow
 }
 
 async function fbdata(base: string, address: string, from: string, to: string, interval = 60): Promise<string | undefined> {
-  const res = await fetch(`${base}/public/?Cmd=freebusy&start=${from}&end=${to}&interval=${interval}&u=SMTP:${address}`, { headers: { Authorization: basic('booking-svc') } });
+  const res = await fetch(`${base}/public/?Cmd=freebusy&start=${from}&end=${to}&interval=${interval}&u=SMTP:${address}`, {
+    headers: { Authorization: basic('booking-svc') },
+  });
   return /<a:fbdata>(\d*)<\/a:fbdata><\/a:item><\/a:recipients>/.exec(await res.text())?.[1];
 }
 
@@ -73,7 +75,9 @@ describe('recurring meetings (issue 14)', () => {
       (
         await dav(emu.url, 'SEARCH', '/exchange/alice/Calendar/', {
           user: 'alice',
-          body: searchBody(`SELECT "urn:schemas:calendar:rrule", "urn:schemas:calendar:exdate", "urn:schemas:calendar:uid", "urn:schemas:calendar:dtstart" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"') WHERE "urn:schemas:calendar:instancetype" = 1`),
+          body: searchBody(
+            `SELECT "urn:schemas:calendar:rrule", "urn:schemas:calendar:exdate", "urn:schemas:calendar:uid", "urn:schemas:calendar:dtstart" FROM SCOPE('SHALLOW TRAVERSAL OF "/exchange/alice/Calendar/"') WHERE "urn:schemas:calendar:instancetype" = 1`,
+          ),
         })
       ).text,
     );
@@ -83,10 +87,16 @@ describe('recurring meetings (issue 14)', () => {
     assert.deepEqual(masters[0]!.ok.exdate, ['2027-03-30T09:00:00.000Z']);
     assert.equal(masters[0]!.ok.dtstart, '2027-03-16T10:00:00.000Z');
     // The emulator's bookkeeping of exceptions is no WebDAV property.
-    const all = await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' }, body: '<?xml version="1.0"?><a:propfind xmlns:a="DAV:"><a:allprop/></a:propfind>' });
+    const all = await dav(emu.url, 'PROPFIND', path, {
+      user: 'alice',
+      headers: { Depth: '0' },
+      body: '<?xml version="1.0"?><a:propfind xmlns:a="DAV:"><a:allprop/></a:propfind>',
+    });
     assert.equal(all.status, 207);
     assert.doesNotMatch(all.text, /x-emulator/);
-    const tz = rows((await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<e:timezone/><e:instancetype/>') })).text)[0]!;
+    const tz = rows(
+      (await dav(emu.url, 'PROPFIND', path, { user: 'alice', headers: { Depth: '0' }, body: propfindBody('<e:timezone/><e:instancetype/>') })).text,
+    )[0]!;
     assert.match(String(tz.ok.timezone), /TZID:GMT Standard Time/);
     assert.equal(tz.ok.instancetype, '1');
   });
@@ -126,15 +136,34 @@ describe('recurring meetings (issue 14)', () => {
       end: '20270301T093000',
       rrule: 'FREQ=WEEKLY;UNTIL=20270322T140000Z',
     });
-    await putSeries(emu.url, 'alice', 'alice', { uid: 'series-autumn', summary: 'Autumn', organizer: 'alice@example.com', start: '20271019T100000', end: '20271019T110000', rrule: 'FREQ=WEEKLY;COUNT=3' });
+    await putSeries(emu.url, 'alice', 'alice', {
+      uid: 'series-autumn',
+      summary: 'Autumn',
+      organizer: 'alice@example.com',
+      start: '20271019T100000',
+      end: '20271019T110000',
+      rrule: 'FREQ=WEEKLY;COUNT=3',
+    });
     const ny = await search(emu.url, 'alice', windowSql('alice', '2027/02/01 00:00:00', '2027/04/30 00:00:00', `"urn:schemas:calendar:uid" = 'series-ny'`));
     // The master row itself matches this WHERE too (instancetype 1, first occurrence).
     assert.deepEqual(
       ny.filter((r) => r.ok.instancetype === '2').map((r) => r.ok.dtstart),
       ['2027-03-01T14:00:00.000Z', '2027-03-08T14:00:00.000Z', '2027-03-15T13:00:00.000Z', '2027-03-22T13:00:00.000Z'],
     );
-    const autumn = await search(emu.url, 'alice', windowSql('alice', '2027/10/01 00:00:00', '2027/12/01 00:00:00', `NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:uid" = 'series-autumn'`));
-    assert.deepEqual(autumn.map((r) => r.ok.dtstart), ['2027-10-19T09:00:00.000Z', '2027-10-26T09:00:00.000Z', '2027-11-02T10:00:00.000Z']);
+    const autumn = await search(
+      emu.url,
+      'alice',
+      windowSql(
+        'alice',
+        '2027/10/01 00:00:00',
+        '2027/12/01 00:00:00',
+        `NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:uid" = 'series-autumn'`,
+      ),
+    );
+    assert.deepEqual(
+      autumn.map((r) => r.ok.dtstart),
+      ['2027-10-19T09:00:00.000Z', '2027-10-26T09:00:00.000Z', '2027-11-02T10:00:00.000Z'],
+    );
   });
 
   test('free/busy is per occurrence: busy at each, free on the EXDATE, the moved occurrence at its new time', async () => {
@@ -150,7 +179,11 @@ describe('recurring meetings (issue 14)', () => {
     const spec: SeriesSpec = { ...STANDUP, exdates: [], exceptions: [], attendees: ['bob@example.com'], rooms: ['thames@example.com'] };
     await putSeries(emu.url, 'alice', 'alice', spec);
     await sendSeries(emu.url, 'alice', 'alice', spec, 'REQUEST');
-    const inbox = await waitFor('the request in bob\'s inbox', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 1);
+    const inbox = await waitFor(
+      "the request in bob's inbox",
+      () => items(emu.url, 'bob', 'inbox'),
+      (l) => l.length === 1,
+    );
     assert.equal(inbox[0]!.props[CLASS], 'IPM.Schedule.Meeting.Request');
     const cal = calendarOf(await mimeOf(emu.url, 'bob', inbox[0]!));
     assert.equal(cal.getFirstPropertyValue('method'), 'REQUEST');
@@ -159,7 +192,11 @@ describe('recurring meetings (issue 14)', () => {
     assert.equal(vevents[0]!.getFirstPropertyValue('uid'), spec.uid);
     assert.equal(ruleText(vevents[0]!), 'BYDAY=TU;COUNT=6;FREQ=WEEKLY');
     // The room accepted the series once, with no RECURRENCE-ID.
-    const accepted = await waitFor('the room\'s answer', () => items(emu.url, 'alice', 'inbox'), (l) => l.length === 1);
+    const accepted = await waitFor(
+      "the room's answer",
+      () => items(emu.url, 'alice', 'inbox'),
+      (l) => l.length === 1,
+    );
     assert.equal(accepted[0]!.props[CLASS], 'IPM.Schedule.Meeting.Resp.Pos');
     assert.equal(accepted[0]!.props[RID], undefined);
     assert.equal((await search(emu.url, 'thames', windowSql('thames', '2027/03/01 00:00:00', '2027/05/01 00:00:00'))).length, 6);
@@ -167,21 +204,36 @@ describe('recurring meetings (issue 14)', () => {
     // One occurrence moved: one update with RECURRENCE-ID, same UID.
     const moved = { recurrenceId: '20270406T100000', start: '20270406T150000', end: '20270406T160000' };
     await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', moved);
-    const update = (await waitFor('the update', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 2)).find((i) => i.props[RID]);
+    const update = (
+      await waitFor(
+        'the update',
+        () => items(emu.url, 'bob', 'inbox'),
+        (l) => l.length === 2,
+      )
+    ).find((i) => i.props[RID]);
     assert.equal(update?.props[RID], '2027-04-06T09:00:00.000Z');
     assert.equal(update?.props[UID], spec.uid);
     const ucal = calendarOf(await mimeOf(emu.url, 'bob', update!)).getFirstSubcomponent('vevent')!;
     assert.ok(ucal.getFirstProperty('recurrence-id'));
     assert.equal(ucal.getFirstProperty('rrule'), null);
     const roomView = await search(emu.url, 'thames', windowSql('thames', '2027/04/06 00:00:00', '2027/04/07 00:00:00'));
-    assert.deepEqual(roomView.map((r) => [r.ok.dtstart, r.ok.instancetype]), [['2027-04-06T14:00:00.000Z', '3']]);
+    assert.deepEqual(
+      roomView.map((r) => [r.ok.dtstart, r.ok.instancetype]),
+      [['2027-04-06T14:00:00.000Z', '3']],
+    );
     const occAccepted = (await items(emu.url, 'alice', 'inbox')).filter((i) => i.props[RID] === '2027-04-06T09:00:00.000Z');
     assert.equal(occAccepted.length, 1);
     assert.equal(occAccepted[0]!.props[CLASS], 'IPM.Schedule.Meeting.Resp.Pos');
 
     // One date cancelled: one cancellation with RECURRENCE-ID; the room is free that day, busy on the others.
     await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 2 }, 'CANCEL', { recurrenceId: '20270413T100000', end: '20270413T110000' });
-    const cancel = (await waitFor('the cancellation', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 3)).find((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Canceled');
+    const cancel = (
+      await waitFor(
+        'the cancellation',
+        () => items(emu.url, 'bob', 'inbox'),
+        (l) => l.length === 3,
+      )
+    ).find((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Canceled');
     assert.equal(cancel?.props[RID], '2027-04-13T09:00:00.000Z');
     assert.equal(await fbdata(emu.url, 'thames@example.com', '2027-04-13T08:00:00Z', '2027-04-13T12:00:00Z'), '0000');
     assert.equal(await fbdata(emu.url, 'thames@example.com', '2027-04-20T08:00:00Z', '2027-04-20T12:00:00Z'), '0200');
@@ -189,7 +241,11 @@ describe('recurring meetings (issue 14)', () => {
 
     // The whole series cancelled: one message, the room's calendar is empty.
     await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 3 }, 'CANCEL');
-    await waitFor('the series cancellation', () => items(emu.url, 'bob', 'inbox'), (l) => l.filter((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Canceled').length === 2);
+    await waitFor(
+      'the series cancellation',
+      () => items(emu.url, 'bob', 'inbox'),
+      (l) => l.filter((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Canceled').length === 2,
+    );
     assert.deepEqual(await items(emu.url, 'thames', 'calendar'), []);
     assert.equal(await fbdata(emu.url, 'thames@example.com', '2027-03-16T08:00:00Z', '2027-03-16T12:00:00Z'), '0000');
   });
@@ -223,7 +279,13 @@ describe('recurring meetings (issue 14)', () => {
     await twoClashes();
     await putSeries(emu.url, 'alice', 'alice', TWELVE);
     await sendSeries(emu.url, 'alice', 'alice', TWELVE, 'REQUEST');
-    const answers = responses(await waitFor('three answers', () => items(emu.url, 'alice', 'inbox'), (l) => responses(l).length === 3));
+    const answers = responses(
+      await waitFor(
+        'three answers',
+        () => items(emu.url, 'alice', 'inbox'),
+        (l) => responses(l).length === 3,
+      ),
+    );
     const declined = answers.filter((i) => i.props[CLASS] === 'IPM.Schedule.Meeting.Resp.Neg');
     assert.deepEqual(declined.map((i) => i.props[RID]).sort(), ['2027-03-16T10:00:00.000Z', '2027-04-20T09:00:00.000Z']);
     assert.deepEqual(declined.map((i) => i.props['urn:schemas:calendar:dtstart']).sort(), ['2027-03-16T10:00:00.000Z', '2027-04-20T09:00:00.000Z']);
@@ -252,16 +314,40 @@ describe('recurring meetings (issue 14)', () => {
     assert.ok(viaSearch.every((r) => /thames@example\.com/i.test(String(r.ok.from))));
     // The organizer's item records the room's answer to the series, not its answer to one date.
     const own = (await items(emu.url, 'alice', 'calendar')).find((i) => i.props[UID] === TWELVE.uid);
-    assert.deepEqual(own?.responses.map((r) => [r.address, r.partstat]), [['thames@example.com', 'ACCEPTED']]);
+    assert.deepEqual(
+      own?.responses.map((r) => [r.address, r.partstat]),
+      [['thames@example.com', 'ACCEPTED']],
+    );
     // The room holds the other ten.
-    const held = await search(emu.url, 'thames', windowSql('thames', '2027/03/01 00:00:00', '2027/06/01 00:00:00', `NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:uid" = '${TWELVE.uid}'`));
+    const held = await search(
+      emu.url,
+      'thames',
+      windowSql(
+        'thames',
+        '2027/03/01 00:00:00',
+        '2027/06/01 00:00:00',
+        `NOT "urn:schemas:calendar:instancetype" = 1 AND "urn:schemas:calendar:uid" = '${TWELVE.uid}'`,
+      ),
+    );
     assert.equal(held.length, 10);
     assert.ok(!held.some((r) => ['2027-03-16T10:00:00.000Z', '2027-04-20T09:00:00.000Z'].includes(String(r.ok.dtstart))));
     // The declined date can be taken by someone else in the series' slot next to Rita's.
-    await createMeeting(emu.url, 'booking-svc', 'adam', { uid: 'adam-1', subject: 'Adam', start: '2027-04-20T09:30:00.000Z', end: '2027-04-20T10:00:00.000Z', bcc: 'thames@example.com' });
+    await createMeeting(emu.url, 'booking-svc', 'adam', {
+      uid: 'adam-1',
+      subject: 'Adam',
+      start: '2027-04-20T09:30:00.000Z',
+      end: '2027-04-20T10:00:00.000Z',
+      bcc: 'thames@example.com',
+    });
     assert.equal((await items(emu.url, 'adam', 'inbox')).find((i) => i.props[UID] === 'adam-1')?.props[CLASS], 'IPM.Schedule.Meeting.Resp.Pos');
     // A later occurrence is still held by the series.
-    await createMeeting(emu.url, 'booking-svc', 'adam', { uid: 'adam-2', subject: 'Adam', start: '2027-04-27T09:30:00.000Z', end: '2027-04-27T10:00:00.000Z', bcc: 'thames@example.com' });
+    await createMeeting(emu.url, 'booking-svc', 'adam', {
+      uid: 'adam-2',
+      subject: 'Adam',
+      start: '2027-04-27T09:30:00.000Z',
+      end: '2027-04-27T10:00:00.000Z',
+      bcc: 'thames@example.com',
+    });
     assert.equal((await items(emu.url, 'adam', 'inbox')).find((i) => i.props[UID] === 'adam-2')?.props[CLASS], 'IPM.Schedule.Meeting.Resp.Neg');
   });
 
@@ -273,7 +359,13 @@ describe('recurring meetings (issue 14)', () => {
       await twoClashes();
       await putSeries(emu.url, 'alice', 'alice', TWELVE);
       await sendSeries(emu.url, 'alice', 'alice', TWELVE, 'REQUEST');
-      const answers = responses(await waitFor('the answer', () => items(emu.url, 'alice', 'inbox'), (l) => responses(l).length >= 1));
+      const answers = responses(
+        await waitFor(
+          'the answer',
+          () => items(emu.url, 'alice', 'inbox'),
+          (l) => responses(l).length >= 1,
+        ),
+      );
       assert.equal(answers.length, 1);
       assert.equal(answers[0]!.props[CLASS], 'IPM.Schedule.Meeting.Resp.Neg');
       assert.equal(answers[0]!.props[RID], undefined);
@@ -285,30 +377,52 @@ describe('recurring meetings (issue 14)', () => {
   });
 
   test('a series whose first occurrences clash is declined only for those (the series start is no special case)', async () => {
-    await createMeeting(emu.url, 'booking-svc', 'rita', { uid: 'rita-first', subject: 'Rita', start: '2027-03-02T10:00:00.000Z', end: '2027-03-02T11:00:00.000Z', bcc: 'thames@example.com' });
+    await createMeeting(emu.url, 'booking-svc', 'rita', {
+      uid: 'rita-first',
+      subject: 'Rita',
+      start: '2027-03-02T10:00:00.000Z',
+      end: '2027-03-02T11:00:00.000Z',
+      bcc: 'thames@example.com',
+    });
     await sendSeries(emu.url, 'alice', 'alice', { ...TWELVE, rrule: 'FREQ=WEEKLY;COUNT=3' }, 'REQUEST');
-    const answers = responses(await waitFor('two answers', () => items(emu.url, 'alice', 'inbox'), (l) => responses(l).length === 2));
-    assert.deepEqual(answers.map((i) => [i.props[CLASS], i.props[RID]]).sort(), [
-      ['IPM.Schedule.Meeting.Resp.Neg', '2027-03-02T10:00:00.000Z'],
-      ['IPM.Schedule.Meeting.Resp.Pos', undefined],
-    ].sort());
+    const answers = responses(
+      await waitFor(
+        'two answers',
+        () => items(emu.url, 'alice', 'inbox'),
+        (l) => responses(l).length === 2,
+      ),
+    );
+    assert.deepEqual(
+      answers.map((i) => [i.props[CLASS], i.props[RID]]).sort(),
+      [
+        ['IPM.Schedule.Meeting.Resp.Neg', '2027-03-02T10:00:00.000Z'],
+        ['IPM.Schedule.Meeting.Resp.Pos', undefined],
+      ].sort(),
+    );
   });
 
   test('an attendee accepting a series request (OWA Cmd=accept) gets the series in the calendar, per occurrence', async () => {
     const spec: SeriesSpec = { ...STANDUP, attendees: ['bob@example.com'] };
     await putSeries(emu.url, 'alice', 'alice', spec);
     await sendSeries(emu.url, 'alice', 'alice', spec, 'REQUEST');
-    const [request] = await waitFor('the request', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 1);
+    const [request] = await waitFor(
+      'the request',
+      () => items(emu.url, 'bob', 'inbox'),
+      (l) => l.length === 1,
+    );
     const res = await fetch(`${request!.href}?Cmd=accept`, { redirect: 'manual', headers: { Authorization: basic('bob') } });
     assert.equal(res.status, 302);
     const found = await search(emu.url, 'bob', windowSql('bob', '2027/03/01 00:00:00', '2027/05/01 00:00:00'));
-    assert.deepEqual(found.map((r) => [r.ok.dtstart, r.ok.instancetype]), [
-      ['2027-03-16T10:00:00.000Z', '2'],
-      ['2027-03-23T10:00:00.000Z', '2'],
-      ['2027-04-06T13:00:00.000Z', '3'],
-      ['2027-04-13T09:00:00.000Z', '2'],
-      ['2027-04-20T09:00:00.000Z', '2'],
-    ]);
+    assert.deepEqual(
+      found.map((r) => [r.ok.dtstart, r.ok.instancetype]),
+      [
+        ['2027-03-16T10:00:00.000Z', '2'],
+        ['2027-03-23T10:00:00.000Z', '2'],
+        ['2027-04-06T13:00:00.000Z', '3'],
+        ['2027-04-13T09:00:00.000Z', '2'],
+        ['2027-04-20T09:00:00.000Z', '2'],
+      ],
+    );
     assert.equal(await fbdata(emu.url, 'bob@example.com', '2027-04-13T08:00:00Z', '2027-04-13T12:00:00Z'), '0200');
 
     // Accepting an update of one date moves that date in bob's series; declining another takes only it out.
@@ -317,18 +431,31 @@ describe('recurring meetings (issue 14)', () => {
       assert.ok(req, subjectPart);
       assert.equal((await fetch(`${req.href}?Cmd=${cmd}`, { redirect: 'manual', headers: { Authorization: basic('bob') } })).status, 302);
     };
-    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', { recurrenceId: '20270323T100000', start: '20270323T160000', end: '20270323T170000', summary: 'Standup late' });
+    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', {
+      recurrenceId: '20270323T100000',
+      start: '20270323T160000',
+      end: '20270323T170000',
+      summary: 'Standup late',
+    });
     await answer('Standup late', 'accept');
-    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', { recurrenceId: '20270420T100000', start: '20270420T100000', end: '20270420T110000', summary: 'Standup skip' });
+    await sendSeries(emu.url, 'alice', 'alice', { ...spec, sequence: 1 }, 'REQUEST', {
+      recurrenceId: '20270420T100000',
+      start: '20270420T100000',
+      end: '20270420T110000',
+      summary: 'Standup skip',
+    });
     await answer('Standup skip', 'decline');
     assert.equal((await items(emu.url, 'bob', 'calendar')).length, 1);
     const after = await search(emu.url, 'bob', windowSql('bob', '2027/03/01 00:00:00', '2027/05/01 00:00:00'));
-    assert.deepEqual(after.map((r) => [r.ok.dtstart, r.ok.instancetype]), [
-      ['2027-03-16T10:00:00.000Z', '2'],
-      ['2027-03-23T16:00:00.000Z', '3'],
-      ['2027-04-06T13:00:00.000Z', '3'],
-      ['2027-04-13T09:00:00.000Z', '2'],
-    ]);
+    assert.deepEqual(
+      after.map((r) => [r.ok.dtstart, r.ok.instancetype]),
+      [
+        ['2027-03-16T10:00:00.000Z', '2'],
+        ['2027-03-23T16:00:00.000Z', '3'],
+        ['2027-04-06T13:00:00.000Z', '3'],
+        ['2027-04-13T09:00:00.000Z', '2'],
+      ],
+    );
   });
 
   test('GET Translate: f of a master rebuilt from properties carries RRULE, EXDATE and the exception VEVENT', async () => {
@@ -336,7 +463,11 @@ describe('recurring meetings (issue 14)', () => {
     await putSeries(emu.url, 'alice', 'alice', spec);
     await sendSeries(emu.url, 'alice', 'alice', spec, 'REQUEST');
     // The room's answer is recorded on alice's item, which drops the PUT text: the MIME is now built.
-    await waitFor('the recorded answer', () => items(emu.url, 'alice', 'calendar'), (l) => l[0]?.responses.length === 1);
+    await waitFor(
+      'the recorded answer',
+      () => items(emu.url, 'alice', 'calendar'),
+      (l) => l[0]?.responses.length === 1,
+    );
     const get = await dav(emu.url, 'GET', `/exchange/alice/Calendar/${spec.uid}.EML`, { user: 'alice', headers: { Translate: 'f' } });
     assert.equal(get.status, 200);
     const cal = calendarOf(get.text);
@@ -359,13 +490,23 @@ describe('recurring meetings (issue 14)', () => {
 
   test('a lone exception PUT as its own item (instancetype 3) stands in for that occurrence of the master', async () => {
     await putSeries(emu.url, 'alice', 'alice', { ...STANDUP, exdates: [], exceptions: [] });
-    const lone = seriesMime({ ...STANDUP, sequence: 1 }, 'PUBLISH', { recurrenceId: '20270323T100000', start: '20270323T120000', end: '20270323T130000', summary: 'Standup (later)' });
-    const put = await dav(emu.url, 'PUT', '/exchange/alice/Calendar/standup-0323.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: lone });
+    const lone = seriesMime({ ...STANDUP, sequence: 1 }, 'PUBLISH', {
+      recurrenceId: '20270323T100000',
+      start: '20270323T120000',
+      end: '20270323T130000',
+      summary: 'Standup (later)',
+    });
+    const put = await dav(emu.url, 'PUT', '/exchange/alice/Calendar/standup-0323.EML', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: lone,
+    });
     assert.equal(put.status, 201);
     const day = await search(emu.url, 'alice', windowSql('alice', '2027/03/23 00:00:00', '2027/03/24 00:00:00'));
-    assert.deepEqual(day.map((r) => [r.ok.dtstart, r.ok.instancetype, r.ok.recurrenceid, r.href.split('/').pop()]), [
-      ['2027-03-23T12:00:00.000Z', '3', '2027-03-23T10:00:00.000Z', 'standup-0323.EML'],
-    ]);
+    assert.deepEqual(
+      day.map((r) => [r.ok.dtstart, r.ok.instancetype, r.ok.recurrenceid, r.href.split('/').pop()]),
+      [['2027-03-23T12:00:00.000Z', '3', '2027-03-23T10:00:00.000Z', 'standup-0323.EML']],
+    );
     assert.equal(await fbdata(emu.url, 'alice@example.com', '2027-03-23T09:00:00Z', '2027-03-23T13:00:00Z'), '0002');
     // The internal exception list is no property a client can write.
     const patch = await dav(emu.url, 'PROPPATCH', `/exchange/alice/Calendar/${STANDUP.uid}.EML`, {
@@ -377,9 +518,17 @@ describe('recurring meetings (issue 14)', () => {
 
   test('submitting series MIME straight to the submission URI delivers it once too', async () => {
     const spec: SeriesSpec = { ...STANDUP, uid: 'series-direct', attendees: ['bob@example.com'] };
-    const r = await dav(emu.url, 'PUT', '/exchange/alice/%23%23DavMailSubmissionURI%23%23/', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: seriesMime(spec, 'REQUEST') });
+    const r = await dav(emu.url, 'PUT', '/exchange/alice/%23%23DavMailSubmissionURI%23%23/', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: seriesMime(spec, 'REQUEST'),
+    });
     assert.equal(r.status, 200);
-    const inbox = await waitFor('one request', () => items(emu.url, 'bob', 'inbox'), (l) => l.length === 1);
+    const inbox = await waitFor(
+      'one request',
+      () => items(emu.url, 'bob', 'inbox'),
+      (l) => l.length === 1,
+    );
     assert.deepEqual(inbox[0]!.props['urn:schemas:calendar:rrule'], ['FREQ=WEEKLY;BYDAY=TU;COUNT=6']);
     assert.equal(inbox[0]!.props['urn:schemas:calendar:instancetype'], '1');
   });

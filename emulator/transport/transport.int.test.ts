@@ -10,7 +10,16 @@ const UID = 'urn:schemas:calendar:uid';
 let n = 0;
 function meeting(over: Partial<MeetingSpec> = {}): MeetingSpec {
   n += 1;
-  return { uid: `uid-${n}`, subject: `Review ${n}`, start: '2030-11-20T09:00:00.000Z', end: '2030-11-20T10:00:00.000Z', to: 'bob@example.com', cc: 'rita@example.com', bcc: 'thames@example.com', ...over };
+  return {
+    uid: `uid-${n}`,
+    subject: `Review ${n}`,
+    start: '2030-11-20T09:00:00.000Z',
+    end: '2030-11-20T10:00:00.000Z',
+    to: 'bob@example.com',
+    cc: 'rita@example.com',
+    bcc: 'thames@example.com',
+    ...over,
+  };
 }
 
 describe('transport', () => {
@@ -81,7 +90,10 @@ describe('transport', () => {
     assert.equal(replyCal.method, 'REPLY');
     assert.equal(replyCal.event.attendees[0]!.getParameter('partstat'), 'ACCEPTED');
     const [own] = (await items(emu.url, 'alice', 'calendar')).filter((i) => i.props[UID] === m.uid);
-    assert.deepEqual(own!.responses.map((r) => [r.address, r.partstat]), [['thames@example.com', 'ACCEPTED']]);
+    assert.deepEqual(
+      own!.responses.map((r) => [r.address, r.partstat]),
+      [['thames@example.com', 'ACCEPTED']],
+    );
     const ownCal = parseCalendar(await mimeOf(emu.url, 'alice', own!));
     const thames = ownCal.event.attendees.find((a) => String(a.getFirstValue()).toLowerCase() === 'mailto:thames@example.com');
     assert.equal(thames?.getParameter('partstat'), 'ACCEPTED');
@@ -96,7 +108,10 @@ describe('transport', () => {
     const reply = (await items(emu.url, 'bob', 'inbox')).find((i) => i.props[UID] === clash.uid);
     assert.equal(reply?.props[CLASS], 'IPM.Schedule.Meeting.Resp.Neg');
     const [own] = (await items(emu.url, 'bob', 'calendar')).filter((i) => i.props[UID] === clash.uid);
-    assert.deepEqual(own!.responses.map((r) => r.partstat), ['DECLINED']);
+    assert.deepEqual(
+      own!.responses.map((r) => r.partstat),
+      ['DECLINED'],
+    );
   });
 
   test('a German room answers with a German subject prefix', async () => {
@@ -115,7 +130,9 @@ describe('transport', () => {
     const [booking] = await items(emu.url, 'thames', 'calendar');
     assert.equal(booking!.props['urn:schemas:calendar:dtstart'], moved.start);
     assert.equal(String(booking!.props['urn:schemas:calendar:sequence']), '1');
-    const bobRequests = (await items(emu.url, 'bob', 'inbox')).filter((i) => i.props[UID] === m.uid).map((i) => String(i.props['urn:schemas:calendar:sequence']));
+    const bobRequests = (await items(emu.url, 'bob', 'inbox'))
+      .filter((i) => i.props[UID] === m.uid)
+      .map((i) => String(i.props['urn:schemas:calendar:sequence']));
     assert.deepEqual(bobRequests.sort(), ['0', '1']);
     const cancel = { ...moved, sequence: 2 };
     assert.equal((await sendRequest(emu.url, 'booking-svc', 'alice', cancel, {}, 'IPM.Schedule.Meeting.Canceled')).status, 200);
@@ -157,9 +174,16 @@ describe('transport', () => {
       'END:VCALENDAR',
       '',
     ].join('\r\n');
-    const put = await dav(emu.url, 'PUT', '/exchange/alice/Drafts/dm.EML', { user: 'alice', headers: { 'Content-Type': 'message/rfc822', Translate: 'f' }, body: mime });
+    const put = await dav(emu.url, 'PUT', '/exchange/alice/Drafts/dm.EML', {
+      user: 'alice',
+      headers: { 'Content-Type': 'message/rfc822', Translate: 'f' },
+      body: mime,
+    });
     assert.equal(put.status, 201);
-    const move = await dav(emu.url, 'MOVE', '/exchange/alice/Drafts/dm.EML', { user: 'alice', headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23', Overwrite: 'F' } });
+    const move = await dav(emu.url, 'MOVE', '/exchange/alice/Drafts/dm.EML', {
+      user: 'alice',
+      headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23', Overwrite: 'F' },
+    });
     assert.equal(move.status, 200);
     const request = (await items(emu.url, 'bob', 'inbox')).find((i) => i.props[UID] === 'davmail-1');
     assert.equal(request?.props[CLASS], 'IPM.Schedule.Meeting.Request');
@@ -167,8 +191,14 @@ describe('transport', () => {
   });
 
   test('MOVE of an item to another user submission URI is refused with 403 without delegation', async () => {
-    await dav(emu.url, 'PROPPATCH', '/exchange/bob/Drafts/x.EML', { user: 'bob', body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:set><a:prop><d:subject>x</d:subject></a:prop></a:set></a:propertyupdate>' });
-    const r = await dav(emu.url, 'MOVE', '/exchange/bob/Drafts/x.EML', { user: 'bob', headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23/' } });
+    await dav(emu.url, 'PROPPATCH', '/exchange/bob/Drafts/x.EML', {
+      user: 'bob',
+      body: '<?xml version="1.0"?><a:propertyupdate xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:set><a:prop><d:subject>x</d:subject></a:prop></a:set></a:propertyupdate>',
+    });
+    const r = await dav(emu.url, 'MOVE', '/exchange/bob/Drafts/x.EML', {
+      user: 'bob',
+      headers: { Destination: '/exchange/alice/%23%23DavMailSubmissionURI%23%23/' },
+    });
     assert.equal(r.status, 403);
   });
 });

@@ -38,9 +38,7 @@ export function withoutBccHeader(mime: string): string {
 export class Transport implements MessageTransport {
   readonly outbound: OutboundMessage[] = [];
 
-  constructor(
-    private readonly ctx: () => { store: Store; org: Org; log: Logger },
-  ) {}
+  constructor(private readonly ctx: () => { store: Store; org: Org; log: Logger }) {}
 
   private get store(): Store {
     return this.ctx().store;
@@ -104,7 +102,15 @@ export class Transport implements MessageTransport {
       else external.push(address);
     }
     if (external.length) {
-      this.outbound.push({ id: randomUUID(), at: store.now().toISOString(), from: message.sender.config.smtp, to: external, subject, messageClass: cls, mime: message.mime });
+      this.outbound.push({
+        id: randomUUID(),
+        at: store.now().toISOString(),
+        from: message.sender.config.smtp,
+        to: external,
+        subject,
+        messageClass: cls,
+        mime: message.mime,
+      });
       // A long-running embedded emulator keeps the newest messages only.
       if (this.outbound.length > MAX_OUTBOUND) this.outbound.splice(0, this.outbound.length - MAX_OUTBOUND);
       log.info({ event: 'transport.queued_outbound', count: external.length }, 'external recipients queued');

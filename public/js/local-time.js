@@ -7,7 +7,19 @@
   const say = (key, values) => (messages[key] || '').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
   // Offset of a zone at an instant, in minutes, via Intl (no library needed in the browser).
   const offset = (zone, instant) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(instant).map((p) => [p.type, p.value]));
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+        .formatToParts(instant)
+        .map((p) => [p.type, p.value]),
+    );
     return (Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute) - instant.getTime()) / 60000;
   };
   // Only worth saying when the reader's clock shows a different time than the room's.
@@ -19,7 +31,11 @@
     const start = new Date(el.dataset.start);
     if (!differs(el.dataset.zone, start)) return;
     const end = new Date(el.dataset.end);
-    el.textContent = say('client.local_time_booking', { day: start.toLocaleDateString(lang, { weekday: 'short', day: 'numeric', month: 'short' }), times: hhmm(start) + '–' + hhmm(end), zone: mine });
+    el.textContent = say('client.local_time_booking', {
+      day: start.toLocaleDateString(lang, { weekday: 'short', day: 'numeric', month: 'short' }),
+      times: hhmm(start) + '–' + hhmm(end),
+      zone: mine,
+    });
     el.hidden = false;
   });
 
@@ -35,7 +51,10 @@
     const guess = new Date(date.value + 'T' + start.value + 'Z');
     const instant = new Date(guess.getTime() - offset(zone, guess) * 60000);
     if (!differs(zone, instant)) return void (out.hidden = true);
-    out.textContent = say('client.local_time_form', { time: instant.toLocaleString(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), zone: mine });
+    out.textContent = say('client.local_time_form', {
+      time: instant.toLocaleString(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+      zone: mine,
+    });
     out.hidden = false;
   };
   [room, date, start].forEach((el) => el.addEventListener('change', update));

@@ -28,7 +28,11 @@ export function adminAuditRoutes(ctx: AppContext): Router {
     });
     res.render('admin/audit', {
       title: t('audit.title'),
-      events: events.map((e) => ({ ...e, beforeText: e.before ? JSON.stringify(e.before, null, 1) : '', afterText: e.after ? JSON.stringify(e.after, null, 1) : '' })),
+      events: events.map((e) => ({
+        ...e,
+        beforeText: e.before ? JSON.stringify(e.before, null, 1) : '',
+        afterText: e.after ? JSON.stringify(e.after, null, 1) : '',
+      })),
       page: q.page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       filter: { entity: q.entity ?? '', id: q.id ?? '' },

@@ -45,7 +45,16 @@ test('loadConfig() rejects unknown, repeated and empty sign-in methods', () => {
 test('loadConfig() lists every variable ntlm and ldap need when they are missing', () => {
   withDir((dir) => {
     const text = problems({ DATABASE_PATH: join(dir, 'app.db'), AUTH_MODE: 'ntlm,ldap,local', NTLM_AUTH_PATH: join(dir, 'no-ntlm_auth') });
-    for (const name of ['AUTH_DOMAIN', 'AUTH_EMAIL_PATTERN', 'NTLM_AUTH_PATH', 'LDAP_URL', 'LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_SEARCH_BASE', 'LDAP_CA_FILE']) {
+    for (const name of [
+      'AUTH_DOMAIN',
+      'AUTH_EMAIL_PATTERN',
+      'NTLM_AUTH_PATH',
+      'LDAP_URL',
+      'LDAP_BIND_DN',
+      'LDAP_BIND_PASSWORD',
+      'LDAP_SEARCH_BASE',
+      'LDAP_CA_FILE',
+    ]) {
       assert.match(text, new RegExp(`${name}: `), name);
     }
     assert.match(text, /install Debian's winbind package/);

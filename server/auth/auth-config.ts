@@ -73,7 +73,10 @@ export const AuthEnvSchema = z.object({
   NTLM_AUTH_CONFIG: z.string().optional(),
   NTLM_TIMEOUT_MS: timeout(),
   NTLM_MAX_HANDSHAKES: z.coerce.number().int().min(1).max(10_000).default(100),
-  LDAP_URL: z.string().regex(/^ldaps:\/\/[^/\s]+\/?$/i, 'must be an ldaps:// URL such as ldaps://dc1.corp.example:636 (plain LDAP would send passwords in clear)').optional(),
+  LDAP_URL: z
+    .string()
+    .regex(/^ldaps:\/\/[^/\s]+\/?$/i, 'must be an ldaps:// URL such as ldaps://dc1.corp.example:636 (plain LDAP would send passwords in clear)')
+    .optional(),
   LDAP_BIND_DN: z.string().trim().min(3).optional(),
   LDAP_BIND_PASSWORD: z.string().optional(),
   LDAP_BIND_PASSWORD_FILE: z.string().optional(),
@@ -95,7 +98,10 @@ function readFile(name: string, path: string, problems: string[]): string | unde
 }
 
 function parseModes(value: string, problems: string[]): AuthMode[] {
-  const modes = value.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean);
+  const modes = value
+    .split(',')
+    .map((m) => m.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = modes.filter((m) => !(AUTH_MODES as readonly string[]).includes(m));
   if (unknown.length) problems.push(`AUTH_MODE: unknown method ${unknown.join(', ')}; use a comma list of ${AUTH_MODES.join(', ')}`);
   if (modes.length === 0) problems.push(`AUTH_MODE: name at least one of ${AUTH_MODES.join(', ')}`);
@@ -135,7 +141,9 @@ export function buildAuthConfig(e: AuthEnv, problems: string[]): AuthConfig {
   let ntlm: NtlmConfig | null = null;
   if (modes.includes('ntlm')) {
     if (!existsSync(e.NTLM_AUTH_PATH)) {
-      problems.push(`NTLM_AUTH_PATH: ${e.NTLM_AUTH_PATH} does not exist; install Debian's winbind package and join this host to the domain (README, "Windows sign-on")`);
+      problems.push(
+        `NTLM_AUTH_PATH: ${e.NTLM_AUTH_PATH} does not exist; install Debian's winbind package and join this host to the domain (README, "Windows sign-on")`,
+      );
     }
     if (e.NTLM_AUTH_CONFIG && !existsSync(e.NTLM_AUTH_CONFIG)) problems.push(`NTLM_AUTH_CONFIG: ${e.NTLM_AUTH_CONFIG} does not exist`);
     // NTLM names the account but not its address: without a directory to ask, a pattern must supply it.

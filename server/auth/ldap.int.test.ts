@@ -69,7 +69,11 @@ describe('directory sign-in over LDAPS against a Samba domain controller', () =>
 
   test('POST /login/directory answers 503 when the certificate is not signed by the configured CA', async () => {
     const otherCa = join(scratch, 'other-ca.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Some Other CA', '-keyout', join(scratch, 'k.pem'), '-out', otherCa], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Some Other CA', '-keyout', join(scratch, 'k.pem'), '-out', otherCa],
+      { stdio: 'ignore' },
+    );
     const strict = await startTestApp(windowsEnv(dc, 'ldap,local', { LDAP_CA_FILE: otherCa }));
     try {
       const b = new TestBrowser(strict.url);

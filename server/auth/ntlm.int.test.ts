@@ -102,8 +102,16 @@ describe('NTLM single sign-on against a Samba domain controller', () => {
     ['a Bearer token', 'Bearer eyJhbGciOiJub25lIn0.e30.', 401],
     ['NTLM with garbage', 'NTLM !!!not base64!!!', 400],
     ['NTLM with base64 that is no NTLM message', `NTLM ${Buffer.from('hello world, not ntlm').toString('base64')}`, 400],
-    ['an NTLM type 2 sent by a client', `NTLM ${Buffer.concat([Buffer.from('NTLMSSP\0'), Buffer.from([2, 0, 0, 0]), Buffer.alloc(40)]).toString('base64')}`, 400],
-    ['a type 3 with fields outside the message', `NTLM ${Buffer.concat([Buffer.from('NTLMSSP\0'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(52, 0xff)]).toString('base64')}`, 400],
+    [
+      'an NTLM type 2 sent by a client',
+      `NTLM ${Buffer.concat([Buffer.from('NTLMSSP\0'), Buffer.from([2, 0, 0, 0]), Buffer.alloc(40)]).toString('base64')}`,
+      400,
+    ],
+    [
+      'a type 3 with fields outside the message',
+      `NTLM ${Buffer.concat([Buffer.from('NTLMSSP\0'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(52, 0xff)]).toString('base64')}`,
+      400,
+    ],
   ] as const) {
     test(`GET /login/windows answers ${status} to ${name}, never 500`, async () => {
       const res = await browser().get('/login/windows', header);

@@ -32,7 +32,10 @@ export function createPassport(ctx: Pick<AppContext, 'db' | 'clock' | 'config' |
     instance.use('ntlm', new NtlmStrategy(ntlm, domain, verify, ctx.log.child({ area: 'auth' })));
   }
   if (modes.includes('ldap') && ldap && domain) {
-    instance.use('ldapauth', ldapStrategy(ldap, domain, (account) => signInDomainUser(ctx, { domain, ...account }, 'ldap', emailPattern)));
+    instance.use(
+      'ldapauth',
+      ldapStrategy(ldap, domain, (account) => signInDomainUser(ctx, { domain, ...account }, 'ldap', emailPattern)),
+    );
   }
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: unknown, done) => {

@@ -59,9 +59,13 @@ contract('SQLite', async () => {
   const raw = openDatabase(':memory:');
   migrate(raw);
   const db = sqliteClient(raw);
-  return { db, clear: async () => void raw.exec('DELETE FROM sessions'), close: async () => {
+  return {
+    db,
+    clear: async () => void raw.exec('DELETE FROM sessions'),
+    close: async () => {
       raw.close();
-    } };
+    },
+  };
 });
 
 contract('PostgreSQL', async () => {

@@ -96,33 +96,39 @@ export function windowsRoutes(ctx: AppContext, instance: passport.Authenticator,
   if (auth.modes.includes('ldap') && auth.ldap && auth.domain) {
     const domain = auth.domain;
     const ldapTimeoutMs = auth.ldap.timeoutMs;
-    router.post('/login/directory', formPage('auth/login', () => page()), async (req, res, next) => {
-      const body = req.body as Record<string, unknown>;
-      const username = directoryUsername(body[DIRECTORY_FIELDS.username], domain).toLowerCase();
-      const accountKey = `d:${username}`;
-      throttle.check(req, accountKey);
-      const failed = () => {
-        throttle.fail(req, accountKey);
-        req.log?.info({ event: 'auth.sign_in_failed', username, method: 'ldap' }, 'sign-in failed');
-        return new FieldErrors({ _form: signInFailed() }, 401);
-      };
-      // CASE: an empty password never reaches the directory: LDAP treats it as an anonymous bind, which "succeeds".
-      if (!username || typeof body[DIRECTORY_FIELDS.password] !== 'string' || body[DIRECTORY_FIELDS.password] === '') throw failed();
+    router.post(
+      '/login/directory',
+      formPage('auth/login', () => page()),
+      async (req, res, next) => {
+        const body = req.body as Record<string, unknown>;
+        const username = directoryUsername(body[DIRECTORY_FIELDS.username], domain).toLowerCase();
+        const accountKey = `d:${username}`;
+        throttle.check(req, accountKey);
+        const failed = () => {
+          throttle.fail(req, accountKey);
+          req.log?.info({ event: 'auth.sign_in_failed', username, method: 'ldap' }, 'sign-in failed');
+          return new FieldErrors({ _form: signInFailed() }, 401);
+        };
+        // CASE: an empty password never reaches the directory: LDAP treats it as an anonymous bind, which "succeeds".
+        if (!username || typeof body[DIRECTORY_FIELDS.password] !== 'string' || body[DIRECTORY_FIELDS.password] === '') throw failed();
 
-      let outcome;
-      try {
-        // LDAP_TIMEOUT_MS bounds the whole exchange (connect, search, bind), not each step.
-        outcome = await withDeadline(runStrategy(instance, 'ldapauth', req, res, next), ldapTimeoutMs);
-      } catch (err) {
-        if (err instanceof AppError) throw err;
-        const e = err as { name?: string; code?: string };
-        log.warn({ event: 'auth.directory_unavailable', error: e.name, code: e.code }, 'directory did not answer');
-        return res.status(503).render('auth/login', { ...page(messages.directoryUnavailable), values: { [DIRECTORY_FIELDS.username]: body[DIRECTORY_FIELDS.username] } });
-      }
-      if (!outcome.user) throw failed();
-      throttle.succeed(accountKey);
-      await finishSignIn(req, res, outcome.user, 'ldap');
-    });
+        let outcome;
+        try {
+          // LDAP_TIMEOUT_MS bounds the whole exchange (connect, search, bind), not each step.
+          outcome = await withDeadline(runStrategy(instance, 'ldapauth', req, res, next), ldapTimeoutMs);
+        } catch (err) {
+          if (err instanceof AppError) throw err;
+          const e = err as { name?: string; code?: string };
+          log.warn({ event: 'auth.directory_unavailable', error: e.name, code: e.code }, 'directory did not answer');
+          return res
+            .status(503)
+            .render('auth/login', { ...page(messages.directoryUnavailable), values: { [DIRECTORY_FIELDS.username]: body[DIRECTORY_FIELDS.username] } });
+        }
+        if (!outcome.user) throw failed();
+        throttle.succeed(accountKey);
+        await finishSignIn(req, res, outcome.user, 'ldap');
+      },
+    );
   }
 
   return router;

@@ -28,7 +28,10 @@ describe('find a room', () => {
     const before = app.ctx.gateway.health().operations.freeBusy?.ok ?? 0;
     const html = await (await alice.get(`/find?date=${day}&start=10:00&end=11:00&people=6&building=Harbour+House`)).text();
     const rooms = [...html.matchAll(/<h3>(\w+) <span class="muted">· (\d+) people/g)].map((m) => [m[1], Number(m[2])]);
-    assert.deepEqual(rooms.slice(0, 2).map((r) => r[1]), [6, 6]);
+    assert.deepEqual(
+      rooms.slice(0, 2).map((r) => r[1]),
+      [6, 6],
+    );
     assert.ok(rooms.every((r) => (r[1] as number) >= 6));
     assert.equal(rooms.length, 8, 'Harbour House has eight rooms for six or more');
     assert.match(html, /class="strip"/);
@@ -63,7 +66,11 @@ describe('find a room', () => {
   });
 
   test('GET /find tells the user when Exchange cannot be asked and still answers from local bookings', async () => {
-    await fetch(`${app.emulator!.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503, path: 'freebusy' }) });
+    await fetch(`${app.emulator!.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'status', status: 503, path: 'freebusy' }),
+    });
     try {
       const res = await alice.get(`/find?date=${day}&start=14:00&end=15:00&people=4`);
       assert.equal(res.status, 200);

@@ -11,7 +11,10 @@ const show = (list: Interval[]) => list.map((i) => `${hhmm(i.start)}-${hhmm(i.en
 
 describe('mergeIntervals()', () => {
   test('joins overlapping and touching intervals and sorts them', () => {
-    assert.deepEqual(show(mergeIntervals([iv('11:00', '12:00'), iv('09:00', '10:00'), iv('10:00', '10:30'), iv('11:30', '11:45')])), ['09:00-10:30', '11:00-12:00']);
+    assert.deepEqual(show(mergeIntervals([iv('11:00', '12:00'), iv('09:00', '10:00'), iv('10:00', '10:30'), iv('11:30', '11:45')])), [
+      '09:00-10:30',
+      '11:00-12:00',
+    ]);
   });
   test('drops empty and reversed intervals', () => {
     assert.deepEqual(mergeIntervals([iv('10:00', '10:00'), iv('11:00', '10:00')]), []);

@@ -53,7 +53,10 @@ export function presentStrip(roomName: string, cells: readonly StripCell[]): Str
   // Two words looked up once per room, not once per cell: find-a-room lists hundreds of rooms of ~30 cells each.
   const busyWord = t('strip.busy');
   const freeWord = t('strip.free');
-  const shown = cells.map((c) => ({ className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`, title: `${c.label} ${c.busy ? busyWord : freeWord}` }));
+  const shown = cells.map((c) => ({
+    className: `cell${c.busy ? ' busy' : ''}${c.chosen ? ' chosen' : ''}`,
+    title: `${c.label} ${c.busy ? busyWord : freeWord}`,
+  }));
   return {
     ariaLabel: busy.length ? t('strip.aria_busy', { room: roomName, times: busy.join(', ') }) : t('strip.aria_free', { room: roomName }),
     cells: shown,
@@ -66,7 +69,13 @@ export function presentStrip(roomName: string, cells: readonly StripCell[]): Str
 /** Short suggestions when a slot was just taken: other free rooms then, and the nearest other times. */
 export function presentAlternatives(result: FindResult): { label: string; href: string }[] {
   return [
-    ...result.matches.slice(0, 5).map((o) => ({ label: t('find.alt_room', { room: o.room.name, people: o.room.capacity, times: slotLabel(o.room, o.slot) }), href: bookingLink(o.room, o.slot) })),
-    ...result.otherTimes.map((o) => ({ label: t('find.alt_time', { room: o.room.name, times: slotLabel(o.room, o.slot) }), href: bookingLink(o.room, o.slot) })),
+    ...result.matches.slice(0, 5).map((o) => ({
+      label: t('find.alt_room', { room: o.room.name, people: o.room.capacity, times: slotLabel(o.room, o.slot) }),
+      href: bookingLink(o.room, o.slot),
+    })),
+    ...result.otherTimes.map((o) => ({
+      label: t('find.alt_time', { room: o.room.name, times: slotLabel(o.room, o.slot) }),
+      href: bookingLink(o.room, o.slot),
+    })),
   ];
 }

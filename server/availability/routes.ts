@@ -18,7 +18,14 @@ export function availabilityRoutes(ctx: AppContext): Router {
     const nextHour = now.plus({ hours: 1 }).startOf('hour');
     const defaults = { date: nextHour.toFormat('yyyy-MM-dd'), start: nextHour.toFormat('HH:mm'), end: nextHour.plus({ hours: 1 }).toFormat('HH:mm') };
     const asked = req.query.date !== undefined || req.query.start !== undefined;
-    const model = { title: t('nav.find'), buildings: listBuildings(ctx), equipment: catalogue, values: asked ? req.query : defaults, errors: {}, result: null as unknown };
+    const model = {
+      title: t('nav.find'),
+      buildings: listBuildings(ctx),
+      equipment: catalogue,
+      values: asked ? req.query : defaults,
+      errors: {},
+      result: null as unknown,
+    };
     if (!asked) return res.render('availability/find', model);
 
     const parsed = FindQuery.safeParse(req.query);
@@ -33,7 +40,9 @@ export function availabilityRoutes(ctx: AppContext): Router {
       strip: presentStrip(o.room.name, o.strip),
       // "8 seats, 10 too few" says how far off a room is (issue 16), not just its size.
       misses: o.misses.map((m) =>
-        m === t('find.miss.seats', { count: o.room.capacity }) && parsed.data.people ? t('find.miss.seats_short', { seats: o.room.capacity, short: parsed.data.people - o.room.capacity }) : m,
+        m === t('find.miss.seats', { count: o.room.capacity }) && parsed.data.people
+          ? t('find.miss.seats_short', { seats: o.room.capacity, short: parsed.data.people - o.room.capacity })
+          : m,
       ),
       href: bookingLink(o.room, o.slot),
     });

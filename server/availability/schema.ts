@@ -6,9 +6,22 @@ const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const FindQuery = z
   .object({
-    date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, msg('form.date')),
-    start: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg('field.start'), example: '09:30' })),
-    end: z.preprocess(emptyToUndefined, z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg('field.end'), example: '10:30' })).optional()),
+    date: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, msg('form.date')),
+    start: z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg('field.start'), example: '09:30' })),
+    end: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg('field.end'), example: '10:30' }))
+        .optional(),
+    ),
     duration: z.preprocess(emptyToUndefined, integer('field.duration', 5, 24 * 60).optional()),
     people: z.preprocess(emptyToUndefined, integer('field.people', 1, 1000).optional()),
     equipment: multi(20),

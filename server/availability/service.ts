@@ -68,7 +68,11 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
     const key = `${room.active}|${room.opensAt}|${room.closesAt}|${room.maxDurationMinutes}|${room.horizonDays}|${room.timeZone}|${slot.start}|${slot.end}`;
     let ok = memo.get(key);
     if (ok === undefined) {
-      const problems = checkBookingRules(room, { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) }, now);
+      const problems = checkBookingRules(
+        room,
+        { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) },
+        now,
+      );
       memo.set(key, (ok = Object.keys(problems).length === 0));
     }
     return ok;
@@ -102,13 +106,23 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
   const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
   // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
-  const asked = ctx.gateway.freeBusy(candidates.map((c) => c.room.email), window, FREEBUSY_INTERVAL_MINUTES, { language: currentLocale() });
+  const asked = ctx.gateway.freeBusy(
+    candidates.map((c) => c.room.email),
+    window,
+    FREEBUSY_INTERVAL_MINUTES,
+    { language: currentLocale() },
+  );
   // Settled here so a failure is never an unhandled rejection while the database is read; it is rethrown below.
   const answer = asked.then(
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  const busy = activeBusyByRoom(ctx, candidates.map((c) => c.room.id), new Date(windowStart).toISOString(), new Date(windowEnd).toISOString());
+  const busy = activeBusyByRoom(
+    ctx,
+    candidates.map((c) => c.room.id),
+    new Date(windowStart).toISOString(),
+    new Date(windowEnd).toISOString(),
+  );
   let exchangeUnavailable = false;
   try {
     const got = await answer;
@@ -135,12 +149,16 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   }
   const people = q.people ?? 1;
   // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
-  const byFit = (a: RoomOption, b: RoomOption) => Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
+  const byFit = (a: RoomOption, b: RoomOption) =>
+    Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
   const matches = options.filter((o) => o.misses.length === 0).sort(byFit);
   let nearMisses: RoomOption[] = [];
   let otherTimes: TimeSuggestion[] = [];
   if (!matches.length) {
-    nearMisses = options.filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people))).sort(byFit).slice(0, 5);
+    nearMisses = options
+      .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people)))
+      .sort(byFit)
+      .slice(0, 5);
     const asked = candidates[0]!.slot.start;
     const nowMs = now.toMillis();
     otherTimes = candidates

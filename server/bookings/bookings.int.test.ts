@@ -26,7 +26,18 @@ describe('booking a room', () => {
   async function book(b: TestBrowser, room: string, start: string, end: string, extra: Record<string, string> = {}): Promise<Response> {
     const form = await (await b.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    return b.post('/bookings', { roomId: roomIds.get(room)!, date: day, start, end, subject: 'Planning', description: 'Agenda', required: 'bob@example.com', optional: '', idempotencyKey: key, ...extra });
+    return b.post('/bookings', {
+      roomId: roomIds.get(room)!,
+      date: day,
+      start,
+      end,
+      subject: 'Planning',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+      ...extra,
+    });
   }
   const idOf = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
 
@@ -35,8 +46,17 @@ describe('booking a room', () => {
     people = await demoPeople(app.ctx);
     // Each test books its own room (aliases the emulator's organisation has mailboxes for), so tests never collide.
     const rooms = someRooms(app.ctx, {
-      trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, cam: { capacity: 16 }, severn: { capacity: 8 }, exe: { capacity: 3 },
-      ouse: {}, dee: { capacity: 8 }, mersey: { capacity: 10 }, thames: { capacity: 12 }, wye: { capacity: 2 },
+      trent: {},
+      avon: { capacity: 4 },
+      tees: { capacity: 4 },
+      cam: { capacity: 16 },
+      severn: { capacity: 8 },
+      exe: { capacity: 3 },
+      ouse: {},
+      dee: { capacity: 8 },
+      mersey: { capacity: 10 },
+      thames: { capacity: 12 },
+      wye: { capacity: 2 },
       tyne: { capacity: 20 },
       spree: { building: 'Spreehaus Berlin', timeZone: 'Europe/Berlin', capacity: 8 },
     });
@@ -90,7 +110,17 @@ describe('booking a room', () => {
   test('POST /bookings twice with the same form key books once', async () => {
     const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('avon')}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const body = { roomId: roomIds.get('avon')!, date: day, start: '12:00', end: '12:30', subject: 'Twice', description: '', required: '', optional: '', idempotencyKey: key };
+    const body = {
+      roomId: roomIds.get('avon')!,
+      date: day,
+      start: '12:00',
+      end: '12:30',
+      subject: 'Twice',
+      description: '',
+      required: '',
+      optional: '',
+      idempotencyKey: key,
+    };
     const [a, b] = await Promise.all([alice.post('/bookings', body), alice.post('/bookings', body)]);
     assert.equal(a.status, 303);
     assert.equal(b.status, 303);
@@ -107,7 +137,21 @@ describe('booking a room', () => {
     }
     const results = await Promise.all(
       browsers.map(({ b, key, csrf }) =>
-        b.post('/bookings', { roomId: roomIds.get('tees')!, date: day, start: '15:00', end: '16:00', subject: 'Race', description: '', required: '', optional: '', idempotencyKey: key }, { csrf }),
+        b.post(
+          '/bookings',
+          {
+            roomId: roomIds.get('tees')!,
+            date: day,
+            start: '15:00',
+            end: '16:00',
+            subject: 'Race',
+            description: '',
+            required: '',
+            optional: '',
+            idempotencyKey: key,
+          },
+          { csrf },
+        ),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -133,14 +177,26 @@ describe('booking a room', () => {
     await app.worker.drain();
     const uid = findBooking(app.ctx.db, id)!.uid;
 
-    const moved = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('severn')!, date: day, start: '14:00', end: '15:00', subject: 'Planning (moved)', description: 'Agenda', required: 'bob@example.com', optional: '' });
+    const moved = await alice.post(`/bookings/${id}`, {
+      roomId: roomIds.get('severn')!,
+      date: day,
+      start: '14:00',
+      end: '15:00',
+      subject: 'Planning (moved)',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+    });
     assert.equal(moved.status, 303);
     assert.equal(findBooking(app.ctx.db, id)?.state, 'updating');
     await app.worker.drain();
     assert.equal(findBooking(app.ctx.db, id)?.state, 'booked');
     const forUid = async (alias: string, folder: string) => (await meetings(alias, folder)).filter((m) => m.props['urn:schemas:calendar:uid'] === uid);
     const afterUpdate = await forUid('bob', 'inbox');
-    assert.ok(afterUpdate.some((m) => Number(m.props['urn:schemas:calendar:sequence']) >= 1 && m.props['urn:schemas:httpmail:subject'] === 'Planning (moved)'), JSON.stringify(afterUpdate.map((m) => m.props['urn:schemas:calendar:sequence'])));
+    assert.ok(
+      afterUpdate.some((m) => Number(m.props['urn:schemas:calendar:sequence']) >= 1 && m.props['urn:schemas:httpmail:subject'] === 'Planning (moved)'),
+      JSON.stringify(afterUpdate.map((m) => m.props['urn:schemas:calendar:sequence'])),
+    );
     const roomItem = await forUid('severn', 'calendar');
     assert.equal(roomItem[0]?.props['urn:schemas:calendar:dtstart'], DateTime.fromISO(`${day}T14:00`, { zone: ZONE }).toUTC().toISO());
 
@@ -170,7 +226,11 @@ describe('booking a room', () => {
     await app.worker.drain();
     const waiting = findBooking(app.ctx.db, id)!;
     assert.equal(waiting.state, 'pending');
-    const job = app.ctx.db.prepare('SELECT status, attempts, last_error FROM outbox_jobs WHERE booking_id = ?').get(id) as { status: string; attempts: number; last_error: string };
+    const job = app.ctx.db.prepare('SELECT status, attempts, last_error FROM outbox_jobs WHERE booking_id = ?').get(id) as {
+      status: string;
+      attempts: number;
+      last_error: string;
+    };
     assert.equal(job.status, 'waiting');
     assert.match(job.last_error, /503/);
     // The employee reads what happens next in words; the request's facts stay on the admin page.
@@ -181,7 +241,11 @@ describe('booking a room', () => {
     await admin.signIn('adam');
     const sync = await (await admin.get('/admin/sync')).text();
     const row = sync.slice(sync.indexOf(`/bookings/${id}"`));
-    assert.match(row, /^\/bookings\/\d+">Planning · Ouse · [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 11:00–12:00</, 'the job names its booking by subject, room and time');
+    assert.match(
+      row,
+      /^\/bookings\/\d+">Planning · Ouse · [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, 11:00–12:00</,
+      'the job names its booking by subject, room and time',
+    );
     assert.match(row.slice(0, 2000), /503/, 'the technical details stay on the admin page');
     const jobId = /\/admin\/sync\/jobs\/(\d+)\/retry"/.exec(row)?.[1];
     assert.ok(jobId, 'a waiting job offers "retry now" too');
@@ -203,17 +267,31 @@ describe('booking a room', () => {
 
     // bob accepts from his mailbox: an iCalendar REPLY submitted through Exchange, as Outlook would send it.
     const reply = [
-      'From: "Bob Baker" <bob@example.com>', 'To: "Alice Anderson" <alice@example.com>', 'Subject: Accepted: Planning',
-      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REPLY; charset=utf-8', '',
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', `UID:${booking.uid}`, 'SEQUENCE:0',
-      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`, 'ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
-      'END:VEVENT', 'END:VCALENDAR', '',
+      'From: "Bob Baker" <bob@example.com>',
+      'To: "Alice Anderson" <alice@example.com>',
+      'Subject: Accepted: Planning',
+      'MIME-Version: 1.0',
+      'Content-Type: text/calendar; method=REPLY; charset=utf-8',
+      '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//Outlook-ish//EN',
+      'METHOD:REPLY',
+      'BEGIN:VEVENT',
+      `UID:${booking.uid}`,
+      'SEQUENCE:0',
+      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`,
+      'ORGANIZER:mailto:alice@example.com',
+      'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     await sendFromOutlook(app.emulator!.url, 'bob', reply);
 
     // The worker's own room check (checkRoomSoon, after the send) may read the answers before or beside this pass:
     // wait for the state, not for this pass to be the one that saw it.
-    const after = await waitFor('the room\'s decline and bob\'s acceptance on the booking', async () => {
+    const after = await waitFor("the room's decline and bob's acceptance on the booking", async () => {
       await app.reconciler.runNow();
       const b = findBooking(app.ctx.db, id)!;
       return b.state === 'declined' && b.attendees.find((a) => a.email === 'bob@example.com')?.response === 'accepted' ? b : null;
@@ -226,7 +304,11 @@ describe('booking a room', () => {
 
   test('a permanent refusal fails the booking with a reason; the admin retries it from /admin/sync', async () => {
     const id = idOf(await book(alice, 'avon', '08:00', '08:30', { required: '' }));
-    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 403, method: 'PROPPATCH', path: '/exchange/alice/', count: 1 }) });
+    await control('/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'status', status: 403, method: 'PROPPATCH', path: '/exchange/alice/', count: 1 }),
+    });
     await app.worker.drain();
     const failed = findBooking(app.ctx.db, id)!;
     assert.equal(failed.state, 'failed');
@@ -260,7 +342,7 @@ describe('booking a room', () => {
     assert.equal(b.exchangeMailbox, 'bob');
     const invite = (await meetings('alice', 'inbox')).find((m) => m.props['urn:schemas:calendar:uid'] === b.uid);
     assert.match(invite?.props['urn:schemas:calendar:organizer'] ?? '', /bob@example\.com/);
-    assert.match(await (await bob.get('/bookings')).text(), new RegExp(`/bookings/${id}"`), 'it is in bob\'s own list');
+    assert.match(await (await bob.get('/bookings')).text(), new RegExp(`/bookings/${id}"`), "it is in bob's own list");
     const forged = await book(alice, 'mersey', '10:00', '10:30', { organizerId: String(bobUser.id) });
     assert.equal(forged.status, 403, 'an employee cannot book on behalf of someone else');
   });
@@ -273,14 +355,29 @@ describe('booking a room', () => {
     assert.equal(await inCalendar('thames'), 1);
     // A multi-line description that tries to smuggle a recipient into the OWA form body.
     const description = 'Agenda:\r\n1. Budget\nRequired=evil@attacker.example\r\nTo: evil@attacker.example';
-    const res = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('cam')!, date: day, start: '12:00', end: '13:00', subject: 'Planning', description, required: 'bob@example.com', optional: '' });
+    const res = await alice.post(`/bookings/${id}`, {
+      roomId: roomIds.get('cam')!,
+      date: day,
+      start: '12:00',
+      end: '13:00',
+      subject: 'Planning',
+      description,
+      required: 'bob@example.com',
+      optional: '',
+    });
     assert.equal(res.status, 303);
     await app.worker.drain();
     const outbound = (await (await control('/outbound')).json()) as unknown[];
     assert.doesNotMatch(JSON.stringify(outbound), /attacker/, 'no field was injected into the update');
     assert.equal(await inCalendar('cam'), 1);
     assert.equal(await inCalendar('thames'), 0);
-    assert.ok((await meetings('thames', 'inbox')).some((m) => m.props['urn:schemas:calendar:uid'] === uid && m.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] === 'IPM.Schedule.Meeting.Canceled'));
+    assert.ok(
+      (await meetings('thames', 'inbox')).some(
+        (m) =>
+          m.props['urn:schemas:calendar:uid'] === uid &&
+          m.props['http://schemas.microsoft.com/exchange/outlookmessageclass'] === 'IPM.Schedule.Meeting.Canceled',
+      ),
+    );
     await app.reconciler.runNow();
     const after = findBooking(app.ctx.db, id)!;
     assert.equal(after.roomResponse, 'accepted');
@@ -327,10 +424,21 @@ describe('booking a room', () => {
     const a = idOf(await book(alice, 'trent', '15:00', '15:30', { required: '' }));
     const b = idOf(await book(bob, 'trent', '16:00', '16:30', { required: '' }));
     const move = (who: TestBrowser, id: number) =>
-      who.post(`/bookings/${id}`, { roomId: roomIds.get('trent')!, date: day, start: '17:00', end: '17:30', subject: 'Moved', description: '', required: '', optional: '' });
+      who.post(`/bookings/${id}`, {
+        roomId: roomIds.get('trent')!,
+        date: day,
+        start: '17:00',
+        end: '17:30',
+        subject: 'Moved',
+        description: '',
+        required: '',
+        optional: '',
+      });
     const statuses = (await Promise.all([move(alice, a), move(bob, b)])).map((r) => r.status).sort();
     assert.deepEqual(statuses, [303, 409]);
-    const at17 = [findBooking(app.ctx.db, a)!, findBooking(app.ctx.db, b)!].filter((x) => x.startsAt === DateTime.fromISO(`${day}T17:00`, { zone: ZONE }).toUTC().toISO());
+    const at17 = [findBooking(app.ctx.db, a)!, findBooking(app.ctx.db, b)!].filter(
+      (x) => x.startsAt === DateTime.fromISO(`${day}T17:00`, { zone: ZONE }).toUTC().toISO(),
+    );
     assert.equal(at17.length, 1);
   });
 
@@ -347,11 +455,23 @@ describe('booking a room', () => {
       const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=14:30&end=15:30`)).text();
       const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
       const requestsBefore = app.ctx.gateway.health().requests;
-      const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '14:30', end: '15:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+      const res = await alice.post('/bookings', {
+        roomId: roomIds.get('tyne')!,
+        date: day,
+        start: '14:30',
+        end: '15:30',
+        subject: 'Planning',
+        description: '',
+        required: '',
+        optional: '',
+        idempotencyKey: key,
+      });
       t.diagnostic(`Exchange requests for the refused create's checks: ${app.ctx.gateway.health().requests - requestsBefore}`);
       assert.equal(res.status, 409);
       assert.match(await res.text(), /Tyne was just taken for that time\./);
-      const stored = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND starts_at = ?').get(Number(roomIds.get('tyne')), slot.start.toUTC().toISO()) as { n: number };
+      const stored = app.ctx.db
+        .prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND starts_at = ?')
+        .get(Number(roomIds.get('tyne')), slot.start.toUTC().toISO()) as { n: number };
       assert.equal(stored.n, 0, 'nothing was booked');
     } finally {
       await control('/freebusy-delay', { method: 'PUT', headers: json, body: JSON.stringify({ ms: 0 }) });
@@ -359,17 +479,41 @@ describe('booking a room', () => {
   });
 
   test('the room calendar unreadable (Exchange failing) does not stop a booking; it counts its checks', async (t) => {
-    await control('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'status', status: 503, method: 'SEARCH' }) });
+    await control('/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'status', status: 503, method: 'SEARCH' }),
+    });
     const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=16:00&end=16:30`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '16:00', end: '16:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: roomIds.get('tyne')!,
+      date: day,
+      start: '16:00',
+      end: '16:30',
+      subject: 'Planning',
+      description: '',
+      required: '',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     await control('/faults', { method: 'DELETE' });
     // A second create in a room whose folders are already known: free/busy + one SEARCH.
     const form2 = await (await alice.get(`/bookings/new?roomId=${roomIds.get('tyne')}&date=${day}&start=17:00&end=17:30`)).text();
     const key2 = /name="idempotencyKey" value="([^"]+)"/.exec(form2)![1]!;
     const requestsBefore = app.ctx.gateway.health().requests;
-    const ok = await alice.post('/bookings', { roomId: roomIds.get('tyne')!, date: day, start: '17:00', end: '17:30', subject: 'Planning', description: '', required: '', optional: '', idempotencyKey: key2 });
+    const ok = await alice.post('/bookings', {
+      roomId: roomIds.get('tyne')!,
+      date: day,
+      start: '17:00',
+      end: '17:30',
+      subject: 'Planning',
+      description: '',
+      required: '',
+      optional: '',
+      idempotencyKey: key2,
+    });
     assert.equal(ok.status, 303);
     t.diagnostic(`Exchange requests for a create's checks (folders cached): ${app.ctx.gateway.health().requests - requestsBefore}`);
   });

@@ -22,7 +22,16 @@ describe('a Hungarian mailbox through the app', () => {
 
   const forUid = async (alias: string, folder: string, uid: string) =>
     (await mailboxItems(app, alias, folder)).filter((i) => i.props[UID] === uid) as { name: string; href?: string; props: Record<string, string> }[];
-  const form = (start: string, end: string, subject: string) => ({ roomId: dunaId, date: day, start, end, subject, description: 'Napirend', required: 'bob@example.com', optional: '' });
+  const form = (start: string, end: string, subject: string) => ({
+    roomId: dunaId,
+    date: day,
+    start,
+    end,
+    subject,
+    description: 'Napirend',
+    required: 'bob@example.com',
+    optional: '',
+  });
   const listsDuna = async (start: string, end: string) => /<h3>Duna /.test(await (await eszter.get(`/find?date=${day}&start=${start}&end=${end}`)).text());
 
   before(async () => {

@@ -30,7 +30,17 @@ describe('the booking page’s live status', () => {
   async function book(room: string, start: string, end: string): Promise<number> {
     const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: roomIds.get(room)!, date: day, start, end, subject: 'Live', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: roomIds.get(room)!,
+      date: day,
+      start,
+      end,
+      subject: 'Live',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')![1]);
   }
@@ -43,11 +53,25 @@ describe('the booking page’s live status', () => {
   }
   function accept(uid: string, sequence: number): string {
     return [
-      'From: "Bob Baker" <bob@example.com>', 'To: "Alice Anderson" <alice@example.com>', 'Subject: Accepted: Live',
-      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REPLY; charset=utf-8', '',
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', `UID:${uid}`, `SEQUENCE:${sequence}`,
-      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`, 'ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
-      'END:VEVENT', 'END:VCALENDAR', '',
+      'From: "Bob Baker" <bob@example.com>',
+      'To: "Alice Anderson" <alice@example.com>',
+      'Subject: Accepted: Live',
+      'MIME-Version: 1.0',
+      'Content-Type: text/calendar; method=REPLY; charset=utf-8',
+      '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//Outlook-ish//EN',
+      'METHOD:REPLY',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      `SEQUENCE:${sequence}`,
+      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`,
+      'ORGANIZER:mailto:alice@example.com',
+      'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
   }
 
@@ -105,7 +129,16 @@ describe('the booking page’s live status', () => {
       return (await status(alice, id)).attendees[0]?.response === 'Accepted';
     });
 
-    const moved = await alice.post(`/bookings/${id}`, { roomId: roomIds.get('severn')!, date: day, start: '14:00', end: '15:00', subject: 'Live', description: '', required: 'bob@example.com', optional: '' });
+    const moved = await alice.post(`/bookings/${id}`, {
+      roomId: roomIds.get('severn')!,
+      date: day,
+      start: '14:00',
+      end: '15:00',
+      subject: 'Live',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+    });
     assert.equal(moved.status, 303);
     assert.equal((await status(alice, id)).attendees[0]?.response, 'Answered the old time');
     await app.worker.drain();

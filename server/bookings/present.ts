@@ -116,8 +116,14 @@ export function bookingFormValues(v: BookingView, b: Booking): Record<string, st
     subject: b.subject,
     description: b.description,
     private: b.private ? 'on' : '',
-    required: b.attendees.filter((a) => a.role === 'required').map((a) => a.email).join('\n'),
-    optional: b.attendees.filter((a) => a.role === 'optional').map((a) => a.email).join('\n'),
+    required: b.attendees
+      .filter((a) => a.role === 'required')
+      .map((a) => a.email)
+      .join('\n'),
+    optional: b.attendees
+      .filter((a) => a.role === 'optional')
+      .map((a) => a.email)
+      .join('\n'),
   };
 }
 

@@ -3,7 +3,18 @@ import { describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { makeRoom } from './fixtures/room.ts';
-import { availabilityPerOccurrence, checkSeriesRules, describeSeries, expandRRule, MAX_OCCURRENCES, planSeries, splitSeries, toRRule, type Recurrence, type SeriesStart } from './recurrence.ts';
+import {
+  availabilityPerOccurrence,
+  checkSeriesRules,
+  describeSeries,
+  expandRRule,
+  MAX_OCCURRENCES,
+  planSeries,
+  splitSeries,
+  toRRule,
+  type Recurrence,
+  type SeriesStart,
+} from './recurrence.ts';
 
 const london: SeriesStart = { date: '2027-03-23', start: '10:00', end: '11:00', zone: 'Europe/London' };
 const utcTimes = (occ: { start: DateTime | null }[]) => occ.map((o) => o.start?.toUTC().toISO({ suppressMilliseconds: true }));
@@ -23,10 +34,22 @@ describe('toRRule()', () => {
 
   test('every weekday, every other week, monthly by day and by "second Tuesday", last Friday', () => {
     assert.equal(toRRule({ pattern: { kind: 'weekdays' }, end: { count: 5 } }, london), 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;COUNT=5;WKST=SU');
-    assert.equal(toRRule({ pattern: { kind: 'weekly', interval: 2, days: ['MO'] }, end: { count: 3 } }, london), 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=3;WKST=SU');
-    assert.equal(toRRule({ pattern: { kind: 'monthly-day', interval: 1, day: 15 }, end: { count: 3 } }, london), 'FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=15;COUNT=3');
-    assert.equal(toRRule({ pattern: { kind: 'monthly-nth', interval: 1, week: 2, weekday: 'TU' }, end: { count: 3 } }, london), 'FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;COUNT=3');
-    assert.equal(toRRule({ pattern: { kind: 'monthly-nth', interval: 1, week: -1, weekday: 'FR' }, end: { count: 3 } }, london), 'FREQ=MONTHLY;INTERVAL=1;BYDAY=-1FR;COUNT=3');
+    assert.equal(
+      toRRule({ pattern: { kind: 'weekly', interval: 2, days: ['MO'] }, end: { count: 3 } }, london),
+      'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;COUNT=3;WKST=SU',
+    );
+    assert.equal(
+      toRRule({ pattern: { kind: 'monthly-day', interval: 1, day: 15 }, end: { count: 3 } }, london),
+      'FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=15;COUNT=3',
+    );
+    assert.equal(
+      toRRule({ pattern: { kind: 'monthly-nth', interval: 1, week: 2, weekday: 'TU' }, end: { count: 3 } }, london),
+      'FREQ=MONTHLY;INTERVAL=1;BYDAY=2TU;COUNT=3',
+    );
+    assert.equal(
+      toRRule({ pattern: { kind: 'monthly-nth', interval: 1, week: -1, weekday: 'FR' }, end: { count: 3 } }, london),
+      'FREQ=MONTHLY;INTERVAL=1;BYDAY=-1FR;COUNT=3',
+    );
   });
 
   test('the RRULE parses back with ical.js unchanged in meaning', () => {
@@ -40,9 +63,15 @@ describe('toRRule()', () => {
 describe('expandRRule() keeps the wall clock across DST', () => {
   test('weekly 10:00 London across the spring change of 28 Mar 2027: 10:00 GMT, then 09:00 UTC', () => {
     const occ = expandRRule('FREQ=WEEKLY;BYDAY=TU;COUNT=3', london);
-    assert.deepEqual(occ.map((o) => o.date), ['2027-03-23', '2027-03-30', '2027-04-06']);
+    assert.deepEqual(
+      occ.map((o) => o.date),
+      ['2027-03-23', '2027-03-30', '2027-04-06'],
+    );
     assert.deepEqual(utcTimes(occ), ['2027-03-23T10:00:00Z', '2027-03-30T09:00:00Z', '2027-04-06T09:00:00Z']);
-    assert.deepEqual(occ.map((o) => o.end!.diff(o.start!, 'minutes').minutes), [60, 60, 60]);
+    assert.deepEqual(
+      occ.map((o) => o.end!.diff(o.start!, 'minutes').minutes),
+      [60, 60, 60],
+    );
   });
 
   test('weekly 10:00 London across the autumn change of 31 Oct 2027', () => {
@@ -58,17 +87,26 @@ describe('expandRRule() keeps the wall clock across DST', () => {
 
   test('a local time the clocks skip makes that one occurrence invalid, not the series', () => {
     const occ = expandRRule('FREQ=DAILY;COUNT=3', { date: '2027-03-27', start: '01:30', end: '02:00', zone: 'Europe/London' });
-    assert.deepEqual(occ.map((o) => o.start === null), [false, true, false]);
+    assert.deepEqual(
+      occ.map((o) => o.start === null),
+      [false, true, false],
+    );
   });
 
   test('UNTIL is compared as an instant: the last day of a series ending 25 Feb is included', () => {
     const rule = toRRule({ pattern: { kind: 'weekly', interval: 1, days: ['TU', 'TH'] }, end: { until: '2027-02-25' } }, london);
     const occ = expandRRule(rule, { ...london, date: '2027-02-16' });
-    assert.deepEqual(occ.map((o) => o.date), ['2027-02-16', '2027-02-18', '2027-02-23', '2027-02-25']);
+    assert.deepEqual(
+      occ.map((o) => o.date),
+      ['2027-02-16', '2027-02-18', '2027-02-23', '2027-02-25'],
+    );
   });
 
   test('EXDATE dates are left out; a rule without end stops one past the limit', () => {
-    assert.deepEqual(expandRRule('FREQ=DAILY;COUNT=3', london, { exdates: ['2027-03-24'] }).map((o) => o.date), ['2027-03-23', '2027-03-25']);
+    assert.deepEqual(
+      expandRRule('FREQ=DAILY;COUNT=3', london, { exdates: ['2027-03-24'] }).map((o) => o.date),
+      ['2027-03-23', '2027-03-25'],
+    );
     assert.equal(expandRRule('FREQ=DAILY', london, { limit: 10 }).length, 11);
   });
 });
@@ -77,22 +115,34 @@ describe('planSeries()', () => {
   test('monthly on the second Tuesday from a second Tuesday', () => {
     const plan = planSeries({ pattern: { kind: 'monthly-nth', interval: 1, week: 2, weekday: 'TU' }, end: { count: 4 } }, { ...london, date: '2027-01-12' });
     assert.deepEqual(plan.problems, {});
-    assert.deepEqual(plan.occurrences.map((o) => o.date), ['2027-01-12', '2027-02-09', '2027-03-09', '2027-04-13']);
+    assert.deepEqual(
+      plan.occurrences.map((o) => o.date),
+      ['2027-01-12', '2027-02-09', '2027-03-09', '2027-04-13'],
+    );
   });
 
   test('the last Friday of the month', () => {
     const plan = planSeries({ pattern: { kind: 'monthly-nth', interval: 1, week: -1, weekday: 'FR' }, end: { count: 3 } }, { ...london, date: '2027-01-29' });
-    assert.deepEqual(plan.occurrences.map((o) => o.date), ['2027-01-29', '2027-02-26', '2027-03-26']);
+    assert.deepEqual(
+      plan.occurrences.map((o) => o.date),
+      ['2027-01-29', '2027-02-26', '2027-03-26'],
+    );
   });
 
   test('every weekday skips the weekend', () => {
     const plan = planSeries({ pattern: { kind: 'weekdays' }, end: { count: 6 } }, { ...london, date: '2027-03-25' });
-    assert.deepEqual(plan.occurrences.map((o) => o.date), ['2027-03-25', '2027-03-26', '2027-03-29', '2027-03-30', '2027-03-31', '2027-04-01']);
+    assert.deepEqual(
+      plan.occurrences.map((o) => o.date),
+      ['2027-03-25', '2027-03-26', '2027-03-29', '2027-03-30', '2027-03-31', '2027-04-01'],
+    );
   });
 
   test('every other Monday', () => {
     const plan = planSeries({ pattern: { kind: 'weekly', interval: 2, days: ['MO'] }, end: { count: 3 } }, { ...london, date: '2027-03-22' });
-    assert.deepEqual(plan.occurrences.map((o) => o.date), ['2027-03-22', '2027-04-05', '2027-04-19']);
+    assert.deepEqual(
+      plan.occurrences.map((o) => o.date),
+      ['2027-03-22', '2027-04-05', '2027-04-19'],
+    );
   });
 
   test('a first date that is not one of the chosen days is a field error', () => {
@@ -118,7 +168,10 @@ describe('describeSeries()', () => {
   test('monthly and daily wording', () => {
     const rec: Recurrence = { pattern: { kind: 'monthly-nth', interval: 1, week: 2, weekday: 'TU' }, end: { count: 1 } };
     const start = { ...london, date: '2027-01-12' };
-    assert.equal(describeSeries(rec, start, planSeries(rec, start).occurrences), 'Monthly on the second Tuesday, 10:00–11:00 (Europe/London), once, until 12 Jan 2027');
+    assert.equal(
+      describeSeries(rec, start, planSeries(rec, start).occurrences),
+      'Monthly on the second Tuesday, 10:00–11:00 (Europe/London), once, until 12 Jan 2027',
+    );
     const daily: Recurrence = { pattern: { kind: 'daily', interval: 3 }, end: { count: 2 } };
     assert.match(describeSeries(daily, london, planSeries(daily, london).occurrences), /^Every 3 days, .*2 times, until 26 Mar 2027$/);
   });
@@ -132,7 +185,10 @@ describe('splitSeries() for "this and following"', () => {
     assert.deepEqual(after.end, { count: 3 });
     const beforeDates = planSeries(before, london).occurrences.map((o) => o.date);
     const afterDates = planSeries(after, { ...london, date: '2027-04-13' }).occurrences.map((o) => o.date);
-    assert.deepEqual([...beforeDates, ...afterDates], planSeries(rec, london).occurrences.map((o) => o.date));
+    assert.deepEqual(
+      [...beforeDates, ...afterDates],
+      planSeries(rec, london).occurrences.map((o) => o.date),
+    );
   });
 });
 
@@ -141,7 +197,10 @@ describe('checkSeriesRules()', () => {
     const now = DateTime.fromISO('2027-03-20T09:00', { zone: 'Europe/London' });
     const plan = planSeries({ pattern: { kind: 'weekly', interval: 1, days: ['TU'] }, end: { count: 6 } }, london);
     const problems = checkSeriesRules(room, plan.occurrences, now);
-    assert.deepEqual(problems.map((p) => p.date), ['2027-04-20', '2027-04-27']);
+    assert.deepEqual(
+      problems.map((p) => p.date),
+      ['2027-04-20', '2027-04-27'],
+    );
     assert.match(problems[0]!.problems.date!, /can run until 19 Apr 2027/);
   });
 });

@@ -105,7 +105,15 @@ export function expandRRule(rrule: string, start: SeriesStart, options: { limit?
   const recur = ICAL.Recur.fromString(rrule);
   const first = DateTime.fromISO(`${start.date}T${start.start}`);
   const minutes = durationMinutes(start.start, start.end);
-  const dtstart = ICAL.Time.fromData({ year: first.year, month: first.month, day: first.day, hour: first.hour, minute: first.minute, second: 0, isDate: false });
+  const dtstart = ICAL.Time.fromData({
+    year: first.year,
+    month: first.month,
+    day: first.day,
+    hour: first.hour,
+    minute: first.minute,
+    second: 0,
+    isDate: false,
+  });
   const iterator = recur.iterator(dtstart);
   const skipped = new Set(options.exdates ?? []);
   // A rule that selects no date never ends on its own (e.g. BYMONTHDAY=31 with INTERVAL=2 from February); bound the walk.
@@ -121,7 +129,7 @@ export function expandRRule(rrule: string, start: SeriesStart, options: { limit?
     if (untilUtc && startAt && startAt > untilUtc) break;
     if (skipped.has(date)) continue;
     const endLocal = DateTime.fromISO(`${date}T${time}`).plus({ minutes });
-    const endAt = startAt ? localToInstant(endLocal.toISODate()!, endLocal.toFormat('HH:mm'), start.zone) ?? startAt.plus({ minutes }) : null;
+    const endAt = startAt ? (localToInstant(endLocal.toISODate()!, endLocal.toFormat('HH:mm'), start.zone) ?? startAt.plus({ minutes })) : null;
     out.push({ date, start: startAt, end: endAt });
   }
   return out;
@@ -142,7 +150,8 @@ export function planSeries(rec: Recurrence, start: SeriesStart): SeriesPlan {
   const p = rec.pattern;
   const firstWeekday = WEEKDAYS[DateTime.fromISO(start.date).weekday - 1]!;
   if (p.kind === 'weekly' && !p.days.includes(firstWeekday)) problems.date = recurrenceMessages.firstDateNotInPattern(listDays(p.days));
-  if (p.kind === 'weekdays' && (firstWeekday === 'SA' || firstWeekday === 'SU')) problems.date = recurrenceMessages.firstDateNotInPattern(listDays(['MO', 'TU', 'WE', 'TH', 'FR']));
+  if (p.kind === 'weekdays' && (firstWeekday === 'SA' || firstWeekday === 'SU'))
+    problems.date = recurrenceMessages.firstDateNotInPattern(listDays(['MO', 'TU', 'WE', 'TH', 'FR']));
   const rrule = toRRule(rec, start);
   if (Object.keys(problems).length) return { rrule, occurrences: [], problems };
   // RFC 5545: DTSTART is the first occurrence even when the rule does not select it, but Outlook never sends
@@ -193,7 +202,8 @@ export function checkSeriesRules(room: Room, occurrences: readonly Occurrence[],
       continue;
     }
     const problems = checkBookingRules(room, { start: o.start, end: o.end }, now);
-    if (problems.date) problems.date = `${room.name} can be booked at most ${room.horizonDays} days ahead, so a series can run until ${lastBookableDate(room, now)}.`;
+    if (problems.date)
+      problems.date = `${room.name} can be booked at most ${room.horizonDays} days ahead, so a series can run until ${lastBookableDate(room, now)}.`;
     if (Object.keys(problems).length) out.push({ date: o.date, problems: { ...problems } });
   }
   return out;
@@ -249,7 +259,7 @@ function sortDays(days: readonly Weekday[]): Weekday[] {
 function durationMinutes(start: string, end: string): number {
   const [sh, sm] = start.split(':').map(Number);
   const [eh, em] = end.split(':').map(Number);
-  return (eh! * 60 + em!) - (sh! * 60 + sm!);
+  return eh! * 60 + em! - (sh! * 60 + sm!);
 }
 
 function pad(n: number, width: number): string {

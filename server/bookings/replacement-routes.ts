@@ -23,7 +23,12 @@ type AnswerReads = Pick<Reconciler, 'answersReadAt'>;
 
 /** "last read at 10:42" (in the booking's zone) for the attendees' answers; null when not read since start. */
 export function answersReadText(readAt: DateTime | undefined, zone: string, intervalSeconds: number): string {
-  const every = intervalSeconds > 0 ? t('replace.read_every', { every: intervalSeconds < 120 ? t('duration.seconds', { n: intervalSeconds }) : t('duration.minutes', { n: Math.round(intervalSeconds / 60) }) }) : '';
+  const every =
+    intervalSeconds > 0
+      ? t('replace.read_every', {
+          every: intervalSeconds < 120 ? t('duration.seconds', { n: intervalSeconds }) : t('duration.minutes', { n: Math.round(intervalSeconds / 60) }),
+        })
+      : '';
   if (!readAt) return `${t('replace.not_read')}${every}`;
   return `${t('replace.last_read', { time: readAt.setZone(zone).toFormat('HH:mm:ss') })}${every}`;
 }

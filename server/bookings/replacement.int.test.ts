@@ -23,7 +23,17 @@ describe('replacement rooms for a room that refused the meeting', () => {
   async function book(room: string, start: string, end: string): Promise<number> {
     const form = await (await alice.get(`/bookings/new?roomId=${ids.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: ids.get(room)!, date: day, start, end, subject: 'Planning', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: ids.get(room)!,
+      date: day,
+      start,
+      end,
+      subject: 'Planning',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')![1]);
   }
@@ -105,7 +115,9 @@ describe('replacement rooms for a room that refused the meeting', () => {
     assert.doesNotMatch(after, /take another room/);
 
     await app.worker.drain();
-    const update = await waitFor('bob’s update', async () => (await messagesFor('bob', uid)).slice(bobBefore).find((m) => m.props[CLASS] === 'IPM.Schedule.Meeting.Request'));
+    const update = await waitFor('bob’s update', async () =>
+      (await messagesFor('bob', uid)).slice(bobBefore).find((m) => m.props[CLASS] === 'IPM.Schedule.Meeting.Request'),
+    );
     assert.match(update.props['urn:schemas:calendar:location'] ?? update.props['urn:schemas:httpmail:textdescription'] ?? '', /Severn/);
     assert.equal((await messagesFor('bob', uid)).length, bobBefore + 1, 'bob gets the update once');
     assert.equal((await messagesFor('dee', uid)).length, deeBefore, 'the declined room gets nothing more (no update, no cancellation)');
@@ -121,7 +133,10 @@ describe('replacement rooms for a room that refused the meeting', () => {
     assert.match(settings, /Dock House/);
     assert.equal((await alice.post('/admin/buildings', { building: 'Dock House', autoReplace: 'on' })).status, 403, 'admins only');
     assert.equal((await adam.post('/admin/buildings', { building: 'Dock House', autoReplace: 'on' })).status, 303);
-    assert.match(await (await adam.get('/admin/buildings')).text(), /name="building" value="Dock House">\s*<input type="checkbox" name="autoReplace" id="auto-\d+" checked>/);
+    assert.match(
+      await (await adam.get('/admin/buildings')).text(),
+      /name="building" value="Dock House">\s*<input type="checkbox" name="autoReplace" id="auto-\d+" checked>/,
+    );
 
     const id = await bookDeclined('ouse', '15:00', '16:00');
     const uid = findBooking(app.ctx.db, id)!.uid;
@@ -133,7 +148,10 @@ describe('replacement rooms for a room that refused the meeting', () => {
     assert.match(page, /Ouse declined the meeting \(it was already booked in Exchange\), so the app moved it to Tees at \d\d:\d\d/);
 
     await app.worker.drain();
-    await waitFor('bob’s update for Tees', async () => (await messagesFor('bob', uid)).filter((m) => m.props[CLASS] === 'IPM.Schedule.Meeting.Request').length === 2);
+    await waitFor(
+      'bob’s update for Tees',
+      async () => (await messagesFor('bob', uid)).filter((m) => m.props[CLASS] === 'IPM.Schedule.Meeting.Request').length === 2,
+    );
     assert.equal((await messagesFor('ouse', uid)).length, ouseBefore, 'the declined room gets nothing more');
     await waitFor('Tees accepts', async () => {
       await app.reconciler.runNow();

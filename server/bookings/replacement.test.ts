@@ -8,9 +8,23 @@ import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 
 let id = 0;
 const room = (name: string, spec: Partial<Room> = {}): Room => ({
-  id: ++id, name, alias: name.toLowerCase(), email: `${name.toLowerCase()}@example.com`, capacity: 8, building: 'Harbour House', floor: '1',
-  timeZone: 'Europe/London', opensAt: '07:00', closesAt: '20:00', maxDurationMinutes: 240, horizonDays: 180, active: true,
-  equipment: ['projector'], createdAt: '', updatedAt: '', ...spec,
+  id: ++id,
+  name,
+  alias: name.toLowerCase(),
+  email: `${name.toLowerCase()}@example.com`,
+  capacity: 8,
+  building: 'Harbour House',
+  floor: '1',
+  timeZone: 'Europe/London',
+  opensAt: '07:00',
+  closesAt: '20:00',
+  maxDurationMinutes: 240,
+  horizonDays: 180,
+  active: true,
+  equipment: ['projector'],
+  createdAt: '',
+  updatedAt: '',
+  ...spec,
 });
 const names = (rooms: Room[]) => rooms.map((r) => r.name);
 
@@ -29,7 +43,10 @@ test('same building first (same floor before other floors), then the closest fit
 
 test('building names compare without case', () => {
   const dee = room('Dee');
-  assert.deepEqual(names(rankReplacements(dee, [room('Thames', { building: 'Dock House' }), room('Ouse', { building: 'harbour house', floor: '2' })])), ['Ouse', 'Thames']);
+  assert.deepEqual(names(rankReplacements(dee, [room('Thames', { building: 'Dock House' }), room('Ouse', { building: 'harbour house', floor: '2' })])), [
+    'Ouse',
+    'Thames',
+  ]);
 });
 
 test('fewer seats, missing equipment, the refusing room itself, deactivated rooms and unknown mailboxes are never offered', () => {

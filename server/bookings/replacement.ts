@@ -51,7 +51,11 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export function rankReplacements(refusing: Room, free: readonly Room[], limit = MAX_REPLACEMENTS): Room[] {
   // A room saved although Exchange did not know its mailbox would refuse the meeting too.
   const fits = (r: Room) =>
-    r.id !== refusing.id && r.active && r.mailboxUnverified !== 'unknown' && r.capacity >= refusing.capacity && refusing.equipment.every((e) => r.equipment.includes(e));
+    r.id !== refusing.id &&
+    r.active &&
+    r.mailboxUnverified !== 'unknown' &&
+    r.capacity >= refusing.capacity &&
+    refusing.equipment.every((e) => r.equipment.includes(e));
   const near = (r: Room) => (same(r.building, refusing.building) ? (r.floor === refusing.floor ? 0 : 1) : 2);
   return free
     .filter(fits)
@@ -159,7 +163,14 @@ export async function autoReplace(ctx: Ctx, bookingId: number): Promise<repo.Rep
   }
   record.at = toDbTime(ctx.clock.now());
   repo.insertReplacement(ctx.db, record);
-  recordAudit(ctx, REPLACER, record.toRoomId ? 'booking.room_replaced' : 'booking.no_replacement', { type: 'booking', id: b.id }, { roomId: from.id }, { roomId: record.toRoomId, reason });
+  recordAudit(
+    ctx,
+    REPLACER,
+    record.toRoomId ? 'booking.room_replaced' : 'booking.no_replacement',
+    { type: 'booking', id: b.id },
+    { roomId: from.id },
+    { roomId: record.toRoomId, reason },
+  );
   ctx.log.info({ event: 'replacement.automatic', bookingId: b.id, from: from.alias, to: record.toRoomId, reason }, 'refusing room replaced automatically');
   return { id: 0, ...record };
 }
@@ -175,7 +186,13 @@ export function failForUnknownMailbox(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, ro
     .transaction(() => {
       for (const b of bookingsOfRoomInWindow(ctx, roomId, window.start, window.end)) {
         if (!(b.state === 'booked' || b.state === 'updating') || !b.submittedAt) continue;
-        const change = changeState(ctx, b, 'failed', { failedReason: storedMessage('booking.room_cannot_hold', { reason: storedMessage(ROOM_MAILBOX_UNKNOWN) }) }, { actor: REPLACER, action: 'booking.room_mailbox_unknown' });
+        const change = changeState(
+          ctx,
+          b,
+          'failed',
+          { failedReason: storedMessage('booking.room_cannot_hold', { reason: storedMessage(ROOM_MAILBOX_UNKNOWN) }) },
+          { actor: REPLACER, action: 'booking.room_mailbox_unknown' },
+        );
         if (change.ok) failed.push(b.id);
       }
     })
@@ -229,7 +246,13 @@ export async function replacementView(ctx: Ctx, viewer: User, b: Booking): Promi
     refused,
     canTake,
     notice: noticeOf(ctx, b),
-    rooms: rooms.map((r) => ({ id: r.id, name: r.name, place: `${r.building}, floor ${r.floor}`, capacity: r.capacity, sameBuilding: !!here && same(r.building, here.building) })),
+    rooms: rooms.map((r) => ({
+      id: r.id,
+      name: r.name,
+      place: `${r.building}, floor ${r.floor}`,
+      capacity: r.capacity,
+      sameBuilding: !!here && same(r.building, here.building),
+    })),
   };
 }
 

@@ -121,7 +121,10 @@ function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
 }
 
 function toBookings(db: Db, rows: BookingRow[]): Booking[] {
-  const attendees = attendeesOf(db, rows.map((r) => r.id));
+  const attendees = attendeesOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     uid: r.uid,
@@ -338,7 +341,10 @@ export interface ExternalBooking {
  * (the partial index external_bookings_long, whose WHERE term the second branch repeats word for word).
  */
 export function listExternalInWindow(db: Db, roomIds: number[], start: string, end: string): ExternalBooking[] {
-  return prepared<[{ rooms: string; from: string; start: string; end: string }], { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
+  return prepared<
+    [{ rooms: string; from: string; start: string; end: string }],
+    { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }
+  >(
     db,
     `SELECT * FROM (
        SELECT * FROM external_bookings WHERE room_id IN (SELECT value FROM json_each(@rooms))
@@ -389,7 +395,24 @@ export interface BookingSummary {
 
 /** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
 export function listSummariesInWindow(db: Db, roomIds: number[], start: string, end: string): BookingSummary[] {
-  return prepared<[string, string, string, string], { id: number; room_id: number; uid: string; subject: string; private: number; state: BookingState; organizer_id: number; attendee_count: number; starts_at: string; ends_at: string; ical_sequence: number; updated_at: string; series_id: number | null }>(
+  return prepared<
+    [string, string, string, string],
+    {
+      id: number;
+      room_id: number;
+      uid: string;
+      subject: string;
+      private: number;
+      state: BookingState;
+      organizer_id: number;
+      attendee_count: number;
+      starts_at: string;
+      ends_at: string;
+      ical_sequence: number;
+      updated_at: string;
+      series_id: number | null;
+    }
+  >(
     db,
     `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
@@ -398,8 +421,18 @@ export function listSummariesInWindow(db: Db, roomIds: number[], start: string, 
   )
     .all(JSON.stringify(roomIds), lookbackFrom(start), end, start)
     .map((r) => ({
-      id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, private: r.private === 1, state: r.state, organizerId: r.organizer_id,
-      attendeeCount: r.attendee_count, startsAt: r.starts_at, endsAt: r.ends_at, icalSequence: r.ical_sequence, updatedAt: r.updated_at,
+      id: r.id,
+      roomId: r.room_id,
+      uid: r.uid,
+      subject: r.subject,
+      private: r.private === 1,
+      state: r.state,
+      organizerId: r.organizer_id,
+      attendeeCount: r.attendee_count,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      icalSequence: r.ical_sequence,
+      updatedAt: r.updated_at,
       seriesId: r.series_id,
     }));
 }

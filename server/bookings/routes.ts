@@ -72,10 +72,20 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const existing = id ? bookings.getBookingForViewer(ctx, user, id) : undefined;
     const view = existing ? presenter(ctx)(existing) : undefined;
     const query = req.query as Record<string, string | undefined>;
-    const values = view && existing ? bookingFormValues(view, existing) : {
-      roomId: query.roomId ?? '', date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'), start: query.start ?? '', end: query.end ?? '',
-      subject: '', description: '', required: '', optional: '', organizerId: query.organizerId ?? String(user.id),
-    };
+    const values =
+      view && existing
+        ? bookingFormValues(view, existing)
+        : {
+            roomId: query.roomId ?? '',
+            date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'),
+            start: query.start ?? '',
+            end: query.end ?? '',
+            subject: '',
+            description: '',
+            required: '',
+            optional: '',
+            organizerId: query.organizerId ?? String(user.id),
+          };
     const rooms = listRooms(ctx);
     const chosen = rooms.find((r) => String(r.id) === String(values.roomId));
     return {
@@ -89,7 +99,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
       // The form's identity is the model's, never the submitted values': a change posts to its booking, a new
       // booking keeps the key it was sent with (so the corrected form still books once) or gets a fresh one.
       action: existing ? `/bookings/${existing.id}` : '/bookings',
-      idempotencyKey: existing ? null : submittedKey(req) ?? randomBytes(16).toString('base64url'),
+      idempotencyKey: existing ? null : (submittedKey(req) ?? randomBytes(16).toString('base64url')),
       values,
     };
   };
@@ -139,7 +149,9 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const now = ctx.clock.now();
     res.set('Cache-Control', 'no-store');
     const view = presenter(ctx)(booking);
-    const answersRead = booking.exchangeMailbox ? answersReadText(reconciler?.answersReadAt?.(booking.exchangeMailbox), view.timeZone, ctx.config.reconcileIntervalSeconds) : null;
+    const answersRead = booking.exchangeMailbox
+      ? answersReadText(reconciler?.answersReadAt?.(booking.exchangeMailbox), view.timeZone, ctx.config.reconcileIntervalSeconds)
+      : null;
     res.json({ ...presentStatus(booking, view, reconciler?.roomCheckedAt(booking.roomId), now), answersRead });
   });
 
@@ -155,7 +167,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     if (seen.seriesId && (scope === 'following' || scope === 'series')) {
       // This and following: the series is split (old one ends, a new one starts here); the whole series: from its
       // next date still to come (dates already past stay as they were).
-      const from = scope === 'series' ? nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id : id;
+      const from = scope === 'series' ? (nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id) : id;
       const split = await changeFollowing(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
       flash(req, 'success', t('series.flash.split', { words: split.series.words }));
       return res.redirect(303, `/bookings/${split.booking.id}`);

@@ -55,7 +55,9 @@ describe('checkBookingRules()', () => {
 
   test('rejects a start in the past beyond a five-minute grace', () => {
     assert.deepEqual(checkBookingRules(room, slot('2026-03-20T08:56', '2026-03-20T10:00'), now), {});
-    assert.deepEqual(checkBookingRules(room, slot('2026-03-20T08:54', '2026-03-20T10:00'), now), { start: 'This time has already passed. Choose a later start.' });
+    assert.deepEqual(checkBookingRules(room, slot('2026-03-20T08:54', '2026-03-20T10:00'), now), {
+      start: 'This time has already passed. Choose a later start.',
+    });
   });
 
   test('accepts the last day of the horizon and rejects the day after', () => {
@@ -64,7 +66,9 @@ describe('checkBookingRules()', () => {
   });
 
   test('refuses an inactive room', () => {
-    assert.deepEqual(checkBookingRules({ ...room, active: false }, slot('2026-03-23T10:00', '2026-03-23T11:00'), now), { roomId: 'This room is not available for booking.' });
+    assert.deepEqual(checkBookingRules({ ...room, active: false }, slot('2026-03-23T10:00', '2026-03-23T11:00'), now), {
+      roomId: 'This room is not available for booking.',
+    });
   });
 });
 

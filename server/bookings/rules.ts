@@ -54,7 +54,10 @@ export function checkBookingRules(room: Room, slot: Slot, now: DateTime): FieldM
 
   if (slot.end.diff(slot.start, 'minutes').minutes > room.maxDurationMinutes) problems.end ??= messages.tooLong(room);
 
-  const horizonEnd = now.setZone(room.timeZone).startOf('day').plus({ days: room.horizonDays + 1 });
+  const horizonEnd = now
+    .setZone(room.timeZone)
+    .startOf('day')
+    .plus({ days: room.horizonDays + 1 });
   if (localStart >= horizonEnd) problems.date = messages.beyondHorizon(room);
   return problems;
 }

@@ -40,16 +40,16 @@ export const attendeeList = (label: string) =>
     });
 
 const bookingFields = {
-    roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER),
-    date,
-    start: time('field.start_time'),
-    end: time('field.end_time'),
-    subject: text('field.subject', 200),
-    description: optionalText('field.description', 5000).transform((v) => v ?? ''),
-    required: attendeeList('field.required_attendees'),
-    optional: attendeeList('field.optional_attendees'),
-    private: checkbox,
-    organizerId: z.preprocess((v) => (v === '' ? undefined : v), integer('field.organizer', 1, Number.MAX_SAFE_INTEGER).optional()),
+  roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER),
+  date,
+  start: time('field.start_time'),
+  end: time('field.end_time'),
+  subject: text('field.subject', 200),
+  description: optionalText('field.description', 5000).transform((v) => v ?? ''),
+  required: attendeeList('field.required_attendees'),
+  optional: attendeeList('field.optional_attendees'),
+  private: checkbox,
+  organizerId: z.preprocess((v) => (v === '' ? undefined : v), integer('field.organizer', 1, Number.MAX_SAFE_INTEGER).optional()),
 };
 
 const endAfterStart = { path: ['end'], message: msg('form.end_after_start') };

@@ -19,7 +19,11 @@ export const RepeatFields = z.object({
   repeatCount: optionalInt('series.count', 1, 260),
   repeatUntil: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, msg('series.err.until_format')).optional(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, msg('series.err.until_format'))
+      .optional(),
   ),
   /** Set once the per-occurrence check was shown: the user chose what to do about clashing dates. */
   seriesChecked: z.preprocess((v) => v === '1', z.boolean()),

@@ -105,7 +105,14 @@ export interface Replacing {
   beforeInsert?: () => void;
 }
 
-export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormInput, 'date' | 'start' | 'end'>, recurrence: Recurrence, attendeeCount = 0, replacing?: Replacing): Promise<SeriesCheck> {
+export async function checkSeries(
+  ctx: Ctx,
+  room: Room,
+  input: Pick<BookingFormInput, 'date' | 'start' | 'end'>,
+  recurrence: Recurrence,
+  attendeeCount = 0,
+  replacing?: Replacing,
+): Promise<SeriesCheck> {
   const start: SeriesStart = { date: input.date, start: input.start, end: input.end, zone: room.timeZone };
   const plan = planSeries(recurrence, start);
   if (Object.keys(plan.problems).length) throw new FieldErrors(plan.problems);
@@ -125,14 +132,22 @@ export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormI
     if (replacing) {
       // The room's own busy list without the dates being replaced (the app's rows, then Exchange's copy below).
       const own: BusyInterval[] = [];
-      for (const b of repo.listActiveInWindow(ctx.db, [room.id], windowStart, windowEnd)) if (b.seriesId !== replacing.seriesId) own.push({ start: Date.parse(b.startsAt), end: Date.parse(b.endsAt) });
-      for (const x of repo.listExternalInWindow(ctx.db, [room.id], windowStart, windowEnd)) own.push({ start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) });
+      for (const b of repo.listActiveInWindow(ctx.db, [room.id], windowStart, windowEnd))
+        if (b.seriesId !== replacing.seriesId) own.push({ start: Date.parse(b.startsAt), end: Date.parse(b.endsAt) });
+      for (const x of repo.listExternalInWindow(ctx.db, [room.id], windowStart, windowEnd))
+        own.push({ start: Date.parse(x.startsAt), end: Date.parse(x.endsAt) });
       busy.set(room.id, own);
     }
     const window = { start: first, end: last };
     const minutes = freeBusyMinutes(last.toMillis() - first.toMillis());
     const [fb, calendar] = await Promise.allSettled([
-      alternatives.length ? ctx.gateway.freeBusy(alternatives.map((r) => r.email), window, minutes) : Promise.resolve([]),
+      alternatives.length
+        ? ctx.gateway.freeBusy(
+            alternatives.map((r) => r.email),
+            window,
+            minutes,
+          )
+        : Promise.resolve([]),
       ctx.gateway.listCalendar(room.alias, window),
     ]);
     const unavailable = (what: string, err: unknown) => {
@@ -156,7 +171,11 @@ export async function checkSeries(ctx: Ctx, room: Room, input: Pick<BookingFormI
       }
     } else unavailable('room calendar', calendar.reason);
     const own: BusyInterval[] = busy.get(room.id) ?? [];
-    availability = availabilityPerOccurrence(plan.occurrences, own, alternatives.map((r) => ({ roomId: r.id, busy: busy.get(r.id) ?? [] })));
+    availability = availabilityPerOccurrence(
+      plan.occurrences,
+      own,
+      alternatives.map((r) => ({ roomId: r.id, busy: busy.get(r.id) ?? [] })),
+    );
   }
   const names = new Map(alternatives.map((r) => [r.id, r.name]));
   const dates: DateCheck[] = plan.occurrences.map((o, i) => {
@@ -208,7 +227,14 @@ export interface SeriesResult {
  * single bookings when `takeAlternatives`. The overlap check of every date and the insert of every row are one
  * IMMEDIATE transaction; a date taken by someone else in between is refused on its own (left out and reported).
  */
-export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInput, recurrence: Recurrence, takeAlternatives: boolean, replacing?: Replacing): Promise<SeriesResult> {
+export async function createSeries(
+  ctx: Ctx,
+  actor: User,
+  input: BookingFormInput,
+  recurrence: Recurrence,
+  takeAlternatives: boolean,
+  replacing?: Replacing,
+): Promise<SeriesResult> {
   const replay = repo.findBookingByIdempotencyKey(ctx.db, input.idempotencyKey);
   if (replay?.seriesId) {
     const series = seriesRepo.findSeries(ctx.db, replay.seriesId)!;
@@ -231,9 +257,20 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
       if (raced?.seriesId) return { seriesId: raced.seriesId, skipped: [], raced: [], moved: [] };
       replacing?.beforeInsert?.();
       const seriesId = seriesRepo.insertSeries(ctx.db, {
-        uid, rrule: check.rrule, firstDate: input.date, startTime: input.start, endTime: input.end, timeZone: room.timeZone,
-        roomId: room.id, organizerId: organizer.id, words: check.words, subject: input.subject, description: input.description,
-        private: input.private, splitFromId: replacing?.seriesId ?? null, at,
+        uid,
+        rrule: check.rrule,
+        firstDate: input.date,
+        startTime: input.start,
+        endTime: input.end,
+        timeZone: room.timeZone,
+        roomId: room.id,
+        organizerId: organizer.id,
+        words: check.words,
+        subject: input.subject,
+        description: input.description,
+        private: input.private,
+        splitFromId: replacing?.seriesId ?? null,
+        at,
       });
       const skipped: string[] = [];
       const racedDates: string[] = [];
@@ -249,14 +286,35 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
           excluded.push(o.start);
           if (takeAlternatives && d.alternative && !repo.isRoomTaken(ctx.db, d.alternative.roomId, startsAt, endsAt, null)) {
             const other = getRoom(ctx, d.alternative.roomId);
-            const single = { uid: `${uid}-${o.date.replaceAll('-', '')}-${other.id}`, subject: input.subject, description: input.description, startsAt, endsAt, icalSequence: 0 };
-            const id = repo.insertBooking(ctx.db, { ...single, private: input.private, idempotencyKey: `${input.idempotencyKey}.${o.date}.alt`, roomId: other.id, organizerId: organizer.id, createdById: actor.id, at }, attendees);
+            const single = {
+              uid: `${uid}-${o.date.replaceAll('-', '')}-${other.id}`,
+              subject: input.subject,
+              description: input.description,
+              startsAt,
+              endsAt,
+              icalSequence: 0,
+            };
+            const id = repo.insertBooking(
+              ctx.db,
+              {
+                ...single,
+                private: input.private,
+                idempotencyKey: `${input.idempotencyKey}.${o.date}.alt`,
+                roomId: other.id,
+                organizerId: organizer.id,
+                createdById: actor.id,
+                at,
+              },
+              attendees,
+            );
             outbox.queueVersion(ctx.db, id, 'create', { meeting: meetingOf({ ...single, private: input.private }, attendees, other, organizer) }, at);
             moved.push({ date: o.date, bookingId: id, roomName: other.name });
           } else skipped.push(o.date);
           return;
         }
-        const taken = replacing ? seriesRepo.isRoomTakenBesides(ctx.db, room.id, startsAt, endsAt, replacing.seriesId) : repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, null);
+        const taken = replacing
+          ? seriesRepo.isRoomTakenBesides(ctx.db, room.id, startsAt, endsAt, replacing.seriesId)
+          : repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, null);
         if (taken) {
           // CASE: someone booked this date since the check: this date is refused, the rest of the series stands.
           excluded.push(o.start);
@@ -266,19 +324,38 @@ export async function createSeries(ctx: Ctx, actor: User, input: BookingFormInpu
         const fields = { uid: occurrenceUid(uid, o.date), subject: input.subject, description: input.description, startsAt, endsAt, icalSequence: 0 };
         // The first row carries the form's key, so a double submit finds the series again.
         const key = bookingIds.length === 0 ? input.idempotencyKey : `${input.idempotencyKey}.${o.date}`;
-        const id = repo.insertBooking(ctx.db, { ...fields, private: input.private, idempotencyKey: key, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at }, attendees);
+        const id = repo.insertBooking(
+          ctx.db,
+          { ...fields, private: input.private, idempotencyKey: key, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
+          attendees,
+        );
         seriesRepo.markOccurrence(ctx.db, id, seriesId, startsAt);
         bookingIds.push(id);
       });
       if (!bookingIds.length) throw new SlotTakenError(room.name);
       const first = check.occurrences[0]!;
       const meeting = meetingOf(
-        { uid, subject: input.subject, description: input.description, startsAt: toDbTime(first.start!), endsAt: toDbTime(first.end!), icalSequence: 0, private: input.private },
-        attendees, room, organizer,
+        {
+          uid,
+          subject: input.subject,
+          description: input.description,
+          startsAt: toDbTime(first.start!),
+          endsAt: toDbTime(first.end!),
+          icalSequence: 0,
+          private: input.private,
+        },
+        attendees,
+        room,
+        organizer,
       );
       const job = seriesJobJson({ op: 'create', seriesId, rrule: check.rrule, excluded, exceptions: [], bookingIds });
       outbox.queueVersion(ctx.db, bookingIds[0]!, 'create', { meeting, series: job }, at);
-      recordAudit(ctx, toActor(actor), 'series.created', { type: 'series', id: seriesId }, null, { rrule: check.rrule, dates: bookingIds.length, skipped, raced: racedDates });
+      recordAudit(ctx, toActor(actor), 'series.created', { type: 'series', id: seriesId }, null, {
+        rrule: check.rrule,
+        dates: bookingIds.length,
+        skipped,
+        raced: racedDates,
+      });
       return { seriesId, skipped, raced: racedDates, moved };
     })
     .immediate();
@@ -329,7 +406,15 @@ function seriesShape(series: seriesRepo.Series, rows: repo.Booking[]): { exclude
 }
 
 /** Queues one series job on the series' first row (its jobs run in order) with the next SEQUENCE. */
-function queueSeriesJob(ctx: Ctx, series: seriesRepo.Series, op: SeriesOp, bookingIds: number[], at: string, occurrence?: OccurrenceOverride, message?: string): void {
+function queueSeriesJob(
+  ctx: Ctx,
+  series: seriesRepo.Series,
+  op: SeriesOp,
+  bookingIds: number[],
+  at: string,
+  occurrence?: OccurrenceOverride,
+  message?: string,
+): void {
   const anchorId = seriesRepo.anchorBookingId(ctx.db, series.id)!;
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
   const anchor = rows.find((r) => r.id === anchorId)!;
@@ -339,8 +424,19 @@ function queueSeriesJob(ctx: Ctx, series: seriesRepo.Series, op: SeriesOp, booki
   const organizer = getUser(ctx, series.organizerId);
   const first = expandRRule(series.rrule, { date: series.firstDate, start: series.startTime, end: series.endTime, zone: series.timeZone }, { limit: 1 })[0];
   const meeting = meetingOf(
-    { uid: series.uid, subject: series.subject, description: series.description, startsAt: toDbTime(first!.start!), endsAt: toDbTime(first!.end!), icalSequence: sequence, private: series.private },
-    anchor.attendees, room, organizer, { message: message ?? null },
+    {
+      uid: series.uid,
+      subject: series.subject,
+      description: series.description,
+      startsAt: toDbTime(first!.start!),
+      endsAt: toDbTime(first!.end!),
+      icalSequence: sequence,
+      private: series.private,
+    },
+    anchor.attendees,
+    room,
+    organizer,
+    { message: message ?? null },
   );
   const shape = seriesShape(series, rows);
   const job = seriesJobJson({ op, seriesId: series.id, rrule: series.rrule, ...shape, ...(occurrence ? { occurrence } : {}), bookingIds });
@@ -371,7 +467,11 @@ export function cancelOccurrence(ctx: Ctx, actor: User, bookingId: number, messa
       const moved = changeState(ctx, current, 'cancelling', { cancelMessage: message ?? null });
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       const original = DateTime.fromISO(current.recurrenceId!, { zone: 'utc' });
-      const occurrence = { originalStart: original, start: DateTime.fromISO(current.startsAt, { zone: 'utc' }), end: DateTime.fromISO(current.endsAt, { zone: 'utc' }) };
+      const occurrence = {
+        originalStart: original,
+        start: DateTime.fromISO(current.startsAt, { zone: 'utc' }),
+        end: DateTime.fromISO(current.endsAt, { zone: 'utc' }),
+      };
       queueSeriesJob(ctx, series, 'cancel-occurrence', [current.id], at, occurrence, message);
       recordAudit(ctx, toActor(actor), 'series.occurrence_cancelled', { type: 'booking', id: current.id }, { state: current.state }, { state: 'cancelling' });
       return repo.findBooking(ctx.db, current.id)!;
@@ -402,12 +502,21 @@ export async function changeOccurrence(ctx: Ctx, actor: User, bookingId: number,
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       if (startsAt !== current.startsAt || endsAt !== current.endsAt) repo.resetAttendeeResponses(ctx.db, current.id, at);
       const occurrence = {
-        originalStart: DateTime.fromISO(current.recurrenceId!, { zone: 'utc' }), start: slot.start, end: slot.end,
+        originalStart: DateTime.fromISO(current.recurrenceId!, { zone: 'utc' }),
+        start: slot.start,
+        end: slot.end,
         ...(input.subject !== series.subject ? { subject: input.subject } : {}),
       };
       queueSeriesJob(ctx, series, 'change-occurrence', [current.id], at, occurrence);
       const after = repo.findBooking(ctx.db, current.id)!;
-      recordAudit(ctx, toActor(actor), 'series.occurrence_changed', { type: 'booking', id: current.id }, { startsAt: current.startsAt, endsAt: current.endsAt }, { startsAt, endsAt });
+      recordAudit(
+        ctx,
+        toActor(actor),
+        'series.occurrence_changed',
+        { type: 'booking', id: current.id },
+        { startsAt: current.startsAt, endsAt: current.endsAt },
+        { startsAt, endsAt },
+      );
       return after;
     })
     .immediate();
@@ -426,7 +535,15 @@ export function cancelWholeSeries(ctx: Ctx, actor: User, bookingId: number, mess
       const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
       const live = rows.filter((r) => isChangeable(r.state));
       for (const r of live) changeState(ctx, r, 'cancelling', { cancelMessage: message ?? null });
-      queueSeriesJob(ctx, series, 'cancel-series', live.map((r) => r.id), at, undefined, message);
+      queueSeriesJob(
+        ctx,
+        series,
+        'cancel-series',
+        live.map((r) => r.id),
+        at,
+        undefined,
+        message,
+      );
       recordAudit(ctx, toActor(actor), 'series.cancelled', { type: 'series', id: series.id }, null, { dates: live.length });
       return series;
     })
@@ -470,7 +587,13 @@ function cancelAllInside(ctx: Ctx, actor: User, series: seriesRepo.Series, at: s
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
   const live = rows.filter((r) => isChangeable(r.state));
   for (const r of live) changeState(ctx, r, 'cancelling', {});
-  queueSeriesJob(ctx, series, 'cancel-series', live.map((r) => r.id), at);
+  queueSeriesJob(
+    ctx,
+    series,
+    'cancel-series',
+    live.map((r) => r.id),
+    at,
+  );
   recordAudit(ctx, toActor(actor), 'series.cancelled', { type: 'series', id: series.id }, null, { dates: live.length });
   return series;
 }
@@ -496,7 +619,8 @@ function recurrenceFromRRule(rrule: string): Recurrence {
 /** The series item exists: every date's row names it, so the booking pages and the reconciler see it as sent. */
 export function recordSeriesItemRef(ctx: Pick<Ctx, 'db' | 'clock'>, job: SeriesJob, ref: ItemRef): void {
   const at = toDbTime(ctx.clock.now());
-  for (const id of seriesRepo.occurrenceIds(ctx.db, job.seriesId)) repo.updateBookingRow(ctx.db, id, { exchangeMailbox: ref.mailbox, exchangePath: ref.path }, at);
+  for (const id of seriesRepo.occurrenceIds(ctx.db, job.seriesId))
+    repo.updateBookingRow(ctx.db, id, { exchangeMailbox: ref.mailbox, exchangePath: ref.path }, at);
 }
 
 /** Exchange accepted a series message: the dates it was about are booked, or cancelled for a cancellation. */
@@ -524,7 +648,13 @@ export function recordSeriesFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, job: 
     const b = repo.findBooking(ctx.db, id);
     if (!b) continue;
     // A stored message (i18n/stored.ts): each reader sees it in their language; `reason` is one too (sync/words.ts).
-    const change = changeState(ctx, b, 'failed', { failedReason: storedMessage('booking.failed', { kind: cancels ? 'cancel' : 'send', reason }) }, { actor: { id: null, username: 'outbox' }, action: 'booking.failed' });
+    const change = changeState(
+      ctx,
+      b,
+      'failed',
+      { failedReason: storedMessage('booking.failed', { kind: cancels ? 'cancel' : 'send', reason }) },
+      { actor: { id: null, username: 'outbox' }, action: 'booking.failed' },
+    );
     if (!change.ok) result = change;
   }
   return result;
@@ -551,7 +681,13 @@ export function ownSeriesUids(ctx: Pick<Ctx, 'db'>, uids: readonly string[]): Se
 /** The room's copy of the series leaves this date out (Exchange's Auto Accept Agent declined it): declined, this date only. */
 export function recordDateDeclinedByRoom(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, b: repo.Booking): StateChange {
   const at = toDbTime(ctx.clock.now());
-  return changeState(ctx, b, 'declined', { roomResponse: 'declined', roomResponseAt: at }, { actor: { id: null, username: 'reconciler' }, action: 'booking.declined_by_room' });
+  return changeState(
+    ctx,
+    b,
+    'declined',
+    { roomResponse: 'declined', roomResponseAt: at },
+    { actor: { id: null, username: 'reconciler' }, action: 'booking.declined_by_room' },
+  );
 }
 
 /** The pattern of a stored RRULE (our own, or Outlook's of the same shapes), for re-planning the rest of a series. */

@@ -22,7 +22,10 @@ function nextTuesday(): DateTime {
 const first = nextTuesday();
 const firstDate = first.toFormat('yyyy-MM-dd');
 
-interface Item { id: string; props: Record<string, string | string[]> }
+interface Item {
+  id: string;
+  props: Record<string, string | string[]>;
+}
 
 describe('recurring meetings through the booking pages', () => {
   let app: TestApp;
@@ -47,8 +50,20 @@ describe('recurring meetings through the booking pages', () => {
     assert.match(form, /name="repeat"/, 'the form offers Repeats');
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
     return alice.post('/bookings', {
-      roomId: roomIds.get(room)!, date: firstDate, start: '10:00', end: '11:00', subject: 'Team weekly', description: 'Agenda',
-      required: 'bob@example.com', optional: '', idempotencyKey: key, repeat: 'weekly', repeatDays: 'TU', repeatEnd: 'count', repeatCount: '12', ...extra,
+      roomId: roomIds.get(room)!,
+      date: firstDate,
+      start: '10:00',
+      end: '11:00',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+      repeat: 'weekly',
+      repeatDays: 'TU',
+      repeatEnd: 'count',
+      repeatCount: '12',
+      ...extra,
     });
   }
   const idOf = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
@@ -106,13 +121,24 @@ describe('recurring meetings through the booking pages', () => {
     // Move the fifth date to 11:00–12:00.
     const fifth = findBooking(app.ctx.db, ids[4]!)!;
     const fifthDate = DateTime.fromISO(fifth.startsAt).setZone(ZONE).toFormat('yyyy-MM-dd');
-    const moved = await alice.post(`/bookings/${fifth.id}`, { roomId: roomIds.get('trent')!, date: fifthDate, start: '11:00', end: '12:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '' });
+    const moved = await alice.post(`/bookings/${fifth.id}`, {
+      roomId: roomIds.get('trent')!,
+      date: fifthDate,
+      start: '11:00',
+      end: '12:00',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+    });
     assert.equal(moved.status, 303);
     await app.worker.drain();
     const after5 = findBooking(app.ctx.db, fifth.id)!;
     assert.equal(after5.state, 'booked');
     assert.equal(after5.startsAt, DateTime.fromISO(`${fifthDate}T11:00`, { zone: ZONE }).toUTC().toISO());
-    const updates = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Request' && i.props['urn:schemas:calendar:recurrenceid']);
+    const updates = (await items('bob', 'inbox')).filter(
+      (i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Request' && i.props['urn:schemas:calendar:recurrenceid'],
+    );
     assert.equal(updates.length, 1);
     assert.equal(updates[0]!.props['urn:schemas:calendar:recurrenceid'], fifth.recurrenceId);
     assert.match(await (await alice.get(`/bookings/${fifth.id}`)).text(), /\(changed\)/);
@@ -121,7 +147,9 @@ describe('recurring meetings through the booking pages', () => {
     assert.equal((await alice.post(`/bookings/${id}/cancel`, { scope: 'series', message: '' })).status, 303);
     await app.worker.drain();
     for (const b of ids) assert.equal(findBooking(app.ctx.db, b)!.state, 'cancelled');
-    const seriesCancels = (await items('bob', 'inbox')).filter((i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Canceled' && !i.props['urn:schemas:calendar:recurrenceid']);
+    const seriesCancels = (await items('bob', 'inbox')).filter(
+      (i) => uidOf(i) === seriesUid && classOf(i) === 'IPM.Schedule.Meeting.Canceled' && !i.props['urn:schemas:calendar:recurrenceid'],
+    );
     assert.equal(seriesCancels.length, 1);
     assert.equal((await items('alice', 'calendar')).filter((i) => uidOf(i) === seriesUid).length, 0, 'the organizer item is gone');
   });
@@ -133,7 +161,22 @@ describe('recurring meetings through the booking pages', () => {
     await bob.signIn('bob');
     const form = await (await bob.get(`/bookings/new?roomId=${roomIds.get('avon')}&date=${second}&start=10:00&end=11:00`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    assert.equal((await bob.post('/bookings', { roomId: roomIds.get('avon')!, date: second, start: '10:00', end: '11:00', subject: 'Taken', description: '', required: '', optional: '', idempotencyKey: key })).status, 303);
+    assert.equal(
+      (
+        await bob.post('/bookings', {
+          roomId: roomIds.get('avon')!,
+          date: second,
+          start: '10:00',
+          end: '11:00',
+          subject: 'Taken',
+          description: '',
+          required: '',
+          optional: '',
+          idempotencyKey: key,
+        })
+      ).status,
+      303,
+    );
 
     const checked = await postSeries('avon', { repeatCount: '6' });
     assert.equal(checked.status, 200);
@@ -142,17 +185,37 @@ describe('recurring meetings through the booking pages', () => {
     assert.match(html, new RegExp(`data-clash="[^"]*"><strong>[^<]+</strong> 10:00–11:00 — free instead: <span data-field="alternative">Tees</span>`));
     const key2 = /name="idempotencyKey" value="([^"]+)"/.exec(html)![1]!;
     const booked = await alice.post('/bookings', {
-      roomId: roomIds.get('avon')!, date: firstDate, start: '10:00', end: '11:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '',
-      idempotencyKey: key2, repeat: 'weekly', repeatDays: 'TU', repeatEnd: 'count', repeatCount: '6', seriesChecked: '1', clashChoice: 'alternative',
+      roomId: roomIds.get('avon')!,
+      date: firstDate,
+      start: '10:00',
+      end: '11:00',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key2,
+      repeat: 'weekly',
+      repeatDays: 'TU',
+      repeatEnd: 'count',
+      repeatCount: '6',
+      seriesChecked: '1',
+      clashChoice: 'alternative',
     });
     assert.equal(booked.status, 303);
     const anchor = findBooking(app.ctx.db, idOf(booked))!;
     assert.equal(occurrenceIds(app.ctx.db, anchor.seriesId!).length, 5, 'five dates in the series');
-    const tees = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND subject = ?').get(Number(roomIds.get('tees')), 'Team weekly') as { n: number };
+    const tees = app.ctx.db.prepare('SELECT count(*) AS n FROM bookings WHERE room_id = ? AND subject = ?').get(Number(roomIds.get('tees')), 'Team weekly') as {
+      n: number;
+    };
     assert.equal(tees.n, 1, 'the clashing date is booked in the suggested room');
     await app.worker.drain();
     const seriesUid = anchor.uid.replace(/-\d{8}$/, '');
-    const ev = (await calendarOf('bob', (await items('bob', 'inbox')).find((i) => uidOf(i) === seriesUid)!)).getFirstSubcomponent('vevent')!;
+    const ev = (
+      await calendarOf(
+        'bob',
+        (await items('bob', 'inbox')).find((i) => uidOf(i) === seriesUid)!,
+      )
+    ).getFirstSubcomponent('vevent')!;
     assert.equal(ev.getAllProperties('exdate').length, 1, 'the clashing date is left out of the series');
   });
 
@@ -170,8 +233,14 @@ describe('recurring meetings through the booking pages', () => {
     await app.worker.drain();
     await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
     const states = ids.map((id) => findBooking(app.ctx.db, id)!);
-    assert.deepEqual(states.map((b) => b.state), ids.map((_, i) => (i === 2 || i === 6 ? 'declined' : 'booked')));
-    assert.deepEqual(states.filter((b) => b.state === 'booked').map((b) => b.roomResponse), Array(10).fill('accepted'));
+    assert.deepEqual(
+      states.map((b) => b.state),
+      ids.map((_, i) => (i === 2 || i === 6 ? 'declined' : 'booked')),
+    );
+    assert.deepEqual(
+      states.filter((b) => b.state === 'booked').map((b) => b.roomResponse),
+      Array(10).fill('accepted'),
+    );
     // The series itself is the app's, not an Outlook meeting: only the two planted meetings are external.
     const external = app.ctx.db.prepare('SELECT count(*) AS n FROM external_bookings WHERE room_id = ?').get(Number(roomIds.get('severn'))) as { n: number };
     assert.equal(external.n, 2);
@@ -181,42 +250,89 @@ describe('recurring meetings through the booking pages', () => {
     // bob accepts the whole series from Outlook: his answer shows on every date.
     const seriesUid = anchor.uid.replace(/-\d{8}$/, '');
     const reply = [
-      'From: "Bob Baker" <bob@example.com>', 'To: "Alice Anderson" <alice@example.com>', 'Subject: Accepted: Team weekly',
-      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REPLY; charset=utf-8', '',
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', `UID:${seriesUid}`, 'SEQUENCE:0',
-      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`, 'ORGANIZER:mailto:alice@example.com', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
-      'END:VEVENT', 'END:VCALENDAR', '',
+      'From: "Bob Baker" <bob@example.com>',
+      'To: "Alice Anderson" <alice@example.com>',
+      'Subject: Accepted: Team weekly',
+      'MIME-Version: 1.0',
+      'Content-Type: text/calendar; method=REPLY; charset=utf-8',
+      '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//Outlook-ish//EN',
+      'METHOD:REPLY',
+      'BEGIN:VEVENT',
+      `UID:${seriesUid}`,
+      'SEQUENCE:0',
+      `DTSTAMP:${DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'")}`,
+      'ORGANIZER:mailto:alice@example.com',
+      'ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     await sendFromOutlook(app.emulator!.url, 'bob', reply);
     await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
     for (const i of [0, 5, 11]) assert.equal(findBooking(app.ctx.db, ids[i]!)!.attendees.find((x) => x.email === 'bob@example.com')?.response, 'accepted');
   });
 
-  test('a series made in Outlook shows as its dates, with Outlook\'s own moved and removed dates', async () => {
+  test("a series made in Outlook shows as its dates, with Outlook's own moved and removed dates", async () => {
     // bob invites the room to four Thursdays at 15:00 from Outlook, the 2nd moved to 16:00 and the 3rd removed.
     let thursday = first;
     while (thursday.weekday !== 4) thursday = thursday.plus({ days: 1 });
     const local = (d: DateTime, hour: number) => d.set({ hour, minute: 0 }).toFormat("yyyyMMdd'T'HHmmss");
     const uid = `outlook-series-${Date.now()}`;
     const stamp = DateTime.utc().toFormat("yyyyMMdd'T'HHmmss'Z'");
-    const common = [`UID:${uid}`, 'SEQUENCE:0', `DTSTAMP:${stamp}`, 'SUMMARY:Outlook weekly', 'ORGANIZER:mailto:bob@example.com', 'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT;RSVP=TRUE:mailto:dee@example.com'];
+    const common = [
+      `UID:${uid}`,
+      'SEQUENCE:0',
+      `DTSTAMP:${stamp}`,
+      'SUMMARY:Outlook weekly',
+      'ORGANIZER:mailto:bob@example.com',
+      'ATTENDEE;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT;RSVP=TRUE:mailto:dee@example.com',
+    ];
     const mime = [
-      'From: "Bob Baker" <bob@example.com>', 'To: "Dee" <dee@example.com>', 'Subject: Outlook weekly',
-      'MIME-Version: 1.0', 'Content-Type: text/calendar; method=REQUEST; charset=utf-8', '',
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Outlook-ish//EN', 'METHOD:REQUEST',
-      'BEGIN:VEVENT', ...common, `DTSTART;TZID=Europe/London:${local(thursday, 15)}`, `DTEND;TZID=Europe/London:${local(thursday, 16)}`,
-      'RRULE:FREQ=WEEKLY;COUNT=4;BYDAY=TH', `EXDATE;TZID=Europe/London:${local(thursday.plus({ weeks: 2 }), 15)}`, 'END:VEVENT',
-      'BEGIN:VEVENT', ...common, `RECURRENCE-ID;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 15)}`,
-      `DTSTART;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 16)}`, `DTEND;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 17)}`, 'END:VEVENT',
-      'END:VCALENDAR', '',
+      'From: "Bob Baker" <bob@example.com>',
+      'To: "Dee" <dee@example.com>',
+      'Subject: Outlook weekly',
+      'MIME-Version: 1.0',
+      'Content-Type: text/calendar; method=REQUEST; charset=utf-8',
+      '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//Outlook-ish//EN',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      ...common,
+      `DTSTART;TZID=Europe/London:${local(thursday, 15)}`,
+      `DTEND;TZID=Europe/London:${local(thursday, 16)}`,
+      'RRULE:FREQ=WEEKLY;COUNT=4;BYDAY=TH',
+      `EXDATE;TZID=Europe/London:${local(thursday.plus({ weeks: 2 }), 15)}`,
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      ...common,
+      `RECURRENCE-ID;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 15)}`,
+      `DTSTART;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 16)}`,
+      `DTEND;TZID=Europe/London:${local(thursday.plus({ weeks: 1 }), 17)}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     await sendFromOutlook(app.emulator!.url, 'bob', mime);
     await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
     const rows = app.ctx.db.prepare('SELECT starts_at AS s FROM external_bookings WHERE uid = ? ORDER BY starts_at').all(uid) as { s: string }[];
     const utc = (d: DateTime, hour: number) => d.set({ hour, minute: 0 }).toUTC().toISO();
-    assert.deepEqual(rows.map((r) => r.s), [utc(thursday, 15), utc(thursday.plus({ weeks: 1 }), 16), utc(thursday.plus({ weeks: 3 }), 15)]);
+    assert.deepEqual(
+      rows.map((r) => r.s),
+      [utc(thursday, 15), utc(thursday.plus({ weeks: 1 }), 16), utc(thursday.plus({ weeks: 3 }), 15)],
+    );
     // The moved date holds the room at its new time: the app refuses a booking there.
-    const check = await postSeries('dee', { date: thursday.plus({ weeks: 1 }).toFormat('yyyy-MM-dd'), start: '16:00', end: '17:00', repeatDays: 'TH', repeatCount: '2' });
+    const check = await postSeries('dee', {
+      date: thursday.plus({ weeks: 1 }).toFormat('yyyy-MM-dd'),
+      start: '16:00',
+      end: '17:00',
+      repeatDays: 'TH',
+      repeatCount: '2',
+    });
     assert.equal(check.status, 200);
     assert.match(await check.text(), /1 of 2 dates clash/);
   });
@@ -230,7 +346,15 @@ describe('recurring meetings through the booking pages', () => {
     const fourth = findBooking(app.ctx.db, oldIds[3]!)!;
     const fourthDate = DateTime.fromISO(fourth.startsAt).setZone(ZONE).toFormat('yyyy-MM-dd');
     const changed = await alice.post(`/bookings/${fourth.id}`, {
-      roomId: roomIds.get('ouse')!, date: fourthDate, start: '10:30', end: '11:30', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '', scope: 'following',
+      roomId: roomIds.get('ouse')!,
+      date: fourthDate,
+      start: '10:30',
+      end: '11:30',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      scope: 'following',
     });
     assert.equal(changed.status, 303);
     const fresh = findBooking(app.ctx.db, idOf(changed))!;
@@ -238,7 +362,10 @@ describe('recurring meetings through the booking pages', () => {
     const newIds = occurrenceIds(app.ctx.db, fresh.seriesId!);
     assert.equal(newIds.length, 3);
     assert.equal(fresh.startsAt, DateTime.fromISO(`${fourthDate}T10:30`, { zone: ZONE }).toUTC().toISO());
-    assert.deepEqual(oldIds.map((id) => findBooking(app.ctx.db, id)!.state), ['booked', 'booked', 'booked', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      oldIds.map((id) => findBooking(app.ctx.db, id)!.state),
+      ['booked', 'booked', 'booked', 'cancelled', 'cancelled', 'cancelled'],
+    );
     await app.worker.drain();
     for (const id of newIds) assert.equal(findBooking(app.ctx.db, id)!.state, 'booked');
     const oldUid = anchor.uid.replace(/-\d{8}$/, '');
@@ -259,16 +386,30 @@ describe('recurring meetings through the booking pages', () => {
     await app.worker.drain();
     const third = findBooking(app.ctx.db, occurrenceIds(app.ctx.db, anchor.seriesId!)[2]!)!;
     const changed = await alice.post(`/bookings/${third.id}`, {
-      roomId: roomIds.get('trent')!, date: firstDate, start: '16:00', end: '17:00', subject: 'Team weekly', description: 'Agenda', required: 'bob@example.com', optional: '', scope: 'series',
+      roomId: roomIds.get('trent')!,
+      date: firstDate,
+      start: '16:00',
+      end: '17:00',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      scope: 'series',
     });
     assert.equal(changed.status, 303);
     const fresh = findBooking(app.ctx.db, idOf(changed))!;
     const dates = occurrenceIds(app.ctx.db, fresh.seriesId!).map((id) => findBooking(app.ctx.db, id)!);
     assert.equal(dates.length, 4);
-    assert.deepEqual(dates.map((b) => DateTime.fromISO(b.startsAt).setZone(ZONE).toFormat('HH:mm')), ['16:00', '16:00', '16:00', '16:00']);
+    assert.deepEqual(
+      dates.map((b) => DateTime.fromISO(b.startsAt).setZone(ZONE).toFormat('HH:mm')),
+      ['16:00', '16:00', '16:00', '16:00'],
+    );
     await app.worker.drain();
     // From the first date on, the old series is cancelled as a whole (one cancellation), the new one invited.
-    assert.deepEqual(occurrenceIds(app.ctx.db, anchor.seriesId!).map((id) => findBooking(app.ctx.db, id)!.state), Array(4).fill('cancelled'));
+    assert.deepEqual(
+      occurrenceIds(app.ctx.db, anchor.seriesId!).map((id) => findBooking(app.ctx.db, id)!.state),
+      Array(4).fill('cancelled'),
+    );
     assert.ok(dates.every((b) => findBooking(app.ctx.db, b.id)!.state === 'booked'));
   });
 });

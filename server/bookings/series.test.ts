@@ -10,15 +10,30 @@ import { parseSnapshot, serializeSnapshot } from '../sync/meeting-snapshot.ts';
 import { jobKindOf, parseSeriesJob, seriesJobJson } from '../sync/series-path.ts';
 import { makeMeeting } from '../exchange/fixtures/meetings.ts';
 
-const form = (over: Record<string, unknown>) => RepeatFields.parse({ repeat: 'weekly', repeatDays: ['TU', 'TH'], repeatEnd: 'count', repeatCount: '12', ...over });
+const form = (over: Record<string, unknown>) =>
+  RepeatFields.parse({ repeat: 'weekly', repeatDays: ['TU', 'TH'], repeatEnd: 'count', repeatCount: '12', ...over });
 
 test('Repeats fields: none is a one-off; weekly keeps the chosen days; monthly takes its day from the first date', () => {
   assert.equal(recurrenceOf(RepeatFields.parse({}), '2027-03-02').recurrence, null);
   assert.deepEqual(recurrenceOf(form({}), '2027-03-02').recurrence, { pattern: { kind: 'weekly', interval: 1, days: ['TU', 'TH'] }, end: { count: 12 } });
   // 9 March 2027 is the second Tuesday of March; 30 March the last one.
-  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-nth' }), '2027-03-09').recurrence?.pattern, { kind: 'monthly-nth', interval: 1, week: 2, weekday: 'TU' });
-  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-nth' }), '2027-03-30').recurrence?.pattern, { kind: 'monthly-nth', interval: 1, week: -1, weekday: 'TU' });
-  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-day', repeatInterval: '2' }), '2027-03-14').recurrence?.pattern, { kind: 'monthly-day', interval: 2, day: 14 });
+  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-nth' }), '2027-03-09').recurrence?.pattern, {
+    kind: 'monthly-nth',
+    interval: 1,
+    week: 2,
+    weekday: 'TU',
+  });
+  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-nth' }), '2027-03-30').recurrence?.pattern, {
+    kind: 'monthly-nth',
+    interval: 1,
+    week: -1,
+    weekday: 'TU',
+  });
+  assert.deepEqual(recurrenceOf(form({ repeat: 'monthly-day', repeatInterval: '2' }), '2027-03-14').recurrence?.pattern, {
+    kind: 'monthly-day',
+    interval: 2,
+    day: 14,
+  });
   assert.deepEqual(recurrenceOf(form({ repeatEnd: 'until', repeatUntil: '' }), '2027-03-02').problems, { repeatUntil: 'Give the date the series ends.' });
   assert.equal(RepeatFields.safeParse({ repeat: 'hourly' }).success, false);
   assert.equal(RepeatFields.safeParse({ repeat: 'weekly', repeatDays: ['XX'] }).success, false);
@@ -41,7 +56,11 @@ test('a stored RRULE reads back as the pattern it was built from', () => {
 test('a series job travels through the outbox snapshot unchanged', () => {
   const at = DateTime.fromISO('2027-03-02T10:00:00Z', { zone: 'utc' });
   const job = seriesJobJson({
-    op: 'change-occurrence', seriesId: 7, rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=6', excluded: [at.plus({ weeks: 2 })], bookingIds: [3],
+    op: 'change-occurrence',
+    seriesId: 7,
+    rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=6',
+    excluded: [at.plus({ weeks: 2 })],
+    bookingIds: [3],
     exceptions: [{ originalStart: at.plus({ weeks: 1 }), start: at.plus({ weeks: 1, hours: 1 }), end: at.plus({ weeks: 1, hours: 2 }) }],
     occurrence: { originalStart: at.plus({ weeks: 1 }), start: at.plus({ weeks: 1, hours: 1 }), end: at.plus({ weeks: 1, hours: 2 }), subject: 'Moved' },
   });

@@ -66,7 +66,10 @@ async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot &
   const [fb, calendar] = await Promise.allSettled([ctx.gateway.freeBusy([room.email], window, 5), ctx.gateway.listCalendar(room.alias, window)]);
   const unavailable = (what: string, err: unknown) => {
     if (!(err instanceof ExchangeError)) throw err;
-    ctx.log.warn({ event: 'booking.freebusy_unavailable', source: what, room: room.alias, error: err.message }, `${what} unavailable; relying on local bookings`);
+    ctx.log.warn(
+      { event: 'booking.freebusy_unavailable', source: what, room: room.alias, error: err.message },
+      `${what} unavailable; relying on local bookings`,
+    );
   };
   if (fb.status === 'fulfilled') {
     const overlaps = (fb.value[0]?.busy ?? []).filter((b) => b.start < slot.end && b.end > slot.start);
@@ -77,8 +80,13 @@ async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot &
   if (calendar.status === 'fulfilled') {
     // CASE: the booking's own meeting is on the room calendar when it is moved within the same room.
     const clash = calendar.value.some(
-      (item) => item.start < slot.end && item.end > slot.start && !item.cancelled && item.busyStatus !== 'free' &&
-        item.responseStatus !== 'declined' && !(own && item.uid === own.uid),
+      (item) =>
+        item.start < slot.end &&
+        item.end > slot.start &&
+        !item.cancelled &&
+        item.busyStatus !== 'free' &&
+        item.responseStatus !== 'declined' &&
+        !(own && item.uid === own.uid),
     );
     if (clash) throw new SlotTakenError(room.name);
   } else unavailable('room calendar', calendar.reason);
@@ -233,7 +241,8 @@ export function changeEnd(ctx: Ctx, actor: { id: number | null; username: string
     .transaction(() => {
       const current = repo.findBooking(ctx.db, id);
       if (!current) throw new NotFoundError('booking');
-      if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating') throw new ConflictError(messages.notChangeable(current.state));
+      if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating')
+        throw new ConflictError(messages.notChangeable(current.state));
       if (endsAt <= current.startsAt) throw new ConflictError('The end must be after the start.');
       const room = getRoom(ctx, current.roomId);
       if (endsAt > current.endsAt && repo.isRoomTaken(ctx.db, room.id, current.endsAt, endsAt, id)) throw new SlotTakenError(room.name);
@@ -321,10 +330,16 @@ export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: nu
 export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind, reason: string): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
   if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
-  return changeState(ctx, b, 'failed', { failedReason: storedMessage('booking.failed', { kind: kind === 'cancel' ? 'cancel' : 'send', reason }) }, {
-    actor: { id: null, username: 'outbox' },
-    action: 'booking.failed',
-  });
+  return changeState(
+    ctx,
+    b,
+    'failed',
+    { failedReason: storedMessage('booking.failed', { kind: kind === 'cancel' ? 'cancel' : 'send', reason }) },
+    {
+      actor: { id: null, username: 'outbox' },
+      action: 'booking.failed',
+    },
+  );
 }
 
 /** The room said no: it declined the meeting, or Exchange does not know its mailbox. */
@@ -339,7 +354,15 @@ const recipientsOfMeeting = (m: { requiredAttendees: { email: string }[]; option
 ];
 
 function auditView(b: repo.Booking) {
-  return { state: b.state, roomId: b.roomId, subject: b.subject, startsAt: b.startsAt, endsAt: b.endsAt, attendees: b.attendees.map((a) => `${a.email} (${a.role})`), sequence: b.icalSequence };
+  return {
+    state: b.state,
+    roomId: b.roomId,
+    subject: b.subject,
+    startsAt: b.startsAt,
+    endsAt: b.endsAt,
+    attendees: b.attendees.map((a) => `${a.email} (${a.role})`),
+    sequence: b.icalSequence,
+  };
 }
 
 /** Random, URL-safe, and recognisable in Exchange item names. */

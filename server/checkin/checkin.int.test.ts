@@ -40,7 +40,12 @@ describe('check-in pages', () => {
     app = await startTestApp({ DEMO_DATA: '0' }, clock);
     people = await demoPeople(app.ctx);
     room = aRoom(app.ctx, { alias: 'trent', name: 'Trent', building: 'Quay' });
-    for (const [name, who] of [['alice', 'alice'], ['bob', 'bob'], ['rita', 'rita'], ['adam', 'adam']] as const) {
+    for (const [name, who] of [
+      ['alice', 'alice'],
+      ['bob', 'bob'],
+      ['rita', 'rita'],
+      ['adam', 'adam'],
+    ] as const) {
       const b = new TestBrowser(app.url);
       await b.signIn(who);
       if (name === 'alice') alice = b;
@@ -55,7 +60,12 @@ describe('check-in pages', () => {
     const form = await (await adam.get(`/admin/rooms/${room.id}/edit`)).text();
     assert.match(form, /id="h-checkin"/);
     assert.match(form, /no check-in/);
-    let res = await adam.post(`/admin/rooms/${room.id}/checkin-building`, { required: 'on', opensBeforeMin: '5', closesAfterMin: '10', releaseAction: 'release-room' });
+    let res = await adam.post(`/admin/rooms/${room.id}/checkin-building`, {
+      required: 'on',
+      opensBeforeMin: '5',
+      closesAfterMin: '10',
+      releaseAction: 'release-room',
+    });
     assert.equal(res.status, 303);
     res = await adam.post(`/admin/rooms/${room.id}/checkin`, { required: '', opensBeforeMin: '', closesAfterMin: '15', releaseAction: '' });
     assert.equal(res.status, 303);
@@ -125,8 +135,13 @@ describe('check-in pages', () => {
     const feed = await (await fetch(`${app.url}/feeds/rooms/trent.ics?token=${encodeURIComponent(secret)}`)).text();
     assert.match(feed, /Checked in/);
     assert.match(feed, /STATUS:CANCELLED/, 'the released no-show is in the feed as cancelled');
-    const api = (await (await fetch(`${app.url}/api/rooms/trent/bookings?date=${day}&token=${encodeURIComponent(secret)}`)).json()) as { bookings: { checkin: string | null }[] };
-    assert.ok(api.bookings.some((b) => b.checkin === 'checked-in'), 'the read API says checked in');
+    const api = (await (await fetch(`${app.url}/api/rooms/trent/bookings?date=${day}&token=${encodeURIComponent(secret)}`)).json()) as {
+      bookings: { checkin: string | null }[];
+    };
+    assert.ok(
+      api.bookings.some((b) => b.checkin === 'checked-in'),
+      'the read API says checked in',
+    );
     const csv = await (await adam.get(`/reports.csv?from=${day}&to=${day}&building=Quay`)).text();
     // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';

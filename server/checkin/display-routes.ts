@@ -90,7 +90,10 @@ export function displayActionRoutes(ctx: AppContext): Router {
     } catch (error) {
       // The room's day changed between the page and the touch (someone booked in Outlook, the meeting ended): say so.
       if (error instanceof DisplayActionRefused || error instanceof CheckinRefused || error instanceof SlotTakenError || error instanceof FieldErrors) {
-        ctx.log.info({ event: 'display.action_refused', token: token.id, room: room.alias, action: form.action, error: error.message }, 'display action refused');
+        ctx.log.info(
+          { event: 'display.action_refused', token: token.id, room: room.alias, action: form.action, error: error.message },
+          'display action refused',
+        );
         return back('refused');
       }
       throw error;

@@ -61,7 +61,11 @@ describe('door-display actions', () => {
     moveClockTo('09:00');
     assert.doesNotMatch(await display(readOnly), /class="touch/);
     assert.match(await display(), /Book now/);
-    const res = await fetch(`${app.url}/display/trent/act?token=${encodeURIComponent(secret)}`, { method: 'POST', body: new URLSearchParams({ action: 'book', minutes: '30' }), redirect: 'manual' });
+    const res = await fetch(`${app.url}/display/trent/act?token=${encodeURIComponent(secret)}`, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'book', minutes: '30' }),
+      redirect: 'manual',
+    });
     assert.equal(res.status, 403, 'no token-bound form secret, no action');
   });
 
@@ -102,7 +106,9 @@ describe('door-display actions', () => {
     assert.equal(findBooking(app.ctx.db, b.id)?.state, 'booked');
     assert.equal(endOf((await roomItem(b.uid))?.props), at('09:40:30').toUTC().toISO(), 'Exchange has the shortened meeting');
 
-    const actors = app.ctx.db.prepare("SELECT DISTINCT actor_name FROM audit_events WHERE entity_type = 'booking' AND entity_id = ?").all(String(b.id)) as { actor_name: string }[];
+    const actors = app.ctx.db.prepare("SELECT DISTINCT actor_name FROM audit_events WHERE entity_type = 'booking' AND entity_id = ?").all(String(b.id)) as {
+      actor_name: string;
+    }[];
     assert.deepEqual(actors.map((a) => a.actor_name).sort(), ['display: Trent door']);
   });
 

@@ -13,7 +13,6 @@ import { TestBrowser } from '../test/test-app.ts';
 import { waitFor } from '../test/wait.ts';
 import { countMeetingMessages } from '../test/meeting-messages.ts';
 
-
 let emulator: RunningEmulator;
 let dir: string;
 let port: number;
@@ -73,7 +72,15 @@ test('SIGKILL between the room cancellation and the attendees’ update: resumed
   const form = await (await alice.get(`/bookings/new?roomId=${room.id}`)).text();
   const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
   const res = await alice.post('/bookings', {
-    roomId: String(room.id), date: day, start: '10:00', end: '11:00', subject: 'Crash release', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key,
+    roomId: String(room.id),
+    date: day,
+    start: '10:00',
+    end: '11:00',
+    subject: 'Crash release',
+    description: '',
+    required: 'bob@example.com',
+    optional: '',
+    idempotencyKey: key,
   });
   assert.equal(res.status, 303);
   const id = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
@@ -88,11 +95,21 @@ test('SIGKILL between the room cancellation and the attendees’ update: resumed
   withDb((db) => {
     db.prepare("INSERT INTO checkin_room_settings (room_id, required, updated_at) VALUES (?, 1, '2026-01-01T00:00:00.000Z')").run(room.id);
     const now = Date.now();
-    db.prepare('UPDATE bookings SET starts_at = ?, ends_at = ? WHERE id = ?').run(new Date(now - 20 * 60_000).toISOString(), new Date(now + 40 * 60_000).toISOString(), id);
+    db.prepare('UPDATE bookings SET starts_at = ?, ends_at = ? WHERE id = ?').run(
+      new Date(now - 20 * 60_000).toISOString(),
+      new Date(now + 40 * 60_000).toISOString(),
+      id,
+    );
   });
   const releaseJob = () =>
-    withDb((db) => db.prepare("SELECT step, status FROM outbox_jobs WHERE booking_id = ? AND kind = 'release'").get(id) as { step: string; status: string } | undefined);
-  await waitFor('the room cancelled, the update held', () => releaseJob()?.step === 'submitted' && releaseJob()?.status === 'running', { timeoutMs: 60_000, intervalMs: 10 });
+    withDb(
+      (db) =>
+        db.prepare("SELECT step, status FROM outbox_jobs WHERE booking_id = ? AND kind = 'release'").get(id) as { step: string; status: string } | undefined,
+    );
+  await waitFor('the room cancelled, the update held', () => releaseJob()?.step === 'submitted' && releaseJob()?.status === 'running', {
+    timeoutMs: 60_000,
+    intervalMs: 10,
+  });
   assert.deepEqual(await inbox('trent', uid), { 'REQUEST 0': 1, 'CANCEL 1': 1 });
   await app!.kill();
 

@@ -19,7 +19,9 @@ const toChoice = (r: SettingsRow): SettingsChoice => ({
 const bit = (v: boolean | null | undefined) => (v === null || v === undefined ? null : v ? 1 : 0);
 
 export function findBuildingDefault(db: Db, building: string): SettingsChoice | undefined {
-  const row = db.prepare<[string], SettingsRow>('SELECT required, opens_before_min, closes_after_min, release_action FROM checkin_building_defaults WHERE building = ?').get(building);
+  const row = db
+    .prepare<[string], SettingsRow>('SELECT required, opens_before_min, closes_after_min, release_action FROM checkin_building_defaults WHERE building = ?')
+    .get(building);
   return row && toChoice(row);
 }
 
@@ -33,7 +35,9 @@ export function upsertBuildingDefault(db: Db, building: string, s: CheckinSettin
 }
 
 export function findRoomChoice(db: Db, roomId: number): SettingsChoice | undefined {
-  const row = db.prepare<[number], SettingsRow>('SELECT required, opens_before_min, closes_after_min, release_action FROM checkin_room_settings WHERE room_id = ?').get(roomId);
+  const row = db
+    .prepare<[number], SettingsRow>('SELECT required, opens_before_min, closes_after_min, release_action FROM checkin_room_settings WHERE room_id = ?')
+    .get(roomId);
   return row && toChoice(row);
 }
 
@@ -103,7 +107,9 @@ export function findFacts(db: Db, bookingId: number): CheckinFacts | undefined {
 /** Facts of many bookings at once (timeline, displays, feeds, report). */
 export function factsOf(db: Db, bookingIds: readonly number[]): Map<number, CheckinFacts> {
   if (!bookingIds.length) return new Map();
-  const rows = db.prepare<[string], FactsRow>('SELECT * FROM booking_checkins WHERE booking_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(bookingIds));
+  const rows = db
+    .prepare<[string], FactsRow>('SELECT * FROM booking_checkins WHERE booking_id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(bookingIds));
   return new Map(rows.map((r) => [r.booking_id, toFacts(r)]));
 }
 
@@ -165,10 +171,15 @@ export function listSweepCandidates(db: Db, roomIds: readonly number[], now: str
 
 /** A door display's actions: may this token act, and who organizes its "Book now" meetings. */
 export function displaySettings(db: Db, tokenId: number): { canAct: boolean; walkinUserId: number | null } {
-  const row = db.prepare<[number], { can_act: number; walkin_user_id: number | null }>('SELECT can_act, walkin_user_id FROM device_tokens WHERE id = ?').get(tokenId);
+  const row = db
+    .prepare<[number], { can_act: number; walkin_user_id: number | null }>('SELECT can_act, walkin_user_id FROM device_tokens WHERE id = ?')
+    .get(tokenId);
   return { canAct: row?.can_act === 1, walkinUserId: row?.walkin_user_id ?? null };
 }
 
 export function setDisplaySettings(db: Db, tokenId: number, s: { canAct: boolean; walkinUserId: number | null }): boolean {
-  return db.prepare('UPDATE device_tokens SET can_act = ?, walkin_user_id = ? WHERE id = ? AND revoked_at IS NULL').run(s.canAct ? 1 : 0, s.walkinUserId, tokenId).changes === 1;
+  return (
+    db.prepare('UPDATE device_tokens SET can_act = ?, walkin_user_id = ? WHERE id = ? AND revoked_at IS NULL').run(s.canAct ? 1 : 0, s.walkinUserId, tokenId)
+      .changes === 1
+  );
 }

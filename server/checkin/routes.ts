@@ -133,7 +133,9 @@ export function checkinRoutes(ctx: AppContext): Router {
       tokens: listDeviceTokens(ctx)
         .filter((t) => !t.revokedAt)
         .map((t) => ({ id: t.id, label: t.label, ...displaySettings(ctx, t.id) })),
-      people: listUsers(ctx).filter((u) => u.active).map((u) => ({ id: u.id, name: `${u.displayName} <${u.email}>` })),
+      people: listUsers(ctx)
+        .filter((u) => u.active)
+        .map((u) => ({ id: u.id, name: `${u.displayName} <${u.email}>` })),
     };
     next();
   });

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { allButOrganizerDeclined, APP_DEFAULT, checkinRefusal, checkinWindow, releaseDecision, resolveSettings, windowPhase, type BookingFacts, type CheckinSettings } from './rules.ts';
+import {
+  allButOrganizerDeclined,
+  APP_DEFAULT,
+  checkinRefusal,
+  checkinWindow,
+  releaseDecision,
+  resolveSettings,
+  windowPhase,
+  type BookingFacts,
+  type CheckinSettings,
+} from './rules.ts';
 
 const ms = (iso: string, zone = 'Europe/London') => DateTime.fromISO(iso, { zone }).toMillis();
 const on: CheckinSettings = { ...APP_DEFAULT, required: true };
@@ -74,7 +84,12 @@ describe('releaseDecision()', () => {
   });
 
   test('every attendee but the organizer declined: released at the start, not before', () => {
-    const declined = facts({ attendees: [{ email: 'bob@example.com', response: 'declined' }, { email: 'ALICE@example.com', response: 'accepted' }] });
+    const declined = facts({
+      attendees: [
+        { email: 'bob@example.com', response: 'declined' },
+        { email: 'ALICE@example.com', response: 'accepted' },
+      ],
+    });
     assert.equal(releaseDecision(ms('2026-11-24T09:59'), declined, on, 'Europe/London').release, false);
     assert.deepEqual(releaseDecision(ms('2026-11-24T10:00'), declined, on, 'Europe/London'), {
       release: true,
@@ -89,8 +104,26 @@ describe('allButOrganizerDeclined()', () => {
   test('needs someone besides the organizer, all of them declined', () => {
     assert.equal(allButOrganizerDeclined({ organizerEmail: 'a@x', attendees: [] }), false);
     assert.equal(allButOrganizerDeclined({ organizerEmail: 'a@x', attendees: [{ email: 'a@x', response: 'declined' }] }), false);
-    assert.equal(allButOrganizerDeclined({ organizerEmail: 'a@x', attendees: [{ email: 'b@x', response: 'declined' }, { email: 'c@x', response: 'none' }] }), false);
-    assert.equal(allButOrganizerDeclined({ organizerEmail: 'a@x', attendees: [{ email: 'b@x', response: 'declined' }, { email: 'c@x', response: 'declined' }] }), true);
+    assert.equal(
+      allButOrganizerDeclined({
+        organizerEmail: 'a@x',
+        attendees: [
+          { email: 'b@x', response: 'declined' },
+          { email: 'c@x', response: 'none' },
+        ],
+      }),
+      false,
+    );
+    assert.equal(
+      allButOrganizerDeclined({
+        organizerEmail: 'a@x',
+        attendees: [
+          { email: 'b@x', response: 'declined' },
+          { email: 'c@x', response: 'declined' },
+        ],
+      }),
+      true,
+    );
   });
 });
 

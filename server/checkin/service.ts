@@ -194,8 +194,7 @@ export function setExempt(ctx: Ctx, actor: Actor, bookingId: number, exempt: boo
 
 // ---- the organizer's signed link ----
 
-const linkSignature = (secret: string, b: Pick<Booking, 'id' | 'uid'>) =>
-  createHmac('sha256', secret).update(`checkin:${b.id}:${b.uid}`).digest('base64url');
+const linkSignature = (secret: string, b: Pick<Booking, 'id' | 'uid'>) => createHmac('sha256', secret).update(`checkin:${b.id}:${b.uid}`).digest('base64url');
 
 /** The one-click link's path: the booking id and an HMAC of it with the app's secret (no sign-in needed). */
 export function checkinLinkPath(secret: string, b: Pick<Booking, 'id' | 'uid'>): string {
@@ -274,7 +273,10 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       const sequence = (copy.version?.sequence ?? copy.sequence ?? b.icalSequence) + 1;
       const textBody = `${message}\n\n${held.textBody}`.trim();
       // Releasing the room only: the attendees' copy says where the meeting stands now (no room).
-      const meeting = s.releaseAction === 'cancel-meeting' ? { ...held, sequence, textBody } : { ...held, sequence, textBody, location: tFor(locale, 'checkin.release.location', { room: room.name }) };
+      const meeting =
+        s.releaseAction === 'cancel-meeting'
+          ? { ...held, sequence, textBody }
+          : { ...held, sequence, textBody, location: tFor(locale, 'checkin.release.location', { room: room.name }) };
       const change = changeState(ctx, b, 'cancelling', { icalSequence: sequence, cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
       if (!change.ok) throw new Error(change.problem);
       outbox.queueVersion(ctx.db, b.id, s.releaseAction === 'cancel-meeting' ? 'cancel' : 'release', { meeting }, at);

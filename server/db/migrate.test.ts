@@ -18,7 +18,10 @@ test('migrate() applies every migration to an empty database and is idempotent',
   assert.equal(migrate(db), version);
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
   for (const t of ['audit_events', 'equipment', 'room_equipment', 'rooms', 'sessions', 'users']) {
-    assert.ok(tables.some((x) => x.name === t), t);
+    assert.ok(
+      tables.some((x) => x.name === t),
+      t,
+    );
   }
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   db.close();

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { formatAddressList, parseAddressList } from './addresses.ts';
 
 test('formatAddressList() quotes names and joins with commas', () => {
-  assert.equal(formatAddressList([{ email: 'bob@example.com', name: 'Bob Baker' }, { email: 'c@example.com' }]), '"Bob Baker" <bob@example.com>, c@example.com');
+  assert.equal(
+    formatAddressList([{ email: 'bob@example.com', name: 'Bob Baker' }, { email: 'c@example.com' }]),
+    '"Bob Baker" <bob@example.com>, c@example.com',
+  );
 });
 
 test('formatAddressList() neutralises quotes, commas and line breaks in names', () => {

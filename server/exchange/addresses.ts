@@ -3,7 +3,10 @@ import type { Attendee } from './gateway.ts';
 
 // Characters that would break a quoted display name or a naive comma split are replaced, never escaped.
 function safeName(name: string): string {
-  return name.replace(/[",;<>\\\r\n\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .replace(/[",;<>\\\r\n\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function formatAddress(a: Attendee): string {
@@ -37,15 +40,23 @@ function splitList(text: string): string[] {
 export function parseAddress(text: string): Attendee | null {
   const angled = /^(.*?)<([^<>]+)>\s*$/.exec(text);
   if (angled) {
-    const name = angled[1]!.trim().replace(/^"(.*)"$/, '$1').trim();
+    const name = angled[1]!
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
     const email = angled[2]!.trim().replace(/^mailto:/i, '');
     return name ? { email, name } : { email };
   }
-  const bare = text.trim().replace(/^mailto:/i, '').replace(/^smtp:/i, '');
+  const bare = text
+    .trim()
+    .replace(/^mailto:/i, '')
+    .replace(/^smtp:/i, '');
   return bare.includes('@') ? { email: bare } : null;
 }
 
 export function parseAddressList(text: string | undefined): Attendee[] {
   if (!text) return [];
-  return splitList(text).map(parseAddress).filter((a): a is Attendee => a !== null);
+  return splitList(text)
+    .map(parseAddress)
+    .filter((a): a is Attendee => a !== null);
 }

@@ -25,10 +25,16 @@ for (const auth of ['basic', 'ntlm', 'forms'] as const) {
       const gw = gateway({ auth });
       const m = makeMeeting({ uid: `rb-auth-${auth}@roombook`, start: window.start.plus({ hours: 9 }), end: window.start.plus({ hours: 10 }) });
       const ref = await createMeeting(gw, m);
-      assert.deepEqual((await gw.listCalendar('thames', window)).map((i) => i.uid), [m.uid]);
+      assert.deepEqual(
+        (await gw.listCalendar('thames', window)).map((i) => i.uid),
+        [m.uid],
+      );
       const [busy] = await gw.freeBusy(['thames@example.com'], window, 60);
       assert.equal(busy!.busy.length, 1);
-      assert.deepEqual((await gw.listResponses('alice', m.uid)).map((r) => r.response), ['accepted']);
+      assert.deepEqual(
+        (await gw.listResponses('alice', m.uid)).map((r) => r.response),
+        ['accepted'],
+      );
       assert.equal((await updateMeeting(gw, ref, { ...m, sequence: 1, subject: 'Moved' })).outcome, 'submitted');
       assert.equal((await cancelMeeting(gw, ref, { ...m, sequence: 2 })).outcome, 'submitted');
       assert.deepEqual(await gw.listCalendar('alice', window), []);
@@ -119,7 +125,10 @@ describe('request log', () => {
       const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'exchange.request');
       assert.equal(requests.length, gw2.health().requests + (auth === 'ntlm' ? 2 : 1));
       for (const r of requests) {
-        assert.deepEqual(['method', 'path', 'status', 'ms', 'bytes', 'requestId'].filter((k) => !(k in r)), []);
+        assert.deepEqual(
+          ['method', 'path', 'status', 'ms', 'bytes', 'requestId'].filter((k) => !(k in r)),
+          [],
+        );
       }
       const all = lines.join('\n');
       for (const secret of ['S3cret-pw', '"demo"', 'TlRMTVNT', 'NTLM ', 'Basic ', 'cadata', 'sessionid=', 'authorization']) {

@@ -48,7 +48,11 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Gat
   const latencyMs = options.latencyMs ?? 50;
   const org = (await controlCall(url, 'GET', '/org')) as { mailboxes: Record<string, unknown>[] };
   const rooms = Array.from({ length: roomCount }, (_, i) => ({
-    alias: `bench-room-${i}`, smtp: `bench-room-${i}@example.com`, displayName: `Bench room ${i}`, kind: 'room', autoAccept: true,
+    alias: `bench-room-${i}`,
+    smtp: `bench-room-${i}@example.com`,
+    displayName: `Bench room ${i}`,
+    kind: 'room',
+    autoAccept: true,
   }));
   await controlCall(url, 'PUT', '/org', { ...org, mailboxes: [...org.mailboxes.filter((m) => !String(m.alias).startsWith('bench-room-')), ...rooms] });
 
@@ -60,16 +64,30 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Gat
     const started = performance.now();
     const result = await fn();
     const after = gateway.health();
-    operations.push({ operation, requests: after.requests - before.requests, connections: after.connections - before.connections, ms: Math.round(performance.now() - started) });
+    operations.push({
+      operation,
+      requests: after.requests - before.requests,
+      connections: after.connections - before.connections,
+      ms: Math.round(performance.now() - started),
+    });
     return result;
   }
 
   const day = DateTime.utc().plus({ days: 30 }).startOf('day');
   const meeting: Meeting = {
-    uid: `rb-bench-${Date.now()}@roombook`, organizer: { alias: 'alice', email: 'alice@example.com', name: 'Alice Anderson' },
-    subject: 'Bench', textBody: 'bench', start: day.plus({ hours: 9 }), end: day.plus({ hours: 10 }), timeZone: 'Europe/London',
-    requiredAttendees: [{ email: 'bob@example.com' }], optionalAttendees: [], room: { alias: 'bench-room-0', email: 'bench-room-0@example.com', name: 'Bench room 0' },
-    sequence: 0, reminderMinutes: 15, busyStatus: 'busy',
+    uid: `rb-bench-${Date.now()}@roombook`,
+    organizer: { alias: 'alice', email: 'alice@example.com', name: 'Alice Anderson' },
+    subject: 'Bench',
+    textBody: 'bench',
+    start: day.plus({ hours: 9 }),
+    end: day.plus({ hours: 10 }),
+    timeZone: 'Europe/London',
+    requiredAttendees: [{ email: 'bob@example.com' }],
+    optionalAttendees: [],
+    room: { alias: 'bench-room-0', email: 'bench-room-0@example.com', name: 'Bench room 0' },
+    sequence: 0,
+    reminderMinutes: 15,
+    busyStatus: 'busy',
   };
   await measure('discoverFolders (first use of a mailbox)', gw, () => gw.discoverFolders('alice'));
   const ref = await measure('createMeeting', gw, () => createMeeting(gw, meeting));
@@ -99,6 +117,12 @@ export async function runGatewayBench(options: GatewayBenchOptions): Promise<Gat
 /** The report as a plain-text table. */
 export function formatGatewayBench(report: GatewayBenchReport): string {
   const rows = [...report.operations, report.freeBusy.batched, report.freeBusy.perRoomBaseline];
-  const lines = rows.map((r) => `${r.operation.padEnd(48)} ${String(r.requests).padStart(8)} ${String(r.connections).padStart(12)} ${String(r.ms).padStart(8)}`);
-  return [`Exchange gateway (${report.auth}, ${report.freeBusy.latencyMs} ms emulator latency on free/busy)`, `${'operation'.padEnd(48)} ${'requests'.padStart(8)} ${'new TCP conn'.padStart(12)} ${'ms'.padStart(8)}`, ...lines].join('\n');
+  const lines = rows.map(
+    (r) => `${r.operation.padEnd(48)} ${String(r.requests).padStart(8)} ${String(r.connections).padStart(12)} ${String(r.ms).padStart(8)}`,
+  );
+  return [
+    `Exchange gateway (${report.auth}, ${report.freeBusy.latencyMs} ms emulator latency on free/busy)`,
+    `${'operation'.padEnd(48)} ${'requests'.padStart(8)} ${'new TCP conn'.padStart(12)} ${'ms'.padStart(8)}`,
+    ...lines,
+  ].join('\n');
 }

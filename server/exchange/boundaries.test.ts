@@ -29,7 +29,9 @@ test('gateway files never import the emulator, except integration tests and thei
 
 test('gateway files import nothing from the rest of the app', () => {
   for (const file of files(root)) {
-    const escaping = imports(readFileSync(file, 'utf8')).filter((s) => s.startsWith('.') && !join(file, '..', s).startsWith(root.replace(/\/$/, '')) && !s.includes('emulator/'));
+    const escaping = imports(readFileSync(file, 'utf8')).filter(
+      (s) => s.startsWith('.') && !join(file, '..', s).startsWith(root.replace(/\/$/, '')) && !s.includes('emulator/'),
+    );
     assert.deepEqual(escaping, [], relative(root, file));
   }
 });

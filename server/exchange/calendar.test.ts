@@ -13,9 +13,14 @@ test('calendarItemFromRow() reads times, attendees by role, response and busy st
   assert.equal(item.uid, 'rb-42@roombook');
   assert.equal(item.start.toISO(), '2026-03-29T08:00:00.000Z');
   assert.equal(item.end.setZone('Europe/London').toFormat('HH:mm'), '10:30');
-  assert.deepEqual(item.attendees.map((a) => [a.email, a.role]), [
-    ['bob@example.com', 'required'], ['carol@example.com', 'required'], ['thames@example.com', 'resource'],
-  ]);
+  assert.deepEqual(
+    item.attendees.map((a) => [a.email, a.role]),
+    [
+      ['bob@example.com', 'required'],
+      ['carol@example.com', 'required'],
+      ['thames@example.com', 'resource'],
+    ],
+  );
   assert.equal(item.responseStatus, 'accepted');
   assert.equal(item.busyStatus, 'busy');
   assert.equal(item.sequence, 2);

@@ -10,8 +10,23 @@ import { parseAddressList } from './addresses.ts';
 import { scopePath } from './submission.ts';
 
 const SELECTED: readonly PropName[] = [
-  'uid', 'subject', 'dtStart', 'dtEnd', 'location', 'organizer', 'to', 'cc', 'bcc', 'busyStatus', 'meetingStatus',
-  'instanceType', 'sequence', 'responseStatus', 'apptStateFlags', 'lastModified', 'messageClass',
+  'uid',
+  'subject',
+  'dtStart',
+  'dtEnd',
+  'location',
+  'organizer',
+  'to',
+  'cc',
+  'bcc',
+  'busyStatus',
+  'meetingStatus',
+  'instanceType',
+  'sequence',
+  'responseStatus',
+  'apptStateFlags',
+  'lastModified',
+  'messageClass',
 ];
 
 /** The SEARCH SQL for items overlapping [start, end): `dtend > S AND dtstart < E`, masters excluded (§11, §13). */
@@ -29,15 +44,24 @@ export function calendarSql(folderPath: string, window: TimeWindow): string {
 }
 
 const RESPONSE_BY_CODE: Record<string, ResponseStatus> = {
-  '0': 'none', '1': 'organizer', '2': 'tentative', '3': 'accepted', '4': 'declined', '5': 'not-responded',
+  '0': 'none',
+  '1': 'organizer',
+  '2': 'tentative',
+  '3': 'accepted',
+  '4': 'declined',
+  '5': 'not-responded',
 };
 
 function busyOf(text: string | undefined): BusyStatus {
   switch ((text ?? '').trim().toUpperCase()) {
-    case 'FREE': return 'free';
-    case 'TENTATIVE': return 'tentative';
-    case 'OOF': return 'oof';
-    default: return 'busy';
+    case 'FREE':
+      return 'free';
+    case 'TENTATIVE':
+      return 'tentative';
+    case 'OOF':
+      return 'oof';
+    default:
+      return 'busy';
   }
 }
 

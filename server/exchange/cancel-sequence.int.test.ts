@@ -15,7 +15,10 @@ const suite = useTestEmulator();
 
 for (const route of ['owa', 'webdav'] as const) {
   test(`a resumed cancellation on the ${route} route finds the one Exchange sent and reports its SEQUENCE`, async () => {
-    const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route, headersTimeoutMs: 300 }, pino({ level: 'silent' }));
+    const gw = createExchangeGateway(
+      { url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route, headersTimeoutMs: 300 },
+      pino({ level: 'silent' }),
+    );
     const day = DateTime.utc(2030, 3, 4);
     const m = makeMeeting({ uid: `rb-seq-${route}@roombook`, start: day.plus({ hours: 9 }), end: day.plus({ hours: 10 }) });
     const ref = await createMeeting(gw, m);

@@ -6,7 +6,10 @@ export const DEFAULT_USER_AGENT = 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT
 
 export const gatewayConfigSchema = z.object({
   /** EXCHANGE_URL: base URL of the Exchange (or emulator) server, e.g. `https://mail.example.com`. */
-  url: z.string().url().refine((u) => /^https?:/i.test(u), 'must be an http(s) URL'),
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^https?:/i.test(u), 'must be an http(s) URL'),
   /** EXCHANGE_AUTH */
   auth: z.enum(['basic', 'ntlm', 'forms']),
   /** EXCHANGE_USERNAME: the service account (`user`, `DOMAIN\user` or `user@domain`). */
@@ -33,7 +36,10 @@ export const gatewayConfigSchema = z.object({
    * DEFAULT_LOCALE: the language (BCP-47) OWA commands ask for in `Accept-Language` when the caller names none
    * (`Meeting.language`, `freeBusy(…, { language })`).
    */
-  defaultLanguage: z.string().refine((t) => canonicalLanguage(t) !== null, 'must be a BCP-47 language tag such as en or hu').default('en'),
+  defaultLanguage: z
+    .string()
+    .refine((t) => canonicalLanguage(t) !== null, 'must be a BCP-47 language tag such as en or hu')
+    .default('en'),
   /** OWA answers XML only to an MSIE User-Agent (§14). */
   userAgent: z.string().min(1).default(DEFAULT_USER_AGENT),
 });

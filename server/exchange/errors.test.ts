@@ -1,14 +1,34 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthFailedError, ConflictError, errorForStatus, ExchangeError, ForbiddenError, NotFoundError, parseRetryAfter, RejectedError, TransientError } from './errors.ts';
+import {
+  AuthFailedError,
+  ConflictError,
+  errorForStatus,
+  ExchangeError,
+  ForbiddenError,
+  NotFoundError,
+  parseRetryAfter,
+  RejectedError,
+  TransientError,
+} from './errors.ts';
 
 const facts = { method: 'PROPPATCH', path: '/exchange/alice/Calendar/x.EML', status: 0, durationMs: 12, requestId: 'r1' };
 
 test('errorForStatus() maps each status to its error class', () => {
   const cases: [number, new (...a: never[]) => ExchangeError][] = [
-    [401, AuthFailedError], [440, AuthFailedError], [403, ForbiddenError], [404, NotFoundError],
-    [409, ConflictError], [412, ConflictError], [423, TransientError], [500, TransientError],
-    [502, TransientError], [503, TransientError], [507, RejectedError], [400, RejectedError], [302, RejectedError],
+    [401, AuthFailedError],
+    [440, AuthFailedError],
+    [403, ForbiddenError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [412, ConflictError],
+    [423, TransientError],
+    [500, TransientError],
+    [502, TransientError],
+    [503, TransientError],
+    [507, RejectedError],
+    [400, RejectedError],
+    [302, RejectedError],
   ];
   for (const [status, cls] of cases) {
     const error = errorForStatus(status, facts);

@@ -118,7 +118,11 @@ export function isRetryable(error: unknown): boolean {
 export class InvalidMeetingError extends Error {
   readonly code = 'exchange.invalid_meeting';
   constructor(readonly fields: Record<string, string>) {
-    super(`invalid meeting: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+    super(
+      `invalid meeting: ${Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}`,
+    );
     this.name = 'InvalidMeetingError';
   }
 }

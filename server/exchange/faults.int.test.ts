@@ -107,7 +107,10 @@ describe('OWA error pages served with 200', () => {
     const m = meeting(13);
     const ref = await createMeeting(gw, m);
     await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=getcancel', count: 1 });
-    await assert.rejects(gw.sendCancellation(ref, { ...m, sequence: 1 }), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page' && e.status === 200);
+    await assert.rejects(
+      gw.sendCancellation(ref, { ...m, sequence: 1 }),
+      (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page' && e.status === 200,
+    );
     assert.equal((await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length, 0);
     await gw.close();
   });
@@ -124,7 +127,7 @@ describe('OWA error pages served with 200', () => {
     await gw.close();
   });
 
-  test('sendCancellation() refuses to submit the meeting itself when getcancel shows the item (DSZ reader\'s bug)', async () => {
+  test("sendCancellation() refuses to submit the meeting itself when getcancel shows the item (DSZ reader's bug)", async () => {
     const gw = gateway({ meetingRoute: 'owa', autoFallback: false });
     // Filed in alice's calendar but organized by someone else: OWA drafts nothing and shows the item.
     const m = { ...meeting(17), organizer: { alias: 'alice', email: 'adam@example.com', name: 'Adam Admin' } };
@@ -138,7 +141,10 @@ describe('OWA error pages served with 200', () => {
   test('freeBusy() fails as RejectedError on an error page, never as all free', async () => {
     const gw = gateway();
     await suite.ctl.addFault({ kind: 'owa-error', path: 'Cmd=freebusy', count: 1 });
-    await assert.rejects(gw.freeBusy(['thames@example.com'], { start: day, end: day.plus({ days: 1 }) }, 30), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page');
+    await assert.rejects(
+      gw.freeBusy(['thames@example.com'], { start: day, end: day.plus({ days: 1 }) }, 30),
+      (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page',
+    );
     await gw.close();
   });
 });

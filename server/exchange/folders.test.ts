@@ -17,8 +17,13 @@ test('foldersFromRow() takes localized folder URLs as paths', () => {
 });
 
 test('foldersFromRow() rejects a root that does not name its calendar', () => {
-  const rows = parseMultistatus('<a:multistatus xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:response><a:href>/exchange/x/</a:href><a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><d:drafts>/exchange/x/Drafts</d:drafts></a:prop></a:propstat></a:response></a:multistatus>');
-  assert.throws(() => foldersFromRow('x', rows[0], facts), (e: unknown) => e instanceof RejectedError && e.reason === 'missing-property:calendar');
+  const rows = parseMultistatus(
+    '<a:multistatus xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:response><a:href>/exchange/x/</a:href><a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><d:drafts>/exchange/x/Drafts</d:drafts></a:prop></a:propstat></a:response></a:multistatus>',
+  );
+  assert.throws(
+    () => foldersFromRow('x', rows[0], facts),
+    (e: unknown) => e instanceof RejectedError && e.reason === 'missing-property:calendar',
+  );
 });
 
 test('foldersFromRow() rejects an empty multistatus', () => {
@@ -26,6 +31,8 @@ test('foldersFromRow() rejects an empty multistatus', () => {
 });
 
 test('foldersFromRow() falls back to the standard submission URI', () => {
-  const rows = parseMultistatus('<a:multistatus xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:response><a:href>/exchange/x/</a:href><a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><d:calendar>/exchange/x/Calendar</d:calendar><d:drafts>/exchange/x/Drafts</d:drafts></a:prop></a:propstat></a:response></a:multistatus>');
+  const rows = parseMultistatus(
+    '<a:multistatus xmlns:a="DAV:" xmlns:d="urn:schemas:httpmail:"><a:response><a:href>/exchange/x/</a:href><a:propstat><a:status>HTTP/1.1 200 OK</a:status><a:prop><d:calendar>/exchange/x/Calendar</d:calendar><d:drafts>/exchange/x/Drafts</d:drafts></a:prop></a:propstat></a:response></a:multistatus>',
+  );
   assert.equal(foldersFromRow('x', rows[0], facts).submission, '/exchange/x/%23%23DavMailSubmissionURI%23%23/');
 });

@@ -24,7 +24,16 @@ const REQUIRED: readonly (keyof typeof FOLDER_PROPS)[] = ['calendar', 'drafts'];
 /** Map the root's multistatus row to folder paths; missing required folders are a RejectedError. */
 export function foldersFromRow(alias: string, row: MultistatusRow | undefined, facts: RequestFacts): MailboxFolders {
   if (!row) throw new RejectedError('empty-multistatus', facts, 'mailbox root PROPFIND returned no response');
-  const folders: MailboxFolders = { root: mailboxRoot(alias), calendar: '', inbox: '', drafts: '', sentItems: '', deletedItems: '', outbox: '', submission: '' };
+  const folders: MailboxFolders = {
+    root: mailboxRoot(alias),
+    calendar: '',
+    inbox: '',
+    drafts: '',
+    sentItems: '',
+    deletedItems: '',
+    outbox: '',
+    submission: '',
+  };
   for (const [key, prop] of Object.entries(FOLDER_PROPS) as [keyof typeof FOLDER_PROPS, PropName][]) {
     const href = propText(row, prop)?.trim();
     if (href) folders[key] = hrefToPath(href);

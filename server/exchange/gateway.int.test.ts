@@ -65,10 +65,16 @@ describe('createMeeting', () => {
     await createMeeting(gw, m);
     assert.equal((await suite.ctl.messages('thames', 'calendar', m.uid)).length, 1);
     const responses = await gw.listResponses('alice', m.uid);
-    assert.deepEqual(responses.map((r) => [r.email, r.response]), [['thames@example.com', 'accepted']]);
+    assert.deepEqual(
+      responses.map((r) => [r.email, r.response]),
+      [['thames@example.com', 'accepted']],
+    );
     const window = { start: m.start.startOf('day'), end: m.start.startOf('day').plus({ days: 1 }) };
     const [thames, severn] = await gw.freeBusy(['thames@example.com', 'severn@example.com'], window, 30);
-    assert.deepEqual(thames!.busy.map((b) => [b.start.toMillis(), b.end.toMillis(), b.status]), [[m.start.toMillis(), m.end.toMillis(), 'busy']]);
+    assert.deepEqual(
+      thames!.busy.map((b) => [b.start.toMillis(), b.end.toMillis(), b.status]),
+      [[m.start.toMillis(), m.end.toMillis(), 'busy']],
+    );
     assert.equal(severn!.busy.length, 0);
     await gw.close();
   });
@@ -76,10 +82,16 @@ describe('createMeeting', () => {
   test('createMeeting() for an overlapping slot gets a decline from the room', async () => {
     const gw = gatewayFor('owa');
     await createMeeting(gw, meetingAt(11));
-    const second = meetingAt(11, { organizer: { alias: 'bob', email: 'bob@example.com', name: 'Bob Baker' }, requiredAttendees: [{ email: 'alice@example.com' }] });
+    const second = meetingAt(11, {
+      organizer: { alias: 'bob', email: 'bob@example.com', name: 'Bob Baker' },
+      requiredAttendees: [{ email: 'alice@example.com' }],
+    });
     await createMeeting(gw, second);
     const responses = await gw.listResponses('bob', second.uid);
-    assert.deepEqual(responses.map((r) => r.response), ['declined']);
+    assert.deepEqual(
+      responses.map((r) => r.response),
+      ['declined'],
+    );
     await gw.close();
   });
 
@@ -99,7 +111,20 @@ describe('createMeeting', () => {
     const gw = gatewayFor('owa');
     const m = meetingAt(13);
     const folders = await gw.discoverFolders('alice');
-    const transport = createTransport({ url: suite.url, auth: 'basic', credentials: { username: 'booking-svc', password: 'demo' }, connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 1000, maxConnections: 1, userAgent: 'test' }, log);
+    const transport = createTransport(
+      {
+        url: suite.url,
+        auth: 'basic',
+        credentials: { username: 'booking-svc', password: 'demo' },
+        connectTimeoutMs: 2000,
+        headersTimeoutMs: 5000,
+        bodyTimeoutMs: 5000,
+        keepAliveTimeoutMs: 1000,
+        maxConnections: 1,
+        userAgent: 'test',
+      },
+      log,
+    );
     await proppatch(transport, itemPath(folders.calendar, itemName(m.uid)), { subject: 'Someone else', uid: 'someone-else' }, { createOnly: true });
     await assert.rejects(gw.putMeetingItem(m), ConflictError);
     const [item] = await suite.ctl.items('alice', 'calendar');
@@ -119,7 +144,14 @@ describe('listCalendar', () => {
     const [mine] = await gw.listCalendar('alice', window);
     assert.equal(mine?.uid, m.uid);
     assert.equal(+mine!.start, +m.start);
-    assert.deepEqual(mine!.attendees.map((a) => [a.email, a.role]), [['bob@example.com', 'required'], ['rita@example.com', 'optional'], ['thames@example.com', 'resource']]);
+    assert.deepEqual(
+      mine!.attendees.map((a) => [a.email, a.role]),
+      [
+        ['bob@example.com', 'required'],
+        ['rita@example.com', 'optional'],
+        ['thames@example.com', 'resource'],
+      ],
+    );
     const [room] = await gw.listCalendar('thames', window);
     assert.equal(room?.uid, m.uid);
     assert.equal(room!.busyStatus, 'busy');
@@ -135,7 +167,9 @@ for (const route of ['owa', 'webdav'] as const) {
       const m = meetingAt(9, { requiredAttendees: [{ email: 'bob@example.com' }, { email: 'adam@example.com' }] });
       const ref = await createMeeting(gw, m);
       const moved = { ...m, sequence: 1, start: m.start.plus({ hours: 6 }), end: m.end.plus({ hours: 6 }), requiredAttendees: [{ email: 'bob@example.com' }] };
-      const result = await updateMeeting(gw, ref, moved, { previousRecipients: ['bob@example.com', 'adam@example.com', 'rita@example.com', 'thames@example.com'] });
+      const result = await updateMeeting(gw, ref, moved, {
+        previousRecipients: ['bob@example.com', 'adam@example.com', 'rita@example.com', 'thames@example.com'],
+      });
       assert.equal(result.route, route);
       const requests = await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST);
       const latest = requests.find((r) => String(r.props[P.sequence]) === '1');
@@ -153,7 +187,12 @@ for (const route of ['owa', 'webdav'] as const) {
       const gw = gatewayFor(route);
       const m = meetingAt(12);
       const ref = await createMeeting(gw, m);
-      await updateMeeting(gw, ref, { ...m, sequence: 1, optionalAttendees: [] }, { previousRecipients: ['bob@example.com', 'rita@example.com', 'thames@example.com'] });
+      await updateMeeting(
+        gw,
+        ref,
+        { ...m, sequence: 1, optionalAttendees: [] },
+        { previousRecipients: ['bob@example.com', 'rita@example.com', 'thames@example.com'] },
+      );
       assert.equal((await suite.ctl.messages('rita', 'inbox', m.uid, CANCELED)).length, 1);
       const [item] = await suite.ctl.messages('alice', 'calendar', m.uid);
       assert.equal(item!.props['urn:schemas:mailheader:cc'] ?? '', '');
@@ -164,7 +203,12 @@ for (const route of ['owa', 'webdav'] as const) {
       const gw = gatewayFor(route);
       const m = meetingAt(13);
       const ref = await createMeeting(gw, m);
-      const result = await updateMeeting(gw, ref, { ...m, sequence: 1, room: { alias: 'severn', email: 'severn@example.com', name: 'Severn' }, location: 'Severn' });
+      const result = await updateMeeting(gw, ref, {
+        ...m,
+        sequence: 1,
+        room: { alias: 'severn', email: 'severn@example.com', name: 'Severn' },
+        location: 'Severn',
+      });
       assert.equal(result.route, route);
       assert.equal((await suite.ctl.messages('thames', 'calendar', m.uid)).length, 0, 'old room freed');
       assert.equal((await suite.ctl.messages('severn', 'calendar', m.uid)).length, 1, 'new room booked');
@@ -220,7 +264,10 @@ describe('gone items', () => {
     const result = await gw.freeBusy(rooms, { start: day, end: day.plus({ days: 1 }) }, 15);
     assert.equal(result.length, 100);
     assert.equal(gw.health().requests - before, 1);
-    assert.ok(result.every((r) => !r.known), 'unknown rooms are not reported as free');
+    assert.ok(
+      result.every((r) => !r.known),
+      'unknown rooms are not reported as free',
+    );
     await gw.close();
   });
 });
@@ -272,9 +319,15 @@ describe('localized mailbox', () => {
       const zone = 'Europe/Berlin';
       const day = DateTime.now().setZone(zone).plus({ days: 9 }).startOf('day');
       const m = makeMeeting({
-        uid: `rb-de-${route}@roombook`, organizer: { alias: 'klaus', email: 'klaus@example.com', name: 'Klaus Keller' },
-        subject: 'Planung Größe', timeZone: zone, start: day.set({ hour: 9 }), end: day.set({ hour: 10 }),
-        room: { alias: 'spree', email: 'spree@example.com', name: 'Spree' }, requiredAttendees: [{ email: 'alice@example.com' }], optionalAttendees: [],
+        uid: `rb-de-${route}@roombook`,
+        organizer: { alias: 'klaus', email: 'klaus@example.com', name: 'Klaus Keller' },
+        subject: 'Planung Größe',
+        timeZone: zone,
+        start: day.set({ hour: 9 }),
+        end: day.set({ hour: 10 }),
+        room: { alias: 'spree', email: 'spree@example.com', name: 'Spree' },
+        requiredAttendees: [{ email: 'alice@example.com' }],
+        optionalAttendees: [],
       });
       const ref = await createMeeting(gw, m);
       assert.match(decodeURIComponent(ref.path), /\/Kalender\//);

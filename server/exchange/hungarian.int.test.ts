@@ -48,7 +48,13 @@ before(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-      wire.push({ method: req.method ?? '', url: req.url ?? '', acceptLanguage: h('accept-language'), destination: h('destination'), body: body.toString('utf8') });
+      wire.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        acceptLanguage: h('accept-language'),
+        destination: h('destination'),
+        body: body.toString('utf8'),
+      });
       const out = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -103,8 +109,13 @@ describe('a Hungarian mailbox', () => {
     assert.equal(room.calendar, '/exchange/duna/Napt%C3%A1r');
     await gw.discoverFolders('eszter');
     const roots = since(mark).filter((r) => r.method === 'PROPFIND');
-    assert.deepEqual(roots.map((r) => r.url), [ROOT, '/exchange/duna/'], 'one root PROPFIND per mailbox, then the cache');
-    for (const prop of ['calendar', 'drafts', 'sentitems', 'inbox', 'deleteditems', 'sendmsg']) assert.match(roots[0]!.body, new RegExp(`<[a-z]+:${prop}/>`), prop);
+    assert.deepEqual(
+      roots.map((r) => r.url),
+      [ROOT, '/exchange/duna/'],
+      'one root PROPFIND per mailbox, then the cache',
+    );
+    for (const prop of ['calendar', 'drafts', 'sentitems', 'inbox', 'deleteditems', 'sendmsg'])
+      assert.match(roots[0]!.body, new RegExp(`<[a-z]+:${prop}/>`), prop);
     await gw.close();
   });
 
@@ -118,7 +129,10 @@ describe('a Hungarian mailbox', () => {
     const ref = await createMeeting(gw, m);
     assert.equal(ref.path, item);
     const created = since(mark).filter((r) => r.method !== 'PROPFIND');
-    assert.deepEqual(created.map((r) => r.method), ['PROPPATCH', 'PROPPATCH', 'MOVE']);
+    assert.deepEqual(
+      created.map((r) => r.method),
+      ['PROPPATCH', 'PROPPATCH', 'MOVE'],
+    );
     assert.equal(created[0]!.url, item);
     assert.ok(created[1]!.url.startsWith(`${DRAFTS}/`), created[1]!.url);
     assert.match(created[2]!.destination ?? '', /\/exchange\/eszter\/%23%23DavMailSubmissionURI%23%23\/?$/);
@@ -135,13 +149,23 @@ describe('a Hungarian mailbox', () => {
     assert.equal(mine?.subject, m.subject);
     const [roomCopy] = await gw.listCalendar('duna', window);
     assert.equal(roomCopy?.responseStatus, 'accepted');
-    assert.deepEqual(since(mark).filter((r) => r.method === 'SEARCH').map((r) => r.url), [CALENDAR, '/exchange/duna/Napt%C3%A1r']);
+    assert.deepEqual(
+      since(mark)
+        .filter((r) => r.method === 'SEARCH')
+        .map((r) => r.url),
+      [CALENDAR, '/exchange/duna/Napt%C3%A1r'],
+    );
 
     // Free/busy of the room, asked in Hungarian.
     mark = wire.length;
-    const [fb] = await gw.freeBusy(['duna@example.com'], { start: m.start.startOf('day'), end: m.start.startOf('day').plus({ days: 1 }) }, 15, { language: 'hu' });
+    const [fb] = await gw.freeBusy(['duna@example.com'], { start: m.start.startOf('day'), end: m.start.startOf('day').plus({ days: 1 }) }, 15, {
+      language: 'hu',
+    });
     assert.equal(fb?.known, true);
-    assert.deepEqual(fb?.busy.map((b) => [b.start.toMillis(), b.end.toMillis()]), [[m.start.toMillis(), m.end.toMillis()]]);
+    assert.deepEqual(
+      fb?.busy.map((b) => [b.start.toMillis(), b.end.toMillis()]),
+      [[m.start.toMillis(), m.end.toMillis()]],
+    );
     const [fbRequest] = since(mark);
     assert.match(fbRequest!.url, /^\/public\/\?Cmd=freebusy&/i);
     assert.equal(fbRequest!.acceptLanguage, 'hu');
@@ -170,7 +194,10 @@ describe('a Hungarian mailbox', () => {
     const move = cancel.find((r) => r.method === 'MOVE');
     assert.ok(move?.url.startsWith(`${DRAFTS}/`), move?.url);
     assert.match(decodeURIComponent(move!.url), /\/Piszkozatok\/Lemondva: /, 'OWA words the draft in the mailbox language');
-    assert.deepEqual(cancel.filter((r) => r.method === 'DELETE').map((r) => r.url), [item]);
+    assert.deepEqual(
+      cancel.filter((r) => r.method === 'DELETE').map((r) => r.url),
+      [item],
+    );
     const [cancellation] = await suite.ctl.messages('alice', 'inbox', m.uid, CANCELED);
     assert.ok(cancellation);
     assert.equal((await suite.ctl.messages('eszter', 'calendar', m.uid)).length, 0);
@@ -188,7 +215,10 @@ describe('a Hungarian mailbox', () => {
     await updateMeeting(gw, ref, moved);
     const mark = wire.length;
     assert.equal((await gw.sendMeetingUpdate(ref, moved, { resumed: true })).outcome, 'already-submitted');
-    assert.ok(since(mark).some((r) => r.method === 'SEARCH' && r.url.replace(/\/$/, '') === SENT), 'the resume check searched Elküldött elemek');
+    assert.ok(
+      since(mark).some((r) => r.method === 'SEARCH' && r.url.replace(/\/$/, '') === SENT),
+      'the resume check searched Elküldött elemek',
+    );
     assert.equal((await suite.ctl.messages('alice', 'inbox', m.uid, REQUEST)).length, 2);
     await gw.close();
   });
@@ -216,8 +246,14 @@ describe('Accept-Language of OWA commands', () => {
   test('a language that is no BCP-47 tag is refused before anything is sent (no header injection)', async () => {
     const gw = gateway();
     const mark = wire.length;
-    await assert.rejects(gw.putMeetingItem(hungarianMeeting({ language: 'hu\r\nX-Evil: 1' })), (e: unknown) => e instanceof InvalidMeetingError && 'language' in e.fields);
-    await assert.rejects(gw.freeBusy(['duna@example.com'], { start: DateTime.utc(), end: DateTime.utc().plus({ hours: 1 }) }, 15, { language: 'not a tag' }), InvalidMeetingError);
+    await assert.rejects(
+      gw.putMeetingItem(hungarianMeeting({ language: 'hu\r\nX-Evil: 1' })),
+      (e: unknown) => e instanceof InvalidMeetingError && 'language' in e.fields,
+    );
+    await assert.rejects(
+      gw.freeBusy(['duna@example.com'], { start: DateTime.utc(), end: DateTime.utc().plus({ hours: 1 }) }, 15, { language: 'not a tag' }),
+      InvalidMeetingError,
+    );
     assert.equal(since(mark).length, 0);
     assert.throws(() => gateway({ defaultLanguage: 'x y' }), /defaultLanguage/);
     await gw.close();

@@ -2,7 +2,16 @@
 // fast-xml-parser crosses this line (STYLE §2.3).
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { ExchangeRequestObserver, FreeBusyOptions, GatewayHealth, MailboxCheck, MailboxFreeBusy, SeriesGateway, SeriesSteps, TimeWindow } from './gateway.ts';
+import type {
+  ExchangeRequestObserver,
+  FreeBusyOptions,
+  GatewayHealth,
+  MailboxCheck,
+  MailboxFreeBusy,
+  SeriesGateway,
+  SeriesSteps,
+  TimeWindow,
+} from './gateway.ts';
 import { resolveGatewayConfig, type ExchangeGatewayConfig } from './config.ts';
 import { createTransport } from './transport.ts';
 import { createFolderDirectory } from './folders.ts';
@@ -19,8 +28,15 @@ import { createSeriesSteps } from './series.ts';
 export type * from './gateway.ts';
 export type { ExchangeGatewayConfig } from './config.ts';
 export {
-  ExchangeError, TransientError, AuthFailedError, ForbiddenError, NotFoundError, ConflictError, RejectedError,
-  InvalidMeetingError, isRetryable,
+  ExchangeError,
+  TransientError,
+  AuthFailedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  RejectedError,
+  InvalidMeetingError,
+  isRetryable,
 } from './errors.ts';
 // The one rule for what text may reach Exchange; the forms validate with it too.
 export { isExchangeAddress, multiLineProblem, singleLineProblem, TEXT_PROBLEM_MESSAGES, type TextProblem } from './text-rules.ts';
@@ -65,7 +81,15 @@ export function createExchangeGateway(
     glog,
   );
   const folders = createFolderDirectory(transport);
-  const steps = createMeetingSteps({ transport, folders, route: c.meetingRoute, autoFallback: c.autoFallback, log: glog, now: clock, defaultLanguage: c.defaultLanguage });
+  const steps = createMeetingSteps({
+    transport,
+    folders,
+    route: c.meetingRoute,
+    autoFallback: c.autoFallback,
+    log: glog,
+    now: clock,
+    defaultLanguage: c.defaultLanguage,
+  });
 
   const health: GatewayHealth = { reachable: true, unreachableSince: null, lastError: null, operations: {}, requests: 0, connections: 0 };
 
@@ -86,14 +110,23 @@ export function createExchangeGateway(
         health.unreachableSince = health.reachable ? null : (health.unreachableSince ?? clock().toISO());
       }
       health.lastError = { at: clock().toISO() ?? '', operation, message: error instanceof Error ? error.message : String(error) };
-      glog.warn({ event: 'exchange.operation_failed', operation, error: error instanceof Error ? error.name : 'unknown', status: (error as { status?: number }).status }, 'exchange operation failed');
+      glog.warn(
+        {
+          event: 'exchange.operation_failed',
+          operation,
+          error: error instanceof Error ? error.name : 'unknown',
+          status: (error as { status?: number }).status,
+        },
+        'exchange operation failed',
+      );
       throw error;
     }
   }
 
   async function freeBusy(emails: string[], window: TimeWindow, intervalMinutes: number, options: FreeBusyOptions = {}): Promise<MailboxFreeBusy[]> {
     checkWindow(window, intervalMinutes);
-    if (options.language !== undefined && canonicalLanguage(options.language) === null) throw new InvalidMeetingError({ language: 'must be a BCP-47 language tag such as en or hu.' });
+    if (options.language !== undefined && canonicalLanguage(options.language) === null)
+      throw new InvalidMeetingError({ language: 'must be a BCP-47 language tag such as en or hu.' });
     const language = acceptLanguage(options.language, c.defaultLanguage);
     if (emails.length === 0) return [];
     const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
@@ -149,7 +182,12 @@ export function createExchangeGateway(
         await propfind(transport, mailboxRoot(alias), ['displayName'], { mailbox: alias });
       }),
     checkMailbox: (alias) => run('checkMailbox', () => readMailbox(alias)).then((): MailboxCheck => 'ok', mailboxCheckOf),
-    health: () => ({ ...health, operations: structuredClone(health.operations), requests: transport.counters.requests, connections: transport.counters.connections }),
+    health: () => ({
+      ...health,
+      operations: structuredClone(health.operations),
+      requests: transport.counters.requests,
+      connections: transport.counters.connections,
+    }),
     close: () => transport.close(),
     series: countedSeries(createSeriesSteps({ transport, folders, log: glog, now: clock }), run),
   };

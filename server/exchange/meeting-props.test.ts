@@ -68,17 +68,26 @@ test('validateMeeting() accepts a well-formed meeting', () => {
 });
 
 test('validateMeeting() rejects a subject that tries to inject a form field', () => {
-  assert.throws(() => validateMeeting(makeMeeting({ subject: 'Hi\nRequired=evil@example.com' })), (e: unknown) => e instanceof InvalidMeetingError && 'subject' in e.fields);
+  assert.throws(
+    () => validateMeeting(makeMeeting({ subject: 'Hi\nRequired=evil@example.com' })),
+    (e: unknown) => e instanceof InvalidMeetingError && 'subject' in e.fields,
+  );
 });
 
 test('validateMeeting() rejects end equal to start and a zero-length meeting', () => {
   const m = makeMeeting();
-  assert.throws(() => validateMeeting({ ...m, end: m.start }), (e: unknown) => e instanceof InvalidMeetingError && 'end' in e.fields);
+  assert.throws(
+    () => validateMeeting({ ...m, end: m.start }),
+    (e: unknown) => e instanceof InvalidMeetingError && 'end' in e.fields,
+  );
 });
 
 test('validateMeeting() rejects a bad zone, a bad address and a negative sequence together', () => {
   const m = makeMeeting({ timeZone: 'Mars/Olympus', requiredAttendees: [{ email: 'bob' }], sequence: -1 });
-  assert.throws(() => validateMeeting(m), (e: unknown) => e instanceof InvalidMeetingError && Object.keys(e.fields).length === 3);
+  assert.throws(
+    () => validateMeeting(m),
+    (e: unknown) => e instanceof InvalidMeetingError && Object.keys(e.fields).length === 3,
+  );
 });
 
 test('validateMeeting() rejects an address that smuggles a second recipient', () => {

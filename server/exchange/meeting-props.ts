@@ -31,7 +31,11 @@ const singleLine = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem === 'line-break' ? messages.lineBreak : messages.control });
   });
 const email = z.string().refine(isExchangeAddress, messages.email);
-const body = (max: number) => z.string().max(max).refine((s) => multiLineProblem(s) === null, messages.control);
+const body = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => multiLineProblem(s) === null, messages.control);
 const attendee = z.object({ email, name: singleLine.optional() });
 const dateTime = z.custom<DateTime>((v) => DateTime.isDateTime(v) && v.isValid, messages.date);
 
@@ -52,7 +56,10 @@ const meetingSchema = z
     sequence: z.number().int().min(0),
     reminderMinutes: z.number().int().min(0).max(40_320).nullable(),
     busyStatus: z.enum(['free', 'tentative', 'busy', 'oof']),
-    language: z.string().refine((t) => canonicalLanguage(t) !== null, messages.language).optional(),
+    language: z
+      .string()
+      .refine((t) => canonicalLanguage(t) !== null, messages.language)
+      .optional(),
   })
   .refine((m) => !DateTime.isDateTime(m.start) || !DateTime.isDateTime(m.end) || m.end > m.start, { message: messages.order, path: ['end'] });
 

@@ -55,7 +55,14 @@ export function createMeetingSteps(ctx: MeetingContext) {
     return ctx.folders.get(alias);
   }
 
-  async function submitMessage(folders: MailboxFolders, meeting: Meeting, kind: MessageKind, options: StepOptions, onlyTo?: readonly Attendee[], audience = ''): Promise<Submission> {
+  async function submitMessage(
+    folders: MailboxFolders,
+    meeting: Meeting,
+    kind: MessageKind,
+    options: StepOptions,
+    onlyTo?: readonly Attendee[],
+    audience = '',
+  ): Promise<Submission> {
     const mailbox = meeting.organizer.alias;
     // A full cancellation counts as sent at its SEQUENCE or above (one sent by OWA may carry Exchange's); a
     // partial one (removed attendees) carries the update's SEQUENCE, so it never looks like the full one.
@@ -175,7 +182,10 @@ export function createMeetingSteps(ctx: MeetingContext) {
       // for the people dropped with it; the WebDAV route can.
       const emptiesAList = meeting.requiredAttendees.length === 0 || meeting.optionalAttendees.length === 0;
       if (ctx.route === 'owa' && emptiesAList && (await removed()).length > 0) {
-        ctx.log.info({ event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' }, 'update empties an attendee list; sending with WebDAV');
+        ctx.log.info(
+          { event: 'exchange.route_chosen', operation: 'update', route: 'webdav', reason: 'emptied-list' },
+          'update empties an attendee list; sending with WebDAV',
+        );
         return webdav();
       }
       // CASE: a room that declined gets nothing more (not even OWA's cancellation for those dropped): WebDAV can.

@@ -44,7 +44,14 @@ export async function listAttendeeResponses(t: Transport, inboxPath: string, mai
     const received = propText(row, 'dateReceived');
     const rid = row.props.get(RECURRENCE_ID)?.text;
     const recurrenceId = rid ? parseWireDate(rid) : null;
-    out.push({ uid: rowUid, ...from, response, receivedAt: received ? parseWireDate(received) : null, path: row.path, ...(recurrenceId ? { recurrenceId } : {}) });
+    out.push({
+      uid: rowUid,
+      ...from,
+      response,
+      receivedAt: received ? parseWireDate(received) : null,
+      path: row.path,
+      ...(recurrenceId ? { recurrenceId } : {}),
+    });
   }
   return out;
 }

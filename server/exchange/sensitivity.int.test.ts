@@ -14,21 +14,30 @@ const suite = useTestEmulator();
 
 function meeting(over: Partial<Meeting>): Meeting {
   const day = DateTime.now().setZone('Europe/London').plus({ days: 9 }).startOf('day');
-  return makeMeeting({ uid: `rb-private-${Date.now()}-${Math.random().toString(36).slice(2)}@roombook`, start: day.set({ hour: 10 }), end: day.set({ hour: 11 }), ...over });
+  return makeMeeting({
+    uid: `rb-private-${Date.now()}-${Math.random().toString(36).slice(2)}@roombook`,
+    start: day.set({ hour: 10 }),
+    end: day.set({ hour: 11 }),
+    ...over,
+  });
 }
 
 describe('private meetings', () => {
-  for (const route of ['owa', 'webdav'] as const) test(`${route} route: a private meeting is sensitivity 2 in the organizer’s calendar and in the attendee’s request; public again is 0`, async () => {
-    const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route }, pino({ level: 'silent' }));
-    const m = meeting({ private: true });
-    const ref = await createMeeting(gw, m);
-    const [own] = await suite.ctl.messages('alice', 'calendar', m.uid);
-    assert.equal(String(own!.props[SENSITIVITY]), '2');
-    const [request] = await suite.ctl.messages('bob', 'inbox', m.uid);
-    assert.equal(String(request!.props[SENSITIVITY]), '2');
-    await updateMeeting(gw, ref, { ...m, private: false, sequence: 1 });
-    const [after] = await suite.ctl.messages('alice', 'calendar', m.uid);
-    assert.equal(String(after!.props[SENSITIVITY]), '0');
-    await gw.close();
-  });
+  for (const route of ['owa', 'webdav'] as const)
+    test(`${route} route: a private meeting is sensitivity 2 in the organizer’s calendar and in the attendee’s request; public again is 0`, async () => {
+      const gw = createExchangeGateway(
+        { url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route },
+        pino({ level: 'silent' }),
+      );
+      const m = meeting({ private: true });
+      const ref = await createMeeting(gw, m);
+      const [own] = await suite.ctl.messages('alice', 'calendar', m.uid);
+      assert.equal(String(own!.props[SENSITIVITY]), '2');
+      const [request] = await suite.ctl.messages('bob', 'inbox', m.uid);
+      assert.equal(String(request!.props[SENSITIVITY]), '2');
+      await updateMeeting(gw, ref, { ...m, private: false, sequence: 1 });
+      const [after] = await suite.ctl.messages('alice', 'calendar', m.uid);
+      assert.equal(String(after!.props[SENSITIVITY]), '0');
+      await gw.close();
+    });
 });

@@ -50,7 +50,11 @@ test('EXDATE leaves an occurrence out', () => {
 });
 
 test('a moved occurrence keeps the UID and names its original start in RECURRENCE-ID', () => {
-  const o = { originalStart: DateTime.fromISO('2027-03-30T10:00', { zone }), start: DateTime.fromISO('2027-03-30T14:00', { zone }), end: DateTime.fromISO('2027-03-30T15:00', { zone }) };
+  const o = {
+    originalStart: DateTime.fromISO('2027-03-30T10:00', { zone }),
+    start: DateTime.fromISO('2027-03-30T14:00', { zone }),
+    end: DateTime.fromISO('2027-03-30T15:00', { zone }),
+  };
   const cal = parse(occurrenceCalendar('REQUEST', series({ sequence: 1 }), o, now));
   const ev = cal.getFirstSubcomponent('vevent')!;
   assert.equal(ev.getFirstPropertyValue('uid'), 'rb-42@roombook');

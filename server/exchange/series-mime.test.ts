@@ -39,11 +39,14 @@ test('a subject with CR/LF or U+2028 cannot add a header; non-ASCII is RFC 2047 
   const hu = encodeHeaderText('Költségvetés – árvíztűrő tükörfúrógép, negyedéves áttekintés');
   assert.match(hu, /^(=\?utf-8\?B\?[A-Za-z0-9+/=]+\?= ?)+$/);
   for (const word of hu.split(' ')) assert.ok(word.length <= 75, word);
-  const decoded = hu.split(' ').map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('');
+  const decoded = hu
+    .split(' ')
+    .map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8'))
+    .join('');
   assert.equal(decoded, 'Költségvetés – árvíztűrő tükörfúrógép, negyedéves áttekintés');
 });
 
-test('the room goes as Bcc (Exchange strips it when sending); the organizer\'s PUBLISH copy is an appointment', () => {
+test("the room goes as Bcc (Exchange strips it when sending); the organizer's PUBLISH copy is an appointment", () => {
   const headers = headersOf(message({ bcc: [{ email: 'thames@example.com', name: 'Thames' }] }));
   assert.ok(headers.includes('Bcc: "Thames" <thames@example.com>'));
   const publish = message({ method: 'PUBLISH', calendar: 'BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n' });

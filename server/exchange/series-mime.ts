@@ -42,13 +42,20 @@ export function encodeHeaderText(text: string): string {
 
 function address(a: Attendee): string {
   if (!a.name) return a.email;
-  const name = a.name.replace(/[",;<>\\\r\n\u2028\u2029\u0085]/g, ' ').replace(/\s+/g, ' ').trim();
+  const name = a.name
+    .replace(/[",;<>\\\r\n\u2028\u2029\u0085]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!name) return a.email;
   return ASCII_PRINTABLE.test(name) ? `"${name}" <${a.email}>` : `${encodeHeaderText(name)} <${a.email}>`;
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }
 
 /** The whole message/rfc822 text with CRLF line ends. */

@@ -81,9 +81,32 @@ const forUid = (items: EmulatorItem[], uid: string) => items.filter((i) => Strin
 /** A busy appointment planted straight into the room's calendar through the control API (someone else's booking). */
 async function plantBusy(alias: string, uid: string, start: DateTime, end: DateTime, name = `${uid}.EML`): Promise<void> {
   const f = (d: DateTime) => d.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
-  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'SUMMARY:Held', `DTSTART:${f(start)}`, `DTEND:${f(end)}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-  const mime = ['Content-class: urn:content-classes:appointment', 'Subject: Held', 'MIME-Version: 1.0', 'Content-Type: text/calendar; charset="utf-8"', '', ics].join('\r\n');
-  const res = await fetch(`${suite.url}/_emulator/mailboxes/${alias}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ folder: 'calendar', name, mime }) });
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'SUMMARY:Held',
+    `DTSTART:${f(start)}`,
+    `DTEND:${f(end)}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+  const mime = [
+    'Content-class: urn:content-classes:appointment',
+    'Subject: Held',
+    'MIME-Version: 1.0',
+    'Content-Type: text/calendar; charset="utf-8"',
+    '',
+    ics,
+  ].join('\r\n');
+  const res = await fetch(`${suite.url}/_emulator/mailboxes/${alias}/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ folder: 'calendar', name, mime }),
+  });
   assert.equal(res.status, 201, await res.text());
 }
 
@@ -108,7 +131,10 @@ describe('series (issue 14)', () => {
     assert.equal(String(vevents[0]!.getFirstPropertyValue('rrule')).split(';').sort().join(';'), 'BYDAY=TU;COUNT=12;FREQ=WEEKLY');
     const local = expandLocal(cal);
     assert.equal(local.length, 12);
-    assert.ok(local.every((l) => l.endsWith('T10:00/10:00')), local.join(', '));
+    assert.ok(
+      local.every((l) => l.endsWith('T10:00/10:00')),
+      local.join(', '),
+    );
     assert.equal(local[3], '2027-03-23T10:00/10:00');
     assert.equal(local[4], '2027-03-30T10:00/10:00');
     // DTSTART names the room's zone, and the message carries that zone's VTIMEZONE.
@@ -122,8 +148,15 @@ describe('series (issue 14)', () => {
     assert.equal(String(own[0]!.props['urn:schemas:calendar:instancetype']), '1');
 
     // The room: one decline per clashing date (with its RECURRENCE-ID), one accept for the series.
-    const answers = await waitFor('the room\'s three answers', async () => forUid(await suite.ctl.items('alice', 'inbox'), s.uid), (l) => l.length >= 3);
-    const declined = answers.filter((i) => i.props[P.messageClass] === 'IPM.Schedule.Meeting.Resp.Neg').map((i) => String(i.props[RID])).sort();
+    const answers = await waitFor(
+      "the room's three answers",
+      async () => forUid(await suite.ctl.items('alice', 'inbox'), s.uid),
+      (l) => l.length >= 3,
+    );
+    const declined = answers
+      .filter((i) => i.props[P.messageClass] === 'IPM.Schedule.Meeting.Resp.Neg')
+      .map((i) => String(i.props[RID]))
+      .sort();
     assert.deepEqual(declined, [tuesday('2027-03-16').toUTC().toISO(), tuesday('2027-04-20').toUTC().toISO()]);
     const accepted = answers.filter((i) => i.props[P.messageClass] === 'IPM.Schedule.Meeting.Resp.Pos');
     assert.equal(accepted.length, 1);
@@ -201,7 +234,12 @@ describe('series (issue 14)', () => {
     await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 4000, count: 1 });
     await assert.rejects(impatient.series.submitSeries(ref, s), TransientError);
     await impatient.close();
-    await waitFor('the request that went out anyway', async () => forUid(await suite.ctl.items('bob', 'inbox'), s.uid), (l) => l.length === 1, 15_000);
+    await waitFor(
+      'the request that went out anyway',
+      async () => forUid(await suite.ctl.items('bob', 'inbox'), s.uid),
+      (l) => l.length === 1,
+      15_000,
+    );
     assert.equal((await gw.series.submitSeries(ref, s, { resumed: true })).outcome, 'already-submitted');
 
     // An occurrence change that never reached Exchange (dropped connection) is sent once when resumed.
@@ -213,7 +251,9 @@ describe('series (issue 14)', () => {
     assert.equal((await gw.series.sendOccurrenceChange(ref, s1, moved, { resumed: true })).outcome, 'already-submitted');
 
     // Count per UID, method, SEQUENCE and occurrence in bob's inbox: each exactly once.
-    const keys = forUid(await suite.ctl.items('bob', 'inbox'), s.uid).map((i) => `${i.props[P.messageClass]}/${i.props[P.sequence]}/${i.props[RID] ?? 'series'}`);
+    const keys = forUid(await suite.ctl.items('bob', 'inbox'), s.uid).map(
+      (i) => `${i.props[P.messageClass]}/${i.props[P.sequence]}/${i.props[RID] ?? 'series'}`,
+    );
     assert.deepEqual(keys.sort(), [`${REQUEST}/0/series`, `${REQUEST}/1/${tuesday('2027-03-16').toUTC().toISO()}`]);
     await gw.close();
   });
@@ -223,7 +263,12 @@ describe('series (issue 14)', () => {
     const ny = DateTime.fromISO('2027-03-01T09:00', { zone: 'America/New_York' });
     const autumn = DateTime.fromISO('2027-10-19T10:00', { zone: ZONE });
     const cases = [
-      { s: weekly(4, { start: ny, end: ny.plus({ minutes: 30 }), timeZone: 'America/New_York', rrule: 'FREQ=WEEKLY;COUNT=4' }), zone: 'America/New_York', at: '09:00', count: 4 },
+      {
+        s: weekly(4, { start: ny, end: ny.plus({ minutes: 30 }), timeZone: 'America/New_York', rrule: 'FREQ=WEEKLY;COUNT=4' }),
+        zone: 'America/New_York',
+        at: '09:00',
+        count: 4,
+      },
       { s: weekly(3, { start: autumn, end: autumn.plus({ hours: 1 }), rrule: 'FREQ=WEEKLY;COUNT=3' }), zone: ZONE, at: '10:00', count: 3 },
     ];
     for (const { s, zone, at, count } of cases) {
@@ -232,7 +277,10 @@ describe('series (issue 14)', () => {
       assert.ok(msg);
       const local = expandLocal(await calendarOf('bob', msg), zone);
       assert.equal(local.length, count);
-      assert.ok(local.every((l) => l.endsWith(`T${at}/${at}`)), local.join(', '));
+      assert.ok(
+        local.every((l) => l.endsWith(`T${at}/${at}`)),
+        local.join(', '),
+      );
       // The room's calendar, read back by the app, has each occurrence at that local time too.
       const window = { start: s.start.minus({ days: 1 }), end: s.start.plus({ weeks: 6 }) };
       const room = (await gw.listCalendar('thames', window)).filter((i) => i.uid === s.uid);
@@ -242,17 +290,22 @@ describe('series (issue 14)', () => {
     await gw.close();
   });
 
-  test('putSeriesItem() never overwrites another meeting\'s item at the same name; a bad RRULE sends nothing', async () => {
+  test("putSeriesItem() never overwrites another meeting's item at the same name; a bad RRULE sends nothing", async () => {
     const gw = gateway();
     const s = weekly(4);
     const folders = await gw.discoverFolders('alice');
-    const name = decodeURIComponent(folders.calendar.replace(/\/$/, '') + '/' + itemName(s.uid)).split('/').pop()!;
+    const name = decodeURIComponent(folders.calendar.replace(/\/$/, '') + '/' + itemName(s.uid))
+      .split('/')
+      .pop()!;
     await plantBusy('alice', 'someone-else', tuesday('2027-03-02'), tuesday('2027-03-02', 11), name);
     await assert.rejects(gw.series.putSeriesItem(s), ConflictError);
     // An RRULE carrying a line break is refused before any request.
     const sent = gw.health().requests;
     await assert.rejects(gw.series.putSeriesItem({ ...s, rrule: 'FREQ=WEEKLY\r\nATTENDEE:mailto:evil@example.net' }), InvalidMeetingError);
-    await assert.rejects(gw.series.submitSeries({ mailbox: 'alice', path: '/x', uid: s.uid }, { ...s, rrule: 'FREQ=WEEKLY;COUNT=2\nX:y' }), InvalidMeetingError);
+    await assert.rejects(
+      gw.series.submitSeries({ mailbox: 'alice', path: '/x', uid: s.uid }, { ...s, rrule: 'FREQ=WEEKLY;COUNT=2\nX:y' }),
+      InvalidMeetingError,
+    );
     assert.equal(gw.health().requests, sent);
     const held = (await suite.ctl.items('alice', 'calendar')).filter((i) => i.name === name);
     assert.equal(held.length, 1);

@@ -127,7 +127,15 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
   // Cancellations keep the meeting's subject, like the single-meeting ones (meeting-props.ts): no "Canceled: "
   // prefix of our own; the message class and METHOD:CANCEL say what it is.
   /** PUT the draft (reusing our own leftover one) and MOVE it to the submission URI. */
-  async function submit(ref: ItemRef, m: SeriesMeeting, kind: Kind, calendar: () => string, options: StepOptions, occurrence?: DateTime, subject = m.subject): Promise<Submission> {
+  async function submit(
+    ref: ItemRef,
+    m: SeriesMeeting,
+    kind: Kind,
+    calendar: () => string,
+    options: StepOptions,
+    occurrence?: DateTime,
+    subject = m.subject,
+  ): Promise<Submission> {
     checkSeries(m);
     const text = calendar();
     const mailbox = ref.mailbox;
@@ -177,7 +185,15 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     },
 
     sendOccurrenceChange(ref, series, change, options = {}) {
-      return submit(ref, series, 'request', () => occurrenceCalendar('REQUEST', series, change, ctx.now()), options, change.originalStart, change.subject ?? series.subject);
+      return submit(
+        ref,
+        series,
+        'request',
+        () => occurrenceCalendar('REQUEST', series, change, ctx.now()),
+        options,
+        change.originalStart,
+        change.subject ?? series.subject,
+      );
     },
 
     sendOccurrenceCancel(ref, series, occurrence, options = {}) {

@@ -36,7 +36,10 @@ test('New York uses "second Sunday of March" and "first Sunday of November"', ()
 
 test('a zone without DST has one STANDARD part', () => {
   const lines = vtimezoneLines('Asia/Tokyo', 2027);
-  assert.deepEqual(lines.filter((l) => l.startsWith('BEGIN:')), ['BEGIN:VTIMEZONE', 'BEGIN:STANDARD']);
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('BEGIN:')),
+    ['BEGIN:VTIMEZONE', 'BEGIN:STANDARD'],
+  );
   assert.ok(lines.includes('TZOFFSETTO:+0900'));
 });
 

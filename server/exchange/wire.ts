@@ -110,7 +110,17 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
     const body = await res.body.text();
     const durationMs = Math.round(performance.now() - started);
     ctx.log.debug(
-      { event: 'exchange.request', method: req.method, path, cmd, status: res.statusCode, ms: durationMs, bytes: Buffer.byteLength(body), mailbox: req.mailbox, requestId },
+      {
+        event: 'exchange.request',
+        method: req.method,
+        path,
+        cmd,
+        status: res.statusCode,
+        ms: durationMs,
+        bytes: Buffer.byteLength(body),
+        mailbox: req.mailbox,
+        requestId,
+      },
       'exchange request',
     );
     observe(ctx, req.method, cmd, res.statusCode, started);
@@ -123,7 +133,10 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
     const code = (error as { code?: string }).code ?? '';
-    ctx.log.debug({ event: 'exchange.request', method: req.method, path, cmd, status: 0, ms: durationMs, bytes: 0, mailbox: req.mailbox, requestId, error: code }, 'exchange request failed');
+    ctx.log.debug(
+      { event: 'exchange.request', method: req.method, path, cmd, status: 0, ms: durationMs, bytes: 0, mailbox: req.mailbox, requestId, error: code },
+      'exchange request failed',
+    );
     observe(ctx, req.method, cmd, 0, started);
     const facts = { method: req.method, path, status: 0, durationMs, requestId };
     throw new TransientError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, null, { cause: error });

@@ -7,14 +7,24 @@ import { toWireDate } from './dates.ts';
 
 /** Thrown by the parsers; the DAV layer turns it into a RejectedError carrying the request facts. */
 export class XmlShapeError extends Error {
-  constructor(readonly reason: string, detail: string) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
     super(`${reason}: ${detail}`);
   }
 }
 
 // EXCHANGE: letter-only prefixes in a fixed order (a: DAV:, b: types, c: xml:) as Exchange writes them (§4.3).
 const PREFIX: Record<string, string> = {
-  [NS.dav]: 'a', [NS.dt]: 'b', [NS.mv]: 'c', [NS.mail]: 'd', [NS.hdr]: 'e', [NS.cal]: 'f', [NS.ex]: 'g', [NS.mapi]: 'h',
+  [NS.dav]: 'a',
+  [NS.dt]: 'b',
+  [NS.mv]: 'c',
+  [NS.mail]: 'd',
+  [NS.hdr]: 'e',
+  [NS.cal]: 'f',
+  [NS.ex]: 'g',
+  [NS.mapi]: 'h',
 };
 
 export type DavValue = string | number | boolean | DateTime | readonly string[];

@@ -27,7 +27,10 @@ export function homeRoutes(ctx: AppContext): Router {
       return presentBooking(b, room, user, now);
     };
     const attention = upcoming.filter((b) => b.state === 'declined' || b.state === 'failed').map(present);
-    const next = upcoming.filter((b) => ['pending', 'booked', 'updating'].includes(b.state) && b.startsAt < horizon).slice(0, 20).map(present);
+    const next = upcoming
+      .filter((b) => ['pending', 'booked', 'updating'].includes(b.state) && b.startsAt < horizon)
+      .slice(0, 20)
+      .map(present);
     res.render('home/index', {
       title: t('home.title'),
       roleLabel: roleLabel(user.role),

@@ -9,7 +9,7 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
   next(new NotFoundError());
 }
 
-const wantsJson = (req: Request) => req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';
 
 /** body-parser and friends signal client mistakes with `status`/`statusCode` (413, 400 on bad encoding). */
 function clientStatus(err: unknown): number | undefined {

@@ -19,7 +19,8 @@ test('text() names the field when it holds U+2028, U+2029, NEL, NUL, DEL or a ta
     assert.equal(r.success, false);
     assert.equal(words(r.error!.issues[0]!.message), 'Subject must be a single line.', JSON.stringify(c));
   }
-  for (const c of ['\u0000', '\u007f', '\u009b', '\ufffe']) assert.equal(words(subject.safeParse(`a${c}b`).error?.issues[0]?.message), 'Subject must not contain control characters.');
+  for (const c of ['\u0000', '\u007f', '\u009b', '\ufffe'])
+    assert.equal(words(subject.safeParse(`a${c}b`).error?.issues[0]?.message), 'Subject must not contain control characters.');
 });
 
 test('a field sent twice is "must be given once", not a type error', () => {
@@ -33,14 +34,38 @@ test('a field sent twice is "must be given once", not a type error', () => {
 test('an attendee address with NEL, a control character or a non-ASCII character is not an address', () => {
   for (const address of ['b\u0085ob@example.com', 'bob@example.com\ufffd', 'bob\u0001@example.com', 'jörg@example.com']) {
     const r = BookingForm.safeParse({ required: address });
-    assert.ok(r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(readStored(i.message))), JSON.stringify(address));
+    assert.ok(
+      r.error?.issues.some((i) => i.path[0] === 'required' && /is not an e-mail address/.test(readStored(i.message))),
+      JSON.stringify(address),
+    );
   }
 });
 
 // Characters from every class the rules care about, so short strings hit them often.
 const hostile = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('\u0000', '\u0001', '\t', '\n', '\r', '\u000b', '\u007f', '\u0085', '\u009f', '\u00a0', '\u2028', '\u2029', '\ufeff', '\ufffe', '\ud800', '<', '&', ']]>', '%0d%0a', 'Required='),
+    fc.constantFrom(
+      '\u0000',
+      '\u0001',
+      '\t',
+      '\n',
+      '\r',
+      '\u000b',
+      '\u007f',
+      '\u0085',
+      '\u009f',
+      '\u00a0',
+      '\u2028',
+      '\u2029',
+      '\ufeff',
+      '\ufffe',
+      '\ud800',
+      '<',
+      '&',
+      ']]>',
+      '%0d%0a',
+      'Required=',
+    ),
     fc.string({ unit: 'grapheme', maxLength: 2 }),
   ),
   maxLength: 12,

@@ -30,7 +30,15 @@ describe('form re-render after an error', () => {
   let ids: { booking: number; room: string; user: number };
 
   const bookingBody = (extra: Body = {}): Body => ({
-    roomId: ids.room, date: day, start: '10:00', end: '11:00', subject: 'Planning', description: '', required: 'bob@example.com', optional: '', ...extra,
+    roomId: ids.room,
+    date: day,
+    start: '10:00',
+    end: '11:00',
+    subject: 'Planning',
+    description: '',
+    required: 'bob@example.com',
+    optional: '',
+    ...extra,
   });
 
   before(async () => {
@@ -81,12 +89,17 @@ describe('form re-render after an error', () => {
   });
 
   const concrete = (path: string) =>
-    path.replace(/^\/bookings\/:id/, `/bookings/${ids.booking}`).replace(/^\/admin\/rooms\/:id/, `/admin/rooms/${ids.room}`).replace(/^\/admin\/users\/:id/, `/admin/users/${ids.user}`);
+    path
+      .replace(/^\/bookings\/:id/, `/bookings/${ids.booking}`)
+      .replace(/^\/admin\/rooms\/:id/, `/admin/rooms/${ids.room}`)
+      .replace(/^\/admin\/users\/:id/, `/admin/users/${ids.user}`);
 
   test('every form route of the app has a case in this table', () => {
     // The running app's own router: the Express app is the server's request listener.
     const express = app.server.listeners('request')[0] as Express;
-    const routes = formRoutes(express).map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    const routes = formRoutes(express)
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .sort();
     assert.ok(routes.length >= 10, routes.join(', '));
     assert.deepEqual(routes, Object.keys(cases()).sort());
   });
@@ -141,7 +154,11 @@ describe('form re-render after an error', () => {
     assert.match(html, /“carol-at-example” is not an e-mail address\./);
     const form = formsIn(html).find((f) => f.method === 'post' && f.action.startsWith('/bookings'))!;
     assert.equal(form.action, `/bookings/${ids.booking}`);
-    const saved = await alice.post(form.action, { ...form.hidden, ...bookingBody({ required: 'bob@example.com, carol@example.com' }) }, { csrf: form.hidden._csrf! });
+    const saved = await alice.post(
+      form.action,
+      { ...form.hidden, ...bookingBody({ required: 'bob@example.com, carol@example.com' }) },
+      { csrf: form.hidden._csrf! },
+    );
     assert.equal(saved.status, 303);
     assert.equal(saved.headers.get('location'), `/bookings/${ids.booking}`);
     const after = findBooking(app.ctx.db, ids.booking)!;
@@ -151,7 +168,10 @@ describe('form re-render after an error', () => {
   test('a subject the gateway would refuse (U+2028, U+2029, NEL) is a field error on the form, and nothing is stored', async () => {
     const before = (app.ctx.db.prepare('SELECT count(*) AS n FROM bookings').get() as { n: number }).n;
     for (const c of ['\u2028', '\u2029', '\u0085']) {
-      const res = await alice.post('/bookings', { ...bookingBody({ start: '13:00', end: '13:30', subject: `Budget${c}review` }), idempotencyKey: 'u'.repeat(20) });
+      const res = await alice.post('/bookings', {
+        ...bookingBody({ start: '13:00', end: '13:30', subject: `Budget${c}review` }),
+        idempotencyKey: 'u'.repeat(20),
+      });
       assert.equal(res.status, 422);
       assert.match(await res.text(), /Subject must be a single line\./);
     }
@@ -159,11 +179,17 @@ describe('form re-render after an error', () => {
   });
 
   test('a refused new booking keeps its key: the corrected form books once', async () => {
-    const first = await alice.post('/bookings', { ...bookingBody({ start: '12:00', end: '12:30', required: 'carol-at-example' }), idempotencyKey: 'k'.repeat(20) });
+    const first = await alice.post('/bookings', {
+      ...bookingBody({ start: '12:00', end: '12:30', required: 'carol-at-example' }),
+      idempotencyKey: 'k'.repeat(20),
+    });
     assert.equal(first.status, 422);
     const form = formsIn(await first.text()).find((f) => f.action === '/bookings')!;
     const body = { ...form.hidden, ...bookingBody({ start: '12:00', end: '12:30' }) };
-    const [a, b] = await Promise.all([alice.post('/bookings', body, { csrf: form.hidden._csrf! }), alice.post('/bookings', body, { csrf: form.hidden._csrf! })]);
+    const [a, b] = await Promise.all([
+      alice.post('/bookings', body, { csrf: form.hidden._csrf! }),
+      alice.post('/bookings', body, { csrf: form.hidden._csrf! }),
+    ]);
     assert.deepEqual([a.status, b.status], [303, 303]);
     assert.equal(a.headers.get('location'), b.headers.get('location'));
   });

@@ -10,8 +10,16 @@ import { acceptedLanguages, chooseLocale, fromAcceptLanguage } from './negotiate
 test('both catalogs have the same keys (a key in one language and not the other fails)', () => {
   const en = Object.keys(CATALOGS.en);
   const hu = Object.keys(CATALOGS.hu);
-  assert.deepEqual(en.filter((k) => !(k in CATALOGS.hu)), [], 'missing in hu.json');
-  assert.deepEqual(hu.filter((k) => !(k in CATALOGS.en)), [], 'missing in en.json');
+  assert.deepEqual(
+    en.filter((k) => !(k in CATALOGS.hu)),
+    [],
+    'missing in hu.json',
+  );
+  assert.deepEqual(
+    hu.filter((k) => !(k in CATALOGS.en)),
+    [],
+    'missing in en.json',
+  );
   for (const k of en) assert.notEqual(CATALOGS.hu[k]!.trim(), '', `hu.json: ${k} is empty`);
 });
 
@@ -57,7 +65,10 @@ test('select messages pick their branch in both languages', () => {
 
 test('t() follows the request’s language; tFor() names one; outside a request it is English', () => {
   assert.equal(t('nav.find'), 'Find a room');
-  assert.equal(runInLocale('hu', () => t('nav.find')), 'Teremkeresés');
+  assert.equal(
+    runInLocale('hu', () => t('nav.find')),
+    'Teremkeresés',
+  );
   assert.equal(tFor('hu', 'nav.bookings'), 'Foglalásaim');
   assert.equal(translate('hu', 'no.such.key'), 'no.such.key');
 });
@@ -73,7 +84,10 @@ test('Hungarian dates: year first, abbreviated month with a dot, weekday last, 2
   // English keeps the app's British forms, which the English tests and people already read.
   assert.equal(formatDate(d, 'day', 'en'), 'Thu 3 Dec 2026');
   assert.equal(formatDate(d, 'dateTime', 'en'), '3 Dec 2026, 13:05');
-  assert.equal(runInLocale('hu', () => formatDate(d, 'weekday')), 'csütörtök');
+  assert.equal(
+    runInLocale('hu', () => formatDate(d, 'weekday')),
+    'csütörtök',
+  );
 });
 
 test('language choice: saved preference > cookie > Accept-Language > default', () => {

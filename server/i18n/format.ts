@@ -57,7 +57,9 @@ export const formatNumber = (n: number, locale: Locale = currentLocale()): strin
 
 /** A number with fixed decimals: English as before ("5460.0"), Hungarian with a decimal comma ("5460,0"). */
 export const formatDecimal = (n: number, digits: number, locale: Locale = currentLocale()): string =>
-  locale === 'en' ? n.toFixed(digits) : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
+  locale === 'en'
+    ? n.toFixed(digits)
+    : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
 
 /** A zone name people read: "Europe/Budapest" → "Europe/Budapest (CET)" with the zone's short name in the language. */
 export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {

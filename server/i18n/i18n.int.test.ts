@@ -101,7 +101,17 @@ describe('language of the pages', () => {
     const form = await (await zoltan.get(`/bookings/new?roomId=${room.id}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const made = await zoltan.post('/bookings', { idempotencyKey: key, roomId: String(room.id), date: day, start: '10:00', end: '11:00', subject: 'Tervezés', description: '', required: '', optional: '' });
+    const made = await zoltan.post('/bookings', {
+      idempotencyKey: key,
+      roomId: String(room.id),
+      date: day,
+      start: '10:00',
+      end: '11:00',
+      subject: 'Tervezés',
+      description: '',
+      required: '',
+      optional: '',
+    });
     assert.equal(made.status, 303);
     const id = Number(/\/bookings\/(\d+)/.exec(made.headers.get('location') ?? '')?.[1]);
     const job = app.ctx.db.prepare('SELECT meeting_json FROM outbox_jobs WHERE booking_id = ?').get(id) as { meeting_json: string };

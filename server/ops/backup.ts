@@ -46,8 +46,14 @@ export function checkBackup(file: string): BackupCheck {
     if (schemaVersion > latest) {
       throw new BackupError(`${file}: schema version ${schemaVersion} is newer than this Roombook knows (${latest}); restore it with the version that made it`);
     }
-    const tables = new Set(db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => r.name));
-    for (const t of ['users', 'rooms', 'bookings', 'outbox_jobs', 'sessions']) if (!tables.has(t)) throw new BackupError(`${file}: table ${t} is missing: not a Roombook database`);
+    const tables = new Set(
+      db
+        .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+        .all()
+        .map((r) => r.name),
+    );
+    for (const t of ['users', 'rooms', 'bookings', 'outbox_jobs', 'sessions'])
+      if (!tables.has(t)) throw new BackupError(`${file}: table ${t} is missing: not a Roombook database`);
     const count = (t: string) => db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${t}`).get()!.n;
     return { integrity, schemaVersion, bookings: count('bookings'), outboxJobs: count('outbox_jobs') };
   } finally {
@@ -109,7 +115,11 @@ async function copyDatabase(source: string, target: string, options: { readonly:
  * `force`. Stale -wal/-shm files are removed first: SQLite would otherwise replay the old database's log into the
  * restored one.
  */
-export async function restoreDatabase(file: string, dbPath: string, options: { force?: boolean; now?: Date } = {}): Promise<BackupCheck & { keptOld: string | null }> {
+export async function restoreDatabase(
+  file: string,
+  dbPath: string,
+  options: { force?: boolean; now?: Date } = {},
+): Promise<BackupCheck & { keptOld: string | null }> {
   const source = resolve(file);
   const target = resolve(dbPath);
   if (source === target) throw new BackupError('the backup file is the database itself');

@@ -37,12 +37,21 @@ test('the Dockerfile: multi-stage, npm ci --omit=dev, non-root, HEALTHCHECK on /
   for (const f of froms) assert.doesNotMatch(f.args, /:latest\b|^[^:\s]+(\s|$)/, `pinned base image: ${f.args}`);
   const lastFrom = ins.lastIndexOf(froms.at(-1)!);
   const final = ins.slice(lastFrom);
-  assert.ok(ins.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)), 'npm ci --omit=dev');
-  assert.ok(final.some((i) => i.op === 'COPY' && /--from=/.test(i.args) && /node_modules/.test(i.args)), 'the final stage takes node_modules from the build stage');
+  assert.ok(
+    ins.some((i) => i.op === 'RUN' && /npm ci\b.*--omit=dev/.test(i.args)),
+    'npm ci --omit=dev',
+  );
+  assert.ok(
+    final.some((i) => i.op === 'COPY' && /--from=/.test(i.args) && /node_modules/.test(i.args)),
+    'the final stage takes node_modules from the build stage',
+  );
   assert.ok(!final.some((i) => i.op === 'RUN' && /apt-get install|g\+\+|make/.test(i.args)), 'no build tools in the final stage');
   const user = final.filter((i) => i.op === 'USER').at(-1);
   assert.ok(user && !/^(root|0)(:|$)/.test(user.args), 'runs as a non-root user');
-  assert.ok(final.some((i) => i.op === 'HEALTHCHECK' && /\/healthz/.test(i.args)), 'HEALTHCHECK on /healthz');
+  assert.ok(
+    final.some((i) => i.op === 'HEALTHCHECK' && /\/healthz/.test(i.args)),
+    'HEALTHCHECK on /healthz',
+  );
   assert.ok(!ins.some((i) => i.op === 'ADD' && /https?:/.test(i.args)), 'no remote ADD');
   const ignore = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8').split('\n');
   for (const p of ['node_modules', 'data', '.git']) assert.ok(ignore.includes(p), `.dockerignore leaves out ${p}`);
@@ -74,7 +83,10 @@ test('the image builds with a container engine, else the Dockerfile passes a lin
   }
   // Neither runs here (hadolint is not packaged by Debian): dockerfile-utils, the linter of VS Code's Docker support.
   const problems = validate(dockerfile).filter((d) => d.severity !== undefined && FINDING.has(d.severity));
-  assert.deepEqual(problems.map((p) => `line ${p.range.start.line + 1}: ${p.message}`), []);
+  assert.deepEqual(
+    problems.map((p) => `line ${p.range.start.line + 1}: ${p.message}`),
+    [],
+  );
   t.diagnostic('no container engine running and no hadolint: linted the Dockerfile with dockerfile-utils');
   console.log('container check: no container engine running and no hadolint; linted the Dockerfile with dockerfile-utils');
 });

@@ -73,7 +73,8 @@ describe('/healthz and /readyz tell the truth', () => {
 
   test('/readyz is 503 while Exchange accepts connections but does not answer, and 200 once it answers again', async () => {
     await waitFor('ready', async () => ((await get('/readyz')).status === 200 ? true : undefined));
-    const control = (path: string, init?: RequestInit) => fetch(`${emulator.url}/_emulator${path}`, { headers: { 'content-type': 'application/json' }, ...init });
+    const control = (path: string, init?: RequestInit) =>
+      fetch(`${emulator.url}/_emulator${path}`, { headers: { 'content-type': 'application/json' }, ...init });
     // Every probe now waits 5 s for its answer: far longer than the 0.2 s between probes.
     await control('/faults', { method: 'POST', body: JSON.stringify({ kind: 'latency', latencyMs: 5000, method: 'PROPFIND' }) });
     try {
@@ -91,13 +92,13 @@ describe('/healthz and /readyz tell the truth', () => {
   test('100 probes create no session, set no cookie and write nothing to the database', async () => {
     const watcher = new Database(join(app.dir, 'app.db'), { readonly: true });
     try {
-      const sessions = (await countSessions(sqliteClient(app.ctx.db)));
+      const sessions = await countSessions(sqliteClient(app.ctx.db));
       const version = watcher.pragma('data_version', { simple: true });
       for (let i = 0; i < 100; i++) {
         const r = await get(i % 2 ? '/healthz' : '/readyz');
         assert.deepEqual(r.cookies, []);
       }
-      assert.equal((await countSessions(sqliteClient(app.ctx.db))), sessions);
+      assert.equal(await countSessions(sqliteClient(app.ctx.db)), sessions);
       assert.equal(watcher.pragma('data_version', { simple: true }), version, 'another connection committed a write');
     } finally {
       watcher.close();

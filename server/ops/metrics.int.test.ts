@@ -28,7 +28,8 @@ describe('/metrics', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     return res.text();
   };
-  const control = (path: string, init?: RequestInit) => fetch(`${app.emulator!.url}/_emulator${path}`, { headers: { 'content-type': 'application/json' }, ...init });
+  const control = (path: string, init?: RequestInit) =>
+    fetch(`${app.emulator!.url}/_emulator${path}`, { headers: { 'content-type': 'application/json' }, ...init });
 
   before(async () => {
     app = await startTestApp({ METRICS_TOKEN: TOKEN });
@@ -44,7 +45,13 @@ describe('/metrics', () => {
     assert.equal((await fetch(`${app.url}/metrics`)).status, 401);
     assert.equal((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status, 401);
     const text = await scrape();
-    for (const name of ['roombook_process_cpu_seconds_total', 'roombook_nodejs_eventloop_lag_seconds', 'roombook_bookings', 'roombook_outbox_jobs', 'roombook_outbox_oldest_pending_age_seconds']) {
+    for (const name of [
+      'roombook_process_cpu_seconds_total',
+      'roombook_nodejs_eventloop_lag_seconds',
+      'roombook_bookings',
+      'roombook_outbox_jobs',
+      'roombook_outbox_oldest_pending_age_seconds',
+    ]) {
       assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
   });
@@ -62,7 +69,11 @@ describe('/metrics', () => {
     const res = await book(alice, rooms.get('trent')!, '09:00', '10:00');
     assert.equal(res.status, 303);
     const queued = await scrape();
-    assert.equal(sample(queued, 'roombook_http_requests_total', { route: '/bookings', method: 'POST', status: '303' }) - sample(before, 'roombook_http_requests_total', { route: '/bookings', method: 'POST', status: '303' }), 1);
+    assert.equal(
+      sample(queued, 'roombook_http_requests_total', { route: '/bookings', method: 'POST', status: '303' }) -
+        sample(before, 'roombook_http_requests_total', { route: '/bookings', method: 'POST', status: '303' }),
+      1,
+    );
     assert.ok(sample(queued, 'roombook_http_request_duration_seconds_count', { route: '/bookings/new', method: 'GET' }) >= 1);
     assert.equal(sample(queued, 'roombook_bookings', { state: 'pending' }) - sample(before, 'roombook_bookings', { state: 'pending' }), 1);
     assert.equal(sample(queued, 'roombook_outbox_jobs', { status: 'waiting' }), 1);
@@ -72,8 +83,13 @@ describe('/metrics', () => {
     assert.equal(sample(sent, 'roombook_bookings', { state: 'booked' }) - sample(before, 'roombook_bookings', { state: 'booked' }), 1);
     assert.equal(sample(sent, 'roombook_outbox_jobs', { status: 'waiting' }), 0);
     assert.equal(sample(sent, 'roombook_outbox_oldest_pending_age_seconds'), 0);
-    assert.ok(sample(sent, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '207' }) > sample(before, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '207' }));
-    assert.ok(sample(sent, 'roombook_exchange_requests_total', { operation: 'MOVE' }) > sample(before, 'roombook_exchange_requests_total', { operation: 'MOVE' }));
+    assert.ok(
+      sample(sent, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '207' }) >
+        sample(before, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '207' }),
+    );
+    assert.ok(
+      sample(sent, 'roombook_exchange_requests_total', { operation: 'MOVE' }) > sample(before, 'roombook_exchange_requests_total', { operation: 'MOVE' }),
+    );
     assert.ok(sample(sent, 'roombook_exchange_request_duration_seconds_count', { operation: 'MOVE' }) >= 1);
   });
 
@@ -84,7 +100,10 @@ describe('/metrics', () => {
       assert.equal((await book(alice, rooms.get('tees')!, '11:00', '12:00')).status, 303);
       await app.worker.drain();
       const failed = await scrape();
-      assert.ok(sample(failed, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '503' }) > sample(before, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '503' }));
+      assert.ok(
+        sample(failed, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '503' }) >
+          sample(before, 'roombook_exchange_requests_total', { operation: 'PROPPATCH', status: '503' }),
+      );
       assert.equal(sample(failed, 'roombook_outbox_jobs', { status: 'waiting' }), 1, 'retried later');
       assert.ok(sample(failed, 'roombook_outbox_oldest_pending_age_seconds') >= 0);
     } finally {

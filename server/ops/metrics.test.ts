@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { Request } from 'express';
 import { metricsAccess, routeOf } from './metrics.ts';
 
-const req = (ip: string, authorization?: string) => ({ ip, get: (h: string) => (h.toLowerCase() === 'authorization' ? authorization : undefined) }) as unknown as Request;
+const req = (ip: string, authorization?: string) =>
+  ({ ip, get: (h: string) => (h.toLowerCase() === 'authorization' ? authorization : undefined) }) as unknown as Request;
 
 test('metrics are hidden (404) unless a token or a network is configured', () => {
   assert.equal(metricsAccess({ token: null, allow: [] })(req('127.0.0.1')), 'hidden');

@@ -38,15 +38,51 @@ export class AppMetrics {
     const registers = [this.registry];
     const db = sqliteClient(ctx.db);
     collectDefaultMetrics({ register: this.registry, prefix: 'roombook_' });
-    this.httpRequests = new Counter({ name: 'roombook_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status.', labelNames: ['route', 'method', 'status'], registers });
-    this.httpDuration = new Histogram({ name: 'roombook_http_request_duration_seconds', help: 'Time to answer HTTP requests.', labelNames: ['route', 'method', 'status'], buckets: HTTP_BUCKETS, registers });
-    this.exchangeRequests = new Counter({ name: 'roombook_exchange_requests_total', help: 'HTTP requests to Exchange, by operation (method or OWA command) and status (0 = no answer).', labelNames: ['operation', 'status'], registers });
-    this.exchangeDuration = new Histogram({ name: 'roombook_exchange_request_duration_seconds', help: 'Time Exchange took to answer.', labelNames: ['operation', 'status'], buckets: EXCHANGE_BUCKETS, registers });
-    this.reconcileDuration = new Histogram({ name: 'roombook_reconcile_pass_duration_seconds', help: 'Duration of full reconciler passes over every room calendar.', labelNames: ['result'], buckets: RECONCILE_BUCKETS, registers });
-    this.reconcileLastSuccess = new Gauge({ name: 'roombook_reconcile_last_success_timestamp_seconds', help: 'End of the last full reconciler pass in which every room calendar was read (0 = none yet).', registers });
+    this.httpRequests = new Counter({
+      name: 'roombook_http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'roombook_http_request_duration_seconds',
+      help: 'Time to answer HTTP requests.',
+      labelNames: ['route', 'method', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.exchangeRequests = new Counter({
+      name: 'roombook_exchange_requests_total',
+      help: 'HTTP requests to Exchange, by operation (method or OWA command) and status (0 = no answer).',
+      labelNames: ['operation', 'status'],
+      registers,
+    });
+    this.exchangeDuration = new Histogram({
+      name: 'roombook_exchange_request_duration_seconds',
+      help: 'Time Exchange took to answer.',
+      labelNames: ['operation', 'status'],
+      buckets: EXCHANGE_BUCKETS,
+      registers,
+    });
+    this.reconcileDuration = new Histogram({
+      name: 'roombook_reconcile_pass_duration_seconds',
+      help: 'Duration of full reconciler passes over every room calendar.',
+      labelNames: ['result'],
+      buckets: RECONCILE_BUCKETS,
+      registers,
+    });
+    this.reconcileLastSuccess = new Gauge({
+      name: 'roombook_reconcile_last_success_timestamp_seconds',
+      help: 'End of the last full reconciler pass in which every room calendar was read (0 = none yet).',
+      registers,
+    });
     this.purgedRows = new Counter({ name: 'roombook_purged_rows_total', help: 'Rows deleted by the retention purges.', labelNames: ['table'], registers });
     this.purgeLastRun = new Gauge({ name: 'roombook_purge_last_run_timestamp_seconds', help: 'When each purge last ran.', labelNames: ['table'], registers });
-    this.probeUp = new Gauge({ name: 'roombook_exchange_probe_up', help: '1 when the last readiness probe of Exchange succeeded, 0 when it failed, -1 before the first.', registers });
+    this.probeUp = new Gauge({
+      name: 'roombook_exchange_probe_up',
+      help: '1 when the last readiness probe of Exchange succeeded, 0 when it failed, -1 before the first.',
+      registers,
+    });
     this.probeLatency = new Gauge({ name: 'roombook_exchange_probe_latency_seconds', help: 'Duration of the last readiness probe of Exchange.', registers });
     this.probeUp.set(-1);
 

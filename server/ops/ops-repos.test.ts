@@ -16,7 +16,12 @@ const T = (day: number, hour = 9) => `2026-12-${String(day).padStart(2, '0')}T${
 /** Seeds through the same SqlClient, with SQL both engines accept (RETURNING included). */
 async function seed(db: SqlClient) {
   const id = async (sql: string, params: unknown[]) => Number((await db.get<{ id: number }>(`${sql} RETURNING id`, params))!.id);
-  const user = await id(`INSERT INTO users (username, display_name, email, role, source, active, created_at) VALUES (?, ?, ?, 'employee', 'local', 1, ?)`, ['alice', 'Alice', 'alice@example.com', T(1)]);
+  const user = await id(`INSERT INTO users (username, display_name, email, role, source, active, created_at) VALUES (?, ?, ?, 'employee', 'local', 1, ?)`, [
+    'alice',
+    'Alice',
+    'alice@example.com',
+    T(1),
+  ]);
   const room = await id(
     `INSERT INTO rooms (name, mailbox_alias, mailbox_email, capacity, building, floor, time_zone, opens_at_local, closes_at_local, max_duration_minutes, horizon_days, active, created_at, updated_at)
      VALUES ('Trent', 'trent', 'trent@example.com', 6, 'Harbour House', '1', 'Europe/London', '08:00', '18:00', 240, 90, 1, ?, ?)`,
@@ -44,7 +49,11 @@ async function seed(db: SqlClient) {
   await job(b2, 'running', T(6), T(6), T(6), T(6, 10));
   // A cancel queued behind b1's failed job: held back, so not a sign of a stuck worker.
   await job(b1, 'waiting', T(3), T(3), T(3));
-  const audit = (at: string) => db.run(`INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES (?, ?, 'Alice', 'room.updated', 'room', '1')`, [at, user]);
+  const audit = (at: string) =>
+    db.run(`INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id) VALUES (?, ?, 'Alice', 'room.updated', 'room', '1')`, [
+      at,
+      user,
+    ]);
   await audit(T(1));
   await audit(T(2));
   await audit(T(20));

@@ -28,5 +28,9 @@ export async function book(b: TestBrowser, roomId: string, start: string, end: s
   const form = await (await b.get(`/bookings/new?roomId=${roomId}&date=${date}&start=${start}&end=${end}`)).text();
   const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
-  return b.post('/bookings', { roomId, date, start, end, subject: 'Planning', description: 'Agenda', required: 'bob@example.com', optional: '', idempotencyKey: key }, { csrf });
+  return b.post(
+    '/bookings',
+    { roomId, date, start, end, subject: 'Planning', description: 'Agenda', required: 'bob@example.com', optional: '', idempotencyKey: key },
+    { csrf },
+  );
 }

@@ -12,8 +12,12 @@ test('each purge is logged with its table and count, and told to the observer', 
   const db = openDatabase(':memory:');
   migrate(db);
   const now = DateTime.fromISO('2026-12-01T10:00:00Z', { zone: 'utc' });
-  db.prepare(`INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id) VALUES (?, 't', 'old', 'room', '1')`).run(now.minus({ days: 401 }).toISO());
-  db.prepare(`INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id) VALUES (?, 't', 'kept', 'room', '1')`).run(now.minus({ days: 399 }).toISO());
+  db.prepare(`INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id) VALUES (?, 't', 'old', 'room', '1')`).run(
+    now.minus({ days: 401 }).toISO(),
+  );
+  db.prepare(`INSERT INTO audit_events (at, actor_name, action, entity_type, entity_id) VALUES (?, 't', 'kept', 'room', '1')`).run(
+    now.minus({ days: 399 }).toISO(),
+  );
   db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)').run('gone', '{}', Date.now() - 1);
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -28,8 +32,15 @@ test('each purge is logged with its table and count, and told to the observer', 
   await purge.runHistory();
   await purge.runSessions();
   const logged = lines.filter((l) => l.event === 'purge.done').map((l) => [l.table, l.deleted]);
-  assert.deepEqual(logged, [['audit_events', 1], ['outbox_jobs', 0], ['sessions', 1]]);
-  assert.deepEqual(seen.map((r) => r.table), ['audit_events', 'outbox_jobs', 'sessions']);
+  assert.deepEqual(logged, [
+    ['audit_events', 1],
+    ['outbox_jobs', 0],
+    ['sessions', 1],
+  ]);
+  assert.deepEqual(
+    seen.map((r) => r.table),
+    ['audit_events', 'outbox_jobs', 'sessions'],
+  );
   assert.ok(lines.every((l) => typeof l.ms === 'number'));
   db.close();
 });

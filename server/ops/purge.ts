@@ -73,7 +73,16 @@ export class PurgeScheduler {
   private report(results: PurgeResult[]): void {
     for (const r of results) {
       this.observe(r);
-      this.ctx.log.info({ event: 'purge.done', table: r.table, deleted: r.deleted, ms: Math.round(r.ms), retentionDays: r.table === 'sessions' ? undefined : this.ctx.config.retentionDays }, 'purged old rows');
+      this.ctx.log.info(
+        {
+          event: 'purge.done',
+          table: r.table,
+          deleted: r.deleted,
+          ms: Math.round(r.ms),
+          retentionDays: r.table === 'sessions' ? undefined : this.ctx.config.retentionDays,
+        },
+        'purged old rows',
+      );
     }
   }
 

@@ -46,13 +46,32 @@ describe('the history purge', () => {
     const results: PurgeResult[] = await app.ops.purge.runHistory();
     assert.deepEqual(Object.fromEntries(results.map((r) => [r.table, r.deleted])), { audit_events: 1, outbox_jobs: 2 });
 
-    assert.deepEqual(db.prepare<[], { action: string }>('SELECT action FROM audit_events ORDER BY at').all().map((r) => r.action), ['young', 'today']);
-    const left = new Set(db.prepare<[], { id: number }>('SELECT id FROM outbox_jobs').all().map((r) => BigInt(r.id)));
+    assert.deepEqual(
+      db
+        .prepare<[], { action: string }>('SELECT action FROM audit_events ORDER BY at')
+        .all()
+        .map((r) => r.action),
+      ['young', 'today'],
+    );
+    const left = new Set(
+      db
+        .prepare<[], { id: number }>('SELECT id FROM outbox_jobs')
+        .all()
+        .map((r) => BigInt(r.id)),
+    );
     assert.ok(!left.has(BigInt(jobs.oldDone)) && !left.has(BigInt(jobs.oldSkipped)));
     assert.ok(left.has(BigInt(jobs.youngDone)) && left.has(BigInt(jobs.oldFailed)), 'younger and failed jobs stay');
     // The booking's own (waiting) create job is untouched.
-    assert.equal(db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND kind = 'create' AND status = 'waiting'`).get(bookingId)!.n, 1);
+    assert.equal(
+      db
+        .prepare<[number], { n: number }>(`SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND kind = 'create' AND status = 'waiting'`)
+        .get(bookingId)!.n,
+      1,
+    );
     // Running it again deletes nothing more.
-    assert.deepEqual((await app.ops.purge.runHistory()).map((r) => r.deleted), [0, 0]);
+    assert.deepEqual(
+      (await app.ops.purge.runHistory()).map((r) => r.deleted),
+      [0, 0],
+    );
   });
 });

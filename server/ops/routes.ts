@@ -14,7 +14,9 @@ export function opsRoutes(ctx: AppContext, deps: { probe: ExchangeProbe; metrics
 
   const answer = (res: Response, r: HealthReport, extra: Record<string, unknown>) => {
     res.set('Cache-Control', 'no-store');
-    res.status(r.status === 'ok' ? 200 : 503).json({ status: r.status, ...extra, problems: r.problems, checks: r.checks, mode, uptimeSeconds: Math.round(process.uptime()) });
+    res
+      .status(r.status === 'ok' ? 200 : 503)
+      .json({ status: r.status, ...extra, problems: r.problems, checks: r.checks, mode, uptimeSeconds: Math.round(process.uptime()) });
   };
 
   /** GET /healthz: liveness (the process and the database). Exchange is /readyz's business: restarting won't fix it. */
@@ -35,7 +37,10 @@ export function opsRoutes(ctx: AppContext, deps: { probe: ExchangeProbe; metrics
     if (verdict === 'unauthorized') return void res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized\n');
     // Keep Exchange's readiness probe going while someone scrapes, so the probe gauges are current.
     void deps.probe.current(0);
-    res.set('Cache-Control', 'no-store').type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(deps.metrics.registry.contentType)
+      .send(await deps.metrics.registry.metrics());
   });
 
   return router;

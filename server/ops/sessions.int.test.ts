@@ -13,8 +13,12 @@ const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 describe('sessions are written only when something must be stored', () => {
   let app: TestApp;
   const sessions = () => countSessions(sqliteClient(app.ctx.db));
-  const row = (sid: string) => app.ctx.db.prepare<[string], { data: string; expires_at: number }>('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid);
-  const sidOf = (b: TestBrowser) => decodeURIComponent(b.cookie(SESSION_COOKIE)!).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+  const row = (sid: string) =>
+    app.ctx.db.prepare<[string], { data: string; expires_at: number }>('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid);
+  const sidOf = (b: TestBrowser) =>
+    decodeURIComponent(b.cookie(SESSION_COOKIE)!)
+      .replace(/^s:/, '')
+      .replace(/\.[^.]*$/, '');
 
   before(async () => {
     app = await startTestApp();
@@ -45,7 +49,12 @@ describe('sessions are written only when something must be stored', () => {
     // No token, a made-up token, the token without its cookie, a tampered cookie: all 403.
     assert.equal((await b.post('/login', { username: 'alice', password: 'demo' }, { csrf: false })).status, 403);
     assert.equal((await b.post('/login', { username: 'alice', password: 'demo' }, { csrf: 'made-up' })).status, 403);
-    const bare = await fetch(`${app.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'alice', password: 'demo', _csrf: token }), redirect: 'manual' });
+    const bare = await fetch(`${app.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'alice', password: 'demo', _csrf: token }),
+      redirect: 'manual',
+    });
     assert.equal(bare.status, 403);
     const cookie = b.cookie(CSRF_COOKIE)!;
     const tampered = await fetch(`${app.url}/login`, {

@@ -60,8 +60,21 @@ describe('utilisation aggregate', () => {
   });
 
   test('floors, buildings and the total add up the rooms', () => {
-    assert.deepEqual(r.floors.map((f) => [f.building, f.floor, f.bookedMs / HOUR]), [['North', '1', 5], ['North', '2', 2], ['South', '1', 0]]);
-    assert.deepEqual(r.buildings.map((b) => [b.building, b.bookedMs / HOUR, b.bookableMs / HOUR, b.rooms]), [['North', 7, 36, 2], ['South', 0, 20, 1]]);
+    assert.deepEqual(
+      r.floors.map((f) => [f.building, f.floor, f.bookedMs / HOUR]),
+      [
+        ['North', '1', 5],
+        ['North', '2', 2],
+        ['South', '1', 0],
+      ],
+    );
+    assert.deepEqual(
+      r.buildings.map((b) => [b.building, b.bookedMs / HOUR, b.bookableMs / HOUR, b.rooms]),
+      [
+        ['North', 7, 36, 2],
+        ['South', 0, 20, 1],
+      ],
+    );
     assert.equal(r.total.bookedMs, 7 * HOUR);
     assert.equal(r.total.bookableMs, 56 * HOUR);
     assert.equal(r.total.bookings, 4);
@@ -85,9 +98,17 @@ describe('utilisation aggregate', () => {
   });
 
   test('a fall-back night counts the repeated hour twice in the same cell', () => {
-    const oct = aggregate([rooms[0]!], [{ roomId: 1, start: Date.parse('2026-10-24T23:30:00Z'), end: Date.parse('2026-10-25T02:30:00Z'), people: 1 }], { from: '2026-10-25', to: '2026-10-25' }, now);
+    const oct = aggregate(
+      [rooms[0]!],
+      [{ roomId: 1, start: Date.parse('2026-10-24T23:30:00Z'), end: Date.parse('2026-10-25T02:30:00Z'), people: 1 }],
+      { from: '2026-10-25', to: '2026-10-25' },
+      now,
+    );
     assert.equal(oct.rooms[0]!.bookedMs, 3 * HOUR);
-    assert.deepEqual([1, 2, 3].map((h) => oct.heat.bookedMs[7]![h]! / HOUR), [0.5, 2, 0.5]);
+    assert.deepEqual(
+      [1, 2, 3].map((h) => oct.heat.bookedMs[7]![h]! / HOUR),
+      [0.5, 2, 0.5],
+    );
     assert.equal(oct.heat.totalMs[7]![2], 2 * HOUR);
     assert.equal(oct.rooms[0]!.bookableMs, 10 * HOUR);
   });
@@ -95,7 +116,10 @@ describe('utilisation aggregate', () => {
   test('seats booked against capacity, by room size (unknown people left out)', () => {
     assert.deepEqual(
       r.seats.map((s) => [s.capacity, s.rooms, s.bookings, s.typicalPeople, s.typicalShare, s.meanFill]),
-      [[4, 1, 1, 4, 1, 1], [8, 2, 2, 2, 1, 0.25]],
+      [
+        [4, 1, 1, 4, 1, 1],
+        [8, 2, 2, 2, 1, 0.25],
+      ],
     );
   });
 
@@ -107,23 +131,42 @@ describe('utilisation aggregate', () => {
 
   test('with check-in times, used hours run from check-in to end and no-shows are past bookings nobody checked in to', () => {
     const d = '2026-03-30';
-    const checked = aggregate([rooms[0]!], [
-      { roomId: 1, start: at(`${d}T09:00`, BUD), end: at(`${d}T10:00`, BUD), people: 2, checkedInAt: at(`${d}T09:15`, BUD) },
-      { roomId: 1, start: at(`${d}T11:00`, BUD), end: at(`${d}T12:00`, BUD), people: 2, checkedInAt: null },
-      // Still to come at `now`: neither used nor a no-show yet.
-      { roomId: 1, start: at(`${d}T15:00`, BUD), end: at(`${d}T16:00`, BUD), people: 2, checkedInAt: null },
-    ], { from: d, to: d }, at(`${d}T13:00`, BUD));
+    const checked = aggregate(
+      [rooms[0]!],
+      [
+        { roomId: 1, start: at(`${d}T09:00`, BUD), end: at(`${d}T10:00`, BUD), people: 2, checkedInAt: at(`${d}T09:15`, BUD) },
+        { roomId: 1, start: at(`${d}T11:00`, BUD), end: at(`${d}T12:00`, BUD), people: 2, checkedInAt: null },
+        // Still to come at `now`: neither used nor a no-show yet.
+        { roomId: 1, start: at(`${d}T15:00`, BUD), end: at(`${d}T16:00`, BUD), people: 2, checkedInAt: null },
+      ],
+      { from: d, to: d },
+      at(`${d}T13:00`, BUD),
+    );
     assert.equal(checked.checkInRecorded, true);
     assert.equal(usedHours(checked.total), 0.75);
     assert.equal(noShowRate(checked.total), 0.5);
   });
 
   test('ranking puts the busiest room first', () => {
-    assert.deepEqual(rankRooms(r.rooms).map((l) => l.room.name), ['Alpha', 'Bravo', 'Charlie']);
+    assert.deepEqual(
+      rankRooms(r.rooms).map((l) => l.room.name),
+      ['Alpha', 'Bravo', 'Charlie'],
+    );
   });
 
   test('mergeIntervals joins overlapping and touching spans', () => {
-    assert.deepEqual(mergeIntervals([{ start: 5, end: 7 }, { start: 1, end: 3 }, { start: 3, end: 4 }, { start: 6, end: 9 }]), [{ start: 1, end: 4 }, { start: 5, end: 9 }]);
+    assert.deepEqual(
+      mergeIntervals([
+        { start: 5, end: 7 },
+        { start: 1, end: 3 },
+        { start: 3, end: 4 },
+        { start: 6, end: 9 },
+      ]),
+      [
+        { start: 1, end: 4 },
+        { start: 5, end: 9 },
+      ],
+    );
   });
 });
 

@@ -373,7 +373,15 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
       let typicalPeople: number | null = null;
       let best = 0;
       for (const [people, n] of [...s.byPeople].sort((a, b) => a[0] - b[0])) if (n > best) [typicalPeople, best] = [people, n];
-      return { capacity, rooms: s.rooms, bookings: s.bookings, byPeople: s.byPeople, typicalPeople, typicalShare: s.bookings ? best / s.bookings : 0, meanFill: s.bookings ? s.fill / s.bookings : 0 };
+      return {
+        capacity,
+        rooms: s.rooms,
+        bookings: s.bookings,
+        byPeople: s.byPeople,
+        typicalPeople,
+        typicalShare: s.bookings ? best / s.bookings : 0,
+        meanFill: s.bookings ? s.fill / s.bookings : 0,
+      };
     });
 
   return {

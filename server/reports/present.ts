@@ -41,7 +41,11 @@ export interface Line {
 function line(level: Line['level'], building: string, floor: string, room: string, capacity: number | null, t: Totals): Line {
   const used = usedHours(t);
   return {
-    level, building, floor, room, capacity,
+    level,
+    building,
+    floor,
+    room,
+    capacity,
     bookings: t.bookings,
     bookedHours: round1(hours(t.bookedMs)),
     bookableHours: round1(hours(t.bookableMs)),
@@ -62,10 +66,12 @@ export function reportLines(r: UtilisationReport): Line[] {
 
 /** Share of room time booked per weekday (rows) and local hour (columns); null where no time was offered. */
 export function heatValues(r: UtilisationReport): (number | null)[][] {
-  return WEEKDAYS.map((_, d) => HOURS.map((_, h) => {
-    const total = r.heat.totalMs[d + 1]![h]!;
-    return total > 0 ? r.heat.bookedMs[d + 1]![h]! / total : null;
-  }));
+  return WEEKDAYS.map((_, d) =>
+    HOURS.map((_, h) => {
+      const total = r.heat.totalMs[d + 1]![h]!;
+      return total > 0 ? r.heat.bookedMs[d + 1]![h]! / total : null;
+    }),
+  );
 }
 
 export interface SeatRow {
@@ -80,7 +86,12 @@ export interface SeatRow {
 
 function seatRows(r: UtilisationReport): SeatRow[] {
   return r.seats.map((s) => {
-    const people = s.typicalPeople === null ? null : s.typicalPeople > s.capacity ? t('reports.more_than_people', { count: s.capacity }) : t('room.people', { count: s.typicalPeople });
+    const people =
+      s.typicalPeople === null
+        ? null
+        : s.typicalPeople > s.capacity
+          ? t('reports.more_than_people', { count: s.capacity })
+          : t('room.people', { count: s.typicalPeople });
     return {
       capacity: s.capacity,
       rooms: s.rooms,
@@ -88,7 +99,9 @@ function seatRows(r: UtilisationReport): SeatRow[] {
       typicalPeople: s.typicalPeople,
       typicalSharePct: round1(s.typicalShare * 100),
       meanFillPct: round1(s.meanFill * 100),
-      sentence: people ? t('reports.seat_sentence', { seats: s.capacity, people, pct: Math.round(s.typicalShare * 100) }) : t('reports.seat_sentence_none', { seats: s.capacity }),
+      sentence: people
+        ? t('reports.seat_sentence', { seats: s.capacity, people, pct: Math.round(s.typicalShare * 100) })
+        : t('reports.seat_sentence_none', { seats: s.capacity }),
     };
   });
 }
@@ -109,7 +122,15 @@ export function presentReport(data: ReportData) {
   // With few rooms the two lists split them; a room is never both busiest and emptiest.
   const busiest = ranked.slice(0, Math.min(RANKED, Math.ceil(ranked.length / 2)));
   const emptiest = ranked.slice(busiest.length).slice(-RANKED).reverse();
-  const rankBars = (ls: typeof ranked) => ls.map((l) => ({ label: l.room.name, value: utilisation(l) ?? 0, text: fmtPct(utilisation(l)), room: l.room, booked: fmtHours(hours(l.bookedMs)), bookable: fmtHours(hours(l.bookableMs)) }));
+  const rankBars = (ls: typeof ranked) =>
+    ls.map((l) => ({
+      label: l.room.name,
+      value: utilisation(l) ?? 0,
+      text: fmtPct(utilisation(l)),
+      room: l.room,
+      booked: fmtHours(hours(l.bookedMs)),
+      bookable: fmtHours(hours(l.bookableMs)),
+    }));
   const seats = seatRows(report);
   const scope = request.building ?? t('reports.all_buildings');
   // English keeps the ISO dates its readers (and the CSV) use; Hungarian reads "2026. okt. 1.".
@@ -129,7 +150,10 @@ export function presentReport(data: ReportData) {
     heat: {
       weekdays: days,
       hours: HOURS,
-      rows: heat.map((row, d) => ({ day: days[d]!, cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })) })),
+      rows: heat.map((row, d) => ({
+        day: days[d]!,
+        cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })),
+      })),
       svg: heatMapSvg({
         id: 'heat',
         title: t('reports.heat_title', { scope, period: periodText }),
@@ -166,8 +190,13 @@ export function reportCsv(data: ReportData): string {
   out.push(csvRow(['Utilisation report', request.period.from, request.period.to, request.building ?? 'All buildings']));
   if (!report.checkInRecorded) out.push(csvRow(['Note', `Used hours and no-show rate: ${UNKNOWN_CHECK_IN}`]));
   out.push('\r\n');
-  out.push(csvRow(['level', 'building', 'floor', 'room', 'capacity', 'bookings', 'booked_hours', 'bookable_hours', 'utilisation_pct', 'used_hours', 'no_show_pct']));
-  for (const l of reportLines(report)) out.push(csvRow([l.level, l.building, l.floor, l.room, l.capacity, l.bookings, l.bookedHours, l.bookableHours, l.utilisationPct, l.usedHours, l.noShowPct]));
+  out.push(
+    csvRow(['level', 'building', 'floor', 'room', 'capacity', 'bookings', 'booked_hours', 'bookable_hours', 'utilisation_pct', 'used_hours', 'no_show_pct']),
+  );
+  for (const l of reportLines(report))
+    out.push(
+      csvRow([l.level, l.building, l.floor, l.room, l.capacity, l.bookings, l.bookedHours, l.bookableHours, l.utilisationPct, l.usedHours, l.noShowPct]),
+    );
   out.push('\r\n');
   out.push(csvRow(['peak_hours_pct_booked', ...HOURS]));
   heatValues(report).forEach((row, d) => out.push(csvRow([WEEKDAYS[d], ...row.map((v) => (v === null ? null : round1(v * 100)))])));

@@ -31,7 +31,21 @@ describe('utilisation report over HTTP', () => {
     app = await startTestApp({}, clock);
     const ctx = app.ctx;
     const room = (name: string, alias: string, floor: string, capacity: number, opensAt: string, closesAt: string) =>
-      createRoom(ctx, SYSTEM_ACTOR, { name, alias, email: `${alias}@example.com`, capacity, building: BUILDING, floor, timeZone: ZONE, opensAt, closesAt, maxDurationMinutes: 240, horizonDays: 180, active: true, equipment: [] });
+      createRoom(ctx, SYSTEM_ACTOR, {
+        name,
+        alias,
+        email: `${alias}@example.com`,
+        capacity,
+        building: BUILDING,
+        floor,
+        timeZone: ZONE,
+        opensAt,
+        closesAt,
+        maxDurationMinutes: 240,
+        horizonDays: 180,
+        active: true,
+        equipment: [],
+      });
     const kelvin = room('Kelvin', 'kelvin', '1', 8, '08:00', '18:00');
     const clyde = room('=Clyde', 'clyde', '2', 4, '09:00', '17:00');
     const organizerId = (ctx.db.prepare("SELECT id FROM users WHERE username = 'alice'").get() as { id: number }).id;
@@ -39,7 +53,19 @@ describe('utilisation report over HTTP', () => {
       const uid = `rb-${randomBytes(8).toString('hex')}`;
       const id = insertBooking(
         ctx.db,
-        { uid, idempotencyKey: randomBytes(12).toString('hex'), roomId, organizerId, createdById: organizerId, subject: 'Stand-up', description: '', private: false, startsAt: local(date, start), endsAt: local(date, end), at: '2026-09-01T00:00:00.000Z' },
+        {
+          uid,
+          idempotencyKey: randomBytes(12).toString('hex'),
+          roomId,
+          organizerId,
+          createdById: organizerId,
+          subject: 'Stand-up',
+          description: '',
+          private: false,
+          startsAt: local(date, start),
+          endsAt: local(date, end),
+          at: '2026-09-01T00:00:00.000Z',
+        },
         [{ email: 'bob@example.com', name: 'Bob', role: 'required' }],
       );
       ctx.db.prepare('UPDATE bookings SET state = ? WHERE id = ?').run(state, id);
@@ -53,8 +79,22 @@ describe('utilisation report over HTTP', () => {
     }
     book(kelvin.id, '2026-10-06', '14:00', '16:00', 'cancelled');
     // The reconciler's copy of an app booking (same uid) must not count twice; the Outlook meeting counts once.
-    replaceExternalBookings(ctx.db, kelvin.id, '2026-10-01T00:00:00.000Z', '2026-10-02T00:00:00.000Z', [{ uid: firstUid, subject: 'Stand-up', organizer: 'alice@example.com', startsAt: local('2026-10-01', '10:00'), endsAt: local('2026-10-01', '12:00') }], '2026-10-01T00:00:00.000Z');
-    replaceExternalBookings(ctx.db, clyde.id, '2026-10-26T00:00:00.000Z', '2026-10-27T00:00:00.000Z', [{ uid: 'outlook-1', subject: 'Planning', organizer: 'carol@example.com', startsAt: local('2026-10-26', '14:00'), endsAt: local('2026-10-26', '15:00') }], '2026-10-26T00:00:00.000Z');
+    replaceExternalBookings(
+      ctx.db,
+      kelvin.id,
+      '2026-10-01T00:00:00.000Z',
+      '2026-10-02T00:00:00.000Z',
+      [{ uid: firstUid, subject: 'Stand-up', organizer: 'alice@example.com', startsAt: local('2026-10-01', '10:00'), endsAt: local('2026-10-01', '12:00') }],
+      '2026-10-01T00:00:00.000Z',
+    );
+    replaceExternalBookings(
+      ctx.db,
+      clyde.id,
+      '2026-10-26T00:00:00.000Z',
+      '2026-10-27T00:00:00.000Z',
+      [{ uid: 'outlook-1', subject: 'Planning', organizer: 'carol@example.com', startsAt: local('2026-10-26', '14:00'), endsAt: local('2026-10-26', '15:00') }],
+      '2026-10-26T00:00:00.000Z',
+    );
 
     [alice, rita, adam] = [new TestBrowser(app.url), new TestBrowser(app.url), new TestBrowser(app.url)];
     await alice.signIn('alice');
@@ -85,14 +125,23 @@ describe('utilisation report over HTTP', () => {
     assert.match(html, /<dd id="sum-util">8\.1 %<\/dd>/);
     assert.match(html, /<dd id="sum-bookings">23<\/dd>/);
     const rooms = html.slice(html.indexOf('id="by-room"'));
-    assert.match(rooms, /<th scope="row">Kelvin \(Report House, floor 1\)<\/th>\s*<td class="num">8<\/td>\s*<td class="num">22<\/td>\s*<td class="num">44\.0<\/td>\s*<td class="num">310\.0<\/td>\s*<td class="num">14\.2 %<\/td>\s*<td class="num">unknown — check-in is off<\/td>\s*<td class="num">unknown — check-in is off<\/td>/);
-    assert.match(rooms, /<th scope="row">=Clyde \(Report House, floor 2\)<\/th>\s*<td class="num">4<\/td>\s*<td class="num">1<\/td>\s*<td class="num">1\.0<\/td>\s*<td class="num">248\.0<\/td>\s*<td class="num">0\.4 %<\/td>/);
+    assert.match(
+      rooms,
+      /<th scope="row">Kelvin \(Report House, floor 1\)<\/th>\s*<td class="num">8<\/td>\s*<td class="num">22<\/td>\s*<td class="num">44\.0<\/td>\s*<td class="num">310\.0<\/td>\s*<td class="num">14\.2 %<\/td>\s*<td class="num">unknown — check-in is off<\/td>\s*<td class="num">unknown — check-in is off<\/td>/,
+    );
+    assert.match(
+      rooms,
+      /<th scope="row">=Clyde \(Report House, floor 2\)<\/th>\s*<td class="num">4<\/td>\s*<td class="num">1<\/td>\s*<td class="num">1\.0<\/td>\s*<td class="num">248\.0<\/td>\s*<td class="num">0\.4 %<\/td>/,
+    );
     assert.match(html, /8-seat rooms booked for 2 people 100 % of the time\./);
     // Monday 10:00 London: Kelvin booked on all four Mondays, Clyde never: half the room time.
     const heat = html.slice(html.indexOf('id="heat-table"'));
     const monday = /<tr><th scope="row">Mon<\/th>(.*?)<\/tr>/s.exec(heat)![1]!;
     assert.equal([...monday.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])[10], '50');
-    assert.match(html, /<svg [^>]*role="img"[^>]*aria-labelledby="heat-t heat-d"><title id="heat-t">Peak hours, Report House, 2026-10-01 to 2026-10-31<\/title><desc id="heat-d">/);
+    assert.match(
+      html,
+      /<svg [^>]*role="img"[^>]*aria-labelledby="heat-t heat-d"><title id="heat-t">Peak hours, Report House, 2026-10-01 to 2026-10-31<\/title><desc id="heat-d">/,
+    );
     assert.match(html, /id="check-in-note"/);
     assert.doesNotMatch(html, /style=|<script(?! src=)/);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -120,7 +169,9 @@ describe('utilisation report over HTTP', () => {
     const res = await rita.get('/reports?from=2026-13-01');
     assert.equal(res.status, 400);
     assert.match(await res.text(), /From must look like 2026-11-24\.|From is not a date/);
-    const json = await fetch(`${app.url}/reports.csv?from=2026-10-31&to=2026-10-01`, { headers: { accept: 'application/json', cookie: `roombook.sid=${rita.cookie('roombook.sid')}` } });
+    const json = await fetch(`${app.url}/reports.csv?from=2026-10-31&to=2026-10-01`, {
+      headers: { accept: 'application/json', cookie: `roombook.sid=${rita.cookie('roombook.sid')}` },
+    });
     assert.equal(json.status, 400);
     const body = (await json.json()) as { error: { fields: Record<string, string> } };
     assert.equal(body.error.fields.to, 'To must be on or after From.');
@@ -135,7 +186,19 @@ describe('utilisation report over HTTP', () => {
     const organizerId = (app.ctx.db.prepare("SELECT id FROM users WHERE username = 'alice'").get() as { id: number }).id;
     const id = insertBooking(
       app.ctx.db,
-      { uid: `rb-${randomBytes(8).toString('hex')}`, idempotencyKey: randomBytes(12).toString('hex'), roomId: clyde.id, organizerId, createdById: organizerId, subject: 'Late', description: '', private: false, startsAt: local('2026-10-30', '09:00'), endsAt: local('2026-10-30', '10:00'), at: '2026-09-01T00:00:00.000Z' },
+      {
+        uid: `rb-${randomBytes(8).toString('hex')}`,
+        idempotencyKey: randomBytes(12).toString('hex'),
+        roomId: clyde.id,
+        organizerId,
+        createdById: organizerId,
+        subject: 'Late',
+        description: '',
+        private: false,
+        startsAt: local('2026-10-30', '09:00'),
+        endsAt: local('2026-10-30', '10:00'),
+        at: '2026-09-01T00:00:00.000Z',
+      },
       [],
     );
     const second = buildReport(app.ctx, request);

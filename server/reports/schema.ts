@@ -24,7 +24,14 @@ export const ReportQuery = z
   .object({
     from: date('reports.from'),
     to: date('reports.to'),
-    building: z.preprocess(blankToUndefined, z.string().trim().max(200, msg('form.max_chars', { label: msg('field.building'), max: 200 })).optional()),
+    building: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .max(200, msg('form.max_chars', { label: msg('field.building'), max: 200 }))
+        .optional(),
+    ),
   })
   .superRefine((q, ctx) => {
     if (!q.from || !q.to) return;

@@ -27,8 +27,18 @@ export interface ReportRequest {
 /** The period asked for, or the last 30 days (today included, by the server's UTC date). */
 export function resolveRequest(ctx: Pick<AppContext, 'clock'>, q: ReportQueryInput): ReportRequest {
   const today = ctx.clock.now().toUTC();
-  const to = q.to ?? (q.from ? DateTime.fromISO(q.from).plus({ days: DEFAULT_DAYS - 1 }).toISODate()! : today.toISODate()!);
-  const from = q.from ?? DateTime.fromISO(to).minus({ days: DEFAULT_DAYS - 1 }).toISODate()!;
+  const to =
+    q.to ??
+    (q.from
+      ? DateTime.fromISO(q.from)
+          .plus({ days: DEFAULT_DAYS - 1 })
+          .toISODate()!
+      : today.toISODate()!);
+  const from =
+    q.from ??
+    DateTime.fromISO(to)
+      .minus({ days: DEFAULT_DAYS - 1 })
+      .toISODate()!;
   return { period: { from, to }, building: q.building ?? null };
 }
 
@@ -76,12 +86,14 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   if (ids.length) {
     // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
     const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
-    const checkedIn = (roomId: number, at: string | null, exempt: number) => (!checkinOn.has(roomId) || exempt ? {} : { checkedInAt: at === null ? null : ms(at) });
+    const checkedIn = (roomId: number, at: string | null, exempt: number) =>
+      !checkinOn.has(roomId) || exempt ? {} : { checkedInAt: at === null ? null : ms(at) };
     for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to)) {
       items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, ...checkedIn(roomId, at, exempt) });
     }
     // A released no-show was booked (it counts in booked hours) and nobody came.
-    for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, checkedInAt: null });
+    for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to))
+      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, checkedInAt: null });
     // An Outlook meeting's number of people is not known.
     for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
   }

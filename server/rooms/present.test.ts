@@ -8,7 +8,10 @@ const ZONE = 'Europe/Berlin';
 const at = (hhmm: string) => DateTime.fromISO(`2026-12-03T${hhmm}`, { zone: ZONE }).toMillis();
 const room = { id: 7, timeZone: ZONE } as Room;
 // A stand-in for availability's bookingLink: the slot in the room's zone is all the presenter must hand over.
-const source = { bookingLink: (_r: Pick<Room, 'id' | 'timeZone'>, s: DaySpan) => `${DateTime.fromMillis(s.start, { zone: ZONE }).toFormat('HH:mm')}-${DateTime.fromMillis(s.end, { zone: ZONE }).toFormat('HH:mm')}` };
+const source = {
+  bookingLink: (_r: Pick<Room, 'id' | 'timeZone'>, s: DaySpan) =>
+    `${DateTime.fromMillis(s.start, { zone: ZONE }).toFormat('HH:mm')}-${DateTime.fromMillis(s.end, { zone: ZONE }).toFormat('HH:mm')}`,
+};
 const day: RoomDay = {
   items: [
     { kind: 'external', subject: 'Board', organizerName: '', active: true, start: at('14:00'), end: at('15:00') },

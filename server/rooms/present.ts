@@ -162,7 +162,14 @@ export function visibleSubject(item: Pick<DayItem, 'kind' | 'subject' | 'organiz
   return own ? subject || busy : busy;
 }
 
-export function presentRoomDay(room: Room, date: string, day: RoomDay, source: Pick<RoomDaySource, 'bookingLink'>, now: DateTime, viewer?: SubjectViewer): RoomDayView {
+export function presentRoomDay(
+  room: Room,
+  date: string,
+  day: RoomDay,
+  source: Pick<RoomDaySource, 'bookingLink'>,
+  now: DateTime,
+  viewer?: SubjectViewer,
+): RoomDayView {
   const zone = room.timeZone;
   const hhmm = (ms: number) => formatDate(DateTime.fromMillis(ms, { zone }), 'time');
   const span = (s: DaySpan) => `${hhmm(s.start)}–${hhmm(s.end)}`;
@@ -177,7 +184,12 @@ export function presentRoomDay(room: Room, date: string, day: RoomDay, source: P
         free: false,
         time: span(i),
         label: visibleSubject(i, viewer),
-        detail: i.kind === 'external' ? (i.organizerName ? t('room.booked_outlook_by', { name: i.organizerName }) : t('room.booked_outlook')) : t('room.booked_by', { name: i.organizerName }),
+        detail:
+          i.kind === 'external'
+            ? i.organizerName
+              ? t('room.booked_outlook_by', { name: i.organizerName })
+              : t('room.booked_outlook')
+            : t('room.booked_by', { name: i.organizerName }),
         bookHref: null,
       },
     })),

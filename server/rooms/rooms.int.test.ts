@@ -72,7 +72,14 @@ describe('rooms', () => {
   });
 
   test('POST /admin/rooms re-renders the form with 422, each field message and the typed values', async () => {
-    const res = await admin.post('/admin/rooms', { ...validRoom, name: 'Brontë', capacity: '0', timeZone: 'Mars/Olympus', closesAt: '07:00', alias: 'bad alias!' });
+    const res = await admin.post('/admin/rooms', {
+      ...validRoom,
+      name: 'Brontë',
+      capacity: '0',
+      timeZone: 'Mars/Olympus',
+      closesAt: '07:00',
+      alias: 'bad alias!',
+    });
     assert.equal(res.status, 422);
     const html = await res.text();
     assert.match(html, /Capacity must be at least 1\./);
@@ -103,7 +110,11 @@ describe('rooms', () => {
 
   test('POST /admin/rooms with Exchange unreachable saves the room as "not verified"', async () => {
     const faults = `${app.emulator!.url}/_emulator/faults`;
-    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'drop', method: 'PROPFIND', path: '/exchange/medway' }) });
+    await fetch(faults, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'drop', method: 'PROPFIND', path: '/exchange/medway' }),
+    });
     try {
       const res = await admin.post('/admin/rooms', { ...validRoom, name: 'Medway', alias: 'medway', email: 'medway@example.com' });
       assert.equal(res.status, 303);

@@ -122,7 +122,10 @@ export function adminRoomRoutes(ctx: AppContext): Router {
   });
 
   /** POST /admin/rooms/:id/deactivate and /activate */
-  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
     router.post(`/rooms/:id/${action}`, ...pages.admin, (req, res) => {
       const room = rooms.setRoomActive(ctx, toActor(req.user!), idParam(req.params.id, 'room'), active);
       flash(req, 'success', active ? messages.activated(room.name) : messages.deactivated(room.name));

@@ -31,7 +31,10 @@ const messages = {
 
 /** A mailbox check that blocks saving unless the admin ticks "save anyway". */
 export class MailboxCheckFailed extends FieldErrors {
-  constructor(readonly check: repo.MailboxProblem, alias: string) {
+  constructor(
+    readonly check: repo.MailboxProblem,
+    alias: string,
+  ) {
     super({ alias: check === 'unknown' ? messages.mailboxUnknown(alias) : messages.mailboxNoAccess(alias) });
   }
 }

@@ -63,7 +63,10 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
   const items: ScheduleItem[] = [];
   const uids = new Set<string>();
   const summaries = listBookingSummaries(ctx, roomIds, from, to);
-  const labels = checkinLabels(ctx, summaries.map((b) => b.id));
+  const labels = checkinLabels(
+    ctx,
+    summaries.map((b) => b.id),
+  );
   for (const b of summaries) {
     uids.add(b.uid);
     const checkin = labels.get(b.id);

@@ -21,7 +21,12 @@ export function presentApiRoom(r: Room) {
     opensAt: r.opensAt,
     closesAt: r.closesAt,
     equipment: r.equipment,
-    links: { bookings: `/api/rooms/${r.alias}/bookings`, status: `/api/rooms/${r.alias}/status`, display: `/display/${r.alias}`, feed: `/feeds/rooms/${r.alias}.ics` },
+    links: {
+      bookings: `/api/rooms/${r.alias}/bookings`,
+      status: `/api/rooms/${r.alias}/status`,
+      display: `/display/${r.alias}`,
+      feed: `/feeds/rooms/${r.alias}.ics`,
+    },
   };
 }
 
@@ -60,7 +65,12 @@ export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: Date
     zone,
     busy: s.busy,
     word: s.busy ? t('room.busy') : t('schedule.free'),
-    until: s.busy && s.busyUntil ? t('display.until', { time: hhmm(s.busyUntil, zone) }) : s.freeUntil ? t('display.until', { time: hhmm(s.freeUntil, zone) }) : t('display.rest_of_day'),
+    until:
+      s.busy && s.busyUntil
+        ? t('display.until', { time: hhmm(s.busyUntil, zone) })
+        : s.freeUntil
+          ? t('display.until', { time: hhmm(s.freeUntil, zone) })
+          : t('display.rest_of_day'),
     current: s.current ? meeting(s.current) : null,
     upcoming: s.upcoming.map(meeting),
     clock: hhmm(now, zone),

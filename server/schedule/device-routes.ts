@@ -110,7 +110,9 @@ export function deviceRoutes(ctx: AppContext): Router {
         start: DateTime.fromMillis(i.start, { zone: 'utc' }),
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: visibleSubject(i, show),
-        description: show ? `${t('feed.organizer', { name: i.organizerName })}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}` : undefined,
+        description: show
+          ? `${t('feed.organizer', { name: i.organizerName })}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}`
+          : undefined,
         location: `${r.name}, ${t('room.place', { building: r.building, floor: r.floor })}`,
         status: i.checkin === 'released' ? ('CANCELLED' as const) : i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),
         sequence: i.sequence,

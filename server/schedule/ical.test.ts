@@ -15,7 +15,13 @@ test('foldLine() keeps every line within 75 octets and never splits a UTF-8 char
   const line = `SUMMARY:${'Überprüfung der Räume 🚪 '.repeat(10)}`;
   const folded = foldLine(line);
   for (const part of folded.split('\r\n')) assert.ok(Buffer.byteLength(part) <= 75, `${Buffer.byteLength(part)} octets`);
-  assert.equal(folded.split('\r\n').map((p, i) => (i ? p.slice(1) : p)).join(''), line);
+  assert.equal(
+    folded
+      .split('\r\n')
+      .map((p, i) => (i ? p.slice(1) : p))
+      .join(''),
+    line,
+  );
   assert.ok(!folded.includes('\uFFFD'));
 });
 
@@ -26,8 +32,24 @@ test('buildCalendar() output parses with ical.js into the same events, times in 
     stamp: DateTime.fromISO('2026-11-24T12:00:00Z'),
     refreshMinutes: 15,
     events: [
-      { uid: 'rb-1@roombook', start, end: start.plus({ hours: 1 }), summary: 'Budget; Q1, Q2\nreview', description: 'Organizer: Alice', location: 'Trent', status: 'CONFIRMED', sequence: 2 },
-      { uid: 'outlook-uid', start: start.plus({ hours: 3 }), end: start.plus({ hours: 4 }), summary: `${'Long subject '.repeat(12)}`, status: 'TENTATIVE', sequence: 0 },
+      {
+        uid: 'rb-1@roombook',
+        start,
+        end: start.plus({ hours: 1 }),
+        summary: 'Budget; Q1, Q2\nreview',
+        description: 'Organizer: Alice',
+        location: 'Trent',
+        status: 'CONFIRMED',
+        sequence: 2,
+      },
+      {
+        uid: 'outlook-uid',
+        start: start.plus({ hours: 3 }),
+        end: start.plus({ hours: 4 }),
+        summary: `${'Long subject '.repeat(12)}`,
+        status: 'TENTATIVE',
+        sequence: 0,
+      },
     ],
   });
   assert.ok(text.endsWith('\r\n'));

@@ -19,7 +19,17 @@ test('the schedule cache is invalidated by insert, update and delete triggers on
   for (const t of triggers) byTable.set(t.tbl_name, [...(byTable.get(t.tbl_name) ?? []), /AFTER (INSERT|UPDATE|DELETE)/i.exec(t.sql)![1]!.toUpperCase()]);
   assert.deepEqual([...byTable.keys()].sort(), [...SCHEDULE_SOURCE_TABLES].sort());
   // Named in full so a reader of this test sees every table that silently invalidates schedules.
-  assert.deepEqual([...SCHEDULE_SOURCE_TABLES].sort(), ['booking_attendees', 'booking_checkins', 'bookings', 'checkin_building_defaults', 'checkin_room_settings', 'external_bookings', 'room_equipment', 'rooms', 'users']);
+  assert.deepEqual([...SCHEDULE_SOURCE_TABLES].sort(), [
+    'booking_attendees',
+    'booking_checkins',
+    'bookings',
+    'checkin_building_defaults',
+    'checkin_room_settings',
+    'external_bookings',
+    'room_equipment',
+    'rooms',
+    'users',
+  ]);
   for (const [table, kinds] of byTable) assert.deepEqual(kinds.sort(), ['DELETE', 'INSERT', 'UPDATE'], table);
   assert.equal(triggers.length, 27);
 });

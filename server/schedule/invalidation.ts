@@ -12,7 +12,17 @@
 
 /** Tables a schedule is built from; each has insert/update/delete triggers bumping schedule_changes.version. */
 // booking_checkins: check-in facts (migration 0010), shown on the timeline, displays, API and feeds.
-export const SCHEDULE_SOURCE_TABLES = ['bookings', 'booking_attendees', 'booking_checkins', 'checkin_room_settings', 'checkin_building_defaults', 'external_bookings', 'rooms', 'room_equipment', 'users'] as const;
+export const SCHEDULE_SOURCE_TABLES = [
+  'bookings',
+  'booking_attendees',
+  'booking_checkins',
+  'checkin_room_settings',
+  'checkin_building_defaults',
+  'external_bookings',
+  'rooms',
+  'room_equipment',
+  'users',
+] as const;
 
 // The counter itself is read in repo.ts (SQL lives in repositories).
 export { scheduleVersion } from './repo.ts';

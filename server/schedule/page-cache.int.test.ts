@@ -42,7 +42,11 @@ describe('reception pages served from the page cache', () => {
       const [ta, tb] = [tokenIn(a), tokenIn(b)];
       assert.ok(ta && tb);
       assert.notEqual(ta, tb);
-      assert.equal(a.replaceAll(ta, 'TOKEN'), b.replaceAll(tb, 'TOKEN'), 'the same page apart from the token (the sign-out form and the language switch carry it)');
+      assert.equal(
+        a.replaceAll(ta, 'TOKEN'),
+        b.replaceAll(tb, 'TOKEN'),
+        'the same page apart from the token (the sign-out form and the language switch carry it)',
+      );
       assert.ok(!/rbtoken[0-9a-f]{24}/.test(a), 'no marker left in the page');
 
       const zipped = await rawGet(app, first, path, true);

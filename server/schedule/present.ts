@@ -129,11 +129,18 @@ export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<strin
   return {
     key: opts.dayLabel ? row.date : `room-${row.room.id}`,
     name,
-    href: opts.dayLabel ? `/schedule?date=${row.date}&building=${encodeURIComponent(row.room.building)}` : `/schedule/rooms/${row.room.id}/week?date=${row.date}`,
-    facts: opts.dayLabel ? `${row.room.opensAt}–${row.room.closesAt}` : `${t('room.people', { count: row.room.capacity })}${equipment ? ` · ${equipment}` : ''}`,
+    href: opts.dayLabel
+      ? `/schedule?date=${row.date}&building=${encodeURIComponent(row.room.building)}`
+      : `/schedule/rooms/${row.room.id}/week?date=${row.date}`,
+    facts: opts.dayLabel
+      ? `${row.room.opensAt}–${row.room.closesAt}`
+      : `${t('room.people', { count: row.room.capacity })}${equipment ? ` · ${equipment}` : ''}`,
     trackCls: trackClass(row.window),
     blocks: row.items.flatMap((i) => presentBlock(i, row.window, hhmm, opts.q) ?? []),
-    gaps: row.open.end > now.toMillis() ? presentGaps(row, now, opts.dayLabel ? t('schedule.room_on_day', { room: row.room.name, day: opts.dayLabel }) : row.room.name) : [],
+    gaps:
+      row.open.end > now.toMillis()
+        ? presentGaps(row, now, opts.dayLabel ? t('schedule.room_on_day', { room: row.room.name, day: opts.dayLabel }) : row.room.name)
+        : [],
     nowCls: nowClass(row.window, now),
   };
 }

@@ -43,7 +43,12 @@ const toToken = (r: TokenRow): DeviceToken => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
   lastUsedAt: r.last_used_at,
-  roomIds: r.room_ids ? r.room_ids.split(',').map(Number).sort((a, b) => a - b) : [],
+  roomIds: r.room_ids
+    ? r.room_ids
+        .split(',')
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [],
   locale: isLocale(r.locale) ? r.locale : null,
 });
 

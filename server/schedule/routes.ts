@@ -49,7 +49,14 @@ export function scheduleRoutes(ctx: AppContext): Router {
       });
       const { timeline, pages, ...locals } = model;
       await sendCachedPage(req, res, pages, async (csrfToken) => {
-        const page = await render(req, view, { ...res.locals, csrfToken, title: view === VIEWS.print ? t('print.title') : t('nav.schedule'), ...locals, timelineHtml: TIMELINE_SLOT, rowHtml });
+        const page = await render(req, view, {
+          ...res.locals,
+          csrfToken,
+          title: view === VIEWS.print ? t('print.title') : t('nav.schedule'),
+          ...locals,
+          timelineHtml: TIMELINE_SLOT,
+          rowHtml,
+        });
         if (!timeline) return [page];
         // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
         const at = page.indexOf(TIMELINE_SLOT);
@@ -83,7 +90,9 @@ export function scheduleRoutes(ctx: AppContext): Router {
       const week = presentWeek(listRoomWeek(ctx, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
-    await sendCachedPage(req, res, model.pages, async (csrfToken) => [await render(req, 'schedule/week', { ...res.locals, csrfToken, title: t('week.title', { room: model.week.room.name }), week: model.week, rowHtml })]);
+    await sendCachedPage(req, res, model.pages, async (csrfToken) => [
+      await render(req, 'schedule/week', { ...res.locals, csrfToken, title: t('week.title', { room: model.week.room.name }), week: model.week, rowHtml }),
+    ]);
   });
 
   return router;

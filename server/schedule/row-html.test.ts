@@ -5,8 +5,14 @@ import { rowHtml } from './row-html.ts';
 
 const row = (subject: string): RowView =>
   ({
-    key: 'room-1', name: 'Tyne', href: '/schedule/rooms/1/week?date=2026-03-23', facts: '8 people', trackCls: 'track n-132', gaps: [],
-    blocks: [{ cls: 'blk s-1 n-9', href: '/bookings/1', times: '08:00–08:45', subject, who: 'Alice', tag: 'Booked' }], nowCls: null,
+    key: 'room-1',
+    name: 'Tyne',
+    href: '/schedule/rooms/1/week?date=2026-03-23',
+    facts: '8 people',
+    trackCls: 'track n-132',
+    gaps: [],
+    blocks: [{ cls: 'blk s-1 n-9', href: '/bookings/1', times: '08:00–08:45', subject, who: 'Alice', tag: 'Booked' }],
+    nowCls: null,
   }) as unknown as RowView;
 
 test('rowHtml() escapes the row, answers the same model with the same HTML and a changed model with new HTML', () => {

@@ -26,7 +26,11 @@ describe('reception schedule, displays, read API and feeds', () => {
   let bookingUid: string;
 
   async function createToken(rooms: string[], showSubjects: boolean): Promise<string> {
-    const res = await adam.post('/admin/displays', { label: `Door ${rooms.join('+')}`, roomIds: rooms.map((r) => roomIds.get(r)!), ...(showSubjects ? { showSubjects: 'on' } : {}) });
+    const res = await adam.post('/admin/displays', {
+      label: `Door ${rooms.join('+')}`,
+      roomIds: rooms.map((r) => roomIds.get(r)!),
+      ...(showSubjects ? { showSubjects: 'on' } : {}),
+    });
     assert.equal(res.status, 201);
     const secret = /id="token-secret">([^<]+)</.exec(await res.text())?.[1];
     assert.ok(secret);
@@ -40,7 +44,11 @@ describe('reception schedule, displays, read API and feeds', () => {
     const people = await demoPeople(app.ctx);
     // Floor 1 and floor 2 of Harbour House and a Berlin room, so the building and floor filters have something to leave out.
     const rooms = someRooms(app.ctx, {
-      trent: {}, avon: { capacity: 4 }, severn: { capacity: 8 }, wye: { capacity: 2 }, dee: { floor: '2', capacity: 8 },
+      trent: {},
+      avon: { capacity: 4 },
+      severn: { capacity: 8 },
+      wye: { capacity: 2 },
+      dee: { floor: '2', capacity: 8 },
       spree: { building: 'Spreehaus Berlin', timeZone: 'Europe/Berlin', capacity: 8 },
     });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
@@ -48,7 +56,15 @@ describe('reception schedule, displays, read API and feeds', () => {
     await alice.signIn('alice');
     await rita.signIn('rita');
     await adam.signIn('adam');
-    const booking = await aBooking(app.ctx, { room: rooms.get('trent')!, organizer: people.alice, date: day, start: '10:00', end: '11:00', subject: 'Budget; Q1, Q2', required: ['bob@example.com'] });
+    const booking = await aBooking(app.ctx, {
+      room: rooms.get('trent')!,
+      organizer: people.alice,
+      date: day,
+      start: '10:00',
+      end: '11:00',
+      subject: 'Budget; Q1, Q2',
+      required: ['bob@example.com'],
+    });
     bookingId = booking.id;
     await app.worker.drain();
     bookingUid = findBooking(app.ctx.db, bookingId)!.uid;
@@ -64,13 +80,18 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.equal(anon.headers.get('location'), '/login');
   });
 
-  test('GET /schedule shows the booking as a block at 10:00 in Trent\'s row, with a bookable gap after it', async () => {
+  test("GET /schedule shows the booking as a block at 10:00 in Trent's row, with a bookable gap after it", async () => {
     const res = await rita.get(`/schedule?date=${day}`);
     assert.equal(res.status, 200);
     const html = await res.text();
     const row = /<li class="row" id="room-(\d+)">.*?<\/li>/s.exec(html.slice(html.indexOf(`id="room-${roomIds.get('trent')}"`) - 30))![0];
     // The window starts at 07:00, five-minute columns: 10:00 is column 37, an hour is 12 columns.
-    assert.match(row, new RegExp(`<a class="b st-booked s-37 n-12" href="/bookings/${bookingId}"><b>10:00–11:00</b> <span>Budget; Q1, Q2</span> <i>Alice Anderson · 1 invited</i> <em>Booked</em></a>`));
+    assert.match(
+      row,
+      new RegExp(
+        `<a class="b st-booked s-37 n-12" href="/bookings/${bookingId}"><b>10:00–11:00</b> <span>Budget; Q1, Q2</span> <i>Alice Anderson · 1 invited</i> <em>Booked</em></a>`,
+      ),
+    );
     const gap = `/schedule/gap/${roomIds.get('trent')}/${day}/11:00-12:00`;
     assert.match(row, new RegExp(`<a class="g s-49 n-108" href="${gap}">Free<span class="sr">: Book Trent 11:00–12:00</span></a>`));
     const form = await rita.get(gap);
@@ -85,7 +106,17 @@ describe('reception schedule, displays, read API and feeds', () => {
     await rita.get(`/schedule?date=${day}`);
     const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get('avon')}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: roomIds.get('avon')!, date: day, start: '15:00', end: '15:30', subject: 'Cache check', description: '', required: '', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: roomIds.get('avon')!,
+      date: day,
+      start: '15:00',
+      end: '15:30',
+      subject: 'Cache check',
+      description: '',
+      required: '',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     assert.match(await (await rita.get(`/schedule?date=${day}`)).text(), /class="b st-pending[^"]*"[^>]*><b>15:00–15:30<\/b> <span>Cache check/);
     await app.worker.drain();
@@ -100,7 +131,10 @@ describe('reception schedule, displays, read API and feeds', () => {
     await plantOutlookMeeting(app.emulator!.url, 'wye', { subject: 'Board (booked in Outlook)', start: local('13:00'), end: local('14:00') });
     await app.reconciler.runNow();
     const html = await (await rita.get(`/schedule?date=${day}&floor=1`)).text();
-    assert.match(html, /<div class="b st-external s-73 n-12"><b>13:00–14:00<\/b> <span>Board \(booked in Outlook\)<\/span> <i>[^<]*<\/i> <em>Outlook<\/em><\/div>/);
+    assert.match(
+      html,
+      /<div class="b st-external s-73 n-12"><b>13:00–14:00<\/b> <span>Board \(booked in Outlook\)<\/span> <i>[^<]*<\/i> <em>Outlook<\/em><\/div>/,
+    );
     assert.doesNotMatch(html, /<h3>Floor 2<\/h3>/);
   });
 
@@ -126,7 +160,9 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.equal(zipped.headers.get('content-encoding'), 'gzip');
     // The day view is gzipped from a precompressed timeline plus per-request parts; it must decode to the whole page.
     for (let i = 0; i < 2; i++) {
-      const dayPage = await fetch(`${app.url}/schedule?date=${day}`, { headers: { cookie: `roombook.sid=${rita.cookie('roombook.sid')}`, 'accept-encoding': 'gzip' } });
+      const dayPage = await fetch(`${app.url}/schedule?date=${day}`, {
+        headers: { cookie: `roombook.sid=${rita.cookie('roombook.sid')}`, 'accept-encoding': 'gzip' },
+      });
       assert.equal(dayPage.headers.get('content-encoding'), 'gzip');
       const text = await dayPage.text();
       assert.match(text, /<span>Budget; Q1, Q2<\/span>/);
@@ -172,23 +208,40 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'not_found');
   });
 
-  test('GET /api/rooms and /api/rooms/:alias/bookings answer JSON for the token\'s rooms; subjects follow the token', async () => {
+  test("GET /api/rooms and /api/rooms/:alias/bookings answer JSON for the token's rooms; subjects follow the token", async () => {
     const token = await createToken(['trent', 'avon'], true);
     const rooms = (await (await device('/api/rooms', token)).json()) as { rooms: { alias: string }[] };
     assert.deepEqual(rooms.rooms.map((r) => r.alias).sort(), ['avon', 'trent']);
     const res = await device(`/api/rooms/trent/bookings?date=${day}`, token);
     assert.equal(res.headers.get('cache-control'), 'private, no-store');
-    const body = (await res.json()) as { date: string; bookings: { subject: string; start: string; localStart: string; organizer: string | null; source: string }[] };
+    const body = (await res.json()) as {
+      date: string;
+      bookings: { subject: string; start: string; localStart: string; organizer: string | null; source: string }[];
+    };
     assert.equal(body.date, day);
     assert.equal(body.bookings.length, 1);
     assert.deepEqual(
-      { subject: body.bookings[0]!.subject, start: body.bookings[0]!.start, localStart: body.bookings[0]!.localStart, organizer: body.bookings[0]!.organizer, source: body.bookings[0]!.source },
+      {
+        subject: body.bookings[0]!.subject,
+        start: body.bookings[0]!.start,
+        localStart: body.bookings[0]!.localStart,
+        organizer: body.bookings[0]!.organizer,
+        source: body.bookings[0]!.source,
+      },
       { subject: 'Budget; Q1, Q2', start: local('10:00').toUTC().toISO(), localStart: '10:00', organizer: 'Alice Anderson', source: 'roombook' },
     );
     const hidden = await createToken(['trent'], false);
-    const private_ = (await (await device(`/api/rooms/trent/bookings?date=${day}`, hidden)).json()) as { bookings: { subject: string; organizer: string | null }[] };
-    assert.deepEqual(private_.bookings.map((b) => [b.subject, b.organizer]), [['Busy', null]]);
-    const status = (await (await device(`/api/rooms/trent/status?now=${encodeURIComponent(local('10:15').toISO()!)}`, token)).json()) as { busy: boolean; busyUntil: string };
+    const private_ = (await (await device(`/api/rooms/trent/bookings?date=${day}`, hidden)).json()) as {
+      bookings: { subject: string; organizer: string | null }[];
+    };
+    assert.deepEqual(
+      private_.bookings.map((b) => [b.subject, b.organizer]),
+      [['Busy', null]],
+    );
+    const status = (await (await device(`/api/rooms/trent/status?now=${encodeURIComponent(local('10:15').toISO()!)}`, token)).json()) as {
+      busy: boolean;
+      busyUntil: string;
+    };
     assert.equal(status.busy, true);
     assert.equal(status.busyUntil, local('11:00').toUTC().toISO());
   });

@@ -21,7 +21,14 @@ export const DayQuery = z.object({
   floor: z.preprocess(blankToUndefined, z.string().trim().max(50).optional()),
   capacity: z.preprocess(blankToUndefined, integer('field.capacity', 1, 10_000).optional()),
   equipment: multi(20),
-  q: z.preprocess(blankToUndefined, z.string().trim().max(100, msg('form.max_chars', { label: msg('field.search'), max: 100 })).optional()),
+  q: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(100, msg('form.max_chars', { label: msg('field.search'), max: 100 }))
+      .optional(),
+  ),
 });
 export type DayQueryInput = z.output<typeof DayQuery>;
 

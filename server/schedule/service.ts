@@ -65,7 +65,17 @@ function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow,
     const key = `${room.opensAt} ${room.closesAt} ${room.timeZone}`;
     const open = spans.get(key) ?? spans.set(key, openingSpan(date, room.opensAt, room.closesAt, room.timeZone)).get(key)!;
     const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
-    return { room, date, window: w, open, items: mine, gaps: freeGaps(open, mine.filter((i) => i.active)) };
+    return {
+      room,
+      date,
+      window: w,
+      open,
+      items: mine,
+      gaps: freeGaps(
+        open,
+        mine.filter((i) => i.active),
+      ),
+    };
   });
 }
 
@@ -85,7 +95,14 @@ export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   for (const r of rooms) (groups.get(r.building) ?? groups.set(r.building, []).get(r.building)!).push(r);
   const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
   const all = [...windows.values()];
-  const items = all.length ? listScheduleItems(ctx, rooms.map((r) => r.id), Math.min(...all.map((w) => w.start)), Math.max(...all.map((w) => w.end))) : [];
+  const items = all.length
+    ? listScheduleItems(
+        ctx,
+        rooms.map((r) => r.id),
+        Math.min(...all.map((w) => w.start)),
+        Math.max(...all.map((w) => w.end)),
+      )
+    : [];
 
   let matches = 0;
   const buildings: BuildingDay[] = [];
@@ -134,7 +151,13 @@ export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { d
 /** What the room's door display says at `now`. */
 export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: readonly ScheduleItem[]; state: DisplayState<ScheduleItem> } {
   const { items } = listRoomDay(ctx, room, now.setZone(room.timeZone).toFormat('yyyy-MM-dd'));
-  return { items, state: displayState(items.filter((i) => i.active), now.toMillis()) };
+  return {
+    items,
+    state: displayState(
+      items.filter((i) => i.active),
+      now.toMillis(),
+    ),
+  };
 }
 
 /** Days of meetings a calendar feed carries: a month back (recent history) and the booking horizon ahead. */

@@ -11,7 +11,10 @@ const D = '2026-11-25';
 
 describe('dayWindow()', () => {
   test('dayWindow() spans the earliest opening to the latest closing, widened to whole hours', () => {
-    const w = dayWindow(D, ZONE, [{ opensAt: '07:30', closesAt: '18:00' }, { opensAt: '08:00', closesAt: '19:15' }]);
+    const w = dayWindow(D, ZONE, [
+      { opensAt: '07:30', closesAt: '18:00' },
+      { opensAt: '08:00', closesAt: '19:15' },
+    ]);
     assert.equal(hm(w.start), '07:00');
     assert.equal(hm(w.end), '20:00');
     assert.equal(w.columns, 13 * 12);
@@ -21,7 +24,12 @@ describe('dayWindow()', () => {
     const w = dayWindow('2026-10-25', ZONE, [{ opensAt: '07:00', closesAt: '20:00' }]);
     assert.equal(new Date(w.start).toISOString(), '2026-10-25T07:00:00.000Z');
     assert.equal(w.columns, 13 * 12);
-    assert.deepEqual(hourMarks(w).map((m) => m.label).slice(0, 2), ['07:00', '08:00']);
+    assert.deepEqual(
+      hourMarks(w)
+        .map((m) => m.label)
+        .slice(0, 2),
+      ['07:00', '08:00'],
+    );
   });
 });
 
@@ -86,7 +94,10 @@ describe('displayState()', () => {
     const s = displayState(day, at(D, '10:30'));
     assert.equal(s.busy, true);
     assert.equal(hm(s.busyUntil), '11:30');
-    assert.deepEqual(s.upcoming.map((u) => hm(u.start)), ['11:00', '14:00']);
+    assert.deepEqual(
+      s.upcoming.map((u) => hm(u.start)),
+      ['11:00', '14:00'],
+    );
   });
 
   test('displayState() is free until the next meeting, and free at the very end of a meeting', () => {

@@ -35,7 +35,11 @@ export function openingSpan(date: string, opensAt: string, closesAt: string, zon
 /** The window covering every given room's opening hours on `date`, widened to whole hours. */
 export function dayWindow(date: string, zone: string, hours: { opensAt: string; closesAt: string }[]): DayWindow {
   const opens = hours.map((h) => h.opensAt).sort()[0] ?? '08:00';
-  const closes = hours.map((h) => h.closesAt).sort().at(-1) ?? '18:00';
+  const closes =
+    hours
+      .map((h) => h.closesAt)
+      .sort()
+      .at(-1) ?? '18:00';
   const start = atLocal(date, opens, zone).startOf('hour').toMillis();
   const closing = atLocal(date, closes, zone);
   const end = (closing.minute ? closing.startOf('hour').plus({ hours: 1 }) : closing).toMillis();

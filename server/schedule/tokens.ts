@@ -117,4 +117,11 @@ export function roomsForToken(ctx: Ctx, token: repo.DeviceToken): Room[] {
   return listAllRooms(ctx).filter((r) => r.active && token.roomIds.includes(r.id));
 }
 
-const auditView = (t: repo.DeviceToken) => ({ label: t.label, hint: t.hint, rooms: t.roomIds, showSubjects: t.showSubjects, locale: t.locale, revokedAt: t.revokedAt });
+const auditView = (t: repo.DeviceToken) => ({
+  label: t.label,
+  hint: t.hint,
+  rooms: t.roomIds,
+  showSubjects: t.showSubjects,
+  locale: t.locale,
+  revokedAt: t.revokedAt,
+});

@@ -30,7 +30,8 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
   const hhmm = (ms: number) => (zd ? zd.label(ms) : fmt(ms, r.zone, 'HH:mm'));
   // Three words looked up once per page, not per cell.
   const words = { busy: t('strip.busy'), off: t('scheduling.off_hours'), free: t('strip.free') };
-  const labelOf = (cell: { start: number; state: string }) => `${hhmm(cell.start)} ${cell.state === 'busy' ? words.busy : cell.state === 'off' ? words.off : words.free}`;
+  const labelOf = (cell: { start: number; state: string }) =>
+    `${hhmm(cell.start)} ${cell.state === 'busy' ? words.busy : cell.state === 'off' ? words.off : words.free}`;
   return {
     zone: r.zone,
     seats: r.seats,
@@ -86,7 +87,15 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const user = req.user!;
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     const asked = query.has('required') || query.has('duration');
-    const model = { title: t('nav.find_time'), buildings: listBuildings(ctx), equipment: listEquipment(ctx), values: asked ? req.query : { duration: '60' }, errors: {}, result: null as unknown, me: user.email };
+    const model = {
+      title: t('nav.find_time'),
+      buildings: listBuildings(ctx),
+      equipment: listEquipment(ctx),
+      values: asked ? req.query : { duration: '60' },
+      errors: {},
+      result: null as unknown,
+      me: user.email,
+    };
     if (!asked) return res.render('scheduling/find-time', model);
     const parsed = FindTimeQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -106,10 +115,21 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const nextMonday = now.plus({ days: 8 - now.weekday });
     const presets = [
       { label: t('scheduling.preset.week'), href: `/find-time/rooms?${new URLSearchParams({ from: now.toISODate()!, to: friday.toISODate()!, part: 'any' })}` },
-      { label: t('scheduling.preset.mon_wed'), href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}` },
+      {
+        label: t('scheduling.preset.mon_wed'),
+        href: `/find-time/rooms?${new URLSearchParams({ from: nextMonday.toISODate()!, to: nextMonday.plus({ days: 2 }).toISODate()!, part: 'afternoon' })}`,
+      },
     ];
     const asked = Object.keys(req.query).length > 0;
-    const model = { title: t('scheduling.across_days'), buildings: listBuildings(ctx), equipment: listEquipment(ctx), presets, values: asked ? req.query : { duration: '60', part: 'any' }, errors: {}, result: null as unknown };
+    const model = {
+      title: t('scheduling.across_days'),
+      buildings: listBuildings(ctx),
+      equipment: listEquipment(ctx),
+      presets,
+      values: asked ? req.query : { duration: '60', part: 'any' },
+      errors: {},
+      result: null as unknown,
+    };
     if (!asked) return res.render('scheduling/rooms', model);
     const parsed = RangeQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -140,15 +160,36 @@ export function schedulingRoutes(ctx: AppContext): Router {
     const user = req.user!;
     const form = parseForm(BookNowForm, req.body, 400);
     rememberBuilding(ctx, user.id, form.building ?? null);
-    const q = { required: [], optional: [], duration: form.duration, people: 1, building: form.building, equipment: [], from: undefined, day: undefined, subject: undefined };
+    const q = {
+      required: [],
+      optional: [],
+      duration: form.duration,
+      people: 1,
+      building: form.building,
+      equipment: [],
+      from: undefined,
+      day: undefined,
+      subject: undefined,
+    };
     const result = await findTime(ctx, user, q, new Map(), { earliestFirst: true, limit: 1 });
     const first = result.proposals[0];
     if (!first) {
-      flash(req, 'info', form.building ? t('scheduling.now_none_building', { building: form.building, minutes: form.duration }) : t('scheduling.now_none', { minutes: form.duration }));
+      flash(
+        req,
+        'info',
+        form.building
+          ? t('scheduling.now_none_building', { building: form.building, minutes: form.duration })
+          : t('scheduling.now_none', { minutes: form.duration }),
+      );
       return res.redirect(303, '/');
     }
     const z = first.room.timeZone;
-    const fields = { roomId: String(first.room.id), date: fmt(first.slot.start, z, 'yyyy-MM-dd'), start: fmt(first.slot.start, z, 'HH:mm'), end: fmt(first.slot.end, z, 'HH:mm') };
+    const fields = {
+      roomId: String(first.room.id),
+      date: fmt(first.slot.start, z, 'yyyy-MM-dd'),
+      start: fmt(first.slot.start, z, 'HH:mm'),
+      end: fmt(first.slot.end, z, 'HH:mm'),
+    };
     res.redirect(303, `/bookings/new?${new URLSearchParams(fields)}`);
   });
   return router;

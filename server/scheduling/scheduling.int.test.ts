@@ -17,12 +17,17 @@ const PEOPLE = Array.from({ length: 18 }, (_, i) => `sched-p${i}`);
 const ROOMS = Array.from({ length: 50 }, (_, i) => `sched-r${i}`);
 
 async function control(app: TestApp, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${app.emulator!.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${app.emulator!.url}/_emulator${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status}`);
   return res.json();
 }
 
-const hidden = (form: string) => Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replaceAll('&#10;', '\n')]));
+const hidden = (form: string) =>
+  Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replaceAll('&#10;', '\n')]));
 
 describe('find a time: people and rooms together', () => {
   let app: TestApp;
@@ -34,7 +39,15 @@ describe('find a time: people and rooms together', () => {
     // 18 more people and 50 rooms in the emulator's organisation, so one search asks 20 people + 50 rooms.
     const org = (await control(app, 'GET', '/org')) as { mailboxes: Record<string, unknown>[] };
     const extra = [
-      ...PEOPLE.map((alias) => ({ alias, smtp: `${alias}@example.com`, displayName: alias, kind: 'user', password: 'demo', locale: 'en', timeZone: 'Europe/London' })),
+      ...PEOPLE.map((alias) => ({
+        alias,
+        smtp: `${alias}@example.com`,
+        displayName: alias,
+        kind: 'user',
+        password: 'demo',
+        locale: 'en',
+        timeZone: 'Europe/London',
+      })),
       ...ROOMS.map((alias) => ({ alias, smtp: `${alias}@example.com`, displayName: alias, kind: 'room', autoAccept: true })),
     ];
     await control(app, 'PUT', '/org', { ...org, mailboxes: [...org.mailboxes, ...extra] });
@@ -55,13 +68,18 @@ describe('find a time: people and rooms together', () => {
     // The gateway's first request of a run signs in to OWA first (forms login): not part of the search's cost.
     await alice.get('/find-time?required=bob@example.com&duration=30');
     const before = app.ctx.gateway.health().requests;
-    const res = await alice.get(`/find-time?required=${encodeURIComponent(required)}&optional=rita@example.com&duration=60&people=3&from=${monday.toISODate()}`);
+    const res = await alice.get(
+      `/find-time?required=${encodeURIComponent(required)}&optional=rita@example.com&duration=60&people=3&from=${monday.toISODate()}`,
+    );
     const html = await res.text();
     assert.equal(res.status, 200);
     assert.equal(app.ctx.gateway.health().requests - before, 1, 'one Cmd=freebusy for people and rooms together');
     const rows = [...html.matchAll(/<div class="sched-row( sched-room)?">/g)];
     assert.equal(rows.filter((r) => !r[1]).length, 21, 'alice, bob, 18 colleagues and rita');
-    assert.ok(rows.some((r) => r[1]), 'candidate rooms beside them');
+    assert.ok(
+      rows.some((r) => r[1]),
+      'candidate rooms beside them',
+    );
     assert.match(html, /Bob Baker \(bob@example.com\) <span class="muted">· Required · Works 09:00–17:00 Europe\/London/);
     assert.match(html, /aria-label="Bob Baker \(bob@example.com\): busy at 09:00, 09:30, 10:00, 10:30, 11:00, 11:30"/);
   });
@@ -77,7 +95,9 @@ describe('find a time: people and rooms together', () => {
   });
 
   test('with a subject, Book books the proposed time in one click with the attendees', async () => {
-    const html = await (await alice.get(`/find-time?required=bob@example.com&optional=rita@example.com&duration=30&subject=Plan+Q1&from=${monday.toISODate()}`)).text();
+    const html = await (
+      await alice.get(`/find-time?required=bob@example.com&optional=rita@example.com&duration=30&subject=Plan+Q1&from=${monday.toISODate()}`)
+    ).text();
     const form = /<form method="post" action="\/bookings">([\s\S]*?)<\/form>/.exec(html)?.[1];
     assert.ok(form, 'a Book form');
     const fields = hidden(form);
@@ -107,10 +127,12 @@ describe('find a time: people and rooms together', () => {
     assert.match(await (await alice.get('/')).text(), /<option value="Quay" selected>Quay<\/option>/);
   });
 
-  test('search across days: each room\'s first free afternoon slots from one free/busy request', async () => {
+  test("search across days: each room's first free afternoon slots from one free/busy request", async () => {
     const to = monday.plus({ days: 2 }).toISODate();
     const before = app.ctx.gateway.health().requests;
-    const html = await (await alice.get(`/find-time/rooms?from=${monday.toISODate()}&to=${to}&part=afternoon&duration=60&people=3&building=Harbour+House`)).text();
+    const html = await (
+      await alice.get(`/find-time/rooms?from=${monday.toISODate()}&to=${to}&part=afternoon&duration=60&people=3&building=Harbour+House`)
+    ).text();
     assert.equal(app.ctx.gateway.health().requests - before, 1);
     assert.match(html, /50 rooms free/);
     const first = /<li class="card range-room">([\s\S]*?)<\/li>\s*<\/ul>/.exec(html)?.[1] ?? '';

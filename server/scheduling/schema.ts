@@ -4,7 +4,15 @@ import { integer, multi, optionalText } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
-const date = (label: string) => z.preprocess(emptyToUndefined, z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, msg('reports.date_format', { label: msg(label) })).optional());
+const date = (label: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, msg('reports.date_format', { label: msg(label) }))
+      .optional(),
+  );
 
 /** GET /find-time: who, how long, and where; the organizer (the signed-in user) is always required. */
 export const FindTimeQuery = z.object({

@@ -9,7 +9,18 @@ import { listRooms, type Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import type { FindTimeInput, RangeInput } from './schema.ts';
-import { DAY_PARTS, DEFAULT_WORK_DAYS, findSlots, firstFreePerRoom, nextWorkingDays, rowCells, within, workingIntervals, type CellState, type WorkHours } from './slots.ts';
+import {
+  DAY_PARTS,
+  DEFAULT_WORK_DAYS,
+  findSlots,
+  firstFreePerRoom,
+  nextWorkingDays,
+  rowCells,
+  within,
+  workingIntervals,
+  type CellState,
+  type WorkHours,
+} from './slots.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 
@@ -87,7 +98,11 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
     const key = `${room.opensAt}|${room.closesAt}|${room.maxDurationMinutes}|${room.horizonDays}|${room.timeZone}|${slot.start}|${slot.end}`;
     let ok = memo.get(key);
     if (ok === undefined) {
-      const problems = checkBookingRules(room, { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) }, now);
+      const problems = checkBookingRules(
+        room,
+        { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) },
+        now,
+      );
       memo.set(key, (ok = Object.keys(problems).length === 0));
     }
     return ok;
@@ -149,12 +164,21 @@ export async function findTime(
   const people = [...required, ...optional];
   const busyOf = new Map<string, Interval[]>(people.map((e) => [e, []]));
   const known = new Set<string>();
-  const roomBusy = activeBusyByRoom(ctx, rooms.map((r) => r.id), new Date(range.start).toISOString(), new Date(range.end).toISOString());
+  const roomBusy = activeBusyByRoom(
+    ctx,
+    rooms.map((r) => r.id),
+    new Date(range.start).toISOString(),
+    new Date(range.end).toISOString(),
+  );
   const roomByEmail = new Map(rooms.map((r) => [r.email.toLowerCase(), r.id]));
   let exchangeUnavailable = false;
   const mailboxes = [...people, ...rooms.map((r) => r.email)];
   try {
-    const fb = await ctx.gateway.freeBusy(mailboxes, { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) }, GRID_MINUTES);
+    const fb = await ctx.gateway.freeBusy(
+      mailboxes,
+      { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) },
+      GRID_MINUTES,
+    );
     for (const f of fb) {
       const email = f.email.toLowerCase();
       const slots = f.busy.map((s) => ({ start: s.start.toMillis(), end: s.end.toMillis() }));
@@ -194,7 +218,11 @@ export async function findTime(
   const allowed = ruleChecker(now);
   const roomCalendars = rooms.map((room) => {
     const open = days.map((d) => openWindow(room, d)).filter((w): w is Interval => w !== null);
-    const horizonEnd = now.setZone(room.timeZone).startOf('day').plus({ days: room.horizonDays + 1 }).toMillis();
+    const horizonEnd = now
+      .setZone(room.timeZone)
+      .startOf('day')
+      .plus({ days: room.horizonDays + 1 })
+      .toMillis();
     const fits = q.duration <= room.maxDurationMinutes;
     return {
       room,
@@ -204,7 +232,17 @@ export async function findTime(
     };
   });
   const notBefore = Math.ceil(now.toMillis() / (GRID_MINUTES * MINUTE_MS)) * GRID_MINUTES * MINUTE_MS;
-  const proposals = findSlots({ people: calendars, rooms: roomCalendars, windows, durationMinutes: q.duration, stepMinutes: GRID_MINUTES, seats, notBefore, limit: options.limit ?? PROPOSALS, earliestFirst: options.earliestFirst })
+  const proposals = findSlots({
+    people: calendars,
+    rooms: roomCalendars,
+    windows,
+    durationMinutes: q.duration,
+    stepMinutes: GRID_MINUTES,
+    seats,
+    notBefore,
+    limit: options.limit ?? PROPOSALS,
+    earliestFirst: options.earliestFirst,
+  })
     .map((p) => ({ p, ok: p.rooms.filter((r) => allowed(r, p.slot)) }))
     .filter(({ ok }) => ok.length > 0)
     .map(({ p, ok }) => ({ slot: p.slot, room: ok[0]!, otherRooms: ok.slice(1, 4), optionalBusy: p.optionalBusy }));
@@ -214,13 +252,15 @@ export async function findTime(
     window: gridWindow,
     people: calendars.map((c) => ({
       email: c.email,
-      name: c.email === me ? organizer.displayName : names.get(c.email) ?? null,
+      name: c.email === me ? organizer.displayName : (names.get(c.email) ?? null),
       required: c.required,
       known: known.has(c.email),
       hours: hoursOf(c.email),
       cells: rowCells(c.busy, c.working, gridWindow, CELL_MINUTES),
     })),
-    rooms: roomCalendars.slice(0, GRID_ROOMS).map((r) => ({ room: r.room, cells: rowCells(r.busy, openWindow(r.room, day) ? [openWindow(r.room, day)!] : [], gridWindow, CELL_MINUTES) })),
+    rooms: roomCalendars
+      .slice(0, GRID_ROOMS)
+      .map((r) => ({ room: r.room, cells: rowCells(r.busy, openWindow(r.room, day) ? [openWindow(r.room, day)!] : [], gridWindow, CELL_MINUTES) })),
   };
   return { zone, days, day, grid, proposals, seats, exchangeUnavailable, mailboxes: mailboxes.length };
 }
@@ -262,12 +302,22 @@ export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeRes
   const withWindows = rooms.map((room) => ({ room, windows: windowsOf(room) })).filter((r) => r.windows.length);
   if (!withWindows.length) return { days, rooms: [], exchangeUnavailable: false };
   const range = { start: Math.min(...withWindows.map((r) => r.windows[0]!.start)), end: Math.max(...withWindows.map((r) => r.windows.at(-1)!.end)) };
-  const roomBusy = activeBusyByRoom(ctx, withWindows.map((r) => r.room.id), new Date(range.start).toISOString(), new Date(range.end).toISOString());
+  const roomBusy = activeBusyByRoom(
+    ctx,
+    withWindows.map((r) => r.room.id),
+    new Date(range.start).toISOString(),
+    new Date(range.end).toISOString(),
+  );
   let exchangeUnavailable = false;
   try {
-    const fb = await ctx.gateway.freeBusy(withWindows.map((r) => r.room.email), { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) }, GRID_MINUTES);
+    const fb = await ctx.gateway.freeBusy(
+      withWindows.map((r) => r.room.email),
+      { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) },
+      GRID_MINUTES,
+    );
     const byEmail = new Map(withWindows.map((r) => [r.room.email.toLowerCase(), r.room.id]));
-    for (const f of fb) roomBusy.get(byEmail.get(f.email.toLowerCase()) ?? -1)?.push(...f.busy.map((b) => ({ start: b.start.toMillis(), end: b.end.toMillis() })));
+    for (const f of fb)
+      roomBusy.get(byEmail.get(f.email.toLowerCase()) ?? -1)?.push(...f.busy.map((b) => ({ start: b.start.toMillis(), end: b.end.toMillis() })));
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
     exchangeUnavailable = true;
@@ -275,7 +325,11 @@ export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeRes
   }
   const allowed = ruleChecker(now);
   const calendars = withWindows.map(({ room, windows }) => {
-    const horizonEnd = now.setZone(room.timeZone).startOf('day').plus({ days: room.horizonDays + 1 }).toMillis();
+    const horizonEnd = now
+      .setZone(room.timeZone)
+      .startOf('day')
+      .plus({ days: room.horizonDays + 1 })
+      .toMillis();
     return {
       room,
       capacity: room.capacity,
@@ -287,7 +341,10 @@ export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeRes
   const notBefore = Math.ceil(now.toMillis() / (GRID_MINUTES * MINUTE_MS)) * GRID_MINUTES * MINUTE_MS;
   const found = firstFreePerRoom(calendars, { durationMinutes: q.duration, stepMinutes: GRID_MINUTES, seats, notBefore, perRoom: 3 });
   // rules.ts confirms what is offered (as for find a time).
-  const confirmed = found.map((r) => ({ room: r.room, slots: r.slots.filter((s) => allowed(r.room, s)) })).filter((r) => r.slots.length).slice(0, 50);
+  const confirmed = found
+    .map((r) => ({ room: r.room, slots: r.slots.filter((s) => allowed(r.room, s)) }))
+    .filter((r) => r.slots.length)
+    .slice(0, 50);
   return { days, rooms: confirmed, exchangeUnavailable };
 }
 

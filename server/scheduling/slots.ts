@@ -132,7 +132,12 @@ export function findSlots<R>(q: SlotSearch<R>): SlotProposal<R>[] {
 export type CellState = 'free' | 'busy' | 'off';
 
 /** One row of the scheduling grid: cells of `stepMinutes` across the window, busy beats outside working hours. */
-export function rowCells(busy: readonly Interval[], working: readonly Interval[] | null, window: Interval, stepMinutes: number): { start: number; state: CellState }[] {
+export function rowCells(
+  busy: readonly Interval[],
+  working: readonly Interval[] | null,
+  window: Interval,
+  stepMinutes: number,
+): { start: number; state: CellState }[] {
   const step = stepMinutes * MINUTE_MS;
   const cells: { start: number; state: CellState }[] = [];
   for (let t = window.start; t < window.end; t += step) {

@@ -18,7 +18,14 @@ export function retryFailedJob(ctx: Ctx, actor: Actor, id: number): void {
       const at = toDbTime(ctx.clock.now());
       if (repo.retryWaitingNow(ctx.db, id, at)) {
         const job = repo.findJob(ctx.db, id)!;
-        recordAudit(ctx, actor, 'outbox.job_retried', { type: 'booking', id: job.bookingId }, { job: id, status: 'waiting' }, { job: id, status: 'waiting', nextAttemptAt: at });
+        recordAudit(
+          ctx,
+          actor,
+          'outbox.job_retried',
+          { type: 'booking', id: job.bookingId },
+          { job: id, status: 'waiting' },
+          { job: id, status: 'waiting', nextAttemptAt: at },
+        );
         return;
       }
       if (!repo.requeueJob(ctx.db, id, at)) throw new NotFoundError('failed or waiting job');

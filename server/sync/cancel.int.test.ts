@@ -35,15 +35,35 @@ describe('cancelling after a failure or a pending change', () => {
   async function book(room: string, start: string, end: string, subject = 'Planning'): Promise<number> {
     const form = await (await alice.get(`/bookings/new?roomId=${rooms.get(room)}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: String(rooms.get(room)), date: day, start, end, subject, description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: String(rooms.get(room)),
+      date: day,
+      start,
+      end,
+      subject,
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
   }
   const change = (id: number, room: string, start: string, end: string) =>
-    alice.post(`/bookings/${id}`, { roomId: String(rooms.get(room)), date: day, start, end, subject: 'Planning', description: '', required: 'bob@example.com', optional: '' });
+    alice.post(`/bookings/${id}`, {
+      roomId: String(rooms.get(room)),
+      date: day,
+      start,
+      end,
+      subject: 'Planning',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+    });
   const cancel = (id: number) => alice.post(`/bookings/${id}/cancel`, { message: '' });
   const unfinished = (id: number) =>
-    (app.ctx.db.prepare("SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND status IN ('waiting', 'running', 'failed')").get(id) as { n: number }).n;
+    (app.ctx.db.prepare("SELECT count(*) AS n FROM outbox_jobs WHERE booking_id = ? AND status IN ('waiting', 'running', 'failed')").get(id) as { n: number })
+      .n;
   const makeDue = () => app.ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE status = 'waiting'").run();
 
   before(async () => {
@@ -132,7 +152,17 @@ describe('change-then-cancel against a slow Exchange, with the outbox running on
     const newForm = async (room: string, start: string, end: string, subject: string) => {
       const page = await (await alice.get(`/bookings/new?roomId=${rooms.get(room)}`)).text();
       const key = /name="idempotencyKey" value="([^"]+)"/.exec(page)![1]!;
-      const res = await post('/bookings', { roomId: String(rooms.get(room)), date: day, start, end, subject, description: '', required: 'bob@example.com', optional: 'rita@example.com', idempotencyKey: key });
+      const res = await post('/bookings', {
+        roomId: String(rooms.get(room)),
+        date: day,
+        start,
+        end,
+        subject,
+        description: '',
+        required: 'bob@example.com',
+        optional: 'rita@example.com',
+        idempotencyKey: key,
+      });
       return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
     };
     const id = await newForm('mersey', '10:00', '10:30', 'Budget');
@@ -141,18 +171,33 @@ describe('change-then-cancel against a slow Exchange, with the outbox running on
     // Exchange slows down: writes to calendars take 1.8 s (three of them), and another booking occupies the outbox.
     await fault([{ kind: 'latency', latencyMs: 1_800, method: 'PROPPATCH', path: '/Calendar/', count: 3 }]);
     await newForm('cam', '11:00', '11:30', 'Other');
-    await post(`/bookings/${id}`, { roomId: String(rooms.get('mersey')), date: day, start: '14:00', end: '14:30', subject: 'Budget', description: '', required: 'bob@example.com', optional: 'rita@example.com' });
+    await post(`/bookings/${id}`, {
+      roomId: String(rooms.get('mersey')),
+      date: day,
+      start: '14:00',
+      end: '14:30',
+      subject: 'Budget',
+      description: '',
+      required: 'bob@example.com',
+      optional: 'rita@example.com',
+    });
     await post(`/bookings/${id}/cancel`, { message: 'Sorry' });
     await fault({ kind: 'latency', latencyMs: 2_500, method: 'MOVE', count: 1 });
 
-    await until('the booking to be cancelled with no job left', () => {
-      const n = (app.ctx.db.prepare("SELECT count(*) AS n FROM outbox_jobs WHERE status IN ('waiting', 'running')").get() as { n: number }).n;
-      return findBooking(app.ctx.db, id)?.state === 'cancelled' && n === 0;
-    }, 60_000);
+    await until(
+      'the booking to be cancelled with no job left',
+      () => {
+        const n = (app.ctx.db.prepare("SELECT count(*) AS n FROM outbox_jobs WHERE status IN ('waiting', 'running')").get() as { n: number }).n;
+        return findBooking(app.ctx.db, id)?.state === 'cancelled' && n === 0;
+      },
+      60_000,
+    );
     const b = findBooking(app.ctx.db, id)!;
     for (const alias of ['bob', 'rita']) {
       // A MOVE that timed out may still be carried out: wait for the mail of every slowed request to land.
-      await until(`${alias}'s cancellation`, async () => (await mailboxItems(app, alias, 'inbox')).some((m) => m.props[UID] === b.uid && m.props[CLASS] === 'IPM.Schedule.Meeting.Canceled'));
+      await until(`${alias}'s cancellation`, async () =>
+        (await mailboxItems(app, alias, 'inbox')).some((m) => m.props[UID] === b.uid && m.props[CLASS] === 'IPM.Schedule.Meeting.Canceled'),
+      );
       const counts: Record<string, number> = {};
       let lastCancel = -1;
       for (const m of await mailboxItems(app, alias, 'inbox')) {

@@ -72,15 +72,26 @@ test('SIGKILL between gateway steps of 20 bookings: after restarts every booking
   const day = DateTime.now().setZone('Europe/London').plus({ days: 3 }).toFormat('yyyy-MM-dd');
 
   // Every Exchange request is slow, so kills land inside and between the steps of each booking.
-  await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'latency', latencyMs: 120 }) });
+  await fetch(`${emulator.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'latency', latencyMs: 120 }),
+  });
   for (let i = 0; i < BOOKINGS; i++) {
     const room = rooms[i % rooms.length]!;
     const hour = 8 + Math.floor(i / rooms.length);
     const form = await (await alice.get(`/bookings/new?roomId=${room}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
     const res = await alice.post('/bookings', {
-      roomId: room, date: day, start: `${hour}:00`.padStart(5, '0'), end: `${hour}:30`.padStart(5, '0'),
-      subject: `Crash ${i}`, description: '', required: 'bob@example.com', optional: 'rita@example.com', idempotencyKey: key,
+      roomId: room,
+      date: day,
+      start: `${hour}:00`.padStart(5, '0'),
+      end: `${hour}:30`.padStart(5, '0'),
+      subject: `Crash ${i}`,
+      description: '',
+      required: 'bob@example.com',
+      optional: 'rita@example.com',
+      idempotencyKey: key,
     });
     assert.equal(res.status, 303, `booking ${i}`);
   }
@@ -88,9 +99,19 @@ test('SIGKILL between gateway steps of 20 bookings: after restarts every booking
   while (tuesday.weekday !== 2) tuesday = tuesday.plus({ days: 1 });
   const seriesForm = await (await alice.get(`/bookings/new?roomId=${rooms[0]}`)).text();
   const seriesRes = await alice.post('/bookings', {
-    roomId: rooms[0]!, date: tuesday.toFormat('yyyy-MM-dd'), start: '12:00', end: '12:30', subject: 'Crash series', description: '',
-    required: 'bob@example.com', optional: 'rita@example.com', idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(seriesForm)![1]!,
-    repeat: 'weekly', repeatDays: 'TU', repeatEnd: 'count', repeatCount: String(SERIES_DATES),
+    roomId: rooms[0]!,
+    date: tuesday.toFormat('yyyy-MM-dd'),
+    start: '12:00',
+    end: '12:30',
+    subject: 'Crash series',
+    description: '',
+    required: 'bob@example.com',
+    optional: 'rita@example.com',
+    idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(seriesForm)![1]!,
+    repeat: 'weekly',
+    repeatDays: 'TU',
+    repeatEnd: 'count',
+    repeatCount: String(SERIES_DATES),
   });
   assert.equal(seriesRes.status, 303, 'the series');
 
@@ -113,7 +134,10 @@ test('SIGKILL between gateway steps of 20 bookings: after restarts every booking
   }
   assert.ok(killsMidWork >= 3, `only ${killsMidWork} kills landed while bookings were still on their way`);
   await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
-  await waitFor('every booking booked', () => states().size === BOOKINGS + SERIES_DATES && [...states().values()].every((s) => s === 'booked'), { timeoutMs: 120_000, intervalMs: 100 });
+  await waitFor('every booking booked', () => states().size === BOOKINGS + SERIES_DATES && [...states().values()].every((s) => s === 'booked'), {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+  });
   await app.kill();
 
   const byUid = states();

@@ -39,7 +39,10 @@ test('parseSnapshot() refuses a job whose JSON is not a meeting, naming the fiel
   assert.throws(() => parseSnapshot('{'), InvalidSnapshotError);
   const broken = JSON.parse(serializeSnapshot({ meeting })) as { meeting: Record<string, unknown> };
   broken.meeting.start = 'tomorrow';
-  assert.throws(() => parseSnapshot(JSON.stringify(broken)), (e: unknown) => e instanceof InvalidSnapshotError && /start/.test(e.message));
+  assert.throws(
+    () => parseSnapshot(JSON.stringify(broken)),
+    (e: unknown) => e instanceof InvalidSnapshotError && /start/.test(e.message),
+  );
   delete broken.meeting.start;
   broken.meeting.sequence = -1;
   assert.throws(() => parseSnapshot(JSON.stringify(broken)), InvalidSnapshotError);
@@ -47,9 +50,18 @@ test('parseSnapshot() refuses a job whose JSON is not a meeting, naming the fiel
 
 test('parseSnapshot() reads jobs queued before the upgrade (the old snapshot shape) as the same Meeting', () => {
   const legacy = {
-    uid: 'rb-1', organizer: meeting.organizer, subject: 'Plan', description: 'Agenda', start: '2026-11-25T10:00:00.000Z', end: '2026-11-25T11:00:00.000Z',
-    timeZone: 'Europe/London', required: [{ email: 'bob@example.com', name: 'Bob' }], optional: [{ email: 'rita@example.com' }], room: meeting.room,
-    sequence: 2, message: 'Sorry',
+    uid: 'rb-1',
+    organizer: meeting.organizer,
+    subject: 'Plan',
+    description: 'Agenda',
+    start: '2026-11-25T10:00:00.000Z',
+    end: '2026-11-25T11:00:00.000Z',
+    timeZone: 'Europe/London',
+    required: [{ email: 'bob@example.com', name: 'Bob' }],
+    optional: [{ email: 'rita@example.com' }],
+    room: meeting.room,
+    sequence: 2,
+    message: 'Sorry',
   };
   const { meeting: m } = parseSnapshot(JSON.stringify(legacy));
   assert.equal(m.textBody, 'Sorry\n\nAgenda');
@@ -64,5 +76,11 @@ test('parseSnapshot() keeps a Meeting field it does not check yet (a newer gatew
 test('parseSnapshot() keeps the organizer language, so a retry asks OWA for the same one; none stays none', () => {
   assert.equal(parseSnapshot(serializeSnapshot({ meeting: { ...meeting, language: 'hu' } })).meeting.language, 'hu');
   assert.equal('language' in parseSnapshot(serializeSnapshot({ meeting })).meeting, false);
-  assert.throws(() => parseSnapshot(JSON.stringify({ ...JSON.parse(serializeSnapshot({ meeting })), meeting: { ...JSON.parse(serializeSnapshot({ meeting })).meeting, language: 7 } })), InvalidSnapshotError);
+  assert.throws(
+    () =>
+      parseSnapshot(
+        JSON.stringify({ ...JSON.parse(serializeSnapshot({ meeting })), meeting: { ...JSON.parse(serializeSnapshot({ meeting })).meeting, language: 7 } }),
+      ),
+    InvalidSnapshotError,
+  );
 });

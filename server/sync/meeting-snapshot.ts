@@ -81,7 +81,13 @@ export class InvalidSnapshotError extends Error {
 export function serializeSnapshot(s: MeetingSnapshot): string {
   const { start, end, ...rest } = s.meeting;
   const meeting = { ...rest, start: start.toUTC().toISO(), end: end.toUTC().toISO() };
-  return JSON.stringify({ v: 2, meeting, ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}), ...(s.quietlyDropped ? { quietlyDropped: s.quietlyDropped } : {}), ...(s.series ? { series: s.series } : {}) });
+  return JSON.stringify({
+    v: 2,
+    meeting,
+    ...(s.previousRecipients ? { previousRecipients: s.previousRecipients } : {}),
+    ...(s.quietlyDropped ? { quietlyDropped: s.quietlyDropped } : {}),
+    ...(s.series ? { series: s.series } : {}),
+  });
 }
 
 /** Reads a job's snapshot back, checked: a job whose JSON is not a meeting fails as a bug, never sends half a meeting. */
@@ -95,7 +101,12 @@ export function parseSnapshot(json: string): MeetingSnapshot {
   const current = snapshotSchema.safeParse(raw);
   if (current.success) {
     const { previousRecipients, quietlyDropped, meeting, series } = current.data;
-    return { meeting: withoutUndefined(meeting) as Meeting, ...(previousRecipients ? { previousRecipients } : {}), ...(quietlyDropped ? { quietlyDropped } : {}), ...(series ? { series } : {}) };
+    return {
+      meeting: withoutUndefined(meeting) as Meeting,
+      ...(previousRecipients ? { previousRecipients } : {}),
+      ...(quietlyDropped ? { quietlyDropped } : {}),
+      ...(series ? { series } : {}),
+    };
   }
   const legacy = legacySchema.safeParse(raw);
   if (!legacy.success) throw new InvalidSnapshotError(`the outbox job's meeting is invalid: ${z.prettifyError(current.error)}`);

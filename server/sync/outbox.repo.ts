@@ -87,11 +87,7 @@ export function claimDueJob(db: Db, now: string, leaseUntil: string): OutboxJob 
     )
     .get(now);
   if (!row) return undefined;
-  db.prepare(`UPDATE outbox_jobs SET status = 'running', locked_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(
-    leaseUntil,
-    now,
-    row.id,
-  );
+  db.prepare(`UPDATE outbox_jobs SET status = 'running', locked_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(leaseUntil, now, row.id);
   return { ...toJob(row), status: 'running', lockedUntil: leaseUntil, attempts: row.attempts + 1 };
 }
 
@@ -167,7 +163,9 @@ export function hasUnfinishedJobs(db: Db, bookingId: number): boolean {
 
 /** Puts a failed job back in the queue now (the admin's retry button). */
 export function requeueJob(db: Db, id: number, at: string): boolean {
-  return db.prepare(`UPDATE outbox_jobs SET status = 'waiting', next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'`).run(at, at, id).changes > 0;
+  return (
+    db.prepare(`UPDATE outbox_jobs SET status = 'waiting', next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'failed'`).run(at, at, id).changes > 0
+  );
 }
 
 /** Brings a waiting job's next try forward to now (the admin's "retry now"); false if it is not waiting. */
@@ -184,6 +182,7 @@ export function listJobs(db: Db, statuses: JobStatus[], limit = 200): OutboxJob[
 
 export function countJobs(db: Db): Record<JobStatus, number> {
   const counts: Record<JobStatus, number> = { waiting: 0, running: 0, done: 0, failed: 0, skipped: 0 };
-  for (const r of db.prepare<[], { status: JobStatus; n: number }>('SELECT status, count(*) AS n FROM outbox_jobs GROUP BY status').all()) counts[r.status] = r.n;
+  for (const r of db.prepare<[], { status: JobStatus; n: number }>('SELECT status, count(*) AS n FROM outbox_jobs GROUP BY status').all())
+    counts[r.status] = r.n;
   return counts;
 }

@@ -35,8 +35,19 @@ test('a room check and a full pass asked for at once run one after the other, ne
   const config = { reconcileIntervalSeconds: 0, reconcileDays: 14 } as Config;
   const ctx: AppContext = { config, db, clock: { now: () => DateTime.utc() }, log: pino({ level: 'silent' }), gateway, wakeOutbox: () => undefined };
   const room = createRoom(ctx, SYSTEM_ACTOR, {
-    name: 'Thames', alias: 'thames', email: 'thames@example.com', capacity: 8, building: 'HQ', floor: '1', timeZone: 'Europe/London',
-    opensAt: '07:00', closesAt: '20:00', maxDurationMinutes: 240, horizonDays: 30, active: true, equipment: [],
+    name: 'Thames',
+    alias: 'thames',
+    email: 'thames@example.com',
+    capacity: 8,
+    building: 'HQ',
+    floor: '1',
+    timeZone: 'Europe/London',
+    opensAt: '07:00',
+    closesAt: '20:00',
+    maxDurationMinutes: 240,
+    horizonDays: 30,
+    active: true,
+    equipment: [],
   });
   const reconciler = new Reconciler(ctx);
 

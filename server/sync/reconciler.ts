@@ -141,7 +141,17 @@ export class Reconciler {
     const started = performance.now();
     const now = this.ctx.clock.now();
     const window = { start: now.minus({ days: 1 }).startOf('day'), end: now.plus({ days: this.ctx.config.reconcileDays }).endOf('day') };
-    const summary: ReconcileSummary = { at: toDbTime(now), rooms: 0, failedRooms: [], external: 0, accepted: 0, declined: 0, cancelled: 0, answers: 0, problems: [] };
+    const summary: ReconcileSummary = {
+      at: toDbTime(now),
+      rooms: 0,
+      failedRooms: [],
+      external: 0,
+      accepted: 0,
+      declined: 0,
+      cancelled: 0,
+      answers: 0,
+      problems: [],
+    };
     const rooms = listAllRooms(this.ctx).filter((r) => r.active && (!only || only.has(r.id)));
     const missing: Booking[] = [];
     const refused: number[] = [];
@@ -181,13 +191,18 @@ export class Reconciler {
     const ourUids = new Set(ours.map((b) => b.uid));
     // Series dates (issue 14) are keyed by the series UID plus the date's start: the room lists each occurrence it holds.
     const dates = seriesKeys(this.ctx, ours);
-    for (const uid of ownSeriesUids(this.ctx, live.map((i) => i.uid))) ourUids.add(uid);
+    for (const uid of ownSeriesUids(
+      this.ctx,
+      live.map((i) => i.uid),
+    ))
+      ourUids.add(uid);
     const occurrence = new Map(live.filter((i) => i.instanceType === 2 || i.instanceType === 3).map((i) => [`${i.uid}|${i.start.toMillis()}`, i]));
     const itemOf = (b: Booking) => {
       const key = dates.get(b.id);
       return key ? occurrence.get(`${key.uid}|${key.start}`) : inRoom.get(b.uid);
     };
-    const settled = (b: Booking) => b.state === 'booked' && b.exchangeMailbox && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs;
+    const settled = (b: Booking) =>
+      b.state === 'booked' && b.exchangeMailbox && b.submittedAt && now.diff(DateTime.fromISO(b.submittedAt)).toMillis() >= this.options.graceMs;
     this.ctx.db
       .transaction(() => {
         for (const b of ours) {

@@ -36,7 +36,11 @@ export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Ro
   /** POST /admin/sync/reconcile: read the room calendars from Exchange now */
   router.post('/sync/reconcile', ...pages.admin, async (req, res) => {
     const s = await reconciler.runNow();
-    flash(req, s.failedRooms.length ? 'error' : 'success', t('sync.flash.reconciled', { rooms: s.rooms, failed: s.failedRooms.length, external: s.external, declined: s.declined, cancelled: s.cancelled }));
+    flash(
+      req,
+      s.failedRooms.length ? 'error' : 'success',
+      t('sync.flash.reconciled', { rooms: s.rooms, failed: s.failedRooms.length, external: s.external, declined: s.declined, cancelled: s.cancelled }),
+    );
     res.redirect(303, '/admin/sync');
   });
 

@@ -58,14 +58,34 @@ describe('the send path', () => {
   const book = async () =>
     (
       await createBooking(ctx, alice, {
-        roomId, date: '2026-11-25', start: '10:00', end: '11:00', subject: 'Plan', description: '', required: ['bob@example.com'], optional: [],
-        private: false, organizerId: undefined, idempotencyKey: `k${Math.random()}`.padEnd(20, 'k'),
+        roomId,
+        date: '2026-11-25',
+        start: '10:00',
+        end: '11:00',
+        subject: 'Plan',
+        description: '',
+        required: ['bob@example.com'],
+        optional: [],
+        private: false,
+        organizerId: undefined,
+        idempotencyKey: `k${Math.random()}`.padEnd(20, 'k'),
       })
     ).booking.id;
   const change = (id: number, start: string, end: string) =>
-    updateBooking(ctx, alice, id, { roomId, date: '2026-11-25', start, end, subject: 'Plan', description: '', required: ['bob@example.com'], optional: [], private: false });
+    updateBooking(ctx, alice, id, {
+      roomId,
+      date: '2026-11-25',
+      start,
+      end,
+      subject: 'Plan',
+      description: '',
+      required: ['bob@example.com'],
+      optional: [],
+      private: false,
+    });
   const makeDue = () => ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
-  const jobs = (id: number) => ctx.db.prepare('SELECT kind, status, step FROM outbox_jobs WHERE booking_id = ? ORDER BY id').all(id) as { kind: string; status: string; step: string }[];
+  const jobs = (id: number) =>
+    ctx.db.prepare('SELECT kind, status, step FROM outbox_jobs WHERE booking_id = ? ORDER BY id').all(id) as { kind: string; status: string; step: string }[];
 
   beforeEach(async () => {
     const db = openDatabase(':memory:');
@@ -74,10 +94,27 @@ describe('the send path', () => {
     errors = [];
     const log = pino({ level: 'error' }, { write: (line: string) => errors.push(line) });
     ctx = { config: {} as Config, db, clock: { now: () => now }, log, gateway: script.gateway, wakeOutbox: () => undefined };
-    alice = await createLocalUser(ctx, SYSTEM_ACTOR, { username: 'alice', displayName: 'Alice', email: 'alice@example.com', role: 'employee', password: 'x'.repeat(12) });
+    alice = await createLocalUser(ctx, SYSTEM_ACTOR, {
+      username: 'alice',
+      displayName: 'Alice',
+      email: 'alice@example.com',
+      role: 'employee',
+      password: 'x'.repeat(12),
+    });
     roomId = createRoom(ctx, SYSTEM_ACTOR, {
-      name: 'Thames', alias: 'thames', email: 'thames@example.com', capacity: 8, building: 'HQ', floor: '1', timeZone: 'Europe/London',
-      opensAt: '07:00', closesAt: '20:00', maxDurationMinutes: 240, horizonDays: 30, active: true, equipment: [],
+      name: 'Thames',
+      alias: 'thames',
+      email: 'thames@example.com',
+      capacity: 8,
+      building: 'HQ',
+      floor: '1',
+      timeZone: 'Europe/London',
+      opensAt: '07:00',
+      closesAt: '20:00',
+      maxDurationMinutes: 240,
+      horizonDays: 30,
+      active: true,
+      equipment: [],
     }).id;
     worker = new OutboxWorker(ctx);
   });
@@ -141,7 +178,10 @@ describe('the send path', () => {
     assert.equal(getBooking(ctx, id)?.state, 'failed');
     await change(id, '12:00', '13:00');
     assert.equal(getBooking(ctx, id)?.state, 'pending');
-    assert.deepEqual(jobs(id), [{ kind: 'create', status: 'skipped', step: 'queued' }, { kind: 'create', status: 'waiting', step: 'queued' }]);
+    assert.deepEqual(jobs(id), [
+      { kind: 'create', status: 'skipped', step: 'queued' },
+      { kind: 'create', status: 'waiting', step: 'queued' },
+    ]);
     await worker.drain();
     assert.equal(getBooking(ctx, id)?.state, 'booked');
     assert.equal(getBooking(ctx, id)?.icalSequence, 0);
@@ -158,7 +198,10 @@ describe('the send path', () => {
     assert.equal(getBooking(ctx, id)?.icalSequence, 1, 'the item holds SEQUENCE 0, so getcancel sends 1');
     await worker.drain();
     assert.equal(getBooking(ctx, id)?.state, 'cancelled');
-    assert.deepEqual(jobs(id).map((j) => j.status), ['done', 'skipped', 'done']);
+    assert.deepEqual(
+      jobs(id).map((j) => j.status),
+      ['done', 'skipped', 'done'],
+    );
   });
 
   test('a state the booking cannot take is logged as an error and listed on the admin page, not kept silently', async () => {

@@ -52,7 +52,12 @@ export interface SeriesJobInput {
 }
 
 const iso = (t: DateTime) => t.toUTC().toISO()!;
-const overrideJson = (o: OccurrenceOverride) => ({ originalStart: iso(o.originalStart), start: iso(o.start), end: iso(o.end), ...(o.subject ? { subject: o.subject } : {}) });
+const overrideJson = (o: OccurrenceOverride) => ({
+  originalStart: iso(o.originalStart),
+  start: iso(o.start),
+  end: iso(o.end),
+  ...(o.subject ? { subject: o.subject } : {}),
+});
 
 export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
   return {
@@ -138,7 +143,12 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
       before: 'submitting',
       call: async (run) => {
         const o = occurrenceOf(run);
-        run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(itemOf(run), seriesMeeting(run), { originalStart: o.originalStart }, { resumed: run.resumed });
+        run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(
+          itemOf(run),
+          seriesMeeting(run),
+          { originalStart: o.originalStart },
+          { resumed: run.resumed },
+        );
       },
       after: 'done',
     },

@@ -29,7 +29,17 @@ describe('every Exchange step verified by its effect', () => {
     const end = `${String(hour++).padStart(2, '0')}:30`;
     const form = await (await alice.get(`/bookings/new?roomId=${rooms.get(room)}`)).text();
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', { roomId: String(rooms.get(room)), date: day, start, end, subject: 'Checked', description: '', required: 'bob@example.com', optional: '', idempotencyKey: key });
+    const res = await alice.post('/bookings', {
+      roomId: String(rooms.get(room)),
+      date: day,
+      start,
+      end,
+      subject: 'Checked',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+    });
     assert.equal(res.status, 303);
     return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
   }
@@ -73,7 +83,16 @@ describe('every Exchange step verified by its effect', () => {
     await app.worker.drain();
     const b = findBooking(app.ctx.db, id)!;
     await fault({ kind: 'owa-error', method: 'POST', path: '/Calendar/', count: 1 });
-    const res = await alice.post(`/bookings/${id}`, { roomId: String(b.roomId), date: day, start: '19:00', end: '19:30', subject: 'Checked', description: '', required: 'bob@example.com', optional: '' });
+    const res = await alice.post(`/bookings/${id}`, {
+      roomId: String(b.roomId),
+      date: day,
+      start: '19:00',
+      end: '19:30',
+      subject: 'Checked',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+    });
     assert.equal(res.status, 303);
     await app.worker.drain();
     assert.equal(state(id), 'booked');

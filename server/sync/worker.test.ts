@@ -51,21 +51,53 @@ describe('OutboxWorker', () => {
     migrate(db);
     script = scriptedGateway();
     ctx = { config: {} as Config, db, clock: { now: () => now }, log: pino({ level: 'silent' }), gateway: script.gateway, wakeOutbox: () => undefined };
-    const alice = await createLocalUser(ctx, SYSTEM_ACTOR, { username: 'alice', displayName: 'Alice', email: 'alice@example.com', role: 'employee', password: 'x'.repeat(12) });
+    const alice = await createLocalUser(ctx, SYSTEM_ACTOR, {
+      username: 'alice',
+      displayName: 'Alice',
+      email: 'alice@example.com',
+      role: 'employee',
+      password: 'x'.repeat(12),
+    });
     const room = createRoom(ctx, SYSTEM_ACTOR, {
-      name: 'Thames', alias: 'thames', email: 'thames@example.com', capacity: 8, building: 'HQ', floor: '1', timeZone: 'Europe/London',
-      opensAt: '07:00', closesAt: '20:00', maxDurationMinutes: 240, horizonDays: 30, active: true, equipment: [],
+      name: 'Thames',
+      alias: 'thames',
+      email: 'thames@example.com',
+      capacity: 8,
+      building: 'HQ',
+      floor: '1',
+      timeZone: 'Europe/London',
+      opensAt: '07:00',
+      closesAt: '20:00',
+      maxDurationMinutes: 240,
+      horizonDays: 30,
+      active: true,
+      equipment: [],
     });
     const { booking } = await createBooking(ctx, alice, {
-      roomId: room.id, date: '2026-11-25', start: '10:00', end: '11:00', subject: 'Plan', description: '', required: [], optional: [],
-      private: false, organizerId: undefined, idempotencyKey: 'k'.repeat(20),
+      roomId: room.id,
+      date: '2026-11-25',
+      start: '10:00',
+      end: '11:00',
+      subject: 'Plan',
+      description: '',
+      required: [],
+      optional: [],
+      private: false,
+      organizerId: undefined,
+      idempotencyKey: 'k'.repeat(20),
     });
     bookingId = booking.id;
     worker = new OutboxWorker(ctx);
   });
 
-  const job = () => ctx.db.prepare('SELECT status, step, attempts, next_attempt_at, last_error FROM outbox_jobs WHERE booking_id = ?').get(bookingId) as
-    { status: string; step: string; attempts: number; next_attempt_at: string; last_error: string | null };
+  const job = () =>
+    ctx.db.prepare('SELECT status, step, attempts, next_attempt_at, last_error FROM outbox_jobs WHERE booking_id = ?').get(bookingId) as {
+      status: string;
+      step: string;
+      attempts: number;
+      next_attempt_at: string;
+      last_error: string | null;
+    };
   const makeDue = () => ctx.db.prepare("UPDATE outbox_jobs SET next_attempt_at = '2000-01-01T00:00:00.000Z'").run();
 
   test('drain() retries a transient failure later with backoff and keeps the booking pending', async () => {

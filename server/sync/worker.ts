@@ -88,7 +88,10 @@ export const SEND_PATH: Record<outbox.JobKind, readonly SendStep[]> = {
     {
       before: 'submitting',
       call: async (run) => {
-        const previous = { ...(run.previousRecipients ? { previousRecipients: run.previousRecipients } : {}), ...(run.quietlyDropped ? { quietlyDropped: run.quietlyDropped } : {}) };
+        const previous = {
+          ...(run.previousRecipients ? { previousRecipients: run.previousRecipients } : {}),
+          ...(run.quietlyDropped ? { quietlyDropped: run.quietlyDropped } : {}),
+        };
         run.submission = await run.gateway.sendMeetingUpdate(itemOf(run), run.meeting, { resumed: run.resumed, ...previous });
       },
       after: 'done',
@@ -297,12 +300,16 @@ export class OutboxWorker {
       const delay = withRetryAfter(retryDelayMs(job.attempts), err instanceof TransientError ? err.retryAfterSeconds : null);
       const next = this.ctx.clock.now().plus({ milliseconds: delay });
       outbox.scheduleRetry(db, job.id, toDbTime(next), message, this.now());
-      log.warn({ event: 'outbox.retry_scheduled', jobId: job.id, bookingId: job.bookingId, attempt: job.attempts, delayMs: delay, error: message }, 'Exchange failed; will retry');
+      log.warn(
+        { event: 'outbox.retry_scheduled', jobId: job.id, bookingId: job.bookingId, attempt: job.attempts, delayMs: delay, error: message },
+        'Exchange failed; will retry',
+      );
       return;
     }
     if (err instanceof InvalidSnapshotError) {
       log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, error: message }, 'outbox job holds no valid meeting');
-    } else if (err instanceof InvalidMeetingError) log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
+    } else if (err instanceof InvalidMeetingError)
+      log.error({ event: 'outbox.job_invalid', jobId: job.id, bookingId: job.bookingId, fields: Object.keys(err.fields) }, 'meeting cannot be sent as it is');
     else if (!(err instanceof ExchangeError)) log.error({ err, event: 'outbox.job_crashed', jobId: job.id }, 'outbox job failed with a bug');
     else log.error({ event: 'outbox.job_failed', jobId: job.id, bookingId: job.bookingId, error: message }, 'Exchange refused the job');
     db.transaction(() => {

@@ -103,7 +103,9 @@ function runLane(laneFiles, index) {
       child.stderr.destroy();
       process.stdout.write(Buffer.concat(chunks));
       const status = code ?? 1;
-      console.log(`\n── lane ${index + 1}/${laneCount}: ${laneFiles.length} files, ${status === 0 ? 'passed' : `FAILED (exit ${code ?? signal})`} in ${seconds(t0)} s ──\n`);
+      console.log(
+        `\n── lane ${index + 1}/${laneCount}: ${laneFiles.length} files, ${status === 0 ? 'passed' : `FAILED (exit ${code ?? signal})`} in ${seconds(t0)} s ──\n`,
+      );
       try {
         Object.assign(known, JSON.parse(readFileSync(timings, 'utf8')));
       } catch {
@@ -119,7 +121,11 @@ function runLane(laneFiles, index) {
 /** The Samba DC files: one process per file, one at a time (node --test, as they always ran). */
 function runSerial(serialFiles) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...serialFiles], { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...serialFiles], {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    });
     child.on('close', (code) => resolve(code ?? 1));
   });
 }
@@ -132,5 +138,7 @@ writeFileSync(cacheFile, JSON.stringify(known, null, 1));
 rmSync(scratch, { recursive: true, force: true });
 
 const failed = codes.filter((c) => c !== 0).length;
-console.log(`${level}: ${files.length} files in ${laneCount} lanes${serial.length ? ` + ${serial.length} serial (Samba DC)` : ''}, ${failed ? `${failed} group(s) FAILED` : 'all passed'} in ${seconds(started)} s`);
+console.log(
+  `${level}: ${files.length} files in ${laneCount} lanes${serial.length ? ` + ${serial.length} serial (Samba DC)` : ''}, ${failed ? `${failed} group(s) FAILED` : 'all passed'} in ${seconds(started)} s`,
+);
 process.exit(failed ? 1 : 0);

@@ -13,7 +13,11 @@ export interface WaitOptions {
  * Probes until it returns a truthy value and returns that value; fails naming `what` (and the last value or error
  * seen) at the deadline. A probe that throws counts as "not yet".
  */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, { timeoutMs = 30_000, intervalMs = 25 }: WaitOptions = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  { timeoutMs = 30_000, intervalMs = 25 }: WaitOptions = {},
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -24,7 +28,8 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, { ti
     } catch (err) {
       last = err;
     }
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await sleep(intervalMs);
   }
 }

@@ -11,6 +11,12 @@ export async function ensureBootstrapAdmin(ctx: Pick<AppContext, 'db' | 'clock' 
     ctx.log.warn({ event: 'auth.no_admin' }, 'no administrator exists: set BOOTSTRAP_ADMIN_USERNAME, _EMAIL and _PASSWORD to create one');
     return;
   }
-  await createLocalUser(ctx, SYSTEM_ACTOR, { username: admin.username, displayName: 'Administrator', email: admin.email, role: 'admin', password: admin.password });
+  await createLocalUser(ctx, SYSTEM_ACTOR, {
+    username: admin.username,
+    displayName: 'Administrator',
+    email: admin.email,
+    role: 'admin',
+    password: admin.password,
+  });
   ctx.log.info({ event: 'auth.bootstrap_admin_created', username: admin.username }, 'first administrator created');
 }

@@ -74,7 +74,14 @@ function fileTimeNow(): Buffer {
 }
 
 function type3(fields: { lm: Buffer; nt: Buffer; domain: string; user: string; workstation: string; flags: number }): string {
-  const payload = [fields.lm, fields.nt, Buffer.from(fields.domain, 'utf16le'), Buffer.from(fields.user, 'utf16le'), Buffer.from(fields.workstation, 'utf16le'), Buffer.alloc(0)];
+  const payload = [
+    fields.lm,
+    fields.nt,
+    Buffer.from(fields.domain, 'utf16le'),
+    Buffer.from(fields.user, 'utf16le'),
+    Buffer.from(fields.workstation, 'utf16le'),
+    Buffer.alloc(0),
+  ];
   const header = Buffer.alloc(64);
   SIGNATURE.copy(header);
   header.writeUInt32LE(3, 8);
@@ -95,14 +102,7 @@ export function type3Header(challenge: Challenge, creds: Credentials): string {
   const ntHash = md4(Buffer.from(creds.password, 'utf16le'));
   const v2Hash = hmacMd5(ntHash, Buffer.from(creds.user.toUpperCase() + creds.domain, 'utf16le'));
   const clientChallenge = randomBytes(8);
-  const blob = Buffer.concat([
-    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
-    fileTimeNow(),
-    clientChallenge,
-    Buffer.alloc(4),
-    challenge.targetInfo,
-    Buffer.alloc(4),
-  ]);
+  const blob = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), fileTimeNow(), clientChallenge, Buffer.alloc(4), challenge.targetInfo, Buffer.alloc(4)]);
   const ntProof = hmacMd5(v2Hash, challenge.serverChallenge, blob);
   const lm = Buffer.concat([hmacMd5(v2Hash, challenge.serverChallenge, clientChallenge), clientChallenge]);
   const flags = (CLIENT_FLAGS & challenge.flags) | FLAGS.unicode;

@@ -129,7 +129,8 @@ async function stopLeftover(conf: string): Promise<void> {
   if (!cmdline.includes(conf)) throw new Error(`another Samba (pid ${pid}) is running on this machine; stop it before the sign-on tests`);
   // A DC whose test process still runs belongs to a concurrent test run: leave it alone and say so.
   const parent = statOf(pid)?.ppid ?? 1;
-  if (parent !== 1 && statOf(parent)?.comm === 'node') throw new Error(`the test DC (pid ${pid}) is in use by another test run (pid ${parent}); run the sign-on tests one at a time`);
+  if (parent !== 1 && statOf(parent)?.comm === 'node')
+    throw new Error(`the test DC (pid ${pid}) is in use by another test run (pid ${parent}); run the sign-on tests one at a time`);
   await killGroup(pid);
 }
 
@@ -214,7 +215,9 @@ export interface SambaDc {
 /** Provisions (once, cached in the temp folder) and starts the DC; `stop()` it in `after()`. */
 export async function startSambaDc(): Promise<SambaDc> {
   ensureSambaPackages();
-  const version = run('samba', ['--version'], 'samba --version').trim().replace(/[^\w.-]+/g, '_');
+  const version = run('samba', ['--version'], 'samba --version')
+    .trim()
+    .replace(/[^\w.-]+/g, '_');
   const dir = join(tmpdir(), `roombook-samba-dc-${LAYOUT}-${version}`);
   const conf = confOf(dir);
   const marker = join(dir, 'provisioned');

@@ -52,7 +52,10 @@ export function formsAuth(pool: Pool, credentials: Credentials, ctx: WireContext
       return;
     }
     if (res.status === 200) throw new AuthFailedError('forms logon answered with the logon page again', res.facts);
-    throw errorForStatus(res.status, res.facts, parseRetryAfter(header(res, 'retry-after'), Date.now())) ?? new AuthFailedError(`forms logon answered ${res.status}`, res.facts);
+    throw (
+      errorForStatus(res.status, res.facts, parseRetryAfter(header(res, 'retry-after'), Date.now())) ??
+      new AuthFailedError(`forms logon answered ${res.status}`, res.facts)
+    );
   }
 
   // The generation is taken when a login starts, so requests that saw the old session expire at the same

@@ -13,7 +13,10 @@ export function md4(input: Uint8Array): Buffer {
   view.setUint32(padded.length - 8, bitLength >>> 0, true);
   view.setUint32(padded.length - 4, Math.floor(bitLength / 0x100000000), true);
 
-  let a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+  let a = 0x67452301,
+    b = 0xefcdab89,
+    c = 0x98badcfe,
+    d = 0x10325476;
   const x = new Array<number>(16);
   const f = (p: number, q: number, r: number) => (p & q) | (~p & r);
   const g = (p: number, q: number, r: number) => (p & q) | (p & r) | (q & r);
@@ -44,9 +47,15 @@ export function md4(input: Uint8Array): Buffer {
       c = rotl((c + h(d, a, b) + X(i + 4) + 0x6ed9eba1) | 0, 11);
       b = rotl((b + h(c, d, a) + X(i + 12) + 0x6ed9eba1) | 0, 15);
     }
-    a = (a + aa) | 0; b = (b + bb) | 0; c = (c + cc) | 0; d = (d + dd) | 0;
+    a = (a + aa) | 0;
+    b = (b + bb) | 0;
+    c = (c + cc) | 0;
+    d = (d + dd) | 0;
   }
   const out = Buffer.alloc(16);
-  out.writeInt32LE(a, 0); out.writeInt32LE(b, 4); out.writeInt32LE(c, 8); out.writeInt32LE(d, 12);
+  out.writeInt32LE(a, 0);
+  out.writeInt32LE(b, 4);
+  out.writeInt32LE(c, 8);
+  out.writeInt32LE(d, 12);
   return out;
 }

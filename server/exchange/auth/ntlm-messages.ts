@@ -15,7 +15,8 @@ const FLAGS = {
   bits128: 0x20000000,
   bits56: 0x80000000,
 } as const;
-const NEGOTIATE_FLAGS = (FLAGS.unicode | FLAGS.oem | FLAGS.requestTarget | FLAGS.ntlm | FLAGS.alwaysSign | FLAGS.extendedSessionSecurity | FLAGS.bits128 | FLAGS.bits56) >>> 0;
+const NEGOTIATE_FLAGS =
+  (FLAGS.unicode | FLAGS.oem | FLAGS.requestTarget | FLAGS.ntlm | FLAGS.alwaysSign | FLAGS.extendedSessionSecurity | FLAGS.bits128 | FLAGS.bits56) >>> 0;
 const AV_TIMESTAMP = 7;
 const AV_EOL = 0;
 
@@ -90,7 +91,7 @@ export function parseChallengeMessage(msg: Buffer): NtlmChallenge {
   const targetName = readSecurityBuffer(msg, 12);
   const targetInfo = msg.length >= 48 ? readSecurityBuffer(msg, 40) : Buffer.alloc(0);
   let timestamp: Buffer | null = null;
-  for (let at = 0; at + 4 <= targetInfo.length; ) {
+  for (let at = 0; at + 4 <= targetInfo.length;) {
     const id = targetInfo.readUInt16LE(at);
     const len = targetInfo.readUInt16LE(at + 2);
     if (id === AV_EOL) break;
@@ -121,22 +122,14 @@ export interface NtlmV2Responses {
 
 export function ntlmV2Responses(identity: NtlmIdentity, challenge: NtlmChallenge, clientChallenge: Buffer, time: Buffer): NtlmV2Responses {
   const key = ntowfv2(identity.password, identity.user, identity.domain);
-  const temp = Buffer.concat([
-    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), challenge.targetInfo, Buffer.alloc(4),
-  ]);
+  const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), challenge.targetInfo, Buffer.alloc(4)]);
   const ntProofStr = hmacMd5(key, challenge.serverChallenge, temp);
   // [MS-NLMP] 3.1.5.1.2: with a server timestamp the LMv2 response is Z(24).
-  const lmResponse = challenge.timestamp
-    ? Buffer.alloc(24)
-    : Buffer.concat([hmacMd5(key, challenge.serverChallenge, clientChallenge), clientChallenge]);
+  const lmResponse = challenge.timestamp ? Buffer.alloc(24) : Buffer.concat([hmacMd5(key, challenge.serverChallenge, clientChallenge), clientChallenge]);
   return { ntResponse: Buffer.concat([ntProofStr, temp]), lmResponse, ntProofStr };
 }
 
-export function authenticateMessage(
-  identity: NtlmIdentity,
-  challenge: NtlmChallenge,
-  options: { clientChallenge?: Buffer; nowMs?: number } = {},
-): Buffer {
+export function authenticateMessage(identity: NtlmIdentity, challenge: NtlmChallenge, options: { clientChallenge?: Buffer; nowMs?: number } = {}): Buffer {
   const clientChallenge = options.clientChallenge ?? randomBytes(8);
   const time = challenge.timestamp ?? fileTime(options.nowMs ?? Date.now());
   const { ntResponse, lmResponse } = ntlmV2Responses(identity, challenge, clientChallenge, time);

@@ -28,7 +28,9 @@ test('parseMultistatus() reads multivalued properties as lists', () => {
 });
 
 test('parseMultistatus() reads a response-level 201 Created', () => {
-  const rows = parseMultistatus('<a:multistatus xmlns:a="DAV:"><a:response><a:href>/exchange/a/Calendar/x.EML</a:href><a:status>HTTP/1.1 201 Created</a:status></a:response></a:multistatus>');
+  const rows = parseMultistatus(
+    '<a:multistatus xmlns:a="DAV:"><a:response><a:href>/exchange/a/Calendar/x.EML</a:href><a:status>HTTP/1.1 201 Created</a:status></a:response></a:multistatus>',
+  );
   assert.equal(rows[0]!.status, 201);
 });
 

@@ -102,6 +102,11 @@ export function parseOrReject<T>(res: { body: string; facts: RequestFacts }, par
 }
 
 /** The multistatus of a 207, or a RejectedError when it is not XML (e.g. an HTML error page with 207). */
-export function readMultistatus(res: { status: number; body: string; facts: RequestFacts; headers: Record<string, string | string[] | undefined> }): MultistatusRow[] {
+export function readMultistatus(res: {
+  status: number;
+  body: string;
+  facts: RequestFacts;
+  headers: Record<string, string | string[] | undefined>;
+}): MultistatusRow[] {
   return parseOrReject(res, parseMultistatus);
 }

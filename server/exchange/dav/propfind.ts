@@ -5,7 +5,12 @@ import { buildPropfind } from '../xml.ts';
 import { readMultistatus, type MultistatusRow } from './multistatus.ts';
 import type { RequestFacts } from '../errors.ts';
 
-export async function propfind(t: Transport, path: string, props: readonly PropName[], options: { depth?: '0' | '1'; mailbox?: string } = {}): Promise<{ rows: MultistatusRow[]; facts: RequestFacts }> {
+export async function propfind(
+  t: Transport,
+  path: string,
+  props: readonly PropName[],
+  options: { depth?: '0' | '1'; mailbox?: string } = {},
+): Promise<{ rows: MultistatusRow[]; facts: RequestFacts }> {
   const res = await t.expect(
     {
       method: 'PROPFIND',

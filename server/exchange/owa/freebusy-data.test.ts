@@ -9,10 +9,14 @@ const window = { start: DateTime.fromISO('2026-03-29T08:00:00Z', { zone: 'utc' }
 test('parseFreeBusy() maps each requested address to its busy stretches in request order', () => {
   const result = parseFreeBusy(fixture('freebusy.xml'), ['severn@example.com', 'thames@example.com'], window, 30);
   assert.equal(result[0]!.email, 'severn@example.com');
-  assert.deepEqual(result[1]!.busy.map((s) => [s.start.toISO(), s.end.toISO(), s.status]), [
-    ['2026-03-29T09:00:00.000Z', '2026-03-29T11:00:00.000Z', 'busy'],
-  ]);
-  assert.deepEqual(result[0]!.busy.map((s) => s.status), ['tentative']);
+  assert.deepEqual(
+    result[1]!.busy.map((s) => [s.start.toISO(), s.end.toISO(), s.status]),
+    [['2026-03-29T09:00:00.000Z', '2026-03-29T11:00:00.000Z', 'busy']],
+  );
+  assert.deepEqual(
+    result[0]!.busy.map((s) => s.status),
+    ['tentative'],
+  );
 });
 
 test('parseFreeBusy() skips the All Attendees aggregate', () => {
@@ -22,12 +26,18 @@ test('parseFreeBusy() skips the All Attendees aggregate', () => {
 
 test('parseFreeBusy() marks all-4 data and missing addresses as unknown', () => {
   const result = parseFreeBusy(fixture('freebusy.xml'), ['nobody@example.com', 'ghost@example.com'], window, 30);
-  assert.deepEqual(result.map((r) => r.known), [false, false]);
+  assert.deepEqual(
+    result.map((r) => r.known),
+    [false, false],
+  );
 });
 
 test('parseFreeBusy() reads 1 as tentative, 2 as busy and 3 as out of office', () => {
   const [tyne] = parseFreeBusy(fixture('freebusy.xml'), ['tyne@example.com'], window, 30);
-  assert.deepEqual(tyne!.busy.map((s) => s.status), ['oof', 'tentative', 'busy', 'oof']);
+  assert.deepEqual(
+    tyne!.busy.map((s) => s.status),
+    ['oof', 'tentative', 'busy', 'oof'],
+  );
 });
 
 test('parseFreeBusy() rejects the HTML free/busy page', () => {
@@ -71,7 +81,8 @@ test('the fast reading of a free/busy answer equals the XML tree reading, and an
   assert.deepEqual(fastFbData(body), fbDataByTree(body));
   assert.equal(fastFbData(body)!.get('severn@example.com'), '00000011');
   // The emulator's compact shape, with an XML declaration.
-  const compact = '<?xml version="1.0" encoding="utf-8"?><b:response xmlns:b="WM"><b:recipients><b:item><b:displayname>All</b:displayname><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item><b:item><b:displayname>R &amp; D</b:displayname><b:email type="SMTP">rd@example.com</b:email><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item></b:recipients></b:response>';
+  const compact =
+    '<?xml version="1.0" encoding="utf-8"?><b:response xmlns:b="WM"><b:recipients><b:item><b:displayname>All</b:displayname><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item><b:item><b:displayname>R &amp; D</b:displayname><b:email type="SMTP">rd@example.com</b:email><b:type>1</b:type><b:fbdata>02</b:fbdata></b:item></b:recipients></b:response>';
   assert.equal(fastFbData(compact), null, 'an entity in a display name is left to the full parser');
   assert.deepEqual([...fbDataByTree(compact)], [['rd@example.com', '02']]);
   const plain = compact.replace('R &amp; D', 'R and D');
@@ -82,7 +93,8 @@ test('the fast reading of a free/busy answer equals the XML tree reading, and an
     plain.replace('<b:fbdata>02</b:fbdata></b:item></b:recipients>', '<b:fbdata><![CDATA[02]]></b:fbdata></b:item></b:recipients>'),
     plain.replace('</b:recipients>', '<b:extra/></b:recipients>'),
     plain.replace('</b:response>', '</b:response><x/>'),
-  ]) assert.equal(fastFbData(odd), null, odd);
+  ])
+    assert.equal(fastFbData(odd), null, odd);
 });
 
 test('decodeFbData() merges runs of one status and splits where the status changes', () => {

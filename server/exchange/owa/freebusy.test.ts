@@ -12,7 +12,10 @@ test('batchesOf() puts 100 rooms in one request with the defaults', () => {
 
 test('batchesOf() splits by batch size and keeps every address once, in order', () => {
   const batches = batchesOf(rooms(450), window, 30, { batchSize: 200, maxUrlLength: 100_000 });
-  assert.deepEqual(batches.map((b) => b.length), [200, 200, 50]);
+  assert.deepEqual(
+    batches.map((b) => b.length),
+    [200, 200, 50],
+  );
   assert.deepEqual(batches.flat(), rooms(450));
 });
 

@@ -35,7 +35,13 @@ export function batchesOf(emails: readonly string[], window: TimeWindow, interva
 }
 
 /** `language` is the Accept-Language value (owa/language.ts): OWA names the aggregate row in it. */
-export async function fetchFreeBusy(t: Transport, emails: readonly string[], window: TimeWindow, interval: number, language: string): Promise<MailboxFreeBusy[]> {
+export async function fetchFreeBusy(
+  t: Transport,
+  emails: readonly string[],
+  window: TimeWindow,
+  interval: number,
+  language: string,
+): Promise<MailboxFreeBusy[]> {
   const res = await t.expect(
     {
       method: 'GET',
@@ -48,7 +54,11 @@ export async function fetchFreeBusy(t: Transport, emails: readonly string[], win
   const type = header(res, 'content-type') ?? '';
   if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.body)) {
     const page = classifyOwaPage(res.body);
-    throw new RejectedError(page.kind === 'error' ? 'owa-error-page' : 'freebusy-html', res.facts, page.kind === 'error' ? page.message : 'free/busy came back as HTML, not XML');
+    throw new RejectedError(
+      page.kind === 'error' ? 'owa-error-page' : 'freebusy-html',
+      res.facts,
+      page.kind === 'error' ? page.message : 'free/busy came back as HTML, not XML',
+    );
   }
   return parseOrReject(res, (body) => parseFreeBusy(body, emails, window, interval));
 }

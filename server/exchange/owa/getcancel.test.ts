@@ -10,7 +10,7 @@ test('draftProblem() accepts a new item in Drafts whatever the %-encoding', () =
   assert.equal(draftProblem('/exchange/klaus/Entw%c3%bcrfe/Abgesagt%3A%20Planung.EML', item, drafts), null);
 });
 
-test('draftProblem() refuses the meeting itself (the DSZ reader\'s bug)', () => {
+test("draftProblem() refuses the meeting itself (the DSZ reader's bug)", () => {
   assert.equal(draftProblem('/exchange/klaus/Kalender/rb-1@roombook.EML', item, drafts), 'owa-returned-meeting');
 });
 

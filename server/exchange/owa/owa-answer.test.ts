@@ -8,7 +8,9 @@ const facts = { method: 'GET', path: '/exchange/a/Calendar/x.EML', status: 200, 
 const res = (status: number, body = '', headers: Record<string, string> = {}) => ({ status, body, headers, facts: { ...facts, status } });
 
 test('readOwaAnswer() takes a redirect target as the item and strips ?Cmd=', () => {
-  assert.deepEqual(readOwaAnswer(res(302, '', { location: 'https://mail.example.com/exchange/a/Drafts/Canceled.EML?Cmd=edit' })), { itemPath: '/exchange/a/Drafts/Canceled.EML' });
+  assert.deepEqual(readOwaAnswer(res(302, '', { location: 'https://mail.example.com/exchange/a/Drafts/Canceled.EML?Cmd=edit' })), {
+    itemPath: '/exchange/a/Drafts/Canceled.EML',
+  });
 });
 
 test('readOwaAnswer() reads the itemHREF span of a 200 page', () => {
@@ -16,11 +18,17 @@ test('readOwaAnswer() reads the itemHREF span of a 200 page', () => {
 });
 
 test('readOwaAnswer() treats a 200 error page as a rejection, not success', () => {
-  assert.throws(() => readOwaAnswer(res(200, fixture('owa-error.html'))), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page');
+  assert.throws(
+    () => readOwaAnswer(res(200, fixture('owa-error.html'))),
+    (e: unknown) => e instanceof RejectedError && e.reason === 'owa-error-page',
+  );
 });
 
 test('readOwaAnswer() treats a 200 logon page as a rejection', () => {
-  assert.throws(() => readOwaAnswer(res(200, fixture('owa-logon.html'))), (e: unknown) => e instanceof RejectedError && e.reason === 'owa-logon-page');
+  assert.throws(
+    () => readOwaAnswer(res(200, fixture('owa-logon.html'))),
+    (e: unknown) => e instanceof RejectedError && e.reason === 'owa-logon-page',
+  );
 });
 
 test('readOwaAnswer() maps error statuses through the one status map', () => {

@@ -1,10 +1,7 @@
 // OWA reports failures as pages, often with 200 OK (§15). This recognises the logon form (session gone) and
 // error pages so no OWA command is taken as done on the strength of its status code alone.
 
-export type OwaPage =
-  | { kind: 'ok' }
-  | { kind: 'logon' }
-  | { kind: 'error'; message: string };
+export type OwaPage = { kind: 'ok' } | { kind: 'logon' } | { kind: 'error'; message: string };
 
 // EXCHANGE: the FBA logon page posts to owaauth.dll from owalogon.asp; its form is named logonForm (§3, §17).
 const LOGON_MARKERS = [/owalogon\.asp/i, /owaauth\.dll/i, /name\s*=\s*["']?logonForm/i];
@@ -22,7 +19,12 @@ const ERROR_MARKERS = [
 ];
 
 function textOf(html: string): string {
-  return html.replace(/<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/gi, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<script[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Classify an OWA answer body. Only for HTML-ish bodies; XML answers are validated by their parsers. */

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { encodeOwaForm, htmlWithoutLineBreaks, OwaFormError } from './owa-form.ts';
 
 test('encodeOwaForm() joins name=value lines with LF and keeps UTF-8 raw', () => {
-  assert.equal(encodeOwaForm([['Cmd', 'sendappt'], ['urn:schemas:httpmail:subject', 'Kávé & tea = jó']]), 'Cmd=sendappt\nurn:schemas:httpmail:subject=Kávé & tea = jó');
+  assert.equal(
+    encodeOwaForm([
+      ['Cmd', 'sendappt'],
+      ['urn:schemas:httpmail:subject', 'Kávé & tea = jó'],
+    ]),
+    'Cmd=sendappt\nurn:schemas:httpmail:subject=Kávé & tea = jó',
+  );
 });
 
 test('encodeOwaForm() rejects a subject that tries to add an attendee with LF', () => {
@@ -23,11 +29,20 @@ test('encodeOwaForm() rejects field names that could smuggle a line or a value',
 });
 
 test('encodeOwaForm() error names the field but never echoes the value', () => {
-  assert.throws(() => encodeOwaForm([['MsgTo', 'secret\nvalue']]), (e: Error) => e.message.includes('MsgTo') && !e.message.includes('secret'));
+  assert.throws(
+    () => encodeOwaForm([['MsgTo', 'secret\nvalue']]),
+    (e: Error) => e.message.includes('MsgTo') && !e.message.includes('secret'),
+  );
 });
 
 test('encodeOwaForm() accepts empty values', () => {
-  assert.equal(encodeOwaForm([['Required', ''], ['Optional', '']]), 'Required=\nOptional=');
+  assert.equal(
+    encodeOwaForm([
+      ['Required', ''],
+      ['Optional', ''],
+    ]),
+    'Required=\nOptional=',
+  );
 });
 
 test('htmlWithoutLineBreaks() turns line breaks into character references', () => {

@@ -6,7 +6,10 @@ export const OWA_FORM_CONTENT_TYPE = 'application/x-www-UTF8-encoded';
 
 /** Raised when a field cannot be encoded safely. Carries the field name, never the value. */
 export class OwaFormError extends Error {
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(`OWA form field ${field}: ${problem}`);
     this.name = 'OwaFormError';
   }

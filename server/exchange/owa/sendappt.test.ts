@@ -6,15 +6,30 @@ import { encodeOwaForm, OwaFormError } from './owa-form.ts';
 import type { MailboxFolders, Meeting } from '../gateway.ts';
 
 const folders: MailboxFolders = {
-  root: '/exchange/hans/', calendar: '/exchange/hans/Kalender', inbox: '', drafts: '/exchange/hans/Entw%C3%BCrfe',
-  sentItems: '', deletedItems: '', outbox: '', submission: '/exchange/hans/%23%23DavMailSubmissionURI%23%23/',
+  root: '/exchange/hans/',
+  calendar: '/exchange/hans/Kalender',
+  inbox: '',
+  drafts: '/exchange/hans/Entw%C3%BCrfe',
+  sentItems: '',
+  deletedItems: '',
+  outbox: '',
+  submission: '/exchange/hans/%23%23DavMailSubmissionURI%23%23/',
 };
 const zone = 'Europe/Berlin';
 const meeting: Meeting = {
-  uid: 'rb-7', organizer: { alias: 'hans', email: 'hans@example.com', name: 'Hans' }, subject: 'Planung',
-  textBody: 'Zeile 1\nZeile 2', start: DateTime.fromISO('2026-03-29T10:00', { zone }), end: DateTime.fromISO('2026-03-29T11:00', { zone }),
-  timeZone: zone, requiredAttendees: [{ email: 'bob@example.com' }, { email: 'rita@example.com' }], optionalAttendees: [],
-  room: { alias: 'thames', email: 'thames@example.com', name: 'Thames' }, sequence: 1, reminderMinutes: 15, busyStatus: 'busy',
+  uid: 'rb-7',
+  organizer: { alias: 'hans', email: 'hans@example.com', name: 'Hans' },
+  subject: 'Planung',
+  textBody: 'Zeile 1\nZeile 2',
+  start: DateTime.fromISO('2026-03-29T10:00', { zone }),
+  end: DateTime.fromISO('2026-03-29T11:00', { zone }),
+  timeZone: zone,
+  requiredAttendees: [{ email: 'bob@example.com' }, { email: 'rita@example.com' }],
+  optionalAttendees: [],
+  room: { alias: 'thames', email: 'thames@example.com', name: 'Thames' },
+  sequence: 1,
+  reminderMinutes: 15,
+  busyStatus: 'busy',
 };
 
 test('sendapptFields() names the item relative to the mailbox with the localized folder', () => {

@@ -97,7 +97,13 @@ interface EmulatorItem {
   mime?: string;
 }
 
-const RECIPIENT_PROPS = ['urn:schemas:mailheader:to', 'urn:schemas:mailheader:cc', 'urn:schemas:mailheader:bcc', 'urn:schemas:httpmail:to', 'urn:schemas:calendar:organizer'];
+const RECIPIENT_PROPS = [
+  'urn:schemas:mailheader:to',
+  'urn:schemas:mailheader:cc',
+  'urn:schemas:mailheader:bcc',
+  'urn:schemas:httpmail:to',
+  'urn:schemas:calendar:organizer',
+];
 
 function addressesOfHeader(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(', ') : (value ?? '');
@@ -118,10 +124,39 @@ export function icalLines(mime: string): string[] {
 
 /** The properties Exchange itself writes into the iCalendar of a meeting message (the emulator's, as Exchange 2003). */
 export const ICAL_PROPERTIES = new Set([
-  'BEGIN', 'END', 'METHOD', 'PRODID', 'VERSION', 'TZID', 'DTSTART', 'DTEND', 'TZOFFSETFROM', 'TZOFFSETTO', 'RRULE', 'DTSTAMP', 'ORGANIZER',
-  'ATTENDEE', 'SUMMARY', 'LOCATION', 'DESCRIPTION', 'UID', 'SEQUENCE', 'STATUS', 'TRANSP', 'CLASS', 'PRIORITY', 'RECURRENCE-ID', 'COMMENT',
-  'X-MICROSOFT-CDO-BUSYSTATUS', 'X-MICROSOFT-CDO-ALLDAYEVENT', 'X-MICROSOFT-CDO-INTENDEDSTATUS', 'X-MICROSOFT-CDO-APPT-SEQUENCE',
-  'X-MICROSOFT-CDO-OWNERAPPTID', 'X-MICROSOFT-CDO-IMPORTANCE', 'X-MICROSOFT-CDO-INSTTYPE', 'X-MICROSOFT-CDO-REPLYTIME',
+  'BEGIN',
+  'END',
+  'METHOD',
+  'PRODID',
+  'VERSION',
+  'TZID',
+  'DTSTART',
+  'DTEND',
+  'TZOFFSETFROM',
+  'TZOFFSETTO',
+  'RRULE',
+  'DTSTAMP',
+  'ORGANIZER',
+  'ATTENDEE',
+  'SUMMARY',
+  'LOCATION',
+  'DESCRIPTION',
+  'UID',
+  'SEQUENCE',
+  'STATUS',
+  'TRANSP',
+  'CLASS',
+  'PRIORITY',
+  'RECURRENCE-ID',
+  'COMMENT',
+  'X-MICROSOFT-CDO-BUSYSTATUS',
+  'X-MICROSOFT-CDO-ALLDAYEVENT',
+  'X-MICROSOFT-CDO-INTENDEDSTATUS',
+  'X-MICROSOFT-CDO-APPT-SEQUENCE',
+  'X-MICROSOFT-CDO-OWNERAPPTID',
+  'X-MICROSOFT-CDO-IMPORTANCE',
+  'X-MICROSOFT-CDO-INSTTYPE',
+  'X-MICROSOFT-CDO-REPLYTIME',
 ]);
 
 export interface MailboxFindings {
@@ -154,11 +189,20 @@ export async function checkMailboxes(app: TestApp, entered: ReadonlySet<string>)
     for (const item of list) {
       if (!item.props['urn:schemas:calendar:uid']) continue;
       items++;
-      look(`${m.alias}/${item.folder.join('/')}/${item.name}`, RECIPIENT_PROPS.flatMap((p) => addressesOfHeader(item.props[p])), item.mime);
+      look(
+        `${m.alias}/${item.folder.join('/')}/${item.name}`,
+        RECIPIENT_PROPS.flatMap((p) => addressesOfHeader(item.props[p])),
+        item.mime,
+      );
     }
   }
   const outbound = (await (await fetch(`${control}/outbound`)).json()) as { to: string[]; subject: string; mime: string }[];
-  for (const o of outbound) look(`outbound "${o.subject.slice(0, 40)}"`, o.to.map((t) => t.toLowerCase()), o.mime);
+  for (const o of outbound)
+    look(
+      `outbound "${o.subject.slice(0, 40)}"`,
+      o.to.map((t) => t.toLowerCase()),
+      o.mime,
+    );
   return { strangers: [...strangers], properties: [...properties], items };
 }
 
@@ -173,7 +217,9 @@ export function stuckOrRefused(app: TestApp): string[] {
     .all();
   return rows.map((r) => {
     const jobs = app.ctx.db
-      .prepare<[number], { kind: string; status: string; step: string; attempts: number; last_error: string | null }>('SELECT kind, status, step, attempts, last_error FROM outbox_jobs WHERE booking_id = ? ORDER BY id')
+      .prepare<[number], { kind: string; status: string; step: string; attempts: number; last_error: string | null }>(
+        'SELECT kind, status, step, attempts, last_error FROM outbox_jobs WHERE booking_id = ? ORDER BY id',
+      )
       .all(r.id);
     // The last few jobs tell the story; shrinking may have queued many more.
     const shown = jobs.length > 6 ? [...jobs.slice(0, 2), `… ${jobs.length - 5} more …`, ...jobs.slice(-3)] : jobs;

@@ -30,7 +30,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 2, arbitrary: hostile.map((value): Mutation => ({ kind: 'append', value })) },
   { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'missing' }) },
   { weight: 2, arbitrary: fc.oneof(hostile, fc.constant('')).map((value): Mutation => ({ kind: 'twice', value })) },
-  { weight: 1, arbitrary: fc.oneof(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String), fc.double().map(String)).map((value): Mutation => ({ kind: 'replace', value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String), fc.double().map(String))
+      .map((value): Mutation => ({ kind: 'replace', value })),
+  },
 );
 
 /** Stands for "the record's current value" in an edit form (resolved when the request is sent). */
@@ -80,21 +85,31 @@ function requestFor(route: string, spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
   );
   // Sometimes someone else tries the route (no 5xx for them either); sign-in and sign-out stay anonymous, so the
   // signed-in clients keep their sessions and the sign-in throttle never locks them out.
-  const role = spec.as === 'anon' ? fc.constant<Role>('anon') : fc.oneof({ weight: 9, arbitrary: fc.constant(spec.as) }, { weight: 1, arbitrary: fc.constantFrom<Role>('alice', 'rita', 'adam', 'anon') });
+  const role =
+    spec.as === 'anon'
+      ? fc.constant<Role>('anon')
+      : fc.oneof({ weight: 9, arbitrary: fc.constant(spec.as) }, { weight: 1, arbitrary: fc.constantFrom<Role>('alice', 'rita', 'adam', 'anon') });
   return fc
-    .record({ valid: spec.valid, as: role, id: spec.records ? idPick.map((p): IdPick | null => p) : fc.constant(null), extra, raw: rawSuffix, mutations: fc.array(fc.tuple(fc.nat(), mutation), { maxLength: 3 }) })
+    .record({
+      valid: spec.valid,
+      as: role,
+      id: spec.records ? idPick.map((p): IdPick | null => p) : fc.constant(null),
+      extra,
+      raw: rawSuffix,
+      mutations: fc.array(fc.tuple(fc.nat(), mutation), { maxLength: 3 }),
+    })
     .map(({ valid, as, id, extra: more, raw, mutations }) => {
       const names = Object.keys(valid);
       const byField = new Map(names.length ? mutations.map(([i, m]) => [names[i % names.length]!, m] as const) : []);
       return {
-      route,
-      as,
-      id,
-      fields: [
-        ...Object.entries(valid).map(([name, value]): [string, FieldValue] => [name, apply(value, byField.get(name))]),
-        ...more.map(([name, value]): [string, FieldValue] => [name, { kind: 'one', value }]),
-      ],
-      raw,
+        route,
+        as,
+        id,
+        fields: [
+          ...Object.entries(valid).map(([name, value]): [string, FieldValue] => [name, apply(value, byField.get(name))]),
+          ...more.map(([name, value]): [string, FieldValue] => [name, { kind: 'one', value }]),
+        ],
+        raw,
       };
     });
 }
@@ -125,23 +140,54 @@ describe('route fuzzer', () => {
     // on the person's behalf fails for good, so the paths after a failure (a change, a cancel, the admin's
     // retry) are exercised too.
     const adam = clients.get('adam')!;
-    const nowhere = await adam.post('/admin/rooms', new URLSearchParams({
-      name: 'Nowhere', alias: 'nowhere', email: 'nowhere@example.com', capacity: '6', building: 'Harbour House', floor: '9', timeZone: 'Europe/London',
-      opensAt: '08:00', closesAt: '20:00', maxDurationMinutes: '240', horizonDays: '180', active: 'on',
-      // Exchange does not know this mailbox, so the admin form refuses it unless saved anyway (a staged roll-out).
-      saveAnyway: 'on',
-    }).toString());
-    const ghost = await adam.post('/admin/users', new URLSearchParams({ username: 'ghost', displayName: 'Gus Ghost', email: 'ghost@example.com', role: 'employee', password: 'a long enough password' }).toString());
+    const nowhere = await adam.post(
+      '/admin/rooms',
+      new URLSearchParams({
+        name: 'Nowhere',
+        alias: 'nowhere',
+        email: 'nowhere@example.com',
+        capacity: '6',
+        building: 'Harbour House',
+        floor: '9',
+        timeZone: 'Europe/London',
+        opensAt: '08:00',
+        closesAt: '20:00',
+        maxDurationMinutes: '240',
+        horizonDays: '180',
+        active: 'on',
+        // Exchange does not know this mailbox, so the admin form refuses it unless saved anyway (a staged roll-out).
+        saveAnyway: 'on',
+      }).toString(),
+    );
+    const ghost = await adam.post(
+      '/admin/users',
+      new URLSearchParams({
+        username: 'ghost',
+        displayName: 'Gus Ghost',
+        email: 'ghost@example.com',
+        role: 'employee',
+        password: 'a long enough password',
+      }).toString(),
+    );
     assert.deepEqual([nowhere.status, ghost.status], [303, 303], 'the mailbox-less room and user are created');
     entered.add('nowhere@example.com').add('ghost@example.com');
 
     const db = app.ctx.db;
-    const rooms = db.prepare<[], { id: number; alias: string }>("SELECT id, mailbox_alias AS alias FROM rooms WHERE active = 1 AND time_zone = 'Europe/London'").all();
+    const rooms = db
+      .prepare<[], { id: number; alias: string }>("SELECT id, mailbox_alias AS alias FROM rooms WHERE active = 1 AND time_zone = 'Europe/London'")
+      .all();
     const people = db.prepare<[], { id: number; email: string; username: string }>('SELECT id, email, username FROM users').all();
     const emails = people.map((p) => p.email);
     const zone = 'Europe/London';
     // Weekdays a few days ahead: inside every room's horizon, never in the past.
-    const days = Array.from({ length: 14 }, (_, i) => DateTime.now().setZone(zone).plus({ days: i + 1 })).filter((d) => d.weekday <= 5).slice(0, 5).map((d) => d.toFormat('yyyy-MM-dd'));
+    const days = Array.from({ length: 14 }, (_, i) =>
+      DateTime.now()
+        .setZone(zone)
+        .plus({ days: i + 1 }),
+    )
+      .filter((d) => d.weekday <= 5)
+      .slice(0, 5)
+      .map((d) => d.toFormat('yyyy-MM-dd'));
     // Mostly the demo rooms; sometimes any room, those the fuzzer created too (with no mailbox in Exchange, so
     // their bookings fail for good: the paths after a failure, a cancel among them, get exercised).
     const roomId = fc.oneof(
@@ -149,67 +195,150 @@ describe('route fuzzer', () => {
       { weight: 1, arbitrary: fc.nat(100).map((i) => `${ANY_ROOM}${i}`) },
     );
     const booking = (extra: Record<string, fc.Arbitrary<string>>) =>
-      fc.record({
-        roomId,
-        date: fc.constantFrom(...days),
-        slot,
-        subject: words,
-        description: fc.oneof(fc.constant(''), words, words.map((w) => `${w}\n\n${w}`)),
-        required: attendees(emails),
-        optional: fc.oneof(fc.constant(''), attendees(emails)),
-        private: fc.constantFrom('', 'on'),
-        ...extra,
-      }).map(({ slot: s, ...rest }) => ({ ...rest, start: s.start, end: s.end }));
+      fc
+        .record({
+          roomId,
+          date: fc.constantFrom(...days),
+          slot,
+          subject: words,
+          description: fc.oneof(
+            fc.constant(''),
+            words,
+            words.map((w) => `${w}\n\n${w}`),
+          ),
+          required: attendees(emails),
+          optional: fc.oneof(fc.constant(''), attendees(emails)),
+          private: fc.constantFrom('', 'on'),
+          ...extra,
+        })
+        .map(({ slot: s, ...rest }) => ({ ...rest, start: s.start, end: s.end }));
     const onBehalf = fc.constantFrom(...people.filter((p) => ['alice', 'bob', 'ghost'].includes(p.username)).map((p) => String(p.id)));
     const n = fc.integer({ min: 1, max: 99_999 });
     const room = (alias: fc.Arbitrary<string>, email: fc.Arbitrary<string>) =>
       fc.record({
-        name: words, alias, email, capacity: fc.integer({ min: 1, max: 40 }).map(String), building: fc.constantFrom('Harbour House', 'Annex'), floor: fc.constantFrom('1', '3', 'G'),
-        timeZone: fc.constantFrom('Europe/London', 'Europe/Berlin'), opensAt: fc.constant('08:00'), closesAt: fc.constant('20:00'), maxDurationMinutes: fc.constant('240'),
-        horizonDays: fc.constant('180'), active: fc.constantFrom('on', ''), equipment: fc.constantFrom('projector', 'phone', ''),
+        name: words,
+        alias,
+        email,
+        capacity: fc.integer({ min: 1, max: 40 }).map(String),
+        building: fc.constantFrom('Harbour House', 'Annex'),
+        floor: fc.constantFrom('1', '3', 'G'),
+        timeZone: fc.constantFrom('Europe/London', 'Europe/Berlin'),
+        opensAt: fc.constant('08:00'),
+        closesAt: fc.constant('20:00'),
+        maxDurationMinutes: fc.constant('240'),
+        horizonDays: fc.constant('180'),
+        active: fc.constantFrom('on', ''),
+        equipment: fc.constantFrom('projector', 'phone', ''),
       });
 
     specs = {
-      'POST /login': { as: 'anon', weight: 1, valid: fc.record({ username: fc.constantFrom('nobody', 'bob', 'fz1'), password: fc.constantFrom('wrong', 'demo') }) },
+      'POST /login': {
+        as: 'anon',
+        weight: 1,
+        valid: fc.record({ username: fc.constantFrom('nobody', 'bob', 'fz1'), password: fc.constantFrom('wrong', 'demo') }),
+      },
       'POST /logout': { as: 'anon', weight: 1, valid: fc.constant({}) },
-      'POST /locale': { as: 'alice', weight: 1, valid: fc.record({ locale: fc.constantFrom('en', 'hu'), returnTo: fc.constantFrom('/', '/bookings', '//evil.example/') }) },
+      'POST /locale': {
+        as: 'alice',
+        weight: 1,
+        valid: fc.record({ locale: fc.constantFrom('en', 'hu'), returnTo: fc.constantFrom('/', '/bookings', '//evil.example/') }),
+      },
       'POST /bookings': { as: 'alice', weight: 6, valid: booking({ idempotencyKey }) },
       'POST /bookings (on behalf)': { as: 'rita', weight: 2, valid: booking({ idempotencyKey, organizerId: onBehalf }) },
       'POST /bookings/:id': { as: 'alice', records: 'booking', weight: 5, valid: booking({}) },
       'POST /bookings/:id (reception)': { as: 'rita', records: 'booking', weight: 2, valid: booking({}) },
       'POST /bookings/:id/cancel': { as: 'alice', records: 'booking', weight: 2, valid: fc.record({ message: fc.oneof(fc.constant(''), words) }) },
       'POST /bookings/:id/cancel (reception)': { as: 'rita', records: 'booking', weight: 1, valid: fc.record({ message: fc.oneof(fc.constant(''), words) }) },
-      'POST /admin/rooms': { as: 'adam', weight: 1, valid: room(fc.oneof(n.map((i) => `fz${i}`), fc.constantFrom('thames', 'cam')), n.map((i) => `fz${i}@example.com`)) },
+      'POST /admin/rooms': {
+        as: 'adam',
+        weight: 1,
+        valid: room(
+          fc.oneof(
+            n.map((i) => `fz${i}`),
+            fc.constantFrom('thames', 'cam'),
+          ),
+          n.map((i) => `fz${i}@example.com`),
+        ),
+      },
       'POST /admin/rooms/:id': { as: 'adam', records: 'room', weight: 1, valid: room(fc.constant(KEEP), fc.constant(KEEP)) },
       'POST /admin/rooms/:id/deactivate': { as: 'adam', records: 'room', weight: 1, valid: fc.constant({}) },
       'POST /admin/rooms/:id/activate': { as: 'adam', records: 'room', weight: 1, valid: fc.constant({}) },
       'POST /admin/equipment': { as: 'adam', weight: 1, valid: fc.record({ code: n.map((i) => `fz-${i}`), label: words }) },
       'POST /admin/users': {
-        as: 'adam', weight: 1,
-        valid: n.chain((i) => fc.record({ username: fc.constant(`fz${i}`), displayName: words, email: fc.constant(`fz${i}@example.com`), role: fc.constantFrom('employee', 'receptionist'), password: fc.constant('a long enough password') })),
+        as: 'adam',
+        weight: 1,
+        valid: n.chain((i) =>
+          fc.record({
+            username: fc.constant(`fz${i}`),
+            displayName: words,
+            email: fc.constant(`fz${i}@example.com`),
+            role: fc.constantFrom('employee', 'receptionist'),
+            password: fc.constant('a long enough password'),
+          }),
+        ),
       },
-      'POST /admin/users/:id/access': { as: 'adam', records: 'fuzzUser', weight: 1, valid: fc.record({ role: fc.constantFrom('employee', 'receptionist', 'admin'), active: fc.constantFrom('on', '') }) },
-      'POST /admin/displays': { as: 'adam', weight: 1, valid: fc.record({ label: words, roomIds: roomId, showSubjects: fc.constantFrom('on', ''), locale: fc.constantFrom('', 'en', 'hu') }) },
+      'POST /admin/users/:id/access': {
+        as: 'adam',
+        records: 'fuzzUser',
+        weight: 1,
+        valid: fc.record({ role: fc.constantFrom('employee', 'receptionist', 'admin'), active: fc.constantFrom('on', '') }),
+      },
+      'POST /admin/displays': {
+        as: 'adam',
+        weight: 1,
+        valid: fc.record({ label: words, roomIds: roomId, showSubjects: fc.constantFrom('on', ''), locale: fc.constantFrom('', 'en', 'hu') }),
+      },
       'POST /admin/displays/:id/revoke': { as: 'adam', records: 'token', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/jobs/:id/retry': { as: 'adam', records: 'job', weight: 1, valid: fc.constant({}) },
       'POST /admin/sync/reconcile': { as: 'adam', weight: 1, valid: fc.constant({}) },
-      'POST /find-time/now': { as: 'alice', weight: 1, valid: fc.record({ building: fc.oneof(fc.constant(''), fc.constant('Harbour House'), words), duration: fc.constantFrom('30', '60') }) },
+      'POST /find-time/now': {
+        as: 'alice',
+        weight: 1,
+        valid: fc.record({ building: fc.oneof(fc.constant(''), fc.constant('Harbour House'), words), duration: fc.constantFrom('30', '60') }),
+      },
       // Check-in (issue 15). The door display's route has no token here: the fuzz checks it answers 401, never 5xx.
       'POST /bookings/:id/checkin': { as: 'alice', records: 'booking', weight: 1, valid: fc.constant({}) },
       'POST /bookings/:id/checkin-exempt': { as: 'rita', records: 'booking', weight: 1, valid: fc.record({ exempt: fc.constantFrom('on', '') }) },
       'POST /admin/rooms/:id/checkin': {
-        as: 'adam', records: 'room', weight: 1,
-        valid: fc.record({ required: fc.constantFrom('', 'yes', 'no'), opensBeforeMin: fc.constantFrom('', '0', '5', '120'), closesAfterMin: fc.constantFrom('', '1', '10', '120'), releaseAction: fc.constantFrom('', 'release-room', 'cancel-meeting') }),
+        as: 'adam',
+        records: 'room',
+        weight: 1,
+        valid: fc.record({
+          required: fc.constantFrom('', 'yes', 'no'),
+          opensBeforeMin: fc.constantFrom('', '0', '5', '120'),
+          closesAfterMin: fc.constantFrom('', '1', '10', '120'),
+          releaseAction: fc.constantFrom('', 'release-room', 'cancel-meeting'),
+        }),
       },
       'POST /admin/rooms/:id/checkin-building': {
-        as: 'adam', records: 'room', weight: 1,
-        valid: fc.record({ required: fc.constantFrom('', 'on'), opensBeforeMin: fc.constantFrom('0', '5', '120'), closesAfterMin: fc.constantFrom('1', '10', '120'), releaseAction: fc.constantFrom('release-room', 'cancel-meeting') }),
+        as: 'adam',
+        records: 'room',
+        weight: 1,
+        valid: fc.record({
+          required: fc.constantFrom('', 'on'),
+          opensBeforeMin: fc.constantFrom('0', '5', '120'),
+          closesAfterMin: fc.constantFrom('1', '10', '120'),
+          releaseAction: fc.constantFrom('release-room', 'cancel-meeting'),
+        }),
       },
       // Replacement rooms (issue 12): a room id the page did not offer must be refused with a message, never a 5xx.
       'POST /bookings/:id/replace': { as: 'alice', records: 'booking', weight: 1, valid: fc.record({ roomId: fc.constantFrom('1', '2', '3', '999999', '') }) },
-      'POST /admin/buildings': { as: 'adam', weight: 1, valid: fc.record({ building: fc.oneof(fc.constant('Harbour House'), words), autoReplace: fc.constantFrom('on', '') }) },
-      'POST /admin/displays/:id/actions': { as: 'adam', records: 'token', weight: 1, valid: fc.record({ canAct: fc.constantFrom('on', ''), walkinUserId: fc.oneof(fc.constant(''), onBehalf) }) },
-      'POST /display/:alias/act': { as: 'anon', weight: 1, valid: fc.record({ action: fc.constantFrom('book', 'extend', 'end', 'checkin'), minutes: fc.constantFrom('15', '30'), formSecret: fc.constant('x') }) },
+      'POST /admin/buildings': {
+        as: 'adam',
+        weight: 1,
+        valid: fc.record({ building: fc.oneof(fc.constant('Harbour House'), words), autoReplace: fc.constantFrom('on', '') }),
+      },
+      'POST /admin/displays/:id/actions': {
+        as: 'adam',
+        records: 'token',
+        weight: 1,
+        valid: fc.record({ canAct: fc.constantFrom('on', ''), walkinUserId: fc.oneof(fc.constant(''), onBehalf) }),
+      },
+      'POST /display/:alias/act': {
+        as: 'anon',
+        weight: 1,
+        valid: fc.record({ action: fc.constantFrom('book', 'extend', 'end', 'checkin'), minutes: fc.constantFrom('15', '30'), formSecret: fc.constant('x') }),
+      },
     };
   });
   after(async () => {
@@ -219,9 +348,15 @@ describe('route fuzzer', () => {
   test('every state-changing route of the app has a generator', () => {
     // The running app's own router: the Express app is the server's request listener.
     const express = app.server.listeners('request')[0] as Express;
-    const routes = appRoutes(express).filter((r) => r.method !== 'get').map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    const routes = appRoutes(express)
+      .filter((r) => r.method !== 'get')
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
     const covered = new Set(Object.keys(specs).map((k) => k.replace(/ \(.*\)$/, '')));
-    assert.deepEqual(routes.filter((r) => !covered.has(r)), [], 'routes without a generator');
+    assert.deepEqual(
+      routes.filter((r) => !covered.has(r)),
+      [],
+      'routes without a generator',
+    );
     assert.ok(routes.length >= 16, routes.join(', '));
   });
 
@@ -248,7 +383,11 @@ describe('route fuzzer', () => {
   /** Edit forms send the record's own alias and mailbox unless the generator changed them. */
   function resolveKeep(r: FuzzRequest, path: string): [string, FieldValue][] {
     const roomId = /^\/admin\/rooms\/(\d+)$/.exec(path)?.[1];
-    const current = roomId ? app.ctx.db.prepare<[string], { alias: string; email: string }>('SELECT mailbox_alias AS alias, mailbox_email AS email FROM rooms WHERE id = ?').get(roomId) : undefined;
+    const current = roomId
+      ? app.ctx.db
+          .prepare<[string], { alias: string; email: string }>('SELECT mailbox_alias AS alias, mailbox_email AS email FROM rooms WHERE id = ?')
+          .get(roomId)
+      : undefined;
     const allRooms = app.ctx.db.prepare<[], { id: number }>('SELECT id FROM rooms ORDER BY id').all();
     const keep = (name: string, v: string) => {
       if (v.startsWith(KEEP)) return (current?.[name as 'alias' | 'email'] ?? '') + v.slice(KEEP.length);
@@ -278,8 +417,21 @@ describe('route fuzzer', () => {
     stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
     const bookingId = Number(/^\/bookings\/(\d+)/.exec(res.status === 303 && path === '/bookings' ? (res.headers.get('location') ?? '') : path)?.[1]);
     if (bookingId && res.status < 400) history.set(bookingId, [...(history.get(bookingId) ?? []), `${log.at(-1)!} → ${res.status}`]);
-    if (process.env.FUZZ_DEBUG) console.log(res.status, path, body.slice(0, 200), [...html.matchAll(/class="field-error"[^>]*>([^<]*)/g)].map((m) => m[1]).join(' | '), /<p class="[^"]*error[^"]*">([^<]*)/.exec(html)?.[1] ?? '');
-    if (res.status >= 500) throw new Error(`${res.status} from POST ${path}: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+    if (process.env.FUZZ_DEBUG)
+      console.log(
+        res.status,
+        path,
+        body.slice(0, 200),
+        [...html.matchAll(/class="field-error"[^>]*>([^<]*)/g)].map((m) => m[1]).join(' | '),
+        /<p class="[^"]*error[^"]*">([^<]*)/.exec(html)?.[1] ?? '',
+      );
+    if (res.status >= 500)
+      throw new Error(
+        `${res.status} from POST ${path}: ${html
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 300)}`,
+      );
     if (unescapedMarkup(html)) throw new Error(`unescaped <x-fuzz> in the answer of POST ${path} (${res.status})`);
     // Stored markup: the page a successful form leads to shows what was just saved.
     const location = res.status === 303 ? res.headers.get('location') : null;
@@ -290,7 +442,7 @@ describe('route fuzzer', () => {
       if (unescapedMarkup(shown)) throw new Error(`unescaped <x-fuzz> on GET ${location} after POST ${path}`);
     }
     // The sign-out and a role change end sessions: sign in again so later cases still reach the routes.
-    if (r.as !== 'anon' && (res.status === 303 && res.headers.get('location')?.startsWith('/login'))) clients.set(r.as, await FuzzClient.signedIn(app.url, r.as));
+    if (r.as !== 'anon' && res.status === 303 && res.headers.get('location')?.startsWith('/login')) clients.set(r.as, await FuzzClient.signedIn(app.url, r.as));
   }
 
   /** New problems only: a finding from an earlier case is reported once, by the case that caused it. */
@@ -332,7 +484,13 @@ describe('route fuzzer', () => {
           throw new Error(`${err instanceof Error ? err.message : String(err)}\n  requests:\n  ${log.join('\n  ')}`);
         }
       }),
-      { seed: SEED, numRuns: RUNS, ...(PATH ? { path: PATH } : {}), endOnFailure: false, interruptAfterTimeLimit: Number(process.env.FUZZ_TIME_LIMIT_MS ?? 20 * 60_000) },
+      {
+        seed: SEED,
+        numRuns: RUNS,
+        ...(PATH ? { path: PATH } : {}),
+        endOnFailure: false,
+        interruptAfterTimeLimit: Number(process.env.FUZZ_TIME_LIMIT_MS ?? 20 * 60_000),
+      },
     );
     const states = app.ctx.db.prepare<[], { state: string; n: number }>('SELECT state, count(*) AS n FROM bookings GROUP BY state').all();
     const jobs = app.ctx.db.prepare<[], { kind: string; n: number }>("SELECT kind, count(*) AS n FROM outbox_jobs WHERE status = 'done' GROUP BY kind").all();
@@ -344,7 +502,9 @@ describe('route fuzzer', () => {
     if (details.failed) {
       const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       const replay = `npm run fuzz -- --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`;
-      assert.fail(`fuzz case failed (seed ${details.seed}, path ${details.counterexamplePath}, shrunk ${details.numShrinks} times)\n  replay: ${replay}\n  ${error}`);
+      assert.fail(
+        `fuzz case failed (seed ${details.seed}, path ${details.counterexamplePath}, shrunk ${details.numShrinks} times)\n  replay: ${replay}\n  ${error}`,
+      );
     }
   });
 });

@@ -17,5 +17,9 @@ const env = {
   FUZZ_RUNS: runs,
   ...(values.path ? { FUZZ_PATH: values.path } : {}),
 };
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'server/test/fuzz/routes.fuzz.ts'], { cwd: root, env, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', 'server/test/fuzz/routes.fuzz.ts'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);
