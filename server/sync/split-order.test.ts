@@ -83,7 +83,6 @@ describe("claimDueJob: a split series waits for the old series' jobs", () => {
           private: false,
           startsAt,
           endsAt: startsAt.replace('T10:', 'T11:'),
-          icalSequence: 0,
           at: T0,
         },
         [],
