@@ -159,6 +159,33 @@ describe('series changes: another room for one date, the whole series updated, O
     assert.deepEqual(await heldDates('trent', uid), []);
   });
 
+  test('cancelling this and following after a date went to another room tells that room too', async () => {
+    const { ids, uid } = await bookSeries('trent', 4, { start: '12:00', end: '13:00' });
+    const third = findBooking(app.ctx.db, ids[2]!)!;
+    const moved = await alice.post(`/bookings/${third.id}`, {
+      roomId: roomIds.get('tees')!,
+      date: localDate(third.startsAt),
+      start: '12:00',
+      end: '13:00',
+      subject: 'Team weekly',
+      description: 'Agenda',
+      required: 'bob@example.com',
+      optional: '',
+      scope: 'this',
+    });
+    assert.equal(moved.status, 303);
+    await app.worker.drain();
+    assert.deepEqual(await heldDates('tees', uid), [third.startsAt]);
+    assert.equal((await alice.post(`/bookings/${ids[1]}/cancel`, { scope: 'following', message: '' })).status, 303);
+    await app.worker.drain();
+    assert.deepEqual(
+      ids.map((id) => findBooking(app.ctx.db, id)!.state),
+      ['booked', 'cancelled', 'cancelled', 'cancelled'],
+    );
+    assert.deepEqual(await heldDates('tees', uid), []);
+    assert.deepEqual(await heldDates('trent', uid), [findBooking(app.ctx.db, ids[0]!)!.startsAt]);
+  });
+
   test('the whole series changed: the same series updated (same UID, SEQUENCE+1, RRULE kept), the old room and a removed attendee told', async () => {
     const { ids, uid, seriesId } = await bookSeries('severn', 4);
     const third = findBooking(app.ctx.db, ids[2]!)!;

@@ -598,12 +598,24 @@ export function cancelFollowing(ctx: Ctx, actor: User, bookingId: number): serie
       const { before } = splitSeries(rec, start, splitDate);
       const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
       const following = rows.filter((r) => r.recurrenceId! >= current.recurrenceId! && isChangeable(r.state));
-      for (const r of following) changeState(ctx, r, 'cancelled', { cancelMessage: null });
+      // Dates moved to another room are cancelled there by a job of their own (below): the shortened rule reaches
+      // only the series' room.
+      const elsewhere = following.filter((r) => r.roomId !== series.roomId);
+      for (const r of following) changeState(ctx, r, elsewhere.includes(r) ? 'cancelling' : 'cancelled', { cancelMessage: null });
       const rrule = shortenRRule(series.rrule, before);
       seriesRepo.updateSeries(ctx.db, series.id, { rrule }, at);
       const shortened = seriesRepo.findSeries(ctx.db, series.id)!;
       const kept = rows.filter((r) => r.recurrenceId! < current.recurrenceId! && isChangeable(r.state)).map((r) => r.id);
       queueSeriesJob(ctx, shortened, 'update-series', kept, at);
+      for (const r of elsewhere) {
+        const occurrence = {
+          originalStart: DateTime.fromISO(r.recurrenceId!, { zone: 'utc' }),
+          start: DateTime.fromISO(r.startsAt, { zone: 'utc' }),
+          end: DateTime.fromISO(r.endsAt, { zone: 'utc' }),
+          room: roomRef(getRoom(ctx, r.roomId)),
+        };
+        queueSeriesJob(ctx, seriesRepo.findSeries(ctx.db, series.id)!, 'cancel-occurrence', [r.id], at, occurrence);
+      }
       recordAudit(ctx, toActor(actor), 'series.split', { type: 'series', id: series.id }, { rrule: series.rrule }, { rrule, cancelled: following.length });
       return shortened;
     })
