@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
-import { findBooking } from './repo.ts';
+import { findBooking, insertBooking } from './repo.ts';
+import { createSeries } from './series-service.ts';
+import type { User } from '../users/service.ts';
 import { findSeries, occurrenceIds } from './series.repo.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { demoPeople, someRooms } from '../test/factories.ts';
@@ -35,6 +37,7 @@ describe('series changes: another room for one date, the whole series updated, O
   let alice: TestBrowser;
   let adam: TestBrowser;
   let roomIds: Map<string, string>;
+  let people: Record<'alice' | 'bob' | 'rita' | 'adam', User>;
 
   const items = async (alias: string, folder: string): Promise<Item[]> =>
     (await (await fetch(`${app.emulator!.url}/_emulator/mailboxes/${alias}/items?folder=${folder}`)).json()) as Item[];
@@ -89,7 +92,7 @@ describe('series changes: another room for one date, the whole series updated, O
 
   before(async () => {
     app = await startTestApp({ DEMO_DATA: '0', RECONCILE_DAYS: '60' });
-    await demoPeople(app.ctx);
+    people = await demoPeople(app.ctx);
     const rooms = someRooms(app.ctx, { trent: {}, avon: {}, severn: {}, dee: {}, ouse: {}, tees: {} });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     alice = new TestBrowser(app.url);
@@ -184,6 +187,60 @@ describe('series changes: another room for one date, the whole series updated, O
     );
     assert.deepEqual(await heldDates('tees', uid), []);
     assert.deepEqual(await heldDates('trent', uid), [findBooking(app.ctx.db, ids[0]!)!.startsAt]);
+  });
+
+  test('a single booking that takes one date between the check and the insert gets that date; the rest of the series is booked', async () => {
+    const room = Number(roomIds.get('avon'));
+    const second = first.plus({ weeks: 1 }).set({ hour: 8 });
+    const original = app.ctx.gateway.listCalendar.bind(app.ctx.gateway);
+    // The series' check reads the room's calendar; while that answer is on its way, bob's single booking is saved.
+    app.ctx.gateway.listCalendar = async (alias, window) => {
+      const answer = await original(alias, window);
+      insertBooking(
+        app.ctx.db,
+        {
+          uid: `rb-race-${Date.now()}`,
+          idempotencyKey: `race-${Date.now()}`,
+          roomId: room,
+          organizerId: people.bob.id,
+          createdById: people.bob.id,
+          subject: 'Got there first',
+          description: '',
+          private: false,
+          startsAt: second.toUTC().toISO()!,
+          endsAt: second.plus({ hours: 1 }).toUTC().toISO()!,
+          at: DateTime.utc().toISO()!,
+        },
+        [],
+      );
+      return answer;
+    };
+    try {
+      const result = await createSeries(
+        app.ctx,
+        people.alice,
+        {
+          roomId: room,
+          date: firstDate,
+          start: '08:00',
+          end: '09:00',
+          subject: 'Raced series',
+          description: '',
+          required: [],
+          optional: [],
+          private: false,
+          organizerId: undefined,
+          idempotencyKey: `race-series-${Date.now()}-key`,
+        },
+        { pattern: { kind: 'weekly', interval: 1, days: ['TU'] }, end: { count: 3 } },
+        false,
+      );
+      assert.deepEqual(result.raced, [second.toFormat('yyyy-MM-dd')]);
+      assert.equal(occurrenceIds(app.ctx.db, result.series.id).length, 2, 'the other two dates are booked');
+    } finally {
+      app.ctx.gateway.listCalendar = original;
+    }
+    await app.worker.drain();
   });
 
   test('the whole series changed: the same series updated (same UID, SEQUENCE+1, RRULE kept), the old room and a removed attendee told', async () => {
