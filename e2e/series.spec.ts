@@ -1,6 +1,7 @@
 // Recurring meetings in Chromium (issue 14): alice books a weekly meeting for 6 weeks with bob; one date clashes and
 // she takes the suggested room for it; she moves one date; she cancels the series. bob's mailbox shows each step:
-// one series request, one date's update (RECURRENCE-ID), one cancellation of the series.
+// one series request, one date's update (RECURRENCE-ID), one cancellation of the series. Then one date moved to
+// another room and the whole series changed: still one series (one UID) in bob's mailbox.
 import { expect, test } from '@playwright/test';
 import { DateTime } from 'luxon';
 import { bookInOutlook, items } from './emulator.ts';
@@ -82,4 +83,54 @@ test('alice books a weekly series with bob, takes the suggested room for a clash
     })
     .toBe(1);
   await expect(page.locator('#series tbody td[data-field="state"]')).toHaveText(Array(5).fill('Cancelled'));
+});
+
+test('alice moves one date of a weekly series to another room, then changes the whole series: bob sees one series throughout', async ({ page }) => {
+  test.setTimeout(120_000);
+  const subject = `Room moves ${Date.now()}`;
+  let wednesday = first;
+  while (wednesday.weekday !== 3) wednesday = wednesday.plus({ days: 1 });
+  await signIn(page, 'alice');
+  await page.goto('/bookings/new');
+  const ouse = await page.locator('#roomId option', { hasText: /^Ouse \(/ }).getAttribute('value');
+  await page.getByLabel('Room').selectOption(ouse!);
+  await page.getByLabel('Date').fill(wednesday.toFormat('yyyy-MM-dd'));
+  await page.getByLabel('Start').fill('07:00');
+  await page.getByLabel('End').fill('07:30');
+  await page.getByLabel('Repeats', { exact: true }).selectOption('weekly');
+  await page.getByLabel('Wed').check();
+  await page.getByLabel('Number of times').fill('4');
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('Required', { exact: true }).fill('bob@example.com');
+  await page.getByRole('button', { name: 'Book', exact: true }).click();
+  await expect(page.locator('#series tbody tr')).toHaveCount(4);
+  await expect(page.locator('.state')).toHaveText('Booked', { timeout: 30_000 });
+
+  // The second date goes to Avon (this date only).
+  await page.locator('#series tbody tr').nth(1).getByRole('link').click();
+  await page.getByRole('link', { name: 'Change this date' }).click();
+  const avon = await page.locator('#roomId option', { hasText: /^Avon \(/ }).getAttribute('value');
+  await page.getByLabel('Room').selectOption(avon!);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('.state')).toHaveText('Booked', { timeout: 30_000 });
+  await expect(page.locator('.facts')).toContainText('Avon');
+  await expect(page.locator('#series tbody tr').nth(1).locator('[data-field="room"]')).toHaveText('Avon');
+  await expectNoSeriousA11yViolations(page);
+
+  // The whole series moves to 07:30–08:00: the same series, updated.
+  await page.locator('#series tbody tr').nth(2).getByRole('link').click();
+  await page.getByRole('link', { name: 'Change this date' }).click();
+  await page.getByLabel('The whole series').check();
+  await page.getByLabel('Start').fill('07:30');
+  await page.getByLabel('End').fill('08:00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('#series')).toContainText('Every Wednesday, 07:30–08:00 (Europe/London), 4 times');
+  await expect(page.locator('.state')).toHaveText('Booked', { timeout: 30_000 });
+
+  // bob: the series request, the moved date's update (RECURRENCE-ID), the series' update; all one UID, nothing cancelled.
+  await expect.poll(async () => (await bobsMessages(subject)).filter((m) => m.kind === 'IPM.Schedule.Meeting.Request').length, { timeout: 20_000 }).toBe(3);
+  const messages = await bobsMessages(subject);
+  expect(new Set(messages.map((m) => m.uid)).size).toBe(1);
+  expect(messages.filter((m) => m.rid)).toHaveLength(1);
+  expect(messages.filter((m) => m.kind === 'IPM.Schedule.Meeting.Canceled')).toHaveLength(0);
 });

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { startTestApp } from '../../server/test/test-app.ts';
-import { checkSeries, createSeries, MAX_ALTERNATIVE_ROOMS } from '../../server/bookings/series-service.ts';
+import { changeOccurrence, changeWholeSeries, checkSeries, createSeries, MAX_ALTERNATIVE_ROOMS } from '../../server/bookings/series-service.ts';
+import { findBooking } from '../../server/bookings/repo.ts';
+import { occurrenceIds } from '../../server/bookings/series.repo.ts';
 import { demoPeople } from '../../server/test/factories.ts';
 import type { Recurrence } from '../../server/bookings/recurrence.ts';
 import type { BenchReport, BenchRow } from './run.ts';
@@ -52,21 +54,50 @@ export async function run(): Promise<BenchReport> {
         private: false,
         idempotencyKey: randomBytes(16).toString('base64url'),
       };
-      await createSeries(ctx, organizer, input, weekly(count), false);
+      const created = await createSeries(ctx, organizer, input, weekly(count), false);
       const checked = ctx.gateway.health().requests;
+      await drained(`series ${count}`);
+      return { check: checked - before, send: ctx.gateway.health().requests - checked, input, seriesId: created.series.id };
+    };
+    const drained = async (what: string) => {
       await app.worker.drain();
       const failed = ctx.db.prepare("SELECT last_error AS e FROM outbox_jobs WHERE status != 'done'").all() as { e: string | null }[];
-      if (failed.length) throw new Error(`series ${count} not sent: ${JSON.stringify(failed)}`);
+      if (failed.length) throw new Error(`${what} not sent: ${JSON.stringify(failed)}`);
+    };
+    /** Requests the app makes (its checks) and the outbox sends for one change. */
+    const requestsOf = async (what: string, change: () => Promise<unknown>) => {
+      const before = ctx.gateway.health().requests;
+      await change();
+      const checked = ctx.gateway.health().requests;
+      await drained(what);
       return { check: checked - before, send: ctx.gateway.health().requests - checked };
     };
     const r52 = await requestsFor(52, 12);
     const r12 = await requestsFor(12, 14);
+    // One date of the 52-week series to another room, then the whole series to other times and a third room
+    // with bob removed (a cancellation for the old room and bob).
+    const dates = occurrenceIds(ctx.db, r52.seriesId).map((id) => findBooking(ctx.db, id)!);
+    const third = dates[2]!;
+    const thirdDate = DateTime.fromISO(third.startsAt).setZone(ZONE).toFormat('yyyy-MM-dd');
+    const move = await requestsOf('move one date', () =>
+      changeOccurrence(ctx, organizer, third.id, { ...r52.input, roomId: rooms[1]!.id, date: thirdDate, start: '12:00', end: '12:30' }),
+    );
+    const whole = await requestsOf('change the whole series', () =>
+      changeWholeSeries(ctx, organizer, dates[3]!.id, { ...r52.input, roomId: rooms[2]!.id, start: '16:00', end: '16:30', required: [] }),
+    );
     const rows: BenchRow[] = [
       row(`per-occurrence check, 52 weeks × ${MAX_ALTERNATIVE_ROOMS + 1} rooms: p50`, median(times.slice(1)), 'ms', ''),
       row(`per-occurrence check, 52 weeks × ${MAX_ALTERNATIVE_ROOMS + 1} rooms: app CPU`, median(cpu.slice(1)), 'ms', ''),
       row('Exchange requests to check a 52-week series', r52.check, 'requests', ''),
       row('Exchange requests to send a 52-week series (outbox)', r52.send, 'requests', 'same as 12 weeks'),
       row('Exchange requests to send a 12-week series (outbox)', r12.send, 'requests', ''),
+      row('one date to another room: checks + outbox', move.check + move.send, 'requests', `${move.check} + ${move.send}`),
+      row(
+        'whole 52-week series to new times and room, one attendee removed: checks + outbox',
+        whole.check + whole.send,
+        'requests',
+        `${whole.check} + ${whole.send}`,
+      ),
     ];
     return { name: 'Recurring meetings (issue 14)', rows };
   } finally {

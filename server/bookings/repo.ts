@@ -391,6 +391,8 @@ export interface BookingSummary {
   updatedAt: string;
   /** One date of a recurring series (issue 14); null for a single booking. */
   seriesId: number | null;
+  /** A series date's original start (Exchange's RECURRENCE-ID); null for a single booking. */
+  recurrenceId: string | null;
 }
 
 /** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
@@ -411,10 +413,11 @@ export function listSummariesInWindow(db: Db, roomIds: number[], start: string, 
       ical_sequence: number;
       updated_at: string;
       series_id: number | null;
+      recurrence_id: string | null;
     }
   >(
     db,
-    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id,
+    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id, b.recurrence_id,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
        FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
        ORDER BY b.starts_at`,
@@ -434,5 +437,6 @@ export function listSummariesInWindow(db: Db, roomIds: number[], start: string, 
       icalSequence: r.ical_sequence,
       updatedAt: r.updated_at,
       seriesId: r.series_id,
+      recurrenceId: r.recurrence_id,
     }));
 }

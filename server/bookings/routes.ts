@@ -20,7 +20,15 @@ import { presentAlternatives } from '../availability/present.ts';
 import { t } from '../i18n/context.ts';
 import { answersReadText } from './replacement-routes.ts';
 import { handleSeriesCreate, seriesSection, seriesWords } from './series-routes.ts';
-import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, changeOccurrence, nextChangeableDate } from './series-service.ts';
+import {
+  cancelFollowing,
+  cancelOccurrence,
+  cancelWholeSeries,
+  changeFollowing,
+  changeOccurrence,
+  changeWholeSeries,
+  nextChangeableDate,
+} from './series-service.ts';
 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
@@ -164,11 +172,16 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     // A booking this user cannot see is a 404 before anything about the form is said.
     const seen = bookings.getBookingForViewer(ctx, req.user!, id);
     const scope = (req.body as Record<string, unknown>).scope;
-    if (seen.seriesId && (scope === 'following' || scope === 'series')) {
-      // This and following: the series is split (old one ends, a new one starts here); the whole series: from its
-      // next date still to come (dates already past stay as they were).
-      const from = scope === 'series' ? (nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id) : id;
-      const split = await changeFollowing(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
+    if (seen.seriesId && scope === 'series') {
+      // The whole series: the same series updated (same UID, SEQUENCE+1); dates already past stay as they were.
+      const from = nextChangeableDate(ctx, seen.seriesId, ctx.clock.now()) ?? id;
+      const changed = await changeWholeSeries(ctx, req.user!, from, parseForm(BookingChangeForm, req.body));
+      flash(req, 'success', t('series.flash.series_changed', { words: changed.words }));
+      return res.redirect(303, `/bookings/${id}`);
+    }
+    if (seen.seriesId && scope === 'following') {
+      // This and following: the series is split (old one ends, a new one starts here).
+      const split = await changeFollowing(ctx, req.user!, id, parseForm(BookingChangeForm, req.body));
       flash(req, 'success', t('series.flash.split', { words: split.series.words }));
       return res.redirect(303, `/bookings/${split.booking.id}`);
     }

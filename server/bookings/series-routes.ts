@@ -91,7 +91,9 @@ export function seriesSection(ctx: AppContext, viewer: User, booking: Booking) {
         times: `${start.toFormat('HH:mm')}–${day(o.endsAt, room.timeZone).toFormat('HH:mm')}`,
         state: o.state,
         stateLabel: o.roomResponse === 'declined' && o.state === 'declined' ? stateLabel('declined') : stateLabel(o.state),
-        changed: moved || o.subject !== s.subject,
+        // A date moved to another room on its own names that room (issue 14).
+        room: o.roomId !== s.roomId ? getRoom(ctx, o.roomId).name : null,
+        changed: moved || o.subject !== s.subject || o.roomId !== s.roomId,
         current: o.id === booking.id,
       };
     }),

@@ -9,10 +9,10 @@ import { toDbTime } from '../context.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, SlotTakenError } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
-import type { ItemRef, OccurrenceOverride } from '../exchange/gateway.ts';
+import type { ItemRef, Meeting, OccurrenceOverride } from '../exchange/gateway.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
-import { jobKindOf, seriesJobJson, type SeriesJob, type SeriesOp } from '../sync/series-path.ts';
+import { jobKindOf, seriesJobJson, type SeriesJob, type SeriesJobInput, type SeriesOp } from '../sync/series-path.ts';
 import { getUser, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf } from './meeting.ts';
@@ -35,7 +35,7 @@ import * as seriesRepo from './series.repo.ts';
 import { checkBookingRules, checkCapacity } from './rules.ts';
 import type { BookingChangeInput, BookingFormInput } from './schema.ts';
 import { isChangeable, type BookingState } from './states.ts';
-import { activeBusyByRoom, attendeesFrom, organizerFor, slotInRoomZone } from './service.ts';
+import { activeBusyByRoom, assertExchangeFree, attendeesFrom, organizerFor, slotInRoomZone } from './service.ts';
 import { storedMessage } from '../i18n/stored.ts';
 import { t } from '../i18n/context.ts';
 
@@ -380,7 +380,10 @@ export function getSeriesForViewer(ctx: Pick<Ctx, 'db'>, viewer: User, id: numbe
 }
 
 /** What Exchange's item for the series says now: EXDATEs for every date that is gone, exceptions for every changed date. */
-function seriesShape(series: seriesRepo.Series, rows: repo.Booking[]): { excluded: DateTime[]; exceptions: OccurrenceOverride[] } {
+/** A room as a series message names it (LOCATION, resource ATTENDEE, Bcc). */
+const roomRef = (r: Room): Meeting['room'] => ({ alias: r.alias, email: r.email, name: r.name });
+
+function seriesShape(ctx: Ctx, series: seriesRepo.Series, rows: repo.Booking[]): { excluded: DateTime[]; exceptions: OccurrenceOverride[] } {
   const start: SeriesStart = { date: series.firstDate, start: series.startTime, end: series.endTime, zone: series.timeZone };
   const byRecurrence = new Map(rows.filter((r) => r.recurrenceId).map((r) => [r.recurrenceId!, r]));
   const excluded: DateTime[] = [];
@@ -393,12 +396,15 @@ function seriesShape(series: seriesRepo.Series, rows: repo.Booking[]): { exclude
       continue;
     }
     const moved = row.startsAt !== row.recurrenceId || (o.end && row.endsAt !== toDbTime(o.end));
-    if (moved || row.subject !== series.subject) {
+    // A date moved to another room is an exception too: its own LOCATION and resource (issue 14).
+    const otherRoom = row.roomId !== series.roomId;
+    if (moved || row.subject !== series.subject || otherRoom) {
       exceptions.push({
         originalStart: o.start,
         start: DateTime.fromISO(row.startsAt, { zone: 'utc' }),
         end: DateTime.fromISO(row.endsAt, { zone: 'utc' }),
         ...(row.subject !== series.subject ? { subject: row.subject } : {}),
+        ...(otherRoom ? { room: roomRef(getRoom(ctx, row.roomId)) } : {}),
       });
     }
   }
@@ -414,6 +420,7 @@ function queueSeriesJob(
   at: string,
   occurrence?: OccurrenceOverride,
   message?: string,
+  extra: Pick<SeriesJobInput, 'dropped' | 'otherRooms'> = {},
 ): void {
   const anchorId = seriesRepo.anchorBookingId(ctx.db, series.id)!;
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
@@ -438,8 +445,8 @@ function queueSeriesJob(
     organizer,
     { message: message ?? null },
   );
-  const shape = seriesShape(series, rows);
-  const job = seriesJobJson({ op, seriesId: series.id, rrule: series.rrule, ...shape, ...(occurrence ? { occurrence } : {}), bookingIds });
+  const shape = seriesShape(ctx, series, rows);
+  const job = seriesJobJson({ op, seriesId: series.id, rrule: series.rrule, ...shape, ...(occurrence ? { occurrence } : {}), ...extra, bookingIds });
   outbox.queueVersion(ctx.db, anchorId, jobKindOf(op), { meeting, series: job }, at);
 }
 
@@ -471,6 +478,8 @@ export function cancelOccurrence(ctx: Ctx, actor: User, bookingId: number, messa
         originalStart: original,
         start: DateTime.fromISO(current.startsAt, { zone: 'utc' }),
         end: DateTime.fromISO(current.endsAt, { zone: 'utc' }),
+        // CASE: the date was moved to another room: that room is told, not the series' room.
+        ...(current.roomId !== series.roomId ? { room: roomRef(getRoom(ctx, current.roomId)) } : {}),
       };
       queueSeriesJob(ctx, series, 'cancel-occurrence', [current.id], at, occurrence, message);
       recordAudit(ctx, toActor(actor), 'series.occurrence_cancelled', { type: 'booking', id: current.id }, { state: current.state }, { state: 'cancelling' });
@@ -481,15 +490,22 @@ export function cancelOccurrence(ctx: Ctx, actor: User, bookingId: number, messa
   return b;
 }
 
-/** Changes one date's time or subject: Exchange gets the exception on the item and an update with that RECURRENCE-ID. */
+/**
+ * Changes one date's time, subject or room: Exchange gets the exception on the item and an update with that
+ * RECURRENCE-ID. In another room (issue 14) the update goes to the attendees and the new room, and the room the
+ * date leaves gets a cancellation of that date only (sync/series-path.ts move-occurrence).
+ */
 export async function changeOccurrence(ctx: Ctx, actor: User, bookingId: number, input: BookingChangeInput): Promise<repo.Booking> {
   const before = freshRow(ctx, actor, bookingId);
   changeableSeries(ctx, actor, before);
-  if (input.roomId !== before.roomId) throw new FieldErrors({ roomId: messages.noRoomChange });
-  const room = getRoom(ctx, before.roomId);
+  const otherRoom = input.roomId !== before.roomId;
+  const room = getRoom(ctx, input.roomId);
+  if (otherRoom && !room.active) throw new FieldErrors({ roomId: t('rules.room_inactive') });
   const slot = slotInRoomZone(room, input.date, input.start, input.end);
   const problems = checkBookingRules(room, slot, ctx.clock.now());
   if (Object.keys(problems).length) throw new FieldErrors(problems);
+  // The new room's Exchange calendar and free/busy are asked first, as for a single booking taken to another room.
+  if (otherRoom) await assertExchangeFree(ctx, room, slot, null);
   const b = ctx.db
     .transaction(() => {
       const current = freshRow(ctx, actor, bookingId);
@@ -498,7 +514,14 @@ export async function changeOccurrence(ctx: Ctx, actor: User, bookingId: number,
       const endsAt = toDbTime(slot.end);
       if (repo.isRoomTaken(ctx.db, room.id, startsAt, endsAt, current.id)) throw new SlotTakenError(room.name);
       const at = toDbTime(ctx.clock.now());
-      const moved = changeState(ctx, current, 'updating', { startsAt, endsAt, subject: input.subject, description: input.description });
+      const leaving = current.roomId !== room.id ? getRoom(ctx, current.roomId) : null;
+      const moved = changeState(ctx, current, 'updating', {
+        startsAt,
+        endsAt,
+        subject: input.subject,
+        description: input.description,
+        ...(leaving ? { roomId: room.id, roomResponse: 'none' as const, roomResponseAt: null } : {}),
+      });
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       if (startsAt !== current.startsAt || endsAt !== current.endsAt) repo.resetAttendeeResponses(ctx.db, current.id, at);
       const occurrence = {
@@ -506,8 +529,12 @@ export async function changeOccurrence(ctx: Ctx, actor: User, bookingId: number,
         start: slot.start,
         end: slot.end,
         ...(input.subject !== series.subject ? { subject: input.subject } : {}),
+        // A date in another room than the series' carries its room (LOCATION, resource) in Exchange.
+        ...(room.id !== series.roomId ? { room: roomRef(room) } : {}),
       };
-      queueSeriesJob(ctx, series, 'change-occurrence', [current.id], at, occurrence);
+      if (leaving)
+        queueSeriesJob(ctx, series, 'move-occurrence', [current.id], at, occurrence, undefined, { dropped: { attendees: [], room: roomRef(leaving) } });
+      else queueSeriesJob(ctx, series, 'change-occurrence', [current.id], at, occurrence);
       const after = repo.findBooking(ctx.db, current.id)!;
       recordAudit(
         ctx,
@@ -534,6 +561,7 @@ export function cancelWholeSeries(ctx: Ctx, actor: User, bookingId: number, mess
       const at = toDbTime(ctx.clock.now());
       const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
       const live = rows.filter((r) => isChangeable(r.state));
+      const otherRooms = roomsOfMovedDates(ctx, series, live);
       for (const r of live) changeState(ctx, r, 'cancelling', { cancelMessage: message ?? null });
       queueSeriesJob(
         ctx,
@@ -543,6 +571,7 @@ export function cancelWholeSeries(ctx: Ctx, actor: User, bookingId: number, mess
         at,
         undefined,
         message,
+        { otherRooms },
       );
       recordAudit(ctx, toActor(actor), 'series.cancelled', { type: 'series', id: series.id }, null, { dates: live.length });
       return series;
@@ -569,12 +598,24 @@ export function cancelFollowing(ctx: Ctx, actor: User, bookingId: number): serie
       const { before } = splitSeries(rec, start, splitDate);
       const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
       const following = rows.filter((r) => r.recurrenceId! >= current.recurrenceId! && isChangeable(r.state));
-      for (const r of following) changeState(ctx, r, 'cancelled', { cancelMessage: null });
+      // Dates moved to another room are cancelled there by a job of their own (below): the shortened rule reaches
+      // only the series' room.
+      const elsewhere = following.filter((r) => r.roomId !== series.roomId);
+      for (const r of following) changeState(ctx, r, elsewhere.includes(r) ? 'cancelling' : 'cancelled', { cancelMessage: null });
       const rrule = shortenRRule(series.rrule, before);
       seriesRepo.updateSeries(ctx.db, series.id, { rrule }, at);
       const shortened = seriesRepo.findSeries(ctx.db, series.id)!;
       const kept = rows.filter((r) => r.recurrenceId! < current.recurrenceId! && isChangeable(r.state)).map((r) => r.id);
       queueSeriesJob(ctx, shortened, 'update-series', kept, at);
+      for (const r of elsewhere) {
+        const occurrence = {
+          originalStart: DateTime.fromISO(r.recurrenceId!, { zone: 'utc' }),
+          start: DateTime.fromISO(r.startsAt, { zone: 'utc' }),
+          end: DateTime.fromISO(r.endsAt, { zone: 'utc' }),
+          room: roomRef(getRoom(ctx, r.roomId)),
+        };
+        queueSeriesJob(ctx, seriesRepo.findSeries(ctx.db, series.id)!, 'cancel-occurrence', [r.id], at, occurrence);
+      }
       recordAudit(ctx, toActor(actor), 'series.split', { type: 'series', id: series.id }, { rrule: series.rrule }, { rrule, cancelled: following.length });
       return shortened;
     })
@@ -586,6 +627,7 @@ export function cancelFollowing(ctx: Ctx, actor: User, bookingId: number): serie
 function cancelAllInside(ctx: Ctx, actor: User, series: seriesRepo.Series, at: string): seriesRepo.Series {
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
   const live = rows.filter((r) => isChangeable(r.state));
+  const otherRooms = roomsOfMovedDates(ctx, series, live);
   for (const r of live) changeState(ctx, r, 'cancelling', {});
   queueSeriesJob(
     ctx,
@@ -593,6 +635,9 @@ function cancelAllInside(ctx: Ctx, actor: User, series: seriesRepo.Series, at: s
     'cancel-series',
     live.map((r) => r.id),
     at,
+    undefined,
+    undefined,
+    { otherRooms },
   );
   recordAudit(ctx, toActor(actor), 'series.cancelled', { type: 'series', id: series.id }, null, { dates: live.length });
   return series;
@@ -755,4 +800,160 @@ export function nextChangeableDate(ctx: Pick<Ctx, 'db'>, seriesId: number, now: 
     .occurrenceIds(ctx.db, seriesId)
     .map((id) => repo.findBooking(ctx.db, id)!)
     .find((b) => isChangeable(b.state) && b.startsAt > nowIso)?.id;
+}
+
+/** The rooms dates of this series were moved to (not the series' room): a cancellation of the series tells them too. */
+function roomsOfMovedDates(ctx: Ctx, series: seriesRepo.Series, rows: readonly repo.Booking[]): Meeting['room'][] {
+  const ids = [...new Set(rows.filter((r) => r.roomId !== series.roomId).map((r) => r.roomId))];
+  return ids.map((id) => roomRef(getRoom(ctx, id)));
+}
+
+/**
+ * "Change the whole series" (issue 14) as Outlook does it: the SAME series is updated (same UID, SEQUENCE+1, the RRULE
+ * kept), one update to the attendees, so nobody sees a second series. Every date not yet started in the series' room
+ * takes the new times (a time change drops that date's own time, as Outlook drops exceptions), room and subject (a
+ * date with its own subject keeps it); a date moved to another room on its own stays there. Dates already past keep
+ * what they were (they become exceptions of the updated series). The old room and removed attendees get a
+ * cancellation of the series. Dates the new room cannot take are refused before anything changes.
+ */
+export async function changeWholeSeries(ctx: Ctx, actor: User, bookingId: number, input: BookingChangeInput): Promise<seriesRepo.Series> {
+  const current = freshRow(ctx, actor, bookingId);
+  const old = changeableSeries(ctx, actor, current);
+  const room = getRoom(ctx, input.roomId);
+  if (room.id !== old.roomId && !room.active) throw new FieldErrors({ roomId: t('rules.room_inactive') });
+  // The series' wall-clock times are in its zone; a room in another zone would move every date's meaning.
+  if (room.timeZone !== old.timeZone) throw new FieldErrors({ roomId: t('series.err.other_zone') });
+  slotInRoomZone(room, current.startsAt.slice(0, 10), input.start, input.end); // the times must be a valid slot
+  const organizer = getUser(ctx, old.organizerId);
+  const attendees = attendeesFrom(ctx, input, organizer);
+  const now = ctx.clock.now();
+  const plan = planWholeSeries(ctx, old, room, input, now);
+  const broken = plan.filter((p) => p.problem);
+  if (broken.length) throw new FieldErrors({ start: `${broken[0]!.date}: ${broken[0]!.problem}` });
+  const changing = plan.filter((p) => p.changes);
+  const movesSlot = changing.some((p) => p.startsAt !== p.row.startsAt || p.endsAt !== p.row.endsAt || room.id !== p.row.roomId);
+  if (movesSlot && changing.length) {
+    // The new room's own calendar for the dates that change (one SEARCH; this series' own items do not count).
+    const window = { start: DateTime.fromISO(changing[0]!.startsAt), end: DateTime.fromISO(changing.at(-1)!.endsAt) };
+    const clash = new Set<string>();
+    try {
+      const items = await ctx.gateway.listCalendar(room.alias, window);
+      for (const p of changing) {
+        const s = Date.parse(p.startsAt);
+        const e = Date.parse(p.endsAt);
+        const taken = items.some(
+          (i) =>
+            i.uid !== old.uid && !i.cancelled && i.busyStatus !== 'free' && i.responseStatus !== 'declined' && i.start.toMillis() < e && i.end.toMillis() > s,
+        );
+        if (taken) clash.add(p.date);
+      }
+    } catch (err) {
+      if (!(err instanceof ExchangeError)) throw err;
+      ctx.log.warn({ event: 'series.calendar_unavailable', room: room.alias, error: err.message }, 'room calendar unavailable; checking local bookings only');
+    }
+    for (const p of changing) if (seriesRepo.isRoomTakenBesides(ctx.db, room.id, p.startsAt, p.endsAt, old.id)) clash.add(p.date);
+    if (clash.size) throw new FieldErrors({ start: t('series.err.whole_clash', { room: room.name, dates: [...clash].join(', ') }) });
+  }
+  const series = ctx.db
+    .transaction(() => {
+      const fresh = freshRow(ctx, actor, bookingId);
+      const s0 = changeableSeries(ctx, actor, fresh);
+      if (s0.updatedAt !== old.updatedAt) throw new ConflictError(messages.notChangeable(fresh.state));
+      const at = toDbTime(ctx.clock.now());
+      const rows = seriesRepo.occurrenceIds(ctx.db, old.id).map((id) => repo.findBooking(ctx.db, id)!);
+      const anchor = rows.find((r) => r.id === seriesRepo.anchorBookingId(ctx.db, old.id))!;
+      const kept = new Set(attendees.map((a) => a.email.toLowerCase()));
+      const droppedPeople = anchor.attendees
+        .filter((a) => !kept.has(a.email.toLowerCase()))
+        .map((a) => (a.name ? { email: a.email, name: a.name } : { email: a.email }));
+      const changedIds: number[] = [];
+      for (const p of plan) {
+        const row = rows.find((r) => r.id === p.row.id)!;
+        if (p.changes) {
+          if (row.updatedAt !== p.row.updatedAt) throw new ConflictError(messages.notChangeable(row.state));
+          const moved = changeState(ctx, row, 'updating', {
+            startsAt: p.startsAt,
+            endsAt: p.endsAt,
+            subject: p.subject,
+            description: input.description,
+            ...(room.id !== row.roomId ? { roomId: room.id, roomResponse: 'none' as const, roomResponseAt: null } : {}),
+          });
+          if (!moved.ok) throw new ConflictError(messages.notChangeable(row.state));
+          if (p.startsAt !== row.startsAt || p.endsAt !== row.endsAt) repo.resetAttendeeResponses(ctx.db, row.id, at);
+          changedIds.push(row.id);
+        }
+        // The date's RECURRENCE-ID follows the series' new start time (Exchange names occurrences by their original start).
+        if (p.recurrenceId) seriesRepo.markOccurrence(ctx.db, row.id, old.id, p.recurrenceId);
+        repo.replaceAttendees(ctx.db, row.id, attendees);
+      }
+      const rec = recurrenceOfRRule(old.rrule);
+      const startShape: SeriesStart = { date: old.firstDate, start: input.start, end: input.end, zone: old.timeZone };
+      const words = rec ? describeSeries(rec, startShape, expandRRule(old.rrule, startShape)) : old.words;
+      seriesRepo.updateSeriesFields(
+        ctx.db,
+        old.id,
+        { startTime: input.start, endTime: input.end, roomId: room.id, subject: input.subject, description: input.description, words },
+        at,
+      );
+      const updated = seriesRepo.findSeries(ctx.db, old.id)!;
+      const oldRoom = old.roomId !== room.id ? roomRef(getRoom(ctx, old.roomId)) : undefined;
+      queueSeriesJob(ctx, updated, 'change-series', changedIds, at, undefined, undefined, {
+        dropped: { attendees: droppedPeople, ...(oldRoom ? { room: oldRoom } : {}) },
+      });
+      recordAudit(
+        ctx,
+        toActor(actor),
+        'series.changed',
+        { type: 'series', id: old.id },
+        { startTime: old.startTime, endTime: old.endTime, roomId: old.roomId, subject: old.subject },
+        { startTime: input.start, endTime: input.end, roomId: room.id, subject: input.subject, dates: changedIds.length },
+      );
+      return seriesRepo.findSeries(ctx.db, old.id)!;
+    })
+    .immediate();
+  ctx.wakeOutbox();
+  return series;
+}
+
+interface WholeSeriesDate {
+  row: repo.Booking;
+  date: string;
+  /** The date's original start under the series' new times (its RECURRENCE-ID from now on). */
+  recurrenceId: string | null;
+  /** This date takes the change (not yet started, still changeable, in the series' room). */
+  changes: boolean;
+  startsAt: string;
+  endsAt: string;
+  subject: string;
+  problem: string | null;
+}
+
+function planWholeSeries(ctx: Ctx, old: seriesRepo.Series, room: Room, input: BookingChangeInput, now: DateTime): WholeSeriesDate[] {
+  const nowIso = toDbTime(now);
+  const start: SeriesStart = { date: old.firstDate, start: input.start, end: input.end, zone: old.timeZone };
+  const byDate = new Map(expandRRule(old.rrule, start).map((o) => [o.date, o]));
+  const timesChanged = input.start !== old.startTime || input.end !== old.endTime;
+  return seriesRepo.occurrenceIds(ctx.db, old.id).map((id) => {
+    const row = repo.findBooking(ctx.db, id)!;
+    const date = DateTime.fromISO(row.recurrenceId!, { zone: 'utc' }).setZone(old.timeZone).toISODate()!;
+    const o = byDate.get(date);
+    const changes = isChangeable(row.state) && row.startsAt > nowIso && row.roomId === old.roomId && !!o?.start && !!o.end;
+    const startsAt = changes && timesChanged ? toDbTime(o!.start!) : row.startsAt;
+    const endsAt = changes && timesChanged ? toDbTime(o!.end!) : row.endsAt;
+    let problem: string | null = null;
+    if (changes) {
+      const p = checkBookingRules(room, { start: DateTime.fromISO(startsAt, { zone: 'utc' }), end: DateTime.fromISO(endsAt, { zone: 'utc' }) }, now);
+      if (Object.keys(p).length) problem = Object.values(p).join(' ');
+    }
+    return {
+      row,
+      date,
+      recurrenceId: o?.start ? toDbTime(o.start) : null,
+      changes,
+      startsAt,
+      endsAt,
+      subject: changes && row.subject === old.subject ? input.subject : row.subject,
+      problem,
+    };
+  });
 }

@@ -114,6 +114,19 @@ export function updateSeries(db: Db, id: number, changes: { rrule?: string; ical
   db.prepare(`UPDATE booking_series SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run(values);
 }
 
+/** "Change the whole series" (issue 14): the series' own times, room and texts; columns fixed here, values bound. */
+export function updateSeriesFields(
+  db: Db,
+  id: number,
+  f: { startTime: string; endTime: string; roomId: number; subject: string; description: string; words: string },
+  at: string,
+): void {
+  db.prepare(
+    `UPDATE booking_series SET start_time = @startTime, end_time = @endTime, room_id = @roomId, subject = @subject,
+            description = @description, words = @words, updated_at = @at WHERE id = @id`,
+  ).run({ ...f, id, at });
+}
+
 /** Ties an inserted booking row to its series and occurrence. */
 export function markOccurrence(db: Db, bookingId: number, seriesId: number, recurrenceId: string): void {
   db.prepare('UPDATE bookings SET series_id = ?, recurrence_id = ? WHERE id = ?').run(seriesId, recurrenceId, bookingId);

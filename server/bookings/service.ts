@@ -61,7 +61,7 @@ export function slotInRoomZone(room: Room, date: string, start: string, end: str
  * the calendar itself is what decides. Exchange being unreachable does not stop the booking: the local overlap check
  * still runs, and the room mailbox declines a conflict it knows of.
  */
-async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot & { uid: string }) | null): Promise<void> {
+export async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot & { uid: string }) | null): Promise<void> {
   const window = { start: slot.start, end: slot.end };
   const [fb, calendar] = await Promise.allSettled([ctx.gateway.freeBusy([room.email], window, 5), ctx.gateway.listCalendar(room.alias, window)]);
   const unavailable = (what: string, err: unknown) => {

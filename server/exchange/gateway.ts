@@ -282,6 +282,8 @@ export interface SeriesMeeting extends Meeting {
   rrule: string;
   /** Start instants of occurrences removed from the series (EXDATE). */
   excluded: DateTime[];
+  /** A message to removed attendees only: the calendar names no resource (the room keeps the series). */
+  withoutRoom?: boolean;
 }
 
 /** One occurrence of a series, named by its original start (RECURRENCE-ID), possibly moved or renamed. */
@@ -290,6 +292,15 @@ export interface OccurrenceOverride {
   start: DateTime;
   end: DateTime;
   subject?: string;
+  /** The room this date is in when it is not the series' room (its LOCATION and resource ATTENDEE, its Bcc). */
+  room?: Meeting['room'];
+}
+
+/** A series message to some recipients only (those a change dropped: an old room, removed attendees), not to all. */
+export interface SeriesStepOptions extends StepOptions {
+  only?: { attendees: readonly Attendee[]; room?: Meeting['room'] };
+  /** Rooms besides the series' that get the message too (rooms dates were moved to, told of a series cancel). */
+  alsoRooms?: readonly Meeting['room'][];
 }
 
 /** One occurrence named by its original start (the RECURRENCE-ID), for a cancellation of that date only. */
@@ -321,9 +332,9 @@ export interface SeriesSteps {
   /** Send an update of one date only (RECURRENCE-ID); `series.sequence` is the update's SEQUENCE. */
   sendOccurrenceChange(ref: ItemRef, series: SeriesMeeting, change: OccurrenceOverride, options?: StepOptions): Promise<Submission>;
   /** Cancel one date only (RECURRENCE-ID); `series.sequence` is the cancellation's SEQUENCE. */
-  sendOccurrenceCancel(ref: ItemRef, series: SeriesMeeting, occurrence: OccurrenceRef, options?: StepOptions): Promise<Submission>;
-  /** Cancel the whole series for everyone; `series.sequence` is the cancellation's SEQUENCE. */
-  sendSeriesCancel(ref: ItemRef, series: SeriesMeeting, options?: StepOptions): Promise<Submission>;
+  sendOccurrenceCancel(ref: ItemRef, series: SeriesMeeting, occurrence: OccurrenceRef, options?: SeriesStepOptions): Promise<Submission>;
+  /** Cancel the whole series for everyone (or `options.only`); `series.sequence` is the cancellation's SEQUENCE. */
+  sendSeriesCancel(ref: ItemRef, series: SeriesMeeting, options?: SeriesStepOptions): Promise<Submission>;
   /** Delete the organizer's series item; an item already gone counts as removed. */
   removeSeriesItem(ref: ItemRef): Promise<void>;
 }

@@ -80,3 +80,27 @@ test('hostile text in the body cannot add an attendee or a property', () => {
   assert.equal(events[0]!.getFirstPropertyValue('description'), body);
   assert.equal(events[0]!.getFirstPropertyValue('location'), 'Room; "A", B\\C');
 });
+
+test('a date in another room names that room as its LOCATION and resource; a message to removed attendees names no resource', () => {
+  const m = series();
+  const avon = { alias: 'avon', email: 'avon@example.com', name: 'Avon' };
+  const original = DateTime.fromISO('2027-03-30T10:00', { zone });
+  const ev = parse(
+    occurrenceCalendar('REQUEST', m, { originalStart: original, start: original, end: original.plus({ hours: 1 }), room: avon }, now),
+  ).getFirstSubcomponent('vevent')!;
+  assert.equal(ev.getFirstPropertyValue('location'), 'Avon');
+  const resources = ev.getAllProperties('attendee').filter((p) => p.getParameter('cutype') === 'RESOURCE');
+  assert.deepEqual(
+    resources.map((p) => p.getFirstValue()),
+    ['mailto:avon@example.com'],
+  );
+  // "Change the whole series" dropped bob but kept the room: bob's cancellation must not reach the room.
+  const cancel = parse(seriesCalendar('CANCEL', { ...m, requiredAttendees: [{ email: 'bob@example.com' }], optionalAttendees: [], withoutRoom: true }, now));
+  assert.deepEqual(
+    cancel
+      .getFirstSubcomponent('vevent')!
+      .getAllProperties('attendee')
+      .map((p) => p.getFirstValue()),
+    ['mailto:bob@example.com'],
+  );
+});

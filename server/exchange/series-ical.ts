@@ -39,7 +39,7 @@ function addAttendee(ev: Component, a: Attendee, role: 'REQ-PARTICIPANT' | 'OPT-
   ev.addProperty(p);
 }
 
-function baseEvent(m: Meeting, method: CalendarMethod, now: DateTime): Component {
+function baseEvent(m: Meeting & { withoutRoom?: boolean }, method: CalendarMethod, now: DateTime): Component {
   const ev = new ICAL.Component('vevent');
   ev.addPropertyWithValue('uid', m.uid);
   ev.addPropertyWithValue('sequence', m.sequence);
@@ -53,7 +53,7 @@ function baseEvent(m: Meeting, method: CalendarMethod, now: DateTime): Component
   ev.addProperty(organizer);
   for (const a of m.requiredAttendees) addAttendee(ev, a, 'REQ-PARTICIPANT');
   for (const a of m.optionalAttendees) addAttendee(ev, a, 'OPT-PARTICIPANT');
-  addAttendee(ev, { email: m.room.email, name: m.room.name }, 'NON-PARTICIPANT', true);
+  if (!m.withoutRoom) addAttendee(ev, { email: m.room.email, name: m.room.name }, 'NON-PARTICIPANT', true);
   ev.addPropertyWithValue('class', 'PUBLIC');
   ev.addPropertyWithValue('transp', m.busyStatus === 'free' ? 'TRANSPARENT' : 'OPAQUE');
   ev.addPropertyWithValue('x-microsoft-cdo-busystatus', method === 'CANCEL' ? 'FREE' : m.busyStatus.toUpperCase());
@@ -84,7 +84,9 @@ export function seriesCalendar(method: CalendarMethod, m: SeriesMeeting, now: Da
 }
 
 /** One occurrence changed (REQUEST) or cancelled (CANCEL): the series' UID with the occurrence's RECURRENCE-ID. */
-export function occurrenceCalendar(method: 'REQUEST' | 'CANCEL', m: SeriesMeeting, o: OccurrenceOverride, now: DateTime): string {
+export function occurrenceCalendar(method: 'REQUEST' | 'CANCEL', series: SeriesMeeting, o: OccurrenceOverride, now: DateTime): string {
+  // A date in another room than the series': that room is its LOCATION and its resource attendee.
+  const m = o.room ? { ...series, room: o.room, location: o.room.name } : series;
   validateMeeting({ ...m, start: o.start, end: o.end, subject: o.subject ?? m.subject });
   const ev = baseEvent({ ...m, subject: o.subject ?? m.subject }, method, now);
   addZoned(ev, 'recurrence-id', o.originalStart, m.timeZone);

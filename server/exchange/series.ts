@@ -9,7 +9,7 @@
 import ICAL from 'ical.js';
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { Attendee, ItemRef, MailboxFolders, OccurrenceOverride, SeriesMeeting, SeriesSteps, StepOptions, Submission } from './gateway.ts';
+import type { Attendee, ItemRef, MailboxFolders, OccurrenceOverride, SeriesMeeting, SeriesStepOptions, SeriesSteps, Submission } from './gateway.ts';
 import type { Transport } from './transport.ts';
 import type { FolderDirectory } from './folders.ts';
 import { ConflictError, InvalidMeetingError, NotFoundError } from './errors.ts';
@@ -52,9 +52,13 @@ function seriesDraftPath(folders: MailboxFolders, uid: string, kind: Kind, seque
 }
 
 /** Recipients as Outlook files them: required → To, optional → Cc, the room → Bcc (OXOCAL recipient types). */
-function addressing(m: SeriesMeeting): Pick<CalendarMessage, 'from' | 'to' | 'cc' | 'bcc'> {
+function addressing(m: SeriesMeeting, options: SeriesStepOptions = {}): Pick<CalendarMessage, 'from' | 'to' | 'cc' | 'bcc'> {
   const from: Attendee = { email: m.organizer.email, name: m.organizer.name };
-  return { from, to: m.requiredAttendees, cc: m.optionalAttendees, bcc: [{ email: m.room.email, name: m.room.name }] };
+  const { only } = options;
+  // CASE: a message for those a change dropped only (the old room, removed attendees): nobody else gets it.
+  if (only) return { from, to: only.attendees, cc: [], bcc: only.room ? [{ email: only.room.email, name: only.room.name }] : [] };
+  const rooms = [m.room, ...(options.alsoRooms ?? []).filter((r) => r.email.toLowerCase() !== m.room.email.toLowerCase())];
+  return { from, to: m.requiredAttendees, cc: m.optionalAttendees, bcc: rooms.map((r) => ({ email: r.email, name: r.name })) };
 }
 
 /** The master's calendar with changed occurrences added as VEVENTs of the same UID (one item, one UID). */
@@ -67,6 +71,13 @@ function withExceptions(master: string, m: SeriesMeeting, exceptions: readonly O
     if (ev) cal.addSubcomponent(ev);
   }
   return cal.toString() + '\r\n';
+}
+
+/** A message for `only` lists only them as attendees (a client reading ATTENDEE lines must not reach the others). */
+function narrowed(m: SeriesMeeting, only: SeriesStepOptions['only']): SeriesMeeting {
+  if (!only) return m;
+  // CASE: no room among them: the calendar names no resource either, so the series' room is not told.
+  return { ...m, requiredAttendees: [...only.attendees], optionalAttendees: [], ...(only.room ? { room: only.room } : { withoutRoom: true }) };
 }
 
 // RFC 5545 recur-rule-parts only: no line break or other property can ride along in the RRULE text.
@@ -132,7 +143,7 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     m: SeriesMeeting,
     kind: Kind,
     calendar: () => string,
-    options: StepOptions,
+    options: SeriesStepOptions,
     occurrence?: DateTime,
     subject = m.subject,
   ): Promise<Submission> {
@@ -144,7 +155,7 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
       return { outcome: 'already-submitted', route: 'webdav', sequence: m.sequence };
     }
     const method = kind === 'request' ? 'REQUEST' : 'CANCEL';
-    const mime = calendarMessageMime({ method, subject, ...addressing(m), textBody: m.textBody, calendar: text, date: ctx.now() });
+    const mime = calendarMessageMime({ method, subject, ...addressing(m, options), textBody: m.textBody, calendar: text, date: ctx.now() });
     const path = seriesDraftPath(folders, m.uid, kind, m.sequence, occurrence);
     // CASE: the draft exists: an earlier attempt wrote it but did not submit it; it is reused only if it is ours.
     await putOnce(path, mime, mailbox, m.uid, 'draft name taken by another item');
@@ -187,7 +198,8 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
     sendOccurrenceChange(ref, series, change, options = {}) {
       return submit(
         ref,
-        series,
+        // A date in another room: that room is invited to it (Bcc), the series' room is not.
+        change.room ? { ...series, room: change.room } : series,
         'request',
         () => occurrenceCalendar('REQUEST', series, change, ctx.now()),
         options,
@@ -196,14 +208,16 @@ export function createSeriesSteps(ctx: SeriesContext): SeriesSteps {
       );
     },
 
-    sendOccurrenceCancel(ref, series, occurrence, options = {}) {
+    sendOccurrenceCancel(ref, whole, occurrence, options = {}) {
+      const series = narrowed(whole, options.only);
       // The cancelled date keeps its own times: the original start plus the series' length.
       const length = series.end.diff(series.start);
       const o: OccurrenceOverride = { originalStart: occurrence.originalStart, start: occurrence.originalStart, end: occurrence.originalStart.plus(length) };
       return submit(ref, series, 'cancel', () => occurrenceCalendar('CANCEL', series, o, ctx.now()), options, occurrence.originalStart);
     },
 
-    sendSeriesCancel(ref, series, options = {}) {
+    sendSeriesCancel(ref, whole, options = {}) {
+      const series = narrowed(whole, options.only);
       return submit(ref, series, 'cancel', () => seriesCalendar('CANCEL', series, ctx.now()), options);
     },
 

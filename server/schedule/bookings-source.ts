@@ -31,6 +31,9 @@ export interface ScheduleItem {
   checkin?: CheckinLabel;
   /** One date of a recurring series booked in this app (issue 14). */
   series?: boolean;
+  /** A series date's Exchange UID (the series') and original start in epoch ms (RECURRENCE-ID), for the feed. */
+  seriesUid?: string;
+  recurrenceId?: number;
 }
 
 export type CheckinLabel = 'checked-in' | 'released' | 'exempt';
@@ -92,6 +95,8 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       updatedAt: b.updatedAt,
       ...(checkin ? { checkin } : {}),
       series: b.seriesId !== null,
+      // A date row's uid is the series UID plus -yyyymmdd (series-service.ts occurrenceUid).
+      ...(b.seriesId !== null && b.recurrenceId ? { seriesUid: b.uid.replace(/-\d{8}$/, ''), recurrenceId: ms(b.recurrenceId) } : {}),
     });
   }
   for (const x of listExternalMeetings(ctx, roomIds, from, to)) {
@@ -114,5 +119,11 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       updatedAt: null,
     });
   }
+  // CASE: a series booked in Outlook reaches us as its dates with one UID (the reconciler expands it): marked as a
+  // series, each date named by its start (the feed's RECURRENCE-ID; Outlook's original start is not stored).
+  const externalUids = new Map<string, number>();
+  for (const i of items) if (i.kind === 'external') externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
+  for (const [n, i] of items.entries())
+    if (i.kind === 'external' && externalUids.get(i.uid)! > 1) items[n] = { ...i, series: true, seriesUid: i.uid, recurrenceId: i.start };
   return items.sort((a, b) => a.start - b.start || a.roomId - b.roomId);
 }

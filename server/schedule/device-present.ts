@@ -58,6 +58,7 @@ export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: Date
     subject: visibleSubject(i, showSubjects),
     organizer: showSubjects ? i.organizerName : null,
     checkedIn: i.checkin === 'checked-in',
+    series: i.series === true,
   });
   return {
     roomName: r.name,

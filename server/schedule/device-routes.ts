@@ -106,12 +106,15 @@ export function deviceRoutes(ctx: AppContext): Router {
     const events = listRoomFeed(ctx, r)
       .filter((i) => i.active || i.checkin === 'released')
       .map((i) => ({
-        uid: i.kind === 'booking' ? `${i.uid}@roombook` : i.uid,
+        // A series date is an instance of the series: its Exchange UID with the date's RECURRENCE-ID, no master (the
+        // feed is a window of this room's dates; a master's RRULE would claim dates outside it or in other rooms).
+        uid: i.kind === 'booking' ? `${i.seriesUid ?? i.uid}@roombook` : i.uid,
+        ...(i.recurrenceId !== undefined ? { recurrenceId: DateTime.fromMillis(i.recurrenceId, { zone: 'utc' }) } : {}),
         start: DateTime.fromMillis(i.start, { zone: 'utc' }),
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: visibleSubject(i, show),
         description: show
-          ? `${t('feed.organizer', { name: i.organizerName })}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}`
+          ? `${t('feed.organizer', { name: i.organizerName })}${i.series ? ` · ${t('feed.series')}` : ''}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}`
           : undefined,
         location: `${r.name}, ${t('room.place', { building: r.building, floor: r.floor })}`,
         status: i.checkin === 'released' ? ('CANCELLED' as const) : i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),

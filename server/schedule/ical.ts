@@ -15,6 +15,8 @@ export interface FeedEvent {
   status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
   sequence: number;
   lastModified?: DateTime | null;
+  /** One date of a series: the series' UID is `uid`, this is the date's original start (RFC 5545 3.8.4.4). */
+  recurrenceId?: DateTime;
 }
 
 export interface FeedCalendar {
@@ -74,6 +76,7 @@ export function buildCalendar(cal: FeedCalendar): string {
     lines.push(
       'BEGIN:VEVENT',
       `UID:${escapeText(e.uid)}`,
+      ...(e.recurrenceId ? [`RECURRENCE-ID:${utcStamp(e.recurrenceId)}`] : []),
       `DTSTAMP:${utcStamp(cal.stamp)}`,
       `DTSTART:${utcStamp(e.start)}`,
       `DTEND:${utcStamp(e.end)}`,

@@ -7,6 +7,7 @@ import type { CalendarItem } from '../exchange/gateway.ts';
 import {
   applyAnswers,
   bookingsOfRoomInWindow,
+  getBooking,
   markCancelledInExchange,
   recordRoomHolds,
   replaceExternalMeetings,
@@ -206,13 +207,6 @@ export class Reconciler {
     this.ctx.db
       .transaction(() => {
         for (const b of ours) {
-          // CASE: a series date the room does not hold once the series reached it: the room declined that date only.
-          if (dates.has(b.id) && !itemOf(b) && settled(b)) {
-            const change = recordDateDeclinedByRoom(this.ctx, b);
-            if (change.ok) summary.declined++;
-            else summary.problems.push(change.problem);
-            continue;
-          }
           const item = itemOf(b);
           if (!item || !RECONCILED_STATES.includes(b.state)) continue;
           if (recordRoomHolds(this.ctx, b, item.responseStatus === 'tentative' ? 'tentative' : 'accepted', summary.problems)) summary.accepted++;
@@ -224,7 +218,9 @@ export class Reconciler {
         summary.external += external.length;
       })
       .immediate();
-    return ours.filter((b) => !dates.has(b.id) && settled(b) && !inRoom.has(b.uid));
+    // A series date the room does not hold once the series reached it is decided with the organizer's calendar
+    // (detectCancelledInOutlook): deleted there too = cancelled in Outlook, else the room declined that date only.
+    return ours.filter((b) => settled(b) && (dates.has(b.id) ? !itemOf(b) : !inRoom.has(b.uid)));
   }
 
   /** One SEARCH per organizer mailbox for the answers in its Inbox (for a single booking, narrowed to its UID). */
@@ -266,14 +262,37 @@ export class Reconciler {
     }
   }
 
-  /** A sent booking missing from the room calendar whose organizer item is gone too was cancelled in Outlook. */
+  /**
+   * A sent booking missing from the room calendar whose organizer item is gone too was cancelled in Outlook. For a
+   * series date (issue 14) the organizer's calendar is read as its occurrences: the date gone there too (an EXDATE
+   * from deleting that occurrence, or the whole series deleted) = cancelled in Outlook; the organizer still holding
+   * it = the room declined that date only.
+   */
   private async detectCancelledInOutlook(missing: Booking[], window: Window, summary: ReconcileSummary): Promise<void> {
     const calendars = new Map<string, Promise<CalendarItem[]>>();
+    const dates = seriesKeys(this.ctx, missing);
     for (const b of missing) {
       const mailbox = b.exchangeMailbox!;
       if (!calendars.has(mailbox)) calendars.set(mailbox, this.ctx.gateway.listCalendar(mailbox, window));
       try {
         const own = await calendars.get(mailbox)!;
+        const date = dates.get(b.id);
+        if (date) {
+          const held = own.some((i) => i.uid === date.uid && i.start.toMillis() === date.start && !i.cancelled);
+          const change = this.ctx.db
+            .transaction(() => {
+              const fresh = getBooking(this.ctx, b.id);
+              // CASE: the date changed while Exchange was read (the user cancelled or moved it): no verdict this pass.
+              if (!fresh || fresh.updatedAt !== b.updatedAt) return null;
+              return held ? recordDateDeclinedByRoom(this.ctx, b) : markCancelledInExchange(this.ctx, b);
+            })
+            .immediate();
+          if (!change) continue;
+          if (!change.ok) summary.problems.push(change.problem);
+          else if (held) summary.declined++;
+          else summary.cancelled++;
+          continue;
+        }
         if (own.some((i) => i.uid === b.uid && !i.cancelled)) continue;
         const change = markCancelledInExchange(this.ctx, b);
         if (change.ok) summary.cancelled++;

@@ -15,17 +15,26 @@
 // |                   | `submitting` | sendOccurrenceCancel  | `done`         | `submitting`: Sent Items checked (RECURRENCE-ID) |
 // | cancel-series     | `submitting` | sendSeriesCancel      | `submitted`    | `submitting`: Sent Items checked           |
 // |                   | —            | removeSeriesItem      | `done`         | `submitted`: DELETE again (gone = removed) |
+// | move-occurrence   | —            | patchSeriesItem       | `item-written` | `queued`: PUT again                        |
+// | (one date, other  | `submitting` | sendOccurrenceChange (new room Bcc) | `submitted` | `submitting`: Sent Items checked |
+// |  room)            | —            | sendOccurrenceCancel (old room only) | `done` | always resumed: Sent Items checked first |
+// | change-series     | —            | patchSeriesItem       | `item-written` | `queued`: PUT again                        |
+// | (same UID,        | `submitting` | submitSeries (SEQUENCE+1) | `submitted` | `submitting`: Sent Items checked           |
+// |  SEQUENCE+1)      | —            | sendSeriesCancel (dropped only, if any) | `done` | always resumed: Sent Items checked |
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting, SeriesSteps } from '../exchange/gateway.ts';
 import type { JobKind } from './outbox.repo.ts';
 import type { JobRun, SendStep } from './worker.ts';
 
-export const SERIES_OPS = ['create', 'update-series', 'change-occurrence', 'cancel-occurrence', 'cancel-series'] as const;
+export const SERIES_OPS = ['create', 'update-series', 'change-occurrence', 'cancel-occurrence', 'cancel-series', 'move-occurrence', 'change-series'] as const;
 export type SeriesOp = (typeof SERIES_OPS)[number];
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
-const override = z.object({ originalStart: instant, start: instant, end: instant, subject: z.string().optional() });
+const roomRef = z.object({ alias: z.string().min(1), email: z.string().min(1), name: z.string() });
+const override = z.object({ originalStart: instant, start: instant, end: instant, subject: z.string().optional(), room: roomRef.optional() });
+/** Those a change dropped (an old room, removed attendees): they get a cancellation, nobody else does. */
+const dropped = z.object({ attendees: z.array(z.object({ email: z.string().min(1), name: z.string().optional() })), room: roomRef.optional() });
 
 const seriesJobSchema = z.object({
   op: z.enum(SERIES_OPS),
@@ -34,6 +43,9 @@ const seriesJobSchema = z.object({
   excluded: z.array(instant),
   exceptions: z.array(override),
   occurrence: override.optional(),
+  dropped: dropped.optional(),
+  /** Rooms holding dates moved out of the series' room: a cancellation of the whole series goes to them too. */
+  otherRooms: z.array(roomRef).optional(),
   /** The booking rows this job decides the state of (all live occurrences, or the one date). */
   bookingIds: z.array(z.number().int().positive()),
 });
@@ -48,6 +60,8 @@ export interface SeriesJobInput {
   excluded: DateTime[];
   exceptions: OccurrenceOverride[];
   occurrence?: OccurrenceOverride;
+  dropped?: z.input<typeof dropped>;
+  otherRooms?: z.input<typeof roomRef>[];
   bookingIds: number[];
 }
 
@@ -57,6 +71,7 @@ const overrideJson = (o: OccurrenceOverride) => ({
   start: iso(o.start),
   end: iso(o.end),
   ...(o.subject ? { subject: o.subject } : {}),
+  ...(o.room ? { room: { alias: o.room.alias, email: o.room.email, name: o.room.name } } : {}),
 });
 
 export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
@@ -67,6 +82,8 @@ export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
     excluded: j.excluded.map(iso),
     exceptions: j.exceptions.map(overrideJson),
     ...(j.occurrence ? { occurrence: overrideJson(j.occurrence) } : {}),
+    ...(j.dropped ? { dropped: j.dropped } : {}),
+    ...(j.otherRooms?.length ? { otherRooms: j.otherRooms } : {}),
     bookingIds: j.bookingIds,
   };
 }
@@ -115,6 +132,15 @@ const submitWhole: SendStep = {
   after: 'done',
 };
 
+/** The one date's update, to the attendees and the room the date is in now. */
+const sendChange = (after: 'done' | 'submitted'): SendStep => ({
+  before: 'submitting',
+  call: async (run) => {
+    run.submission = await stepsOf(run.gateway).sendOccurrenceChange(itemOf(run), seriesMeeting(run), occurrenceOf(run), { resumed: run.resumed });
+  },
+  after,
+});
+
 export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
   create: [
     {
@@ -127,12 +153,43 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
     submitWhole,
   ],
   'update-series': [patch, submitWhole],
-  'change-occurrence': [
+  'change-occurrence': [patch, sendChange('done')],
+  // One date moved to another room (issue 14): the attendees and the new room get the date's update, then the room it
+  // left gets a cancellation of that date only (Outlook's way: a removed resource is sent a cancellation).
+  'move-occurrence': [
     patch,
+    sendChange('submitted'),
     {
-      before: 'submitting',
+      // No mark before it (the worker has four): a resume always looks in Sent Items first, so it is never sent twice.
       call: async (run) => {
-        run.submission = await stepsOf(run.gateway).sendOccurrenceChange(itemOf(run), seriesMeeting(run), occurrenceOf(run), { resumed: run.resumed });
+        const room = run.series?.dropped?.room;
+        if (!room) return;
+        const o = occurrenceOf(run);
+        const only = { attendees: [], room };
+        await stepsOf(run.gateway).sendOccurrenceCancel(
+          itemOf(run),
+          { ...seriesMeeting(run), room },
+          { originalStart: o.originalStart },
+          { resumed: true, only },
+        );
+      },
+      after: 'done',
+    },
+  ],
+  // "Change the whole series" (issue 14): the same series updated (same UID, SEQUENCE+1, the RRULE kept), then those
+  // the change dropped (the old room, removed attendees) get a cancellation of the series, nobody else.
+  'change-series': [
+    patch,
+    { ...submitWhole, after: 'submitted' },
+    {
+      call: async (run) => {
+        const gone = run.series?.dropped;
+        if (!gone || (!gone.room && !gone.attendees.length)) return;
+        const only = {
+          attendees: gone.attendees.map((a) => (a.name ? { email: a.email, name: a.name } : { email: a.email })),
+          ...(gone.room ? { room: gone.room } : {}),
+        };
+        await stepsOf(run.gateway).sendSeriesCancel(itemOf(run), { ...seriesMeeting(run), ...(gone.room ? { room: gone.room } : {}) }, { resumed: true, only });
       },
       after: 'done',
     },
@@ -143,9 +200,10 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
       before: 'submitting',
       call: async (run) => {
         const o = occurrenceOf(run);
+        // A date in another room: that room gets the cancellation (with the attendees), not the series' room.
         run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(
           itemOf(run),
-          seriesMeeting(run),
+          o.room ? { ...seriesMeeting(run), room: o.room } : seriesMeeting(run),
           { originalStart: o.originalStart },
           { resumed: run.resumed },
         );
@@ -157,7 +215,8 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
     {
       before: 'submitting',
       call: async (run) => {
-        run.submission = await stepsOf(run.gateway).sendSeriesCancel(itemOf(run), seriesMeeting(run), { resumed: run.resumed });
+        const alsoRooms = run.series?.otherRooms ?? [];
+        run.submission = await stepsOf(run.gateway).sendSeriesCancel(itemOf(run), seriesMeeting(run), { resumed: run.resumed, alsoRooms });
       },
       after: 'submitted',
     },
