@@ -7,3 +7,6 @@ CREATE TABLE room_profiles (
   floor_note    TEXT CHECK (floor_note IS NULL OR length(floor_note) <= 500),
   updated_at    TEXT NOT NULL
 ) STRICT;
+
+-- Home's "my day" lists the meetings a user is invited to (issue 16): attendees are looked up by address.
+CREATE INDEX booking_attendees_by_email ON booking_attendees (email, booking_id);

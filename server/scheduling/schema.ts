@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attendeeList } from '../bookings/schema.ts';
-import { integer, multi, optionalText } from '../http/fields.ts';
+import { integer, multi, optionalText, timeOfDay, timeZone } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -49,3 +49,18 @@ export const RangeQuery = z
   .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], message: msg('reports.to_after_from') });
 
 export type RangeInput = z.output<typeof RangeQuery>;
+
+/** POST /find-time/hours: the user's own working hours, in their own zone (issue 16). */
+export const WorkHoursForm = z
+  .object({
+    timeZone,
+    start: timeOfDay('scheduling.hours.start'),
+    end: timeOfDay('scheduling.hours.end'),
+    days: multi(7)
+      .refine((d) => d.every((x) => /^[1-7]$/.test(x)), msg('scheduling.hours.err_days'))
+      .refine((d) => d.length > 0, msg('scheduling.hours.err_days'))
+      .transform((d) => [...new Set(d.map(Number))].sort()),
+  })
+  .refine((h) => h.end > h.start, { path: ['end'], message: msg('scheduling.hours.err_order') });
+
+export type WorkHoursInput = z.output<typeof WorkHoursForm>;
