@@ -84,6 +84,36 @@ describe('scheduling gaps (issue 16): working hours, invited meetings, people on
     assert.match(await bad.text(), /id="attendees-error"/);
   });
 
+  test('the booking form has the panel; its rows come from one free/busy request, the chosen room first', async () => {
+    const form = await (await alice.get(`/bookings/new?roomId=${roomId}&date=${day.toISODate()}`)).text();
+    assert.match(form, /data-form-freebusy hidden/);
+    assert.match(form, /<script src="\/js\/form-freebusy\.js" defer>/);
+    const q = new URLSearchParams({
+      date: day.toISODate()!,
+      roomId: String(roomId),
+      start: '10:00',
+      end: '11:00',
+      required: 'bob@example.com',
+      optional: 'rita@example.com',
+    });
+    await alice.get(`/find-time/rows?${q}`);
+    const before = app.ctx.gateway.health().requests;
+    const res = await alice.get(`/find-time/rows?${q}`);
+    const html = await res.text();
+    assert.equal(res.status, 200);
+    assert.equal(app.ctx.gateway.health().requests - before, 1, 'one Cmd=freebusy for people and rooms together');
+    assert.doesNotMatch(html, /<html/, 'a fragment, not a page');
+    const text = textOf(html);
+    assert.match(text, /Alice Anderson \(alice@example\.com\) · Required/);
+    assert.match(text, /Bob Baker \(bob@example\.com\) · Required · Works 09:00–17:00 Europe\/London/);
+    assert.match(text, /Rita Reyes \(rita@example\.com\) · Optional/);
+    assert.match(html, /aria-label="Bob Baker \(bob@example\.com\): busy at 10:00, 10:30, 11:00, 11:30"/);
+    const roomRows = [...html.matchAll(/<div class="sched-row sched-room">\s*<span class="sched-name">([^<]+)</g)].map((m) => m[1]);
+    assert.deepEqual(roomRows, ['Thames (6)', 'Kennet (10)']);
+    const bad = await alice.get('/find-time/rows?date=soon');
+    assert.equal(bad.status, 400);
+  });
+
   test('home lists meetings I am invited to beside my own, with who invited me and my answer', async () => {
     const thames = getRoom(app.ctx, roomId);
     const tomorrow = DateTime.now().setZone('Europe/London').plus({ days: 1 }).toFormat('yyyy-MM-dd');

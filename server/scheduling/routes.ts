@@ -9,7 +9,8 @@ import { fieldMessages, formPage, parseForm } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { namesByEmail } from '../users/service.ts';
 import { bookingLink } from '../availability/present.ts';
-import { BookNowForm, FindTimeQuery, RangeQuery, WorkHoursForm } from './schema.ts';
+import { BookNowForm, FindTimeQuery, FormRowsQuery, RangeQuery, WorkHoursForm } from './schema.ts';
+import { formRows } from './form-rows.ts';
 import { findRoomsAcross, findTime, ownWorkHours, rememberBuilding, saveWorkHours, type FindTimeResult } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 import { formatDate } from '../i18n/format.ts';
@@ -192,6 +193,22 @@ export function schedulingRoutes(ctx: AppContext): Router {
     };
     res.redirect(303, `/bookings/new?${new URLSearchParams(fields)}`);
   });
+  /**
+   * GET /find-time/rows: the booking form's "who is free" panel (an HTML fragment public/js/form-freebusy.js puts
+   * under the attendees): the organizer and attendees beside the chosen room and other fits, one free/busy request.
+   */
+  router.get('/rows', ...pages.signedIn, async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const parsed = FormRowsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/_form-rows', { rows: null, problems: Object.values(fieldMessages(parsed.error)) });
+    }
+    const names = namesByEmail(ctx, [...parsed.data.required, ...parsed.data.optional]);
+    const rows = await formRows(ctx, req.user!, parsed.data, names);
+    res.render('scheduling/_form-rows', { rows, problems: [] });
+  });
+
   /** The working-hours page's model: the saved hours (or the defaults find a time assumes) and the weekday names. */
   const hoursModel = (req: Request) => {
     const saved = ownWorkHours(ctx, req.user!.email);

@@ -64,3 +64,28 @@ export const WorkHoursForm = z
   .refine((h) => h.end > h.start, { path: ['end'], message: msg('scheduling.hours.err_order') });
 
 export type WorkHoursInput = z.output<typeof WorkHoursForm>;
+
+const hhmm = (label: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg(label), example: '09:30' }))
+      .optional(),
+  );
+
+/** GET /find-time/rows: the booking form's people-and-rooms panel for the day and room chosen so far. */
+export const FormRowsQuery = z.object({
+  date: z
+    .string({ error: msg('form.date') })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, msg('form.date')),
+  roomId: z.preprocess(emptyToUndefined, integer('field.room', 1, Number.MAX_SAFE_INTEGER).optional()),
+  start: hhmm('field.start'),
+  end: hhmm('field.end'),
+  required: attendeeList('field.required_attendees'),
+  optional: attendeeList('field.optional_attendees'),
+});
+
+export type FormRowsInput = z.output<typeof FormRowsQuery>;
