@@ -38,6 +38,7 @@ import { localeRoutes } from './i18n/routes.ts';
 import { t } from './i18n/context.ts';
 import { schedulingRoutes } from './scheduling/routes.ts';
 import { checkinRoutes } from './checkin/routes.ts';
+import { roomProfileRoutes } from './rooms/profile-routes.ts';
 import { displayActionRoutes } from './checkin/display-routes.ts';
 import { checkinLabels } from './checkin/service.ts';
 import { useCheckinLabels } from './schedule/bookings-source.ts';
@@ -128,6 +129,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find-time', schedulingRoutes(ctx));
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
   app.use(checkinRoutes(ctx));
+  app.use(roomProfileRoutes(ctx));
   // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
   useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));

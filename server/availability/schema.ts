@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkbox, integer, multi, optionalText } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
+import { attendeeList } from '../bookings/schema.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -29,6 +30,8 @@ export const FindQuery = z
     floor: optionalText('field.floor', 20),
     /** "Missing one thing" may offer rooms with fewer seats than people only when the user says so (issue 16). */
     allowFewerSeats: checkbox,
+    /** People whose free/busy is shown as rows beside the rooms, asked in the same request (issue 16). */
+    attendees: attendeeList('find.attendees'),
   })
   .refine((q) => q.end !== undefined || q.duration !== undefined, { path: ['end'], message: msg('find.end_or_duration') })
   .refine((q) => q.end === undefined || q.end > q.start, { path: ['end'], message: msg('form.end_after_start') });

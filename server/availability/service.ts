@@ -12,6 +12,8 @@ import { t } from '../i18n/context.ts';
 import { currentLocale } from '../i18n/context.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
+/** The search; the attendees typed are the route's (it passes their addresses as `alsoAsk`). */
+type FindSearch = Omit<FindInput, 'attendees'>;
 
 // Free/busy precision: 5-minute cells, so a meeting ending at 10:05 does not hide a room from 10:15.
 const FREEBUSY_INTERVAL_MINUTES = 5;
@@ -24,6 +26,16 @@ export interface RoomOption {
   strip: StripCell[];
   /** Why a room that is free does not fit, for "fits everything but one" suggestions. */
   misses: string[];
+  /** The room's merged busy intervals over the search window (for the people-and-rooms rows). */
+  busy?: readonly Interval[];
+}
+
+/** A person asked in the same free/busy request as the rooms (issue 16: attendees' rows beside the rooms). */
+export interface PersonBusy {
+  email: string;
+  /** Exchange had free/busy for the address. */
+  known: boolean;
+  busy: Interval[];
 }
 
 export interface TimeSuggestion {
@@ -38,6 +50,9 @@ export interface FindResult {
   /** Exchange could not be asked: only bookings made through this app are known. */
   exchangeUnavailable: boolean;
   zones: string[];
+  /** The people asked with the rooms (empty unless `people` was given) and the window they were asked for. */
+  people?: PersonBusy[];
+  window?: Interval;
 }
 
 interface Candidate {
@@ -47,7 +62,7 @@ interface Candidate {
   zoneDay: ZoneDay;
 }
 
-function candidateOf(room: Room, q: FindInput): Candidate | null {
+function candidateOf(room: Room, q: FindSearch): Candidate | null {
   const zd = zoneDay(q.date, room.timeZone);
   if (!zd) return null;
   const start = zd.instant(q.start);
@@ -79,7 +94,7 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
   };
 }
 
-function missesOf(room: Room, q: FindInput): string[] {
+function missesOf(room: Room, q: FindSearch): string[] {
   const misses: string[] = [];
   if (q.people && room.capacity < q.people) misses.push(t('find.miss.seats', { count: room.capacity }));
   for (const e of q.equipment) if (!room.equipment.includes(e)) misses.push(t('find.miss.equipment', { code: e }));
@@ -91,7 +106,7 @@ function missesOf(room: Room, q: FindInput): string[] {
  * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
  * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
  */
-export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
+export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly string[] = []): Promise<FindResult> {
   const rooms = listRooms(ctx, { building: q.building });
   const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
@@ -106,12 +121,8 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
   const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
   // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
-  const asked = ctx.gateway.freeBusy(
-    candidates.map((c) => c.room.email),
-    window,
-    FREEBUSY_INTERVAL_MINUTES,
-    { language: currentLocale() },
-  );
+  // People (the searcher and the attendees typed) ride in the same batched request as the rooms.
+  const asked = ctx.gateway.freeBusy([...candidates.map((c) => c.room.email), ...alsoAsk], window, FREEBUSY_INTERVAL_MINUTES, { language: currentLocale() });
   // Settled here so a failure is never an unhandled rejection while the database is read; it is rethrown below.
   const answer = asked.then(
     (fb) => ({ fb }),
@@ -123,6 +134,7 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     new Date(windowStart).toISOString(),
     new Date(windowEnd).toISOString(),
   );
+  const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
   let exchangeUnavailable = false;
   try {
     const got = await answer;
@@ -131,6 +143,11 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     for (const f of got.fb) {
       const list = busy.get(byRoom.get(f.email.toLowerCase()) ?? -1);
       if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
+      const person = personBusy.get(f.email.toLowerCase());
+      if (person) {
+        person.known = f.known;
+        for (const s of f.busy) person.busy.push({ start: s.start.toMillis(), end: s.end.toMillis() });
+      }
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
@@ -145,7 +162,13 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   for (const c of candidates) {
     const roomBusy = merged.get(c.room.id)!;
     if (!isFree(roomBusy, c.slot) || !allowed(c.room, c.slot)) continue;
-    options.push({ room: c.room, slot: c.slot, strip: stripCells(roomBusy, c.day, STRIP_STEP_MINUTES, c.zoneDay, c.slot), misses: missesOf(c.room, q) });
+    options.push({
+      room: c.room,
+      slot: c.slot,
+      strip: stripCells(roomBusy, c.day, STRIP_STEP_MINUTES, c.zoneDay, c.slot),
+      misses: missesOf(c.room, q),
+      busy: roomBusy,
+    });
   }
   const people = q.people ?? 1;
   // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
@@ -171,5 +194,13 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
       .sort((a, b) => Math.abs(a.slot.start - asked) - Math.abs(b.slot.start - asked) || a.room.capacity - b.room.capacity)
       .slice(0, 5);
   }
-  return { matches, nearMisses, otherTimes, exchangeUnavailable, zones: [...new Set(candidates.map((c) => c.room.timeZone))] };
+  return {
+    matches,
+    nearMisses,
+    otherTimes,
+    exchangeUnavailable,
+    zones: [...new Set(candidates.map((c) => c.room.timeZone))],
+    people: [...personBusy.values()].map((p) => ({ ...p, busy: mergeIntervals(p.busy) })),
+    window: { start: windowStart, end: windowEnd },
+  };
 }

@@ -296,6 +296,20 @@ export function listBookingsForOrganizer(db: Db, organizerId: number, now: strin
   return toBookings(db, rows);
 }
 
+/**
+ * Bookings this address is an attendee of (not the organizer's own) that end after `now` and start before `until`,
+ * earliest first: home's "my day" lists meetings I am invited to (issue 16). booking_attendees_by_email (0016).
+ */
+export function listBookingsForAttendee(db: Db, email: string, organizerId: number, now: string, until: string, limit = 50): Booking[] {
+  const rows = prepared<[string, number, string, string, string, number], BookingRow>(
+    db,
+    `SELECT b.* FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+     WHERE a.email = ? AND b.organizer_id != ? AND b.starts_at >= ? AND b.ends_at > ? AND b.starts_at < ?
+     ORDER BY b.starts_at LIMIT ?`,
+  ).all(email, organizerId, lookbackFrom(now), now, until, limit);
+  return toBookings(db, rows);
+}
+
 /** Active bookings of these rooms overlapping [start, end). */
 export function listActiveInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
   const rows = prepared<[string, string, string, string], BookingRow>(

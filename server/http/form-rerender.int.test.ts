@@ -86,6 +86,7 @@ describe('form re-render after an error', () => {
     'POST /admin/users': { who: () => adam, body: { username: '!' } },
     'POST /admin/users/:id/access': { who: () => adam, body: { role: 'nope' } },
     'POST /admin/displays': { who: () => adam, body: { label: '' } },
+    'POST /find-time/hours': { who: () => alice, body: { timeZone: 'Nowhere', start: '09:00', end: '17:00', days: '1' } },
   });
 
   const concrete = (path: string) =>

@@ -151,6 +151,8 @@ export function roomToday(room: Pick<Room, 'timeZone'>, now: DateTime): string {
 export interface SubjectViewer {
   email: string;
   seesAllSubjects: boolean;
+  /** The room is set to show subjects (rooms/profile.ts): everyone reads them, except private ones. */
+  roomShowsSubjects?: boolean;
 }
 
 export function visibleSubject(item: Pick<DayItem, 'kind' | 'subject' | 'organizerEmail'> & { private?: boolean }, viewer: SubjectViewer | undefined): string {
@@ -159,6 +161,7 @@ export function visibleSubject(item: Pick<DayItem, 'kind' | 'subject' | 'organiz
   const subject = item.private ? t('booking.private_meeting') : item.subject;
   if (!viewer || viewer.seesAllSubjects) return subject || busy;
   const own = item.kind === 'booking' && !!item.organizerEmail && item.organizerEmail.toLowerCase() === viewer.email.toLowerCase();
+  if (viewer.roomShowsSubjects && !item.private && !own) return item.subject || busy;
   return own ? subject || busy : busy;
 }
 

@@ -10,6 +10,7 @@ import { toActor } from '../users/service.ts';
 import { presentRoom, presentRoomDay, roomFormValues, roomToday, type RoomDaySource } from './present.ts';
 import { DirectoryQuery, EquipmentForm, RoomDayQuery, RoomForm } from './schema.ts';
 import * as rooms from './service.ts';
+import { roomProfile } from './profile.ts';
 import type { MailboxProblem } from './service.ts';
 import { t } from '../i18n/context.ts';
 
@@ -56,7 +57,8 @@ export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
     if (!parsed.success) res.status(400);
     const now = ctx.clock.now();
     const date = (parsed.success ? parsed.data.date : undefined) ?? roomToday(room, now);
-    const viewer = { email: req.user!.email, seesAllSubjects: hasRole(req.user!.role, 'receptionist') };
+    const profile = roomProfile(ctx, room.id);
+    const viewer = { email: req.user!.email, seesAllSubjects: hasRole(req.user!.role, 'receptionist'), roomShowsSubjects: profile.showSubjects };
     const weekView = req.query.view === 'week' && days.week !== undefined;
     const week = weekView ? days.week!(room, date).map((d) => presentRoomDay(room, d.date, d, days, now, viewer)) : null;
     res.render('rooms/show', {
@@ -65,6 +67,7 @@ export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
       errors,
       values: { date: parsed.success ? date : String(req.query.date ?? '') },
       room: presentRoom(room, rooms.listEquipment(ctx)),
+      profile,
       day: presentRoomDay(room, date, days.day(room, date), days, now, viewer),
     });
   });

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
-import { DateTime } from 'luxon';
+import { Router, type Request } from 'express';
+import { DateTime, Info } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { zoneDay } from '../availability/zone-day.ts';
 import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
-import { fieldMessages, parseForm } from '../http/form.ts';
+import { fieldMessages, formPage, parseForm } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { namesByEmail } from '../users/service.ts';
 import { bookingLink } from '../availability/present.ts';
-import { BookNowForm, FindTimeQuery, RangeQuery } from './schema.ts';
-import { findRoomsAcross, findTime, rememberBuilding, type FindTimeResult } from './service.ts';
-import { t } from '../i18n/context.ts';
+import { BookNowForm, FindTimeQuery, FormRowsQuery, RangeQuery, WorkHoursForm } from './schema.ts';
+import { formRows } from './form-rows.ts';
+import { findRoomsAcross, findTime, ownWorkHours, rememberBuilding, saveWorkHours, type FindTimeResult } from './service.ts';
+import { currentLocale, t } from '../i18n/context.ts';
 import { formatDate } from '../i18n/format.ts';
 
 const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
@@ -191,6 +192,46 @@ export function schedulingRoutes(ctx: AppContext): Router {
       end: fmt(first.slot.end, z, 'HH:mm'),
     };
     res.redirect(303, `/bookings/new?${new URLSearchParams(fields)}`);
+  });
+  /**
+   * GET /find-time/rows: the booking form's "who is free" panel (an HTML fragment public/js/form-freebusy.js puts
+   * under the attendees): the organizer and attendees beside the chosen room and other fits, one free/busy request.
+   */
+  router.get('/rows', ...pages.signedIn, async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const parsed = FormRowsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return res.render('scheduling/_form-rows', { rows: null, problems: Object.values(fieldMessages(parsed.error)) });
+    }
+    const names = namesByEmail(ctx, [...parsed.data.required, ...parsed.data.optional]);
+    const rows = await formRows(ctx, req.user!, parsed.data, names);
+    res.render('scheduling/_form-rows', { rows, problems: [] });
+  });
+
+  /** The working-hours page's model: the saved hours (or the defaults find a time assumes) and the weekday names. */
+  const hoursModel = (req: Request) => {
+    const saved = ownWorkHours(ctx, req.user!.email);
+    const names = Info.weekdays('long', { locale: currentLocale() });
+    return {
+      title: t('scheduling.hours.title'),
+      saved: saved !== null,
+      weekdays: names.map((name, i) => ({ value: String(i + 1), name })),
+      values: saved
+        ? { timeZone: saved.timeZone, start: saved.start, end: saved.end, days: saved.days.map(String) }
+        : { timeZone: 'Europe/London', start: '09:00', end: '17:00', days: ['1', '2', '3', '4', '5'] },
+    };
+  };
+
+  /** GET /find-time/hours: the user's own working hours and zone, which find a time uses for them. */
+  router.get('/hours', ...pages.signedIn, (req, res) => res.render('scheduling/hours', hoursModel(req)));
+
+  /** POST /find-time/hours */
+  router.post('/hours', ...pages.signedIn, formPage('scheduling/hours', hoursModel), (req, res) => {
+    const input = parseForm(WorkHoursForm, req.body);
+    saveWorkHours(ctx, req.user!.email, { timeZone: input.timeZone, start: input.start, end: input.end, days: input.days });
+    flash(req, 'success', t('scheduling.hours.saved'));
+    res.redirect(303, '/find-time/hours');
   });
   return router;
 }

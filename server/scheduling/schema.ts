@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attendeeList } from '../bookings/schema.ts';
-import { integer, multi, optionalText } from '../http/fields.ts';
+import { integer, multi, optionalText, timeOfDay, timeZone } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -49,3 +49,43 @@ export const RangeQuery = z
   .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], message: msg('reports.to_after_from') });
 
 export type RangeInput = z.output<typeof RangeQuery>;
+
+/** POST /find-time/hours: the user's own working hours, in their own zone (issue 16). */
+export const WorkHoursForm = z
+  .object({
+    timeZone,
+    start: timeOfDay('scheduling.hours.start'),
+    end: timeOfDay('scheduling.hours.end'),
+    days: multi(7)
+      .refine((d) => d.every((x) => /^[1-7]$/.test(x)), msg('scheduling.hours.err_days'))
+      .refine((d) => d.length > 0, msg('scheduling.hours.err_days'))
+      .transform((d) => [...new Set(d.map(Number))].sort()),
+  })
+  .refine((h) => h.end > h.start, { path: ['end'], message: msg('scheduling.hours.err_order') });
+
+export type WorkHoursInput = z.output<typeof WorkHoursForm>;
+
+const hhmm = (label: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg(label), example: '09:30' }))
+      .optional(),
+  );
+
+/** GET /find-time/rows: the booking form's people-and-rooms panel for the day and room chosen so far. */
+export const FormRowsQuery = z.object({
+  date: z
+    .string({ error: msg('form.date') })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, msg('form.date')),
+  roomId: z.preprocess(emptyToUndefined, integer('field.room', 1, Number.MAX_SAFE_INTEGER).optional()),
+  start: hhmm('field.start'),
+  end: hhmm('field.end'),
+  required: attendeeList('field.required_attendees'),
+  optional: attendeeList('field.optional_attendees'),
+});
+
+export type FormRowsInput = z.output<typeof FormRowsQuery>;

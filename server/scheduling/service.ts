@@ -351,3 +351,8 @@ export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeRes
 export const usualBuilding = (ctx: Pick<AppContext, 'db'>, userId: number): string | null => repo.usualBuilding(ctx.db, userId);
 export const rememberBuilding = (ctx: Pick<AppContext, 'db'>, userId: number, building: string | null): void => repo.rememberBuilding(ctx.db, userId, building);
 export const saveWorkHours = (ctx: Pick<AppContext, 'db'>, email: string, hours: WorkHours): void => repo.saveWorkHours(ctx.db, email, hours);
+
+/** The user's saved working hours, or null when they never set them (find a time then uses 09:00–17:00 Mon–Fri). */
+export function ownWorkHours(ctx: Pick<AppContext, 'db'>, email: string): WorkHours | null {
+  return repo.workHoursOf(ctx.db, [email.toLowerCase()]).get(email.toLowerCase()) ?? null;
+}

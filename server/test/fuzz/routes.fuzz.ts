@@ -296,6 +296,22 @@ describe('route fuzzer', () => {
         weight: 1,
         valid: fc.record({ building: fc.oneof(fc.constant(''), fc.constant('Harbour House'), words), duration: fc.constantFrom('30', '60') }),
       },
+      'POST /find-time/hours': {
+        as: 'alice',
+        weight: 1,
+        valid: fc.record({
+          timeZone: fc.constantFrom('Europe/London', 'Europe/Budapest', 'America/New_York'),
+          start: fc.constantFrom('07:30', '09:00'),
+          end: fc.constantFrom('16:00', '17:30'),
+          days: fc.constantFrom('1', '5', '7'),
+        }),
+      },
+      'POST /admin/rooms/:id/profile': {
+        as: 'adam',
+        records: 'room',
+        weight: 1,
+        valid: fc.record({ showSubjects: fc.constantFrom('', 'on'), floorNote: fc.oneof(fc.constant(''), words) }),
+      },
       // Check-in (issue 15). The door display's route has no token here: the fuzz checks it answers 401, never 5xx.
       'POST /bookings/:id/checkin': { as: 'alice', records: 'booking', weight: 1, valid: fc.constant({}) },
       'POST /bookings/:id/checkin-exempt': { as: 'rita', records: 'booking', weight: 1, valid: fc.record({ exempt: fc.constantFrom('on', '') }) },
