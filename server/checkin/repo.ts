@@ -1,5 +1,6 @@
 // Check-in's own tables (migration 0009): settings per building and room, and the facts of each booking.
 import type { Db } from '../db/connection.ts';
+import { checkinSql } from './sql-dialect.ts';
 import type { CheckinSettings, ReleaseAction, SettingsChoice } from './rules.ts';
 
 interface SettingsRow {
@@ -107,9 +108,7 @@ export function findFacts(db: Db, bookingId: number): CheckinFacts | undefined {
 /** Facts of many bookings at once (timeline, displays, feeds, report). */
 export function factsOf(db: Db, bookingIds: readonly number[]): Map<number, CheckinFacts> {
   if (!bookingIds.length) return new Map();
-  const rows = db
-    .prepare<[string], FactsRow>('SELECT * FROM booking_checkins WHERE booking_id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(bookingIds));
+  const rows = db.prepare<[string], FactsRow>(`SELECT * FROM booking_checkins WHERE booking_id IN ${checkinSql(db).ids('?')}`).all(JSON.stringify(bookingIds));
   return new Map(rows.map((r) => [r.booking_id, toFacts(r)]));
 }
 
@@ -160,7 +159,7 @@ export function listSweepCandidates(db: Db, roomIds: readonly number[], now: str
     .prepare<[string, string, string, string], { id: number }>(
       `SELECT b.id FROM bookings b
        LEFT JOIN booking_checkins c ON c.booking_id = b.id
-       WHERE +b.room_id IN (SELECT value FROM json_each(?))
+       WHERE +b.room_id IN ${checkinSql(db).ids('?')}
          AND b.state IN ('pending', 'booked', 'updating')
          AND b.starts_at <= ? AND b.starts_at >= ? AND b.ends_at > ?
          AND (c.booking_id IS NULL OR (c.checked_in_at IS NULL AND c.exempt = 0 AND c.released_at IS NULL))`,
