@@ -103,11 +103,12 @@ export function queryRooms(db: Db, q: RoomQuery): Room[] {
     equipmentCount: equipment.length,
   };
   // A room matches when it has every requested piece of equipment.
+  // CAST: PostgreSQL must know a parameter's type where it is first used (both engines accept it).
   const rows = db
     .prepare<typeof params, RoomRow>(
       `${roomsSql(db).selectRooms}
-       WHERE (@building IS NULL OR r.building = @building)
-         AND (@minCapacity IS NULL OR r.capacity >= @minCapacity)
+       WHERE (CAST(@building AS TEXT) IS NULL OR r.building = @building)
+         AND (CAST(@minCapacity AS INTEGER) IS NULL OR r.capacity >= @minCapacity)
          AND (@includeInactive = 1 OR r.active = 1)
          AND (SELECT count(*) FROM room_equipment e
               WHERE e.room_id = r.id AND e.equipment_code IN ${roomsSql(db).texts('@equipment')}) = @equipmentCount
