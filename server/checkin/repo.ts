@@ -112,13 +112,16 @@ export function factsOf(db: Db, bookingIds: readonly number[]): Map<number, Chec
   return new Map(rows.map((r) => [r.booking_id, toFacts(r)]));
 }
 
-/** Records a check-in; false when one was already recorded (the first one counts). */
+/**
+ * Records a check-in; false when one was already recorded (the first one counts). The guard names its columns with
+ * the table (PostgreSQL finds a bare name ambiguous beside `excluded`; SQLite reads both).
+ */
 export function recordCheckin(db: Db, bookingId: number, by: string, at: string): boolean {
   const info = db
     .prepare(
       `INSERT INTO booking_checkins (booking_id, checked_in_at, checked_in_by) VALUES (?, ?, ?)
        ON CONFLICT (booking_id) DO UPDATE SET checked_in_at = excluded.checked_in_at, checked_in_by = excluded.checked_in_by
-       WHERE checked_in_at IS NULL AND released_at IS NULL`,
+       WHERE booking_checkins.checked_in_at IS NULL AND booking_checkins.released_at IS NULL`,
     )
     .run(bookingId, at, by);
   return info.changes === 1;
@@ -138,7 +141,7 @@ export function recordRelease(db: Db, bookingId: number, r: { reason: 'no-show' 
       `INSERT INTO booking_checkins (booking_id, released_at, release_reason, release_action, release_note) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (booking_id) DO UPDATE SET released_at = excluded.released_at, release_reason = excluded.release_reason,
          release_action = excluded.release_action, release_note = excluded.release_note
-       WHERE released_at IS NULL AND checked_in_at IS NULL AND exempt = 0`,
+       WHERE booking_checkins.released_at IS NULL AND booking_checkins.checked_in_at IS NULL AND booking_checkins.exempt = 0`,
     )
     .run(bookingId, at, r.reason, r.action, r.note);
   return info.changes === 1;
