@@ -117,8 +117,13 @@ class Statement {
     return this.all(...args)[0];
   }
   run(...args: unknown[]): { changes: number; lastInsertRowid: number } {
-    // lastInsertRowid has no PostgreSQL meaning: the repositories read new ids with INSERT … RETURNING id instead.
-    return { changes: this.connection.query(this.text, bind(this.slots, args), false).rowCount, lastInsertRowid: Number.NaN };
+    const changes = this.connection.query(this.text, bind(this.slots, args), false).rowCount;
+    // lastInsertRowid has no PostgreSQL meaning: reading it fails the test loudly instead of handing out NaN ids.
+    return Object.defineProperty({ changes } as { changes: number; lastInsertRowid: number }, 'lastInsertRowid', {
+      get() {
+        throw new Error('lastInsertRowid is SQLite only: read the new id with INSERT … RETURNING id');
+      },
+    });
   }
 }
 
