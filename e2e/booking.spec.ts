@@ -22,7 +22,6 @@ async function findRooms(page: Page, start: string, end: string, people: string)
 }
 
 test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange follows every step', async ({ page }) => {
-  test.setTimeout(90_000);
   const subject = `Design review ${Date.now()}`;
   await signIn(page, 'alice');
   await findRooms(page, '10:00', '11:00', '6');
@@ -69,7 +68,6 @@ test('alice books a room for tomorrow with bob, moves it, cancels it; Exchange f
 });
 
 test('the booking page shows the room’s answer without a reload (time from "Book" to "Room: Accepted" measured)', async ({ page }) => {
-  test.setTimeout(120_000);
   await signIn(page, 'alice');
   const timings: number[] = [];
   for (const [start, end] of [

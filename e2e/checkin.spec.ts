@@ -23,7 +23,6 @@ test.afterAll(async ({ browser }) => {
 });
 
 test('the door display: book now, extend, end early, check in; axe finds no serious violation', async ({ page }) => {
-  test.setTimeout(120_000);
   await signIn(page, 'adam');
   await page.goto('/admin/rooms');
   await page.getByRole('link', { name: 'Edit Exe' }).click();

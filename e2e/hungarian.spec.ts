@@ -73,7 +73,6 @@ async function textOutsideCatalog(page: Page, data: string[]): Promise<string[]>
 test.use({ locale: 'hu-HU', timezoneId: 'Europe/Budapest' });
 
 test('alice, in a Hungarian browser, signs in, finds, books and cancels a room — all in Hungarian', async ({ page }) => {
-  test.setTimeout(90_000);
   const subject = `Tervezés ${Date.now()}`;
   const data = [
     ...demo.users.flatMap((u) => [u.displayName, u.username]),

@@ -12,8 +12,6 @@ const at = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE })
 const SUBJECT = `Quarterly planning ${Date.now()}`;
 
 test("rita runs the front desk: sees alice's booking, books a gap for bob, prints; the door display shows busy, then free", async ({ page }) => {
-  test.setTimeout(90_000);
-
   // alice books Wye tomorrow 12:00–13:00 through the booking form.
   await signIn(page, 'alice');
   await page.goto('/rooms');
@@ -110,7 +108,6 @@ test("rita runs the front desk: sees alice's booking, books a gap for bob, print
 });
 
 test('the schedule refreshes itself in place: a new booking appears without a reload and the scroll position stays', async ({ page, browser }) => {
-  test.setTimeout(60_000);
   // Playwright's clock drives the page's 30-second refresh timer; the server keeps its real clock.
   await page.clock.install();
   await signIn(page, 'rita');

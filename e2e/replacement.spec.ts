@@ -12,7 +12,6 @@ test.afterEach(async () => {
 });
 
 test('alice books Dee, the room declines (booked in Outlook meanwhile); she takes one of three replacements and bob gets the update', async ({ page }) => {
-  test.setTimeout(120_000);
   const subject = `Quarterly plan ${Date.now()}`;
   await signIn(page, 'alice');
   await page.goto('/bookings/new');

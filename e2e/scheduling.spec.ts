@@ -21,7 +21,6 @@ test.describe('at 1280 px', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
   test('alice finds a time with bob and rita over the next days and books it in one click', async ({ page }) => {
-    test.setTimeout(60_000);
     const subject = `Planning ${Date.now()}`;
     await signIn(page, 'alice');
     await findATime(page, subject);
@@ -62,7 +61,6 @@ test.describe('at 390 px', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
   test('find a time, its results and My bookings fit the phone: cards, no sideways scrolling', async ({ page }) => {
-    test.setTimeout(60_000);
     const subject = `Phone ${Date.now()}`;
     await signIn(page, 'alice');
     await findATime(page, subject);
