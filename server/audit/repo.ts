@@ -50,7 +50,10 @@ export interface AuditQuery {
 }
 
 export function listAuditEvents(db: Db, q: AuditQuery): { events: AuditEvent[]; total: number } {
-  const where = ['(@entityType IS NULL OR entity_type = @entityType)', '(@entityId IS NULL OR entity_id = @entityId)'].join(' AND ');
+  // CAST: PostgreSQL must know a parameter's type where it is first used (both engines accept it).
+  const where = ['(CAST(@entityType AS TEXT) IS NULL OR entity_type = @entityType)', '(CAST(@entityId AS TEXT) IS NULL OR entity_id = @entityId)'].join(
+    ' AND ',
+  );
   const params = { entityType: q.entityType ?? null, entityId: q.entityId ?? null };
   const total = db.prepare<typeof params, { n: number }>(`SELECT count(*) AS n FROM audit_events WHERE ${where}`).get(params)!.n;
   const rows = db

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { ACTIVE_STATES, type BookingState } from './states.ts';
+import { bookingsSql } from './sql-dialect.ts';
 
 export type AttendeeRole = 'required' | 'optional';
 export type Response = 'none' | 'accepted' | 'tentative' | 'declined';
@@ -108,7 +109,7 @@ function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
   if (!ids.length) return map;
   const rows = db
     .prepare<[string], AttendeeRow>(
-      `SELECT * FROM booking_attendees WHERE booking_id IN (SELECT value FROM json_each(?))
+      `SELECT * FROM booking_attendees WHERE booking_id IN ${bookingsSql(db).ids('?')}
        ORDER BY role DESC, email`,
     )
     .all(JSON.stringify(ids));
@@ -174,7 +175,7 @@ export function isRoomTaken(db: Db, roomId: number, start: string, end: string, 
          OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
                       AND starts_at >= @from AND starts_at < @end AND ends_at > @start
                       AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId))
-         OR EXISTS (SELECT 1 FROM external_bookings WHERE julianday(ends_at) - julianday(starts_at) > 1
+         OR EXISTS (SELECT 1 FROM external_bookings WHERE ${bookingsSql(db).longerThanADay}
                       AND room_id = @roomId AND starts_at < @from AND ends_at > @start
                       AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
   ).get({ roomId, start, end, from: lookbackFrom(start), exceptId: exceptId ?? -1 })!;
@@ -187,15 +188,16 @@ export type NewBooking = Pick<
 > & { at: string };
 
 export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
-  const info = db
-    .prepare(
+  // RETURNING id (SQLite ≥ 3.35 and PostgreSQL) rather than lastInsertRowid, which PostgreSQL does not have.
+  const row = db
+    .prepare<[Record<string, unknown>], { id: number }>(
       `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
                              starts_at, ends_at, state, created_at, updated_at)
        VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description, @private,
-               @startsAt, @endsAt, 'pending', @at, @at)`,
+               @startsAt, @endsAt, 'pending', @at, @at) RETURNING id`,
     )
-    .run({ ...b, private: b.private ? 1 : 0 });
-  const id = Number(info.lastInsertRowid);
+    .get({ ...b, private: b.private ? 1 : 0 })!;
+  const id = Number(row.id);
   replaceAttendees(db, id, attendees);
   return id;
 }
@@ -203,7 +205,7 @@ export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAtte
 /** Sets the attendee list; people who stay keep their recorded response. */
 export function replaceAttendees(db: Db, bookingId: number, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): void {
   const emails = JSON.stringify(attendees.map((a) => a.email.toLowerCase()));
-  db.prepare('DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN (SELECT value FROM json_each(?))').run(bookingId, emails);
+  db.prepare(`DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN ${bookingsSql(db).texts('?')}`).run(bookingId, emails);
   const upsert = db.prepare(
     `INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, ?, ?)
      ON CONFLICT (booking_id, email) DO UPDATE SET name = excluded.name, role = excluded.role`,
@@ -314,7 +316,7 @@ export function listBookingsForAttendee(db: Db, email: string, organizerId: numb
 export function listActiveInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
   const rows = prepared<[string, string, string, string], BookingRow>(
     db,
-    `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE}
+    `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND state IN ${ACTIVE}
        AND starts_at >= ? AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
   ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
@@ -324,8 +326,8 @@ export function listActiveInWindow(db: Db, roomIds: number[], start: string, end
 export function listActiveTimesInWindow(db: Db, roomIds: number[], start: string, end: string): { roomId: number; startsAt: string; endsAt: string }[] {
   return prepared<[string, string, string, string], { roomId: number; startsAt: string; endsAt: string }>(
     db,
-    `SELECT room_id AS roomId, starts_at AS startsAt, ends_at AS endsAt FROM bookings
-     WHERE room_id IN (SELECT value FROM json_each(?)) AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?`,
+    `SELECT room_id AS "roomId", starts_at AS "startsAt", ends_at AS "endsAt" FROM bookings
+     WHERE room_id IN ${bookingsSql(db).ids('?')} AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?`,
   ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
 }
 
@@ -333,7 +335,7 @@ export function listActiveTimesInWindow(db: Db, roomIds: number[], start: string
 export function listAllInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
   const rows = prepared<[string, string, string, string], BookingRow>(
     db,
-    `SELECT * FROM bookings WHERE room_id IN (SELECT value FROM json_each(?)) AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+    `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
      ORDER BY starts_at`,
   ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
@@ -361,12 +363,12 @@ export function listExternalInWindow(db: Db, roomIds: number[], start: string, e
   >(
     db,
     `SELECT * FROM (
-       SELECT * FROM external_bookings WHERE room_id IN (SELECT value FROM json_each(@rooms))
+       SELECT * FROM external_bookings WHERE room_id IN ${bookingsSql(db).ids('@rooms')}
          AND starts_at >= @from AND starts_at < @end AND ends_at > @start
        UNION ALL
-       SELECT * FROM external_bookings WHERE julianday(ends_at) - julianday(starts_at) > 1
-         AND room_id IN (SELECT value FROM json_each(@rooms)) AND starts_at < @from AND ends_at > @start
-     ) ORDER BY starts_at`,
+       SELECT * FROM external_bookings WHERE ${bookingsSql(db).longerThanADay}
+         AND room_id IN ${bookingsSql(db).ids('@rooms')} AND starts_at < @from AND ends_at > @start
+     ) AS x ORDER BY starts_at`,
   )
     .all({ rooms: JSON.stringify(roomIds), from: lookbackFrom(start), start, end })
     .map((r) => ({ id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, organizer: r.organizer, startsAt: r.starts_at, endsAt: r.ends_at }));
@@ -383,8 +385,10 @@ export function replaceExternalBookings(
 ): void {
   db.prepare('DELETE FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?').run(roomId, end, start);
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (room_id, uid, starts_at) DO UPDATE SET subject = excluded.subject, organizer = excluded.organizer,
+       ends_at = excluded.ends_at, seen_at = excluded.seen_at`,
   );
   for (const i of items) insert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
 }
@@ -433,7 +437,7 @@ export function listSummariesInWindow(db: Db, roomIds: number[], start: string, 
     db,
     `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id, b.recurrence_id,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
-       FROM bookings b WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
+       FROM bookings b WHERE b.room_id IN ${bookingsSql(db).ids('?')} AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
        ORDER BY b.starts_at`,
   )
     .all(JSON.stringify(roomIds), lookbackFrom(start), end, start)

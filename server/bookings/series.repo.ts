@@ -1,6 +1,7 @@
 // The series table (migration 0008) and the series columns of bookings. Occurrences are ordinary booking rows
 // (repo.ts); this file only adds what ties them together.
 import type { Db } from '../db/connection.ts';
+import { bookingsSql } from './sql-dialect.ts';
 
 export interface Series {
   id: number;
@@ -65,15 +66,16 @@ const toSeries = (r: SeriesRow): Series => ({
 export type NewSeries = Omit<Series, 'id' | 'icalSequence' | 'createdAt' | 'updatedAt'> & { at: string };
 
 export function insertSeries(db: Db, s: NewSeries): number {
-  const info = db
-    .prepare(
+  // RETURNING id: both engines (lastInsertRowid is SQLite's only).
+  const row = db
+    .prepare<[Record<string, unknown>], { id: number }>(
       `INSERT INTO booking_series (uid, rrule, first_date, start_time, end_time, time_zone, room_id, organizer_id, words,
                                    subject, description, private, split_from_id, created_at, updated_at)
        VALUES (@uid, @rrule, @firstDate, @startTime, @endTime, @timeZone, @roomId, @organizerId, @words,
-               @subject, @description, @private, @splitFromId, @at, @at)`,
+               @subject, @description, @private, @splitFromId, @at, @at) RETURNING id`,
     )
-    .run({ ...s, private: s.private ? 1 : 0 });
-  return Number(info.lastInsertRowid);
+    .get({ ...s, private: s.private ? 1 : 0 })!;
+  return Number(row.id);
 }
 
 export function findSeries(db: Db, id: number): Series | undefined {
@@ -90,7 +92,7 @@ export function findSeriesByUid(db: Db, uid: string): Series | undefined {
 export function knownSeriesUids(db: Db, uids: readonly string[]): Set<string> {
   if (!uids.length) return new Set();
   const rows = db
-    .prepare<[string], { uid: string }>('SELECT uid FROM booking_series WHERE uid IN (SELECT value FROM json_each(?))')
+    .prepare<[string], { uid: string }>(`SELECT uid FROM booking_series WHERE uid IN ${bookingsSql(db).texts('?')}`)
     .all(JSON.stringify([...new Set(uids)]));
   return new Set(rows.map((r) => r.uid));
 }
@@ -138,7 +140,7 @@ export function moveOccurrences(db: Db, fromSeriesId: number, toSeriesId: number
     .prepare<[number, string], { id: number }>('SELECT id FROM bookings WHERE series_id = ? AND recurrence_id >= ? ORDER BY recurrence_id')
     .all(fromSeriesId, recurrenceFrom)
     .map((r) => r.id);
-  db.prepare('UPDATE bookings SET series_id = ? WHERE id IN (SELECT value FROM json_each(?))').run(toSeriesId, JSON.stringify(ids));
+  db.prepare(`UPDATE bookings SET series_id = ? WHERE id IN ${bookingsSql(db).ids('?')}`).run(toSeriesId, JSON.stringify(ids));
   return ids;
 }
 

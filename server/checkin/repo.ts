@@ -1,5 +1,6 @@
 // Check-in's own tables (migration 0009): settings per building and room, and the facts of each booking.
 import type { Db } from '../db/connection.ts';
+import { checkinSql } from './sql-dialect.ts';
 import type { CheckinSettings, ReleaseAction, SettingsChoice } from './rules.ts';
 
 interface SettingsRow {
@@ -107,19 +108,20 @@ export function findFacts(db: Db, bookingId: number): CheckinFacts | undefined {
 /** Facts of many bookings at once (timeline, displays, feeds, report). */
 export function factsOf(db: Db, bookingIds: readonly number[]): Map<number, CheckinFacts> {
   if (!bookingIds.length) return new Map();
-  const rows = db
-    .prepare<[string], FactsRow>('SELECT * FROM booking_checkins WHERE booking_id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(bookingIds));
+  const rows = db.prepare<[string], FactsRow>(`SELECT * FROM booking_checkins WHERE booking_id IN ${checkinSql(db).ids('?')}`).all(JSON.stringify(bookingIds));
   return new Map(rows.map((r) => [r.booking_id, toFacts(r)]));
 }
 
-/** Records a check-in; false when one was already recorded (the first one counts). */
+/**
+ * Records a check-in; false when one was already recorded (the first one counts). The guard names its columns with
+ * the table (PostgreSQL finds a bare name ambiguous beside `excluded`; SQLite reads both).
+ */
 export function recordCheckin(db: Db, bookingId: number, by: string, at: string): boolean {
   const info = db
     .prepare(
       `INSERT INTO booking_checkins (booking_id, checked_in_at, checked_in_by) VALUES (?, ?, ?)
        ON CONFLICT (booking_id) DO UPDATE SET checked_in_at = excluded.checked_in_at, checked_in_by = excluded.checked_in_by
-       WHERE checked_in_at IS NULL AND released_at IS NULL`,
+       WHERE booking_checkins.checked_in_at IS NULL AND booking_checkins.released_at IS NULL`,
     )
     .run(bookingId, at, by);
   return info.changes === 1;
@@ -139,7 +141,7 @@ export function recordRelease(db: Db, bookingId: number, r: { reason: 'no-show' 
       `INSERT INTO booking_checkins (booking_id, released_at, release_reason, release_action, release_note) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (booking_id) DO UPDATE SET released_at = excluded.released_at, release_reason = excluded.release_reason,
          release_action = excluded.release_action, release_note = excluded.release_note
-       WHERE released_at IS NULL AND checked_in_at IS NULL AND exempt = 0`,
+       WHERE booking_checkins.released_at IS NULL AND booking_checkins.checked_in_at IS NULL AND booking_checkins.exempt = 0`,
     )
     .run(bookingId, at, r.reason, r.action, r.note);
   return info.changes === 1;
@@ -160,7 +162,7 @@ export function listSweepCandidates(db: Db, roomIds: readonly number[], now: str
     .prepare<[string, string, string, string], { id: number }>(
       `SELECT b.id FROM bookings b
        LEFT JOIN booking_checkins c ON c.booking_id = b.id
-       WHERE +b.room_id IN (SELECT value FROM json_each(?))
+       WHERE +b.room_id IN ${checkinSql(db).ids('?')}
          AND b.state IN ('pending', 'booked', 'updating')
          AND b.starts_at <= ? AND b.starts_at >= ? AND b.ends_at > ?
          AND (c.booking_id IS NULL OR (c.checked_in_at IS NULL AND c.exempt = 0 AND c.released_at IS NULL))`,

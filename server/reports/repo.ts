@@ -4,6 +4,7 @@
 // arrays, filter states and duplicates in SQL, and take ~3.5 s. Nothing here writes.
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { reportsSql } from './sql-dialect.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
 
 // The states as SQL literals (fixed strings from code, never user input): the planner then uses the covering index's
@@ -39,7 +40,7 @@ export function listHeldBookings(db: Db, roomIds: number[], start: string, end: 
     `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id),
             c.checked_in_at, coalesce(c.exempt, 0)
      FROM bookings b LEFT JOIN booking_checkins c ON c.booking_id = b.id
-     WHERE b.room_id IN (SELECT value FROM json_each(?)) AND b.state IN ${ACTIVE}
+     WHERE b.room_id IN ${reportsSql(db).ids('?')} AND b.state IN ${ACTIVE}
        AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?`,
   ).all(JSON.stringify(roomIds), from, end, start);
 }
@@ -50,7 +51,7 @@ export function listOutlookOnly(db: Db, roomIds: number[], start: string, end: s
     db,
     `SELECT x.room_id, x.starts_at, x.ends_at
      FROM external_bookings x
-     WHERE x.room_id IN (SELECT value FROM json_each(?)) AND x.starts_at < ? AND x.ends_at > ?
+     WHERE x.room_id IN ${reportsSql(db).ids('?')} AND x.starts_at < ? AND x.ends_at > ?
        AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
   ).all(JSON.stringify(roomIds), end, start);
 }
@@ -61,7 +62,7 @@ export function listReleased(db: Db, roomIds: number[], start: string, end: stri
     .prepare<[string, string, string], BookingRow>(
       `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id), NULL, 0
        FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
-       WHERE c.released_at IS NOT NULL AND b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at < ? AND b.ends_at > ?`,
+       WHERE c.released_at IS NOT NULL AND b.room_id IN ${reportsSql(db).ids('?')} AND b.starts_at < ? AND b.ends_at > ?`,
     )
     .raw()
     .all(JSON.stringify(roomIds), end, start);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.ts';
+import { roomsSql } from './sql-dialect.ts';
 
 export interface Room {
   id: number;
@@ -53,10 +54,7 @@ interface RoomRow {
   equipment: string | null;
 }
 
-const SELECT_ROOMS = `
-  SELECT r.*, (SELECT group_concat(equipment_code, ',') FROM
-                 (SELECT equipment_code FROM room_equipment WHERE room_id = r.id ORDER BY equipment_code)) AS equipment
-  FROM rooms r`;
+// SELECT_ROOMS (every column plus the equipment codes) is roomsSql(db).selectRooms: the aggregate differs by engine.
 
 const toRoom = (r: RoomRow): Room => ({
   id: r.id,
@@ -79,12 +77,12 @@ const toRoom = (r: RoomRow): Room => ({
 });
 
 export function findRoom(db: Db, id: number): Room | undefined {
-  const row = db.prepare<[number], RoomRow>(`${SELECT_ROOMS} WHERE r.id = ?`).get(id);
+  const row = db.prepare<[number], RoomRow>(`${roomsSql(db).selectRooms} WHERE r.id = ?`).get(id);
   return row && toRoom(row);
 }
 
 export function findRoomByAlias(db: Db, alias: string): Room | undefined {
-  const row = db.prepare<[string], RoomRow>(`${SELECT_ROOMS} WHERE r.mailbox_alias = ?`).get(alias);
+  const row = db.prepare<[string], RoomRow>(`${roomsSql(db).selectRooms} WHERE r.mailbox_alias = ?`).get(alias);
   return row && toRoom(row);
 }
 
@@ -105,15 +103,16 @@ export function queryRooms(db: Db, q: RoomQuery): Room[] {
     equipmentCount: equipment.length,
   };
   // A room matches when it has every requested piece of equipment.
+  // CAST: PostgreSQL must know a parameter's type where it is first used (both engines accept it).
   const rows = db
     .prepare<typeof params, RoomRow>(
-      `${SELECT_ROOMS}
-       WHERE (@building IS NULL OR r.building = @building)
-         AND (@minCapacity IS NULL OR r.capacity >= @minCapacity)
+      `${roomsSql(db).selectRooms}
+       WHERE (CAST(@building AS TEXT) IS NULL OR r.building = @building)
+         AND (CAST(@minCapacity AS INTEGER) IS NULL OR r.capacity >= @minCapacity)
          AND (@includeInactive = 1 OR r.active = 1)
          AND (SELECT count(*) FROM room_equipment e
-              WHERE e.room_id = r.id AND e.equipment_code IN (SELECT value FROM json_each(@equipment))) = @equipmentCount
-       ORDER BY r.building, r.floor, r.name COLLATE NOCASE`,
+              WHERE e.room_id = r.id AND e.equipment_code IN ${roomsSql(db).texts('@equipment')}) = @equipmentCount
+       ORDER BY r.building, r.floor, ${roomsSql(db).caseless('r.name')}`,
     )
     .all(params);
   return rows.map(toRoom);
@@ -149,15 +148,16 @@ function replaceEquipment(db: Db, roomId: number, codes: string[]): void {
 }
 
 export function insertRoom(db: Db, f: RoomFields, at: string): Room {
-  const info = db
-    .prepare(
+  // RETURNING id: both engines (lastInsertRowid is SQLite's only).
+  const row = db
+    .prepare<[Record<string, unknown>], { id: number }>(
       `INSERT INTO rooms (name, mailbox_alias, mailbox_email, capacity, building, floor, time_zone, opens_at_local,
                           closes_at_local, max_duration_minutes, horizon_days, active, mailbox_unverified, created_at, updated_at)
        VALUES (@name, @alias, @email, @capacity, @building, @floor, @timeZone, @opensAt, @closesAt,
-               @maxDurationMinutes, @horizonDays, @active, @mailboxUnverified, @at, @at)`,
+               @maxDurationMinutes, @horizonDays, @active, @mailboxUnverified, @at, @at) RETURNING id`,
     )
-    .run({ ...columns(f), at });
-  const id = Number(info.lastInsertRowid);
+    .get({ ...columns(f), at })!;
+  const id = Number(row.id);
   replaceEquipment(db, id, f.equipment);
   return findRoom(db, id)!;
 }
@@ -182,8 +182,8 @@ export function setRoomActiveRow(db: Db, id: number, active: boolean, at: string
 export function findMailboxClash(db: Db, alias: string, email: string, exceptId: number | null): { alias: boolean; email: boolean } {
   const row = db
     .prepare<[string, string, number], { alias_taken: number; email_taken: number }>(
-      `SELECT coalesce(max(mailbox_alias = ? COLLATE NOCASE), 0) AS alias_taken,
-              coalesce(max(mailbox_email = ? COLLATE NOCASE), 0) AS email_taken
+      `SELECT ${roomsSql(db).anyCaselessEqual('mailbox_alias')} AS alias_taken,
+              ${roomsSql(db).anyCaselessEqual('mailbox_email')} AS email_taken
        FROM rooms WHERE id != ?`,
     )
     .get(alias, email, exceptId ?? -1)!;
@@ -191,7 +191,7 @@ export function findMailboxClash(db: Db, alias: string, email: string, exceptId:
 }
 
 export function listEquipment(db: Db): Equipment[] {
-  return db.prepare<[], Equipment>('SELECT code, label FROM equipment ORDER BY label COLLATE NOCASE').all();
+  return db.prepare<[], Equipment>(`SELECT code, label FROM equipment ORDER BY ${roomsSql(db).caseless('label')}`).all();
 }
 
 export function insertEquipment(db: Db, e: Equipment): void {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { scheduleSql } from './sql-dialect.ts';
 import { isLocale, type Locale } from '../i18n/catalog.ts';
 
 /** A device token as the admin page and the token check see it (never the secret itself). */
@@ -30,8 +31,9 @@ interface TokenRow {
   locale: string | null;
 }
 
-const SELECT = `
-  SELECT t.*, (SELECT group_concat(room_id) FROM device_token_rooms WHERE token_id = t.id) AS room_ids
+// A function of the connection: the room id list's aggregate differs by engine (sql-dialect.ts).
+const SELECT = (db: Db) => `
+  SELECT t.*, ${scheduleSql(db).tokenRoomIds} AS room_ids
   FROM device_tokens t`;
 
 const toToken = (r: TokenRow): DeviceToken => ({
@@ -64,31 +66,35 @@ export interface NewDeviceToken {
 }
 
 export function insertToken(db: Db, t: NewDeviceToken): number {
-  const info = db
-    .prepare(
+  // RETURNING id: both engines (lastInsertRowid is SQLite's only).
+  const row = db
+    .prepare<unknown[], { id: number }>(
       `INSERT INTO device_tokens (label, token_hash, token_hint, show_subjects, created_by_id, created_at, locale)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
-    .run(t.label, t.hash, t.hint, t.showSubjects ? 1 : 0, t.createdById, t.at, t.locale ?? null);
-  const id = Number(info.lastInsertRowid);
+    .get(t.label, t.hash, t.hint, t.showSubjects ? 1 : 0, t.createdById, t.at, t.locale ?? null)!;
+  const id = Number(row.id);
   const add = db.prepare('INSERT INTO device_token_rooms (token_id, room_id) VALUES (?, ?)');
   for (const roomId of t.roomIds) add.run(id, roomId);
   return id;
 }
 
 export function findToken(db: Db, id: number): DeviceToken | undefined {
-  const row = db.prepare<[number], TokenRow>(`${SELECT} WHERE t.id = ?`).get(id);
+  const row = db.prepare<[number], TokenRow>(`${SELECT(db)} WHERE t.id = ?`).get(id);
   return row && toToken(row);
 }
 
 /** The live (not revoked) token with this hash. */
 export function findLiveTokenByHash(db: Db, hash: string): DeviceToken | undefined {
-  const row = db.prepare<[string], TokenRow>(`${SELECT} WHERE t.token_hash = ? AND t.revoked_at IS NULL`).get(hash);
+  const row = db.prepare<[string], TokenRow>(`${SELECT(db)} WHERE t.token_hash = ? AND t.revoked_at IS NULL`).get(hash);
   return row && toToken(row);
 }
 
 export function listTokens(db: Db): DeviceToken[] {
-  return db.prepare<[], TokenRow>(`${SELECT} ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC, t.id DESC`).all().map(toToken);
+  return db
+    .prepare<[], TokenRow>(`${SELECT(db)} ORDER BY t.revoked_at IS NOT NULL, t.created_at DESC, t.id DESC`)
+    .all()
+    .map(toToken);
 }
 
 export function revokeTokenRow(db: Db, id: number, at: string): boolean {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.ts';
+import { schedulingSql } from './sql-dialect.ts';
 import type { WorkHours } from './slots.ts';
 
 interface WorkHoursRow {
@@ -14,7 +15,7 @@ export function workHoursOf(db: Db, emails: readonly string[]): Map<string, Work
   const out = new Map<string, WorkHours>();
   if (!emails.length) return out;
   const rows = db
-    .prepare(`SELECT email, time_zone, starts_local, ends_local, days FROM work_hours WHERE email IN (SELECT value FROM json_each(?))`)
+    .prepare(`SELECT email, time_zone, starts_local, ends_local, days FROM work_hours WHERE email IN ${schedulingSql(db).emails('?')}`)
     .all(JSON.stringify(emails)) as WorkHoursRow[];
   for (const r of rows) out.set(r.email.toLowerCase(), { timeZone: r.time_zone, start: r.starts_local, end: r.ends_local, days: [...r.days].map(Number) });
   return out;

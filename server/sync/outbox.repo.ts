@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.ts';
+import { outboxSql } from './sql-dialect.ts';
 
 export type JobKind = 'create' | 'update' | 'cancel' | 'release';
 /** The last gateway step that finished (see CONTEXT.md). */
@@ -51,13 +52,14 @@ const toJob = (r: JobRow): OutboxJob => ({
 });
 
 export function enqueueJob(db: Db, bookingId: number, kind: JobKind, meetingJson: string, at: string): number {
-  const info = db
-    .prepare(
+  // RETURNING id: both engines (lastInsertRowid is SQLite's only).
+  const row = db
+    .prepare<unknown[], { id: number }>(
       `INSERT INTO outbox_jobs (booking_id, kind, meeting_json, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
     )
-    .run(bookingId, kind, meetingJson, at, at, at);
-  return Number(info.lastInsertRowid);
+    .get(bookingId, kind, meetingJson, at, at, at)!;
+  return Number(row.id);
 }
 
 export function findJob(db: Db, id: number): OutboxJob | undefined {
@@ -83,7 +85,7 @@ export function claimDueJob(db: Db, now: string, leaseUntil: string): OutboxJob 
                            JOIN outbox_jobs e ON e.booking_id = ob.id
                          WHERE nb.id = j.booking_id AND ns.split_from_id IS NOT NULL AND e.id < j.id
                            AND e.status IN ('waiting', 'running', 'failed'))
-       ORDER BY j.next_attempt_at, j.id LIMIT 1`,
+       ORDER BY j.next_attempt_at, j.id LIMIT 1 ${outboxSql(db).claimLock}`,
     )
     .get(now);
   if (!row) return undefined;
@@ -135,7 +137,7 @@ export function skipJobs(db: Db, ids: readonly number[], at: string): number {
   return db
     .prepare<[string, string]>(
       `UPDATE outbox_jobs SET status = 'skipped', locked_until = NULL, updated_at = ?
-       WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('waiting', 'failed')`,
+       WHERE id IN ${outboxSql(db).ids('?')} AND status IN ('waiting', 'failed')`,
     )
     .run(at, JSON.stringify(ids)).changes;
 }
@@ -175,7 +177,7 @@ export function retryWaitingNow(db: Db, id: number, at: string): boolean {
 
 export function listJobs(db: Db, statuses: JobStatus[], limit = 200): OutboxJob[] {
   return db
-    .prepare<[string, number], JobRow>(`SELECT * FROM outbox_jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`)
+    .prepare<[string, number], JobRow>(`SELECT * FROM outbox_jobs WHERE status IN ${outboxSql(db).texts('?')} ORDER BY id DESC LIMIT ?`)
     .all(JSON.stringify(statuses), limit)
     .map(toJob);
 }

@@ -17,6 +17,7 @@ import {
 import { RECONCILED_STATES } from '../bookings/states.ts';
 import { ownSeriesUids, recordDateDeclinedByRoom, seriesKeys } from '../bookings/series-service.ts';
 import { listAllRooms, type Room } from '../rooms/service.ts';
+import { takeReconcilerLead } from './leader.repo.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
 type Window = { start: DateTime; end: DateTime };
@@ -71,7 +72,8 @@ export class Reconciler {
     const seconds = this.ctx.config.reconcileIntervalSeconds;
     if (seconds <= 0) return;
     const tick = () => {
-      this.runNow()
+      // With several instances on one PostgreSQL only the lead reconciles (leader.repo.ts); on SQLite this one always leads.
+      (takeReconcilerLead(this.ctx.db) ? this.runNow() : Promise.resolve())
         .catch((err: unknown) => this.ctx.log.error({ err, event: 'reconcile.failed' }, 'reconcile run failed'))
         .finally(() => {
           this.timer = setTimeout(tick, seconds * 1000);

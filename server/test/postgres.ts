@@ -35,17 +35,22 @@ function binDir(): string | undefined {
   return versions[0] ? join(base, versions[0], 'bin') : undefined;
 }
 
-/** Installs Debian's PostgreSQL server when missing. */
+/**
+ * Installs Debian's PostgreSQL server when missing. Test files run in parallel lanes and several start PostgreSQL,
+ * so the install holds a machine-wide lock (flock) and looks again once it has it: one lane installs, the others
+ * wait and find it there. apt-get also waits for a dpkg lock someone else holds instead of failing.
+ */
 export function ensurePostgresPackages(): string {
   let bin = binDir();
   if (bin) return bin;
   if (!asRoot) throw new Error('PostgreSQL is missing: run "sudo apt-get install -y postgresql", then the tests again.');
-  const apt = (args: string[]) => {
-    const r = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed: ${(r.stderr || r.stdout).slice(-2000)}`);
-  };
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', '--no-install-recommends', 'postgresql']);
+  const apt = 'apt-get -o DPkg::Lock::Timeout=600 -qq';
+  const script = `ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { ${apt} update && ${apt} install -y --no-install-recommends postgresql; }`;
+  const r = spawnSync('flock', ['-w', '900', join(tmpdir(), 'roombook-postgres-install.lock'), 'sh', '-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (r.status !== 0) throw new Error(`installing postgresql failed (exit ${r.status}): ${(r.stderr || r.stdout || r.error?.message || '').slice(-2000)}`);
   bin = binDir();
   if (!bin) throw new Error('apt-get installed postgresql but no initdb was found under /usr/lib/postgresql');
   return bin;

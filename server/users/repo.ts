@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection.ts';
 import type { Role } from './roles.ts';
 import { isLocale, type Locale } from '../i18n/catalog.ts';
+import { usersSql } from './sql-dialect.ts';
 
 export interface User {
   id: number;
@@ -62,7 +63,10 @@ export function findCredentials(db: Db, username: string): { user: User; passwor
 }
 
 export function listUsers(db: Db): User[] {
-  return db.prepare<[], UserRow>('SELECT * FROM users ORDER BY display_name COLLATE NOCASE').all().map(toUser);
+  return db
+    .prepare<[], UserRow>(`SELECT * FROM users ORDER BY ${usersSql(db).caseless('display_name')}`)
+    .all()
+    .map(toUser);
 }
 
 export interface NewUser {
@@ -76,13 +80,14 @@ export interface NewUser {
 }
 
 export function insertUser(db: Db, u: NewUser): User {
-  const info = db
-    .prepare(
+  // RETURNING id: both engines (lastInsertRowid is SQLite's only).
+  const row = db
+    .prepare<[NewUser], { id: number }>(
       `INSERT INTO users (username, display_name, email, password_hash, role, source, created_at)
-       VALUES (@username, @displayName, @email, @passwordHash, @role, @source, @createdAt)`,
+       VALUES (@username, @displayName, @email, @passwordHash, @role, @source, @createdAt) RETURNING id`,
     )
-    .run(u);
-  return findUserById(db, Number(info.lastInsertRowid))!;
+    .get(u)!;
+  return findUserById(db, Number(row.id))!;
 }
 
 export function updateUserAccess(db: Db, id: number, role: Role, active: boolean): void {
@@ -104,7 +109,7 @@ export function countAdmins(db: Db): number {
 export function findUsersByEmails(db: Db, emails: string[]): User[] {
   if (!emails.length) return [];
   return db
-    .prepare<[string], UserRow>('SELECT * FROM users WHERE lower(email) IN (SELECT lower(value) FROM json_each(?))')
+    .prepare<[string], UserRow>(`SELECT * FROM users WHERE lower(email) IN ${usersSql(db).lowerTexts('?')}`)
     .all(JSON.stringify(emails))
     .map(toUser);
 }
