@@ -7,36 +7,16 @@ import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
 import { bookingLink, presentStrip, slotLabel } from './present.ts';
 import { findRooms, type FindResult, type RoomOption, type TimeSuggestion } from './service.ts';
-import { peopleAndRoomRows } from '../scheduling/people-rows.ts';
-import { namesByEmail } from '../users/service.ts';
 import { t } from '../i18n/context.ts';
 
-const GRID_ROOMS = 8;
-
-/** The attendees' rows beside the best rooms found (people first, the searcher at the top). */
-function peopleRowsOf(ctx: AppContext, user: { email: string; displayName: string }, date: string, result: FindResult, people: string[]) {
-  const zone = result.matches[0]?.room.timeZone ?? result.zones[0] ?? 'Europe/London';
-  const names = namesByEmail(ctx, people);
-  const byEmail = new Map((result.people ?? []).map((p) => [p.email, p]));
-  const slot = result.matches[0]?.slot ?? result.nearMisses[0]?.slot;
-  const grid = peopleAndRoomRows(ctx, {
-    date,
-    zone,
-    window: result.window!,
-    ...(slot ? { slot } : {}),
-    people: people.map((email) => ({
-      email,
-      name: email === user.email.toLowerCase() ? user.displayName : (names.get(email) ?? null),
-      known: byEmail.get(email)?.known ?? false,
-      busy: byEmail.get(email)?.busy ?? [],
-    })),
-    rooms: [...result.matches, ...result.nearMisses].slice(0, GRID_ROOMS).map((o) => ({ room: o.room, busy: o.busy ?? [] })),
-  });
-  return { grid, zone };
-}
+/**
+ * Draws the attendees' free/busy rows beside the rooms found. Scheduling owns people's working hours and rows, and it
+ * already depends on this folder, so app.ts hands the function in instead of this folder importing scheduling.
+ */
+export type PeopleRows = (ctx: AppContext, user: { email: string; displayName: string }, date: string, result: FindResult, people: string[]) => object;
 
 /** GET /find: find a free room for a time. */
-export function availabilityRoutes(ctx: AppContext): Router {
+export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Router {
   const router = Router();
   router.get('/', ...pages.signedIn, async (req, res) => {
     const catalogue = listEquipment(ctx);
@@ -87,7 +67,7 @@ export function availabilityRoutes(ctx: AppContext): Router {
         otherTimes: result.otherTimes.map(time),
         exchangeUnavailable: result.exchangeUnavailable,
         zones: result.zones,
-        rows: people.length && result.window ? peopleRowsOf(ctx, req.user!, parsed.data.date, result, people) : null,
+        rows: people.length && result.window ? peopleRows(ctx, req.user!, parsed.data.date, result, people) : null,
       },
     });
   });

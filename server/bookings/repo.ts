@@ -300,7 +300,7 @@ export function listBookingsForOrganizer(db: Db, organizerId: number, now: strin
 
 /**
  * Bookings this address is an attendee of (not the organizer's own) that end after `now` and start before `until`,
- * earliest first: home's "my day" lists meetings I am invited to (issue 16). booking_attendees_by_email (0016).
+ * earliest first: home's "my day" lists meetings I am invited to (issue 16). booking_attendees_by_email (0014).
  */
 export function listBookingsForAttendee(db: Db, email: string, organizerId: number, now: string, until: string, limit = 50): Booking[] {
   const rows = prepared<[string, number, string, string, string, number], BookingRow>(

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.ts';
 
-/** What a room's page shows besides its rules (migration 0016). */
+/** What a room's page shows besides its rules (migration 0014). */
 export interface RoomProfile {
   /** Every employee reads the subjects of this room's meetings (private ones still read "Busy"). */
   showSubjects: boolean;
