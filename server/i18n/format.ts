@@ -61,13 +61,32 @@ export const formatDecimal = (n: number, digits: number, locale: Locale = curren
     ? n.toFixed(digits)
     : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
 
-/** A zone name people read: "Europe/Budapest" → "Europe/Budapest (CET)" with the zone's short name in the language. */
+/**
+ * A zone as people read it, in the reader's language (issue 17): CLDR's generic name through Intl, "Central European
+ * Time" / "közép-európai idő" for Europe/Budapest, "United Kingdom Time" / "Egyesült Királyság idő" for Europe/London.
+ * Zones without a generic name (UTC answers "GMT+00:00") take the long name ("Coordinated Universal Time"); a zone Intl
+ * does not know stays its id. Forms keep the id as their value; only the text people read uses this.
+ */
 export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {
-  const d = at.setZone(zone);
-  if (!d.isValid) return zone;
-  const short = d.setLocale(locale === 'en' ? 'en-GB' : 'hu').offsetNameShort;
-  return short && short !== zone ? `${zone.replace(/_/g, ' ')} (${short})` : zone.replace(/_/g, ' ');
+  const key = `${locale}\u0000${zone}`;
+  const known = zoneNames.get(key);
+  if (known !== undefined) return known;
+  const name = (style: 'longGeneric' | 'long') => {
+    try {
+      return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'hu', { timeZone: zone, timeZoneName: style })
+        .formatToParts(at.toJSDate())
+        .find((p) => p.type === 'timeZoneName')?.value;
+    } catch {
+      return undefined; // RangeError: a zone Intl does not know
+    }
+  };
+  const generic = name('longGeneric');
+  const label = generic && !/^GMT/.test(generic) ? generic : (name('long') ?? zone.replace(/_/g, ' '));
+  // Generic names do not change with the date, so one per language and zone is kept (a few dozen at most).
+  if (generic && !/^GMT/.test(generic)) zoneNames.set(key, label);
+  return label;
 }
+const zoneNames = new Map<string, string>();
 
 /** The example shown next to date and time inputs, in the format the text uses. */
 export const dateExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'date', locale);
