@@ -53,13 +53,34 @@ export function formatInstant(iso: string | null | undefined, zone: string, styl
 export const formatTimeRange = (start: DateTime, end: DateTime, locale: Locale = currentLocale()): string =>
   `${formatDate(start, 'time', locale)}–${formatDate(end, 'time', locale)}`;
 
-export const formatNumber = (n: number, locale: Locale = currentLocale()): string => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'hu').format(n);
+const NUMBER_LOCALE: Record<Locale, string> = { en: 'en-GB', hu: 'hu' };
+// Number formats are costly to build and reports format thousands of cells: one per language and style.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale, key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const id = `${locale}|${key}`;
+  let f = numberFormats.get(id);
+  if (!f) numberFormats.set(id, (f = new Intl.NumberFormat(NUMBER_LOCALE[locale], options)));
+  return f;
+}
 
-/** A number with fixed decimals: English as before ("5460.0"), Hungarian with a decimal comma ("5460,0"). */
+export const formatNumber = (n: number, locale: Locale = currentLocale()): string => numberFormat(locale, 'n', {}).format(n);
+
+/**
+ * A number with fixed decimals through Intl: English "5,460.0", Hungarian "5460,0" and "15 460,0" (CLDR: a decimal
+ * comma, and a space between thousands only from five digits on).
+ */
 export const formatDecimal = (n: number, digits: number, locale: Locale = currentLocale()): string =>
-  locale === 'en'
-    ? n.toFixed(digits)
-    : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
+  numberFormat(locale, `d${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+
+/**
+ * A percentage given as 0–100 (at most one decimal shown): English "8.1 %" (the app's form, a space before the sign),
+ * Hungarian "8,1%" (CLDR's percent pattern, no space). Whole numbers show no decimals: "100 %", "100%".
+ */
+export function formatPercent(pct: number, locale: Locale = currentLocale()): string {
+  if (locale === 'en') return `${numberFormat(locale, 'p', { maximumFractionDigits: 1 }).format(pct)} %`;
+  // Intl's percent style multiplies by 100; rounding to one decimal first keeps 8.1 from showing as 8,099999%.
+  return numberFormat(locale, 'p', { style: 'percent', maximumFractionDigits: 1 }).format(Math.round(pct * 10) / 1000);
+}
 
 /**
  * A zone as people read it, in the reader's language (issue 17): CLDR's generic name through Intl, "Central European
