@@ -302,7 +302,7 @@ export function recordVersionSubmitted(
   sent: { submittedAt: string | null; sequence?: number | undefined },
 ): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
+  if (!b) return { ok: false, problem: storedMessage('sync.problem.gone', { id: bookingId }) };
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
   const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
   if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
@@ -329,7 +329,7 @@ export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: nu
 /** Exchange refused a version for good: the booking failed, with the reason (a stored message, i18n/stored.ts). */
 export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind, reason: string): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
+  if (!b) return { ok: false, problem: storedMessage('sync.problem.gone', { id: bookingId }) };
   return changeState(
     ctx,
     b,

@@ -1,5 +1,5 @@
 // Issue 17's remaining gaps, unit level: zone names, numbers and percents through Intl in both languages, the
-// deleted organizer's words, and the meeting body's "Booked with Roombook" line.
+// deleted organizer's words, the meeting body's "Booked with Roombook" line and the gateway's field problems.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
@@ -7,6 +7,13 @@ import { runInLocale } from './context.ts';
 import { formatDecimal, formatPercent, zoneLabel } from './format.ts';
 import { bookedWithLine } from './meeting-body.ts';
 import { shownOrganizer } from '../schedule/present.ts';
+import { GATEWAY_PROBLEMS } from './gateway-words.ts';
+import { readStored } from './stored.ts';
+import { InvalidMeetingError } from '../exchange/errors.ts';
+import type { Meeting } from '../exchange/gateway.ts';
+import { validateMeeting } from '../exchange/meeting-props.ts';
+import { makeMeeting } from '../exchange/fixtures/meetings.ts';
+import { employeeReasonRef } from '../sync/words.ts';
 
 describe('zone names', () => {
   const winter = DateTime.fromISO('2026-12-03T12:00:00Z');
@@ -69,6 +76,41 @@ describe('words the app writes for others', () => {
     assert.equal(
       runInLocale('hu', () => bookedWithLine('x', null)),
       'x\n\nRoombookkal foglalva',
+    );
+  });
+});
+
+describe("the gateway's field problems, as an employee reads them", () => {
+  const problemsOf = (meeting: Meeting): Record<string, string> => {
+    try {
+      validateMeeting(meeting);
+    } catch (err) {
+      if (err instanceof InvalidMeetingError) return err.fields;
+      throw err;
+    }
+    return assert.fail('the meeting was valid');
+  };
+
+  test('every message the gateway writes has catalog words (a changed gateway text fails here)', () => {
+    const fields = {
+      ...problemsOf(makeMeeting({ subject: 'two\nlines', location: 'a\u0007b', timeZone: 'Mars/Olympus', uid: 'has space' })),
+      ...problemsOf(makeMeeting({ requiredAttendees: [{ email: 'bob' }], end: DateTime.fromISO('2026-03-30T08:00', { zone: 'Europe/London' }) })),
+      ...problemsOf(makeMeeting({ language: 'not a tag!', start: DateTime.invalid('test') })),
+    };
+    for (const [path, message] of Object.entries(fields)) assert.ok(GATEWAY_PROBLEMS[message], `${path}: "${message}" has no catalog key`);
+    assert.ok(Object.values(fields).length >= 7, JSON.stringify(fields));
+  });
+
+  test('the booking page reason names the field and the problem in the reader language', () => {
+    const fields = problemsOf(makeMeeting({ subject: 'two\nlines', requiredAttendees: [{ email: 'bob' }] }));
+    const reason = employeeReasonRef(new InvalidMeetingError(fields));
+    assert.equal(
+      readStored(reason, 'hu'),
+      'Az értekezlet ebben a formában nem küldhető el: Tárgy: csak egy sor lehet. Kötelező résztvevők: e-mail-címnek kell lennie.',
+    );
+    assert.equal(
+      readStored(reason, 'en'),
+      'The meeting cannot be sent as it is: Subject: must be a single line. Required attendees: must be an e-mail address.',
     );
   });
 });
