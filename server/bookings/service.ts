@@ -243,7 +243,7 @@ export function changeEnd(ctx: Ctx, actor: { id: number | null; username: string
       if (!current) throw new NotFoundError('booking');
       if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating')
         throw new ConflictError(messages.notChangeable(current.state));
-      if (endsAt <= current.startsAt) throw new ConflictError('The end must be after the start.');
+      if (endsAt <= current.startsAt) throw new ConflictError(t('form.end_after_start'));
       const room = getRoom(ctx, current.roomId);
       if (endsAt > current.endsAt && repo.isRoomTaken(ctx.db, room.id, current.endsAt, endsAt, id)) throw new SlotTakenError(room.name);
       const at = toDbTime(ctx.clock.now());

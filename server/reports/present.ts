@@ -6,7 +6,7 @@ import type { ReportData } from './service.ts';
 import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 import { DateTime } from 'luxon';
-import { formatDate, formatDecimal, formatPercent } from '../i18n/format.ts';
+import { formatDate, formatDecimal, formatNumber, formatPercent } from '../i18n/format.ts';
 
 // The CSV keeps English column codes, level codes (total, building, floor, room) and weekday codes (Mon…Sun), and
 // plain numbers with a decimal point, like the API, so scripts read it in any language; its title and note lines
@@ -119,6 +119,7 @@ export function presentReport(data: ReportData) {
   const lines = reportLines(report);
   const text = (l: Line) => ({
     ...l,
+    bookingsText: formatNumber(l.bookings),
     bookedText: fmtHours(l.bookedHours),
     bookableText: fmtHours(l.bookableHours),
     utilisationText: pctText(l.utilisationPct),
