@@ -15,7 +15,7 @@ test('alice books Dee, the room declines (booked in Outlook meanwhile); she take
   const subject = `Quarterly plan ${Date.now()}`;
   await signIn(page, 'alice');
   await page.goto('/bookings/new');
-  await page.getByLabel('Room').selectOption({ label: 'Dee (8) · Harbour House, floor 2 · Europe/London' });
+  await page.getByLabel('Room').selectOption({ label: 'Dee (8) · Harbour House, floor 2 · United Kingdom Time' });
   await page.getByLabel('Date').fill(day.toFormat('yyyy-MM-dd'));
   await page.getByLabel('Start').fill('12:00');
   await page.getByLabel('End').fill('13:00');

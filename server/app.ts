@@ -13,7 +13,7 @@ import { homeRoutes } from './home/routes.ts';
 import { compressText } from './http/compress.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
-import { setLocals } from './http/locals.ts';
+import { fmt, setLocals } from './http/locals.ts';
 import { exchangeBanner } from './ops/outage.ts';
 import { rollSession, securityHeaders, sessions } from './http/security.ts';
 import './http/session-types.ts';
@@ -66,8 +66,10 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.set('view engine', 'ejs');
   app.set('views', root('views'));
   if (ctx.config.production) app.enable('view cache');
-  // Every render, also app.render() of page parts outside res.locals, can translate: t() reads the request's language.
+  // Every render, also app.render() of page parts outside res.locals, can translate and format (zone names, dates):
+  // t() and fmt read the request's language.
   app.locals.t = t;
+  app.locals.fmt = fmt;
 
   app.use(
     pinoHttp({

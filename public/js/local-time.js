@@ -24,6 +24,18 @@
   };
   // Only worth saying when the reader's clock shows a different time than the room's.
   const differs = (zone, instant) => zone !== mine && offset(zone, instant) !== offset(mine, instant);
+  // The reader's zone by its name in the page's language ("Eastern Time", hu "keleti államokbeli idő"), not its id;
+  // a zone without a generic name (UTC: "GMT+00:00") keeps its id.
+  const zoneName = (zone, at) => {
+    try {
+      const name = new Intl.DateTimeFormat(lang, { timeZone: zone, timeZoneName: 'longGeneric' })
+        .formatToParts(at)
+        .find((p) => p.type === 'timeZoneName')?.value;
+      return name && !/^GMT/.test(name) ? name : zone;
+    } catch {
+      return zone;
+    }
+  };
   const hhmm = (d) => d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
   // A booking page: <span class="local-time" data-zone data-start data-end> with UTC instants.
@@ -34,7 +46,7 @@
     el.textContent = say('client.local_time_booking', {
       day: start.toLocaleDateString(lang, { weekday: 'short', day: 'numeric', month: 'short' }),
       times: hhmm(start) + '–' + hhmm(end),
-      zone: mine,
+      zone: zoneName(mine, start),
     });
     el.hidden = false;
   });
@@ -53,7 +65,7 @@
     if (!differs(zone, instant)) return void (out.hidden = true);
     out.textContent = say('client.local_time_form', {
       time: instant.toLocaleString(lang, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-      zone: mine,
+      zone: zoneName(mine, instant),
     });
     out.hidden = false;
   };

@@ -182,16 +182,18 @@ export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly strin
       .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people)))
       .sort(byFit)
       .slice(0, 5);
-    const asked = candidates[0]!.slot.start;
     const nowMs = now.toMillis();
+    // Nearness is measured from the time asked in each room's own zone: the same 10:30 is an hour apart in London
+    // and Budapest, so one room's instant would rank another zone's suggestions wrongly.
     otherTimes = candidates
       .filter((c) => missesOf(c.room, q).length === 0)
       .flatMap((c) =>
         nearestFreeWindows(merged.get(c.room.id)!, c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
           .filter((slot) => allowed(c.room, slot))
-          .map((slot) => ({ room: c.room, slot })),
+          .map((slot) => ({ room: c.room, slot, off: Math.abs(slot.start - c.slot.start) })),
       )
-      .sort((a, b) => Math.abs(a.slot.start - asked) - Math.abs(b.slot.start - asked) || a.room.capacity - b.room.capacity)
+      .sort((a, b) => a.off - b.off || a.room.capacity - b.room.capacity)
+      .map(({ room, slot }) => ({ room, slot }))
       .slice(0, 5);
   }
   return {

@@ -98,7 +98,7 @@ describe('booking a room', () => {
     const res = await book(alice, 'trent', '21:00', '22:00', { subject: 'Late one' });
     assert.equal(res.status, 422);
     const html = await res.text();
-    assert.match(html, /Trent can be booked until 20:00 \(Europe\/London\)\./);
+    assert.match(html, /Trent can be booked until 20:00 \(United Kingdom Time\)\./);
     assert.match(html, /value="Late one"/);
     const long = await book(alice, 'trent', '08:00', '12:30');
     assert.match(await long.text(), /Bookings of Trent can last at most 4 h\./);

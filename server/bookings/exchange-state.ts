@@ -3,6 +3,7 @@ import { toDbTime, type AppContext } from '../context.ts';
 import { recordAudit } from '../audit/record.ts';
 import * as repo from './repo.ts';
 import { canMove, type BookingState } from './states.ts';
+import { storedMessage } from '../i18n/stored.ts';
 
 /**
  * What the reconciler learned from Exchange, applied to bookings. Part of the bookings service: other features
@@ -120,12 +121,22 @@ export function changeState(
 ): StateChange {
   const at = toDbTime(ctx.clock.now());
   if (b.state !== to && !canMove(b.state, to)) {
-    const problem = `Booking ${b.id} cannot move from ${b.state} to ${to}; it stays ${b.state}.`;
     repo.updateBookingRow(ctx.db, b.id, changes, at);
-    ctx.log.error({ event: 'booking.impossible_transition', bookingId: b.id, from: b.state, to, action: audit?.action }, problem);
+    ctx.log.error(
+      { event: 'booking.impossible_transition', bookingId: b.id, from: b.state, to, action: audit?.action },
+      `Booking ${b.id} cannot move from ${b.state} to ${to}; it stays ${b.state}.`,
+    );
     const entity = { type: 'booking', id: b.id };
     recordAudit(ctx, audit?.actor ?? RECONCILER, 'booking.impossible_transition', entity, { state: b.state }, { state: to, refused: true });
-    return { ok: false, problem };
+    // The admin page reads the problem in its reader's language (a catalog reference, i18n/stored.ts).
+    return {
+      ok: false,
+      problem: storedMessage('sync.problem.impossible', {
+        id: b.id,
+        from: storedMessage(`booking.state.${b.state}`),
+        to: storedMessage(`booking.state.${to}`),
+      }),
+    };
   }
   repo.updateBookingRow(ctx.db, b.id, { ...changes, state: to }, at);
   if (audit && b.state !== to) recordAudit(ctx, audit.actor, audit.action, { type: 'booking', id: b.id }, { state: b.state }, { state: to });

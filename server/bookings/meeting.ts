@@ -3,6 +3,7 @@ import type { Attendee, Meeting } from '../exchange/gateway.ts';
 import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import type { Booking, BookingAttendee } from './repo.ts';
+import { bookedWithLine } from '../i18n/meeting-body.ts';
 
 /** The Exchange mailbox alias of a person: the local part of their address (`alice@example.com` → `alice`). */
 export function mailboxAlias(email: string): string {
@@ -27,8 +28,9 @@ export function meetingOf(
     uid: booking.uid,
     organizer: { alias: mailboxAlias(organizer.email), email: organizer.email, name: organizer.displayName },
     subject: booking.subject,
-    // Text the organizer added to a cancellation comes first.
-    textBody: extra.message ? `${extra.message}\n\n${booking.description}`.trim() : booking.description,
+    // Text the organizer added to a cancellation comes first; the app's "Booked with Roombook" line comes last, in
+    // the organizer's language (the HTML body and the series' MIME and iCalendar are made from this text, escaped).
+    textBody: bookedWithLine(extra.message ? `${extra.message}\n\n${booking.description}`.trim() : booking.description, organizer.locale),
     location: room.name,
     start: DateTime.fromISO(booking.startsAt, { zone: 'utc' }),
     end: DateTime.fromISO(booking.endsAt, { zone: 'utc' }),

@@ -162,7 +162,7 @@ describe('describeSeries()', () => {
     const rec: Recurrence = { pattern: { kind: 'weekly', interval: 1, days: ['TU', 'TH'] }, end: { count: 12 } };
     const start = { ...london, date: '2027-01-05' };
     const plan = planSeries(rec, start);
-    assert.equal(describeSeries(rec, start, plan.occurrences), 'Every Tuesday and Thursday, 10:00–11:00 (Europe/London), 12 times, until 11 Feb 2027');
+    assert.equal(describeSeries(rec, start, plan.occurrences), 'Every Tuesday and Thursday, 10:00–11:00 (United Kingdom Time), 12 times, until 11 Feb 2027');
   });
 
   test('monthly and daily wording', () => {
@@ -170,7 +170,7 @@ describe('describeSeries()', () => {
     const start = { ...london, date: '2027-01-12' };
     assert.equal(
       describeSeries(rec, start, planSeries(rec, start).occurrences),
-      'Monthly on the second Tuesday, 10:00–11:00 (Europe/London), once, until 12 Jan 2027',
+      'Monthly on the second Tuesday, 10:00–11:00 (United Kingdom Time), once, until 12 Jan 2027',
     );
     const daily: Recurrence = { pattern: { kind: 'daily', interval: 3 }, end: { count: 2 } };
     assert.match(describeSeries(daily, london, planSeries(daily, london).occurrences), /^Every 3 days, .*2 times, until 26 Mar 2027$/);

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import { checkBookingRules, localToInstant } from './rules.ts';
 import { t } from '../i18n/context.ts';
-import { formatDate } from '../i18n/format.ts';
+import { formatDate, zoneLabel } from '../i18n/format.ts';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -198,7 +198,7 @@ export function checkSeriesRules(room: Room, occurrences: readonly Occurrence[],
   const out: OccurrenceProblem[] = [];
   for (const o of occurrences) {
     if (!o.start || !o.end) {
-      out.push({ date: o.date, problems: { start: t('series.err.no_such_time', { date: o.date, zone: room.timeZone }) } });
+      out.push({ date: o.date, problems: { start: t('series.err.no_such_time', { date: o.date, zone: zoneLabel(room.timeZone) }) } });
       continue;
     }
     const problems = checkBookingRules(room, { start: o.start, end: o.end }, now);
@@ -241,7 +241,7 @@ export function describeSeries(rec: Recurrence, start: SeriesStart, occurrences:
   }
   const n = occurrences.length;
   const last = occurrences[n - 1];
-  const times = `${start.start}–${start.end} (${start.zone})`;
+  const times = `${start.start}–${start.end} (${zoneLabel(start.zone)})`;
   const until = last ? t('series.words.until', { date: formatDate(DateTime.fromISO(last.date), 'date') }) : '';
   return t('series.words.sentence', { what, times, count: t('series.words.count', { n }), until });
 }

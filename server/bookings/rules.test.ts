@@ -23,8 +23,12 @@ describe('checkBookingRules()', () => {
   test('accepts the exact opening and closing times and rejects a minute outside them', () => {
     assert.deepEqual(checkBookingRules(room, slot('2026-03-23T07:00', '2026-03-23T08:00'), now), {});
     assert.deepEqual(checkBookingRules(room, slot('2026-03-23T19:00', '2026-03-23T20:00'), now), {});
-    assert.deepEqual(checkBookingRules(room, slot('2026-03-23T06:59', '2026-03-23T08:00'), now), { start: 'Thames can be booked from 07:00 (Europe/London).' });
-    assert.deepEqual(checkBookingRules(room, slot('2026-03-23T19:00', '2026-03-23T20:01'), now), { end: 'Thames can be booked until 20:00 (Europe/London).' });
+    assert.deepEqual(checkBookingRules(room, slot('2026-03-23T06:59', '2026-03-23T08:00'), now), {
+      start: 'Thames can be booked from 07:00 (United Kingdom Time).',
+    });
+    assert.deepEqual(checkBookingRules(room, slot('2026-03-23T19:00', '2026-03-23T20:01'), now), {
+      end: 'Thames can be booked until 20:00 (United Kingdom Time).',
+    });
   });
 
   test('rejects a slot that runs past midnight into the next day', () => {

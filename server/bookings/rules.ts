@@ -3,6 +3,7 @@ import type { FieldMessages } from '../errors.ts';
 import { formatMinutes } from '../rooms/present.ts';
 import type { Room } from '../rooms/service.ts';
 import { t } from '../i18n/context.ts';
+import { zoneLabel } from '../i18n/format.ts';
 
 /** A booking's time: instants (compare and store in UTC; show in the room's zone). */
 export interface Slot {
@@ -18,15 +19,15 @@ export const messages = {
   get inPast() {
     return t('rules.in_past');
   },
-  beforeOpening: (room: Room) => t('rules.before_opening', { room: room.name, time: room.opensAt, zone: room.timeZone }),
-  afterClosing: (room: Room) => t('rules.after_closing', { room: room.name, time: room.closesAt, zone: room.timeZone }),
+  beforeOpening: (room: Room) => t('rules.before_opening', { room: room.name, time: room.opensAt, zone: zoneLabel(room.timeZone) }),
+  afterClosing: (room: Room) => t('rules.after_closing', { room: room.name, time: room.closesAt, zone: zoneLabel(room.timeZone) }),
   tooLong: (room: Room) => t('rules.too_long', { room: room.name, length: formatMinutes(room.maxDurationMinutes) }),
   beyondHorizon: (room: Room) => t('rules.beyond_horizon', { room: room.name, days: room.horizonDays }),
   get roomInactive() {
     return t('rules.room_inactive');
   },
   overCapacity: (room: Room, people: number) => t('rules.over_capacity', { people, room: room.name, capacity: room.capacity }),
-  noSuchLocalTime: (zone: string) => t('rules.no_such_time', { zone }),
+  noSuchLocalTime: (zone: string) => t('rules.no_such_time', { zone: zoneLabel(zone) }),
 };
 
 /** Past-start grace: a form filled in at 09:59 for 10:00 and submitted at 10:00:30 is still fine. */

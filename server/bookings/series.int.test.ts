@@ -90,7 +90,7 @@ describe('recurring meetings through the booking pages', () => {
     const ids = occurrenceIds(app.ctx.db, anchor.seriesId);
     assert.equal(ids.length, 12);
     const page = await (await alice.get(`/bookings/${id}`)).text();
-    assert.match(page, /Every Tuesday, 10:00–11:00 \(Europe\/London\), 12 times/);
+    assert.match(page, /Every Tuesday, 10:00–11:00 \(United Kingdom Time\), 12 times/);
     // Pages that list bookings show the dates as bookings, marked as part of a series.
     assert.match(await (await alice.get('/bookings')).text(), /Team weekly<\/a> <span class="badge" title="Part of a series">Series<\/span>/);
     const rita = new TestBrowser(app.url);

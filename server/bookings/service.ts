@@ -243,7 +243,7 @@ export function changeEnd(ctx: Ctx, actor: { id: number | null; username: string
       if (!current) throw new NotFoundError('booking');
       if (current.state !== 'booked' && current.state !== 'pending' && current.state !== 'updating')
         throw new ConflictError(messages.notChangeable(current.state));
-      if (endsAt <= current.startsAt) throw new ConflictError('The end must be after the start.');
+      if (endsAt <= current.startsAt) throw new ConflictError(t('form.end_after_start'));
       const room = getRoom(ctx, current.roomId);
       if (endsAt > current.endsAt && repo.isRoomTaken(ctx.db, room.id, current.endsAt, endsAt, id)) throw new SlotTakenError(room.name);
       const at = toDbTime(ctx.clock.now());
@@ -302,7 +302,7 @@ export function recordVersionSubmitted(
   sent: { submittedAt: string | null; sequence?: number | undefined },
 ): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
+  if (!b) return { ok: false, problem: storedMessage('sync.problem.gone', { id: bookingId }) };
   const later = outbox.hasUnfinishedJobs(ctx.db, bookingId);
   const facts: repo.BookingChanges = { submittedAt: sent.submittedAt ?? undefined, failedReason: null };
   if (!later && sent.sequence !== undefined) facts.icalSequence = sent.sequence;
@@ -329,7 +329,7 @@ export function markResent(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: nu
 /** Exchange refused a version for good: the booking failed, with the reason (a stored message, i18n/stored.ts). */
 export function recordVersionFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, bookingId: number, kind: outbox.JobKind, reason: string): StateChange {
   const b = repo.findBooking(ctx.db, bookingId);
-  if (!b) return { ok: false, problem: `Booking ${bookingId} is gone.` };
+  if (!b) return { ok: false, problem: storedMessage('sync.problem.gone', { id: bookingId }) };
   return changeState(
     ctx,
     b,

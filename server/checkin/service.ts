@@ -27,6 +27,7 @@ import {
   type WindowPhase,
 } from './rules.ts';
 import { t, tFor } from '../i18n/context.ts';
+import { readStored } from '../i18n/stored.ts';
 
 export type { CheckinFacts } from './repo.ts';
 export type { CheckinSettings, SettingsChoice } from './rules.ts';
@@ -278,7 +279,8 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
           ? { ...held, sequence, textBody }
           : { ...held, sequence, textBody, location: tFor(locale, 'checkin.release.location', { room: room.name }) };
       const change = changeState(ctx, b, 'cancelling', { icalSequence: sequence, cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
-      if (!change.ok) throw new Error(change.problem);
+      // The problem is a catalog reference (for the admin page); the thrown error is for the log, in English.
+      if (!change.ok) throw new Error(readStored(change.problem, 'en'));
       outbox.queueVersion(ctx.db, b.id, s.releaseAction === 'cancel-meeting' ? 'cancel' : 'release', { meeting }, at);
       ctx.log.info({ event: 'checkin.released', bookingId: b.id, reason: decision.reason, action: s.releaseAction }, decision.note);
       return true;

@@ -5,14 +5,28 @@ import type { AppContext } from '../context.ts';
 import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { ROLES } from '../users/roles.ts';
 import { createRoom, findRoomByAlias, listEquipment, addEquipment } from '../rooms/service.ts';
-import { createLocalUser, listUsers } from '../users/service.ts';
+import { createLocalUser, listUsers, setPreferredLocale } from '../users/service.ts';
+import { LOCALES } from '../i18n/catalog.ts';
+import { saveWorkHours } from '../scheduling/service.ts';
+import { DEFAULT_WORK_DAYS } from '../scheduling/slots.ts';
 
 const DEMO_FILE = fileURLToPath(new URL('../../db/seed/demo-data.json', import.meta.url));
 export const DEMO_PASSWORD = 'demo';
 
 const DemoData = z.object({
   domain: z.string(),
-  users: z.array(z.object({ username: z.string(), displayName: z.string(), role: z.enum(ROLES) })),
+  users: z.array(
+    z.object({
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(ROLES),
+      // A demo person who works in another language and zone (eszter: Hungarian, Europe/Budapest, issue 17): their
+      // saved language and their working hours (09:00–17:00 Mon–Fri) in that zone. Absent: the browser's language
+      // and the office's zone.
+      locale: z.enum(LOCALES).optional(),
+      timeZone: z.string().optional(),
+    }),
+  ),
   equipment: z.array(z.object({ code: z.string(), label: z.string() })),
   rooms: z.array(
     z.object({
@@ -42,7 +56,11 @@ export async function seedDemoData(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>
   const existing = new Set(listUsers(ctx).map((u) => u.username));
   for (const u of demo.users) {
     if (existing.has(u.username)) continue;
-    await createLocalUser(ctx, SYSTEM_ACTOR, { ...u, email: `${u.username}@${demo.domain}`, password: DEMO_PASSWORD });
+    const { locale, timeZone, ...person } = u;
+    const email = `${u.username}@${demo.domain}`;
+    const created = await createLocalUser(ctx, SYSTEM_ACTOR, { ...person, email, password: DEMO_PASSWORD });
+    if (locale) setPreferredLocale(ctx, created.id, locale);
+    if (timeZone) saveWorkHours(ctx, email, { timeZone, start: '09:00', end: '17:00', days: DEFAULT_WORK_DAYS });
   }
 
   for (const r of demo.rooms) {

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { DateTime } from 'luxon';
 import { CATALOGS, LOCALE_NAMES, LOCALES } from '../i18n/catalog.ts';
 import { currentLocale, t } from '../i18n/context.ts';
-import { dateExample, formatDate, formatNumber, timeExample } from '../i18n/format.ts';
+import { dateExample, formatDate, formatNumber, timeExample, zoneLabel } from '../i18n/format.ts';
 import { hasRole, roleLabel, type Role } from '../users/roles.ts';
 import { csrfToken } from './csrf.ts';
 import { takeFlash } from './flash.ts';
@@ -15,6 +15,8 @@ export const fmt = {
     return formatDate(DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone), 'dateTime');
   },
   number: (n: number) => formatNumber(n),
+  /** A time zone as people read it ("Central European Time", hu "közép-európai idő"); forms keep the id. */
+  zone: (zone: string) => zoneLabel(zone),
 };
 
 /** Catalog keys the browser scripts need; they use only {name} placeholders, which the scripts fill in. */

@@ -53,21 +53,61 @@ export function formatInstant(iso: string | null | undefined, zone: string, styl
 export const formatTimeRange = (start: DateTime, end: DateTime, locale: Locale = currentLocale()): string =>
   `${formatDate(start, 'time', locale)}–${formatDate(end, 'time', locale)}`;
 
-export const formatNumber = (n: number, locale: Locale = currentLocale()): string => new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'hu').format(n);
-
-/** A number with fixed decimals: English as before ("5460.0"), Hungarian with a decimal comma ("5460,0"). */
-export const formatDecimal = (n: number, digits: number, locale: Locale = currentLocale()): string =>
-  locale === 'en'
-    ? n.toFixed(digits)
-    : new Intl.NumberFormat('hu', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
-
-/** A zone name people read: "Europe/Budapest" → "Europe/Budapest (CET)" with the zone's short name in the language. */
-export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {
-  const d = at.setZone(zone);
-  if (!d.isValid) return zone;
-  const short = d.setLocale(locale === 'en' ? 'en-GB' : 'hu').offsetNameShort;
-  return short && short !== zone ? `${zone.replace(/_/g, ' ')} (${short})` : zone.replace(/_/g, ' ');
+const NUMBER_LOCALE: Record<Locale, string> = { en: 'en-GB', hu: 'hu' };
+// Number formats are costly to build and reports format thousands of cells: one per language and style.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale, key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const id = `${locale}|${key}`;
+  let f = numberFormats.get(id);
+  if (!f) numberFormats.set(id, (f = new Intl.NumberFormat(NUMBER_LOCALE[locale], options)));
+  return f;
 }
+
+export const formatNumber = (n: number, locale: Locale = currentLocale()): string => numberFormat(locale, 'n', {}).format(n);
+
+/**
+ * A number with fixed decimals through Intl: English "5,460.0", Hungarian "5460,0" and "15 460,0" (CLDR: a decimal
+ * comma, and a space between thousands only from five digits on).
+ */
+export const formatDecimal = (n: number, digits: number, locale: Locale = currentLocale()): string =>
+  numberFormat(locale, `d${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+
+/**
+ * A percentage given as 0–100 (at most one decimal shown): English "8.1 %" (the app's form, a space before the sign),
+ * Hungarian "8,1%" (CLDR's percent pattern, no space). Whole numbers show no decimals: "100 %", "100%".
+ */
+export function formatPercent(pct: number, locale: Locale = currentLocale()): string {
+  if (locale === 'en') return `${numberFormat(locale, 'p', { maximumFractionDigits: 1 }).format(pct)} %`;
+  // Intl's percent style multiplies by 100; rounding to one decimal first keeps 8.1 from showing as 8,099999%.
+  return numberFormat(locale, 'p', { style: 'percent', maximumFractionDigits: 1 }).format(Math.round(pct * 10) / 1000);
+}
+
+/**
+ * A zone as people read it, in the reader's language (issue 17): CLDR's generic name through Intl, "Central European
+ * Time" / "közép-európai idő" for Europe/Budapest, "United Kingdom Time" / "Egyesült Királyság idő" for Europe/London.
+ * Zones without a generic name (UTC answers "GMT+00:00") take the long name ("Coordinated Universal Time"); a zone Intl
+ * does not know stays its id. Forms keep the id as their value; only the text people read uses this.
+ */
+export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: Locale = currentLocale()): string {
+  const key = `${locale}\u0000${zone}`;
+  const known = zoneNames.get(key);
+  if (known !== undefined) return known;
+  const name = (style: 'longGeneric' | 'long') => {
+    try {
+      return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'hu', { timeZone: zone, timeZoneName: style })
+        .formatToParts(at.toJSDate())
+        .find((p) => p.type === 'timeZoneName')?.value;
+    } catch {
+      return undefined; // RangeError: a zone Intl does not know
+    }
+  };
+  const generic = name('longGeneric');
+  const label = generic && !/^GMT/.test(generic) ? generic : (name('long') ?? zone.replace(/_/g, ' '));
+  // Generic names do not change with the date, so one per language and zone is kept (a few dozen at most).
+  if (generic && !/^GMT/.test(generic)) zoneNames.set(key, label);
+  return label;
+}
+const zoneNames = new Map<string, string>();
 
 /** The example shown next to date and time inputs, in the format the text uses. */
 export const dateExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'date', locale);

@@ -6,10 +6,11 @@ import type { ReportData } from './service.ts';
 import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 import { DateTime } from 'luxon';
-import { formatDate, formatDecimal } from '../i18n/format.ts';
+import { formatDate, formatDecimal, formatNumber, formatPercent } from '../i18n/format.ts';
 
-/** The CSV's note (the CSV keeps English column codes, like the API; its words follow the reader's language). */
-export const UNKNOWN_CHECK_IN = 'unknown — check-in is off';
+// The CSV keeps English column codes, level codes (total, building, floor, room) and weekday codes (Mon…Sun), and
+// plain numbers with a decimal point, like the API, so scripts read it in any language; its title and note lines
+// and the "All buildings" line's name follow the reader's language.
 const unknownCheckIn = () => t('reports.unknown_checkin');
 /** Weekday codes for the CSV; the page shows the reader's weekday names. */
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -20,7 +21,9 @@ const RANKED = 5;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const pct1 = (share: number | null) => (share === null ? null : round1(share * 100));
-const fmtPct = (share: number | null) => (share === null ? '—' : `${formatDecimal(pct1(share)!, Number.isInteger(pct1(share)) ? 0 : 1)} %`);
+// Percentages and hours through Intl in the reader's language: "8.1 %" / "8,1%", "44.0" / "44,0".
+const fmtPct = (share: number | null) => (share === null ? '—' : formatPercent(pct1(share)!));
+const pctText = (pct: number | null) => (pct === null ? '—' : formatPercent(pct));
 const fmtHours = (n: number) => formatDecimal(round1(n), 1);
 
 /** One line of a utilisation table, as numbers (CSV) and as text (page). */
@@ -57,7 +60,7 @@ function line(level: Line['level'], building: string, floor: string, room: strin
 
 export function reportLines(r: UtilisationReport): Line[] {
   return [
-    line('total', 'All buildings', '', '', null, r.total),
+    line('total', t('rooms.all_buildings'), '', '', null, r.total),
     ...r.buildings.map((b) => line('building', b.building, '', '', null, b)),
     ...r.floors.map((f) => line('floor', f.building, f.floor ?? '', '', null, f)),
     ...r.rooms.map((l) => line('room', l.room.building, l.room.floor, l.room.name, l.room.capacity, l)),
@@ -81,6 +84,9 @@ export interface SeatRow {
   typicalPeople: number | null;
   typicalSharePct: number;
   meanFillPct: number;
+  /** The two shares as the page shows them, in the reader's language. */
+  typicalShareText: string;
+  meanFillText: string;
   sentence: string;
 }
 
@@ -99,6 +105,8 @@ function seatRows(r: UtilisationReport): SeatRow[] {
       typicalPeople: s.typicalPeople,
       typicalSharePct: round1(s.typicalShare * 100),
       meanFillPct: round1(s.meanFill * 100),
+      typicalShareText: pctText(round1(s.typicalShare * 100)),
+      meanFillText: pctText(round1(s.meanFill * 100)),
       sentence: people
         ? t('reports.seat_sentence', { seats: s.capacity, people, pct: Math.round(s.typicalShare * 100) })
         : t('reports.seat_sentence_none', { seats: s.capacity }),
@@ -111,11 +119,12 @@ export function presentReport(data: ReportData) {
   const lines = reportLines(report);
   const text = (l: Line) => ({
     ...l,
+    bookingsText: formatNumber(l.bookings),
     bookedText: fmtHours(l.bookedHours),
     bookableText: fmtHours(l.bookableHours),
-    utilisationText: l.utilisationPct === null ? '—' : `${l.utilisationPct} %`,
+    utilisationText: pctText(l.utilisationPct),
     usedText: l.usedHours === null ? unknownCheckIn() : fmtHours(l.usedHours),
-    noShowText: l.noShowPct === null ? unknownCheckIn() : `${l.noShowPct} %`,
+    noShowText: l.noShowPct === null ? unknownCheckIn() : pctText(l.noShowPct),
   });
   const heat = heatValues(report);
   const ranked = rankRooms(report.rooms).filter((l) => utilisation(l) !== null);
@@ -152,7 +161,7 @@ export function presentReport(data: ReportData) {
       hours: HOURS,
       rows: heat.map((row, d) => ({
         day: days[d]!,
-        cells: row.map((v) => ({ text: v === null ? '—' : `${Math.round(v * 100)}`, step: v === null ? 0 : heatStep(v) })),
+        cells: row.map((v) => ({ text: v === null ? '—' : formatDecimal(Math.round(v * 100), 0), step: v === null ? 0 : heatStep(v) })),
       })),
       svg: heatMapSvg({
         id: 'heat',
@@ -161,6 +170,7 @@ export function presentReport(data: ReportData) {
         rows: days,
         cols: HOURS,
         values: heat,
+        cellText: (v) => (v === null ? t('reports.heat_no_time') : formatPercent(Math.round(v * 100))),
       }),
     },
     busiest: rankBars(busiest),
@@ -177,7 +187,7 @@ export function presentReport(data: ReportData) {
       id: 'seats',
       title: t('reports.seats_title', { period: periodText }),
       desc: t('reports.seats_desc'),
-      bars: seats.map((s) => ({ label: t('reports.seat_rooms', { seats: s.capacity }), value: s.meanFillPct / 100, text: `${s.meanFillPct} %` })),
+      bars: seats.map((s) => ({ label: t('reports.seat_rooms', { seats: s.capacity }), value: s.meanFillPct / 100, text: s.meanFillText })),
       max: 1,
     }),
   };
@@ -187,8 +197,8 @@ export function presentReport(data: ReportData) {
 export function reportCsv(data: ReportData): string {
   const { report, request } = data;
   const out: string[] = [];
-  out.push(csvRow(['Utilisation report', request.period.from, request.period.to, request.building ?? 'All buildings']));
-  if (!report.checkInRecorded) out.push(csvRow(['Note', `Used hours and no-show rate: ${UNKNOWN_CHECK_IN}`]));
+  out.push(csvRow([t('reports.title'), request.period.from, request.period.to, request.building ?? t('rooms.all_buildings')]));
+  if (!report.checkInRecorded) out.push(csvRow([t('reports.csv.note'), t('reports.csv.checkin_note', { unknown: unknownCheckIn() })]));
   out.push('\r\n');
   out.push(
     csvRow(['level', 'building', 'floor', 'room', 'capacity', 'bookings', 'booked_hours', 'bookable_hours', 'utilisation_pct', 'used_hours', 'no_show_pct']),

@@ -165,6 +165,30 @@ describe('utilisation report over HTTP', () => {
     assert.ok(lines.includes('8,1,22,2,100,25'));
   });
 
+  test('in Hungarian: decimal commas and percent signs through Intl; the CSV keeps its codes and numbers', async () => {
+    const hu = new TestBrowser(app.url);
+    hu.sendHeaders['accept-language'] = 'hu';
+    await hu.signIn('rita');
+    const html = await (await hu.get(`/reports?${QUERY}`)).text();
+    assert.match(html, /<dd id="sum-booked">45,0<\/dd>/);
+    assert.match(html, /<dd id="sum-util">8,1%<\/dd>/);
+    const rooms = html.slice(html.indexOf('id="by-room"'));
+    assert.match(rooms, /<td class="num">44,0<\/td>\s*<td class="num">310,0<\/td>\s*<td class="num">14,2%<\/td>/);
+    assert.match(rooms, /<td class="num">0,4%<\/td>/);
+    // The seats table and chart, and the heat map's tooltips.
+    assert.match(html.slice(html.indexOf('id="seats-table"')), /<td class="num">100%<\/td><td class="num">25%<\/td>/);
+    assert.match(html, /<title>[^<]* 10: 50%<\/title>/);
+    // What a reader sees (text and tooltips, not the SVG's geometry): no decimal point, no English percent or words.
+    const text = html.slice(html.indexOf('<main')).replace(/<[^>]*>/g, ' ');
+    assert.doesNotMatch(text, /\d\.\d|\d %|no time/);
+    const csv = (await (await hu.get(`/reports.csv?${QUERY}`)).text()).replace(/^\uFEFF/, '').split('\r\n');
+    assert.equal(csv[0], 'Kihasználtsági jelentés,2026-10-01,2026-10-31,Report House');
+    assert.equal(csv[1], 'Megjegyzés,Használt órák és meg nem jelenési arány: ismeretlen – a megérkezés jelzése ki van kapcsolva');
+    assert.ok(csv.includes('level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct'));
+    assert.ok(csv.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,'));
+    assert.ok(csv.includes('total,Minden épület,,,,23,45,558,8.1,,'));
+  });
+
   test('bad input gets a 400 naming the field', async () => {
     const res = await rita.get('/reports?from=2026-13-01');
     assert.equal(res.status, 400);

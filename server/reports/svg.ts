@@ -19,6 +19,8 @@ export interface HeatChart {
   cols: string[];
   /** values[row][col] in 0..1; null = no time offered. */
   values: (number | null)[][];
+  /** A cell's tooltip value in the reader's language (present.ts passes Intl's "50 %" / "50%"); default "50 %". */
+  cellText?: (value: number | null) => string;
 }
 
 /** Weekday × hour heat map: one square per cell, darker = busier; cells carry their value as a tooltip. */
@@ -40,7 +42,7 @@ export function heatMapSvg(c: HeatChart): string {
     out.push(`<text x="${left - 6}" y="${top + y * cell + cell / 2 + 4}" font-size="11" text-anchor="end" fill="#111827">${esc(label)}</text>`);
     c.cols.forEach((col, x) => {
       const v = c.values[y]?.[x] ?? null;
-      const pct = v === null ? 'no time' : `${Math.round(v * 100)} %`;
+      const pct = c.cellText ? c.cellText(v) : v === null ? '—' : `${Math.round(v * 100)} %`;
       out.push(
         `<rect x="${left + x * cell}" y="${top + y * cell}" width="${cell - 2}" height="${cell - 2}" fill="${HEAT[v === null ? 0 : heatStep(v)]}" stroke="#d1d5db"><title>${esc(`${label} ${col}: ${pct}`)}</title></rect>`,
       );

@@ -192,7 +192,7 @@ export function presentRoomDay(
             ? i.organizerName
               ? t('room.booked_outlook_by', { name: i.organizerName })
               : t('room.booked_outlook')
-            : t('room.booked_by', { name: i.organizerName }),
+            : t('room.booked_by', { name: i.organizerName || t('schedule.unknown_organizer') }),
         bookHref: null,
       },
     })),

@@ -40,7 +40,7 @@ describe('rooms', () => {
 
   test('GET /rooms lists the demo rooms for an employee', async () => {
     const html = await (await employee.get('/rooms')).text();
-    assert.match(html, /14 rooms/);
+    assert.match(html, /15 rooms/);
     assert.match(html, /Thames/);
   });
 

@@ -84,7 +84,8 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
       // CASE: a private booking's subject stays with its organizer and attendees (they see it on the booking page).
       subject: b.private ? PRIVATE_SUBJECT : b.subject,
       private: b.private,
-      organizerName: organizer?.displayName ?? 'Unknown organizer',
+      // CASE: an organizer whose account was deleted: '' here, shownOrganizer() words it in the reader's language.
+      organizerName: organizer?.displayName ?? '',
       organizerEmail: organizer?.email ?? '',
       attendeeCount: b.attendeeCount,
       state: b.state,

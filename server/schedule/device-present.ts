@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Room } from '../rooms/service.ts';
 import type { ScheduleItem } from './service.ts';
-import { stateTag, visibleSubject } from './present.ts';
+import { shownOrganizer, stateTag, visibleSubject } from './present.ts';
 import type { DisplayState } from './timeline.ts';
 import { t } from '../i18n/context.ts';
 import { formatDate } from '../i18n/format.ts';
@@ -35,7 +35,7 @@ export function presentApiBooking(i: ScheduleItem, r: Room, showSubjects: boolea
   return {
     uid: i.uid,
     subject: visibleSubject(i, showSubjects),
-    organizer: showSubjects ? i.organizerName : null,
+    organizer: showSubjects ? shownOrganizer(i) : null,
     start: iso(i.start),
     end: iso(i.end),
     localStart: hhmm(i.start, r.timeZone),
@@ -56,7 +56,7 @@ export function presentDisplay(r: Room, s: DisplayState<ScheduleItem>, now: Date
   const meeting = (i: ScheduleItem) => ({
     times: `${hhmm(i.start, zone)}–${hhmm(i.end, zone)}`,
     subject: visibleSubject(i, showSubjects),
-    organizer: showSubjects ? i.organizerName : null,
+    organizer: showSubjects ? shownOrganizer(i) : null,
     checkedIn: i.checkin === 'checked-in',
     series: i.series === true,
   });

@@ -10,7 +10,7 @@ import { DeviceQuery } from './schema.ts';
 import { listRoomDay, listRoomFeed, roomDisplayState } from './service.ts';
 import { authenticateToken, roomForToken, roomsForToken, type DeviceToken } from './tokens.ts';
 import { runInLocale, t } from '../i18n/context.ts';
-import { visibleSubject } from './present.ts';
+import { shownOrganizer, visibleSubject } from './present.ts';
 
 /** How often door displays reload, and feed clients are told to poll. */
 const DISPLAY_REFRESH_SECONDS = 30;
@@ -114,7 +114,7 @@ export function deviceRoutes(ctx: AppContext): Router {
         end: DateTime.fromMillis(i.end, { zone: 'utc' }),
         summary: visibleSubject(i, show),
         description: show
-          ? `${t('feed.organizer', { name: i.organizerName })}${i.series ? ` · ${t('feed.series')}` : ''}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}`
+          ? `${t('feed.organizer', { name: shownOrganizer(i) })}${i.series ? ` · ${t('feed.series')}` : ''}${i.checkin === 'checked-in' ? ` · ${t('feed.checked_in')}` : i.checkin === 'released' ? ` · ${t('feed.released')}` : ''}`
           : undefined,
         location: `${r.name}, ${t('room.place', { building: r.building, floor: r.floor })}`,
         status: i.checkin === 'released' ? ('CANCELLED' as const) : i.state === 'pending' ? ('TENTATIVE' as const) : ('CONFIRMED' as const),

@@ -22,6 +22,10 @@ export function stateTag(state: ScheduleItem['state']): string {
 /** The subject people read: a private booking reads "Private meeting" in the reader's language. */
 export const shownSubject = (item: ScheduleItem): string => (item.private ? t('booking.private_meeting') : item.subject);
 
+/** The organizer's name, or "Unknown organizer" in the reader's language for a booking whose account was deleted. */
+export const shownOrganizer = (item: Pick<ScheduleItem, 'kind' | 'organizerName'>): string =>
+  item.kind === 'booking' && !item.organizerName ? t('schedule.unknown_organizer') : item.organizerName;
+
 /** Check-in facts win over the state on the schedule (a released booking is 'cancelled' underneath). */
 const CHECKIN_TAG_KEYS: Record<NonNullable<ScheduleItem['checkin']>, string> = {
   'checked-in': 'schedule.checkin.checked_in',
@@ -96,7 +100,7 @@ function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => str
     href: item.kind === 'booking' ? `/bookings/${item.id}` : null,
     times: `${hhmm(item.start)}–${hhmm(item.end)}`,
     subject: shownSubject(item),
-    who: `${item.organizerName}${people}${item.series ? ` · ${t('schedule.series')}` : ''}`,
+    who: `${shownOrganizer(item)}${people}${item.series ? ` · ${t('schedule.series')}` : ''}`,
     tag: item.checkin ? checkinTag(item.checkin) : stateTag(item.state),
   };
 }

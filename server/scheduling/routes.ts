@@ -13,7 +13,7 @@ import { BookNowForm, FindTimeQuery, FormRowsQuery, RangeQuery, WorkHoursForm } 
 import { formRows } from './form-rows.ts';
 import { findRoomsAcross, findTime, ownWorkHours, rememberBuilding, saveWorkHours, type FindTimeResult } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
-import { formatDate } from '../i18n/format.ts';
+import { formatDate, zoneLabel } from '../i18n/format.ts';
 
 const fmt = (ms: number, zone: string, f: string) => DateTime.fromMillis(ms, { zone }).toFormat(f);
 
@@ -68,7 +68,7 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
       people: r.grid.people.map((p) => ({
         name: p.name ? `${p.name} (${p.email})` : p.email,
         role: p.required ? t('booking.role.required') : t('booking.role.optional'),
-        note: p.known ? t('scheduling.works', { start: p.hours.start, end: p.hours.end, zone: p.hours.timeZone }) : t('scheduling.no_freebusy'),
+        note: p.known ? t('scheduling.works', { start: p.hours.start, end: p.hours.end, zone: zoneLabel(p.hours.timeZone) }) : t('scheduling.no_freebusy'),
         cells: p.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
         busy: p.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
       })),
@@ -146,7 +146,7 @@ export function schedulingRoutes(ctx: AppContext): Router {
         range: r.days.length ? `${formatDate(DateTime.fromISO(r.days[0]!), 'dayShort')} – ${formatDate(DateTime.fromISO(r.days.at(-1)!), 'dayShort')}` : '',
         rooms: r.rooms.map(({ room, slots }) => ({
           name: room.name,
-          facts: `${t('room.people', { count: room.capacity })} · ${t('room.place', { building: room.building, floor: room.floor })} · ${room.timeZone}`,
+          facts: `${t('room.people', { count: room.capacity })} · ${t('room.place', { building: room.building, floor: room.floor })} · ${zoneLabel(room.timeZone)}`,
           slots: slots.map((s) => ({ label: `${label(s.start, room.timeZone)}–${fmt(s.end, room.timeZone, 'HH:mm')}`, href: bookingLink(room, s) })),
         })),
       },

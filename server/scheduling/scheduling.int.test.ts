@@ -80,7 +80,7 @@ describe('find a time: people and rooms together', () => {
       rows.some((r) => r[1]),
       'candidate rooms beside them',
     );
-    assert.match(html, /Bob Baker \(bob@example.com\) <span class="muted">· Required · Works 09:00–17:00 Europe\/London/);
+    assert.match(html, /Bob Baker \(bob@example.com\) <span class="muted">· Required · Works 09:00–17:00 United Kingdom Time/);
     assert.match(html, /aria-label="Bob Baker \(bob@example.com\): busy at 09:00, 09:30, 10:00, 10:30, 11:00, 11:30"/);
   });
 

@@ -28,7 +28,7 @@ export function retryFailedJob(ctx: Ctx, actor: Actor, id: number): void {
         );
         return;
       }
-      if (!repo.requeueJob(ctx.db, id, at)) throw new NotFoundError('failed or waiting job');
+      if (!repo.requeueJob(ctx.db, id, at)) throw new NotFoundError('job');
       const job = repo.findJob(ctx.db, id)!;
       const change = markResent(ctx, job.bookingId, job.kind);
       if (!change.ok) repo.recordProblem(ctx.db, id, change.problem, at);

@@ -6,6 +6,7 @@ import type { Meeting } from '../exchange/gateway.ts';
 import { parseSnapshot, serializeSnapshot, type MeetingSnapshot } from './meeting-snapshot.ts';
 import * as repo from './outbox.repo.ts';
 import { retryingText } from './words.ts';
+import { readStored } from '../i18n/stored.ts';
 import { t } from '../i18n/context.ts';
 import { formatDate, formatTimeRange } from '../i18n/format.ts';
 
@@ -69,7 +70,7 @@ export function retryNote(db: Db, bookingId: number): string | null {
 }
 
 /** A job as the admin page lists it: which booking it carries, named by subject, room and time (from the version it sends). */
-export type JobView = repo.OutboxJob & { booking: string };
+export type JobView = repo.OutboxJob & { booking: string; kindText: string; stepText: string; lastErrorText: string };
 
 function describeJob(job: repo.OutboxJob): JobView {
   let booking = t('sync.job_booking', { id: job.bookingId });
@@ -82,7 +83,15 @@ function describeJob(job: repo.OutboxJob): JobView {
   } catch {
     // An unreadable snapshot fails its job with that reason; the page still lists it by booking number.
   }
-  return { ...job, booking };
+  return {
+    ...job,
+    booking,
+    // The admin page's words for the job's codes, and its last error in the reader's language where the app wrote
+    // it (problems are catalog references); Exchange's own technical answer (method, path, status) stays verbatim.
+    kindText: t('sync.kind', { kind: job.kind }),
+    stepText: t('sync.step', { step: job.step.replace(/-/g, '_') }),
+    lastErrorText: job.lastError ? readStored(job.lastError) : '',
+  };
 }
 
 /** What the admin page shows. */

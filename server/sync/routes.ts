@@ -8,6 +8,7 @@ import { retryFailedJob } from './admin.ts';
 import { outboxOverview } from './outbox.ts';
 import type { Reconciler } from './reconciler.ts';
 import { t } from '../i18n/context.ts';
+import { readStored } from '../i18n/stored.ts';
 
 /** The admin page at /admin/sync (its URL kept for bookmarks): the outbox, failed jobs with a retry button, the reconciler and Exchange health. */
 export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Router {
@@ -22,6 +23,8 @@ export function adminExchangeRoutes(ctx: AppContext, reconciler: Reconciler): Ro
       health,
       lastReconcile: reconciler.last,
       exchangeUrl: ctx.config.exchangeUrl ?? t('sync.emulator'),
+      // Reconcile problems are catalog references (bookings/exchange-state.ts): read in the admin's language.
+      readStored,
     });
   });
 

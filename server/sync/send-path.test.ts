@@ -16,6 +16,7 @@ import type { ExchangeGateway, ItemRef } from '../exchange/gateway.ts';
 import { createRoom } from '../rooms/service.ts';
 import { createLocalUser, type User } from '../users/service.ts';
 import { outboxOverview } from './outbox.ts';
+import { runInLocale } from '../i18n/context.ts';
 import { OutboxWorker, SEND_PATH } from './worker.ts';
 
 const now = DateTime.fromISO('2026-11-24T09:00:00Z', { zone: 'utc' });
@@ -213,7 +214,11 @@ describe('the send path', () => {
     assert.ok(getBooking(ctx, id)?.submittedAt, 'the fact that Exchange accepted it is kept');
     const { problems } = outboxOverview(ctx.db);
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!.lastError ?? '', /cannot move from cancelled to booked/);
+    assert.match(problems[0]!.lastErrorText, /Booking \d+ cannot move from Cancelled to Booked/);
+    // The admin page reads the problem and the job's codes in its reader's language (issue 17).
+    const hu = runInLocale('hu', () => outboxOverview(ctx.db).problems[0]!);
+    assert.match(hu.lastErrorText, /foglalás nem léphet át ebből az állapotból: „Lemondva” ebbe: „Lefoglalva”/);
+    assert.deepEqual([hu.kindText, hu.stepText], ['létrehozás', 'kész']);
     assert.ok(errors.some((l) => l.includes('booking.impossible_transition')));
     const audit = ctx.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'booking.impossible_transition'").get() as { n: number };
     assert.equal(audit.n, 1);

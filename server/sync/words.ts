@@ -6,6 +6,7 @@
 import { ExchangeError, InvalidMeetingError } from '../exchange/errors.ts';
 import { readStored, storedMessage } from '../i18n/stored.ts';
 import { t } from '../i18n/context.ts';
+import { gatewayProblemsRef } from '../i18n/gateway-words.ts';
 
 /** The booking page's note while a version waits for another try, in the reader's language. */
 export const retryingText = (): string => t('sync.reason.retrying');
@@ -23,8 +24,8 @@ function touchesMailbox(err: ExchangeError, alias: string | undefined): boolean 
 
 /** A permanent failure as a stored reference (see above). `roomAlias` tells a refusing room from a refusing organizer mailbox. */
 export function employeeReasonRef(err: unknown, roomAlias?: string): string {
-  // The gateway's field messages are technical English; they are kept as they are inside the translated sentence.
-  if (err instanceof InvalidMeetingError) return storedMessage('sync.reason.invalid', { details: Object.values(err.fields).join(' ') });
+  // The gateway's field problems, each in the reader's language too (i18n/gateway-words.ts).
+  if (err instanceof InvalidMeetingError) return storedMessage('sync.reason.invalid', { details: gatewayProblemsRef(err.fields) });
   if (!(err instanceof ExchangeError)) return storedMessage('sync.reason.internal');
   const room = touchesMailbox(err, roomAlias);
   switch (err.code) {

@@ -131,7 +131,7 @@ describe('OutboxWorker', () => {
     assert.equal(job().status, 'failed');
     const b = getBooking(ctx, bookingId)!;
     assert.equal(b.state, 'failed');
-    assert.match(readStored(b.failedReason ?? ''), /cannot be sent as it is: must not contain a line break\./);
+    assert.match(readStored(b.failedReason ?? ''), /cannot be sent as it is: Subject: must not contain a line break\./);
   });
 
   test('drain() fails the job, not the process, on an unexpected error', async () => {

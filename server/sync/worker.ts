@@ -10,6 +10,7 @@ import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
 import { parseSeriesJob, SERIES_SEND_PATH, type SeriesJob } from './series-path.ts';
 import { recordSeriesFailed, recordSeriesItemRef, recordSeriesSubmitted } from '../bookings/series-service.ts';
+import { storedMessage } from '../i18n/stored.ts';
 
 /** What one job's steps share while it runs. */
 export interface JobRun {
@@ -317,7 +318,7 @@ export class OutboxWorker {
       const series = seriesOf(job);
       const reason = employeeReasonRef(err, roomAliasOf(job));
       const change = series ? recordSeriesFailed(this.ctx, series, reason) : recordVersionFailed(this.ctx, job.bookingId, job.kind, reason);
-      if (!change.ok) outbox.recordProblem(db, job.id, `${message} ${change.problem}`, this.now());
+      if (!change.ok) outbox.recordProblem(db, job.id, storedMessage('sync.problem.after_error', { error: message, problem: change.problem }), this.now());
     }).immediate();
     this.options.onFailed?.(job.bookingId);
   }

@@ -1,0 +1,16 @@
+// The line the app adds to the body of every meeting it writes into Exchange (issue 17): "Booked with Roombook", in
+// the organizer's language, so attendees read the same words whoever opens the booking later. The body is plain
+// text here; the gateway escapes it for the HTML body, the MIME part and the iCalendar DESCRIPTION.
+import type { Locale } from './catalog.ts';
+import { currentLocale, tFor } from './context.ts';
+
+/** The organizer's language: their saved choice, else the language of the request that books (their browser's). */
+export const organizerLocale = (saved: Locale | null | undefined): Locale => saved ?? currentLocale();
+
+/** The body text with the app's line at its end (once: a body that already ends with it is left as it is). */
+export function bookedWithLine(body: string, saved: Locale | null | undefined): string {
+  const line = tFor(organizerLocale(saved), 'meeting.booked_with');
+  const text = body.trimEnd();
+  if (text === line || text.endsWith(`\n${line}`)) return text;
+  return text ? `${text}\n\n${line}` : line;
+}
