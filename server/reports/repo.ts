@@ -14,11 +14,11 @@ const LOOKBACK_MS = 24 * 60 * 60_000;
 
 // Prepared once per connection: a report runs these on every request.
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-function prepared<P extends unknown[], R>(db: Db, sql: string): Database.Statement<P, R> {
+function prepared<P extends unknown[], R>(db: Db, sql: string, raw = true): Database.Statement<P, R> {
   let map = statements.get(db);
   if (!map) statements.set(db, (map = new Map()));
   let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = db.prepare(sql).raw()));
+  if (!stmt) map.set(sql, (stmt = raw ? db.prepare(sql).raw() : db.prepare(sql)));
   return stmt as unknown as Database.Statement<P, R>;
 }
 
@@ -65,4 +65,32 @@ export function listReleased(db: Db, roomIds: number[], start: string, end: stri
     )
     .raw()
     .all(JSON.stringify(roomIds), end, start);
+}
+
+/**
+ * Stored day summaries (migration 0015) of `roomIds` for local days in [fromDay, toDay]: [room id, day, booked_ms,
+ * booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms, released, released_ended,
+ * heat, people].
+ */
+export type RoomDayRow = [number, string, number, number, number, number, number, number, number, number, number, number, string | null, string | null];
+
+export function listRoomDays(db: Db, roomIds: number[], fromDay: string, toDay: string): RoomDayRow[] {
+  return prepared<[string, string, string], RoomDayRow>(
+    db,
+    `SELECT room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms,
+            released, released_ended, heat, people
+     FROM report_room_days WHERE room_id IN (SELECT value FROM json_each(?)) AND day >= ? AND day <= ?`,
+  ).all(JSON.stringify(roomIds), fromDay, toDay);
+}
+
+/** Saves day summaries (a rebuilt row replaces the one a concurrent report may have written: they are equal). */
+export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
+  const insert = prepared<RoomDayRow, unknown>(
+    db,
+    `INSERT OR REPLACE INTO report_room_days (room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended,
+       held_no_shows, held_used_ms, released, released_ended, heat, people)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    false,
+  );
+  for (const r of rows) insert.run(...r);
 }

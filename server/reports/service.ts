@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
 import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
-import { listHeldBookings, listOutlookOnly, listReleased } from './repo.ts';
+import { listHeldBookings, listOutlookOnly, listReleased, listRoomDays, saveRoomDays, type RoomDayRow } from './repo.ts';
+import { combineDays, summariseDays, type DaySummary, type RawItem } from './room-days.ts';
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import { scheduleVersion } from '../schedule/invalidation.ts';
 import type { ReportQueryInput } from './schema.ts';
@@ -76,27 +77,168 @@ export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
   return data;
 }
 
+/** Raw items of `ids` overlapping the UTC range around local days [fromDay, toDay] (wide enough for every zone). */
+function readItems(ctx: Ctx, ids: number[], fromDay: string, toDay: string): RawItem[] {
+  const from = DateTime.fromISO(fromDay, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
+  const to = DateTime.fromISO(toDay, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
+  const items: RawItem[] = [];
+  if (!ids.length) return items;
+  // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
+  for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, kind: 'held', checkedInAt: at === null ? null : ms(at), exempt: exempt === 1 });
+  // A released no-show was booked (it counts in booked hours) and nobody came.
+  for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, kind: 'released', checkedInAt: null, exempt: false });
+  // An Outlook meeting's number of people is not known.
+  for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: null, kind: 'outlook', checkedInAt: null, exempt: false });
+  return items;
+}
+
+const dayPlus = (day: string, days: number) => DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!;
+
+/**
+ * Days before this one (UTC date today - 3) are settled: every booking starting on them has ended in every zone (an
+ * app booking lasts at most a day; a zone is at most 14 h from UTC), so their summaries do not depend on now.
+ */
+function settledBefore(now: DateTime): string {
+  return now.toUTC().minus({ days: 3 }).toISODate()!;
+}
+
+const toRow = (d: DaySummary): RoomDayRow => [
+  d.roomId,
+  d.day,
+  d.bookedMs,
+  d.bookedOpenMs,
+  d.bookableMs,
+  d.bookings,
+  d.held,
+  d.heldEnded,
+  d.heldNoShows,
+  d.heldUsedMs,
+  d.released,
+  d.releasedEnded,
+  d.heat && JSON.stringify(d.heat),
+  d.people && JSON.stringify(d.people),
+];
+
+const fromRow = (r: RoomDayRow): DaySummary => ({
+  roomId: r[0],
+  day: r[1],
+  bookedMs: r[2],
+  bookedOpenMs: r[3],
+  bookableMs: r[4],
+  bookings: r[5],
+  held: r[6],
+  heldEnded: r[7],
+  heldNoShows: r[8],
+  heldUsedMs: r[9],
+  released: r[10],
+  releasedEnded: r[11],
+  heat: r[12] === null ? null : (JSON.parse(r[12]) as number[]),
+  people: r[13] === null ? null : (JSON.parse(r[13]) as Record<string, number>),
+});
+
+/** Summaries of each room's days in [fromDay, toDay] computed from the bookings now (nothing stored). */
+function summariseLive(ctx: Ctx, rooms: Room[], fromDay: string, toDay: string): DaySummary[] {
+  if (fromDay > toDay || !rooms.length) return [];
+  const byRoom = new Map<number, RawItem[]>(rooms.map((r) => [r.id, []]));
+  for (const it of readItems(
+    ctx,
+    rooms.map((r) => r.id),
+    fromDay,
+    toDay,
+  ))
+    byRoom.get(it.roomId)?.push(it);
+  const now = ctx.clock.now().toMillis();
+  return rooms.flatMap((r) => summariseDays(r, byRoom.get(r.id)!, { from: fromDay, to: toDay }, now));
+}
+
+/**
+ * Settled days come from report_room_days; the ones missing there (never built, or deleted by a write's trigger) are
+ * built from the bookings and saved, in one write transaction so no write lands between reading and saving. The
+ * days from settledBefore() on are computed afresh each time (they depend on now).
+ */
 function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
   const ids = rooms.map((r) => r.id);
-  // Wide enough for every zone (UTC-12 to UTC+14); the aggregate clips each room to its own local period.
-  const from = DateTime.fromISO(request.period.from, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
-  const to = DateTime.fromISO(request.period.to, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
-  const items: ReportItem[] = [];
-  if (ids.length) {
-    // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
-    const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
-    const checkedIn = (roomId: number, at: string | null, exempt: number) =>
-      !checkinOn.has(roomId) || exempt ? {} : { checkedInAt: at === null ? null : ms(at) };
-    for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to)) {
-      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, ...checkedIn(roomId, at, exempt) });
+  const { from, to } = request.period;
+  const cut = settledBefore(ctx.clock.now());
+  const storedTo = to < cut ? to : dayPlus(cut, -1);
+  const days: DaySummary[] = [];
+  if (ids.length && from <= storedTo) {
+    const have = new Map<number, Set<string>>();
+    for (const r of listRoomDays(ctx.db, ids, from, storedTo)) {
+      days.push(fromRow(r));
+      let set = have.get(r[0]);
+      if (!set) have.set(r[0], (set = new Set()));
+      set.add(r[1]);
     }
-    // A released no-show was booked (it counts in booked hours) and nobody came.
-    for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to))
-      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, checkedInAt: null });
-    // An Outlook meeting's number of people is not known.
-    for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
+    // Each room's first and last missing day; the whole span between is rebuilt (cheaper than many small reads).
+    const missing: { room: Room; from: string; to: string }[] = [];
+    const periodDays: string[] = [];
+    for (let d = from; d <= storedTo; d = dayPlus(d, 1)) periodDays.push(d);
+    for (const room of rooms) {
+      const set = have.get(room.id);
+      let first: string | null = null;
+      let last: string | null = null;
+      for (const d of periodDays) {
+        if (set?.has(d)) continue;
+        first ??= d;
+        last = d;
+      }
+      if (first && last) missing.push({ room, from: first, to: last });
+    }
+    if (missing.length) {
+      const rebuilt = ctx.db
+        .transaction(() => {
+          const lo = missing.reduce((m, x) => (x.from < m ? x.from : m), missing[0]!.from);
+          const hi = missing.reduce((m, x) => (x.to > m ? x.to : m), missing[0]!.to);
+          const byRoom = new Map<number, RawItem[]>(missing.map((m) => [m.room.id, []]));
+          for (const it of readItems(
+            ctx,
+            missing.map((m) => m.room.id),
+            lo,
+            hi,
+          ))
+            byRoom.get(it.roomId)?.push(it);
+          const now = ctx.clock.now().toMillis();
+          const out = missing.flatMap((m) => summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now));
+          saveRoomDays(ctx.db, out.map(toRow));
+          return out;
+        })
+        .immediate();
+      // The rebuilt span may include days that were stored: the rebuilt ones win.
+      const rebuiltKeys = new Set(rebuilt.map((d) => `${d.roomId}\u0000${d.day}`));
+      const kept = days.filter((d) => !rebuiltKeys.has(`${d.roomId}\u0000${d.day}`));
+      days.length = 0;
+      days.push(...kept, ...rebuilt);
+    }
   }
+  days.push(...summariseLive(ctx, rooms, from > cut ? from : cut, to));
+  const report = combineDays(rooms, days, request.period, new Set(roomIdsWithCheckinOn(ctx)));
+  return { request, rooms, report, buildings: listBuildings(ctx) };
+}
+
+/**
+ * The report straight from the bookings, as before the day summaries (no table read or written): the bench compares
+ * it with computeReport in the same run, and room-days tests check the two agree.
+ */
+export function computeReportFromBookings(ctx: Ctx, request: ReportRequest): ReportData {
+  const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
+  const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
+  const items: ReportItem[] = readItems(
+    ctx,
+    rooms.map((r) => r.id),
+    request.period.from,
+    request.period.to,
+  ).map((it) => ({
+    roomId: it.roomId,
+    start: it.start,
+    end: it.end,
+    people: it.people,
+    ...(it.kind === 'released' ? { checkedInAt: null } : it.kind === 'held' && checkinOn.has(it.roomId) && !it.exempt ? { checkedInAt: it.checkedInAt } : {}),
+  }));
   const report = aggregate(rooms, items, request.period, ctx.clock.now().toMillis());
   return { request, rooms, report, buildings: listBuildings(ctx) };
 }
