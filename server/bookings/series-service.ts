@@ -405,15 +405,22 @@ function seriesShape(series: seriesRepo.Series, rows: repo.Booking[]): { exclude
   return { excluded, exceptions };
 }
 
+/** A series by id (check-in's series rule reads it to queue the room's release). */
+export function findSeriesById(ctx: Pick<Ctx, 'db'>, id: number): seriesRepo.Series | undefined {
+  return seriesRepo.findSeries(ctx.db, id);
+}
+
 /** Queues one series job on the series' first row (its jobs run in order) with the next SEQUENCE. */
-function queueSeriesJob(
-  ctx: Ctx,
+// Exported for check-in's release of series dates (server/checkin/series-release.ts); `released` only for release-room.
+export function queueSeriesJob(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'log'>,
   series: seriesRepo.Series,
   op: SeriesOp,
   bookingIds: number[],
   at: string,
   occurrence?: OccurrenceOverride,
   message?: string,
+  released?: DateTime[],
 ): void {
   const anchorId = seriesRepo.anchorBookingId(ctx.db, series.id)!;
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
@@ -439,7 +446,15 @@ function queueSeriesJob(
     { message: message ?? null },
   );
   const shape = seriesShape(series, rows);
-  const job = seriesJobJson({ op, seriesId: series.id, rrule: series.rrule, ...shape, ...(occurrence ? { occurrence } : {}), bookingIds });
+  const job = seriesJobJson({
+    op,
+    seriesId: series.id,
+    rrule: series.rrule,
+    ...shape,
+    ...(occurrence ? { occurrence } : {}),
+    ...(released ? { released } : {}),
+    bookingIds,
+  });
   outbox.queueVersion(ctx.db, anchorId, jobKindOf(op), { meeting, series: job }, at);
 }
 
@@ -625,7 +640,7 @@ export function recordSeriesItemRef(ctx: Pick<Ctx, 'db' | 'clock'>, job: SeriesJ
 
 /** Exchange accepted a series message: the dates it was about are booked, or cancelled for a cancellation. */
 export function recordSeriesSubmitted(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, job: SeriesJob, sent: { submittedAt: string | null }): StateChange {
-  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence';
+  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence' || job.op === 'release-room';
   let result: StateChange = { ok: true };
   for (const id of job.bookingIds) {
     const b = repo.findBooking(ctx.db, id);
@@ -643,7 +658,7 @@ export function recordSeriesSubmitted(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, jo
 /** Exchange refused a series message for good: the dates it was about failed, with the reason in words. */
 export function recordSeriesFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, job: SeriesJob, reason: string): StateChange {
   let result: StateChange = { ok: true };
-  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence';
+  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence' || job.op === 'release-room';
   for (const id of job.bookingIds) {
     const b = repo.findBooking(ctx.db, id);
     if (!b) continue;

@@ -23,6 +23,8 @@ export const BuildingCheckinForm = z.object({
   opensBeforeMin: integer('checkin.room.opens_before_short', 0, 120),
   closesAfterMin: integer('checkin.room.closes_after_short', 1, 120),
   releaseAction: action,
+  // The series rule: dates in a row without a check-in before a series loses the room (0 = never).
+  seriesMisses: integer('checkin.room.series_misses', 0, 52),
 });
 
 export const ExemptForm = z.object({ exempt: checkbox });

@@ -151,7 +151,9 @@ function summariseLive(ctx: Ctx, rooms: Room[], fromDay: string, toDay: string):
   ))
     byRoom.get(it.roomId)?.push(it);
   const now = ctx.clock.now().toMillis();
-  return rooms.flatMap((r) => summariseDays(r, byRoom.get(r.id)!, { from: fromDay, to: toDay }, now));
+  const out: DaySummary[] = [];
+  for (const r of rooms) for (const d of summariseDays(r, byRoom.get(r.id)!, { from: fromDay, to: toDay }, now)) out.push(d);
+  return out;
 }
 
 /**
@@ -203,7 +205,8 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
           ))
             byRoom.get(it.roomId)?.push(it);
           const now = ctx.clock.now().toMillis();
-          const out = missing.flatMap((m) => summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now));
+          const out: DaySummary[] = [];
+          for (const m of missing) for (const d of summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now)) out.push(d);
           saveRoomDays(ctx.db, out.map(toRow));
           return out;
         })
@@ -211,11 +214,13 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
       // The rebuilt span may include days that were stored: the rebuilt ones win.
       const rebuiltKeys = new Set(rebuilt.map((d) => `${d.roomId}\u0000${d.day}`));
       const kept = days.filter((d) => !rebuiltKeys.has(`${d.roomId}\u0000${d.day}`));
+      // Loops, not push(...spread): a year of 500 rooms is ~180k summaries, beyond the call stack's argument limit.
       days.length = 0;
-      days.push(...kept, ...rebuilt);
+      for (const d of kept) days.push(d);
+      for (const d of rebuilt) days.push(d);
     }
   }
-  days.push(...summariseLive(ctx, rooms, from > cut ? from : cut, to));
+  for (const d of summariseLive(ctx, rooms, from > cut ? from : cut, to)) days.push(d);
   const report = combineDays(rooms, days, request.period, new Set(roomIdsWithCheckinOn(ctx)));
   return { request, rooms, report, buildings: listBuildings(ctx) };
 }

@@ -82,3 +82,18 @@ END;
 CREATE TRIGGER report_room_days_rooms_update AFTER UPDATE OF time_zone, opens_at_local, closes_at_local ON rooms BEGIN
   DELETE FROM report_room_days WHERE room_id = OLD.id;
 END;
+
+-- ---- Check-in: the series rule (issue 15) ----
+-- A series whose room was not checked into for this many of its dates in a row loses the room for the rest of the
+-- series (0 = never). Per building, like the other check-in defaults; the app's default is 3.
+ALTER TABLE checkin_building_defaults ADD COLUMN series_misses INTEGER NOT NULL DEFAULT 3 CHECK (series_misses BETWEEN 0 AND 52);
+
+-- A series that lost its room: written once, in the transaction that queues the room's cancellations, so the rule
+-- fires exactly once whatever restarts or second sweeps happen. The organizer reads the note on every date's page.
+CREATE TABLE checkin_series_releases (
+  series_id   INTEGER PRIMARY KEY REFERENCES booking_series (id) ON DELETE CASCADE,
+  released_at TEXT NOT NULL,
+  missed      INTEGER NOT NULL,     -- the dates in a row nobody checked in to
+  dates       INTEGER NOT NULL,     -- the dates still to come that lost the room
+  from_start  TEXT NOT NULL         -- the first of them (UTC)
+) STRICT;
