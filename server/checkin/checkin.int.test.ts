@@ -11,7 +11,7 @@ import type { Room } from '../rooms/service.ts';
 import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import * as repo from './repo.ts';
-import { checkinLinkPath, settingsForRoom } from './service.ts';
+import { checkinLinkPath, buildingDefault, settingsForRoom } from './service.ts';
 
 const ZONE = 'Europe/London';
 let offsetMs = 0;
@@ -65,8 +65,12 @@ describe('check-in pages', () => {
       opensBeforeMin: '5',
       closesAfterMin: '10',
       releaseAction: 'release-room',
+      seriesMisses: '4',
     });
     assert.equal(res.status, 303);
+    // The series rule's number (default 3) is the building's.
+    assert.equal(buildingDefault(app.ctx, room.building).seriesMisses, 4);
+    assert.match(await (await adam.get(`/admin/rooms/${room.id}/edit`)).text(), /name="seriesMisses"[^>]*value="4"/);
     res = await adam.post(`/admin/rooms/${room.id}/checkin`, { required: '', opensBeforeMin: '', closesAfterMin: '15', releaseAction: '' });
     assert.equal(res.status, 303);
     assert.deepEqual(settingsForRoom(app.ctx, room), { required: true, opensBeforeMin: 5, closesAfterMin: 15, releaseAction: 'release-room' });

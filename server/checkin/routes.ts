@@ -7,6 +7,7 @@ import { flash } from '../http/flash.ts';
 import { idParam } from '../http/params.ts';
 import { getBookingForViewer, type Booking } from '../bookings/service.ts';
 import { getRoom } from '../rooms/service.ts';
+import { registerCheckinLink } from './link-in-body.ts';
 import { hasRole } from '../users/roles.ts';
 import { findUser, listUsers, toActor } from '../users/service.ts';
 import { listDeviceTokens } from '../schedule/tokens.ts';
@@ -28,6 +29,8 @@ const firstMessage = (error: { issues: { message: string }[] }) => readStored(er
 export function checkinRoutes(ctx: AppContext): Router {
   const router = Router();
   const secret = ctx.config.sessionSecret;
+  // The signed link in the meetings the app sends (PUBLIC_URL set).
+  registerCheckinLink(ctx);
 
   /** The booking page's check-in section (views/checkin/_booking.ejs reads res.locals.checkin). */
   router.get('/bookings/:id', ...pages.signedIn, (req, res, next) => {

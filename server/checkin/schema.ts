@@ -24,7 +24,8 @@ export const BuildingCheckinForm = z.object({
   closesAfterMin: integer('checkin.room.closes_after_short', 1, 120),
   releaseAction: action,
   // The series rule: dates in a row without a check-in before a series loses the room (0 = never).
-  seriesMisses: integer('checkin.room.series_misses', 0, 52),
+  // Left out (an older form): the stored number stays.
+  seriesMisses: z.preprocess((v) => (v === '' ? undefined : v), integer('checkin.room.series_misses', 0, 52).optional()),
 });
 
 export const ExemptForm = z.object({ exempt: checkbox });
