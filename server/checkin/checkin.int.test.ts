@@ -151,4 +151,30 @@ describe('check-in pages', () => {
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
     assert.match(row, /,1\.9,33\.3\s*$/, row);
   });
+
+  test('reception checks a meeting in from the timeline: a button per open window, CSRF-checked, back to the timeline', async () => {
+    const b = await book('15:00', '16:00');
+    moveClockTo('14:57');
+    const path = `/schedule?date=${day}`;
+    const page = await (await rita.get(path)).text();
+    assert.match(page, /Check-in open now/);
+    assert.match(page, new RegExp(`action="/bookings/${b.id}/checkin"`));
+    assert.match(page, /Check in Trent 15:00–16:00/);
+    // Without the form's token the post is refused and nothing is recorded.
+    const forged = await fetch(`${app.url}/bookings/${b.id}/checkin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `roombook.sid=${rita.cookie('roombook.sid')}` },
+      body: new URLSearchParams({ back: path }).toString(),
+      redirect: 'manual',
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(repo.findFacts(app.ctx.db, b.id)?.checkedInAt ?? null, null);
+    const res = await rita.post(`/bookings/${b.id}/checkin`, { back: path });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), path, 'back to the timeline');
+    assert.ok(repo.findFacts(app.ctx.db, b.id)?.checkedInAt, 'checked in by reception');
+    assert.doesNotMatch(await (await rita.get(path)).text(), new RegExp(`action="/bookings/${b.id}/checkin"`), 'no button once checked in');
+    // Employees do not get the timeline at all.
+    assert.equal((await alice.get(path)).status, 403);
+  });
 });

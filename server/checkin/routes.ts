@@ -8,6 +8,7 @@ import { idParam } from '../http/params.ts';
 import { getBookingForViewer, type Booking } from '../bookings/service.ts';
 import { getRoom } from '../rooms/service.ts';
 import { registerCheckinLink } from './link-in-body.ts';
+import { dueCheckins } from './timeline-due.ts';
 import { hasRole } from '../users/roles.ts';
 import { findUser, listUsers, toActor } from '../users/service.ts';
 import { listDeviceTokens } from '../schedule/tokens.ts';
@@ -46,6 +47,17 @@ export function checkinRoutes(ctx: AppContext): Router {
     } catch {
       // The bookings route answers (404, 403) for a booking this user may not see.
     }
+    next();
+  });
+
+  /** The reception timeline's "check-in open now" list (views/checkin/_timeline-due.ejs reads res.locals.checkinDue). */
+  router.get('/schedule', ...pages.reception, (req, res, next) => {
+    const building = typeof req.query.building === 'string' && req.query.building ? req.query.building : null;
+    const back = req.originalUrl;
+    // Only today's view lists them (a window is open now or never on another day); backTo() checks the address again.
+    const date = typeof req.query.date === 'string' ? req.query.date : null;
+    const today = ctx.clock.now().toISODate();
+    if (!date || date === today) res.locals.checkinDue = { items: dueCheckins(ctx, building), back };
     next();
   });
 
