@@ -97,3 +97,15 @@ CREATE TABLE checkin_series_releases (
   dates       INTEGER NOT NULL,     -- the dates still to come that lost the room
   from_start  TEXT NOT NULL         -- the first of them (UTC)
 ) STRICT;
+
+-- A counter per room, raised whenever any of its stored summaries is deleted (by the triggers above, whoever wrote):
+-- a process keeps the summaries it read in memory and re-reads a room only when its counter moved, so the first
+-- report after a change reads the changed room's rows, not every room's year.
+CREATE TABLE report_room_versions (
+  room_id INTEGER PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER report_room_days_deleted AFTER DELETE ON report_room_days BEGIN
+  INSERT INTO report_room_versions (room_id, version) VALUES (OLD.room_id, 1)
+    ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+END;

@@ -15,7 +15,7 @@ import { buildReport, computeReportFromBookings } from '../../server/reports/ser
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport } from './run.ts';
 
-const ROOMS = 500;
+const ROOMS = Number(process.env.REPORTS_BENCH_ROOMS ?? 500);
 const PER_WEEKDAY = 4;
 const ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York'];
 const FROM = '2025-12-01';

@@ -94,3 +94,8 @@ export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
   );
   for (const r of rows) insert.run(...r);
 }
+
+/** Each room's summary counter (migration 0015); a room without a row is at 0. */
+export function roomDayVersions(db: Db): Map<number, number> {
+  return new Map(prepared<[], [number, number]>(db, 'SELECT room_id, version FROM report_room_versions').all());
+}

@@ -174,6 +174,7 @@ export function combineDays(rooms: readonly ReportRoom[], days: Iterable<DaySumm
   const lines = new Map<number, RoomLine>(rooms.map((room) => [room.id, { room, ...emptyTotals(), rooms: 1 }]));
   const heat: Heat = { bookedMs: grid(), totalMs: grid() };
   const people = new Map<number, Map<number, number>>();
+  const weekdays = new Map<string, number>();
   let checkInRecorded = false;
   for (const s of days) {
     const line = lines.get(s.roomId);
@@ -188,7 +189,9 @@ export function combineDays(rooms: readonly ReportRoom[], days: Iterable<DaySumm
     if (on) line.usedMs += s.heldUsedMs;
     if (s.released > 0 || (on && s.held > 0)) checkInRecorded = true;
     if (s.heat) {
-      const row = heat.bookedMs[weekdayOf(s.day)]!;
+      let wd = weekdays.get(s.day);
+      if (wd === undefined) weekdays.set(s.day, (wd = weekdayOf(s.day)));
+      const row = heat.bookedMs[wd]!;
       for (let h = 0; h < 24; h++) row[h]! += s.heat[h]!;
     }
     if (s.people) {

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
 import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
-import { listHeldBookings, listOutlookOnly, listReleased, listRoomDays, saveRoomDays, type RoomDayRow } from './repo.ts';
+import { listHeldBookings, listOutlookOnly, listReleased, listRoomDays, roomDayVersions, saveRoomDays, type RoomDayRow } from './repo.ts';
 import { combineDays, summariseDays, type DaySummary, type RawItem } from './room-days.ts';
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import { scheduleVersion } from '../schedule/invalidation.ts';
@@ -161,38 +161,59 @@ function summariseLive(ctx: Ctx, rooms: Room[], fromDay: string, toDay: string):
  * built from the bookings and saved, in one write transaction so no write lands between reading and saving. The
  * days from settledBefore() on are computed afresh each time (they depend on now).
  */
+// The stored summaries this process has read, per room, with the room's counter when read (report_room_versions):
+// a room is read again only when its counter moved, i.e. when a write deleted any of its summaries.
+interface RoomMemory {
+  version: number;
+  from: string;
+  to: string;
+  days: Map<string, DaySummary>;
+}
+const memory = new WeakMap<Ctx['db'], Map<number, RoomMemory>>();
+
 function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
-  const ids = rooms.map((r) => r.id);
   const { from, to } = request.period;
   const cut = settledBefore(ctx.clock.now());
   const storedTo = to < cut ? to : dayPlus(cut, -1);
   const days: DaySummary[] = [];
-  if (ids.length && from <= storedTo) {
-    const have = new Map<number, Set<string>>();
-    for (const r of listRoomDays(ctx.db, ids, from, storedTo)) {
-      days.push(fromRow(r));
-      let set = have.get(r[0]);
-      if (!set) have.set(r[0], (set = new Set()));
-      set.add(r[1]);
-    }
-    // Each room's first and last missing day; the whole span between is rebuilt (cheaper than many small reads).
-    const missing: { room: Room; from: string; to: string }[] = [];
+  if (rooms.length && from <= storedTo) {
+    let mem = memory.get(ctx.db);
+    if (!mem) memory.set(ctx.db, (mem = new Map()));
+    // Counters and rows in one read transaction: a deletion cannot fall between them.
+    ctx.db.transaction(() => {
+      const versions = roomDayVersions(ctx.db);
+      const stale = rooms.filter((r) => {
+        const m = mem.get(r.id);
+        return !m || m.version !== (versions.get(r.id) ?? 0) || m.from > from || m.to < storedTo;
+      });
+      if (!stale.length) return;
+      for (const r of stale) mem.set(r.id, { version: versions.get(r.id) ?? 0, from, to: storedTo, days: new Map() });
+      for (const row of listRoomDays(
+        ctx.db,
+        stale.map((r) => r.id),
+        from,
+        storedTo,
+      ))
+        mem.get(row[0])!.days.set(row[1], fromRow(row));
+    })();
     const periodDays: string[] = [];
     for (let d = from; d <= storedTo; d = dayPlus(d, 1)) periodDays.push(d);
+    // Each room's first and last missing day; the whole span between is rebuilt (cheaper than many small reads).
+    const missing: { room: Room; from: string; to: string }[] = [];
     for (const room of rooms) {
-      const set = have.get(room.id);
+      const have = mem.get(room.id)!.days;
       let first: string | null = null;
       let last: string | null = null;
       for (const d of periodDays) {
-        if (set?.has(d)) continue;
+        if (have.has(d)) continue;
         first ??= d;
         last = d;
       }
       if (first && last) missing.push({ room, from: first, to: last });
     }
     if (missing.length) {
-      const rebuilt = ctx.db
+      ctx.db
         .transaction(() => {
           const lo = missing.reduce((m, x) => (x.from < m ? x.from : m), missing[0]!.from);
           const hi = missing.reduce((m, x) => (x.to > m ? x.to : m), missing[0]!.to);
@@ -205,19 +226,25 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
           ))
             byRoom.get(it.roomId)?.push(it);
           const now = ctx.clock.now().toMillis();
-          const out: DaySummary[] = [];
-          for (const m of missing) for (const d of summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now)) out.push(d);
-          saveRoomDays(ctx.db, out.map(toRow));
-          return out;
+          const versions = roomDayVersions(ctx.db);
+          for (const m of missing) {
+            const built = summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now);
+            saveRoomDays(ctx.db, built.map(toRow));
+            const held = mem.get(m.room.id)!;
+            // CASE: another process deleted some of this room's rows since they were read: read them all next time.
+            if ((versions.get(m.room.id) ?? 0) !== held.version) held.version = -1;
+            for (const d of built) held.days.set(d.day, d);
+          }
         })
         .immediate();
-      // The rebuilt span may include days that were stored: the rebuilt ones win.
-      const rebuiltKeys = new Set(rebuilt.map((d) => `${d.roomId}\u0000${d.day}`));
-      const kept = days.filter((d) => !rebuiltKeys.has(`${d.roomId}\u0000${d.day}`));
-      // Loops, not push(...spread): a year of 500 rooms is ~180k summaries, beyond the call stack's argument limit.
-      days.length = 0;
-      for (const d of kept) days.push(d);
-      for (const d of rebuilt) days.push(d);
+    }
+    for (const room of rooms) {
+      const have = mem.get(room.id)?.days;
+      if (!have) continue;
+      for (const d of periodDays) {
+        const s = have.get(d);
+        if (s) days.push(s);
+      }
     }
   }
   for (const d of summariseLive(ctx, rooms, from > cut ? from : cut, to)) days.push(d);
