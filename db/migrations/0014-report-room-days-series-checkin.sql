@@ -109,3 +109,11 @@ CREATE TRIGGER report_room_days_deleted AFTER DELETE ON report_room_days BEGIN
   INSERT INTO report_room_versions (room_id, version) VALUES (OLD.room_id, 1)
     ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
+
+-- Door displays: the named people a "Book now" meeting may be organized by (chosen on the display from this list);
+-- with none listed the room's walk-in account organizes it, as before.
+CREATE TABLE display_token_people (
+  token_id INTEGER NOT NULL REFERENCES device_tokens (id) ON DELETE CASCADE,
+  user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (token_id, user_id)
+) STRICT;

@@ -238,3 +238,19 @@ export function setDisplaySettings(db: Db, tokenId: number, s: { canAct: boolean
       .changes === 1
   );
 }
+
+/** The people a display's "Book now" may be organized by (ids), in name order. */
+export function displayPeople(db: Db, tokenId: number): number[] {
+  return db
+    .prepare<[number], { id: number }>(
+      'SELECT p.user_id AS id FROM display_token_people p JOIN users u ON u.id = p.user_id WHERE p.token_id = ? AND u.active = 1 ORDER BY u.display_name',
+    )
+    .all(tokenId)
+    .map((r) => r.id);
+}
+
+export function setDisplayPeople(db: Db, tokenId: number, userIds: readonly number[]): void {
+  db.prepare('DELETE FROM display_token_people WHERE token_id = ?').run(tokenId);
+  const insert = db.prepare('INSERT OR IGNORE INTO display_token_people (token_id, user_id) VALUES (?, ?)');
+  for (const id of userIds) insert.run(tokenId, id);
+}

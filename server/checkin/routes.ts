@@ -160,6 +160,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     const parsed = DisplayActingForm.safeParse(req.body);
     if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
     else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', t('checkin.flash.walkin_list'));
+    else if (parsed.data.peopleIds.some((p) => !findUser(ctx, p))) flash(req, 'error', t('checkin.flash.walkin_list'));
     else {
       saveDisplaySettings(ctx, toActor(req.user!), id, parsed.data);
       flash(req, 'success', parsed.data.canAct ? t('checkin.flash.may_act') : t('checkin.flash.read_only'));

@@ -34,4 +34,9 @@ export const ExemptForm = z.object({ exempt: checkbox });
 export const DisplayActingForm = z.object({
   canAct: checkbox,
   walkinUserId: z.preprocess((v) => (v === '' || v === undefined ? null : v), integer('checkin.display.walkin', 1, Number.MAX_SAFE_INTEGER).nullable()),
+  // The named people Book now may be for (a multiple select: one value or a list; none = the walk-in account).
+  peopleIds: z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(integer('checkin.display.people', 1, Number.MAX_SAFE_INTEGER)).max(200),
+  ),
 });
