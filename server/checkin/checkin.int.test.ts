@@ -150,6 +150,13 @@ describe('check-in pages', () => {
     // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
     assert.match(row, /,1\.9,33\.3\s*$/, row);
+    // Released hours rebooked: the 16:00 no-show gave back 16:15–17:00; nobody took it yet, then 16:30–17:00 is booked.
+    const report = async () => (await (await adam.get(`/reports?from=${day}&to=${day}&building=Quay`)).text()).match(/id="sum-rebooked">([^<]*)</)?.[1];
+    // Released a moment after 16:15 (the sweep runs on the worker's pass): 0.7–0.8 h.
+    assert.match((await report()) ?? '', /^0(\.0)? of 0\.[78] h \(0 %\)$/);
+    await book('16:30', '17:00');
+    moveClockTo('18:00');
+    assert.match((await report()) ?? '', /^0\.5 of 0\.[78] h \(66\.[78] %\)$/);
   });
 
   test('reception checks a meeting in from the timeline: a button per open window, CSRF-checked, back to the timeline', async () => {

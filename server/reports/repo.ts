@@ -99,3 +99,25 @@ export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
 export function roomDayVersions(db: Db): Map<number, number> {
   return new Map(prepared<[], [number, number]>(db, 'SELECT room_id, version FROM report_room_versions').all());
 }
+
+/**
+ * Released no-shows of these rooms starting in [start, end): [room id, released_at, ends_at] (the hours given back),
+ * and for one of them, the held app bookings and Outlook meetings of its room overlapping what was given back.
+ */
+export function listReleasedSpans(db: Db, roomIds: number[], start: string, end: string): [number, string, string][] {
+  return prepared<[string, string, string], [number, string, string]>(
+    db,
+    `SELECT b.room_id, c.released_at, b.ends_at FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
+     WHERE c.released_at IS NOT NULL AND b.room_id IN (SELECT value FROM json_each(?)) AND b.starts_at >= ? AND b.starts_at < ?`,
+  ).all(JSON.stringify(roomIds), start, end);
+}
+
+export function listTakenDuring(db: Db, roomId: number, start: string, end: string): [string, string][] {
+  return prepared<[number, string, string, string, number, string, string], [string, string]>(
+    db,
+    `SELECT starts_at, ends_at FROM bookings WHERE room_id = ? AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+     UNION ALL
+     SELECT x.starts_at, x.ends_at FROM external_bookings x WHERE x.room_id = ? AND x.starts_at < ? AND x.ends_at > ?
+       AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
+  ).all(roomId, new Date(Date.parse(start) - LOOKBACK_MS).toISOString(), end, start, roomId, end, start);
+}

@@ -3,8 +3,18 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
-import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
-import { listHeldBookings, listOutlookOnly, listReleased, listRoomDays, roomDayVersions, saveRoomDays, type RoomDayRow } from './repo.ts';
+import { aggregate, mergeIntervals, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
+import {
+  listHeldBookings,
+  listOutlookOnly,
+  listReleased,
+  listReleasedSpans,
+  listRoomDays,
+  listTakenDuring,
+  roomDayVersions,
+  saveRoomDays,
+  type RoomDayRow,
+} from './repo.ts';
 import { combineDays, summariseDays, type DaySummary, type RawItem } from './room-days.ts';
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import { scheduleVersion } from '../schedule/invalidation.ts';
@@ -50,6 +60,30 @@ export interface ReportData {
   rooms: Room[];
   report: UtilisationReport;
   buildings: string[];
+  /** Released no-shows: the hours given back (release to end) and how many of them others booked (ms). */
+  rebooked?: { releasedMs: number; rebookedMs: number };
+}
+
+/**
+ * Released hours rebooked: for each no-show released in the period, the time from its release to its end, and the
+ * part of it other bookings or Outlook meetings of the room then held. Released no-shows are few (check-in rooms
+ * only), so this reads them one by one instead of keeping day summaries.
+ */
+function rebookedHours(ctx: Ctx, roomIds: number[], period: ReportPeriod): { releasedMs: number; rebookedMs: number } {
+  let releasedMs = 0;
+  let rebookedMs = 0;
+  if (!roomIds.length) return { releasedMs, rebookedMs };
+  const from = DateTime.fromISO(period.from, { zone: 'utc' }).toISO()!;
+  const to = DateTime.fromISO(period.to, { zone: 'utc' }).plus({ days: 1 }).toISO()!;
+  for (const [roomId, releasedAt, endsAt] of listReleasedSpans(ctx.db, roomIds, from, to)) {
+    const start = ms(releasedAt);
+    const end = ms(endsAt);
+    if (end <= start) continue;
+    releasedMs += end - start;
+    const taken = listTakenDuring(ctx.db, roomId, releasedAt, endsAt).map(([s, e]) => ({ start: Math.max(start, ms(s)), end: Math.min(end, ms(e)) }));
+    for (const t of mergeIntervals(taken)) rebookedMs += t.end - t.start;
+  }
+  return { releasedMs, rebookedMs };
 }
 
 // Finished reports by request, valid while schedule_changes.version stays the same: its triggers fire on every write
@@ -249,7 +283,12 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   }
   for (const d of summariseLive(ctx, rooms, from > cut ? from : cut, to)) days.push(d);
   const report = combineDays(rooms, days, request.period, new Set(roomIdsWithCheckinOn(ctx)));
-  return { request, rooms, report, buildings: listBuildings(ctx) };
+  const rebooked = rebookedHours(
+    ctx,
+    rooms.map((r) => r.id),
+    request.period,
+  );
+  return { request, rooms, report, buildings: listBuildings(ctx), rebooked };
 }
 
 /**
