@@ -61,6 +61,8 @@ export interface Config {
   metrics: { token: string | null; allow: string[] };
   /** The organisation's language when neither the person nor the browser chooses one (DEFAULT_LOCALE, issue 17). */
   defaultLocale: 'en' | 'hu';
+  /** The app's address as people open it (PUBLIC_URL, no trailing slash), for links written into meetings; null = none. */
+  publicUrl: string | null;
 }
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
@@ -116,6 +118,7 @@ const EnvSchema = z
       .max(24 * 60)
       .default(15),
     DEFAULT_LOCALE: z.enum(['en', 'hu']).default('en'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://rooms.example.com' }).optional(),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_TOKEN_FILE: z.string().min(1).optional(),
     METRICS_ALLOW: z.string().optional(),
@@ -254,5 +257,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxStuckMinutes: e.OUTBOX_STUCK_MINUTES,
     metrics: { token: metricsToken ?? null, allow: metricsAllow },
     defaultLocale: e.DEFAULT_LOCALE,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
   });
 }

@@ -11,11 +11,11 @@ import { SYSTEM_ACTOR } from '../../server/audit/record.ts';
 import { createRoom } from '../../server/rooms/service.ts';
 import { aggregate } from '../../server/reports/aggregate.ts';
 import { presentReport, reportCsv } from '../../server/reports/present.ts';
-import { buildReport } from '../../server/reports/service.ts';
+import { buildReport, computeReportFromBookings } from '../../server/reports/service.ts';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport } from './run.ts';
 
-const ROOMS = 500;
+const ROOMS = Number(process.env.REPORTS_BENCH_ROOMS ?? 500);
 const PER_WEEKDAY = 4;
 const ZONES = ['Europe/London', 'Europe/Berlin', 'America/New_York'];
 const FROM = '2025-12-01';
@@ -103,6 +103,30 @@ export async function run(): Promise<BenchReport> {
     // (buildReport keeps finished reports until anything changes).
     const firstRoom = (ctx.db.prepare('SELECT min(id) AS id FROM rooms').get() as { id: number }).id;
     const touch = () => ctx.db.prepare('UPDATE rooms SET name = name WHERE id = ?').run(firstRoom);
+    // The summaries (report_room_days) are empty after seeding: the first report builds every room-day once.
+    const fill0 = performance.now();
+    buildReport(ctx, request);
+    const fillMs = performance.now() - fill0;
+    // Before the summaries, in the same run: the report straight from 500k bookings (the old computeReport).
+    const legacy: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const l0 = performance.now();
+      computeReportFromBookings(ctx, request);
+      legacy.push(performance.now() - l0);
+    }
+    // A real change: one booking in the middle of the year moves by 15 minutes (its room-days are rebuilt).
+    const someBooking = (ctx.db.prepare("SELECT id FROM bookings WHERE starts_at >= '2026-06-01' ORDER BY starts_at LIMIT 1").get() as { id: number }).id;
+    const afterBookingChange: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      ctx.db
+        .prepare(
+          `UPDATE bookings SET starts_at = strftime('%Y-%m-%dT%H:%M:%fZ', starts_at, ?), ends_at = strftime('%Y-%m-%dT%H:%M:%fZ', ends_at, ?) WHERE id = ?`,
+        )
+        .run(r % 2 ? '-15 minutes' : '+15 minutes', r % 2 ? '-15 minutes' : '+15 minutes', someBooking);
+      const b0 = performance.now();
+      buildReport(ctx, request);
+      afterBookingChange.push(performance.now() - b0);
+    }
     const inProcess: { total: number; read: number; aggregate: number; present: number; csv: number }[] = [];
     for (let r = 0; r < RUNS; r++) {
       touch();
@@ -154,6 +178,9 @@ export async function run(): Promise<BenchReport> {
       name: `Utilisation report: ${ROOMS} rooms × one year (${bookings} app bookings + Outlook meetings), production mode`,
       results: {
         'seed s': round(seedMs / 1000),
+        'BEFORE: report from the bookings (no summaries), in-process ms median': round(median(legacy)),
+        'first report ever (builds every room-day summary once), in-process ms': round(fillMs),
+        'AFTER: report after one booking moved (its room-days rebuilt), in-process ms median': round(median(afterBookingChange)),
         'in-process ms median, report + page model + CSV': round(median(inProcess.map((x) => x.total))),
         '  of which reading rows (service) + aggregate': round(median(inProcess.map((x) => x.read))),
         '  of which aggregate without items (hour tables, opening hours)': round(median(inProcess.map((x) => x.aggregate))),

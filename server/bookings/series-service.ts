@@ -383,7 +383,11 @@ export function getSeriesForViewer(ctx: Pick<Ctx, 'db'>, viewer: User, id: numbe
 /** A room as a series message names it (LOCATION, resource ATTENDEE, Bcc). */
 const roomRef = (r: Room): Meeting['room'] => ({ alias: r.alias, email: r.email, name: r.name });
 
-function seriesShape(ctx: Ctx, series: seriesRepo.Series, rows: repo.Booking[]): { excluded: DateTime[]; exceptions: OccurrenceOverride[] } {
+function seriesShape(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  series: seriesRepo.Series,
+  rows: repo.Booking[],
+): { excluded: DateTime[]; exceptions: OccurrenceOverride[] } {
   const start: SeriesStart = { date: series.firstDate, start: series.startTime, end: series.endTime, zone: series.timeZone };
   const byRecurrence = new Map(rows.filter((r) => r.recurrenceId).map((r) => [r.recurrenceId!, r]));
   const excluded: DateTime[] = [];
@@ -411,16 +415,22 @@ function seriesShape(ctx: Ctx, series: seriesRepo.Series, rows: repo.Booking[]):
   return { excluded, exceptions };
 }
 
+/** A series by id (check-in's series rule reads it to queue the room's release). */
+export function findSeriesById(ctx: Pick<Ctx, 'db'>, id: number): seriesRepo.Series | undefined {
+  return seriesRepo.findSeries(ctx.db, id);
+}
+
 /** Queues one series job on the series' first row (its jobs run in order) with the next SEQUENCE. */
-function queueSeriesJob(
-  ctx: Ctx,
+// Exported for check-in's release of series dates (server/checkin/series-release.ts); `released` only for release-room.
+export function queueSeriesJob(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'log'>,
   series: seriesRepo.Series,
   op: SeriesOp,
   bookingIds: number[],
   at: string,
   occurrence?: OccurrenceOverride,
   message?: string,
-  extra: Pick<SeriesJobInput, 'dropped' | 'otherRooms'> = {},
+  extra: Pick<SeriesJobInput, 'dropped' | 'otherRooms' | 'released'> = {},
 ): void {
   const anchorId = seriesRepo.anchorBookingId(ctx.db, series.id)!;
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);
@@ -670,7 +680,7 @@ export function recordSeriesItemRef(ctx: Pick<Ctx, 'db' | 'clock'>, job: SeriesJ
 
 /** Exchange accepted a series message: the dates it was about are booked, or cancelled for a cancellation. */
 export function recordSeriesSubmitted(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, job: SeriesJob, sent: { submittedAt: string | null }): StateChange {
-  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence';
+  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence' || job.op === 'release-room';
   let result: StateChange = { ok: true };
   for (const id of job.bookingIds) {
     const b = repo.findBooking(ctx.db, id);
@@ -688,7 +698,7 @@ export function recordSeriesSubmitted(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, jo
 /** Exchange refused a series message for good: the dates it was about failed, with the reason in words. */
 export function recordSeriesFailed(ctx: Pick<Ctx, 'db' | 'clock' | 'log'>, job: SeriesJob, reason: string): StateChange {
   let result: StateChange = { ok: true };
-  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence';
+  const cancels = job.op === 'cancel-series' || job.op === 'cancel-occurrence' || job.op === 'release-room';
   for (const id of job.bookingIds) {
     const b = repo.findBooking(ctx.db, id);
     if (!b) continue;

@@ -11,6 +11,7 @@ import * as outbox from '../sync/outbox.ts';
 import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
 import { getUser, namesByEmail, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
+import { withMeetingExtras } from './meeting-extras.ts';
 import { meetingOf, recipientsOf } from './meeting.ts';
 import { canBookOnBehalf, canChangeBooking, canViewBooking } from './policy.ts';
 import * as repo from './repo.ts';
@@ -139,7 +140,14 @@ export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInp
         { ...fields, private: input.private, idempotencyKey: input.idempotencyKey, roomId: room.id, organizerId: organizer.id, createdById: actor.id, at },
         attendees,
       );
-      outbox.queueVersion(ctx.db, id, 'create', { meeting: meetingOf({ ...fields, private: input.private }, attendees, room, organizer) }, at);
+      const meeting = withMeetingExtras(
+        ctx.db,
+        { id, uid: fields.uid, startsAt },
+        room,
+        organizer,
+        meetingOf({ ...fields, private: input.private }, attendees, room, organizer),
+      );
+      outbox.queueVersion(ctx.db, id, 'create', { meeting }, at);
       const created = repo.findBooking(ctx.db, id)!;
       recordAudit(ctx, toActor(actor), 'booking.created', { type: 'booking', id }, null, auditView(created));
       return created;
@@ -183,7 +191,13 @@ export async function updateBooking(ctx: Ctx, actor: User, id: number, input: Bo
       if (!moved.ok) throw new ConflictError(messages.notChangeable(current.state));
       repo.replaceAttendees(ctx.db, id, attendees);
       if (startsAt !== current.startsAt || endsAt !== current.endsAt || room.id !== current.roomId) repo.resetAttendeeResponses(ctx.db, id, at);
-      const meeting = meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer);
+      const meeting = withMeetingExtras(
+        ctx.db,
+        { id, uid: current.uid, startsAt },
+        room,
+        organizer,
+        meetingOf({ ...fields, private: input.private, icalSequence: sequence }, attendees, room, organizer),
+      );
       // Those the version Exchange holds went to, so those dropped since get a cancellation.
       const previousRecipients = copy.version ? recipientsOfMeeting(copy.version) : recipientsOf(current.attendees, oldRoom);
       // CASE: the old room declined (or has no mailbox): it gets nothing more, not even a cancellation.

@@ -11,7 +11,7 @@ import type { Room } from '../rooms/service.ts';
 import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import * as repo from './repo.ts';
-import { checkinLinkPath, settingsForRoom } from './service.ts';
+import { checkinLinkPath, buildingDefault, settingsForRoom } from './service.ts';
 
 const ZONE = 'Europe/London';
 let offsetMs = 0;
@@ -65,8 +65,12 @@ describe('check-in pages', () => {
       opensBeforeMin: '5',
       closesAfterMin: '10',
       releaseAction: 'release-room',
+      seriesMisses: '4',
     });
     assert.equal(res.status, 303);
+    // The series rule's number (default 3) is the building's.
+    assert.equal(buildingDefault(app.ctx, room.building).seriesMisses, 4);
+    assert.match(await (await adam.get(`/admin/rooms/${room.id}/edit`)).text(), /name="seriesMisses"[^>]*value="4"/);
     res = await adam.post(`/admin/rooms/${room.id}/checkin`, { required: '', opensBeforeMin: '', closesAfterMin: '15', releaseAction: '' });
     assert.equal(res.status, 303);
     assert.deepEqual(settingsForRoom(app.ctx, room), { required: true, opensBeforeMin: 5, closesAfterMin: 15, releaseAction: 'release-room' });
@@ -146,5 +150,38 @@ describe('check-in pages', () => {
     // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
     assert.match(row, /,1\.9,33\.3\s*$/, row);
+    // Released hours rebooked: the 16:00 no-show gave back 16:15–17:00; nobody took it yet, then 16:30–17:00 is booked.
+    const report = async () => (await (await adam.get(`/reports?from=${day}&to=${day}&building=Quay`)).text()).match(/id="sum-rebooked">([^<]*)</)?.[1];
+    // Released a moment after 16:15 (the sweep runs on the worker's pass): 0.7–0.8 h.
+    assert.match((await report()) ?? '', /^0(\.0)? of 0\.[78] h \(0 %\)$/);
+    await book('16:30', '17:00');
+    moveClockTo('18:00');
+    assert.match((await report()) ?? '', /^0\.5 of 0\.[78] h \(66\.[78] %\)$/);
+  });
+
+  test('reception checks a meeting in from the timeline: a button per open window, CSRF-checked, back to the timeline', async () => {
+    const b = await book('15:00', '16:00');
+    moveClockTo('14:57');
+    const path = `/schedule?date=${day}`;
+    const page = await (await rita.get(path)).text();
+    assert.match(page, /Check-in open now/);
+    assert.match(page, new RegExp(`action="/bookings/${b.id}/checkin"`));
+    assert.match(page, /Check in Trent 15:00–16:00/);
+    // Without the form's token the post is refused and nothing is recorded.
+    const forged = await fetch(`${app.url}/bookings/${b.id}/checkin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `roombook.sid=${rita.cookie('roombook.sid')}` },
+      body: new URLSearchParams({ back: path }).toString(),
+      redirect: 'manual',
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(repo.findFacts(app.ctx.db, b.id)?.checkedInAt ?? null, null);
+    const res = await rita.post(`/bookings/${b.id}/checkin`, { back: path });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), path, 'back to the timeline');
+    assert.ok(repo.findFacts(app.ctx.db, b.id)?.checkedInAt, 'checked in by reception');
+    assert.doesNotMatch(await (await rita.get(path)).text(), new RegExp(`action="/bookings/${b.id}/checkin"`), 'no button once checked in');
+    // Employees do not get the timeline at all.
+    assert.equal((await alice.get(path)).status, 403);
   });
 });

@@ -20,6 +20,7 @@ const ActionForm = z.object({
   action: z.enum(['book', 'extend', 'end', 'checkin']),
   minutes: z.coerce.number().int().optional(),
   bookingId: z.coerce.number().int().positive().optional(),
+  personId: z.coerce.number().int().positive().optional(),
 });
 
 /** What the display says after an action (codes in the URL, words here: nothing typed is ever echoed back). */
@@ -74,7 +75,7 @@ export function displayActionRoutes(ctx: AppContext): Router {
     const bookingId = () => form.bookingId ?? idParam(undefined, 'booking');
     try {
       if (form.action === 'book') {
-        await bookNow(ctx, token, room, form.minutes ?? 0);
+        await bookNow(ctx, token, room, form.minutes ?? 0, form.personId);
         return back('booked');
       }
       if (form.action === 'extend') {

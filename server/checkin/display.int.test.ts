@@ -10,7 +10,7 @@ import { cancelBooking } from '../bookings/service.ts';
 import type { Room } from '../rooms/service.ts';
 import { createDeviceToken } from '../schedule/tokens.ts';
 import { aBooking, aRoom, demoPeople } from '../test/factories.ts';
-import { mailboxItems, startTestApp, type TestApp } from '../test/test-app.ts';
+import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { saveDisplaySettings } from './display.ts';
 import * as repo from './repo.ts';
 import { saveRoomChoice } from './service.ts';
@@ -123,5 +123,32 @@ describe('door-display actions', () => {
     await app.worker.drain();
     assert.equal(findBooking(app.ctx.db, b.id)?.state, 'booked', 'checked in: not released');
     assert.doesNotMatch(await display(), />Check in</);
+  });
+
+  test('book now for a named person chosen on the display from the admin’s list', async () => {
+    const lobby = aRoom(app.ctx, { alias: 'lobby', name: 'Lobby' });
+    const door = createDeviceToken(app.ctx, SYSTEM_ACTOR, { label: 'Lobby door', roomIds: [lobby.id], showSubjects: true });
+    saveDisplaySettings(app.ctx, SYSTEM_ACTOR, door.token.id, { canAct: true, walkinUserId: null, peopleIds: [people.alice.id, people.rita.id] });
+    moveClockTo('16:00');
+    const url = `${app.url}/display/lobby?token=${encodeURIComponent(door.secret)}`;
+    const page = await (await fetch(url)).text();
+    assert.match(page, /<label for="book-person">Book now for<\/label>/);
+    assert.match(page, /<option value="\d+">Alice Anderson<\/option>/);
+    assert.doesNotMatch(page, /Bob Baker/, 'only the listed people');
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?id="book-person"[\s\S]*?)<\/form>/.exec(page)!;
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const post = (fields: Record<string, string>) =>
+      fetch(`${app.url}${form[1]!.replace(/&amp;/g, '&')}`, { method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }), redirect: 'manual' });
+    // Someone not on the list is refused, whatever the form says.
+    const refused = await post({ personId: String(people.bob.id), minutes: '30' });
+    assert.match(refused.headers.get('location') ?? '', /said=refused/);
+    const ok = await post({ personId: String(people.rita.id), minutes: '30' });
+    assert.match(ok.headers.get('location') ?? '', /said=booked/);
+    const b = app.ctx.db.prepare('SELECT organizer_id AS o FROM bookings WHERE room_id = ?').get(lobby.id) as { o: number };
+    assert.equal(b.o, people.rita.id, 'rita organizes the walk-in meeting');
+    // The admin's page lists the choice.
+    const adam = new TestBrowser(app.url);
+    await adam.signIn('adam');
+    assert.match(await (await adam.get('/admin/displays')).text(), /name="peopleIds" multiple/);
   });
 });

@@ -34,17 +34,20 @@ export function formSecretOk(appSecret: string, token: Pick<DeviceToken, 'id'>, 
 export interface DisplaySettings {
   canAct: boolean;
   walkinUserId: number | null;
+  /** Named people a "Book now" meeting may be organized by, chosen on the display (empty = the walk-in account). */
+  peopleIds?: number[];
 }
 
 export function displaySettings(ctx: Pick<AppContext, 'db'>, tokenId: number): DisplaySettings {
-  return repo.displaySettings(ctx.db, tokenId);
+  return { ...repo.displaySettings(ctx.db, tokenId), peopleIds: repo.displayPeople(ctx.db, tokenId) };
 }
 
 export function saveDisplaySettings(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, tokenId: number, s: DisplaySettings): void {
   ctx.db
     .transaction(() => {
-      const before = repo.displaySettings(ctx.db, tokenId);
+      const before = displaySettings(ctx, tokenId);
       if (!repo.setDisplaySettings(ctx.db, tokenId, s)) throw new NotFoundError('token');
+      if (s.peopleIds) repo.setDisplayPeople(ctx.db, tokenId, s.peopleIds);
       recordAudit(ctx, actor, 'device_token.actions', { type: 'device_token', id: tokenId }, before, s);
     })
     .immediate();
@@ -69,6 +72,8 @@ const startMinute = (nowMs: number) => Math.floor(nowMs / MINUTE) * MINUTE;
 
 export interface DisplayActions {
   bookNow: number[];
+  /** Who a Book now meeting may be for (the admin's list); empty = the walk-in account organizes it. */
+  people: { id: number; name: string }[];
   extend: number[];
   endEarly: boolean;
   checkIn: boolean;
@@ -78,18 +83,19 @@ export interface DisplayActions {
 
 /** Which buttons the display shows now (all empty for a token that may not act). */
 export function availableActions(ctx: AppContext, token: DeviceToken, room: Room, now: DateTime): DisplayActions {
-  const none: DisplayActions = { bookNow: [], extend: [], endEarly: false, checkIn: false, bookingId: null };
+  const none: DisplayActions = { bookNow: [], people: [], extend: [], endEarly: false, checkIn: false, bookingId: null };
   const settings = displaySettings(ctx, token.id);
   if (!settings.canAct) return none;
   const s = situation(ctx, room, now);
   if (!s.current) {
     const start = startMinute(s.nowMs);
     const limit = Math.min(s.next?.start ?? Infinity, s.closes);
-    const bookNow = settings.walkinUserId === null ? [] : BOOK_MINUTES.filter((m) => start + m * MINUTE <= limit);
+    const people = (settings.peopleIds ?? []).map((id) => findUser(ctx, id)).flatMap((u) => (u ? [{ id: u.id, name: u.displayName }] : []));
+    const bookNow = settings.walkinUserId === null && !people.length ? [] : BOOK_MINUTES.filter((m) => start + m * MINUTE <= limit);
     // CASE: the next meeting's window opens before its start: it can be checked in to from the door already.
     const soon = s.next?.kind === 'booking' ? getBooking(ctx, s.next.id) : undefined;
-    if (soon && checkinView(ctx, soon, room).canCheckIn) return { ...none, bookNow, checkIn: true, bookingId: soon.id };
-    return { ...none, bookNow };
+    if (soon && checkinView(ctx, soon, room).canCheckIn) return { ...none, bookNow, people, checkIn: true, bookingId: soon.id };
+    return { ...none, bookNow, people };
   }
   if (!s.currentBooking) return none; // an Outlook meeting: the app cannot change it
   const b = getBooking(ctx, s.currentBooking.id);
@@ -98,6 +104,7 @@ export function availableActions(ctx: AppContext, token: DeviceToken, room: Room
   const view = checkinView(ctx, b, room);
   return {
     bookNow: [],
+    people: [],
     extend: EXTEND_MINUTES.filter((m) => s.currentBooking!.end + m * MINUTE <= limit),
     // Only what is under way and has more than a minute left (ending the last minute early frees nothing).
     endEarly: s.currentBooking.end - s.nowMs > MINUTE && s.currentBooking.start < s.nowMs,
@@ -112,12 +119,19 @@ const refuse = (message: string): never => {
   throw new DisplayActionRefused(message);
 };
 
-/** Book now: a meeting from this minute, organized by the walk-in account, checked in at once (someone is there). */
-export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, minutes: number): Promise<void> {
+/**
+ * Book now: a meeting from this minute, checked in at once (someone is there), organized by the person chosen on the
+ * display from the admin's list, or by the walk-in account when the token has no list.
+ */
+export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, minutes: number, personId?: number): Promise<void> {
   const now = ctx.clock.now();
   const allowed = availableActions(ctx, token, room, now);
   if (!allowed.bookNow.includes(minutes)) refuse(t('display.refuse.not_free'));
-  const walkin = findUser(ctx, displaySettings(ctx, token.id).walkinUserId ?? -1) ?? refuse(t('display.refuse.no_walkin'));
+  const listed = allowed.people.find((p) => p.id === personId);
+  // CASE: a list is configured: a person from it must be chosen (anyone else is refused, whatever the form says).
+  if (allowed.people.length && !listed) refuse(t('display.refuse.choose_person'));
+  const walkin =
+    (listed ? findUser(ctx, listed.id) : findUser(ctx, displaySettings(ctx, token.id).walkinUserId ?? -1)) ?? refuse(t('display.refuse.no_walkin'));
   const start = DateTime.fromMillis(startMinute(now.toMillis()), { zone: room.timeZone });
   const end = start.plus({ minutes });
   // The display books as reception would on behalf of the walk-in account; the audit trail names the token.

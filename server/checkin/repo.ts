@@ -26,13 +26,68 @@ export function findBuildingDefault(db: Db, building: string): SettingsChoice | 
   return row && toChoice(row);
 }
 
-export function upsertBuildingDefault(db: Db, building: string, s: CheckinSettings, at: string): void {
+export function upsertBuildingDefault(db: Db, building: string, s: CheckinSettings & { seriesMisses?: number }, at: string): void {
   db.prepare(
     `INSERT INTO checkin_building_defaults (building, required, opens_before_min, closes_after_min, release_action, updated_at)
      VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (building) DO UPDATE SET required = excluded.required, opens_before_min = excluded.opens_before_min,
        closes_after_min = excluded.closes_after_min, release_action = excluded.release_action, updated_at = excluded.updated_at`,
   ).run(building, s.required ? 1 : 0, s.opensBeforeMin, s.closesAfterMin, s.releaseAction, at);
+  if (s.seriesMisses !== undefined) db.prepare('UPDATE checkin_building_defaults SET series_misses = ? WHERE building = ?').run(s.seriesMisses, building);
+}
+
+/** The series rule's number for a building (migration 0015): dates in a row without a check-in; 0 = never. */
+export const DEFAULT_SERIES_MISSES = 3;
+export function seriesMissesFor(db: Db, building: string): number {
+  const row = db.prepare<[string], { n: number }>('SELECT series_misses AS n FROM checkin_building_defaults WHERE building = ?').get(building);
+  return row?.n ?? DEFAULT_SERIES_MISSES;
+}
+
+/** A series' dates that started at or before `startsAt`, latest first, with what check-in knows of each. */
+export interface SeriesDateFacts {
+  id: number;
+  state: string;
+  releaseReason: string | null;
+  checkedIn: boolean;
+  exempt: boolean;
+}
+export function seriesDatesUpTo(db: Db, seriesId: number, startsAt: string): SeriesDateFacts[] {
+  return db
+    .prepare<[number, string], { id: number; state: string; release_reason: string | null; checked_in_at: string | null; exempt: number | null }>(
+      `SELECT b.id, b.state, c.release_reason, c.checked_in_at, c.exempt FROM bookings b
+       LEFT JOIN booking_checkins c ON c.booking_id = b.id
+       WHERE b.series_id = ? AND b.starts_at <= ? ORDER BY b.starts_at DESC`,
+    )
+    .all(seriesId, startsAt)
+    .map((r) => ({ id: r.id, state: r.state, releaseReason: r.release_reason, checkedIn: r.checked_in_at !== null, exempt: r.exempt === 1 }));
+}
+
+/** Ids of a series' dates starting after `at`, in order. */
+export function seriesDatesAfter(db: Db, seriesId: number, at: string): number[] {
+  return db
+    .prepare<[number, string], { id: number }>('SELECT id FROM bookings WHERE series_id = ? AND starts_at > ? ORDER BY starts_at')
+    .all(seriesId, at)
+    .map((r) => r.id);
+}
+
+/** Records that the series lost its room; false when it had already (the rule fires once). */
+export function recordSeriesRelease(db: Db, seriesId: number, r: { missed: number; dates: number; fromStart: string }, at: string): boolean {
+  return (
+    db
+      .prepare(
+        'INSERT INTO checkin_series_releases (series_id, released_at, missed, dates, from_start) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id) DO NOTHING',
+      )
+      .run(seriesId, at, r.missed, r.dates, r.fromStart).changes === 1
+  );
+}
+
+export function findSeriesRelease(db: Db, seriesId: number): { releasedAt: string; missed: number; dates: number; fromStart: string } | undefined {
+  const row = db
+    .prepare<[number], { released_at: string; missed: number; dates: number; from_start: string }>(
+      'SELECT released_at, missed, dates, from_start FROM checkin_series_releases WHERE series_id = ?',
+    )
+    .get(seriesId);
+  return row && { releasedAt: row.released_at, missed: row.missed, dates: row.dates, fromStart: row.from_start };
 }
 
 export function findRoomChoice(db: Db, roomId: number): SettingsChoice | undefined {
@@ -184,4 +239,20 @@ export function setDisplaySettings(db: Db, tokenId: number, s: { canAct: boolean
     db.prepare('UPDATE device_tokens SET can_act = ?, walkin_user_id = ? WHERE id = ? AND revoked_at IS NULL').run(s.canAct ? 1 : 0, s.walkinUserId, tokenId)
       .changes === 1
   );
+}
+
+/** The people a display's "Book now" may be organized by (ids), in name order. */
+export function displayPeople(db: Db, tokenId: number): number[] {
+  return db
+    .prepare<[number], { id: number }>(
+      'SELECT p.user_id AS id FROM display_token_people p JOIN users u ON u.id = p.user_id WHERE p.token_id = ? AND u.active = 1 ORDER BY u.display_name',
+    )
+    .all(tokenId)
+    .map((r) => r.id);
+}
+
+export function setDisplayPeople(db: Db, tokenId: number, userIds: readonly number[]): void {
+  db.prepare('DELETE FROM display_token_people WHERE token_id = ?').run(tokenId);
+  const insert = db.prepare('INSERT INTO display_token_people (token_id, user_id) VALUES (?, ?) ON CONFLICT (token_id, user_id) DO NOTHING');
+  for (const id of userIds) insert.run(tokenId, id);
 }

@@ -7,6 +7,8 @@ import { flash } from '../http/flash.ts';
 import { idParam } from '../http/params.ts';
 import { getBookingForViewer, type Booking } from '../bookings/service.ts';
 import { getRoom } from '../rooms/service.ts';
+import { registerCheckinLink } from './link-in-body.ts';
+import { dueCheckins } from './timeline-due.ts';
 import { hasRole } from '../users/roles.ts';
 import { findUser, listUsers, toActor } from '../users/service.ts';
 import { listDeviceTokens } from '../schedule/tokens.ts';
@@ -28,6 +30,8 @@ const firstMessage = (error: { issues: { message: string }[] }) => readStored(er
 export function checkinRoutes(ctx: AppContext): Router {
   const router = Router();
   const secret = ctx.config.sessionSecret;
+  // The signed link in the meetings the app sends (PUBLIC_URL set).
+  registerCheckinLink(ctx);
 
   /** The booking page's check-in section (views/checkin/_booking.ejs reads res.locals.checkin). */
   router.get('/bookings/:id', ...pages.signedIn, (req, res, next) => {
@@ -43,6 +47,17 @@ export function checkinRoutes(ctx: AppContext): Router {
     } catch {
       // The bookings route answers (404, 403) for a booking this user may not see.
     }
+    next();
+  });
+
+  /** The reception timeline's "check-in open now" list (views/checkin/_timeline-due.ejs reads res.locals.checkinDue). */
+  router.get('/schedule', ...pages.reception, (req, res, next) => {
+    const building = typeof req.query.building === 'string' && req.query.building ? req.query.building : null;
+    const back = req.originalUrl;
+    // Only today's view lists them (a window is open now or never on another day); backTo() checks the address again.
+    const date = typeof req.query.date === 'string' ? req.query.date : null;
+    const today = ctx.clock.now().toISODate();
+    if (!date || date === today) res.locals.checkinDue = { items: dueCheckins(ctx, building), back };
     next();
   });
 
@@ -145,6 +160,7 @@ export function checkinRoutes(ctx: AppContext): Router {
     const parsed = DisplayActingForm.safeParse(req.body);
     if (!parsed.success) flash(req, 'error', firstMessage(parsed.error));
     else if (parsed.data.walkinUserId !== null && !findUser(ctx, parsed.data.walkinUserId)) flash(req, 'error', t('checkin.flash.walkin_list'));
+    else if (parsed.data.peopleIds.some((p) => !findUser(ctx, p))) flash(req, 'error', t('checkin.flash.walkin_list'));
     else {
       saveDisplaySettings(ctx, toActor(req.user!), id, parsed.data);
       flash(req, 'success', parsed.data.canAct ? t('checkin.flash.may_act') : t('checkin.flash.read_only'));

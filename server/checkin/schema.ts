@@ -23,6 +23,9 @@ export const BuildingCheckinForm = z.object({
   opensBeforeMin: integer('checkin.room.opens_before_short', 0, 120),
   closesAfterMin: integer('checkin.room.closes_after_short', 1, 120),
   releaseAction: action,
+  // The series rule: dates in a row without a check-in before a series loses the room (0 = never).
+  // Left out (an older form): the stored number stays.
+  seriesMisses: z.preprocess((v) => (v === '' ? undefined : v), integer('checkin.room.series_misses', 0, 52).optional()),
 });
 
 export const ExemptForm = z.object({ exempt: checkbox });
@@ -31,4 +34,9 @@ export const ExemptForm = z.object({ exempt: checkbox });
 export const DisplayActingForm = z.object({
   canAct: checkbox,
   walkinUserId: z.preprocess((v) => (v === '' || v === undefined ? null : v), integer('checkin.display.walkin', 1, Number.MAX_SAFE_INTEGER).nullable()),
+  // The named people Book now may be for (a multiple select: one value or a list; none = the walk-in account).
+  peopleIds: z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(integer('checkin.display.people', 1, Number.MAX_SAFE_INTEGER)).max(200),
+  ),
 });

@@ -28,6 +28,7 @@ import {
 } from './rules.ts';
 import { t, tFor } from '../i18n/context.ts';
 import { readStored } from '../i18n/stored.ts';
+import { releaseSeriesDate, seriesReleaseNote } from './series-release.ts';
 
 export type { CheckinFacts } from './repo.ts';
 export type { CheckinSettings, SettingsChoice } from './rules.ts';
@@ -55,8 +56,8 @@ export function roomChoice(ctx: Pick<Ctx, 'db'>, roomId: number): SettingsChoice
   return repo.findRoomChoice(ctx.db, roomId) ?? {};
 }
 
-export function buildingDefault(ctx: Pick<Ctx, 'db'>, building: string): CheckinSettings {
-  return resolveSettings(undefined, repo.findBuildingDefault(ctx.db, building));
+export function buildingDefault(ctx: Pick<Ctx, 'db'>, building: string): CheckinSettings & { seriesMisses: number } {
+  return { ...resolveSettings(undefined, repo.findBuildingDefault(ctx.db, building)), seriesMisses: repo.seriesMissesFor(ctx.db, building) };
 }
 
 export function saveRoomChoice(ctx: Ctx, actor: Actor, roomId: number, choice: SettingsChoice): void {
@@ -69,7 +70,7 @@ export function saveRoomChoice(ctx: Ctx, actor: Actor, roomId: number, choice: S
     .immediate();
 }
 
-export function saveBuildingDefault(ctx: Ctx, actor: Actor, building: string, s: CheckinSettings): void {
+export function saveBuildingDefault(ctx: Ctx, actor: Actor, building: string, s: CheckinSettings & { seriesMisses?: number }): void {
   ctx.db
     .transaction(() => {
       const before = repo.findBuildingDefault(ctx.db, building) ?? null;
@@ -109,6 +110,8 @@ export interface CheckinView {
   canCheckIn: boolean;
   /** Why not, in words (null when it can). */
   refusal: string | null;
+  /** The series lost its room (the N-in-a-row rule): how many were missed, how many dates lost it, from when. */
+  seriesRelease: { missed: number; dates: number; from: string } | null;
   /** One word for badges: checked-in, released, no-show, exempt, due, or null when nothing applies. */
   label: 'checked-in' | 'released' | 'no-show' | 'exempt' | 'due' | null;
 }
@@ -144,8 +147,14 @@ export function checkinView(ctx: Pick<Ctx, 'db' | 'clock'>, b: Booking, room: Ro
     releaseNote: facts?.releaseNote ? releaseNoteWords(facts.releaseNote) : null,
     canCheckIn: refusal === null,
     refusal: refusal && t(REFUSAL_WORDS[refusal]),
+    seriesRelease: seriesNoteIn(ctx, b, room),
     label,
   };
+}
+
+function seriesNoteIn(ctx: Pick<Ctx, 'db'>, b: Booking, room: Room): CheckinView['seriesRelease'] {
+  const note = seriesReleaseNote(ctx, b.seriesId);
+  return note && { ...note, from: DateTime.fromISO(note.from).setZone(room.timeZone).toISODate()! };
 }
 
 /** Labels for many bookings at once (timeline, feeds, API): only bookings with something to say are in the map. */
@@ -260,11 +269,18 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       if (!decision.release) return false;
       const at = toDbTime(ctx.clock.now());
       if (!repo.recordRelease(ctx.db, b.id, { reason: decision.reason, action: s.releaseAction, note: decision.note }, at)) return false;
-      const copy = outbox.supersedeUnsent(ctx.db, b.id, at);
       // What attendees read in Exchange is in the organizer's language (issue 17); the stored note stays as recorded.
       const locale = organizer.locale ?? 'en';
       const noteTime = /(\d{1,2}:\d{2})$/.exec(decision.note)?.[1] ?? '';
       const message = tFor(locale, decision.reason === 'no-show' ? 'checkin.release.no_show' : 'checkin.release.all_declined', { time: noteTime });
+      // A date of a series: the series item's own way (series-release.ts), and the N-in-a-row rule. Not
+      // supersedeUnsent: the series' jobs hang on its first date and are the whole series' versions, not this date's.
+      if (b.seriesId) {
+        releaseSeriesDate(ctx, b, room, organizer, s, decision.reason, message, at);
+        ctx.log.info({ event: 'checkin.released', bookingId: b.id, reason: decision.reason, action: s.releaseAction, series: b.seriesId }, decision.note);
+        return true;
+      }
+      const copy = outbox.supersedeUnsent(ctx.db, b.id, at);
       if (!copy.inExchange) {
         // CASE: the meeting never reached Exchange: nothing to tell anyone, the room is free here at once.
         changeState(ctx, b, 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });

@@ -103,7 +103,7 @@ export function hourTable(zoneName: string, period: ReportPeriod): HourTable {
 // Hour tables are pure functions of (zone, period) and only read afterwards: kept for the periods asked recently, so a
 // year's report does not ask luxon for ~1,100 zone offsets per zone on every request (issue 15: under a second).
 const hourTables = new Map<string, HourTable>();
-function sharedHourTable(zone: string, period: ReportPeriod): HourTable {
+export function sharedHourTable(zone: string, period: ReportPeriod): HourTable {
   const key = `${zone}\u0000${period.from}\u0000${period.to}`;
   let t = hourTables.get(key);
   if (!t) {

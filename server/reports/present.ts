@@ -144,11 +144,22 @@ export function presentReport(data: ReportData) {
   const scope = request.building ?? t('reports.all_buildings');
   // English keeps the ISO dates its readers (and the CSV) use; Hungarian reads "2026. okt. 1.".
   const day = (iso: string) => (currentLocale() === 'en' ? iso : formatDate(DateTime.fromISO(iso, { zone: 'utc' }), 'date'));
+  // Released hours rebooked (check-in): "1.5 of 3 h (50 %)", or a dash while nothing was released.
+  const rb = data.rebooked;
+  const rebookedText =
+    rb && rb.releasedMs > 0
+      ? t('reports.rebooked_value', {
+          rebooked: fmtHours(hours(rb.rebookedMs)),
+          released: fmtHours(hours(rb.releasedMs)),
+          pct: fmtPct(rb.rebookedMs / rb.releasedMs),
+        })
+      : '—';
   const periodText = t('reports.period', { from: day(request.period.from), to: day(request.period.to) });
   const days = weekdayNames();
   const query = new URLSearchParams({ from: request.period.from, to: request.period.to, ...(request.building ? { building: request.building } : {}) });
   return {
     periodText,
+    rebookedText,
     scope,
     csvHref: `/reports.csv?${query}`,
     checkInRecorded: report.checkInRecorded,

@@ -15,11 +15,11 @@ const LOOKBACK_MS = 24 * 60 * 60_000;
 
 // Prepared once per connection: a report runs these on every request.
 const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-function prepared<P extends unknown[], R>(db: Db, sql: string): Database.Statement<P, R> {
+function prepared<P extends unknown[], R>(db: Db, sql: string, raw = true): Database.Statement<P, R> {
   let map = statements.get(db);
   if (!map) statements.set(db, (map = new Map()));
   let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = db.prepare(sql).raw()));
+  if (!stmt) map.set(sql, (stmt = raw ? db.prepare(sql).raw() : db.prepare(sql)));
   return stmt as unknown as Database.Statement<P, R>;
 }
 
@@ -66,4 +66,63 @@ export function listReleased(db: Db, roomIds: number[], start: string, end: stri
     )
     .raw()
     .all(JSON.stringify(roomIds), end, start);
+}
+
+/**
+ * Stored day summaries (migration 0015) of `roomIds` for local days in [fromDay, toDay]: [room id, day, booked_ms,
+ * booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms, released, released_ended,
+ * heat, people].
+ */
+export type RoomDayRow = [number, string, number, number, number, number, number, number, number, number, number, number, string | null, string | null];
+
+export function listRoomDays(db: Db, roomIds: number[], fromDay: string, toDay: string): RoomDayRow[] {
+  return prepared<[string, string, string], RoomDayRow>(
+    db,
+    `SELECT room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms,
+            released, released_ended, heat, people
+     FROM report_room_days WHERE room_id IN ${reportsSql(db).ids('?')} AND day >= ? AND day <= ?`,
+  ).all(JSON.stringify(roomIds), fromDay, toDay);
+}
+
+/** Saves day summaries (a rebuilt row replaces the one a concurrent report may have written: they are equal). */
+export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
+  const insert = prepared<RoomDayRow, unknown>(
+    db,
+    `INSERT INTO report_room_days (room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended,
+       held_no_shows, held_used_ms, released, released_ended, heat, people)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (room_id, day) DO UPDATE SET booked_ms = excluded.booked_ms, booked_open_ms = excluded.booked_open_ms,
+       bookable_ms = excluded.bookable_ms, bookings = excluded.bookings, held = excluded.held, held_ended = excluded.held_ended,
+       held_no_shows = excluded.held_no_shows, held_used_ms = excluded.held_used_ms, released = excluded.released,
+       released_ended = excluded.released_ended, heat = excluded.heat, people = excluded.people`,
+    false,
+  );
+  for (const r of rows) insert.run(...r);
+}
+
+/** Each room's summary counter (migration 0015); a room without a row is at 0. */
+export function roomDayVersions(db: Db): Map<number, number> {
+  return new Map(prepared<[], [number, number]>(db, 'SELECT room_id, version FROM report_room_versions').all());
+}
+
+/**
+ * Released no-shows of these rooms starting in [start, end): [room id, released_at, ends_at] (the hours given back),
+ * and for one of them, the held app bookings and Outlook meetings of its room overlapping what was given back.
+ */
+export function listReleasedSpans(db: Db, roomIds: number[], start: string, end: string): [number, string, string][] {
+  return prepared<[string, string, string], [number, string, string]>(
+    db,
+    `SELECT b.room_id, c.released_at, b.ends_at FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
+     WHERE c.released_at IS NOT NULL AND b.room_id IN ${reportsSql(db).ids('?')} AND b.starts_at >= ? AND b.starts_at < ?`,
+  ).all(JSON.stringify(roomIds), start, end);
+}
+
+export function listTakenDuring(db: Db, roomId: number, start: string, end: string): [string, string][] {
+  return prepared<[number, string, string, string, number, string, string], [string, string]>(
+    db,
+    `SELECT starts_at, ends_at FROM bookings WHERE room_id = ? AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+     UNION ALL
+     SELECT x.starts_at, x.ends_at FROM external_bookings x WHERE x.room_id = ? AND x.starts_at < ? AND x.ends_at > ?
+       AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
+  ).all(roomId, new Date(Date.parse(start) - LOOKBACK_MS).toISOString(), end, start, roomId, end, start);
 }

@@ -6,7 +6,7 @@ import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { insertBooking, replaceExternalBookings } from '../bookings/repo.ts';
 import type { Clock } from '../context.ts';
 import { createRoom } from '../rooms/service.ts';
-import { buildReport } from './service.ts';
+import { buildReport, computeReportFromBookings } from './service.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 
 const ZONE = 'Europe/London';
@@ -230,5 +230,62 @@ describe('utilisation report over HTTP', () => {
     assert.equal(second.report.total.bookings, bookings + 1);
     app.ctx.db.prepare("UPDATE bookings SET state = 'cancelled' WHERE id = ?").run(id);
     assert.equal(buildReport(app.ctx, request).report.total.bookings, bookings, 'a cancellation is seen at once');
+  });
+
+  test('the report sums stored room-day summaries; Outlook meetings, check-ins and attendees rebuild just their days', () => {
+    const request = { period: { from: '2026-10-01', to: '2026-10-31' }, building: BUILDING };
+    const ctx = app.ctx;
+    const same = () => {
+      const got = buildReport(ctx, request).report;
+      const want = computeReportFromBookings(ctx, request).report;
+      assert.deepEqual(got.total, want.total);
+      assert.deepEqual(got.heat, want.heat);
+      assert.deepEqual(
+        got.rooms.map((r) => [r.room.id, r.bookedMs, r.bookings, r.checkInKnown, r.noShows]),
+        want.rooms.map((r) => [r.room.id, r.bookedMs, r.bookings, r.checkInKnown, r.noShows]),
+      );
+      return got;
+    };
+    const rowsOf = (roomId: number) =>
+      (
+        ctx.db.prepare("SELECT count(*) AS n FROM report_room_days WHERE room_id = ? AND day BETWEEN '2026-10-01' AND '2026-10-31'").get(roomId) as {
+          n: number;
+        }
+      ).n;
+    const kelvin = ctx.db.prepare("SELECT id FROM rooms WHERE name = 'Kelvin'").get() as { id: number };
+    const clyde = ctx.db.prepare("SELECT id FROM rooms WHERE name = '=Clyde'").get() as { id: number };
+    const before = same();
+    assert.equal(rowsOf(kelvin.id), 31, 'every October day of Kelvin is stored (the clock is in November)');
+    // The reconciler sees an Outlook meeting on Clyde on the 14th: only Clyde's days around it are rebuilt.
+    replaceExternalBookings(
+      ctx.db,
+      clyde.id,
+      local('2026-10-14', '00:00'),
+      local('2026-10-15', '00:00'),
+      [
+        {
+          uid: 'outlook-late',
+          subject: 'Outlook',
+          organizer: 'someone@example.com',
+          startsAt: local('2026-10-14', '13:00'),
+          endsAt: local('2026-10-14', '15:00'),
+        },
+      ],
+      '2026-11-15T12:00:00.000Z',
+    );
+    assert.ok(rowsOf(clyde.id) < 31 && rowsOf(clyde.id) >= 27, `Clyde keeps its other days (${rowsOf(clyde.id)})`);
+    assert.equal(rowsOf(kelvin.id), 31, 'Kelvin untouched');
+    const afterOutlook = same();
+    assert.equal(afterOutlook.total.bookedMs, before.total.bookedMs + 2 * 3_600_000);
+    assert.equal(rowsOf(clyde.id), 31, 'rebuilt and stored again');
+    // A check-in fact and an attendee on one of Kelvin's bookings rebuild Kelvin's days around it.
+    const b = ctx.db.prepare("SELECT id FROM bookings WHERE room_id = ? AND state = 'booked' ORDER BY starts_at LIMIT 1").get(kelvin.id) as { id: number };
+    ctx.db.prepare("INSERT INTO booking_checkins (booking_id, exempt, exempt_by) VALUES (?, 1, 'rita')").run(b.id);
+    assert.ok(rowsOf(kelvin.id) < 31);
+    same();
+    ctx.db.prepare("INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, 'extra@example.com', NULL, 'required')").run(b.id);
+    assert.ok(rowsOf(kelvin.id) < 31);
+    const withExtra = same();
+    assert.notDeepEqual(withExtra.seats, before.seats, 'one more person in a booking');
   });
 });

@@ -3,8 +3,19 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { listBuildings, listRooms, type Room } from '../rooms/service.ts';
-import { aggregate, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
-import { listHeldBookings, listOutlookOnly, listReleased } from './repo.ts';
+import { aggregate, mergeIntervals, type ReportItem, type ReportPeriod, type UtilisationReport } from './aggregate.ts';
+import {
+  listHeldBookings,
+  listOutlookOnly,
+  listReleased,
+  listReleasedSpans,
+  listRoomDays,
+  listTakenDuring,
+  roomDayVersions,
+  saveRoomDays,
+  type RoomDayRow,
+} from './repo.ts';
+import { combineDays, summariseDays, type DaySummary, type RawItem } from './room-days.ts';
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import { scheduleVersion } from '../schedule/invalidation.ts';
 import type { ReportQueryInput } from './schema.ts';
@@ -49,6 +60,30 @@ export interface ReportData {
   rooms: Room[];
   report: UtilisationReport;
   buildings: string[];
+  /** Released no-shows: the hours given back (release to end) and how many of them others booked (ms). */
+  rebooked?: { releasedMs: number; rebookedMs: number };
+}
+
+/**
+ * Released hours rebooked: for each no-show released in the period, the time from its release to its end, and the
+ * part of it other bookings or Outlook meetings of the room then held. Released no-shows are few (check-in rooms
+ * only), so this reads them one by one instead of keeping day summaries.
+ */
+function rebookedHours(ctx: Ctx, roomIds: number[], period: ReportPeriod): { releasedMs: number; rebookedMs: number } {
+  let releasedMs = 0;
+  let rebookedMs = 0;
+  if (!roomIds.length) return { releasedMs, rebookedMs };
+  const from = DateTime.fromISO(period.from, { zone: 'utc' }).toISO()!;
+  const to = DateTime.fromISO(period.to, { zone: 'utc' }).plus({ days: 1 }).toISO()!;
+  for (const [roomId, releasedAt, endsAt] of listReleasedSpans(ctx.db, roomIds, from, to)) {
+    const start = ms(releasedAt);
+    const end = ms(endsAt);
+    if (end <= start) continue;
+    releasedMs += end - start;
+    const taken = listTakenDuring(ctx.db, roomId, releasedAt, endsAt).map(([s, e]) => ({ start: Math.max(start, ms(s)), end: Math.min(end, ms(e)) }));
+    for (const t of mergeIntervals(taken)) rebookedMs += t.end - t.start;
+  }
+  return { releasedMs, rebookedMs };
 }
 
 // Finished reports by request, valid while schedule_changes.version stays the same: its triggers fire on every write
@@ -76,27 +111,205 @@ export function buildReport(ctx: Ctx, request: ReportRequest): ReportData {
   return data;
 }
 
+/** Raw items of `ids` overlapping the UTC range around local days [fromDay, toDay] (wide enough for every zone). */
+function readItems(ctx: Ctx, ids: number[], fromDay: string, toDay: string): RawItem[] {
+  const from = DateTime.fromISO(fromDay, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
+  const to = DateTime.fromISO(toDay, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
+  const items: RawItem[] = [];
+  if (!ids.length) return items;
+  // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
+  for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, kind: 'held', checkedInAt: at === null ? null : ms(at), exempt: exempt === 1 });
+  // A released no-show was booked (it counts in booked hours) and nobody came.
+  for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, kind: 'released', checkedInAt: null, exempt: false });
+  // An Outlook meeting's number of people is not known.
+  for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to))
+    items.push({ roomId, start: ms(s), end: ms(e), people: null, kind: 'outlook', checkedInAt: null, exempt: false });
+  return items;
+}
+
+const dayPlus = (day: string, days: number) => DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!;
+
+/**
+ * Days before this one (UTC date today - 3) are settled: every booking starting on them has ended in every zone (an
+ * app booking lasts at most a day; a zone is at most 14 h from UTC), so their summaries do not depend on now.
+ */
+function settledBefore(now: DateTime): string {
+  return now.toUTC().minus({ days: 3 }).toISODate()!;
+}
+
+const toRow = (d: DaySummary): RoomDayRow => [
+  d.roomId,
+  d.day,
+  d.bookedMs,
+  d.bookedOpenMs,
+  d.bookableMs,
+  d.bookings,
+  d.held,
+  d.heldEnded,
+  d.heldNoShows,
+  d.heldUsedMs,
+  d.released,
+  d.releasedEnded,
+  d.heat && JSON.stringify(d.heat),
+  d.people && JSON.stringify(d.people),
+];
+
+const fromRow = (r: RoomDayRow): DaySummary => ({
+  roomId: r[0],
+  day: r[1],
+  bookedMs: r[2],
+  bookedOpenMs: r[3],
+  bookableMs: r[4],
+  bookings: r[5],
+  held: r[6],
+  heldEnded: r[7],
+  heldNoShows: r[8],
+  heldUsedMs: r[9],
+  released: r[10],
+  releasedEnded: r[11],
+  heat: r[12] === null ? null : (JSON.parse(r[12]) as number[]),
+  people: r[13] === null ? null : (JSON.parse(r[13]) as Record<string, number>),
+});
+
+/** Summaries of each room's days in [fromDay, toDay] computed from the bookings now (nothing stored). */
+function summariseLive(ctx: Ctx, rooms: Room[], fromDay: string, toDay: string): DaySummary[] {
+  if (fromDay > toDay || !rooms.length) return [];
+  const byRoom = new Map<number, RawItem[]>(rooms.map((r) => [r.id, []]));
+  for (const it of readItems(
+    ctx,
+    rooms.map((r) => r.id),
+    fromDay,
+    toDay,
+  ))
+    byRoom.get(it.roomId)?.push(it);
+  const now = ctx.clock.now().toMillis();
+  const out: DaySummary[] = [];
+  for (const r of rooms) for (const d of summariseDays(r, byRoom.get(r.id)!, { from: fromDay, to: toDay }, now)) out.push(d);
+  return out;
+}
+
+/**
+ * Settled days come from report_room_days; the ones missing there (never built, or deleted by a write's trigger) are
+ * built from the bookings and saved, in one write transaction so no write lands between reading and saving. The
+ * days from settledBefore() on are computed afresh each time (they depend on now).
+ */
+// The stored summaries this process has read, per room, with the room's counter when read (report_room_versions):
+// a room is read again only when its counter moved, i.e. when a write deleted any of its summaries.
+interface RoomMemory {
+  version: number;
+  from: string;
+  to: string;
+  days: Map<string, DaySummary>;
+}
+const memory = new WeakMap<Ctx['db'], Map<number, RoomMemory>>();
+
 function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
-  const ids = rooms.map((r) => r.id);
-  // Wide enough for every zone (UTC-12 to UTC+14); the aggregate clips each room to its own local period.
-  const from = DateTime.fromISO(request.period.from, { zone: 'utc' }).minus({ days: 1 }).toISO()!;
-  const to = DateTime.fromISO(request.period.to, { zone: 'utc' }).plus({ days: 2 }).toISO()!;
-  const items: ReportItem[] = [];
-  if (ids.length) {
-    // Past bookings stay "booked"; cancelled, declined and failed ones never held the room (filtered in SQL).
-    const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
-    const checkedIn = (roomId: number, at: string | null, exempt: number) =>
-      !checkinOn.has(roomId) || exempt ? {} : { checkedInAt: at === null ? null : ms(at) };
-    for (const [roomId, s, e, invited, at, exempt] of listHeldBookings(ctx.db, ids, from, to)) {
-      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, ...checkedIn(roomId, at, exempt) });
+  const { from, to } = request.period;
+  const cut = settledBefore(ctx.clock.now());
+  const storedTo = to < cut ? to : dayPlus(cut, -1);
+  const days: DaySummary[] = [];
+  if (rooms.length && from <= storedTo) {
+    let mem = memory.get(ctx.db);
+    if (!mem) memory.set(ctx.db, (mem = new Map()));
+    // Counters and rows in one read transaction: a deletion cannot fall between them.
+    ctx.db.transaction(() => {
+      const versions = roomDayVersions(ctx.db);
+      const stale = rooms.filter((r) => {
+        const m = mem.get(r.id);
+        return !m || m.version !== (versions.get(r.id) ?? 0) || m.from > from || m.to < storedTo;
+      });
+      if (!stale.length) return;
+      for (const r of stale) mem.set(r.id, { version: versions.get(r.id) ?? 0, from, to: storedTo, days: new Map() });
+      for (const row of listRoomDays(
+        ctx.db,
+        stale.map((r) => r.id),
+        from,
+        storedTo,
+      ))
+        mem.get(row[0])!.days.set(row[1], fromRow(row));
+    })();
+    const periodDays: string[] = [];
+    for (let d = from; d <= storedTo; d = dayPlus(d, 1)) periodDays.push(d);
+    // Each room's first and last missing day; the whole span between is rebuilt (cheaper than many small reads).
+    const missing: { room: Room; from: string; to: string }[] = [];
+    for (const room of rooms) {
+      const have = mem.get(room.id)!.days;
+      let first: string | null = null;
+      let last: string | null = null;
+      for (const d of periodDays) {
+        if (have.has(d)) continue;
+        first ??= d;
+        last = d;
+      }
+      if (first && last) missing.push({ room, from: first, to: last });
     }
-    // A released no-show was booked (it counts in booked hours) and nobody came.
-    for (const [roomId, s, e, invited] of listReleased(ctx.db, ids, from, to))
-      items.push({ roomId, start: ms(s), end: ms(e), people: invited + 1, checkedInAt: null });
-    // An Outlook meeting's number of people is not known.
-    for (const [roomId, s, e] of listOutlookOnly(ctx.db, ids, from, to)) items.push({ roomId, start: ms(s), end: ms(e), people: null });
+    if (missing.length) {
+      ctx.db
+        .transaction(() => {
+          const lo = missing.reduce((m, x) => (x.from < m ? x.from : m), missing[0]!.from);
+          const hi = missing.reduce((m, x) => (x.to > m ? x.to : m), missing[0]!.to);
+          const byRoom = new Map<number, RawItem[]>(missing.map((m) => [m.room.id, []]));
+          for (const it of readItems(
+            ctx,
+            missing.map((m) => m.room.id),
+            lo,
+            hi,
+          ))
+            byRoom.get(it.roomId)?.push(it);
+          const now = ctx.clock.now().toMillis();
+          const versions = roomDayVersions(ctx.db);
+          for (const m of missing) {
+            const built = summariseDays(m.room, byRoom.get(m.room.id)!, { from: m.from, to: m.to }, now);
+            saveRoomDays(ctx.db, built.map(toRow));
+            const held = mem.get(m.room.id)!;
+            // CASE: another process deleted some of this room's rows since they were read: read them all next time.
+            if ((versions.get(m.room.id) ?? 0) !== held.version) held.version = -1;
+            for (const d of built) held.days.set(d.day, d);
+          }
+        })
+        .immediate();
+    }
+    for (const room of rooms) {
+      const have = mem.get(room.id)?.days;
+      if (!have) continue;
+      for (const d of periodDays) {
+        const s = have.get(d);
+        if (s) days.push(s);
+      }
+    }
   }
+  for (const d of summariseLive(ctx, rooms, from > cut ? from : cut, to)) days.push(d);
+  const report = combineDays(rooms, days, request.period, new Set(roomIdsWithCheckinOn(ctx)));
+  const rebooked = rebookedHours(
+    ctx,
+    rooms.map((r) => r.id),
+    request.period,
+  );
+  return { request, rooms, report, buildings: listBuildings(ctx), rebooked };
+}
+
+/**
+ * The report straight from the bookings, as before the day summaries (no table read or written): the bench compares
+ * it with computeReport in the same run, and room-days tests check the two agree.
+ */
+export function computeReportFromBookings(ctx: Ctx, request: ReportRequest): ReportData {
+  const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
+  const checkinOn = new Set(roomIdsWithCheckinOn(ctx));
+  const items: ReportItem[] = readItems(
+    ctx,
+    rooms.map((r) => r.id),
+    request.period.from,
+    request.period.to,
+  ).map((it) => ({
+    roomId: it.roomId,
+    start: it.start,
+    end: it.end,
+    people: it.people,
+    ...(it.kind === 'released' ? { checkedInAt: null } : it.kind === 'held' && checkinOn.has(it.roomId) && !it.exempt ? { checkedInAt: it.checkedInAt } : {}),
+  }));
   const report = aggregate(rooms, items, request.period, ctx.clock.now().toMillis());
   return { request, rooms, report, buildings: listBuildings(ctx) };
 }

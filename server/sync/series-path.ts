@@ -27,7 +27,18 @@ import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting,
 import type { JobKind } from './outbox.repo.ts';
 import type { JobRun, SendStep } from './worker.ts';
 
-export const SERIES_OPS = ['create', 'update-series', 'change-occurrence', 'cancel-occurrence', 'cancel-series', 'move-occurrence', 'change-series'] as const;
+// release-room (check-in, server/checkin/series-release.ts): the room alone is told its dates are off (one CANCEL with
+// the date's RECURRENCE-ID per released date); the organizer's item and the attendees keep the meeting.
+export const SERIES_OPS = [
+  'create',
+  'update-series',
+  'change-occurrence',
+  'cancel-occurrence',
+  'cancel-series',
+  'move-occurrence',
+  'change-series',
+  'release-room',
+] as const;
 export type SeriesOp = (typeof SERIES_OPS)[number];
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
@@ -46,6 +57,8 @@ const seriesJobSchema = z.object({
   dropped: dropped.optional(),
   /** Rooms holding dates moved out of the series' room: a cancellation of the whole series goes to them too. */
   otherRooms: z.array(roomRef).optional(),
+  /** release-room: the original starts of the dates the room is taken off. */
+  released: z.array(instant).optional(),
   /** The booking rows this job decides the state of (all live occurrences, or the one date). */
   bookingIds: z.array(z.number().int().positive()),
 });
@@ -62,6 +75,7 @@ export interface SeriesJobInput {
   occurrence?: OccurrenceOverride;
   dropped?: z.input<typeof dropped>;
   otherRooms?: z.input<typeof roomRef>[];
+  released?: DateTime[];
   bookingIds: number[];
 }
 
@@ -84,6 +98,7 @@ export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
     ...(j.occurrence ? { occurrence: overrideJson(j.occurrence) } : {}),
     ...(j.dropped ? { dropped: j.dropped } : {}),
     ...(j.otherRooms?.length ? { otherRooms: j.otherRooms } : {}),
+    ...(j.released ? { released: j.released.map(iso) } : {}),
     bookingIds: j.bookingIds,
   };
 }
@@ -94,6 +109,7 @@ export function parseSeriesJob(raw: Record<string, unknown>): SeriesJob {
 
 /** The outbox kind a series op is stored as (the jobs table's CHECK knows these three). */
 export function jobKindOf(op: SeriesOp): JobKind {
+  if (op === 'release-room') return 'release';
   return op === 'create' ? 'create' : op === 'cancel-series' || op === 'cancel-occurrence' ? 'cancel' : 'update';
 }
 
@@ -222,6 +238,20 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
     },
     {
       call: (run) => stepsOf(run.gateway).removeSeriesItem(itemOf(run)),
+      after: 'done',
+    },
+  ],
+  // | release-room | `submitting` | sendOccurrenceCancel to the room alone, per date | `done`, dates cancelled | `submitting`: each date's CANCEL looked up in Sent Items first |
+  'release-room': [
+    {
+      before: 'submitting',
+      call: async (run) => {
+        // Addressed to the room alone (no To/Cc): the attendees keep the meeting, the room's calendar frees the dates.
+        const roomOnly = { ...seriesMeeting(run), requiredAttendees: [], optionalAttendees: [] };
+        for (const originalStart of run.series?.released ?? []) {
+          run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(itemOf(run), roomOnly, { originalStart }, { resumed: run.resumed });
+        }
+      },
       after: 'done',
     },
   ],

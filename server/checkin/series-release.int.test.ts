@@ -1,0 +1,116 @@
+// Issue 15, the series rule, against the embedded emulator: a daily series of 6 dates in a room with check-in on.
+// Each no-show date is released through the series item (the room alone gets a CANCEL with that date's
+// RECURRENCE-ID; bob hears nothing); after 3 in a row the series loses the room for the 3 dates still to come (one
+// release-room job), exactly once, with the note on the organizer's booking page. The app's clock is moved by hand.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
+import { SYSTEM_ACTOR } from '../audit/record.ts';
+import { findBooking } from '../bookings/repo.ts';
+import { occurrenceIds } from '../bookings/series.repo.ts';
+import type { Clock } from '../context.ts';
+import { aRoom, demoPeople } from '../test/factories.ts';
+import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import type { Room } from '../rooms/service.ts';
+import * as repo from './repo.ts';
+import { saveRoomChoice, sweepReleases } from './service.ts';
+import { MESSAGE_CLASS, UID } from '../test/meeting-messages.ts';
+
+const ZONE = 'Europe/London';
+let offsetMs = 0;
+const clock: Clock = { now: () => DateTime.utc().plus({ milliseconds: offsetMs }) };
+
+describe('a series whose room nobody checks into', () => {
+  let app: TestApp;
+  let alice: TestBrowser;
+  let wye: Room;
+  const firstDay = DateTime.now().setZone(ZONE).plus({ days: 2 }).startOf('day');
+  const dayOf = (i: number) => firstDay.plus({ days: i }).toFormat('yyyy-MM-dd');
+  const moveClockTo = (i: number, local: string) => {
+    offsetMs = DateTime.fromISO(`${dayOf(i)}T${local}`, { zone: ZONE }).toMillis() - Date.now();
+  };
+  const messages = async (alias: string, uid: string, kind: RegExp) =>
+    (await mailboxItems(app, alias, 'inbox')).filter((m) => m.props[UID] === uid && kind.test(m.props[MESSAGE_CLASS] ?? '')).length;
+  const roomFree = async (b: { startsAt: string; endsAt: string }) => {
+    const [fb] = await app.ctx.gateway.freeBusy([wye.email], { start: DateTime.fromISO(b.startsAt), end: DateTime.fromISO(b.endsAt) }, 5);
+    return fb?.busy.length === 0;
+  };
+
+  before(async () => {
+    app = await startTestApp({ DEMO_DATA: '0', RECONCILE_DAYS: '30' }, clock);
+    await demoPeople(app.ctx);
+    wye = aRoom(app.ctx, { alias: 'wye', name: 'Wye' });
+    saveRoomChoice(app.ctx, SYSTEM_ACTOR, wye.id, { required: true });
+    alice = new TestBrowser(app.url);
+    await alice.signIn('alice');
+  });
+  after(() => app.close());
+
+  test('three missed dates in a row: the room is taken off the rest of the series once, the meeting goes on', async () => {
+    const form = await (await alice.get(`/bookings/new?roomId=${wye.id}&date=${dayOf(0)}&start=10:00&end=11:00`)).text();
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
+    const res = await alice.post('/bookings', {
+      roomId: String(wye.id),
+      date: dayOf(0),
+      start: '10:00',
+      end: '11:00',
+      subject: 'Daily stand-up',
+      description: '',
+      required: 'bob@example.com',
+      optional: '',
+      idempotencyKey: key,
+      repeat: 'daily',
+      repeatEnd: 'count',
+      repeatCount: '6',
+    });
+    assert.equal(res.status, 303, await res.text());
+    const firstId = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+    await app.worker.drain();
+    const seriesId = findBooking(app.ctx.db, firstId)!.seriesId!;
+    const ids = occurrenceIds(app.ctx.db, seriesId);
+    assert.equal(ids.length, 6);
+    const dates = () => ids.map((id) => findBooking(app.ctx.db, id)!);
+    assert.deepEqual(
+      dates().map((d) => d.state),
+      Array(6).fill('booked'),
+    );
+    const uid = (app.ctx.db.prepare('SELECT uid FROM booking_series WHERE id = ?').get(seriesId) as { uid: string }).uid;
+    const bobBefore = (await mailboxItems(app, 'bob', 'inbox')).filter((m) => m.props[UID] === uid).length;
+
+    for (const i of [0, 1]) {
+      moveClockTo(i, '10:10');
+      await app.worker.drain();
+      assert.equal(dates()[i]!.state, 'cancelled', `date ${i + 1} released`);
+      assert.equal(repo.findFacts(app.ctx.db, ids[i]!)?.releaseReason, 'no-show');
+      assert.ok(await roomFree(dates()[i]!), `the room is free on date ${i + 1}`);
+      assert.equal(repo.findSeriesRelease(app.ctx.db, seriesId), undefined, 'not yet: fewer than 3 in a row');
+      assert.equal(dates()[5]!.state, 'booked');
+    }
+    assert.equal(await messages('wye', uid, /Canceled/i), 2, 'the room got one cancellation per released date');
+
+    moveClockTo(2, '10:10');
+    await app.worker.drain();
+    const after = dates();
+    assert.deepEqual(
+      after.map((d) => d.state),
+      Array(6).fill('cancelled'),
+      'the third miss releases its date and the three still to come',
+    );
+    const release = repo.findSeriesRelease(app.ctx.db, seriesId);
+    assert.equal(release?.missed, 3);
+    assert.equal(release?.dates, 3);
+    for (const d of after.slice(3)) assert.ok(await roomFree(d), `the room is free on ${d.startsAt}`);
+    assert.equal(await messages('wye', uid, /Canceled/i), 6, 'the room: one CANCEL per date (3 no-shows + 3 to come)');
+    assert.equal((await mailboxItems(app, 'bob', 'inbox')).filter((m) => m.props[UID] === uid).length, bobBefore, 'bob keeps the meeting: nothing sent to him');
+
+    // Exactly once: more sweeps and passes change nothing.
+    moveClockTo(3, '10:20');
+    assert.equal(sweepReleases(app.ctx), 0);
+    await app.worker.drain();
+    assert.equal(await messages('wye', uid, /Canceled/i), 6);
+
+    // The organizer is told on the booking page of a date that lost the room.
+    const page = await (await alice.get(`/bookings/${ids[4]}`)).text();
+    assert.match(page, /This series lost its room: nobody checked in to 3 dates in a row, so the room was given back for 3 dates from/);
+  });
+});
