@@ -70,7 +70,7 @@ export async function spawnApp(port: number, env: Record<string, string>): Promi
         if (child.exitCode !== null || child.signalCode !== null) return `exited with ${child.exitCode ?? child.signalCode}`;
         return (await fetch(`${url}/healthz`)).ok && 'up';
       },
-      { timeoutMs: 60_000, intervalMs: 50 },
+      { timeoutMs: 180_000, intervalMs: 50 },
     ).then((state) => {
       if (state !== 'up') throw new Error(`the app ${state} before it answered /healthz`);
     });

@@ -16,7 +16,7 @@ export interface WaitOptions {
 export async function waitFor<T>(
   what: string,
   probe: () => T | Promise<T>,
-  { timeoutMs = 30_000, intervalMs = 25 }: WaitOptions = {},
+  { timeoutMs = 60_000, intervalMs = 25 }: WaitOptions = {},
 ): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
