@@ -9,6 +9,9 @@ import { bookingLink, presentStrip, slotLabel } from './present.ts';
 import { findRooms, type RoomOption, type TimeSuggestion } from './service.ts';
 import { t } from '../i18n/context.ts';
 
+/** How many matching rooms the results page draws before "Show all". */
+const SHOWN = 25;
+
 /** GET /find: find a free room for a time. */
 export function availabilityRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -33,7 +36,10 @@ export function availabilityRoutes(ctx: AppContext): Router {
       res.status(400);
       return res.render('availability/find', { ...model, errors: fieldMessages(parsed.error) });
     }
-    const result = await findRooms(ctx, parsed.data);
+    // The best-fitting SHOWN rooms are drawn, unless the user asks for all (issue 13: 2,000 free rooms' cards were
+    // most of a 5,000-room search, and nobody reads them). The count is always of every free room.
+    const all = req.query.all === '1';
+    const result = await findRooms(ctx, parsed.data, { strips: all ? Infinity : SHOWN });
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),
@@ -53,7 +59,9 @@ export function availabilityRoutes(ctx: AppContext): Router {
     res.render('availability/find', {
       ...model,
       result: {
-        matches: result.matches.map(option),
+        matches: (all ? result.matches : result.matches.slice(0, SHOWN)).map(option),
+        total: result.matches.length,
+        showAll: !all && result.matches.length > SHOWN ? `${req.originalUrl}&all=1` : null,
         nearMisses: result.nearMisses.map(option),
         otherTimes: result.otherTimes.map(time),
         exchangeUnavailable: result.exchangeUnavailable,

@@ -4,7 +4,8 @@ import { FieldErrors } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import { checkBookingRules } from '../bookings/rules.ts';
 import { activeBusyByRoom } from '../bookings/service.ts';
-import { listRooms, type Room } from '../rooms/service.ts';
+import type { Room } from '../rooms/service.ts';
+import { roomsForSearch } from './rooms-cache.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
@@ -87,20 +88,42 @@ function missesOf(room: Room, q: FindInput): string[] {
   return misses;
 }
 
+export interface FindOptions {
+  /**
+   * How many of the best-fitting matches get their day strip (the page shows only those; near misses always get
+   * theirs). The others carry an empty strip: reading and drawing 2,000 rooms' days nobody sees was most of a
+   * 5,000-room search (issue 13). Every match is still found and counted.
+   */
+  strips?: number;
+}
+
+type Busy = Map<number, Interval[]>;
+
+/** `extra` added to `base`'s lists, room by room, without changing either. */
+function joined(base: Busy, extra: Busy, id: number): Interval[] {
+  const a = base.get(id) ?? [];
+  const b = extra.get(id);
+  return b?.length ? [...a, ...b] : a;
+}
+
 /**
  * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
  * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
  */
-export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
-  const rooms = listRooms(ctx, { building: q.building });
+export async function findRooms(ctx: Ctx, q: FindInput, opts: FindOptions = {}): Promise<FindResult> {
+  const rooms = roomsForSearch(ctx, q.building);
   const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   let windowStart = Infinity;
   let windowEnd = -Infinity;
+  let slotsStart = Infinity;
+  let slotsEnd = -Infinity;
   for (const c of candidates) {
     windowStart = Math.min(windowStart, c.day.start, c.slot.start);
     windowEnd = Math.max(windowEnd, c.day.end, c.slot.end);
+    slotsStart = Math.min(slotsStart, c.slot.start);
+    slotsEnd = Math.max(slotsEnd, c.slot.end);
   }
   // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
@@ -117,20 +140,26 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  const busy = activeBusyByRoom(
+  // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
+  // day (the day is read below for the rooms whose strips are drawn).
+  const slotBusy = activeBusyByRoom(
     ctx,
     candidates.map((c) => c.room.id),
-    new Date(windowStart).toISOString(),
-    new Date(windowEnd).toISOString(),
+    new Date(slotsStart).toISOString(),
+    new Date(slotsEnd).toISOString(),
   );
+  const exchangeBusy: Busy = new Map();
   let exchangeUnavailable = false;
   try {
     const got = await answer;
     if ('err' in got) throw got.err;
     const byRoom = new Map(candidates.map((c) => [c.room.email.toLowerCase(), c.room.id]));
     for (const f of got.fb) {
-      const list = busy.get(byRoom.get(f.email.toLowerCase()) ?? -1);
-      if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
+      const id = byRoom.get(f.email.toLowerCase());
+      if (id === undefined) continue;
+      let list = exchangeBusy.get(id);
+      if (!list) exchangeBusy.set(id, (list = []));
+      for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
@@ -140,31 +169,49 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
 
   const now = ctx.clock.now();
   const allowed = ruleChecker(now);
-  const merged = new Map(candidates.map((c) => [c.room.id, mergeIntervals(busy.get(c.room.id) ?? [])]));
-  const options: RoomOption[] = [];
+  const free: { c: Candidate; misses: string[] }[] = [];
   for (const c of candidates) {
-    const roomBusy = merged.get(c.room.id)!;
-    if (!isFree(roomBusy, c.slot) || !allowed(c.room, c.slot)) continue;
-    options.push({ room: c.room, slot: c.slot, strip: stripCells(roomBusy, c.day, STRIP_STEP_MINUTES, c.zoneDay, c.slot), misses: missesOf(c.room, q) });
+    if (!isFree(mergeIntervals(joined(exchangeBusy, slotBusy, c.room.id)), c.slot) || !allowed(c.room, c.slot)) continue;
+    free.push({ c, misses: missesOf(c.room, q) });
   }
   const people = q.people ?? 1;
   // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
-  const byFit = (a: RoomOption, b: RoomOption) =>
-    Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
-  const matches = options.filter((o) => o.misses.length === 0).sort(byFit);
-  let nearMisses: RoomOption[] = [];
+  const byFit = (a: { c: Candidate }, b: { c: Candidate }) =>
+    Math.abs(a.c.room.capacity - people) - Math.abs(b.c.room.capacity - people) || a.c.room.name.localeCompare(b.c.room.name);
+  const fits = free.filter((o) => o.misses.length === 0).sort(byFit);
+  const near = fits.length
+    ? []
+    : free
+        .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.c.room.capacity < q.people)))
+        .sort(byFit)
+        .slice(0, 5);
+  const stripped = [...fits.slice(0, opts.strips ?? Infinity), ...near];
+  // Other times are looked for only when nothing fits: then every fitting room's day is needed.
+  const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room, q).length === 0);
+  const dayIds = [...new Set([...stripped.map((o) => o.c.room.id), ...others.map((c) => c.room.id)])];
+  const dayBusy: Busy = dayIds.length ? activeBusyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()) : new Map();
+  const merged = new Map<number, Interval[]>();
+  const mergedOf = (id: number): Interval[] => {
+    let m = merged.get(id);
+    if (!m) merged.set(id, (m = mergeIntervals(joined(exchangeBusy, dayBusy, id))));
+    return m;
+  };
+  const withStrip = new Set(stripped);
+  const option = (o: { c: Candidate; misses: string[] }): RoomOption => ({
+    room: o.c.room,
+    slot: o.c.slot,
+    strip: withStrip.has(o) ? stripCells(mergedOf(o.c.room.id), o.c.day, STRIP_STEP_MINUTES, o.c.zoneDay, o.c.slot) : [],
+    misses: o.misses,
+  });
+  const matches = fits.map(option);
+  const nearMisses = near.map(option);
   let otherTimes: TimeSuggestion[] = [];
   if (!matches.length) {
-    nearMisses = options
-      .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people)))
-      .sort(byFit)
-      .slice(0, 5);
     const asked = candidates[0]!.slot.start;
     const nowMs = now.toMillis();
-    otherTimes = candidates
-      .filter((c) => missesOf(c.room, q).length === 0)
+    otherTimes = others
       .flatMap((c) =>
-        nearestFreeWindows(merged.get(c.room.id)!, c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
+        nearestFreeWindows(mergedOf(c.room.id), c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
           .filter((slot) => allowed(c.room, slot))
           .map((slot) => ({ room: c.room, slot })),
       )
