@@ -48,7 +48,20 @@ interface Candidate {
   zoneDay: ZoneDay;
 }
 
-function candidateOf(room: Room, q: FindInput): Candidate | null {
+/** The asked slot and opening hours of each room, worked out once per distinct zone and hours: 5,000 rooms share a few. */
+function candidatesFor(rooms: readonly Room[], q: FindInput): Candidate[] {
+  const shared = new Map<string, Omit<Candidate, 'room'> | null>();
+  const out: Candidate[] = [];
+  for (const room of rooms) {
+    const key = `${room.timeZone}|${room.opensAt}|${room.closesAt}`;
+    let c = shared.get(key);
+    if (c === undefined) shared.set(key, (c = timesOf(room, q)));
+    if (c) out.push({ room, ...c });
+  }
+  return out;
+}
+
+function timesOf(room: Room, q: FindInput): Omit<Candidate, 'room'> | null {
   const zd = zoneDay(q.date, room.timeZone);
   if (!zd) return null;
   const start = zd.instant(q.start);
@@ -56,7 +69,7 @@ function candidateOf(room: Room, q: FindInput): Candidate | null {
   const opens = zd.instant(room.opensAt);
   const closes = zd.instant(room.closesAt);
   if (start === null || end === null || opens === null || closes === null) return null;
-  return { room, slot: { start, end }, day: { start: opens, end: closes }, zoneDay: zd };
+  return { slot: { start, end }, day: { start: opens, end: closes }, zoneDay: zd };
 }
 
 /**
@@ -112,7 +125,7 @@ function joined(base: Busy, extra: Busy, id: number): Interval[] {
  */
 export async function findRooms(ctx: Ctx, q: FindInput, opts: FindOptions = {}): Promise<FindResult> {
   const rooms = roomsForSearch(ctx, q.building);
-  const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
+  const candidates = candidatesFor(rooms, q);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   let windowStart = Infinity;
