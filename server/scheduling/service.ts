@@ -111,7 +111,7 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
 
 /**
  * "Find a time": the organizer, the attendees and the candidate rooms in ONE batched free/busy call to Exchange (the
- * gateway sends one OWA Cmd=freebusy per 200 mailboxes, so 20 people and 50 rooms for five days are one request),
+ * gateway sends one OWA Cmd=freebusy per batch of up to 1,000 mailboxes, so 20 people and 50 rooms for five days are one request),
  * then the first slots of the wanted length in the next five working days at which every required person is free
  * and at work and a fitting room is free, best first; and the grid of one day for people and rooms side by side.
  */
