@@ -37,7 +37,7 @@ async function measure(rooms: number, past: number): Promise<BenchRow[]> {
     for (let i = 0; i < 4; i++) fbAll.push((await timed(() => ctx.gateway.freeBusy(emails, window, 5))).ms);
     const search = `/find?date=${date}&start=10:00&end=11:00&people=6`;
     const html = await (await browser.get(search)).text();
-    const found = /(\d+) free rooms?/.exec(html)?.[1];
+    const found = /([\d,]+) free rooms?/.exec(html)?.[1];
     // One search at a time from the load generator's process: this process's CPU is then the server's alone.
     const cookie = { cookie: `roombook.sid=${browser.cookie('roombook.sid')}`, csrf: '' };
     const result = await profiled(`find-${rooms}`, () =>

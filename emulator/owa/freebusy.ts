@@ -7,7 +7,7 @@ import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
 import { isRecurringMaster, replacedOccurrences, spansBetween } from '../store/recurrence.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
-import { writeXml, type XNode } from '../http/xml-write.ts';
+import { escapeXml } from '../http/xml-write.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 
 const WM = 'WM';
@@ -16,14 +16,26 @@ const MAX_SLOTS = 10_000;
 
 type CalendarEntry = { props: Item['props'] };
 
+/** A single appointment's busy span, read once when the folder's index is built. */
+interface TimedSpan {
+  start: number;
+  end: number;
+  /** LEVEL of its busy status. */
+  level: number;
+}
+
 /** A live calendar folder's items by time, rebuilt only when the folder's etag says an item was written. */
 interface CalendarIndex {
   etag: string;
-  /** Single appointments (and changed occurrences) with a readable start and end, by start. */
-  timed: { item: Item; start: number; end: number }[];
+  /**
+   * Single appointments (and changed occurrences) with a readable start and end, by start, with their level:
+   * a free/busy request over many rooms then reads numbers only, no properties or dates (issue 13).
+   * Cancelled ones are left out (they show free).
+   */
+  timed: TimedSpan[];
   /** The longest of them, so a window query can bound how early an overlapping one may start. */
   longest: number;
-  /** Recurring masters and anything without readable times: always looked at, as before. */
+  /** Recurring masters: expanded per request, as before. */
   other: Item[];
   replaced: Map<string, Set<number>>;
 }
@@ -31,12 +43,21 @@ interface CalendarIndex {
 // Keyed by folder object: a reset builds new folders, so old indexes go with the old store.
 const calendarIndexes = new WeakMap<Folder, CalendarIndex>();
 
+function isCancelled(item: CalendarEntry): boolean {
+  return str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED';
+}
+
+function levelOf(item: CalendarEntry): number {
+  // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
+  return LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
+}
+
 function calendarIndex(folder: Folder): CalendarIndex {
   const cached = calendarIndexes.get(folder);
   // Every item write goes through Store.createItem/touchItem/deleteItem/moveItem, which give the folder a new etag.
   if (cached && cached.etag === folder.etag) return cached;
   const items = [...folder.items.values()];
-  const timed: CalendarIndex['timed'] = [];
+  const timed: TimedSpan[] = [];
   const other: Item[] = [];
   let longest = 0;
   for (const item of items) {
@@ -47,7 +68,8 @@ function calendarIndex(folder: Folder): CalendarIndex {
     const start = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '')?.getTime();
     const end = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '')?.getTime();
     if (start === undefined || end === undefined) continue; // spansBetween gives such an item no span
-    timed.push({ item, start, end });
+    if (isCancelled(item)) continue;
+    timed.push({ start, end, level: levelOf(item) });
     longest = Math.max(longest, end - start);
   }
   timed.sort((a, b) => a.start - b.start);
@@ -56,11 +78,50 @@ function calendarIndex(folder: Folder): CalendarIndex {
   return index;
 }
 
-/** Live items that may have a span in [start, end): a binary search instead of looking at every item ever booked. */
-function liveCandidates(folder: Folder, start: number, end: number): { items: Item[]; replaced: Map<string, Set<number>> } {
+/** Marks [spanStart, spanEnd) at `level` (the strongest wins) in slots of `intervalMs` from `start`. */
+function mark(levels: Uint8Array, start: number, intervalMs: number, spanStart: number, spanEnd: number, level: number): void {
+  const first = Math.max(0, Math.floor((spanStart - start) / intervalMs));
+  const last = Math.min(levels.length - 1, Math.ceil((spanEnd - start) / intervalMs) - 1);
+  for (let k = first; k <= last; k++) if (levels[k]! < level) levels[k] = level;
+}
+
+/** Busy spans of calendar entries (recurring ones expanded per occurrence) marked into `levels`. */
+function markItems(
+  levels: Uint8Array,
+  items: Iterable<CalendarEntry>,
+  mailbox: Mailbox,
+  start: number,
+  end: number,
+  intervalMs: number,
+  replaced: Map<string, Set<number>>,
+): void {
+  for (const item of items) {
+    if (isCancelled(item)) continue;
+    const itemLevel = levelOf(item);
+    // Per occurrence: a series' changed occurrences carry their own times and busy status.
+    for (const span of spansBetween(item, start, end, mailbox.config.timeZone, replaced)) {
+      const level = span.exception?.busyStatus ? (LEVEL[span.exception.busyStatus.toUpperCase()] ?? itemLevel) : itemLevel;
+      mark(levels, start, intervalMs, span.start.getTime(), span.end.getTime(), level);
+    }
+  }
+}
+
+/** Free/busy levels (one per slot) of a mailbox over [start, end) in slots of `intervalMs`. */
+function freeBusyLevels(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, delayMs: number): Uint8Array {
+  const levels = new Uint8Array(Math.ceil((end - start) / intervalMs));
+  const folder = store.wellKnownFolder(mailbox, 'calendar');
+  // Decided by the delay itself, not by comparing two readings of the clock (a millisecond tick between them sent
+  // a live request down the journal's path).
+  if (delayMs > 0) {
+    // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
+    const items = store.journal.stateAt(mailbox, folder.items.values(), store.now().getTime() - delayMs);
+    markItems(levels, items, mailbox, start, end, intervalMs, replacedOccurrences(items));
+    return levels;
+  }
   const index = calendarIndex(folder);
   const { timed } = index;
-  // First entry starting after `start - longest`: nothing earlier can reach into the window.
+  // Binary search for the first entry starting after `start - longest`: nothing earlier can reach into the window,
+  // so the cost follows the window, not every item ever booked.
   const from = start - index.longest;
   let lo = 0;
   let hi = timed.length;
@@ -69,38 +130,23 @@ function liveCandidates(folder: Folder, start: number, end: number): { items: It
     if (timed[mid]!.start <= from) lo = mid + 1;
     else hi = mid;
   }
-  const items = [...index.other];
-  for (let k = Math.max(0, lo - 1); k < timed.length && timed[k]!.start < end; k++) if (timed[k]!.end > start) items.push(timed[k]!.item);
-  return { items, replaced: index.replaced };
+  for (let k = Math.max(0, lo - 1); k < timed.length && timed[k]!.start < end; k++) {
+    const t = timed[k]!;
+    if (t.end > start) mark(levels, start, intervalMs, t.start, t.end, t.level);
+  }
+  markItems(levels, index.other, mailbox, start, end, intervalMs, index.replaced);
+  return levels;
 }
 
-/** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`. */
-export function freeBusyString(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, publishedBefore: number): string {
-  const slots = Math.ceil((end - start) / intervalMs);
-  const levels = new Array<number>(slots).fill(0);
-  const folder = store.wellKnownFolder(mailbox, 'calendar');
-  let items: CalendarEntry[];
-  let replaced: Map<string, Set<number>>;
-  if (publishedBefore >= store.now().getTime()) {
-    ({ items, replaced } = liveCandidates(folder, start, end));
-  } else {
-    // With a publication delay, free/busy shows the calendar as it was `delay` ago (§14).
-    items = store.journal.stateAt(mailbox, folder.items.values(), publishedBefore);
-    replaced = replacedOccurrences(items);
-  }
-  for (const item of items) {
-    if (str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED') continue;
-    // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
-    const itemLevel = LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
-    // Per occurrence: a series' changed occurrences carry their own times and busy status.
-    for (const span of spansBetween(item, start, end, mailbox.config.timeZone, replaced)) {
-      const level = span.exception?.busyStatus ? (LEVEL[span.exception.busyStatus.toUpperCase()] ?? itemLevel) : itemLevel;
-      const first = Math.max(0, Math.floor((span.start.getTime() - start) / intervalMs));
-      const last = Math.min(slots - 1, Math.ceil((span.end.getTime() - start) / intervalMs) - 1);
-      for (let k = first; k <= last; k++) levels[k] = Math.max(levels[k]!, level);
-    }
-  }
-  return levels.join('');
+const digits = (levels: Uint8Array): string => {
+  let s = '';
+  for (let k = 0; k < levels.length; k++) s += String.fromCharCode(48 + levels[k]!);
+  return s;
+};
+
+/** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`; `delayMs` is the publication delay. */
+export function freeBusyString(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, delayMs: number): string {
+  return digits(freeBusyLevels(store, mailbox, start, end, intervalMs, delayMs));
 }
 
 const COLOURS = ['#FFFFFF', '#99CCFF', '#0000FF', '#660066', '#C0C0C0'];
@@ -123,16 +169,41 @@ function wordsFor(acceptLanguage: string | undefined): OwaWords {
   return WORDS[primary] ?? WORDS.en!;
 }
 
-function sendDownlevelPage(ctx: RequestContext, rows: XNode[], words: OwaWords): void {
-  const text = (n: XNode, local: string): string => n.children?.find((c) => c.local === local)?.text ?? '';
+/** One attendee's answer, before it is written as XML or as the downlevel page. */
+interface FbRow {
+  displayName: string;
+  email: string;
+  fbdata: string;
+}
+
+function sendDownlevelPage(ctx: RequestContext, rows: FbRow[], words: OwaWords): void {
   const body = rows
     .map((r) => {
-      const cells = [...text(r, 'fbdata')].map((c) => `<td bgcolor="${COLOURS[Number(c)] ?? COLOURS[4]}">&nbsp;</td>`).join('');
-      return `<tr><td nowrap>${escapeHtml(text(r, 'displayname'))}</td>${cells}</tr>`;
+      const cells = [...r.fbdata].map((c) => `<td bgcolor="${COLOURS[Number(c)] ?? COLOURS[4]}">&nbsp;</td>`).join('');
+      return `<tr><td nowrap>${escapeHtml(r.displayName)}</td>${cells}</tr>`;
     })
     .join('\r\n');
   const title = words.availability;
   sendHtml(ctx.res, 200, `<HTML><HEAD><TITLE>${title}</TITLE></HEAD><BODY><TABLE class="fbTable">\r\n${body}\r\n</TABLE></BODY></HTML>`);
+}
+
+/**
+ * The XML answer, written directly: the same bytes writeXml gives for this fixed shape (one namespace, WM as a:),
+ * without building a node per field for thousands of rooms. Every text goes through escapeXml.
+ */
+// Names and addresses rarely need escaping: test once, and only then run escapeXml's four replacements.
+const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+const escapeText = (text: string): string => (NEEDS_ESCAPE.test(text) ? escapeXml(text) : text);
+
+function freeBusyXml(all: FbRow, rows: FbRow[]): string {
+  // As writeXml: an element with no text is written self-closing.
+  const el = (name: string, text: string, attrs = ''): string => (text ? `<a:${name}${attrs}>${escapeText(text)}</a:${name}>` : `<a:${name}${attrs}/>`);
+  const parts = [`<?xml version="1.0"?><a:response xmlns:a="${WM}"><a:recipients>`];
+  parts.push(`<a:item>${el('displayname', all.displayName)}<a:type>1</a:type>${el('fbdata', all.fbdata)}</a:item>`);
+  for (const r of rows)
+    parts.push(`<a:item>${el('displayname', r.displayName)}${el('email', r.email, ' type="SMTP"')}<a:type>1</a:type>${el('fbdata', r.fbdata)}</a:item>`);
+  parts.push('</a:recipients></a:response>');
+  return parts.join('');
 }
 
 function param(ctx: RequestContext, name: string): string | undefined {
@@ -152,34 +223,21 @@ export function handleFreeBusy(ctx: RequestContext): void {
   if ((end - start) / intervalMs > MAX_SLOTS) return sendOwaErrorPage(ctx, 'The requested time range is too large.');
   const slots = Math.ceil((end - start) / intervalMs);
   const users = [...ctx.url.searchParams].filter(([k]) => k.toLowerCase() === 'u').map(([, v]) => v.replace(/^SMTP:/i, '').trim());
-  const publishedBefore = store.now().getTime() - freeBusyDelayMs;
-
-  const field = (local: string, text: string, attrs?: XNode['attrs']): XNode => ({ ns: WM, local, text, attrs });
-  const rows: XNode[] = [];
-  const aggregate = new Array<number>(slots).fill(0);
+  const rows: FbRow[] = [];
+  const aggregate = new Uint8Array(slots);
   for (const address of users) {
     const account = findMailbox(org, address);
     const mailbox = account ? store.mailbox(account.alias) : undefined;
-    const fb = mailbox ? freeBusyString(store, mailbox, start, end, intervalMs, publishedBefore) : '4'.repeat(slots);
-    if (mailbox) for (let k = 0; k < slots; k++) aggregate[k] = Math.max(aggregate[k]!, fb.charCodeAt(k) - 48);
-    rows.push({
-      ns: WM,
-      local: 'item',
-      children: [
-        field('displayname', account?.displayName ?? address),
-        field('email', account?.smtp ?? address, [{ ns: '', local: 'type', value: 'SMTP' }]),
-        field('type', '1'),
-        field('fbdata', fb),
-      ],
-    });
+    let fbdata: string;
+    if (mailbox) {
+      const levels = freeBusyLevels(store, mailbox, start, end, intervalMs, freeBusyDelayMs);
+      for (let k = 0; k < slots; k++) if (aggregate[k]! < levels[k]!) aggregate[k] = levels[k]!;
+      fbdata = digits(levels);
+    } else fbdata = '4'.repeat(slots);
+    rows.push({ displayName: account?.displayName ?? address, email: account?.smtp ?? address, fbdata });
   }
   const words = wordsFor(ctx.req.headers['accept-language']);
   if (ctx.downlevel) return sendDownlevelPage(ctx, rows, words);
-  const all: XNode = {
-    ns: WM,
-    local: 'item',
-    children: [field('displayname', words.allAttendees), field('type', '1'), field('fbdata', aggregate.join(''))],
-  };
-  const xml = writeXml({ ns: WM, local: 'response', children: [{ ns: WM, local: 'recipients', children: [all, ...rows] }] }, [[WM, 'a']]);
+  const xml = freeBusyXml({ displayName: words.allAttendees, email: '', fbdata: digits(aggregate) }, rows);
   send(ctx.res, 200, xml, 'text/xml');
 }

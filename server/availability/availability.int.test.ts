@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { findRoomByAlias } from '../rooms/service.ts';
+import { SYSTEM_ACTOR } from '../audit/record.ts';
+import { createRoom, findRoomByAlias } from '../rooms/service.ts';
 import { aBooking } from '../test/factories.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { findUserByUsername } from '../users/service.ts';
@@ -57,6 +58,49 @@ describe('find a room', () => {
     const part = /Free at other times that day[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
     const times = [...part.matchAll(/>(\d\d:\d\d)–(\d\d:\d\d) in Tyne/g)].map((m) => `${m[1]}-${m[2]}`);
     assert.deepEqual(times.slice(0, 2), ['09:00-10:00', '12:00-13:00'], 'equally near: the earlier first');
+  });
+
+  test('GET /find sees a room added since the last search (cached room list), draws the 25 best of 30 and offers Show all', async () => {
+    const search = `/find?date=${day}&start=10:00&end=11:00&people=2&building=Annex`;
+    assert.match(await (await alice.get(search)).text(), /0 free rooms/);
+    const added = Array.from({ length: 30 }, (_, i) =>
+      createRoom(app.ctx, SYSTEM_ACTOR, {
+        name: `Annex ${String(i + 1).padStart(2, '0')}`,
+        alias: `annex${i + 1}`,
+        email: `annex${i + 1}@example.com`,
+        capacity: 2 + i,
+        building: 'Annex',
+        floor: '1',
+        timeZone: 'Europe/London',
+        opensAt: '07:00',
+        closesAt: '20:00',
+        maxDurationMinutes: 240,
+        horizonDays: 180,
+        active: true,
+        equipment: [],
+      }),
+    );
+    // The rooms' mailboxes, so Exchange answers their free/busy (an unknown mailbox has no data and is never free).
+    const org = (await (await fetch(`${app.emulator!.url}/_emulator/org`)).json()) as { mailboxes: Record<string, unknown>[] };
+    const mailboxes = added.map((r) => ({ alias: r.alias, smtp: r.email, displayName: r.name, kind: 'room', autoAccept: true }));
+    const put = await fetch(`${app.emulator!.url}/_emulator/org`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...org, mailboxes: [...org.mailboxes, ...mailboxes] }),
+    });
+    assert.equal(put.status, 200);
+    const html = await (await alice.get(search)).text();
+    assert.match(html, /30 free rooms/);
+    const drawn = [...html.matchAll(/<h3>(Annex \d+) /g)].map((m) => m[1]);
+    assert.equal(drawn.length, 25);
+    assert.equal(drawn[0], 'Annex 01', 'best fit first: two seats for two people');
+    assert.equal((html.match(/class="strip"/g) ?? []).length, 25, 'a strip for every room drawn');
+    const more = /<a href="([^"]+)">Show all 30 free rooms<\/a>/.exec(html)?.[1];
+    assert.ok(more, 'a Show all link');
+    const all = await (await alice.get(more!.replaceAll('&amp;', '&'))).text();
+    assert.equal([...all.matchAll(/<h3>(Annex \d+) /g)].length, 30);
+    assert.equal((all.match(/class="strip"/g) ?? []).length, 30);
+    assert.doesNotMatch(all, /Show all/);
   });
 
   test('GET /find answers 400 naming the field for a reversed time', async () => {

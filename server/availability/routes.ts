@@ -15,6 +15,9 @@ import { t } from '../i18n/context.ts';
  */
 export type PeopleRows = (ctx: AppContext, user: { email: string; displayName: string }, date: string, result: FindResult, people: string[]) => object;
 
+/** How many matching rooms the results page draws before "Show all". */
+const SHOWN = 25;
+
 /** GET /find: find a free room for a time. */
 export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Router {
   const router = Router();
@@ -42,7 +45,10 @@ export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Rou
     // Attendees typed (and the searcher) are asked in the same free/busy request as the rooms (issue 16).
     const me = req.user!.email.toLowerCase();
     const people = parsed.data.attendees.length ? [me, ...parsed.data.attendees.filter((e) => e !== me)] : [];
-    const result = await findRooms(ctx, parsed.data, people);
+    // The best-fitting SHOWN rooms are drawn, unless the user asks for all (issue 13: 2,000 free rooms' cards were
+    // most of a 5,000-room search, and nobody reads them). The count is always of every free room.
+    const all = req.query.all === '1';
+    const result = await findRooms(ctx, parsed.data, { strips: all ? Infinity : SHOWN, alsoAsk: people });
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),
@@ -62,7 +68,9 @@ export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Rou
     res.render('availability/find', {
       ...model,
       result: {
-        matches: result.matches.map(option),
+        matches: (all ? result.matches : result.matches.slice(0, SHOWN)).map(option),
+        total: result.matches.length,
+        showAll: !all && result.matches.length > SHOWN ? `${req.originalUrl}&all=1` : null,
         nearMisses: result.nearMisses.map(option),
         otherTimes: result.otherTimes.map(time),
         exchangeUnavailable: result.exchangeUnavailable,

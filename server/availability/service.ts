@@ -4,7 +4,8 @@ import { FieldErrors } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import { checkBookingRules } from '../bookings/rules.ts';
 import { activeBusyByRoom } from '../bookings/service.ts';
-import { listRooms, type Room } from '../rooms/service.ts';
+import type { Room } from '../rooms/service.ts';
+import { roomsForSearch } from './rooms-cache.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
@@ -62,7 +63,20 @@ interface Candidate {
   zoneDay: ZoneDay;
 }
 
-function candidateOf(room: Room, q: FindSearch): Candidate | null {
+/** The asked slot and opening hours of each room, worked out once per distinct zone and hours: 5,000 rooms share a few. */
+function candidatesFor(rooms: readonly Room[], q: FindSearch): Candidate[] {
+  const shared = new Map<string, Omit<Candidate, 'room'> | null>();
+  const out: Candidate[] = [];
+  for (const room of rooms) {
+    const key = `${room.timeZone}|${room.opensAt}|${room.closesAt}`;
+    let c = shared.get(key);
+    if (c === undefined) shared.set(key, (c = timesOf(room, q)));
+    if (c) out.push({ room, ...c });
+  }
+  return out;
+}
+
+function timesOf(room: Room, q: FindSearch): Omit<Candidate, 'room'> | null {
   const zd = zoneDay(q.date, room.timeZone);
   if (!zd) return null;
   const start = zd.instant(q.start);
@@ -70,7 +84,7 @@ function candidateOf(room: Room, q: FindSearch): Candidate | null {
   const opens = zd.instant(room.opensAt);
   const closes = zd.instant(room.closesAt);
   if (start === null || end === null || opens === null || closes === null) return null;
-  return { room, slot: { start, end }, day: { start: opens, end: closes }, zoneDay: zd };
+  return { slot: { start, end }, day: { start: opens, end: closes }, zoneDay: zd };
 }
 
 /**
@@ -102,20 +116,45 @@ function missesOf(room: Room, q: FindSearch): string[] {
   return misses;
 }
 
+export interface FindOptions {
+  /** People (the searcher and attendees typed) asked in the same batched free/busy request as the rooms (issue 16). */
+  alsoAsk?: readonly string[];
+  /**
+   * How many of the best-fitting matches get their day strip (the page shows only those; near misses always get
+   * theirs). The others carry an empty strip: reading and drawing 2,000 rooms' days nobody sees was most of a
+   * 5,000-room search (issue 13). Every match is still found and counted.
+   */
+  strips?: number;
+}
+
+type Busy = Map<number, Interval[]>;
+
+/** `extra` added to `base`'s lists, room by room, without changing either. */
+function joined(base: Busy, extra: Busy, id: number): Interval[] {
+  const a = base.get(id) ?? [];
+  const b = extra.get(id);
+  return b?.length ? [...a, ...b] : a;
+}
+
 /**
  * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
  * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
  */
-export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly string[] = []): Promise<FindResult> {
-  const rooms = listRooms(ctx, { building: q.building });
-  const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
+export async function findRooms(ctx: Ctx, q: FindSearch, opts: FindOptions = {}): Promise<FindResult> {
+  const alsoAsk = opts.alsoAsk ?? [];
+  const rooms = roomsForSearch(ctx, q.building);
+  const candidates = candidatesFor(rooms, q);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   let windowStart = Infinity;
   let windowEnd = -Infinity;
+  let slotsStart = Infinity;
+  let slotsEnd = -Infinity;
   for (const c of candidates) {
     windowStart = Math.min(windowStart, c.day.start, c.slot.start);
     windowEnd = Math.max(windowEnd, c.day.end, c.slot.end);
+    slotsStart = Math.min(slotsStart, c.slot.start);
+    slotsEnd = Math.max(slotsEnd, c.slot.end);
   }
   // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
@@ -128,12 +167,15 @@ export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly strin
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  const busy = activeBusyByRoom(
+  // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
+  // day (the day is read below for the rooms whose strips are drawn).
+  const slotBusy = activeBusyByRoom(
     ctx,
     candidates.map((c) => c.room.id),
-    new Date(windowStart).toISOString(),
-    new Date(windowEnd).toISOString(),
+    new Date(slotsStart).toISOString(),
+    new Date(slotsEnd).toISOString(),
   );
+  const exchangeBusy: Busy = new Map();
   const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
   let exchangeUnavailable = false;
   try {
@@ -141,13 +183,16 @@ export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly strin
     if ('err' in got) throw got.err;
     const byRoom = new Map(candidates.map((c) => [c.room.email.toLowerCase(), c.room.id]));
     for (const f of got.fb) {
-      const list = busy.get(byRoom.get(f.email.toLowerCase()) ?? -1);
-      if (list) for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
       const person = personBusy.get(f.email.toLowerCase());
       if (person) {
         person.known = f.known;
         for (const s of f.busy) person.busy.push({ start: s.start.toMillis(), end: s.end.toMillis() });
       }
+      const id = byRoom.get(f.email.toLowerCase());
+      if (id === undefined) continue;
+      let list = exchangeBusy.get(id);
+      if (!list) exchangeBusy.set(id, (list = []));
+      for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
@@ -157,38 +202,52 @@ export async function findRooms(ctx: Ctx, q: FindSearch, alsoAsk: readonly strin
 
   const now = ctx.clock.now();
   const allowed = ruleChecker(now);
-  const merged = new Map(candidates.map((c) => [c.room.id, mergeIntervals(busy.get(c.room.id) ?? [])]));
-  const options: RoomOption[] = [];
+  const free: { c: Candidate; misses: string[] }[] = [];
   for (const c of candidates) {
-    const roomBusy = merged.get(c.room.id)!;
-    if (!isFree(roomBusy, c.slot) || !allowed(c.room, c.slot)) continue;
-    options.push({
-      room: c.room,
-      slot: c.slot,
-      strip: stripCells(roomBusy, c.day, STRIP_STEP_MINUTES, c.zoneDay, c.slot),
-      misses: missesOf(c.room, q),
-      busy: roomBusy,
-    });
+    if (!isFree(mergeIntervals(joined(exchangeBusy, slotBusy, c.room.id)), c.slot) || !allowed(c.room, c.slot)) continue;
+    free.push({ c, misses: missesOf(c.room, q) });
   }
   const people = q.people ?? 1;
   // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
-  const byFit = (a: RoomOption, b: RoomOption) =>
-    Math.abs(a.room.capacity - people) - Math.abs(b.room.capacity - people) || a.room.name.localeCompare(b.room.name);
-  const matches = options.filter((o) => o.misses.length === 0).sort(byFit);
-  let nearMisses: RoomOption[] = [];
+  const byFit = (a: { c: Candidate }, b: { c: Candidate }) =>
+    Math.abs(a.c.room.capacity - people) - Math.abs(b.c.room.capacity - people) || a.c.room.name.localeCompare(b.c.room.name);
+  const fits = free.filter((o) => o.misses.length === 0).sort(byFit);
+  const near = fits.length
+    ? []
+    : free
+        .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.c.room.capacity < q.people)))
+        .sort(byFit)
+        .slice(0, 5);
+  const stripped = [...fits.slice(0, opts.strips ?? Infinity), ...near];
+  // Other times are looked for only when nothing fits: then every fitting room's day is needed.
+  const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room, q).length === 0);
+  const dayIds = [...new Set([...stripped.map((o) => o.c.room.id), ...others.map((c) => c.room.id)])];
+  const dayBusy: Busy = dayIds.length ? activeBusyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()) : new Map();
+  const merged = new Map<number, Interval[]>();
+  const mergedOf = (id: number): Interval[] => {
+    let m = merged.get(id);
+    if (!m) merged.set(id, (m = mergeIntervals(joined(exchangeBusy, dayBusy, id))));
+    return m;
+  };
+  const withStrip = new Set(stripped);
+  const option = (o: { c: Candidate; misses: string[] }): RoomOption => ({
+    room: o.c.room,
+    slot: o.c.slot,
+    strip: withStrip.has(o) ? stripCells(mergedOf(o.c.room.id), o.c.day, STRIP_STEP_MINUTES, o.c.zoneDay, o.c.slot) : [],
+    misses: o.misses,
+    // The day's busy times, for the people-and-rooms rows drawn beside the best rooms (issue 16).
+    ...(withStrip.has(o) ? { busy: mergedOf(o.c.room.id) } : {}),
+  });
+  const matches = fits.map(option);
+  const nearMisses = near.map(option);
   let otherTimes: TimeSuggestion[] = [];
   if (!matches.length) {
-    nearMisses = options
-      .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.room.capacity < q.people)))
-      .sort(byFit)
-      .slice(0, 5);
     const nowMs = now.toMillis();
     // Nearness is measured from the time asked in each room's own zone: the same 10:30 is an hour apart in London
     // and Budapest, so one room's instant would rank another zone's suggestions wrongly.
-    otherTimes = candidates
-      .filter((c) => missesOf(c.room, q).length === 0)
+    otherTimes = others
       .flatMap((c) =>
-        nearestFreeWindows(merged.get(c.room.id)!, c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
+        nearestFreeWindows(mergedOf(c.room.id), c.day, (c.slot.end - c.slot.start) / MINUTE_MS, c.slot.start, nowMs, 15, 3)
           .filter((slot) => allowed(c.room, slot))
           .map((slot) => ({ room: c.room, slot, off: Math.abs(slot.start - c.slot.start) })),
       )

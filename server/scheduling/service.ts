@@ -111,7 +111,7 @@ function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
 
 /**
  * "Find a time": the organizer, the attendees and the candidate rooms in ONE batched free/busy call to Exchange (the
- * gateway sends one OWA Cmd=freebusy per 200 mailboxes, so 20 people and 50 rooms for five days are one request),
+ * gateway sends one OWA Cmd=freebusy per batch of up to 1,000 mailboxes, so 20 people and 50 rooms for five days are one request),
  * then the first slots of the wanted length in the next five working days at which every required person is free
  * and at work and a fitting room is free, best first; and the grid of one day for people and rooms side by side.
  */
@@ -164,22 +164,27 @@ export async function findTime(
   const people = [...required, ...optional];
   const busyOf = new Map<string, Interval[]>(people.map((e) => [e, []]));
   const known = new Set<string>();
+  const roomByEmail = new Map(rooms.map((r) => [r.email.toLowerCase(), r.id]));
+  let exchangeUnavailable = false;
+  const mailboxes = [...people, ...rooms.map((r) => r.email)];
+  // Ask Exchange first and read the rooms' bookings while the request is on the wire (as find-a-room does): the
+  // database work then costs no wall time (issue 13). Settled at once so a failure is never an unhandled rejection.
+  const answer = ctx.gateway
+    .freeBusy(mailboxes, { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) }, GRID_MINUTES)
+    .then(
+      (fb) => ({ fb }),
+      (err: unknown) => ({ err }),
+    );
   const roomBusy = activeBusyByRoom(
     ctx,
     rooms.map((r) => r.id),
     new Date(range.start).toISOString(),
     new Date(range.end).toISOString(),
   );
-  const roomByEmail = new Map(rooms.map((r) => [r.email.toLowerCase(), r.id]));
-  let exchangeUnavailable = false;
-  const mailboxes = [...people, ...rooms.map((r) => r.email)];
   try {
-    const fb = await ctx.gateway.freeBusy(
-      mailboxes,
-      { start: DateTime.fromMillis(range.start, { zone: 'utc' }), end: DateTime.fromMillis(range.end, { zone: 'utc' }) },
-      GRID_MINUTES,
-    );
-    for (const f of fb) {
+    const got = await answer;
+    if ('err' in got) throw got.err;
+    for (const f of got.fb) {
       const email = f.email.toLowerCase();
       const slots = f.busy.map((s) => ({ start: s.start.toMillis(), end: s.end.toMillis() }));
       const person = busyOf.get(email);
@@ -216,13 +221,25 @@ export async function findTime(
   // beyond its horizon: epoch arithmetic); bookings/rules.ts, the one source of the rules, then confirms the rooms
   // actually offered. Asking rules.ts per slot was a third of the search's CPU (luxon zone work per call).
   const allowed = ruleChecker(now);
+  // Rooms share a few zones and horizons: one luxon zone calculation each, not one per room.
+  const horizons = new Map<string, number>();
+  const horizonEndOf = (zone: string, days: number): number => {
+    const key = `${zone}|${days}`;
+    let end = horizons.get(key);
+    if (end === undefined)
+      horizons.set(
+        key,
+        (end = now
+          .setZone(zone)
+          .startOf('day')
+          .plus({ days: days + 1 })
+          .toMillis()),
+      );
+    return end;
+  };
   const roomCalendars = rooms.map((room) => {
     const open = days.map((d) => openWindow(room, d)).filter((w): w is Interval => w !== null);
-    const horizonEnd = now
-      .setZone(room.timeZone)
-      .startOf('day')
-      .plus({ days: room.horizonDays + 1 })
-      .toMillis();
+    const horizonEnd = horizonEndOf(room.timeZone, room.horizonDays);
     const fits = q.duration <= room.maxDurationMinutes;
     return {
       room,
