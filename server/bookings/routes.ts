@@ -9,7 +9,7 @@ import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
 import { bookingFormValues, checkedAgo, isAwaitingExchange, isLive, presentBooking, presentStatus } from './present.ts';
-import type { Reconciler } from '../sync/reconciler.ts';
+import type { DateTime } from 'luxon';
 import { BookingChangeForm, BookingForm, CancelForm, IDEMPOTENCY_KEY } from './schema.ts';
 import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
@@ -60,8 +60,11 @@ function submittedKey(req: Request): string | undefined {
   return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? key : undefined;
 }
 
-/** What the booking page needs of the reconciler: when it last read a room's calendar. */
-type RoomChecks = Pick<Reconciler, 'roomCheckedAt'> & Partial<Pick<Reconciler, 'answersReadAt'>>;
+/**
+ * What the booking page needs of the reconciler (sync/reconciler.ts, handed in by app.ts): when it last read a room's
+ * calendar and an organizer's answers. Its shape only, so bookings does not import sync's worker side.
+ */
+type RoomChecks = { roomCheckedAt(roomId: number): DateTime | undefined; answersReadAt?(mailbox: string): DateTime | undefined };
 
 export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router {
   const router = Router();

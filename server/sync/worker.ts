@@ -8,7 +8,8 @@ import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
 import { employeeReasonRef } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
-import { parseSeriesJob, SERIES_SEND_PATH, type SeriesJob } from './series-path.ts';
+import { parseSeriesJob, type SeriesJob } from './series-job.ts';
+import { SERIES_SEND_PATH } from './series-path.ts';
 import { recordSeriesFailed, recordSeriesItemRef, recordSeriesSubmitted } from '../bookings/series-service.ts';
 
 /** What one job's steps share while it runs. */
