@@ -40,7 +40,6 @@ import { schedulingRoutes } from './scheduling/routes.ts';
 import { checkinRoutes } from './checkin/routes.ts';
 import { displayActionRoutes } from './checkin/display-routes.ts';
 import { checkinLabels } from './checkin/service.ts';
-import { useCheckinLabels } from './schedule/bookings-source.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -100,7 +99,9 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
   // Door-display actions (check-in, book now, …) come first: they add the buttons to the display page's answer.
   app.use(displayActionRoutes(ctx));
-  app.use(deviceRoutes(ctx));
+  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
+  const scheduleDeps = { checkinLabels };
+  app.use(deviceRoutes(ctx, scheduleDeps));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));
   app.use(sessions(ctx.config, sessionStore));
@@ -118,8 +119,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(authRoutes(ctx, passport));
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {
-    day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
-    week: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows,
+    day: (room: { id: number }, date: string) => listRoomWeek({ ...ctx, ...scheduleDeps }, room.id, date).rows.find((r) => r.date === date)!,
+    week: (room: { id: number }, date: string) => listRoomWeek({ ...ctx, ...scheduleDeps }, room.id, date).rows,
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
@@ -128,10 +129,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use('/find-time', schedulingRoutes(ctx));
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
   app.use(checkinRoutes(ctx));
-  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
-  useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
-  app.use('/schedule', scheduleRoutes(ctx));
+  app.use('/schedule', scheduleRoutes(ctx, scheduleDeps));
   app.use(reportRoutes(ctx));
   app.use(
     '/admin',
