@@ -2,16 +2,24 @@
 // resumed cancellation looks for what was sent, not for the SEQUENCE the caller asked for, and never sends twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { createExchangeGateway, TransientError } from './index.ts';
 import { useTestEmulator } from './fixtures/test-emulator.ts';
 import { makeMeeting } from './fixtures/meetings.ts';
 import { createMeeting } from './testing/composites.ts';
-import { waitFor } from '../test/wait.ts';
 
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
 const suite = useTestEmulator();
+/** Waits for an effect the emulator shows (a state, not a time: the deadline only bounds how long we look). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`the emulator never showed ${what}`);
+    await sleep(25);
+  }
+}
 
 for (const route of ['owa', 'webdav'] as const) {
   test(`a resumed cancellation on the ${route} route finds the one Exchange sent and reports its SEQUENCE`, async () => {
