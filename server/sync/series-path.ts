@@ -17,7 +17,7 @@
 // |                   | —            | removeSeriesItem      | `done`         | `submitted`: DELETE again (gone = removed) |
 import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting, SeriesSteps } from '../exchange/gateway.ts';
 import type { SeriesOp } from './series-job.ts';
-import type { JobRun, SendStep } from './worker.ts';
+import type { JobRun, SendStep } from './send-step.ts';
 
 function stepsOf(gateway: ExchangeGateway): SeriesSteps {
   if (!('series' in gateway)) throw new Error('this gateway cannot send recurring meetings');
