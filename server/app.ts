@@ -20,6 +20,7 @@ import './http/session-types.ts';
 import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
+import { localBookings } from './bookings/queries.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { adminBuildingRoutes, replacementRoutes } from './bookings/replacement-routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
@@ -124,7 +125,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
-  app.use('/find', availabilityRoutes(ctx));
+  app.use('/find', availabilityRoutes(ctx, localBookings));
   app.use('/bookings', replacementRoutes(ctx, services.reconciler));
   app.use('/find-time', schedulingRoutes(ctx));
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).

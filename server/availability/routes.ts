@@ -6,11 +6,11 @@ import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
 import { bookingLink, presentStrip, slotLabel } from './present.ts';
-import { findRooms, type RoomOption, type TimeSuggestion } from './service.ts';
+import { findRooms, type LocalBookings, type RoomOption, type TimeSuggestion } from './service.ts';
 import { t } from '../i18n/context.ts';
 
-/** GET /find: find a free room for a time. */
-export function availabilityRoutes(ctx: AppContext): Router {
+/** GET /find: find a free room for a time. `local`: the app's own bookings (app.ts hands in bookings' queries). */
+export function availabilityRoutes(ctx: AppContext, local: LocalBookings): Router {
   const router = Router();
   router.get('/', ...pages.signedIn, async (req, res) => {
     const catalogue = listEquipment(ctx);
@@ -33,7 +33,7 @@ export function availabilityRoutes(ctx: AppContext): Router {
       res.status(400);
       return res.render('availability/find', { ...model, errors: fieldMessages(parsed.error) });
     }
-    const result = await findRooms(ctx, parsed.data);
+    const result = await findRooms(ctx, local, parsed.data);
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { FieldErrors } from '../errors.ts';
+import { FieldErrors, type FieldMessages } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
-import { activeBusyByRoom, checkBookingRules } from '../bookings/queries.ts';
 import { listRooms, type Room } from '../rooms/service.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
@@ -11,6 +10,17 @@ import { t } from '../i18n/context.ts';
 import { currentLocale } from '../i18n/context.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
+
+/**
+ * What find-a-room needs of the app's own bookings, handed in by its caller (bookings/queries.ts localBookings), so
+ * this feature imports nothing of bookings, which asks it for alternatives and replacement rooms.
+ */
+export interface LocalBookings {
+  /** Busy intervals per room (epoch ms) from active bookings and meetings seen in Outlook, overlapping [start, end). */
+  busyByRoom(ctx: Pick<AppContext, 'db'>, roomIds: number[], start: string, end: string): Map<number, Interval[]>;
+  /** The booking rules' objections to this slot in this room (none: it may be booked). */
+  checkRules(room: Room, slot: { start: DateTime; end: DateTime }, now: DateTime): FieldMessages;
+}
 
 // Free/busy precision: 5-minute cells, so a meeting ending at 10:05 does not hide a room from 10:15.
 const FREEBUSY_INTERVAL_MINUTES = 5;
@@ -61,17 +71,13 @@ function candidateOf(room: Room, q: FindInput): Candidate | null {
  * "May this room be booked for this slot?" (bookings/rules.ts, the one source of the rules), asked once per distinct
  * answer-deciding input: rooms sharing hours, limits and zone share the answer, so 500 rooms cost a handful of calls.
  */
-function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
+function ruleChecker(now: DateTime, checkRules: LocalBookings['checkRules']): (room: Room, slot: Interval) => boolean {
   const memo = new Map<string, boolean>();
   return (room, slot) => {
     const key = `${room.active}|${room.opensAt}|${room.closesAt}|${room.maxDurationMinutes}|${room.horizonDays}|${room.timeZone}|${slot.start}|${slot.end}`;
     let ok = memo.get(key);
     if (ok === undefined) {
-      const problems = checkBookingRules(
-        room,
-        { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) },
-        now,
-      );
+      const problems = checkRules(room, { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) }, now);
       memo.set(key, (ok = Object.keys(problems).length === 0));
     }
     return ok;
@@ -90,7 +96,7 @@ function missesOf(room: Room, q: FindInput): string[] {
  * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
  * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
  */
-export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
+export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindInput): Promise<FindResult> {
   const rooms = listRooms(ctx, { building: q.building });
   const candidates = rooms.map((r) => candidateOf(r, q)).filter((c): c is Candidate => c !== null);
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
@@ -116,7 +122,7 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  const busy = activeBusyByRoom(
+  const busy = local.busyByRoom(
     ctx,
     candidates.map((c) => c.room.id),
     new Date(windowStart).toISOString(),
@@ -138,7 +144,7 @@ export async function findRooms(ctx: Ctx, q: FindInput): Promise<FindResult> {
   }
 
   const now = ctx.clock.now();
-  const allowed = ruleChecker(now);
+  const allowed = ruleChecker(now, local.checkRules);
   const merged = new Map(candidates.map((c) => [c.room.id, mergeIntervals(busy.get(c.room.id) ?? [])]));
   const options: RoomOption[] = [];
   for (const c of candidates) {

@@ -1,11 +1,14 @@
-// What other features read of bookings (find-a-room, find-a-time): the booking rules and the rooms' busy times.
-// A face of its own so that readers depend on this small leaf, not on the whole feature: it imports only this
-// folder's repository and rules, never the booking service (which queues to the outbox and asks find-a-room for
-// alternatives). server/architecture.test.ts checks that it stays a leaf.
+// What other features read of bookings: the booking rules and the rooms' busy times (find-a-time), and find-a-room's
+// view of both (`localBookings`, handed to findRooms by its callers, so availability imports nothing of bookings).
+// A face of its own, so that readers depend on this small file, not on the whole feature: it never imports the
+// booking service (which queues to the outbox and asks find-a-room for alternatives). server/architecture.test.ts
+// checks that no feature, and no face, reaches back to one that uses it.
 import type { AppContext } from '../context.ts';
+import type { LocalBookings } from '../availability/service.ts';
 import * as repo from './repo.ts';
+import { checkBookingRules } from './rules.ts';
 
-export { checkBookingRules } from './rules.ts';
+export { checkBookingRules };
 
 type Ctx = Pick<AppContext, 'db'>;
 
@@ -21,3 +24,6 @@ export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start:
   for (const x of repo.listExternalInWindow(ctx.db, roomIds, start, end)) add(x.roomId, x.startsAt, x.endsAt);
   return map;
 }
+
+/** Find-a-room's view of the app's own bookings (availability/service.ts LocalBookings), handed to findRooms. */
+export const localBookings: LocalBookings = { busyByRoom: activeBusyByRoom, checkRules: checkBookingRules };

@@ -15,6 +15,7 @@ import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
 import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
+import { localBookings } from './queries.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
 import { t } from '../i18n/context.ts';
@@ -25,7 +26,7 @@ import { cancelFollowing, cancelOccurrence, cancelWholeSeries, changeFollowing, 
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
   const parsed = FindQuery.safeParse({ date: body.date, start: body.start, end: body.end });
-  return parsed.success ? presentAlternatives(await findRooms(ctx, parsed.data)) : [];
+  return parsed.success ? presentAlternatives(await findRooms(ctx, localBookings, parsed.data)) : [];
 }
 
 // Getters: the words are read per request, in the reader's language.
