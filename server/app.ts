@@ -21,6 +21,7 @@ import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import { findPageRows } from './scheduling/find-rows.ts';
+import { localBookings } from './bookings/queries.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { adminBuildingRoutes, replacementRoutes } from './bookings/replacement-routes.ts';
 import type { Reconciler } from './sync/reconciler.ts';
@@ -42,7 +43,6 @@ import { checkinRoutes } from './checkin/routes.ts';
 import { roomProfileRoutes } from './rooms/profile-routes.ts';
 import { displayActionRoutes } from './checkin/display-routes.ts';
 import { checkinLabels } from './checkin/service.ts';
-import { useCheckinLabels } from './schedule/bookings-source.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -104,7 +104,9 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // Door displays, the read API and feeds sign in with a device token, never a session: mounted before sessions.
   // Door-display actions (check-in, book now, …) come first: they add the buttons to the display page's answer.
   app.use(displayActionRoutes(ctx));
-  app.use(deviceRoutes(ctx));
+  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
+  const scheduleDeps = { checkinLabels };
+  app.use(deviceRoutes(ctx, scheduleDeps));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));
   app.use(sessions(ctx.config, sessionStore));
@@ -122,21 +124,19 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(authRoutes(ctx, passport));
   // The room page's day comes from the schedule (which imports rooms, so rooms cannot import it back).
   const roomDays = {
-    day: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows.find((r) => r.date === date)!,
-    week: (room: { id: number }, date: string) => listRoomWeek(ctx, room.id, date).rows,
+    day: (room: { id: number }, date: string) => listRoomWeek({ ...ctx, ...scheduleDeps }, room.id, date).rows.find((r) => r.date === date)!,
+    week: (room: { id: number }, date: string) => listRoomWeek({ ...ctx, ...scheduleDeps }, room.id, date).rows,
     bookingLink,
   };
   app.use('/rooms', roomRoutes(ctx, roomDays));
-  app.use('/find', availabilityRoutes(ctx, findPageRows));
+  app.use('/find', availabilityRoutes(ctx, localBookings, findPageRows));
   app.use('/bookings', replacementRoutes(ctx, services.reconciler));
   app.use('/find-time', schedulingRoutes(ctx));
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
   app.use(checkinRoutes(ctx));
   app.use(roomProfileRoutes(ctx));
-  // The schedule shows check-in facts; the check-in feature imports the schedule, so they are handed to it here.
-  useCheckinLabels(checkinLabels);
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
-  app.use('/schedule', scheduleRoutes(ctx));
+  app.use('/schedule', scheduleRoutes(ctx, scheduleDeps));
   app.use(reportRoutes(ctx));
   app.use(
     '/admin',

@@ -10,7 +10,7 @@ import { migrate } from './db/migrate.ts';
 import { seedDemoData } from './db/seed.ts';
 import { createExchangeGateway } from './exchange/index.ts';
 import type { Logger } from './log.ts';
-import { Reconciler } from './sync/reconciler.ts';
+import { DEFAULT_RECONCILE_GRACE_MS, Reconciler } from './sync/reconciler.ts';
 import { autoReplaceAll } from './bookings/replacement.ts';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './sync/worker.ts';
 import { releaseSweeper } from './checkin/service.ts';
@@ -70,8 +70,15 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
   // eslint-disable-next-line prefer-const
   let worker: OutboxWorker | undefined;
   const ctx: AppContext = { config, db, clock, log, gateway, wakeOutbox: () => worker?.wake() };
-  const reconciler = new Reconciler({ ...ctx, log: log.child({ area: 'reconcile' }) });
-  reconciler.onPass = metrics.reconcilePass;
+  const reconciler = new Reconciler(
+    { ...ctx, log: log.child({ area: 'reconcile' }) },
+    {
+      graceMs: DEFAULT_RECONCILE_GRACE_MS,
+      onPass: metrics.reconcilePass,
+      // A room that declined (or has no mailbox) is replaced at once where its building asks for it (issue 12).
+      onRoomDeclined: (ids) => autoReplaceAll(ctx, ids),
+    },
+  );
   const ops = {
     metrics,
     probe: new ExchangeProbe(gateway, config.readinessProbeSeconds * 1000, metrics.probed),
@@ -83,8 +90,6 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     // Each pass first releases check-in no-shows (their jobs then run in the same pass): no timer of its own.
     { ...DEFAULT_WORKER_OPTIONS, roomCheck: reconciler, onFailed: (id) => void autoReplaceAll(ctx, [id]), beforePass: releaseSweeper(ctx) },
   );
-  // A room that declined (or has no mailbox) is replaced at once where its building asks for it (issue 12).
-  reconciler.onRoomDeclined = (ids) => autoReplaceAll(ctx, ids);
   if (config.demoData) await seedDemoData(ctx);
   await ensureBootstrapAdmin(ctx);
 

@@ -4,7 +4,7 @@
 // and building until that version moves. The cached rooms are shared between searches: callers must not change them.
 import type { AppContext } from '../context.ts';
 import { listRooms, type Room } from '../rooms/service.ts';
-import { scheduleVersion } from '../schedule/invalidation.ts';
+import { scheduleVersion } from '../schedule/queries.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 

@@ -6,7 +6,7 @@ import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { presentRoom } from '../rooms/present.ts';
 import { FindQuery } from './schema.ts';
 import { bookingLink, presentStrip, slotLabel } from './present.ts';
-import { findRooms, type FindResult, type RoomOption, type TimeSuggestion } from './service.ts';
+import { findRooms, type FindResult, type LocalBookings, type RoomOption, type TimeSuggestion } from './service.ts';
 import { t } from '../i18n/context.ts';
 
 /**
@@ -18,8 +18,8 @@ export type PeopleRows = (ctx: AppContext, user: { email: string; displayName: s
 /** How many matching rooms the results page draws before "Show all". */
 const SHOWN = 25;
 
-/** GET /find: find a free room for a time. */
-export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Router {
+/** GET /find: find a free room for a time. `local`: the app's own bookings (app.ts hands in bookings' queries). */
+export function availabilityRoutes(ctx: AppContext, local: LocalBookings, peopleRows: PeopleRows): Router {
   const router = Router();
   router.get('/', ...pages.signedIn, async (req, res) => {
     const catalogue = listEquipment(ctx);
@@ -48,7 +48,7 @@ export function availabilityRoutes(ctx: AppContext, peopleRows: PeopleRows): Rou
     // The best-fitting SHOWN rooms are drawn, unless the user asks for all (issue 13: 2,000 free rooms' cards were
     // most of a 5,000-room search, and nobody reads them). The count is always of every free room.
     const all = req.query.all === '1';
-    const result = await findRooms(ctx, parsed.data, { strips: all ? Infinity : SHOWN, alsoAsk: people });
+    const result = await findRooms(ctx, local, parsed.data, { strips: all ? Infinity : SHOWN, alsoAsk: people });
     const option = (o: RoomOption) => ({
       ...presentRoom(o.room, catalogue),
       times: slotLabel(o.room, o.slot),

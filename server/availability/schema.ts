@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkbox, integer, multi, optionalText } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
-import { attendeeList } from '../bookings/schema.ts';
+import { attendeeList } from '../http/fields.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 

@@ -1,9 +1,7 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { FieldErrors } from '../errors.ts';
+import { FieldErrors, type FieldMessages } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
-import { checkBookingRules } from '../bookings/rules.ts';
-import { activeBusyByRoom } from '../bookings/service.ts';
 import type { Room } from '../rooms/service.ts';
 import { roomsForSearch } from './rooms-cache.ts';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
@@ -15,6 +13,17 @@ import { currentLocale } from '../i18n/context.ts';
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway'>;
 /** The search; the attendees typed are the route's (it passes their addresses as `alsoAsk`). */
 type FindSearch = Omit<FindInput, 'attendees'>;
+
+/**
+ * What find-a-room needs of the app's own bookings, handed in by its caller (bookings/queries.ts localBookings), so
+ * this feature imports nothing of bookings, which asks it for alternatives and replacement rooms.
+ */
+export interface LocalBookings {
+  /** Busy intervals per room (epoch ms) from active bookings and meetings seen in Outlook, overlapping [start, end). */
+  busyByRoom(ctx: Pick<AppContext, 'db'>, roomIds: number[], start: string, end: string): Map<number, Interval[]>;
+  /** The booking rules' objections to this slot in this room (none: it may be booked). */
+  checkRules(room: Room, slot: { start: DateTime; end: DateTime }, now: DateTime): FieldMessages;
+}
 
 // Free/busy precision: 5-minute cells, so a meeting ending at 10:05 does not hide a room from 10:15.
 const FREEBUSY_INTERVAL_MINUTES = 5;
@@ -91,17 +100,13 @@ function timesOf(room: Room, q: FindSearch): Omit<Candidate, 'room'> | null {
  * "May this room be booked for this slot?" (bookings/rules.ts, the one source of the rules), asked once per distinct
  * answer-deciding input: rooms sharing hours, limits and zone share the answer, so 500 rooms cost a handful of calls.
  */
-function ruleChecker(now: DateTime): (room: Room, slot: Interval) => boolean {
+function ruleChecker(now: DateTime, checkRules: LocalBookings['checkRules']): (room: Room, slot: Interval) => boolean {
   const memo = new Map<string, boolean>();
   return (room, slot) => {
     const key = `${room.active}|${room.opensAt}|${room.closesAt}|${room.maxDurationMinutes}|${room.horizonDays}|${room.timeZone}|${slot.start}|${slot.end}`;
     let ok = memo.get(key);
     if (ok === undefined) {
-      const problems = checkBookingRules(
-        room,
-        { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) },
-        now,
-      );
+      const problems = checkRules(room, { start: DateTime.fromMillis(slot.start, { zone: 'utc' }), end: DateTime.fromMillis(slot.end, { zone: 'utc' }) }, now);
       memo.set(key, (ok = Object.keys(problems).length === 0));
     }
     return ok;
@@ -140,7 +145,7 @@ function joined(base: Busy, extra: Busy, id: number): Interval[] {
  * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
  * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
  */
-export async function findRooms(ctx: Ctx, q: FindSearch, opts: FindOptions = {}): Promise<FindResult> {
+export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, opts: FindOptions = {}): Promise<FindResult> {
   const alsoAsk = opts.alsoAsk ?? [];
   const rooms = roomsForSearch(ctx, q.building);
   const candidates = candidatesFor(rooms, q);
@@ -169,7 +174,7 @@ export async function findRooms(ctx: Ctx, q: FindSearch, opts: FindOptions = {})
   );
   // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
   // day (the day is read below for the rooms whose strips are drawn).
-  const slotBusy = activeBusyByRoom(
+  const slotBusy = local.busyByRoom(
     ctx,
     candidates.map((c) => c.room.id),
     new Date(slotsStart).toISOString(),
@@ -201,7 +206,7 @@ export async function findRooms(ctx: Ctx, q: FindSearch, opts: FindOptions = {})
   }
 
   const now = ctx.clock.now();
-  const allowed = ruleChecker(now);
+  const allowed = ruleChecker(now, local.checkRules);
   const free: { c: Candidate; misses: string[] }[] = [];
   for (const c of candidates) {
     if (!isFree(mergeIntervals(joined(exchangeBusy, slotBusy, c.room.id)), c.slot) || !allowed(c.room, c.slot)) continue;
@@ -222,7 +227,7 @@ export async function findRooms(ctx: Ctx, q: FindSearch, opts: FindOptions = {})
   // Other times are looked for only when nothing fits: then every fitting room's day is needed.
   const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room, q).length === 0);
   const dayIds = [...new Set([...stripped.map((o) => o.c.room.id), ...others.map((c) => c.room.id)])];
-  const dayBusy: Busy = dayIds.length ? activeBusyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()) : new Map();
+  const dayBusy: Busy = dayIds.length ? local.busyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()) : new Map();
   const merged = new Map<number, Interval[]>();
   const mergedOf = (id: number): Interval[] => {
     let m = merged.get(id);

@@ -8,7 +8,6 @@ import { flash } from '../http/flash.ts';
 import { checkbox, integer, text } from '../http/fields.ts';
 import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
-import type { Reconciler } from '../sync/reconciler.ts';
 import { toActor } from '../users/service.ts';
 import { getRoom } from '../rooms/service.ts';
 import { buildingSettings, messages, replacementView, replaceRoom, setBuildingAutoReplace } from './replacement.ts';
@@ -18,8 +17,8 @@ import { t } from '../i18n/context.ts';
 const ReplaceForm = z.object({ roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER) });
 const BuildingForm = z.object({ building: text('field.building', 80), autoReplace: checkbox });
 
-/** What the booking page needs of the reconciler: when it last read an organizer's answers. */
-type AnswerReads = Pick<Reconciler, 'answersReadAt'>;
+/** What the booking page needs of the reconciler (handed in by app.ts): when it last read an organizer's answers. */
+type AnswerReads = { answersReadAt(mailbox: string): DateTime | undefined };
 
 /** "last read at 10:42" (in the booking's zone) for the attendees' answers; null when not read since start. */
 export function answersReadText(readAt: DateTime | undefined, zone: string, intervalSeconds: number): string {

@@ -4,6 +4,7 @@ import { toDbTime } from '../context.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ConflictError, SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
+import { localBookings } from './queries.ts';
 import { getRoom, listAllRooms, type Room } from '../rooms/service.ts';
 import { getUser, type User } from '../users/service.ts';
 import { canChangeBooking } from './policy.ts';
@@ -74,7 +75,7 @@ export async function findReplacements(ctx: Ctx, b: Booking): Promise<Room[]> {
   const end = localTime(b.endsAt, refusing.timeZone);
   // CASE: a meeting that ends on another local day cannot be asked for as one day's times; offer nothing.
   if (!start.hasSame(end, 'day') && end.toFormat('HH:mm') !== '00:00') return [];
-  const found = await findRooms(ctx, {
+  const found = await findRooms(ctx, localBookings, {
     date: start.toFormat('yyyy-MM-dd'),
     start: start.toFormat('HH:mm'),
     end: end.toFormat('HH:mm'),

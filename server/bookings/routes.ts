@@ -9,12 +9,13 @@ import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
 import { bookingFormValues, checkedAgo, isAwaitingExchange, isLive, presentBooking, presentStatus } from './present.ts';
-import type { Reconciler } from '../sync/reconciler.ts';
+import type { DateTime } from 'luxon';
 import { BookingChangeForm, BookingForm, CancelForm, IDEMPOTENCY_KEY } from './schema.ts';
 import * as bookings from './service.ts';
 import { isChangeable } from './states.ts';
 import { SlotTakenError } from '../errors.ts';
 import { findRooms } from '../availability/service.ts';
+import { localBookings } from './queries.ts';
 import { FindQuery } from '../availability/schema.ts';
 import { presentAlternatives } from '../availability/present.ts';
 import { t } from '../i18n/context.ts';
@@ -33,7 +34,7 @@ import {
 /** Other rooms free at the time that was just taken, and the nearest other times (shown with "just taken"). */
 async function alternativesFor(ctx: AppContext, body: Record<string, unknown>): Promise<{ label: string; href: string }[]> {
   const parsed = FindQuery.safeParse({ date: body.date, start: body.start, end: body.end });
-  return parsed.success ? presentAlternatives(await findRooms(ctx, parsed.data)) : [];
+  return parsed.success ? presentAlternatives(await findRooms(ctx, localBookings, parsed.data)) : [];
 }
 
 // Getters: the words are read per request, in the reader's language.
@@ -68,8 +69,11 @@ function submittedKey(req: Request): string | undefined {
   return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? key : undefined;
 }
 
-/** What the booking page needs of the reconciler: when it last read a room's calendar. */
-type RoomChecks = Pick<Reconciler, 'roomCheckedAt'> & Partial<Pick<Reconciler, 'answersReadAt'>>;
+/**
+ * What the booking page needs of the reconciler (sync/reconciler.ts, handed in by app.ts): when it last read a room's
+ * calendar and an organizer's answers. Its shape only, so bookings does not import sync's worker side.
+ */
+type RoomChecks = { roomCheckedAt(roomId: number): DateTime | undefined; answersReadAt?(mailbox: string): DateTime | undefined };
 
 export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router {
   const router = Router();

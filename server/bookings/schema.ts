@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkbox, integer, isSendableAddress, optionalText, text } from '../http/fields.ts';
+import { attendeeList, checkbox, integer, optionalText, text } from '../http/fields.ts';
+
 import { msg } from '../i18n/zod.ts';
 
 const date = z
@@ -11,33 +12,6 @@ const time = (label: string) =>
     .string({ error: msg('form.required', { label: msg(label) }) })
     .trim()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg('form.time', { label: msg(label), example: '09:30' }));
-
-const MAX_ATTENDEES = 100;
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-
-/** Attendees typed as addresses separated by commas, semicolons, spaces or new lines ("Outlook style"). */
-export const attendeeList = (label: string) =>
-  z
-    .string({ error: msg('form.once', { label: msg(label) }) })
-    .optional()
-    .transform((v, ctx) => {
-      const parts = (v ?? '')
-        .split(/[\s,;]+/)
-        .map((s) => s.trim().replace(/^<|>$/g, '').toLowerCase())
-        .filter(Boolean);
-      // An address Exchange cannot send to (non-ASCII, a control character, a NEL) is no address either.
-      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableAddress(p));
-      if (bad) {
-        ctx.addIssue({ code: 'custom', message: msg('form.not_email', { label: msg(label), value: bad.slice(0, 60) }) });
-        return z.NEVER;
-      }
-      const unique = [...new Set(parts)];
-      if (unique.length > MAX_ATTENDEES) {
-        ctx.addIssue({ code: 'custom', message: msg('form.max_people', { label: msg(label), max: MAX_ATTENDEES }) });
-        return z.NEVER;
-      }
-      return unique;
-    });
 
 const bookingFields = {
   roomId: integer('field.room', 1, Number.MAX_SAFE_INTEGER),

@@ -12,7 +12,7 @@ import { ExchangeError } from '../exchange/errors.ts';
 import type { ItemRef, Meeting, OccurrenceOverride } from '../exchange/gateway.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
-import { jobKindOf, seriesJobJson, type SeriesJob, type SeriesJobInput, type SeriesOp } from '../sync/series-path.ts';
+import { jobKindOf, seriesJobJson, type SeriesJob, type SeriesJobInput, type SeriesOp } from '../sync/series-job.ts';
 import { getUser, toActor, type User } from '../users/service.ts';
 import { changeState, type StateChange } from './exchange-state.ts';
 import { meetingOf } from './meeting.ts';

@@ -7,7 +7,7 @@ import { recurrenceOf, RepeatFields } from './series-schema.ts';
 import { recurrenceOfRRule } from './series-service.ts';
 import { toRRule, type Recurrence } from './recurrence.ts';
 import { parseSnapshot, serializeSnapshot } from '../sync/meeting-snapshot.ts';
-import { jobKindOf, parseSeriesJob, seriesJobJson } from '../sync/series-path.ts';
+import { jobKindOf, parseSeriesJob, seriesJobJson } from '../sync/series-job.ts';
 import { makeMeeting } from '../exchange/fixtures/meetings.ts';
 
 const form = (over: Record<string, unknown>) =>

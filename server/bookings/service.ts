@@ -386,24 +386,13 @@ function newUid(): string {
 
 const isoToUtc = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
 
-/**
- * Busy intervals per room (epoch ms) from the app's own active bookings and from meetings seen in the rooms' Exchange
- * calendars. Epoch ms, not luxon: find-a-room reads thousands of these per search.
- */
-export function activeBusyByRoom(ctx: Pick<Ctx, 'db'>, roomIds: number[], start: string, end: string): Map<number, { start: number; end: number }[]> {
-  const map = new Map<number, { start: number; end: number }[]>(roomIds.map((id) => [id, []]));
-  // Stored times are UTC ISO text with a Z, which Date.parse reads exactly.
-  const add = (roomId: number, s: string, e: string) => map.get(roomId)?.push({ start: Date.parse(s), end: Date.parse(e) });
-  for (const b of repo.listActiveTimesInWindow(ctx.db, roomIds, start, end)) add(b.roomId, b.startsAt, b.endsAt);
-  for (const x of repo.listExternalInWindow(ctx.db, roomIds, start, end)) add(x.roomId, x.startsAt, x.endsAt);
-  return map;
-}
-
 export function getBooking(ctx: Pick<Ctx, 'db'>, id: number): repo.Booking | undefined {
   return repo.findBooking(ctx.db, id);
 }
 
 export * from './exchange-state.ts';
+// Lives in queries.ts (what other features read of bookings); re-exported for this folder's callers.
+export { activeBusyByRoom } from './queries.ts';
 
 /** Every booking of these rooms overlapping the window (all states), lean, for schedules and feeds. */
 export function listBookingSummaries(ctx: Pick<Ctx, 'db'>, roomIds: number[], start: string, end: string): repo.BookingSummary[] {

@@ -12,7 +12,7 @@ import { roomDisplayState, type ScheduleItem } from '../schedule/service.ts';
 import type { DeviceToken } from '../schedule/tokens.ts';
 import { findUser, type User } from '../users/service.ts';
 import * as repo from './repo.ts';
-import { checkIn, checkinView } from './service.ts';
+import { checkIn, checkinLabels, checkinView } from './service.ts';
 import { t, tFor } from '../i18n/context.ts';
 
 export const BOOK_MINUTES = [15, 30, 45, 60] as const;
@@ -58,7 +58,7 @@ const actorOf = (token: DeviceToken): Actor => ({ id: null, username: `display: 
 
 /** Where the room's day stands for the buttons. */
 function situation(ctx: AppContext, room: Room, now: DateTime) {
-  const { state } = roomDisplayState(ctx, room, now);
+  const { state } = roomDisplayState({ ...ctx, checkinLabels }, room, now);
   const nowMs = now.toMillis();
   const closes = DateTime.fromISO(`${now.setZone(room.timeZone).toFormat('yyyy-MM-dd')}T${room.closesAt}`, { zone: room.timeZone }).toMillis();
   const current = state.current;

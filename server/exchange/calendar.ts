@@ -2,12 +2,11 @@
 import type { BusyStatus, CalendarAttendee, CalendarItem, ResponseStatus, TimeWindow } from './gateway.ts';
 import type { Transport } from './transport.ts';
 import { RejectedError, type RequestFacts } from './errors.ts';
-import { search } from './dav/search.ts';
+import { scopePath, search } from './dav/search.ts';
 import { propText, type MultistatusRow } from './dav/multistatus.ts';
 import { PROPS, qualifiedName, type PropName } from './properties.ts';
 import { parseHttpDate, parseWireDate, toSearchLiteral } from './dates.ts';
 import { parseAddressList } from './addresses.ts';
-import { scopePath } from './submission.ts';
 
 const SELECTED: readonly PropName[] = [
   'uid',

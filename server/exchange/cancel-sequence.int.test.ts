@@ -12,21 +12,37 @@ import { createMeeting } from './testing/composites.ts';
 
 const CANCELED = 'IPM.Schedule.Meeting.Canceled';
 const suite = useTestEmulator();
+/** Waits for an effect the emulator shows (a state, not a time: the deadline only bounds how long we look). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`the emulator never showed ${what}`);
+    await sleep(25);
+  }
+}
 
 for (const route of ['owa', 'webdav'] as const) {
   test(`a resumed cancellation on the ${route} route finds the one Exchange sent and reports its SEQUENCE`, async () => {
-    const gw = createExchangeGateway(
-      { url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route, headersTimeoutMs: 300 },
-      pino({ level: 'silent' }),
-    );
+    const gateway = (over: { headersTimeoutMs?: number } = {}) =>
+      createExchangeGateway(
+        { url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', meetingRoute: route, ...over },
+        pino({ level: 'silent' }),
+      );
+    const gw = gateway();
     const day = DateTime.utc(2030, 3, 4);
     const m = makeMeeting({ uid: `rb-seq-${route}@roombook`, start: day.plus({ hours: 9 }), end: day.plus({ hours: 10 }) });
     const ref = await createMeeting(gw, m);
     // The caller asks for SEQUENCE 2 (a change it raised for never reached Exchange); the item holds 0.
     const cancel = { ...m, sequence: route === 'owa' ? 2 : 1 };
-    await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
-    await assert.rejects(gw.sendCancellation(ref, cancel), TransientError);
-    for (let i = 0; i < 100 && (await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length === 0; i++) await sleep(50);
+    // Only the cancellation is impatient (folders known), and only the slowed MOVE outlasts its timeout: with every
+    // request under a short timeout, an answer slowed by a loaded machine failed the test at the wrong step.
+    const impatient = gateway({ headersTimeoutMs: 1500 });
+    await impatient.discoverFolders('alice');
+    await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 4000, count: 1 });
+    await assert.rejects(impatient.sendCancellation(ref, cancel), TransientError);
+    await impatient.close();
+    // The emulator carries out the slow MOVE after the client gave up: wait for that state, never for a time.
+    await waitFor('the timed-out cancellation to reach bob', async () => (await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED)).length > 0);
     const resumed = await gw.sendCancellation(ref, cancel, { resumed: true });
     assert.equal(resumed.outcome, 'already-submitted');
     const sent = await suite.ctl.messages('bob', 'inbox', m.uid, CANCELED);

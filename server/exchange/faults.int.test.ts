@@ -33,14 +33,22 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 const suite = useTestEmulator();
+/** A client that gives up sooner than the slowed answer comes, with room for a slow machine's ordinary answers. */
+const SHORT_TIMEOUT_MS = 1500;
+const SLOW_MOVE_MS = 4000;
 
 describe('slow and failing server', () => {
   test('submitMeeting() times out as TransientError and, resumed, reports already-submitted without a second request', async () => {
-    const gw = gateway({ headersTimeoutMs: 300 });
+    const gw = gateway();
     const m = meeting(9);
     const ref = await gw.putMeetingItem(m);
-    await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: 1000, count: 1 });
-    await assert.rejects(gw.submitMeeting(ref, m), TransientError);
+    // Only the step under test is impatient, and only the slowed MOVE outlasts its timeout: with every request
+    // under a short timeout, any answer slowed by a loaded machine failed the test at the wrong step.
+    const impatient = gateway({ headersTimeoutMs: SHORT_TIMEOUT_MS });
+    await impatient.discoverFolders('alice');
+    await suite.ctl.addFault({ kind: 'latency', method: 'MOVE', latencyMs: SLOW_MOVE_MS, count: 1 });
+    await assert.rejects(impatient.submitMeeting(ref, m), TransientError);
+    await impatient.close();
     // The emulator finishes the slow MOVE after the client gave up: wait until the request is delivered.
     await waitFor('the timed-out submission to be delivered', async () => (await suite.ctl.messages('bob', 'inbox', m.uid, REQUEST)).length > 0);
     assert.equal((await gw.submitMeeting(ref, m, { resumed: true })).outcome, 'already-submitted');

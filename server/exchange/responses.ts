@@ -3,12 +3,11 @@
 // app learns who accepted or declined, the room included.
 import type { AttendeeResponse } from './gateway.ts';
 import type { Transport } from './transport.ts';
-import { search } from './dav/search.ts';
+import { scopePath, search, sqlString } from './dav/search.ts';
 import { propText } from './dav/multistatus.ts';
 import { PROPS, qualifiedName, type PropName } from './properties.ts';
 import { parseAddress } from './addresses.ts';
 import { parseWireDate } from './dates.ts';
-import { scopePath, sqlString } from './submission.ts';
 
 const SELECTED: readonly PropName[] = ['uid', 'messageClass', 'from', 'dateReceived'];
 

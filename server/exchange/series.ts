@@ -16,11 +16,11 @@ import { ConflictError, InvalidMeetingError, NotFoundError } from './errors.ts';
 import { putMime } from './dav/put.ts';
 import { propfind } from './dav/propfind.ts';
 import { deleteItem } from './dav/delete.ts';
-import { search } from './dav/search.ts';
+import { scopePath, search, sqlString } from './dav/search.ts';
 import { propText } from './dav/multistatus.ts';
 import { NS } from './properties.ts';
 import { itemName, itemPath } from './paths.ts';
-import { scopePath, sqlString, submitAndVerify } from './submission.ts';
+import { submitAndVerify } from './submission.ts';
 import { occurrenceCalendar, seriesCalendar } from './series-ical.ts';
 import { calendarMessageMime, type CalendarMessage } from './series-mime.ts';
 

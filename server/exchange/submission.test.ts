@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { draftPath, scopePath, sqlString } from './submission.ts';
+import { draftPath } from './submission.ts';
+import { scopePath, sqlString } from './dav/search.ts';
 import type { MailboxFolders } from './gateway.ts';
 
 const folders = { drafts: '/exchange/alice/Drafts' } as MailboxFolders;

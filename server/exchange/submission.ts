@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, TransientError } from './errors.ts';
 import { proppatch } from './dav/proppatch.ts';
 import { propfind } from './dav/propfind.ts';
 import { move } from './dav/move.ts';
-import { search } from './dav/search.ts';
+import { scopePath, search, sqlString } from './dav/search.ts';
 import { propText } from './dav/multistatus.ts';
 import type { PropValues } from './xml.ts';
 import { itemName, itemPath } from './paths.ts';
@@ -22,16 +22,6 @@ const CLASS_BY_KIND: Record<MessageKind, RegExp> = {
 /** The draft's path: one name per UID, kind and SEQUENCE (and audience, for partial cancellations). */
 export function draftPath(folders: MailboxFolders, uid: string, kind: MessageKind, sequence: number, audience = ''): string {
   return itemPath(folders.drafts, itemName(uid, `-${kind}-${sequence}${audience ? '-' + audience : ''}`));
-}
-
-/** SQL string literal: single quotes doubled. */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A path inside SCOPE('… "<path>"'): quotes are %-encoded, which leaves the URL the same. */
-export function scopePath(path: string): string {
-  return path.replace(/'/g, '%27').replace(/"/g, '%22');
 }
 
 /** What a resumed step looks for: the message's kind and SEQUENCE (or any higher one, for a full cancellation). */

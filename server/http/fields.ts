@@ -89,3 +89,32 @@ export const email = (label: string) =>
     .toLowerCase()
     .max(254, msg('form.too_long', { label: msg(label) }))
     .pipe(z.email(msg('form.email', { label: msg(label) })));
+
+// Attendee lists: the booking form, find-a-room and find-a-time take them alike, so the rule lives here, not in one
+// feature that the others would then have to import.
+const MAX_ATTENDEES = 100;
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/** Attendees typed as addresses separated by commas, semicolons, spaces or new lines ("Outlook style"). */
+export const attendeeList = (label: string) =>
+  z
+    .string({ error: msg('form.once', { label: msg(label) }) })
+    .optional()
+    .transform((v, ctx) => {
+      const parts = (v ?? '')
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().replace(/^<|>$/g, '').toLowerCase())
+        .filter(Boolean);
+      // An address Exchange cannot send to (non-ASCII, a control character, a NEL) is no address either.
+      const bad = parts.find((p) => !EMAIL.test(p) || p.length > 254 || !isSendableAddress(p));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: msg('form.not_email', { label: msg(label), value: bad.slice(0, 60) }) });
+        return z.NEVER;
+      }
+      const unique = [...new Set(parts)];
+      if (unique.length > MAX_ATTENDEES) {
+        ctx.addIssue({ code: 'custom', message: msg('form.max_people', { label: msg(label), max: MAX_ATTENDEES }) });
+        return z.NEVER;
+      }
+      return unique;
+    });

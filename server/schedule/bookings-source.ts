@@ -37,12 +37,16 @@ export interface ScheduleItem {
 }
 
 export type CheckinLabel = 'checked-in' | 'released' | 'exempt';
-/** Check-in labels per booking id. Wired by app.ts: the check-in feature imports the schedule, not the other way. */
+/** Check-in labels per booking id (checkin/service.ts checkinLabels): the check-in feature imports the schedule, not the other way. */
 export type CheckinLabelSource = (ctx: Pick<AppContext, 'db' | 'clock'>, bookingIds: readonly number[]) => ReadonlyMap<number, CheckinLabel>;
-let checkinLabels: CheckinLabelSource = () => new Map();
-export function useCheckinLabels(source: CheckinLabelSource): void {
-  checkinLabels = source;
+/**
+ * What the schedule reads besides its context, handed in by app.ts (and by the check-in feature, which owns the
+ * labels) as an explicit argument. Every caller passes the same source: the cache below keys on the window only.
+ */
+export interface ScheduleDeps {
+  checkinLabels: CheckinLabelSource;
 }
+type Ctx = Pick<AppContext, 'db' | 'clock'> & ScheduleDeps;
 
 // Which states hold the room is the bookings feature's rule (states.ts), not the schedule's.
 const ACTIVE: ReadonlySet<BookingState> = new Set(ACTIVE_STATES);
@@ -53,12 +57,12 @@ const ms = (iso: string) => Date.parse(iso);
  * Bookings (except cancelled ones) and Outlook meetings of these rooms overlapping [start, end), by start time.
  * Served from a cache while nothing they depend on has changed (see cache.ts). The result is shared: read-only.
  */
-export function listScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): readonly ScheduleItem[] {
+export function listScheduleItems(ctx: Ctx, roomIds: number[], start: number, end: number): readonly ScheduleItem[] {
   if (!roomIds.length) return [];
   return cachedUntilChange(ctx.db, `items|${start}|${end}|${roomIds.join(',')}`, () => Object.freeze(readScheduleItems(ctx, roomIds, start, end)));
 }
 
-function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: number[], start: number, end: number): ScheduleItem[] {
+function readScheduleItems(ctx: Ctx, roomIds: number[], start: number, end: number): ScheduleItem[] {
   // toISOString() writes exactly the stored form (UTC, milliseconds, Z), so text comparison in SQL is time order.
   const from = new Date(start).toISOString();
   const to = new Date(end).toISOString();
@@ -66,7 +70,7 @@ function readScheduleItems(ctx: Pick<AppContext, 'db' | 'clock'>, roomIds: numbe
   const items: ScheduleItem[] = [];
   const uids = new Set<string>();
   const summaries = listBookingSummaries(ctx, roomIds, from, to);
-  const labels = checkinLabels(
+  const labels = ctx.checkinLabels(
     ctx,
     summaries.map((b) => b.id),
   );

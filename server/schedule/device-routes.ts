@@ -7,7 +7,7 @@ import type { Room } from '../rooms/service.ts';
 import { buildCalendar } from './ical.ts';
 import { presentDisplay, presentApiBooking, presentApiRoom } from './device-present.ts';
 import { DeviceQuery } from './schema.ts';
-import { listRoomDay, listRoomFeed, roomDisplayState } from './service.ts';
+import { listRoomDay, listRoomFeed, roomDisplayState, type ScheduleDeps } from './service.ts';
 import { authenticateToken, roomForToken, roomsForToken, type DeviceToken } from './tokens.ts';
 import { runInLocale, t } from '../i18n/context.ts';
 import { shownOrganizer, visibleSubject } from './present.ts';
@@ -38,7 +38,7 @@ function nowFor(ctx: AppContext, req: Request): DateTime {
 }
 
 /** Room-door displays, the JSON read API and calendar feeds: read-only, signed in by a device token, not a session. */
-export function deviceRoutes(ctx: AppContext): Router {
+export function deviceRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
   const router = Router();
 
   const requireToken = (req: Request, res: Response, next: NextFunction) => {
@@ -59,7 +59,7 @@ export function deviceRoutes(ctx: AppContext): Router {
   router.get('/display/:alias', requireToken, (req, res) => {
     const r = room(req, res);
     const now = nowFor(ctx, req);
-    const { state } = roomDisplayState(ctx, r, now);
+    const { state } = roomDisplayState({ ...ctx, ...deps }, r, now);
     res.render('schedule/display', {
       display: presentDisplay(r, state, now, tokenOfRes(res).showSubjects, now.toMillis() !== ctx.clock.now().toMillis()),
       refreshSeconds: DISPLAY_REFRESH_SECONDS,
@@ -75,7 +75,7 @@ export function deviceRoutes(ctx: AppContext): Router {
   router.get('/api/rooms/:alias/bookings', requireToken, (req, res) => {
     const r = room(req, res);
     const { date } = parseForm(DeviceQuery, req.query, 400);
-    const day = listRoomDay(ctx, r, date);
+    const day = listRoomDay({ ...ctx, ...deps }, r, date);
     const show = tokenOfRes(res).showSubjects;
     res.json({ room: presentApiRoom(r), date: day.date, timeZone: r.timeZone, bookings: day.items.map((i) => presentApiBooking(i, r, show)) });
   });
@@ -84,7 +84,7 @@ export function deviceRoutes(ctx: AppContext): Router {
   router.get('/api/rooms/:alias/status', requireToken, (req, res) => {
     const r = room(req, res);
     const now = nowFor(ctx, req);
-    const { state } = roomDisplayState(ctx, r, now);
+    const { state } = roomDisplayState({ ...ctx, ...deps }, r, now);
     const show = tokenOfRes(res).showSubjects;
     res.json({
       room: r.alias,
@@ -103,7 +103,7 @@ export function deviceRoutes(ctx: AppContext): Router {
     if (!file.endsWith('.ics')) throw new BadRequestError(t('error.feed_ics'));
     const r = roomForToken(ctx, tokenOfRes(res), file.slice(0, -4));
     const show = tokenOfRes(res).showSubjects;
-    const events = listRoomFeed(ctx, r)
+    const events = listRoomFeed({ ...ctx, ...deps }, r)
       .filter((i) => i.active || i.checkin === 'released')
       .map((i) => ({
         // A series date is an instance of the series: its Exchange UID with the date's RECURRENCE-ID, no master (the

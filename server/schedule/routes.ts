@@ -11,14 +11,14 @@ import { newPageStore, sendCachedPage } from './page-cache.ts';
 import { rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
-import { listDaySchedule, listRoomWeek } from './service.ts';
+import { listDaySchedule, listRoomWeek, type ScheduleDeps } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 
 const VIEWS = { screen: 'schedule/day', print: 'schedule/print' } as const;
 const TIMELINE_SLOT = '<!--roombook:timeline-->';
 
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
-export function scheduleRoutes(ctx: AppContext): Router {
+export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
   const router = Router();
 
   const render = (req: Request, view: string, locals: object) =>
@@ -32,7 +32,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
       const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
       // The model holds words, so its language is part of the key.
       const model = await cachedUntilChange(ctx.db, `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`, async () => {
-        const day = listDaySchedule(ctx, query);
+        const day = listDaySchedule({ ...ctx, ...deps }, query);
         const equipment = listEquipment(ctx);
         const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
         return {
@@ -87,7 +87,7 @@ export function scheduleRoutes(ctx: AppContext): Router {
     // Like the day view: one model and one finished page per data version, query and minute (the now-line).
     const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
     const model = cachedUntilChange(ctx.db, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
-      const week = presentWeek(listRoomWeek(ctx, roomId, date), listEquipment(ctx));
+      const week = presentWeek(listRoomWeek({ ...ctx, ...deps }, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
     await sendCachedPage(req, res, model.pages, async (csrfToken) => [

@@ -2,14 +2,15 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
-import { listScheduleItems, type ScheduleItem } from './bookings-source.ts';
+import { listScheduleItems, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
 import type { DayQueryInput } from './schema.ts';
 import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
 import { t } from '../i18n/context.ts';
 
-export type { ScheduleItem } from './bookings-source.ts';
+export type { ScheduleDeps, ScheduleItem } from './bookings-source.ts';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+/** The app's context plus the check-in labels (bookings-source.ts ScheduleDeps), passed in by every caller. */
+type Ctx = Pick<AppContext, 'db' | 'clock'> & ScheduleDeps;
 
 /** One row of a timeline: a room on a day (day view) or a day of a room (week view). */
 export interface TimelineRow {

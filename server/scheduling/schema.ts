@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attendeeList } from '../bookings/schema.ts';
+import { attendeeList } from '../http/fields.ts';
 import { integer, multi, optionalText, timeOfDay, timeZone } from '../http/fields.ts';
 import { msg } from '../i18n/zod.ts';
 

@@ -16,7 +16,7 @@ export interface MeetingSnapshot {
   previousRecipients?: string[];
   /** For an update: addresses dropped that get nothing at all (a room that declined the meeting). */
   quietlyDropped?: string[];
-  /** A series job (issue 14): what to do to the series, read by series-path.ts with its own schema. */
+  /** A series job (issue 14): what to do to the series, read by series-job.ts with its own schema. */
   series?: Record<string, unknown>;
 }
 

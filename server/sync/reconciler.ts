@@ -22,9 +22,16 @@ import { takeReconcilerLead } from './leader.repo.ts';
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log' | 'gateway' | 'config'>;
 type Window = { start: DateTime; end: DateTime };
 
+/** A submitted meeting's time to reach the room before its absence from the room's calendar means anything. */
+export const DEFAULT_RECONCILE_GRACE_MS = 2 * 60_000;
+
 export interface ReconcileOptions {
   /** A meeting submitted less than this long ago may not have reached the room yet: no verdict on it. */
   graceMs: number;
+  /** Told, inside the pass, of bookings whose room refused them in it (declined, or no such mailbox): replacement rooms. */
+  onRoomDeclined?: (bookingIds: number[]) => Promise<void>;
+  /** Told when a full pass ends, with its duration (the app's metrics). */
+  onPass?: (summary: ReconcileSummary, durationMs: number) => void;
 }
 
 export interface ReconcileSummary {
@@ -58,14 +65,10 @@ export class Reconciler {
   private readonly checkedAt = new Map<number, DateTime>();
   /** When each organizer mailbox's answers were last read successfully (the booking page says when). */
   private readonly answersAt = new Map<string, DateTime>();
-  /** Told, inside the pass, of bookings whose room refused them in it (declined, or no such mailbox): replacement rooms. */
-  onRoomDeclined: ((bookingIds: number[]) => Promise<void>) | undefined;
-  /** Told when a full pass ends, with its duration (the app's metrics). */
-  onPass: ((summary: ReconcileSummary, durationMs: number) => void) | undefined;
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly options: ReconcileOptions = { graceMs: 2 * 60_000 },
+    private readonly options: ReconcileOptions = { graceMs: DEFAULT_RECONCILE_GRACE_MS },
   ) {}
 
   start(): void {
@@ -177,10 +180,10 @@ export class Reconciler {
     }
     await this.reconcileAnswers(rooms, window, summary, refused);
     await this.detectCancelledInOutlook(missing, window, summary);
-    if (refused.length) await this.onRoomDeclined?.(refused);
+    if (refused.length) await this.options.onRoomDeclined?.(refused);
     if (!only) {
       this.last = summary;
-      this.onPass?.(summary, performance.now() - started);
+      this.options.onPass?.(summary, performance.now() - started);
     }
     this.ctx.log.info({ event: 'reconcile.done', ...summary, failedRooms: summary.failedRooms.length }, 'reconciled with Exchange');
     return summary;

@@ -21,97 +21,9 @@
 // | change-series     | —            | patchSeriesItem       | `item-written` | `queued`: PUT again                        |
 // | (same UID,        | `submitting` | submitSeries (SEQUENCE+1) | `submitted` | `submitting`: Sent Items checked           |
 // |  SEQUENCE+1)      | —            | sendSeriesCancel (dropped only, if any) | `done` | always resumed: Sent Items checked |
-import { DateTime } from 'luxon';
-import { z } from 'zod';
 import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting, SeriesSteps } from '../exchange/gateway.ts';
-import type { JobKind } from './outbox.repo.ts';
-import type { JobRun, SendStep } from './worker.ts';
-
-// release-room (check-in, server/checkin/series-release.ts): the room alone is told its dates are off (one CANCEL with
-// the date's RECURRENCE-ID per released date); the organizer's item and the attendees keep the meeting.
-export const SERIES_OPS = [
-  'create',
-  'update-series',
-  'change-occurrence',
-  'cancel-occurrence',
-  'cancel-series',
-  'move-occurrence',
-  'change-series',
-  'release-room',
-] as const;
-export type SeriesOp = (typeof SERIES_OPS)[number];
-
-const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
-const roomRef = z.object({ alias: z.string().min(1), email: z.string().min(1), name: z.string() });
-const override = z.object({ originalStart: instant, start: instant, end: instant, subject: z.string().optional(), room: roomRef.optional() });
-/** Those a change dropped (an old room, removed attendees): they get a cancellation, nobody else does. */
-const dropped = z.object({ attendees: z.array(z.object({ email: z.string().min(1), name: z.string().optional() })), room: roomRef.optional() });
-
-const seriesJobSchema = z.object({
-  op: z.enum(SERIES_OPS),
-  seriesId: z.number().int().positive(),
-  rrule: z.string().min(1),
-  excluded: z.array(instant),
-  exceptions: z.array(override),
-  occurrence: override.optional(),
-  dropped: dropped.optional(),
-  /** Rooms holding dates moved out of the series' room: a cancellation of the whole series goes to them too. */
-  otherRooms: z.array(roomRef).optional(),
-  /** release-room: the original starts of the dates the room is taken off. */
-  released: z.array(instant).optional(),
-  /** The booking rows this job decides the state of (all live occurrences, or the one date). */
-  bookingIds: z.array(z.number().int().positive()),
-});
-
-export type SeriesJob = z.output<typeof seriesJobSchema>;
-
-/** The JSON form of a series job, as stored in the snapshot (instants as UTC ISO). */
-export interface SeriesJobInput {
-  op: SeriesOp;
-  seriesId: number;
-  rrule: string;
-  excluded: DateTime[];
-  exceptions: OccurrenceOverride[];
-  occurrence?: OccurrenceOverride;
-  dropped?: z.input<typeof dropped>;
-  otherRooms?: z.input<typeof roomRef>[];
-  released?: DateTime[];
-  bookingIds: number[];
-}
-
-const iso = (t: DateTime) => t.toUTC().toISO()!;
-const overrideJson = (o: OccurrenceOverride) => ({
-  originalStart: iso(o.originalStart),
-  start: iso(o.start),
-  end: iso(o.end),
-  ...(o.subject ? { subject: o.subject } : {}),
-  ...(o.room ? { room: { alias: o.room.alias, email: o.room.email, name: o.room.name } } : {}),
-});
-
-export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
-  return {
-    op: j.op,
-    seriesId: j.seriesId,
-    rrule: j.rrule,
-    excluded: j.excluded.map(iso),
-    exceptions: j.exceptions.map(overrideJson),
-    ...(j.occurrence ? { occurrence: overrideJson(j.occurrence) } : {}),
-    ...(j.dropped ? { dropped: j.dropped } : {}),
-    ...(j.otherRooms?.length ? { otherRooms: j.otherRooms } : {}),
-    ...(j.released ? { released: j.released.map(iso) } : {}),
-    bookingIds: j.bookingIds,
-  };
-}
-
-export function parseSeriesJob(raw: Record<string, unknown>): SeriesJob {
-  return seriesJobSchema.parse(raw);
-}
-
-/** The outbox kind a series op is stored as (the jobs table's CHECK knows these three). */
-export function jobKindOf(op: SeriesOp): JobKind {
-  if (op === 'release-room') return 'release';
-  return op === 'create' ? 'create' : op === 'cancel-series' || op === 'cancel-occurrence' ? 'cancel' : 'update';
-}
+import type { SeriesOp } from './series-job.ts';
+import type { JobRun, SendStep } from './send-step.ts';
 
 function stepsOf(gateway: ExchangeGateway): SeriesSteps {
   if (!('series' in gateway)) throw new Error('this gateway cannot send recurring meetings');

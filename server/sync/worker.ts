@@ -1,43 +1,18 @@
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { AuthFailedError, ExchangeError, InvalidMeetingError, TransientError } from '../exchange/errors.ts';
-import type { ExchangeGateway, ItemRef, Meeting, Submission } from '../exchange/gateway.ts';
+import type { ItemRef } from '../exchange/gateway.ts';
 import { getBooking, recordItemRef, recordVersionFailed, recordVersionSubmitted, type Booking } from '../bookings/service.ts';
 import { retryDelayMs, withRetryAfter } from './backoff.ts';
 import { InvalidSnapshotError, parseSnapshot } from './meeting-snapshot.ts';
 import { employeeReasonRef } from './words.ts';
 import * as outbox from './outbox.repo.ts';
 import type { Reconciler } from './reconciler.ts';
-import { parseSeriesJob, SERIES_SEND_PATH, type SeriesJob } from './series-path.ts';
+import { parseSeriesJob, type SeriesJob } from './series-job.ts';
+import { SERIES_SEND_PATH } from './series-path.ts';
+import type { JobRun, SendStep } from './send-step.ts';
 import { recordSeriesFailed, recordSeriesItemRef, recordSeriesSubmitted } from '../bookings/series-service.ts';
 import { storedMessage } from '../i18n/stored.ts';
-
-/** What one job's steps share while it runs. */
-export interface JobRun {
-  gateway: ExchangeGateway;
-  meeting: Meeting;
-  previousRecipients?: string[];
-  quietlyDropped?: string[];
-  /** The organizer's calendar item; null until the create's first step wrote it. */
-  ref: ItemRef | null;
-  /** The step may have reached Exchange before (its `before` mark was recorded): the gateway checks first. */
-  resumed: boolean;
-  /** What Exchange accepted for delivery (the SEQUENCE it sent). */
-  submission: Submission | null;
-  /** A recurring meeting's job (series-path.ts): what to do to the series. */
-  series?: SeriesJob;
-}
-
-/** One gateway step of a job. A step whose `after` is recorded is never run again; see SEND_PATH. */
-export interface SendStep {
-  /** Recorded before the call, only for calls that send mail: a resume from it passes `resumed`. */
-  before?: outbox.JobStep;
-  /** The gateway call. */
-  call(run: JobRun): Promise<void>;
-  /** Recorded after the call, with the item's ref when `recordsItem` (one transaction); `done` finishes the job. */
-  after: outbox.JobStep;
-  recordsItem?: true;
-}
 
 const STEP_ORDER: readonly outbox.JobStep[] = ['queued', 'item-written', 'submitting', 'submitted', 'done'];
 const rank = (s: outbox.JobStep) => STEP_ORDER.indexOf(s);

@@ -5,6 +5,17 @@ import { header } from '../wire.ts';
 import { buildSearchRequest } from '../xml.ts';
 import { readMultistatus, type MultistatusRow } from './multistatus.ts';
 
+// The SQL's literals (§13): built here, where the SEARCH carries them, for every folder the gateway searches.
+/** SQL string literal: single quotes doubled. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A path inside SCOPE('… "<path>"'): quotes are %-encoded, which leaves the URL the same. */
+export function scopePath(path: string): string {
+  return path.replace(/'/g, '%27').replace(/"/g, '%22');
+}
+
 export const SEARCH_PAGE_ROWS = 200;
 // A runaway answer (a server ignoring Range) must not loop forever.
 const MAX_PAGES = 100;
