@@ -4,20 +4,20 @@ import { readFileSync } from 'node:fs';
 import { canAccess, defaultOrg, findMailbox, parseOrg } from './org.ts';
 
 interface DemoData {
-  users: { username: string; displayName: string }[];
+  users: { username: string; displayName: string; locale?: string }[];
   rooms: { alias: string; name: string; timeZone: string }[];
 }
 
 const demo = JSON.parse(readFileSync(new URL('../db/seed/demo-data.json', import.meta.url), 'utf8')) as DemoData;
 
-test('defaultOrg() has every demo user with password demo and an English locale', () => {
+test('defaultOrg() has every demo user with password demo and the mailbox language of their saved choice (English unless given)', () => {
   const org = defaultOrg();
   for (const u of demo.users) {
     const m = findMailbox(org, u.username);
     assert.ok(m, u.username);
     assert.equal(m.smtp, `${u.username}@example.com`);
     assert.equal(m.password, 'demo');
-    assert.equal(m.locale, 'en');
+    assert.equal(m.locale, u.locale ?? 'en');
     assert.equal(m.displayName, u.displayName);
   }
 });
@@ -32,7 +32,8 @@ test('defaultOrg() has every demo room as an auto-accepting room mailbox named a
     assert.equal(m.displayName, r.name);
     assert.equal(m.autoAccept, true);
     assert.equal(m.timeZone, r.timeZone);
-    assert.equal(m.locale, r.timeZone === 'Europe/Berlin' ? 'de' : 'en');
+    // Mailbox folders in the country's language: German in Berlin, Hungarian in Budapest (duna), else English.
+    assert.equal(m.locale, r.timeZone === 'Europe/Berlin' ? 'de' : r.timeZone === 'Europe/Budapest' ? 'hu' : 'en');
   }
 });
 
