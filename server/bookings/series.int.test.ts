@@ -72,7 +72,15 @@ describe('recurring meetings through the booking pages', () => {
     // The reconciler reads the rooms' calendars as far ahead as a twelve-week series runs.
     app = await startTestApp({ DEMO_DATA: '0', RECONCILE_DAYS: '120' });
     await demoPeople(app.ctx);
-    const rooms = someRooms(app.ctx, { trent: {}, avon: { capacity: 4 }, tees: { capacity: 4 }, severn: { capacity: 8 }, dee: { capacity: 8 }, ouse: {} });
+    const rooms = someRooms(app.ctx, {
+      trent: {},
+      avon: { capacity: 4 },
+      tees: { capacity: 4 },
+      severn: { capacity: 8 },
+      dee: { capacity: 8 },
+      ouse: {},
+      wye: { capacity: 8 },
+    });
     roomIds = new Map([...rooms].map(([alias, r]) => [alias, String(r.id)]));
     alice = new TestBrowser(app.url);
     await alice.signIn('alice');
@@ -273,6 +281,40 @@ describe('recurring meetings through the booking pages', () => {
     await sendFromOutlook(app.emulator!.url, 'bob', reply);
     await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
     for (const i of [0, 5, 11]) assert.equal(findBooking(app.ctx.db, ids[i]!)!.attendees.find((x) => x.email === 'bob@example.com')?.response, 'accepted');
+  });
+
+  test('a room set to decline a series with more than one clash declines it whole; the app shows every date declined', async () => {
+    // The Auto Accept Agent's conflict limit is the room's own setting in Exchange (the emulator's per-room policy).
+    const policy = (maxConflicts: number | null) =>
+      fetch(`${app.emulator!.url}/_emulator/mailboxes/wye`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ maxConflicts }),
+      });
+    assert.equal((await policy(1)).status, 200);
+    try {
+      const res = await postSeries('wye', { repeatCount: '6' });
+      assert.equal(res.status, 303);
+      // Two dates are booked in Outlook before the outbox sends the series: more than the room's limit of one.
+      for (const w of [1, 3]) {
+        const start = DateTime.fromISO(`${first.plus({ weeks: w }).toFormat('yyyy-MM-dd')}T10:00`, { zone: ZONE });
+        await plantOutlookMeeting(app.emulator!.url, 'wye', { subject: 'Held in Outlook', start, end: start.plus({ hours: 1 }) });
+      }
+      const anchor = findBooking(app.ctx.db, idOf(res))!;
+      const ids = occurrenceIds(app.ctx.db, anchor.seriesId!);
+      assert.equal(ids.length, 6);
+      await app.worker.drain();
+      await new Reconciler(app.ctx, { graceMs: 0 }).runNow();
+      assert.deepEqual(
+        ids.map((id) => findBooking(app.ctx.db, id)!.state),
+        Array(6).fill('declined'),
+        'the room declined the whole series, not only the two clashing dates',
+      );
+      const page = await (await alice.get(`/bookings/${ids[0]}`)).text();
+      assert.match(page, /Declined by the room/);
+    } finally {
+      await policy(null);
+    }
   });
 
   test("a series made in Outlook shows as its dates, with Outlook's own moved and removed dates", async () => {
