@@ -85,7 +85,7 @@ test("rita runs the front desk: sees alice's booking, books a gap for bob, print
   // adam creates a display token for Wye; the door shows busy during alice's meeting and free after the last one.
   await signIn(page, 'adam');
   await page.goto('/admin/displays');
-  await page.getByLabel('Name').fill('Wye door');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Wye door');
   await page.getByLabel(/Wye \(Harbour House\)/).check();
   await page.getByLabel('Show meeting subjects and organizers').check();
   await page.getByRole('button', { name: 'Create token' }).click();

@@ -63,7 +63,7 @@ test.describe('at 1280 px', () => {
     await page.getByRole('button', { name: 'Save working hours' }).click();
     await expect(page.getByText('Working hours saved.')).toBeVisible();
     await page.goto('/find-time?required=bob@example.com&duration=30');
-    await expect(page.getByText(/Alice Anderson \(alice@example\.com\) · Required · Works 08:30–17:30 Europe\/London/)).toBeVisible();
+    await expect(page.getByText(/Alice Anderson \(alice@example\.com\) · Required · Works 08:30–17:30 United Kingdom Time/)).toBeVisible();
     // Back to the defaults the other specs expect.
     await page.goto('/find-time/hours');
     await page.getByLabel('Work starts').fill('09:00');

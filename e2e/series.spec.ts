@@ -124,7 +124,7 @@ test('alice moves one date of a weekly series to another room, then changes the 
   await page.getByLabel('Start').fill('07:30');
   await page.getByLabel('End').fill('08:00');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.locator('#series')).toContainText('Every Wednesday, 07:30–08:00 (Europe/London), 4 times');
+  await expect(page.locator('#series')).toContainText('Every Wednesday, 07:30–08:00 (United Kingdom Time), 4 times');
   await expect(page.locator('.state')).toHaveText('Booked', { timeout: 30_000 });
 
   // bob: the series request, the moved date's update (RECURRENCE-ID), the series' update; all one UID, nothing cancelled.
