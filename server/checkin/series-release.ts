@@ -17,6 +17,7 @@ import { ACTIVE_STATES } from '../bookings/states.ts';
 import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import { tFor } from '../i18n/context.ts';
+import { organizerLocale } from '../i18n/meeting-body.ts';
 import * as repo from './repo.ts';
 import type { CheckinSettings } from './rules.ts';
 
@@ -84,7 +85,7 @@ function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inEx
   const first = rest[0];
   if (!first) return;
   if (!repo.recordSeriesRelease(ctx.db, b.seriesId!, { missed, dates: rest.length, fromStart: first.startsAt }, at)) return;
-  const locale = organizer.locale ?? 'en';
+  const locale = organizerLocale(organizer.locale);
   const message = tFor(locale, 'checkin.series.release_message', { missed, room: room.name, dates: rest.length });
   for (const d of rest) {
     const change = changeState(ctx, d, inExchange ? 'cancelling' : 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });

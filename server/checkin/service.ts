@@ -26,7 +26,8 @@ import {
   type SettingsChoice,
   type WindowPhase,
 } from './rules.ts';
-import { t, tFor } from '../i18n/context.ts';
+import { runInLocale, t, tFor } from '../i18n/context.ts';
+import { organizerLocale } from '../i18n/meeting-body.ts';
 import { readStored } from '../i18n/stored.ts';
 import { releaseSeriesDate, seriesReleaseNote } from './series-release.ts';
 
@@ -228,7 +229,13 @@ const SWEEPER: Actor = { id: null, username: 'check-in' };
  * its own transaction that marks the release and queues the Exchange step together: a second sweep, a restart or a
  * second instance finds it marked and queues nothing. Returns how many were released.
  */
-export function sweepReleases(ctx: Ctx): number {
+export function sweepReleases(ctx: Ctx & Pick<AppContext, 'config'>): number {
+  // Outside any request: texts in an organizer's language fall back to the organisation's (DEFAULT_LOCALE).
+  const locale = ctx.config.defaultLocale;
+  return runInLocale(locale, () => sweepOnce(ctx), locale);
+}
+
+function sweepOnce(ctx: Ctx): number {
   const now = ctx.clock.now();
   const roomIds = repo.roomIdsWithCheckinOn(ctx.db);
   if (!roomIds.length) return 0;
@@ -246,7 +253,7 @@ export function sweepReleases(ctx: Ctx): number {
  * The sweep as the outbox worker's pass hook: at most every `everyMs` of the app's clock (the worker passes every
  * second; a pass over 500 rooms costs ~5 ms, and a release 10 s after the window closed is as good as at once).
  */
-export function releaseSweeper(ctx: Ctx, everyMs = 10_000): () => void {
+export function releaseSweeper(ctx: Ctx & Pick<AppContext, 'config'>, everyMs = 10_000): () => void {
   let last = -Infinity;
   return () => {
     const now = ctx.clock.now().toMillis();
@@ -270,7 +277,7 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       const at = toDbTime(ctx.clock.now());
       if (!repo.recordRelease(ctx.db, b.id, { reason: decision.reason, action: s.releaseAction, note: decision.note }, at)) return false;
       // What attendees read in Exchange is in the organizer's language (issue 17); the stored note stays as recorded.
-      const locale = organizer.locale ?? 'en';
+      const locale = organizerLocale(organizer.locale);
       const noteTime = /(\d{1,2}:\d{2})$/.exec(decision.note)?.[1] ?? '';
       const message = tFor(locale, decision.reason === 'no-show' ? 'checkin.release.no_show' : 'checkin.release.all_declined', { time: noteTime });
       // A date of a series: the series item's own way (series-release.ts), and the N-in-a-row rule. Not
