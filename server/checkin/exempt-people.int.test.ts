@@ -14,6 +14,7 @@ import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import { CATALOGS } from '../i18n/catalog.ts';
 import * as repo from './repo.ts';
+import { listHeldBookings } from '../reports/repo.ts';
 import { saveRoomChoice, sweepReleases } from './service.ts';
 
 const ZONE = 'Europe/London';
@@ -72,6 +73,16 @@ describe('people exempt from check-in', () => {
 
     const hers = await booked(bob, '10:00', '11:00');
     const theirs = await booked(people.alice, '12:00', '13:00');
+
+    // The report counts bob's booking as exempt (not a no-show candidate), alice's as one that needs a check-in.
+    const held = listHeldBookings(app.ctx.db, [trent.id], `${day}T00:00:00.000Z`, `${day}T23:59:59.999Z`);
+    assert.deepEqual(
+      held.map((r) => [r[1], r[5]]),
+      [
+        [hers.startsAt, 1],
+        [theirs.startsAt, 0],
+      ],
+    );
 
     // bob sees "No check-in needed" because he is exempt, and no check-in button or reception toggle.
     const bobBrowser = new TestBrowser(app.url);
