@@ -430,7 +430,7 @@ export function queueSeriesJob(
   at: string,
   occurrence?: OccurrenceOverride,
   message?: string,
-  extra: Pick<SeriesJobInput, 'dropped' | 'otherRooms' | 'released'> = {},
+  extra: Pick<SeriesJobInput, 'dropped' | 'otherRooms' | 'released' | 'releasedLocation'> = {},
 ): void {
   const anchorId = seriesRepo.anchorBookingId(ctx.db, series.id)!;
   const rows = seriesRepo.occurrenceIds(ctx.db, series.id).map((id) => repo.findBooking(ctx.db, id)!);

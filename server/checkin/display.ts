@@ -14,6 +14,7 @@ import { findUser, type User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import { checkIn, checkinLabels, checkinView } from './service.ts';
 import { t, tFor } from '../i18n/context.ts';
+import { organizerLocale } from '../i18n/meeting-body.ts';
 
 export const BOOK_MINUTES = [15, 30, 45, 60] as const;
 export const EXTEND_MINUTES = [15, 30] as const;
@@ -141,9 +142,9 @@ export async function bookNow(ctx: AppContext, token: DeviceToken, room: Room, m
     date: start.toFormat('yyyy-MM-dd'),
     start: start.toFormat('HH:mm'),
     end: end.toFormat('HH:mm'),
-    // Written into Exchange in the walk-in organizer's language.
-    subject: tFor(walkin.locale ?? 'en', 'display.walkin.subject'),
-    description: tFor(walkin.locale ?? 'en', 'display.walkin.description', { label: token.label }),
+    // Written into Exchange in the walk-in organizer's language (else the organisation's, not the display's).
+    subject: tFor(organizerLocale(walkin.locale), 'display.walkin.subject'),
+    description: tFor(organizerLocale(walkin.locale), 'display.walkin.description', { label: token.label }),
     required: [],
     optional: [],
     private: false,

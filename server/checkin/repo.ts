@@ -220,7 +220,8 @@ export function listSweepCandidates(db: Db, roomIds: readonly number[], now: str
        WHERE +b.room_id IN ${checkinSql(db).ids('?')}
          AND b.state IN ('pending', 'booked', 'updating')
          AND b.starts_at <= ? AND b.starts_at >= ? AND b.ends_at > ?
-         AND (c.booking_id IS NULL OR (c.checked_in_at IS NULL AND c.exempt = 0 AND c.released_at IS NULL))`,
+         AND (c.booking_id IS NULL OR (c.checked_in_at IS NULL AND c.exempt = 0 AND c.released_at IS NULL))
+         AND b.organizer_id NOT IN (SELECT user_id FROM checkin_exempt_people)`,
     )
     .all(JSON.stringify(roomIds), now, new Date(Date.parse(now) - SWEEP_LOOKBACK_MS).toISOString(), now)
     .map((r) => r.id);
@@ -255,4 +256,40 @@ export function setDisplayPeople(db: Db, tokenId: number, userIds: readonly numb
   db.prepare('DELETE FROM display_token_people WHERE token_id = ?').run(tokenId);
   const insert = db.prepare('INSERT INTO display_token_people (token_id, user_id) VALUES (?, ?) ON CONFLICT (token_id, user_id) DO NOTHING');
   for (const id of userIds) insert.run(tokenId, id);
+}
+
+// ---- people exempt from check-in by name (migration 0017) ----
+
+/** Whether bookings this person organizes need no check-in. */
+export function isPersonExempt(db: Db, userId: number): boolean {
+  return db.prepare<[number], { n: number }>('SELECT 1 AS n FROM checkin_exempt_people WHERE user_id = ?').get(userId) !== undefined;
+}
+
+/** The exempt people's ids with who added them and when, in name order. */
+export function listExemptPeople(db: Db): { userId: number; addedBy: string; addedAt: string }[] {
+  return db
+    .prepare<[], { user_id: number; added_by: string; added_at: string }>(
+      'SELECT e.user_id, e.added_by, e.added_at FROM checkin_exempt_people e JOIN users u ON u.id = e.user_id ORDER BY u.display_name, u.id',
+    )
+    .all()
+    .map((r) => ({ userId: r.user_id, addedBy: r.added_by, addedAt: r.added_at }));
+}
+
+/** Of these bookings, those organized by an exempt person. */
+export function exemptByOrganizer(db: Db, bookingIds: readonly number[]): Set<number> {
+  if (!bookingIds.length) return new Set();
+  const rows = db
+    .prepare<[string], { id: number }>(
+      `SELECT b.id FROM bookings b JOIN checkin_exempt_people e ON e.user_id = b.organizer_id WHERE b.id IN ${checkinSql(db).ids('?')}`,
+    )
+    .all(JSON.stringify(bookingIds));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Adds or removes a person; true when something changed (adding twice keeps the first row). */
+export function setPersonExempt(db: Db, userId: number, exempt: boolean, by: string, at: string): boolean {
+  const info = exempt
+    ? db.prepare('INSERT INTO checkin_exempt_people (user_id, added_by, added_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING').run(userId, by, at)
+    : db.prepare('DELETE FROM checkin_exempt_people WHERE user_id = ?').run(userId);
+  return info.changes === 1;
 }

@@ -13,7 +13,7 @@ import { hasRole } from '../users/roles.ts';
 import { findUser, listUsers, toActor } from '../users/service.ts';
 import { listDeviceTokens } from '../schedule/tokens.ts';
 import { displaySettings, saveDisplaySettings } from './display.ts';
-import { BuildingCheckinForm, DisplayActingForm, ExemptForm, RoomCheckinForm } from './schema.ts';
+import { BuildingCheckinForm, DisplayActingForm, ExemptForm, ExemptPersonForm, RoomCheckinForm } from './schema.ts';
 import * as checkin from './service.ts';
 import { readStored, storedMessage } from '../i18n/stored.ts';
 import { t } from '../i18n/context.ts';
@@ -140,6 +140,31 @@ export function checkinRoutes(ctx: AppContext): Router {
       flash(req, 'success', t('checkin.flash.building_saved', { building: room.building }));
     }
     res.redirect(303, `/admin/rooms/${room.id}/edit#checkin`);
+  });
+
+  /** The users page's "exempt from check-in" section (views/checkin/_exempt-people.ejs reads res.locals.checkinExempt). */
+  router.get('/admin/users', ...pages.admin, (_req, res, next) => {
+    const exempt = checkin.exemptPeople(ctx);
+    const ids = new Set(exempt.map((e) => e.user.id));
+    res.locals.checkinExempt = {
+      people: exempt.map((e) => ({ id: e.user.id, name: e.user.displayName, email: e.user.email, addedBy: e.addedBy })),
+      others: listUsers(ctx)
+        .filter((u) => u.active && !ids.has(u.id))
+        .map((u) => ({ id: u.id, name: `${u.displayName} <${u.email}>` })),
+    };
+    next();
+  });
+
+  /** POST /admin/checkin/exempt-people: an admin adds a person to the list (exempt=on) or takes them off it. */
+  router.post('/admin/checkin/exempt-people', ...pages.admin, (req, res) => {
+    const parsed = ExemptPersonForm.safeParse(req.body);
+    const user = parsed.success ? findUser(ctx, parsed.data.userId) : undefined;
+    if (!parsed.success || !user) flash(req, 'error', t('checkin.exempt_people.unknown'));
+    else {
+      checkin.setPersonExempt(ctx, toActor(req.user!), user.id, parsed.data.exempt);
+      flash(req, 'success', t(parsed.data.exempt ? 'checkin.exempt_people.added' : 'checkin.exempt_people.removed', { name: user.displayName }));
+    }
+    res.redirect(303, '/admin/users#checkin-exempt');
   });
 
   /** The displays page's "may act" section (views/checkin/_display-admin.ejs reads res.locals.displayActing). */

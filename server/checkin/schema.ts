@@ -30,6 +30,9 @@ export const BuildingCheckinForm = z.object({
 
 export const ExemptForm = z.object({ exempt: checkbox });
 
+/** An admin's "exempt from check-in by name" list: one person added (exempt=on) or taken off. */
+export const ExemptPersonForm = z.object({ userId: integer('field.name', 1, Number.MAX_SAFE_INTEGER), exempt: checkbox });
+
 /** A display token's actions (admin, displays page): may it act, and who organizes its "Book now" meetings. */
 export const DisplayActingForm = z.object({
   canAct: checkbox,

@@ -15,6 +15,7 @@ import type { Room } from '../rooms/service.ts';
 import * as repo from './repo.ts';
 import { saveRoomChoice, sweepReleases } from './service.ts';
 import { MESSAGE_CLASS, UID } from '../test/meeting-messages.ts';
+import { CATALOGS } from '../i18n/catalog.ts';
 
 const ZONE = 'Europe/London';
 let offsetMs = 0;
@@ -101,13 +102,24 @@ describe('a series whose room nobody checks into', () => {
     assert.equal(release?.dates, 3);
     for (const d of after.slice(3)) assert.ok(await roomFree(d), `the room is free on ${d.startsAt}`);
     assert.equal(await messages('wye', uid, /Canceled/i), 6, 'the room: one CANCEL per date (3 no-shows + 3 to come)');
-    assert.equal((await mailboxItems(app, 'bob', 'inbox')).filter((m) => m.props[UID] === uid).length, bobBefore, 'bob keeps the meeting: nothing sent to him');
+    // bob keeps the meeting, told of each date without the room: one update per released date, no cancellation.
+    const bobMessages = (await mailboxItems(app, 'bob', 'inbox')).filter((m) => m.props[UID] === uid);
+    assert.equal(bobMessages.length, bobBefore + 6, 'bob: one update per released date');
+    const updates = bobMessages.filter((m) => m.props['urn:schemas:calendar:recurrenceid']);
+    assert.equal(updates.length, 6, 'each update names its date (RECURRENCE-ID)');
+    const noRoom = CATALOGS.en['checkin.release.location']!.replace('{room}', 'Wye');
+    for (const u of updates) {
+      assert.match(u.props[MESSAGE_CLASS] ?? '', /Meeting\.Request/);
+      assert.equal(u.props['urn:schemas:calendar:location'], noRoom);
+    }
+    assert.equal(await messages('bob', uid, /Canceled/i), 0, 'bob: no cancellation');
 
     // Exactly once: more sweeps and passes change nothing.
     moveClockTo(3, '10:20');
     assert.equal(sweepReleases(app.ctx), 0);
     await app.worker.drain();
     assert.equal(await messages('wye', uid, /Canceled/i), 6);
+    assert.equal((await mailboxItems(app, 'bob', 'inbox')).filter((m) => m.props[UID] === uid).length, bobBefore + 6);
 
     // The organizer is told on the booking page of a date that lost the room.
     const page = await (await alice.get(`/bookings/${ids[4]}`)).text();

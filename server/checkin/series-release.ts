@@ -1,7 +1,8 @@
 // Releasing dates of a recurring meeting (issue 15). A series is one Exchange item (one UID, an RRULE) with a booking
 // row per date, so a date's no-show cannot go the single-meeting way (that would name the series item with one date's
-// times): the room alone gets a CANCEL with the date's RECURRENCE-ID (series op 'release-room', server/sync/
-// series-path.ts), or, with "cancel the whole meeting", the date is cancelled for everyone ('cancel-occurrence').
+// times): the room alone gets a CANCEL with the date's RECURRENCE-ID, then the attendees that date's update without
+// the room (series op 'release-room', server/sync/series-path.ts), or, with "cancel the whole meeting", the date is
+// cancelled for everyone ('cancel-occurrence').
 //
 // The series rule: when the room was not checked into for N dates in a row (the building's setting, default 3), the
 // series loses the room for every date still to come, in the same transaction as the date's release: one
@@ -17,6 +18,7 @@ import { ACTIVE_STATES } from '../bookings/states.ts';
 import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import { tFor } from '../i18n/context.ts';
+import { organizerLocale } from '../i18n/meeting-body.ts';
 import * as repo from './repo.ts';
 import type { CheckinSettings } from './rules.ts';
 
@@ -65,7 +67,11 @@ export function releaseSeriesDate(
     if (s.releaseAction === 'cancel-meeting') {
       const occurrence = { originalStart: original, start: DateTime.fromISO(b.startsAt, { zone: 'utc' }), end: DateTime.fromISO(b.endsAt, { zone: 'utc' }) };
       queueSeriesJob(ctx, series, 'cancel-occurrence', [b.id], at, occurrence, message);
-    } else queueSeriesJob(ctx, series, 'release-room', [b.id], at, undefined, message, { released: [original] });
+    } else {
+      // The attendees' update of the date says where the meeting stands now (no room), in the organizer's language.
+      const releasedLocation = tFor(organizerLocale(organizer.locale), 'checkin.release.location', { room: room.name });
+      queueSeriesJob(ctx, series, 'release-room', [b.id], at, undefined, message, { released: [original], releasedLocation });
+    }
   }
   if (reason === 'no-show') applySeriesRule(ctx, b, room, organizer, inExchange, at);
 }
@@ -84,7 +90,7 @@ function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inEx
   const first = rest[0];
   if (!first) return;
   if (!repo.recordSeriesRelease(ctx.db, b.seriesId!, { missed, dates: rest.length, fromStart: first.startsAt }, at)) return;
-  const locale = organizer.locale ?? 'en';
+  const locale = organizerLocale(organizer.locale);
   const message = tFor(locale, 'checkin.series.release_message', { missed, room: room.name, dates: rest.length });
   for (const d of rest) {
     const change = changeState(ctx, d, inExchange ? 'cancelling' : 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
@@ -100,7 +106,10 @@ function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inEx
       at,
       undefined,
       message,
-      { released: rest.map((d) => DateTime.fromISO(d.recurrenceId ?? d.startsAt, { zone: 'utc' })) },
+      {
+        released: rest.map((d) => DateTime.fromISO(d.recurrenceId ?? d.startsAt, { zone: 'utc' })),
+        releasedLocation: tFor(locale, 'checkin.release.location', { room: room.name }),
+      },
     );
   }
   recordAudit(ctx, SWEEPER, 'series.room_released', { type: 'series', id: b.seriesId! }, null, { missed, dates: rest.length });

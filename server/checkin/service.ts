@@ -11,7 +11,7 @@ import { meetingOf } from '../bookings/meeting.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
-import { getUser } from '../users/service.ts';
+import { findUser, getUser, type User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import {
   checkinRefusal,
@@ -26,7 +26,8 @@ import {
   type SettingsChoice,
   type WindowPhase,
 } from './rules.ts';
-import { t, tFor } from '../i18n/context.ts';
+import { runInLocale, t, tFor } from '../i18n/context.ts';
+import { organizerLocale } from '../i18n/meeting-body.ts';
 import { readStored } from '../i18n/stored.ts';
 import { releaseSeriesDate, seriesReleaseNote } from './series-release.ts';
 
@@ -82,13 +83,14 @@ export function saveBuildingDefault(ctx: Ctx, actor: Actor, building: string, s:
 
 const isActive = (b: Booking) => ACTIVE_STATES.includes(b.state);
 
-function factsFor(b: Booking, facts: repo.CheckinFacts | undefined, organizerEmail: string): BookingFacts {
+/** Reception's per-booking exemption, or the organizer is exempt by name (an admin's list, migration 0017). */
+function factsFor(b: Booking, facts: repo.CheckinFacts | undefined, organizerEmail: string, personExempt: boolean): BookingFacts {
   return {
     startMs: Date.parse(b.startsAt),
     endMs: Date.parse(b.endsAt),
     active: isActive(b),
     checkedIn: Boolean(facts?.checkedInAt),
-    exempt: facts?.exempt ?? false,
+    exempt: (facts?.exempt ?? false) || personExempt,
     released: Boolean(facts?.releasedAt),
     organizerEmail,
     attendees: b.attendees,
@@ -104,6 +106,8 @@ export interface CheckinView {
   checkedInAt: string | null;
   checkedInBy: string | null;
   exempt: boolean;
+  /** The exemption is the organizer's (exempt by name), not reception's for this booking. */
+  exemptPerson: boolean;
   released: boolean;
   releaseNote: string | null;
   /** Check-in possible right now. */
@@ -119,7 +123,8 @@ export interface CheckinView {
 export function checkinView(ctx: Pick<Ctx, 'db' | 'clock'>, b: Booking, room: Room, facts = repo.findFacts(ctx.db, b.id)): CheckinView {
   const s = settingsForRoom(ctx, room);
   const now = ctx.clock.now().toMillis();
-  const f = factsFor(b, facts, '');
+  const exemptPerson = !facts?.exempt && repo.isPersonExempt(ctx.db, b.organizerId);
+  const f = factsFor(b, facts, '', exemptPerson);
   const w = checkinWindow(f.startMs, s);
   const refusal = checkinRefusal(now, f, s);
   const phase = windowPhase(now, w);
@@ -143,6 +148,7 @@ export function checkinView(ctx: Pick<Ctx, 'db' | 'clock'>, b: Booking, room: Ro
     checkedInAt: facts?.checkedInAt ? DateTime.fromISO(facts.checkedInAt).setZone(room.timeZone).toFormat('HH:mm') : null,
     checkedInBy: facts?.checkedInBy ?? null,
     exempt: f.exempt,
+    exemptPerson,
     released: f.released,
     releaseNote: facts?.releaseNote ? releaseNoteWords(facts.releaseNote) : null,
     canCheckIn: refusal === null,
@@ -165,6 +171,8 @@ export function checkinLabels(ctx: Pick<Ctx, 'db' | 'clock'>, bookingIds: readon
     else if (f.releasedAt) out.set(id, 'released');
     else if (f.exempt) out.set(id, 'exempt');
   }
+  // Organized by someone exempt by name: "no check-in needed" unless something else happened to it.
+  for (const id of repo.exemptByOrganizer(ctx.db, bookingIds)) if (!out.has(id)) out.set(id, 'exempt');
   return out;
 }
 
@@ -181,7 +189,7 @@ export function checkIn(ctx: Ctx, actor: Actor, bookingId: number, by: string): 
       if (!b) throw new CheckinRefused(t(REFUSAL_WORDS['not-active']));
       const room = getRoom(ctx, b.roomId);
       const facts = repo.findFacts(ctx.db, b.id);
-      const refusal = checkinRefusal(ctx.clock.now().toMillis(), factsFor(b, facts, ''), settingsForRoom(ctx, room));
+      const refusal = checkinRefusal(ctx.clock.now().toMillis(), factsFor(b, facts, '', false), settingsForRoom(ctx, room));
       if (refusal) throw new CheckinRefused(t(REFUSAL_WORDS[refusal]));
       if (!repo.recordCheckin(ctx.db, b.id, by, toDbTime(ctx.clock.now()))) throw new CheckinRefused(t(REFUSAL_WORDS.already));
       recordAudit(ctx, actor, 'booking.checked_in', { type: 'booking', id: b.id }, null, { by });
@@ -198,6 +206,24 @@ export function setExempt(ctx: Ctx, actor: Actor, bookingId: number, exempt: boo
       if (repo.findFacts(ctx.db, b.id)?.releasedAt) throw new CheckinRefused(t(REFUSAL_WORDS.released));
       repo.setExempt(ctx.db, b.id, exempt, actor.username);
       recordAudit(ctx, actor, exempt ? 'booking.checkin_exempt' : 'booking.checkin_needed', { type: 'booking', id: b.id }, null, { exempt });
+    })
+    .immediate();
+}
+
+/** Admin: the people whose bookings never need a check-in (executives, trainers), with who added them. */
+export function exemptPeople(ctx: Ctx): { user: User; addedBy: string; addedAt: string }[] {
+  return repo.listExemptPeople(ctx.db).flatMap((r) => {
+    const user = findUser(ctx, r.userId);
+    return user ? [{ user, addedBy: r.addedBy, addedAt: r.addedAt }] : [];
+  });
+}
+
+/** Admin: adds a person to the exempt list or takes them off it (audited; a repeat changes nothing). */
+export function setPersonExempt(ctx: Ctx, actor: Actor, userId: number, exempt: boolean): void {
+  ctx.db
+    .transaction(() => {
+      if (!repo.setPersonExempt(ctx.db, userId, exempt, actor.username, toDbTime(ctx.clock.now()))) return;
+      recordAudit(ctx, actor, exempt ? 'user.checkin_exempt' : 'user.checkin_needed', { type: 'user', id: userId }, null, { exempt });
     })
     .immediate();
 }
@@ -228,7 +254,13 @@ const SWEEPER: Actor = { id: null, username: 'check-in' };
  * its own transaction that marks the release and queues the Exchange step together: a second sweep, a restart or a
  * second instance finds it marked and queues nothing. Returns how many were released.
  */
-export function sweepReleases(ctx: Ctx): number {
+export function sweepReleases(ctx: Ctx & Pick<AppContext, 'config'>): number {
+  // Outside any request: texts in an organizer's language fall back to the organisation's (DEFAULT_LOCALE).
+  const locale = ctx.config.defaultLocale;
+  return runInLocale(locale, () => sweepOnce(ctx), locale);
+}
+
+function sweepOnce(ctx: Ctx): number {
   const now = ctx.clock.now();
   const roomIds = repo.roomIdsWithCheckinOn(ctx.db);
   if (!roomIds.length) return 0;
@@ -246,7 +278,7 @@ export function sweepReleases(ctx: Ctx): number {
  * The sweep as the outbox worker's pass hook: at most every `everyMs` of the app's clock (the worker passes every
  * second; a pass over 500 rooms costs ~5 ms, and a release 10 s after the window closed is as good as at once).
  */
-export function releaseSweeper(ctx: Ctx, everyMs = 10_000): () => void {
+export function releaseSweeper(ctx: Ctx & Pick<AppContext, 'config'>, everyMs = 10_000): () => void {
   let last = -Infinity;
   return () => {
     const now = ctx.clock.now().toMillis();
@@ -265,12 +297,17 @@ function releaseOne(ctx: Ctx, bookingId: number): boolean {
       const room = getRoom(ctx, b.roomId);
       const organizer = getUser(ctx, b.organizerId);
       const s = settingsForRoom(ctx, room);
-      const decision = releaseDecision(ctx.clock.now().toMillis(), factsFor(b, repo.findFacts(ctx.db, b.id), organizer.email), s, room.timeZone);
+      const decision = releaseDecision(
+        ctx.clock.now().toMillis(),
+        factsFor(b, repo.findFacts(ctx.db, b.id), organizer.email, repo.isPersonExempt(ctx.db, organizer.id)),
+        s,
+        room.timeZone,
+      );
       if (!decision.release) return false;
       const at = toDbTime(ctx.clock.now());
       if (!repo.recordRelease(ctx.db, b.id, { reason: decision.reason, action: s.releaseAction, note: decision.note }, at)) return false;
       // What attendees read in Exchange is in the organizer's language (issue 17); the stored note stays as recorded.
-      const locale = organizer.locale ?? 'en';
+      const locale = organizerLocale(organizer.locale);
       const noteTime = /(\d{1,2}:\d{2})$/.exec(decision.note)?.[1] ?? '';
       const message = tFor(locale, decision.reason === 'no-show' ? 'checkin.release.no_show' : 'checkin.release.all_declined', { time: noteTime });
       // A date of a series: the series item's own way (series-release.ts), and the N-in-a-row rule. Not

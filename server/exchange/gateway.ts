@@ -330,7 +330,7 @@ export interface SeriesSteps {
   /** Send the series request (one message, one UID, the RRULE) to every attendee and the room. */
   submitSeries(ref: ItemRef, series: SeriesMeeting, options?: StepOptions): Promise<Submission>;
   /** Send an update of one date only (RECURRENCE-ID); `series.sequence` is the update's SEQUENCE. */
-  sendOccurrenceChange(ref: ItemRef, series: SeriesMeeting, change: OccurrenceOverride, options?: StepOptions): Promise<Submission>;
+  sendOccurrenceChange(ref: ItemRef, series: SeriesMeeting, change: OccurrenceOverride, options?: SeriesStepOptions): Promise<Submission>;
   /** Cancel one date only (RECURRENCE-ID); `series.sequence` is the cancellation's SEQUENCE. */
   sendOccurrenceCancel(ref: ItemRef, series: SeriesMeeting, occurrence: OccurrenceRef, options?: SeriesStepOptions): Promise<Submission>;
   /** Cancel the whole series for everyone (or `options.only`); `series.sequence` is the cancellation's SEQUENCE. */

@@ -5,13 +5,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { translate, type Locale, type MessageValues } from './catalog.ts';
 
-const store = new AsyncLocalStorage<Locale>();
+// The scope also carries the organisation's language (DEFAULT_LOCALE): text written in an organizer's language falls
+// back to it, not to the request's, when the organizer chose none (someone else, e.g. reception, may be booking).
+interface LocaleScope {
+  locale: Locale;
+  organisation: Locale;
+}
+const store = new AsyncLocalStorage<LocaleScope>();
 
-export function runInLocale<T>(locale: Locale, fn: () => T): T {
-  return store.run(locale, fn);
+/** Runs fn in `locale`; `organisation` (DEFAULT_LOCALE) is kept from the enclosing scope when not given. */
+export function runInLocale<T>(locale: Locale, fn: () => T, organisation?: Locale): T {
+  return store.run({ locale, organisation: organisation ?? store.getStore()?.organisation ?? 'en' }, fn);
 }
 
-export const currentLocale = (): Locale => store.getStore() ?? 'en';
+export const currentLocale = (): Locale => store.getStore()?.locale ?? 'en';
+
+/** The organisation's language (DEFAULT_LOCALE) as the enclosing request or job set it; English outside any. */
+export const organisationLocale = (): Locale => store.getStore()?.organisation ?? 'en';
 
 /** The message in the current request's language. */
 export const t = (key: string, values?: MessageValues): string => translate(currentLocale(), key, values);

@@ -72,10 +72,14 @@ describe('words the app writes for others', () => {
     assert.equal(bookedWithLine('Agenda', 'hu'), 'Agenda\n\nRoombookkal foglalva');
     assert.equal(bookedWithLine('', 'en'), 'Booked with Roombook');
     assert.equal(bookedWithLine('Agenda\n\nBooked with Roombook', 'en'), 'Agenda\n\nBooked with Roombook');
-    // No saved choice: the language of the request that books.
+    // No saved choice: the organisation's (DEFAULT_LOCALE), not the language of the request that books.
     assert.equal(
-      runInLocale('hu', () => bookedWithLine('x', null)),
+      runInLocale('en', () => bookedWithLine('x', null), 'hu'),
       'x\n\nRoombookkal foglalva',
+    );
+    assert.equal(
+      runInLocale('hu', () => bookedWithLine('x', null), 'en'),
+      'x\n\nBooked with Roombook',
     );
   });
 });

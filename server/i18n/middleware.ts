@@ -33,6 +33,6 @@ export function withRequestLocale(fallback: Locale): RequestHandler {
     // The same URL answers in different languages: shared caches must key on what chose it.
     res.vary('Accept-Language');
     res.vary('Cookie');
-    runInLocale(locale, next);
+    runInLocale(locale, next, fallback);
   };
 }

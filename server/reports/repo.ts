@@ -25,7 +25,8 @@ function prepared<P extends unknown[], R>(db: Db, sql: string, raw = true): Data
 
 /**
  * [room id, starts_at, ends_at, attendee count, checked_in_at, exempt] of bookings holding the room (pending, booked,
- * updating); the last two from check-in (NULL, 0 when nothing was recorded).
+ * updating); the last two from check-in (NULL, 0 when nothing was recorded; exempt also when the organizer is exempt
+ * by name, migration 0017).
  */
 export type BookingRow = [number, string, string, number, string | null, number];
 /** [room id, starts_at, ends_at] of meetings booked in Outlook. */
@@ -38,7 +39,8 @@ export function listHeldBookings(db: Db, roomIds: number[], start: string, end: 
   return prepared<[string, string, string, string], BookingRow>(
     db,
     `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id),
-            c.checked_in_at, coalesce(c.exempt, 0)
+            c.checked_in_at,
+            CASE WHEN coalesce(c.exempt, 0) = 1 OR EXISTS (SELECT 1 FROM checkin_exempt_people e WHERE e.user_id = b.organizer_id) THEN 1 ELSE 0 END
      FROM bookings b LEFT JOIN booking_checkins c ON c.booking_id = b.id
      WHERE b.room_id IN ${reportsSql(db).ids('?')} AND b.state IN ${ACTIVE}
        AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?`,

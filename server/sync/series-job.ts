@@ -7,7 +7,7 @@ import type { OccurrenceOverride } from '../exchange/gateway.ts';
 import type { JobKind } from './outbox.repo.ts';
 
 // release-room (check-in, server/checkin/series-release.ts): the room alone is told its dates are off (one CANCEL with
-// the date's RECURRENCE-ID per released date); the organizer's item and the attendees keep the meeting.
+// the date's RECURRENCE-ID per released date), then the attendees get each date's update without the room.
 export const SERIES_OPS = [
   'create',
   'update-series',
@@ -38,6 +38,8 @@ const seriesJobSchema = z.object({
   otherRooms: z.array(roomRef).optional(),
   /** release-room: the original starts of the dates the room is taken off. */
   released: z.array(instant).optional(),
+  /** release-room: the LOCATION attendees' updates show instead of the room (in the organizer's language). */
+  releasedLocation: z.string().optional(),
   /** The booking rows this job decides the state of (all live occurrences, or the one date). */
   bookingIds: z.array(z.number().int().positive()),
 });
@@ -55,6 +57,7 @@ export interface SeriesJobInput {
   dropped?: z.input<typeof dropped>;
   otherRooms?: z.input<typeof roomRef>[];
   released?: DateTime[];
+  releasedLocation?: string;
   bookingIds: number[];
 }
 
@@ -78,6 +81,7 @@ export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
     ...(j.dropped ? { dropped: j.dropped } : {}),
     ...(j.otherRooms?.length ? { otherRooms: j.otherRooms } : {}),
     ...(j.released ? { released: j.released.map(iso) } : {}),
+    ...(j.releasedLocation ? { releasedLocation: j.releasedLocation } : {}),
     bookingIds: j.bookingIds,
   };
 }

@@ -153,15 +153,40 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
       after: 'done',
     },
   ],
-  // | release-room | `submitting` | sendOccurrenceCancel to the room alone, per date | `done`, dates cancelled | `submitting`: each date's CANCEL looked up in Sent Items first |
+  // | release-room | `submitting` | sendOccurrenceCancel to the room alone, per date | `submitted` | `submitting`: each date's CANCEL looked up in Sent Items first |
+  // |              | —            | sendOccurrenceChange to the attendees alone, per date, no room | `done`, dates cancelled | always resumed: Sent Items checked per date |
   'release-room': [
     {
       before: 'submitting',
       call: async (run) => {
-        // Addressed to the room alone (no To/Cc): the attendees keep the meeting, the room's calendar frees the dates.
+        // Addressed to the room alone (no To/Cc): the room's calendar frees the dates.
         const roomOnly = { ...seriesMeeting(run), requiredAttendees: [], optionalAttendees: [] };
         for (const originalStart of run.series?.released ?? []) {
           run.submission = await stepsOf(run.gateway).sendOccurrenceCancel(itemOf(run), roomOnly, { originalStart }, { resumed: run.resumed });
+        }
+      },
+      after: 'submitted',
+    },
+    {
+      // Issue 15: the attendees keep the meeting but are told it has no room: each released date's update (RECURRENCE-ID,
+      // same SEQUENCE as the room's CANCEL) names no resource and goes to them only. No mark before it: a resume always
+      // looks in Sent Items first, date by date, so no attendee gets a date's update twice.
+      call: async (run) => {
+        const s = run.series!;
+        const m = seriesMeeting(run);
+        const attendees = [...m.requiredAttendees, ...m.optionalAttendees];
+        // CASE: nobody but the organizer was invited: there is nobody to tell.
+        if (!attendees.length) return;
+        const withoutRoom: SeriesMeeting = { ...m, withoutRoom: true, ...(s.releasedLocation ? { location: s.releasedLocation } : {}) };
+        const length = m.end.diff(m.start);
+        for (const originalStart of s.released ?? []) {
+          // A date moved in time keeps its own times; the room it is taken off is the series' (no room named).
+          const moved = s.exceptions.find((e) => e.originalStart.toMillis() === originalStart.toMillis());
+          const change: OccurrenceOverride = moved
+            ? { originalStart, start: moved.start, end: moved.end, ...(moved.subject ? { subject: moved.subject } : {}) }
+            : { originalStart, start: originalStart, end: originalStart.plus(length) };
+          const sent = await stepsOf(run.gateway).sendOccurrenceChange(itemOf(run), withoutRoom, change, { resumed: true, only: { attendees } });
+          run.submission ??= sent;
         }
       },
       after: 'done',

@@ -350,6 +350,12 @@ describe('route fuzzer', () => {
         weight: 1,
         valid: fc.record({ canAct: fc.constantFrom('on', ''), walkinUserId: fc.oneof(fc.constant(''), onBehalf) }),
       },
+      // People exempt from check-in by name: an id the page did not offer is refused with a message, never a 5xx.
+      'POST /admin/checkin/exempt-people': {
+        as: 'adam',
+        weight: 1,
+        valid: fc.record({ userId: fc.oneof(fc.constantFrom('', '999999'), onBehalf), exempt: fc.constantFrom('on', '') }),
+      },
       'POST /display/:alias/act': {
         as: 'anon',
         weight: 1,
