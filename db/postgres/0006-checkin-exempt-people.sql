@@ -1,4 +1,4 @@
--- SQLite 0017 for PostgreSQL: people exempt from check-in by name (issue 15). Same table, columns and meaning.
+-- SQLite 0016 for PostgreSQL: people exempt from check-in by name (issue 15). Same table, columns and meaning.
 CREATE TABLE checkin_exempt_people (
   user_id  BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
   added_by TEXT NOT NULL,

@@ -258,7 +258,7 @@ export function setDisplayPeople(db: Db, tokenId: number, userIds: readonly numb
   for (const id of userIds) insert.run(tokenId, id);
 }
 
-// ---- people exempt from check-in by name (migration 0017) ----
+// ---- people exempt from check-in by name (migration 0016) ----
 
 /** Whether bookings this person organizes need no check-in. */
 export function isPersonExempt(db: Db, userId: number): boolean {

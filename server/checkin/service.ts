@@ -83,7 +83,7 @@ export function saveBuildingDefault(ctx: Ctx, actor: Actor, building: string, s:
 
 const isActive = (b: Booking) => ACTIVE_STATES.includes(b.state);
 
-/** Reception's per-booking exemption, or the organizer is exempt by name (an admin's list, migration 0017). */
+/** Reception's per-booking exemption, or the organizer is exempt by name (an admin's list, migration 0016). */
 function factsFor(b: Booking, facts: repo.CheckinFacts | undefined, organizerEmail: string, personExempt: boolean): BookingFacts {
   return {
     startMs: Date.parse(b.startsAt),

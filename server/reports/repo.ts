@@ -26,7 +26,7 @@ function prepared<P extends unknown[], R>(db: Db, sql: string, raw = true): Data
 /**
  * [room id, starts_at, ends_at, attendee count, checked_in_at, exempt] of bookings holding the room (pending, booked,
  * updating); the last two from check-in (NULL, 0 when nothing was recorded; exempt also when the organizer is exempt
- * by name, migration 0017).
+ * by name, migration 0016).
  */
 export type BookingRow = [number, string, string, number, string | null, number];
 /** [room id, starts_at, ends_at] of meetings booked in Outlook. */
