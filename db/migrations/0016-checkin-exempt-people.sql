@@ -8,6 +8,7 @@ CREATE TABLE checkin_exempt_people (
 
 -- Who must check in changes what the timeline and door displays show: the data version follows this table too.
 CREATE TRIGGER schedule_changes_checkin_exempt_people_insert AFTER INSERT ON checkin_exempt_people BEGIN UPDATE schedule_changes SET version = version + 1; END;
+CREATE TRIGGER schedule_changes_checkin_exempt_people_update AFTER UPDATE ON checkin_exempt_people BEGIN UPDATE schedule_changes SET version = version + 1; END;
 CREATE TRIGGER schedule_changes_checkin_exempt_people_delete AFTER DELETE ON checkin_exempt_people BEGIN UPDATE schedule_changes SET version = version + 1; END;
 
 -- The report counts an exempt person's bookings as exempt (not no-shows): the stored day summaries of the rooms they

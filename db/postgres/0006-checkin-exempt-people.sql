@@ -6,6 +6,7 @@ CREATE TABLE checkin_exempt_people (
 );
 
 CREATE TRIGGER schedule_changes_checkin_exempt_people_insert AFTER INSERT ON checkin_exempt_people FOR EACH ROW EXECUTE FUNCTION bump_schedule_version();
+CREATE TRIGGER schedule_changes_checkin_exempt_people_update AFTER UPDATE ON checkin_exempt_people FOR EACH ROW EXECUTE FUNCTION bump_schedule_version();
 CREATE TRIGGER schedule_changes_checkin_exempt_people_delete AFTER DELETE ON checkin_exempt_people FOR EACH ROW EXECUTE FUNCTION bump_schedule_version();
 
 CREATE FUNCTION report_room_days_by_exempt_person() RETURNS trigger LANGUAGE plpgsql AS $$

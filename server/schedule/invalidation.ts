@@ -11,13 +11,15 @@
 // A new table that schedules read needs a migration adding its three triggers, and its name here.
 
 /** Tables a schedule is built from; each has insert/update/delete triggers bumping schedule_changes.version. */
-// booking_checkins: check-in facts (migration 0010), shown on the timeline, displays, API and feeds.
+// booking_checkins: check-in facts (migration 0010), shown on the timeline, displays, API and feeds;
+// checkin_exempt_people: who needs no check-in (migration 0016), which the timeline's labels follow.
 export const SCHEDULE_SOURCE_TABLES = [
   'bookings',
   'booking_attendees',
   'booking_checkins',
   'checkin_room_settings',
   'checkin_building_defaults',
+  'checkin_exempt_people',
   'external_bookings',
   'rooms',
   'room_equipment',
