@@ -243,7 +243,7 @@ export interface UtilisationReport {
   checkInRecorded: boolean;
 }
 
-const emptyTotals = (): Totals => ({ rooms: 0, bookedMs: 0, bookedOpenMs: 0, bookableMs: 0, bookings: 0, checkInKnown: 0, noShows: 0, usedMs: 0 });
+export const emptyTotals = (): Totals => ({ rooms: 0, bookedMs: 0, bookedOpenMs: 0, bookableMs: 0, bookings: 0, checkInKnown: 0, noShows: 0, usedMs: 0 });
 
 function addTotals(into: Totals, t: Totals): void {
   into.rooms += t.rooms;
@@ -290,7 +290,7 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
 
   const heat: Heat = { bookedMs: grid(), totalMs: grid() };
   const zoneRooms = new Map<string, number>();
-  const seats = new Map<number, { rooms: number; bookings: number; byPeople: Map<number, number>; fill: number }>();
+  const seats: SeatTally = new Map();
   let checkInRecorded = false;
   const lines: RoomLine[] = [];
 
@@ -353,6 +353,17 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
     }
   }
 
+  return { period, rooms: lines, ...summarise(lines, seats), heat, checkInRecorded };
+}
+
+/** What `seats` tallies per room capacity while the room lines are built. */
+export type SeatTally = Map<number, { rooms: number; bookings: number; byPeople: Map<number, number>; fill: number }>;
+
+/**
+ * The floors, buildings and total of the room lines, and the seats table: the summing both ways of building a report
+ * share (from the bookings, aggregate(); from the stored day summaries, room-days.ts).
+ */
+export function summarise(lines: Iterable<RoomLine>, seats: SeatTally): Pick<UtilisationReport, 'floors' | 'buildings' | 'total' | 'seats'> {
   const floors = new Map<string, GroupLine>();
   const buildings = new Map<string, GroupLine>();
   const total = emptyTotals();
@@ -385,14 +396,10 @@ export function aggregate(rooms: ReportRoom[], items: ReportItem[], period: Repo
     });
 
   return {
-    period,
-    rooms: lines,
     floors: [...floors.values()].sort(byName),
     buildings: [...buildings.values()].sort(byName),
     total,
-    heat,
     seats: seatLines,
-    checkInRecorded,
   };
 }
 

@@ -9,16 +9,16 @@
 // - the room's capacity: people are kept as a histogram of head counts, capped and divided at report time;
 // - now: only days whose every booking has ended are stored (service.ts), so "ended before now" is then always true.
 import {
+  emptyTotals,
   mergeIntervals,
   openingSpans,
   sharedHourTable,
-  type GroupLine,
+  summarise,
+  type SeatTally,
   type Heat,
   type ReportPeriod,
   type ReportRoom,
   type RoomLine,
-  type SeatLine,
-  type Totals,
   type UtilisationReport,
 } from './aggregate.ts';
 
@@ -151,20 +151,8 @@ export function summariseDays(room: ReportRoom, items: readonly RawItem[], perio
   return out;
 }
 
-const emptyTotals = (): Totals => ({ rooms: 0, bookedMs: 0, bookedOpenMs: 0, bookableMs: 0, bookings: 0, checkInKnown: 0, noShows: 0, usedMs: 0 });
 const grid = () => Array.from({ length: 8 }, () => new Array<number>(24).fill(0));
 const weekdayOf = (day: string) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-
-function addTotals(into: Totals, t: Totals): void {
-  into.rooms += t.rooms;
-  into.bookedMs += t.bookedMs;
-  into.bookedOpenMs += t.bookedOpenMs;
-  into.bookableMs += t.bookableMs;
-  into.bookings += t.bookings;
-  into.checkInKnown += t.checkInKnown;
-  into.noShows += t.noShows;
-  into.usedMs += t.usedMs;
-}
 
 /**
  * The report from the day summaries of `rooms` over `period` (days outside the period are ignored). `checkinOn` says
@@ -211,7 +199,7 @@ export function combineDays(rooms: readonly ReportRoom[], days: Iterable<DaySumm
       heat.totalMs[t.weekdays[i]!]![t.hours[i]!]! += len * count;
     }
   }
-  const seats = new Map<number, { rooms: number; bookings: number; byPeople: Map<number, number>; fill: number }>();
+  const seats: SeatTally = new Map();
   for (const r of rooms) {
     const seat = seats.get(r.capacity) ?? { rooms: 0, bookings: 0, byPeople: new Map<number, number>(), fill: 0 };
     seat.rooms++;
@@ -225,43 +213,5 @@ export function combineDays(rooms: readonly ReportRoom[], days: Iterable<DaySumm
     }
   }
 
-  const floors = new Map<string, GroupLine>();
-  const buildings = new Map<string, GroupLine>();
-  const total = emptyTotals();
-  for (const l of lines.values()) {
-    const fk = `${l.room.building}\u0000${l.room.floor}`;
-    if (!floors.has(fk)) floors.set(fk, { building: l.room.building, floor: l.room.floor, ...emptyTotals() });
-    if (!buildings.has(l.room.building)) buildings.set(l.room.building, { building: l.room.building, floor: null, ...emptyTotals() });
-    addTotals(floors.get(fk)!, l);
-    addTotals(buildings.get(l.room.building)!, l);
-    addTotals(total, l);
-  }
-  const byName = (a: { building: string; floor: string | null }, b: { building: string; floor: string | null }) =>
-    a.building.localeCompare(b.building) || (a.floor ?? '').localeCompare(b.floor ?? '', undefined, { numeric: true });
-  const seatLines: SeatLine[] = [...seats]
-    .sort((a, b) => a[0] - b[0])
-    .map(([capacity, s]) => {
-      let typicalPeople: number | null = null;
-      let best = 0;
-      for (const [p, n] of [...s.byPeople].sort((a, b) => a[0] - b[0])) if (n > best) [typicalPeople, best] = [p, n];
-      return {
-        capacity,
-        rooms: s.rooms,
-        bookings: s.bookings,
-        byPeople: s.byPeople,
-        typicalPeople,
-        typicalShare: s.bookings ? best / s.bookings : 0,
-        meanFill: s.bookings ? s.fill / s.bookings : 0,
-      };
-    });
-  return {
-    period,
-    rooms: [...lines.values()],
-    floors: [...floors.values()].sort(byName),
-    buildings: [...buildings.values()].sort(byName),
-    total,
-    heat,
-    seats: seatLines,
-    checkInRecorded,
-  };
+  return { period, rooms: [...lines.values()], ...summarise(lines.values(), seats), heat, checkInRecorded };
 }
