@@ -8,7 +8,7 @@ import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
 import { newPageStore, sendCachedPage } from './page-cache.ts';
-import { rowHtml } from './row-html.ts';
+import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
 import { listDaySchedule, listRoomWeek, type ScheduleDeps } from './service.ts';
@@ -34,7 +34,7 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
       const model = await cachedUntilChange(ctx.db, `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`, async () => {
         const day = listDaySchedule({ ...ctx, ...deps }, query);
         const equipment = listEquipment(ctx);
-        const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
+        const presented = presentDay(day, equipment, req.query as Record<string, unknown>, keptRow);
         return {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { listScheduleItems, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
+import { listStampedItems } from './room-items.ts';
 import type { DayQueryInput } from './schema.ts';
 import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
 import { t } from '../i18n/context.ts';
@@ -21,6 +22,8 @@ export interface TimelineRow {
   open: Span;
   items: ScheduleItem[];
   gaps: Span[];
+  /** Day view: changes whenever the room's meetings may have (room-items.ts); rows with equal stamps are reused. */
+  stamp?: string;
 }
 
 export interface BuildingDay {
@@ -56,7 +59,13 @@ export function matchesSearch(item: ScheduleItem, q: string | undefined): boolea
   return [item.subject, item.organizerName, item.organizerEmail].some((s) => s.toLowerCase().includes(needle));
 }
 
-function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: readonly ScheduleItem[]): TimelineRow[] {
+function rowsFor(
+  rooms: Room[],
+  date: string,
+  window: (room: Room) => DayWindow,
+  items: readonly ScheduleItem[],
+  stamps?: ReadonlyMap<number, string> | null,
+): TimelineRow[] {
   const byRoom = new Map<number, ScheduleItem[]>();
   for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
   // Most rooms share their hours; building each opening span once saves a zone lookup per room.
@@ -76,6 +85,7 @@ function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow,
         open,
         mine.filter((i) => i.active),
       ),
+      ...(stamps?.has(room.id) ? { stamp: stamps.get(room.id)! } : {}),
     };
   });
 }
@@ -96,20 +106,21 @@ export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   for (const r of rooms) (groups.get(r.building) ?? groups.set(r.building, []).get(r.building)!).push(r);
   const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
   const all = [...windows.values()];
-  const items = all.length
-    ? listScheduleItems(
+  // Kept per room between changes: after one booking changes, only its room is read again (room-items.ts).
+  const { items, stamps } = all.length
+    ? listStampedItems(
         ctx,
         rooms.map((r) => r.id),
         Math.min(...all.map((w) => w.start)),
         Math.max(...all.map((w) => w.end)),
       )
-    : [];
+    : { items: [], stamps: null };
 
   let matches = 0;
   const buildings: BuildingDay[] = [];
   for (const [building, rs] of groups) {
     const window = windows.get(building)!;
-    let rows = rowsFor(rs, date, () => window, items);
+    let rows = rowsFor(rs, date, () => window, items, stamps);
     if (query.q) {
       rows = rows.filter((row) => row.items.some((i) => matchesSearch(i, query.q)));
       matches += rows.reduce((n, row) => n + row.items.filter((i) => matchesSearch(i, query.q)).length, 0);

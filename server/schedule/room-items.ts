@@ -1,0 +1,63 @@
+// The day view's meetings kept per room between changes (issue 13: the first view after one booking changed re-read
+// all 2,000 meetings of a 200-room day). Migration 0016's triggers raise a room's counter whenever anything shown on
+// its row changes (room 0: every room), so a rebuild re-reads only the rooms whose counter moved and hands every row
+// a stamp that changes exactly when its meetings may have: present.ts keeps each row's rendered HTML by that stamp.
+//
+// Staying correct: invalidation.ts owns which tables move the counters (its test checks the triggers); the rules
+// that look across rooms (an Outlook copy of another room's booking is hidden, an Outlook series spans rooms) are
+// applied after the rooms are put together, and what they did to a room's Outlook meetings is part of its stamp.
+import type { Db } from '../db/connection.ts';
+import { assembleItems, listScheduleItems, readRoomParts, type RoomParts, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
+import type { AppContext } from '../context.ts';
+import { scheduleRoomVersions } from './repo.ts';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'> & ScheduleDeps;
+
+export interface StampedItems {
+  items: readonly ScheduleItem[];
+  /** Per room: equal stamps (for the same window) mean equal meetings. Null: no counters, nothing kept. */
+  stamps: ReadonlyMap<number, string> | null;
+}
+
+interface Kept {
+  version: string;
+  parts: RoomParts;
+}
+/** Windows kept per database (a few days' views); each holds at most the rooms asked for. */
+const MAX_WINDOWS = 8;
+const kept = new WeakMap<Db, Map<string, Map<number, Kept>>>();
+
+function windowStore(db: Db, key: string): Map<number, Kept> {
+  let windows = kept.get(db);
+  if (!windows) kept.set(db, (windows = new Map()));
+  let rooms = windows.get(key);
+  if (rooms) {
+    // Most recently used last, so the oldest window goes first.
+    windows.delete(key);
+  } else {
+    rooms = new Map();
+    if (windows.size >= MAX_WINDOWS) windows.delete(windows.keys().next().value!);
+  }
+  windows.set(key, rooms);
+  return rooms;
+}
+
+/** The meetings of these rooms overlapping [start, end), as listScheduleItems answers, with each room's stamp. */
+export function listStampedItems(ctx: Ctx, roomIds: number[], start: number, end: number): StampedItems {
+  if (!roomIds.length) return { items: [], stamps: new Map() };
+  // Counters first, then the data: data read after its counter is never older than the version it is kept under.
+  const versions = scheduleRoomVersions(ctx.db);
+  if (!versions) return { items: listScheduleItems(ctx, roomIds, start, end), stamps: null };
+  const all = versions.get(0) ?? 0;
+  const store = windowStore(ctx.db, `${start}|${end}`);
+  const version = (id: number) => `${all}.${versions.get(id) ?? 0}`;
+  const stale = roomIds.filter((id) => store.get(id)?.version !== version(id));
+  if (stale.length) for (const [id, parts] of readRoomParts(ctx, stale, start, end)) store.set(id, { version: version(id), parts });
+  // What the cross-room rules did to each room's Outlook meetings (usually none: an empty string).
+  const outcomes = new Map<number, string>();
+  const items = assembleItems(
+    roomIds.map((id) => store.get(id)!.parts),
+    (x, shown) => outcomes.set(x.roomId, `${outcomes.get(x.roomId) ?? ''}${x.id}${shown[0]}`),
+  );
+  return { items, stamps: new Map(roomIds.map((id) => [id, `${version(id)}.${outcomes.get(id) ?? ''}`])) };
+}
