@@ -41,7 +41,7 @@ describe('day view rows kept per room between changes', () => {
   function reference(locale: Locale): Map<string, string> {
     return runInLocale(locale, () => {
       const ctx = { ...app.ctx, db: fresh, checkinLabels };
-      const model = presentDay(listDaySchedule(ctx, { date: day }), listEquipment(ctx), { date: day });
+      const model = presentDay(listDaySchedule(ctx, { date: day, equipment: [] }), listEquipment(ctx), { date: day });
       return new Map(
         model.buildings.flatMap((b) => b.floors.flatMap((f) => f.rows)).map((r) => [`room-${/room-(\d+)/.exec(rowHtml(r))![1]}`, rowHtml(r).trimEnd()]),
       );
