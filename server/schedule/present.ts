@@ -86,8 +86,17 @@ const grid = (p: { col: number; span: number }) => `s-${p.col} n-${p.span}`;
 /** Columns and hour lines of a track: classes defined in public/css/schedule-grid.css. */
 const trackClass = (w: DayWindow) => `tr c-${w.columns} h-${Math.round(w.columns / 12)}`;
 
+// A window's hour marks, kept: luxon's hour-by-hour walk was a fifth of a day-view rebuild (a view has a few windows).
+const timelines = new Map<string, TimelineView>();
 export function presentTimeline(w: DayWindow): TimelineView {
-  return { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
+  const key = `${w.start}|${w.end}|${w.zone}|${w.columns}`;
+  let view = timelines.get(key);
+  if (!view) {
+    if (timelines.size > 200) timelines.clear();
+    view = { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
+    timelines.set(key, view);
+  }
+  return view;
 }
 
 function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => string, q: string | undefined): BlockView | null {
@@ -152,6 +161,8 @@ export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<strin
 /** A row already rendered (row-html.ts keptRow): the day view keeps each room's row HTML by its stamp. */
 export interface RenderedRow {
   html: string;
+  /** What it is kept under (timeline-parts.ts keeps compressed runs of rows by their keys). */
+  key: string;
 }
 /** The row's HTML kept under `key`; `build` runs (and its row is rendered) only when nothing is kept. */
 export type RowKeeper = (key: string, build: () => RowView) => RenderedRow;

@@ -3,7 +3,6 @@ import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
-import { precompress } from '../http/precompressed.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
@@ -11,6 +10,7 @@ import { newPageStore, sendCachedPage } from './page-cache.ts';
 import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
+import { timelinePart } from './timeline-parts.ts';
 import { listDaySchedule, listRoomWeek, type ScheduleDeps } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 
@@ -39,7 +39,8 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
-          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented, rowHtml }))) : null,
+          // Kept in pieces across changes: after one booking changed only its rows' chunk is compressed again.
+          timeline: view === VIEWS.screen ? await timelinePart((placeRow) => render(req, 'schedule/_day-body', { day: presented, rowHtml: placeRow })) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },

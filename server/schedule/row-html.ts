@@ -46,7 +46,7 @@ export function keptRow(key: string, build: () => RowView): RenderedRow {
     // Least recently used goes first: today's rows get new keys every minute and must not push out a kept day.
     kept.delete(key);
   } else {
-    row = { html: render(build()) };
+    row = { html: render(build()), key };
     if (kept.size >= MAX_ROWS) kept.delete(kept.keys().next().value!);
   }
   kept.set(key, row);
