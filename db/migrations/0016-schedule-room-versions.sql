@@ -2,7 +2,8 @@
 -- one schedule_changes counter (0003) says "something changed"; this table says which room: the day view keeps each
 -- room's meetings and rendered row between versions and, after one booking changes, re-reads and re-renders that
 -- room's row only (server/schedule/room-items.ts). Room 0 stands for every room: a change the triggers cannot pin
--- on one room (a person's name is shown on any room's row; a building's check-in default).
+-- on one room (a person's name is shown on any room's row; a building's check-in default). Room -1 is the rooms
+-- directory itself (rooms and their equipment): the day view keeps its list of rooms until that one moves.
 --
 -- Staying correct: the triggers watch exactly the tables that move schedule_changes (invalidation.ts names them and
 -- its test checks both sets of triggers), in the writer's transaction, whoever writes. A room without a row here is
@@ -63,26 +64,32 @@ CREATE TRIGGER schedule_room_versions_external_bookings_delete AFTER DELETE ON e
   INSERT INTO schedule_room_versions (room_id, version) VALUES (OLD.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 
--- Rooms, their equipment and their check-in settings.
+-- Rooms, their equipment (both also the directory, -1) and their check-in settings.
 CREATE TRIGGER schedule_room_versions_rooms_insert AFTER INSERT ON rooms BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (NEW.id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_rooms_update AFTER UPDATE ON rooms BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (OLD.id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
   INSERT INTO schedule_room_versions (room_id, version) VALUES (NEW.id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_rooms_delete AFTER DELETE ON rooms BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (OLD.id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_room_equipment_insert AFTER INSERT ON room_equipment BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (NEW.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_room_equipment_update AFTER UPDATE ON room_equipment BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (OLD.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
   INSERT INTO schedule_room_versions (room_id, version) VALUES (NEW.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_room_equipment_delete AFTER DELETE ON room_equipment BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (OLD.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (-1, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
 CREATE TRIGGER schedule_room_versions_checkin_room_settings_insert AFTER INSERT ON checkin_room_settings BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (NEW.room_id, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;

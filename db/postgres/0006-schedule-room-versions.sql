@@ -1,4 +1,5 @@
--- SQLite 0016 for PostgreSQL: the per-room change counters of the reception day view (room 0 = every room) and the
+-- SQLite 0016 for PostgreSQL: the per-room change counters of the reception day view (room 0 = every room, -1 =
+-- the rooms directory: rooms and their equipment) and the
 -- triggers that raise them, in the writer's transaction, on the same tables as schedule_changes. SQLite's
 -- per-table trigger bodies become one PL/pgSQL function per kind of row.
 CREATE TABLE schedule_room_versions (
@@ -16,6 +17,7 @@ CREATE FUNCTION schedule_room_by_room_id() RETURNS trigger LANGUAGE plpgsql AS $
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM schedule_room_bump(OLD.room_id); END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM schedule_room_bump(NEW.room_id); END IF;
+  IF TG_TABLE_NAME = 'room_equipment' THEN PERFORM schedule_room_bump(-1); END IF;
   RETURN NULL;
 END $$;
 
@@ -24,6 +26,7 @@ CREATE FUNCTION schedule_room_by_id() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM schedule_room_bump(OLD.id); END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM schedule_room_bump(NEW.id); END IF;
+  PERFORM schedule_room_bump(-1);
   RETURN NULL;
 END $$;
 

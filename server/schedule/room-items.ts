@@ -10,6 +10,8 @@ import type { Db } from '../db/connection.ts';
 import { assembleItems, listScheduleItems, readRoomParts, type RoomParts, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
 import type { AppContext } from '../context.ts';
 import { scheduleRoomVersions } from './repo.ts';
+import { listRooms, type Room } from '../rooms/service.ts';
+import type { DirectoryFilter } from '../rooms/schema.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'> & ScheduleDeps;
 
@@ -60,4 +62,26 @@ export function listStampedItems(ctx: Ctx, roomIds: number[], start: number, end
     (x, shown) => outcomes.set(x.roomId, `${outcomes.get(x.roomId) ?? ''}${x.id}${shown[0]}`),
   );
   return { items, stamps: new Map(roomIds.map((id) => [id, `${version(id)}.${outcomes.get(id) ?? ''}`])) };
+}
+
+const roomLists = new WeakMap<Db, { version: number; lists: Map<string, Room[]> }>();
+
+/**
+ * The rooms directory as listRooms answers it, kept until a room or its equipment changes (counter -1 of migration
+ * 0016): reading and decoding 200 rooms with their equipment was the largest part of a day-view rebuild left after
+ * the rows were kept. The result is shared: read-only.
+ */
+export function listRoomsKept(ctx: Parameters<typeof listRooms>[0], filter: Partial<DirectoryFilter>): readonly Room[] {
+  const versions = scheduleRoomVersions(ctx.db);
+  if (!versions) return listRooms(ctx, filter);
+  const version = versions.get(-1) ?? 0;
+  let kept = roomLists.get(ctx.db);
+  if (!kept || kept.version !== version) roomLists.set(ctx.db, (kept = { version, lists: new Map() }));
+  const key = JSON.stringify([filter.building ?? null, filter.capacity ?? null, filter.equipment ?? []]);
+  let rooms = kept.lists.get(key);
+  if (!rooms) {
+    if (kept.lists.size >= 32) kept.lists.clear();
+    kept.lists.set(key, (rooms = listRooms(ctx, filter)));
+  }
+  return rooms;
 }

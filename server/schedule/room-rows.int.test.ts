@@ -12,7 +12,7 @@ import { listEquipment } from '../rooms/service.ts';
 import { runInLocale } from '../i18n/context.ts';
 import type { Locale } from '../i18n/catalog.ts';
 import type { Clock } from '../context.ts';
-import { aBooking, demoPeople, someRooms } from '../test/factories.ts';
+import { aBooking, aRoom, demoPeople, someRooms } from '../test/factories.ts';
 import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { presentDay } from './present.ts';
 import { rowHtml } from './row-html.ts';
@@ -102,6 +102,10 @@ describe('day view rows kept per room between changes', () => {
 
     app.ctx.db.prepare('UPDATE bookings SET room_id = ? WHERE id = ?').run(rooms.get('wye')!.id, bookingIn('avon').id);
     await expectOnly([id('avon'), id('wye')]);
+
+    // A new room: the kept rooms directory is read again, and the other rows stay.
+    rooms.set('dee', aRoom(app.ctx, { alias: 'dee', capacity: 8 }));
+    await expectOnly([id('dee')]);
   });
 
   test("rules across rooms: an Outlook copy of another room's booking is hidden, and shown again when the booking's uid changes", async () => {

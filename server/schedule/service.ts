@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
-import { getRoom, listRooms, type Room } from '../rooms/service.ts';
+import { getRoom, type Room } from '../rooms/service.ts';
 import { listScheduleItems, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
-import { listStampedItems } from './room-items.ts';
+import { listRoomsKept, listStampedItems } from './room-items.ts';
 import type { DayQueryInput } from './schema.ts';
 import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
 import { t } from '../i18n/context.ts';
@@ -96,7 +96,7 @@ function rowsFor(
  */
 export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   const floor = query.floor?.toLowerCase();
-  const rooms = listRooms(ctx, { building: query.building, capacity: query.capacity, equipment: query.equipment }).filter(
+  const rooms = listRoomsKept(ctx, { building: query.building, capacity: query.capacity, equipment: query.equipment }).filter(
     (r) => !floor || r.floor.toLowerCase() === floor,
   );
   const zone = rooms[0]?.timeZone ?? 'UTC';
