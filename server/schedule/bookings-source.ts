@@ -144,9 +144,14 @@ export function readRoomParts(ctx: Ctx, roomIds: number[], start: number, end: n
  * `outcome`, if given, hears what those rules did to each Outlook meeting (hidden, marked as a series, or neither),
  * so a caller keeping rooms between changes knows when another room's change altered this room's meetings.
  */
-export function assembleItems(rooms: Iterable<RoomParts>, outcome?: (item: ScheduleItem, shown: 'hidden' | 'series' | 'plain') => void): ScheduleItem[] {
+export function assembleItems(
+  rooms: Iterable<RoomParts>,
+  outcome?: (item: ScheduleItem, shown: 'hidden' | 'series' | 'plain') => void,
+  // Across more rooms than these (assembleByRoom): every booking uid, and how many shown Outlook meetings have each uid.
+  across?: { uids: ReadonlySet<string>; externalUids: ReadonlyMap<string, number> },
+): ScheduleItem[] {
   const all = [...rooms];
-  const uids = new Set<string>();
+  const uids = new Set<string>(across?.uids);
   for (const r of all) for (const u of r.uids) uids.add(u);
   const items: ScheduleItem[] = [];
   const externals: ScheduleItem[] = [];
@@ -160,12 +165,37 @@ export function assembleItems(rooms: Iterable<RoomParts>, outcome?: (item: Sched
   }
   // CASE: a series booked in Outlook reaches us as its dates with one UID (the reconciler expands it): marked as a
   // series, each date named by its start (the feed's RECURRENCE-ID; Outlook's original start is not stored).
-  const externalUids = new Map<string, number>();
-  for (const i of externals) externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
+  const externalUids = new Map<string, number>(across?.externalUids);
+  if (!across) for (const i of externals) externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
   for (const i of externals) {
     const series = externalUids.get(i.uid)! > 1;
     outcome?.(i, series ? 'series' : 'plain');
     items.push(series ? { ...i, series: true, seriesUid: i.uid, recurrenceId: i.start } : i);
   }
   return items.sort((a, b) => a.start - b.start || a.roomId - b.roomId);
+}
+
+/**
+ * The same as assembleItems, per room (each room's meetings by start time), for a caller that keeps rooms between
+ * changes: `keep(roomId, outcome, build)` returns the room's list kept under `outcome` (what the cross-room rules did
+ * to its Outlook meetings, '' for none) or builds it. Only the rules' inputs are gathered across rooms.
+ */
+export function assembleByRoom(
+  rooms: ReadonlyMap<number, RoomParts>,
+  keep: (roomId: number, outcome: string, build: () => readonly ScheduleItem[]) => readonly ScheduleItem[],
+): Map<number, readonly ScheduleItem[]> {
+  const uids = new Set<string>();
+  for (const r of rooms.values()) for (const u of r.uids) uids.add(u);
+  const externalUids = new Map<string, number>();
+  for (const r of rooms.values()) for (const x of r.externals) if (!uids.has(x.uid)) externalUids.set(x.uid, (externalUids.get(x.uid) ?? 0) + 1);
+  const out = new Map<number, readonly ScheduleItem[]>();
+  for (const [roomId, r] of rooms) {
+    let outcome = '';
+    for (const x of r.externals) outcome += `${x.id}${uids.has(x.uid) ? 'h' : externalUids.get(x.uid)! > 1 ? 's' : 'p'}`;
+    out.set(
+      roomId,
+      keep(roomId, outcome, () => Object.freeze(assembleItems([r], undefined, { uids, externalUids }))),
+    );
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
 // that look across rooms (an Outlook copy of another room's booking is hidden, an Outlook series spans rooms) are
 // applied after the rooms are put together, and what they did to a room's Outlook meetings is part of its stamp.
 import type { Db } from '../db/connection.ts';
-import { assembleItems, listScheduleItems, readRoomParts, type RoomParts, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
+import { assembleByRoom, listScheduleItems, readRoomParts, type RoomParts, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
 import type { AppContext } from '../context.ts';
 import { scheduleRoomVersions } from './repo.ts';
 import { listRooms, type Room } from '../rooms/service.ts';
@@ -16,7 +16,8 @@ import type { DirectoryFilter } from '../rooms/schema.ts';
 type Ctx = Pick<AppContext, 'db' | 'clock'> & ScheduleDeps;
 
 export interface StampedItems {
-  items: readonly ScheduleItem[];
+  /** Each room's meetings by start time (every room asked has an entry). Shared: read-only. */
+  byRoom: ReadonlyMap<number, readonly ScheduleItem[]>;
   /** Per room: equal stamps (for the same window) mean equal meetings. Null: no counters, nothing kept. */
   stamps: ReadonlyMap<number, string> | null;
 }
@@ -24,6 +25,8 @@ export interface StampedItems {
 interface Kept {
   version: string;
   parts: RoomParts;
+  /** The room's meetings as shown, with the stamp they were put together under. */
+  shown?: { stamp: string; items: readonly ScheduleItem[] };
 }
 /** Windows kept per database (a few days' views); each holds at most the rooms asked for. */
 const MAX_WINDOWS = 8;
@@ -44,24 +47,31 @@ function windowStore(db: Db, key: string): Map<number, Kept> {
   return rooms;
 }
 
-/** The meetings of these rooms overlapping [start, end), as listScheduleItems answers, with each room's stamp. */
+/** The meetings of these rooms overlapping [start, end), as listScheduleItems answers, per room with its stamp. */
 export function listStampedItems(ctx: Ctx, roomIds: number[], start: number, end: number): StampedItems {
-  if (!roomIds.length) return { items: [], stamps: new Map() };
+  if (!roomIds.length) return { byRoom: new Map(), stamps: new Map() };
   // Counters first, then the data: data read after its counter is never older than the version it is kept under.
   const versions = scheduleRoomVersions(ctx.db);
-  if (!versions) return { items: listScheduleItems(ctx, roomIds, start, end), stamps: null };
+  if (!versions) {
+    const byRoom = new Map<number, ScheduleItem[]>(roomIds.map((id) => [id, []]));
+    for (const i of listScheduleItems(ctx, roomIds, start, end)) byRoom.get(i.roomId)?.push(i);
+    return { byRoom, stamps: null };
+  }
   const all = versions.get(0) ?? 0;
   const store = windowStore(ctx.db, `${start}|${end}`);
   const version = (id: number) => `${all}.${versions.get(id) ?? 0}`;
   const stale = roomIds.filter((id) => store.get(id)?.version !== version(id));
   if (stale.length) for (const [id, parts] of readRoomParts(ctx, stale, start, end)) store.set(id, { version: version(id), parts });
-  // What the cross-room rules did to each room's Outlook meetings (usually none: an empty string).
-  const outcomes = new Map<number, string>();
-  const items = assembleItems(
-    roomIds.map((id) => store.get(id)!.parts),
-    (x, shown) => outcomes.set(x.roomId, `${outcomes.get(x.roomId) ?? ''}${x.id}${shown[0]}`),
-  );
-  return { items, stamps: new Map(roomIds.map((id) => [id, `${version(id)}.${outcomes.get(id) ?? ''}`])) };
+  const stamps = new Map<number, string>();
+  const byRoom = assembleByRoom(new Map(roomIds.map((id) => [id, store.get(id)!.parts])), (id, outcome, build) => {
+    // What the cross-room rules did to the room's Outlook meetings (usually nothing: '') is part of its stamp.
+    const stamp = `${version(id)}.${outcome}`;
+    stamps.set(id, stamp);
+    const kept = store.get(id)!;
+    if (kept.shown?.stamp !== stamp) kept.shown = { stamp, items: build() };
+    return kept.shown.items;
+  });
+  return { byRoom, stamps };
 }
 
 const roomLists = new WeakMap<Db, { version: number; lists: Map<string, Room[]> }>();

@@ -63,11 +63,16 @@ function rowsFor(
   rooms: Room[],
   date: string,
   window: (room: Room) => DayWindow,
-  items: readonly ScheduleItem[],
+  items: readonly ScheduleItem[] | ReadonlyMap<number, readonly ScheduleItem[]>,
   stamps?: ReadonlyMap<number, string> | null,
 ): TimelineRow[] {
-  const byRoom = new Map<number, ScheduleItem[]>();
-  for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
+  let byRoom: ReadonlyMap<number, readonly ScheduleItem[]>;
+  if (items instanceof Map) byRoom = items;
+  else {
+    const grouped = new Map<number, ScheduleItem[]>();
+    for (const i of items as readonly ScheduleItem[]) (grouped.get(i.roomId) ?? grouped.set(i.roomId, []).get(i.roomId)!).push(i);
+    byRoom = grouped;
+  }
   // Most rooms share their hours; building each opening span once saves a zone lookup per room.
   const spans = new Map<string, Span>();
   return rooms.map((room) => {
@@ -107,20 +112,20 @@ export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
   const all = [...windows.values()];
   // Kept per room between changes: after one booking changes, only its room is read again (room-items.ts).
-  const { items, stamps } = all.length
+  const { byRoom, stamps } = all.length
     ? listStampedItems(
         ctx,
         rooms.map((r) => r.id),
         Math.min(...all.map((w) => w.start)),
         Math.max(...all.map((w) => w.end)),
       )
-    : { items: [], stamps: null };
+    : { byRoom: new Map<number, readonly ScheduleItem[]>(), stamps: null };
 
   let matches = 0;
   const buildings: BuildingDay[] = [];
   for (const [building, rs] of groups) {
     const window = windows.get(building)!;
-    let rows = rowsFor(rs, date, () => window, items, stamps);
+    let rows = rowsFor(rs, date, () => window, byRoom, stamps);
     if (query.q) {
       rows = rows.filter((row) => row.items.some((i) => matchesSearch(i, query.q)));
       matches += rows.reduce((n, row) => n + row.items.filter((i) => matchesSearch(i, query.q)).length, 0);
