@@ -79,21 +79,29 @@ function rowsFor(
     const w = window(room);
     const key = `${room.opensAt} ${room.closesAt} ${room.timeZone}`;
     const open = spans.get(key) ?? spans.set(key, openingSpan(date, room.opensAt, room.closesAt, room.timeZone)).get(key)!;
-    const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
-    return {
-      room,
-      date,
-      window: w,
-      open,
-      items: mine,
-      gaps: freeGaps(
-        open,
-        mine.filter((i) => i.active),
-      ),
-      ...(stamps?.has(room.id) ? { stamp: stamps.get(room.id)! } : {}),
-    };
+    const stamp = stamps?.get(room.id);
+    // A stamped room's meetings in the window and its gaps are kept by the stamp (the rest of the key is the grid).
+    const keptKey = stamp === undefined ? null : `${room.id}|${stamp}|${w.start}|${w.end}|${open.start}|${open.end}`;
+    let part = keptKey === null ? undefined : keptRowParts.get(keptKey);
+    if (!part) {
+      const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
+      part = {
+        items: mine,
+        gaps: freeGaps(
+          open,
+          mine.filter((i) => i.active),
+        ),
+      };
+      if (keptKey !== null) {
+        if (keptRowParts.size >= 4000) keptRowParts.clear();
+        keptRowParts.set(keptKey, part);
+      }
+    }
+    return { room, date, window: w, open, items: part.items, gaps: part.gaps, ...(stamp !== undefined ? { stamp } : {}) };
   });
 }
+/** Day-view rows' meetings and gaps by room stamp and grid (see rowsFor); shared, read-only. */
+const keptRowParts = new Map<string, { items: ScheduleItem[]; gaps: Span[] }>();
 
 /**
  * The receptionist's day: every matching room grouped by building and floor, each building on a grid covering its
