@@ -63,24 +63,38 @@ export function listScheduleItems(ctx: Ctx, roomIds: number[], start: number, en
 }
 
 function readScheduleItems(ctx: Ctx, roomIds: number[], start: number, end: number): ScheduleItem[] {
+  return assembleItems(readRoomParts(ctx, roomIds, start, end).values());
+}
+
+/** One room's meetings in a window as read, before the rules that look across rooms (assembleItems). */
+export interface RoomParts {
+  bookings: ScheduleItem[];
+  externals: ScheduleItem[];
+  /** Every booking's uid, cancelled ones too: an Outlook copy of any of them is not shown. */
+  uids: string[];
+}
+
+/** Each room's parts (every room asked has an entry, empty when nothing overlaps the window). */
+export function readRoomParts(ctx: Ctx, roomIds: number[], start: number, end: number): Map<number, RoomParts> {
   // toISOString() writes exactly the stored form (UTC, milliseconds, Z), so text comparison in SQL is time order.
   const from = new Date(start).toISOString();
   const to = new Date(end).toISOString();
+  const out = new Map<number, RoomParts>(roomIds.map((id) => [id, { bookings: [], externals: [], uids: [] }]));
+  const of = (roomId: number) => out.get(roomId) ?? out.set(roomId, { bookings: [], externals: [], uids: [] }).get(roomId)!;
   const people = new Map(listUsers(ctx).map((u) => [u.id, u]));
-  const items: ScheduleItem[] = [];
-  const uids = new Set<string>();
   const summaries = listBookingSummaries(ctx, roomIds, from, to);
   const labels = ctx.checkinLabels(
     ctx,
     summaries.map((b) => b.id),
   );
   for (const b of summaries) {
-    uids.add(b.uid);
+    const parts = of(b.roomId);
+    parts.uids.push(b.uid);
     const checkin = labels.get(b.id);
     // CASE: a no-show whose room was released stays on the schedule, greyed, so reception sees why the room is free.
     if (b.state === 'cancelled' && checkin !== 'released') continue;
     const organizer = people.get(b.organizerId);
-    items.push({
+    parts.bookings.push({
       kind: 'booking',
       id: b.id,
       roomId: b.roomId,
@@ -105,9 +119,7 @@ function readScheduleItems(ctx: Ctx, roomIds: number[], start: number, end: numb
     });
   }
   for (const x of listExternalMeetings(ctx, roomIds, from, to)) {
-    // CASE: the reconciler may see the app's own meetings in the room calendar; the booking row is the better record.
-    if (uids.has(x.uid)) continue;
-    items.push({
+    of(x.roomId).externals.push({
       kind: 'external',
       id: x.id,
       roomId: x.roomId,
@@ -124,11 +136,66 @@ function readScheduleItems(ctx: Ctx, roomIds: number[], start: number, end: numb
       updatedAt: null,
     });
   }
+  return out;
+}
+
+/**
+ * The rooms' meetings as a schedule shows them, by start time, with the rules that look across rooms applied.
+ * `outcome`, if given, hears what those rules did to each Outlook meeting (hidden, marked as a series, or neither),
+ * so a caller keeping rooms between changes knows when another room's change altered this room's meetings.
+ */
+export function assembleItems(
+  rooms: Iterable<RoomParts>,
+  outcome?: (item: ScheduleItem, shown: 'hidden' | 'series' | 'plain') => void,
+  // Across more rooms than these (assembleByRoom): every booking uid, and how many shown Outlook meetings have each uid.
+  across?: { uids: ReadonlySet<string>; externalUids: ReadonlyMap<string, number> },
+): ScheduleItem[] {
+  const all = [...rooms];
+  const uids = new Set<string>(across?.uids);
+  for (const r of all) for (const u of r.uids) uids.add(u);
+  const items: ScheduleItem[] = [];
+  const externals: ScheduleItem[] = [];
+  for (const r of all) {
+    items.push(...r.bookings);
+    for (const x of r.externals) {
+      // CASE: the reconciler may see the app's own meetings in the room calendar; the booking row is the better record.
+      if (uids.has(x.uid)) outcome?.(x, 'hidden');
+      else externals.push(x);
+    }
+  }
   // CASE: a series booked in Outlook reaches us as its dates with one UID (the reconciler expands it): marked as a
   // series, each date named by its start (the feed's RECURRENCE-ID; Outlook's original start is not stored).
-  const externalUids = new Map<string, number>();
-  for (const i of items) if (i.kind === 'external') externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
-  for (const [n, i] of items.entries())
-    if (i.kind === 'external' && externalUids.get(i.uid)! > 1) items[n] = { ...i, series: true, seriesUid: i.uid, recurrenceId: i.start };
+  const externalUids = new Map<string, number>(across?.externalUids);
+  if (!across) for (const i of externals) externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
+  for (const i of externals) {
+    const series = externalUids.get(i.uid)! > 1;
+    outcome?.(i, series ? 'series' : 'plain');
+    items.push(series ? { ...i, series: true, seriesUid: i.uid, recurrenceId: i.start } : i);
+  }
   return items.sort((a, b) => a.start - b.start || a.roomId - b.roomId);
+}
+
+/**
+ * The same as assembleItems, per room (each room's meetings by start time), for a caller that keeps rooms between
+ * changes: `keep(roomId, outcome, build)` returns the room's list kept under `outcome` (what the cross-room rules did
+ * to its Outlook meetings, '' for none) or builds it. Only the rules' inputs are gathered across rooms.
+ */
+export function assembleByRoom(
+  rooms: ReadonlyMap<number, RoomParts>,
+  keep: (roomId: number, outcome: string, build: () => readonly ScheduleItem[]) => readonly ScheduleItem[],
+): Map<number, readonly ScheduleItem[]> {
+  const uids = new Set<string>();
+  for (const r of rooms.values()) for (const u of r.uids) uids.add(u);
+  const externalUids = new Map<string, number>();
+  for (const r of rooms.values()) for (const x of r.externals) if (!uids.has(x.uid)) externalUids.set(x.uid, (externalUids.get(x.uid) ?? 0) + 1);
+  const out = new Map<number, readonly ScheduleItem[]>();
+  for (const [roomId, r] of rooms) {
+    let outcome = '';
+    for (const x of r.externals) outcome += `${x.id}${uids.has(x.uid) ? 'h' : externalUids.get(x.uid)! > 1 ? 's' : 'p'}`;
+    out.set(
+      roomId,
+      keep(roomId, outcome, () => Object.freeze(assembleItems([r], undefined, { uids, externalUids }))),
+    );
+  }
+  return out;
 }

@@ -35,6 +35,18 @@ test('the schedule cache is invalidated by insert, update and delete triggers on
   assert.equal(triggers.length, 30);
 });
 
+test('per-room counters: insert, update and delete triggers on the same tables, each raising a room (or room 0 for all)', () => {
+  const db = migrated();
+  const triggers = db
+    .prepare<[], { tbl_name: string; sql: string }>("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%schedule_room_versions%'")
+    .all();
+  const byTable = new Map<string, string[]>();
+  for (const t of triggers) byTable.set(t.tbl_name, [...(byTable.get(t.tbl_name) ?? []), /AFTER (INSERT|UPDATE|DELETE)/i.exec(t.sql)![1]!.toUpperCase()]);
+  assert.deepEqual([...byTable.keys()].sort(), [...SCHEDULE_SOURCE_TABLES].sort());
+  for (const [table, kinds] of byTable) assert.deepEqual(kinds.sort(), ['DELETE', 'INSERT', 'UPDATE'], table);
+  assert.equal(triggers.length, 27);
+});
+
 test('scheduleVersion() moves with a write to a watched table and not with a rolled-back one', () => {
   const db = migrated();
   const before = scheduleVersion(db)!;

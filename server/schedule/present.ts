@@ -86,8 +86,17 @@ const grid = (p: { col: number; span: number }) => `s-${p.col} n-${p.span}`;
 /** Columns and hour lines of a track: classes defined in public/css/schedule-grid.css. */
 const trackClass = (w: DayWindow) => `tr c-${w.columns} h-${Math.round(w.columns / 12)}`;
 
+// A window's hour marks, kept: luxon's hour-by-hour walk was a fifth of a day-view rebuild (a view has a few windows).
+const timelines = new Map<string, TimelineView>();
 export function presentTimeline(w: DayWindow): TimelineView {
-  return { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
+  const key = `${w.start}|${w.end}|${w.zone}|${w.columns}`;
+  let view = timelines.get(key);
+  if (!view) {
+    if (timelines.size > 200) timelines.clear();
+    view = { trackCls: trackClass(w), hours: hourMarks(w).map((m) => ({ label: m.label, cls: grid(m) })) };
+    timelines.set(key, view);
+  }
+  return view;
 }
 
 function presentBlock(item: ScheduleItem, w: DayWindow, hhmm: (t: number) => string, q: string | undefined): BlockView | null {
@@ -149,26 +158,59 @@ export function presentRow(row: TimelineRow, now: DateTime, catalogue: Map<strin
   };
 }
 
+/** A row already rendered (row-html.ts keptRow): the day view keeps each room's row HTML by its stamp. */
+export interface RenderedRow {
+  html: string;
+  /** What it is kept under (timeline-parts.ts keeps compressed runs of rows by their keys). */
+  key: string;
+}
+/** The row's HTML kept under `key`; `build` runs (and its row is rendered) only when nothing is kept. */
+export type RowKeeper = (key: string, build: () => RowView) => RenderedRow;
+
+/**
+ * Everything a day-view row is made of besides the room's meetings (whose stamp covers them): the day, the grid,
+ * "now" (only while it can matter: inside the window or before the room closes, to the minute, like the model
+ * cache), the search, the language and the equipment's words.
+ */
+function rowKey(row: TimelineRow & { stamp: string }, now: DateTime, catalogue: Map<string, string>, q: string | undefined): string {
+  const at = now.toMillis();
+  const { window: w, open } = row;
+  const when = at < Math.min(w.start, open.start) ? 'before' : at >= Math.max(w.end, open.end) ? 'after' : String(Math.floor(at / 60_000));
+  const equipment = row.room.equipment.map((c) => catalogue.get(c) ?? c).join(',');
+  return `${currentLocale()}|${row.room.id}|${row.stamp}|${row.date}|${w.start}-${w.end}|${when}|${q ?? ''}|${equipment}`;
+}
+
 export interface BuildingView {
   id: string;
   name: string;
   zone: string;
   timeline: TimelineView;
-  floors: { floor: string; rows: RowView[] }[];
+  floors: { floor: string; rows: (RowView | RenderedRow)[] }[];
 }
 
-export function presentBuilding(b: BuildingDay, now: DateTime, catalogue: Map<string, string>, q: string | undefined, index: number): BuildingView {
+export function presentBuilding(
+  b: BuildingDay,
+  now: DateTime,
+  catalogue: Map<string, string>,
+  q: string | undefined,
+  index: number,
+  keep?: RowKeeper,
+): BuildingView {
+  const present = (r: TimelineRow) =>
+    keep && r.stamp !== undefined
+      ? keep(rowKey({ ...r, stamp: r.stamp }, now, catalogue, q), () => presentRow(r, now, catalogue, { q }))
+      : presentRow(r, now, catalogue, { q });
   return {
     id: `b${index}`,
     name: b.building,
     zone: b.zone,
     timeline: presentTimeline(b.window),
-    floors: b.floors.map((f) => ({ floor: f.floor, rows: f.rows.map((r) => presentRow(r, now, catalogue, { q })) })),
+    floors: b.floors.map((f) => ({ floor: f.floor, rows: f.rows.map(present) })),
   };
 }
 
 /** The day view's model: buildings, the date's words and the navigation links (filters kept). */
-export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Record<string, unknown>) {
+export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Record<string, unknown>, keep?: RowKeeper) {
   const labels = new Map(catalogue.map((e) => [e.code, e.label]));
   const q = typeof query.q === 'string' && query.q ? query.q : undefined;
   const shown = DateTime.fromISO(day.date, { zone: day.zone });
@@ -195,7 +237,7 @@ export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Reco
     matches: day.matches,
     search: q ?? null,
     updatedAt: formatDate(day.now.setZone(day.zone), 'time'),
-    buildings: day.buildings.map((b, i) => presentBuilding(b, day.now, labels, q, i)),
+    buildings: day.buildings.map((b, i) => presentBuilding(b, day.now, labels, q, i, keep)),
   };
 }
 

@@ -124,3 +124,25 @@ export function scheduleVersion(db: Db): number | null {
   }
   return stmt?.get()?.version ?? null;
 }
+
+const roomVersionStatements = new WeakMap<Db, Database.Statement<[], { room_id: number; version: number }> | null>();
+
+/**
+ * Per-room change counters (migration 0016): each room's version, room 0 standing for every room. A room without a
+ * row is at 0. Null on a database without the table, which then rebuilds every row after any change.
+ */
+export function scheduleRoomVersions(db: Db): ReadonlyMap<number, number> | null {
+  let stmt = roomVersionStatements.get(db);
+  if (stmt === undefined) {
+    try {
+      stmt = db.prepare<[], { room_id: number; version: number }>('SELECT room_id, version FROM schedule_room_versions');
+    } catch {
+      stmt = null;
+    }
+    roomVersionStatements.set(db, stmt);
+  }
+  if (!stmt) return null;
+  const out = new Map<number, number>();
+  for (const r of stmt.all()) out.set(Number(r.room_id), Number(r.version));
+  return out;
+}

@@ -3,14 +3,14 @@ import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
-import { precompress } from '../http/precompressed.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange } from './cache.ts';
 import { newPageStore, sendCachedPage } from './page-cache.ts';
-import { rowHtml } from './row-html.ts';
+import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
+import { timelinePart } from './timeline-parts.ts';
 import { listDaySchedule, listRoomWeek, type ScheduleDeps } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 
@@ -34,12 +34,13 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
       const model = await cachedUntilChange(ctx.db, `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`, async () => {
         const day = listDaySchedule({ ...ctx, ...deps }, query);
         const equipment = listEquipment(ctx);
-        const presented = presentDay(day, equipment, req.query as Record<string, unknown>);
+        const presented = presentDay(day, equipment, req.query as Record<string, unknown>, keptRow);
         return {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
-          timeline: view === VIEWS.screen ? precompress(Buffer.from(await render(req, 'schedule/_day-body', { day: presented, rowHtml }))) : null,
+          // Kept in pieces across changes: after one booking changed only its rows' chunk is compressed again.
+          timeline: view === VIEWS.screen ? await timelinePart((placeRow) => render(req, 'schedule/_day-body', { day: presented, rowHtml: placeRow })) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },

@@ -6,7 +6,7 @@ import { onBothEngines } from '../test/both-engines.ts';
 import { aBooking, aRoom, aUser, AT } from '../test/repo-fixtures.ts';
 import { replaceAttendees, updateBookingRow } from '../bookings/repo.ts';
 import { recordCheckin, upsertBuildingDefault, upsertRoomChoice } from '../checkin/repo.ts';
-import { findLiveTokenByHash, findToken, insertToken, listTokens, revokeTokenRow, scheduleVersion, touchToken } from './repo.ts';
+import { findLiveTokenByHash, findToken, insertToken, listTokens, revokeTokenRow, scheduleRoomVersions, scheduleVersion, touchToken } from './repo.ts';
 
 onBothEngines('schedule repository', (engine) => {
   beforeEach(() => engine().reset());
@@ -92,5 +92,35 @@ onBothEngines('schedule repository', (engine) => {
       })(),
     );
     assert.equal(scheduleVersion(db), v6);
+  });
+
+  test('per-room counters (0016): a change moves its own room only; people and building defaults move room 0, rooms the directory (-1)', () => {
+    const { db } = engine();
+    const alice = aUser(db);
+    const [a, b] = [aRoom(db), aRoom(db)];
+    const id = aBooking(db, a.id, alice.id);
+    const at = () => scheduleRoomVersions(db)!;
+    const before = at();
+    const moved = (v: ReadonlyMap<number, number>, w: ReadonlyMap<number, number>) =>
+      [-1, 0, a.id, b.id].filter((r) => (v.get(r) ?? 0) !== (w.get(r) ?? 0)).map((r) => (r === a.id ? 'a' : r === b.id ? 'b' : String(r)));
+    const step = (what: string, change: () => void, expected: string[]) => {
+      const v = at();
+      change();
+      assert.deepEqual(moved(v, at()), expected, what);
+    };
+    assert.ok((before.get(a.id) ?? 0) > 0 && (before.get(-1) ?? 0) > 0, 'room inserts');
+    step('booking', () => updateBookingRow(db, id, { state: 'booked' }, AT), ['a']);
+    step('attendees', () => replaceAttendees(db, id, [{ email: 'bob@example.test', name: null, role: 'required' }]), ['a']);
+    step('check-in', () => recordCheckin(db, id, 'alice', AT), ['a']);
+    step('room setting', () => upsertRoomChoice(db, b.id, { required: true }, AT), ['b']);
+    step(
+      'building default',
+      () => upsertBuildingDefault(db, 'Main', { required: true, opensBeforeMin: 5, closesAfterMin: 10, releaseAction: 'release-room' }, AT),
+      ['0'],
+    );
+    step('a person renamed', () => db.prepare("UPDATE users SET display_name = 'Alice A' WHERE id = ?").run(alice.id), ['0']);
+    step('a sign-in', () => db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(AT, alice.id), []);
+    step('a room renamed', () => db.prepare("UPDATE rooms SET name = 'Renamed' WHERE id = ?").run(b.id), ['-1', 'b']);
+    step('a booking moved', () => db.prepare('UPDATE bookings SET room_id = ? WHERE id = ?').run(b.id, id), ['a', 'b']);
   });
 });

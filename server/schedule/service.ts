@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
-import { getRoom, listRooms, type Room } from '../rooms/service.ts';
+import { getRoom, type Room } from '../rooms/service.ts';
 import { listScheduleItems, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
+import { listRoomsKept, listStampedItems } from './room-items.ts';
 import type { DayQueryInput } from './schema.ts';
 import { dayWindow, displayState, freeGaps, openingSpan, type DayWindow, type DisplayState, type Span } from './timeline.ts';
 import { t } from '../i18n/context.ts';
@@ -21,6 +22,8 @@ export interface TimelineRow {
   open: Span;
   items: ScheduleItem[];
   gaps: Span[];
+  /** Day view: changes whenever the room's meetings may have (room-items.ts); rows with equal stamps are reused. */
+  stamp?: string;
 }
 
 export interface BuildingDay {
@@ -56,29 +59,49 @@ export function matchesSearch(item: ScheduleItem, q: string | undefined): boolea
   return [item.subject, item.organizerName, item.organizerEmail].some((s) => s.toLowerCase().includes(needle));
 }
 
-function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow, items: readonly ScheduleItem[]): TimelineRow[] {
-  const byRoom = new Map<number, ScheduleItem[]>();
-  for (const i of items) (byRoom.get(i.roomId) ?? byRoom.set(i.roomId, []).get(i.roomId)!).push(i);
+function rowsFor(
+  rooms: Room[],
+  date: string,
+  window: (room: Room) => DayWindow,
+  items: readonly ScheduleItem[] | ReadonlyMap<number, readonly ScheduleItem[]>,
+  stamps?: ReadonlyMap<number, string> | null,
+): TimelineRow[] {
+  let byRoom: ReadonlyMap<number, readonly ScheduleItem[]>;
+  if (items instanceof Map) byRoom = items;
+  else {
+    const grouped = new Map<number, ScheduleItem[]>();
+    for (const i of items as readonly ScheduleItem[]) (grouped.get(i.roomId) ?? grouped.set(i.roomId, []).get(i.roomId)!).push(i);
+    byRoom = grouped;
+  }
   // Most rooms share their hours; building each opening span once saves a zone lookup per room.
   const spans = new Map<string, Span>();
   return rooms.map((room) => {
     const w = window(room);
     const key = `${room.opensAt} ${room.closesAt} ${room.timeZone}`;
     const open = spans.get(key) ?? spans.set(key, openingSpan(date, room.opensAt, room.closesAt, room.timeZone)).get(key)!;
-    const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
-    return {
-      room,
-      date,
-      window: w,
-      open,
-      items: mine,
-      gaps: freeGaps(
-        open,
-        mine.filter((i) => i.active),
-      ),
-    };
+    const stamp = stamps?.get(room.id);
+    // A stamped room's meetings in the window and its gaps are kept by the stamp (the rest of the key is the grid).
+    const keptKey = stamp === undefined ? null : `${room.id}|${stamp}|${w.start}|${w.end}|${open.start}|${open.end}`;
+    let part = keptKey === null ? undefined : keptRowParts.get(keptKey);
+    if (!part) {
+      const mine = (byRoom.get(room.id) ?? []).filter((i) => i.start < w.end && i.end > w.start);
+      part = {
+        items: mine,
+        gaps: freeGaps(
+          open,
+          mine.filter((i) => i.active),
+        ),
+      };
+      if (keptKey !== null) {
+        if (keptRowParts.size >= 4000) keptRowParts.clear();
+        keptRowParts.set(keptKey, part);
+      }
+    }
+    return { room, date, window: w, open, items: part.items, gaps: part.gaps, ...(stamp !== undefined ? { stamp } : {}) };
   });
 }
+/** Day-view rows' meetings and gaps by room stamp and grid (see rowsFor); shared, read-only. */
+const keptRowParts = new Map<string, { items: ScheduleItem[]; gaps: Span[] }>();
 
 /**
  * The receptionist's day: every matching room grouped by building and floor, each building on a grid covering its
@@ -86,7 +109,7 @@ function rowsFor(rooms: Room[], date: string, window: (room: Room) => DayWindow,
  */
 export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   const floor = query.floor?.toLowerCase();
-  const rooms = listRooms(ctx, { building: query.building, capacity: query.capacity, equipment: query.equipment }).filter(
+  const rooms = listRoomsKept(ctx, { building: query.building, capacity: query.capacity, equipment: query.equipment }).filter(
     (r) => !floor || r.floor.toLowerCase() === floor,
   );
   const zone = rooms[0]?.timeZone ?? 'UTC';
@@ -96,20 +119,21 @@ export function listDaySchedule(ctx: Ctx, query: DayQueryInput): DaySchedule {
   for (const r of rooms) (groups.get(r.building) ?? groups.set(r.building, []).get(r.building)!).push(r);
   const windows = new Map([...groups].map(([b, rs]) => [b, dayWindow(date, rs[0]!.timeZone, rs)]));
   const all = [...windows.values()];
-  const items = all.length
-    ? listScheduleItems(
+  // Kept per room between changes: after one booking changes, only its room is read again (room-items.ts).
+  const { byRoom, stamps } = all.length
+    ? listStampedItems(
         ctx,
         rooms.map((r) => r.id),
         Math.min(...all.map((w) => w.start)),
         Math.max(...all.map((w) => w.end)),
       )
-    : [];
+    : { byRoom: new Map<number, readonly ScheduleItem[]>(), stamps: null };
 
   let matches = 0;
   const buildings: BuildingDay[] = [];
   for (const [building, rs] of groups) {
     const window = windows.get(building)!;
-    let rows = rowsFor(rs, date, () => window, items);
+    let rows = rowsFor(rs, date, () => window, byRoom, stamps);
     if (query.q) {
       rows = rows.filter((row) => row.items.some((i) => matchesSearch(i, query.q)));
       matches += rows.reduce((n, row) => n + row.items.filter((i) => matchesSearch(i, query.q)).length, 0);
