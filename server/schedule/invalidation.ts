@@ -10,7 +10,7 @@
 //
 // A new table that schedules read needs a migration adding its three triggers, and its name here.
 //
-// Per room (migration 0016): the same tables also raise schedule_room_versions for the room a row belongs to (room 0:
+// Per room (migration 0017): the same tables also raise schedule_room_versions for the room a row belongs to (room 0:
 // every room, for people and a building's check-in defaults), which lets the day view keep each room's meetings and
 // rendered row between versions (room-items.ts). The test checks those triggers against this same list, so a table
 // added here needs both sets.

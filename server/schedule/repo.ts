@@ -128,7 +128,7 @@ export function scheduleVersion(db: Db): number | null {
 const roomVersionStatements = new WeakMap<Db, Database.Statement<[], { room_id: number; version: number }> | null>();
 
 /**
- * Per-room change counters (migration 0016): each room's version, room 0 standing for every room. A room without a
+ * Per-room change counters (migration 0017): each room's version, room 0 standing for every room. A room without a
  * row is at 0. Null on a database without the table, which then rebuilds every row after any change.
  */
 export function scheduleRoomVersions(db: Db): ReadonlyMap<number, number> | null {

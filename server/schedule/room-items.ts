@@ -1,5 +1,5 @@
 // The day view's meetings kept per room between changes (issue 13: the first view after one booking changed re-read
-// all 2,000 meetings of a 200-room day). Migration 0016's triggers raise a room's counter whenever anything shown on
+// all 2,000 meetings of a 200-room day). Migration 0017's triggers raise a room's counter whenever anything shown on
 // its row changes (room 0: every room), so a rebuild re-reads only the rooms whose counter moved and hands every row
 // a stamp that changes exactly when its meetings may have: present.ts keeps each row's rendered HTML by that stamp.
 //
@@ -78,7 +78,7 @@ const roomLists = new WeakMap<Db, { version: number; lists: Map<string, Room[]> 
 
 /**
  * The rooms directory as listRooms answers it, kept until a room or its equipment changes (counter -1 of migration
- * 0016): reading and decoding 200 rooms with their equipment was the largest part of a day-view rebuild left after
+ * 0017): reading and decoding 200 rooms with their equipment was the largest part of a day-view rebuild left after
  * the rows were kept. The result is shared: read-only.
  */
 export function listRoomsKept(ctx: Parameters<typeof listRooms>[0], filter: Partial<DirectoryFilter>): readonly Room[] {

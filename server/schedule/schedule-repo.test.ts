@@ -94,7 +94,7 @@ onBothEngines('schedule repository', (engine) => {
     assert.equal(scheduleVersion(db), v6);
   });
 
-  test('per-room counters (0016): a change moves its own room only; people and building defaults move room 0, rooms the directory (-1)', () => {
+  test('per-room counters (0017): a change moves its own room only; people and building defaults move room 0, rooms the directory (-1)', () => {
     const { db } = engine();
     const alice = aUser(db);
     const [a, b] = [aRoom(db), aRoom(db)];

@@ -1,4 +1,4 @@
--- SQLite 0016 for PostgreSQL: the per-room change counters of the reception day view (room 0 = every room, -1 =
+-- SQLite 0017 for PostgreSQL: the per-room change counters of the reception day view (room 0 = every room, -1 =
 -- the rooms directory: rooms and their equipment) and the
 -- triggers that raise them, in the writer's transaction, on the same tables as schedule_changes. SQLite's
 -- per-table trigger bodies become one PL/pgSQL function per kind of row.
@@ -57,7 +57,7 @@ DECLARE
   f text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['bookings', 'booking_attendees', 'external_bookings', 'rooms', 'room_equipment', 'users',
-                           'booking_checkins', 'checkin_room_settings', 'checkin_building_defaults'] LOOP
+                           'booking_checkins', 'checkin_room_settings', 'checkin_building_defaults', 'checkin_exempt_people'] LOOP
     f := CASE
       WHEN t IN ('bookings', 'external_bookings', 'room_equipment', 'checkin_room_settings') THEN 'schedule_room_by_room_id'
       WHEN t = 'rooms' THEN 'schedule_room_by_id'

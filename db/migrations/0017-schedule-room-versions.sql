@@ -122,3 +122,13 @@ END;
 CREATE TRIGGER schedule_room_versions_checkin_building_defaults_delete AFTER DELETE ON checkin_building_defaults BEGIN
   INSERT INTO schedule_room_versions (room_id, version) VALUES (0, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
 END;
+-- People exempt from check-in (0016): their bookings in any room read "no check-in needed", so every room.
+CREATE TRIGGER schedule_room_versions_checkin_exempt_people_insert AFTER INSERT ON checkin_exempt_people BEGIN
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (0, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER schedule_room_versions_checkin_exempt_people_update AFTER UPDATE ON checkin_exempt_people BEGIN
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (0, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER schedule_room_versions_checkin_exempt_people_delete AFTER DELETE ON checkin_exempt_people BEGIN
+  INSERT INTO schedule_room_versions (room_id, version) VALUES (0, 1) ON CONFLICT (room_id) DO UPDATE SET version = version + 1;
+END;
