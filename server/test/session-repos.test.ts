@@ -9,7 +9,7 @@ import { findRoomProfile, saveRoomProfileRow } from '../rooms/profile.repo.ts';
 import { listRoomDays, roomDayVersions, saveRoomDays, type RoomDayRow } from '../reports/repo.ts';
 import { displayPeople, exemptByOrganizer, isPersonExempt, listExemptPeople, setDisplayPeople, setPersonExempt } from '../checkin/repo.ts';
 import { insertToken } from '../schedule/repo.ts';
-import { listBookingsForAttendee, updateBookingRow } from '../bookings/repo.ts';
+import { listBookingsForAttendee } from '../bookings/repo.ts';
 
 onBothEngines('this session’s repository functions', (engine) => {
   beforeEach(() => engine().reset());
@@ -41,7 +41,7 @@ onBothEngines('this session’s repository functions', (engine) => {
       ],
     );
     const before = roomDayVersions(db).get(room.id) ?? 0;
-    const b = aBooking(db, room.id, alice.id, { startsAt: '2026-12-02T09:00:00.000Z', endsAt: '2026-12-02T10:00:00.000Z' });
+    aBooking(db, room.id, alice.id, { startsAt: '2026-12-02T09:00:00.000Z', endsAt: '2026-12-02T10:00:00.000Z' });
     assert.deepEqual(
       listRoomDays(db, [room.id], '2026-12-01', '2026-12-31').map((r) => r[1]),
       ['2026-12-20'],
@@ -49,7 +49,6 @@ onBothEngines('this session’s repository functions', (engine) => {
     );
     assert.ok((roomDayVersions(db).get(room.id) ?? 0) > before, 'the room counter moved');
     assert.equal(listRoomDays(db, [other.id], '2026-12-01', '2026-12-31').length, 1, 'another room keeps its days');
-    updateBookingRow(db, b, { state: 'cancelled' }, AT);
   });
 
   test('named people of a door display, and people exempt from check-in by name', () => {
