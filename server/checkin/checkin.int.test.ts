@@ -149,7 +149,8 @@ describe('check-in pages', () => {
     const csv = await (await adam.get(`/reports.csv?from=${day}&to=${day}&building=Quay`)).text();
     // 10:00 (checked in 09:56: 60 min used), 12:00 (link at 12:05: 55 min), 16:00 released; 14:00 exempt = unknown.
     const row = csv.split('\n').find((l) => l.startsWith('room,') && l.includes('Trent')) ?? '';
-    assert.match(row, /,1\.9,33\.3\s*$/, row);
+    // ... then released_hours, rebooked_hours: the 16:00 no-show gave back 16:15–17:00 (released a moment after 16:15).
+    assert.match(row, /,1\.9,33\.3,0\.[78],0\s*$/, row);
     // Released hours rebooked: the 16:00 no-show gave back 16:15–17:00; nobody took it yet, then 16:30–17:00 is booked.
     const report = async () => (await (await adam.get(`/reports?from=${day}&to=${day}&building=Quay`)).text()).match(/id="sum-rebooked">([^<]*)</)?.[1];
     // Released a moment after 16:15 (the sweep runs on the worker's pass): 0.7–0.8 h.
@@ -157,6 +158,16 @@ describe('check-in pages', () => {
     await book('16:30', '17:00');
     moveClockTo('18:00');
     assert.match((await report()) ?? '', /^0\.5 of 0\.[78] h \(66\.[78] %\)$/);
+    // The same per room, floor and building: Trent's line, Quay's floor line and Quay's line, on the page and in the CSV.
+    const page = await (await adam.get(`/reports?from=${day}&to=${day}&building=Quay`)).text();
+    for (const table of ['by-room', 'by-floor', 'by-building']) {
+      const body = page.slice(page.indexOf(`id="${table}"`), page.indexOf('</table>', page.indexOf(`id="${table}"`)));
+      assert.match(body, /Released hours rebooked/, table);
+      assert.match(body, /0\.5 of 0\.[78] h \(66\.[78] %\)/, table);
+    }
+    const after = await (await adam.get(`/reports.csv?from=${day}&to=${day}&building=Quay`)).text();
+    for (const level of ['room,', 'floor,', 'building,', 'total,'])
+      assert.match(after.split('\n').find((l) => l.startsWith(level) && (level !== 'room,' || l.includes('Trent'))) ?? '', /,0\.[78],0\.5\s*$/, level);
   });
 
   test('reception checks a meeting in from the timeline: a button per open window, CSRF-checked, back to the timeline', async () => {

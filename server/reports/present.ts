@@ -1,8 +1,8 @@
 // Turns a report into what the page and the CSV show: rounded numbers, the SVG charts and their tables. The page and
 // the CSV read the same rows, so the numbers cannot drift apart.
-import { hours, noShowRate, rankRooms, usedHours, utilisation, type Totals, type UtilisationReport } from './aggregate.ts';
+import { hours, noShowRate, rankRooms, usedHours, utilisation, type RoomLine, type Totals, type UtilisationReport } from './aggregate.ts';
 import { csvRow } from './csv.ts';
-import type { ReportData } from './service.ts';
+import type { Rebooked, RebookedSpan, ReportData } from './service.ts';
 import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 import { DateTime } from 'luxon';
@@ -39,9 +39,14 @@ export interface Line {
   utilisationPct: number | null;
   usedHours: number | null;
   noShowPct: number | null;
+  /** Hours released no-shows gave back (release to end), and the part of them other meetings then took. */
+  releasedHours: number;
+  rebookedHours: number;
+  /** rebooked / released, from the unrounded times; null when nothing was released. */
+  rebookedShare: number | null;
 }
 
-function line(level: Line['level'], building: string, floor: string, room: string, capacity: number | null, t: Totals): Line {
+function line(level: Line['level'], building: string, floor: string, room: string, capacity: number | null, t: Totals, rb: RebookedSpan): Line {
   const used = usedHours(t);
   return {
     level,
@@ -55,15 +60,70 @@ function line(level: Line['level'], building: string, floor: string, room: strin
     utilisationPct: pct1(utilisation(t)),
     usedHours: used === null ? null : round1(used),
     noShowPct: pct1(noShowRate(t)),
+    releasedHours: round1(hours(rb.releasedMs)),
+    rebookedHours: round1(hours(rb.rebookedMs)),
+    rebookedShare: rb.releasedMs > 0 ? rb.rebookedMs / rb.releasedMs : null,
   };
 }
 
-export function reportLines(r: UtilisationReport): Line[] {
+/** Released and rebooked time of the rooms `match` picks, summed. */
+function rebookedOf(r: UtilisationReport, rebooked: Rebooked | undefined, match: (room: RoomLine['room']) => boolean): RebookedSpan {
+  const sum = { releasedMs: 0, rebookedMs: 0 };
+  if (!rebooked?.byRoom.size) return sum;
+  for (const l of r.rooms) {
+    const s = match(l.room) ? rebooked.byRoom.get(l.room.id) : undefined;
+    if (!s) continue;
+    sum.releasedMs += s.releasedMs;
+    sum.rebookedMs += s.rebookedMs;
+  }
+  return sum;
+}
+
+export function reportLines(r: UtilisationReport, rebooked?: Rebooked): Line[] {
+  const rb = (match: (room: RoomLine['room']) => boolean) => rebookedOf(r, rebooked, match);
   return [
-    line('total', t('rooms.all_buildings'), '', '', null, r.total),
-    ...r.buildings.map((b) => line('building', b.building, '', '', null, b)),
-    ...r.floors.map((f) => line('floor', f.building, f.floor ?? '', '', null, f)),
-    ...r.rooms.map((l) => line('room', l.room.building, l.room.floor, l.room.name, l.room.capacity, l)),
+    line(
+      'total',
+      t('rooms.all_buildings'),
+      '',
+      '',
+      null,
+      r.total,
+      rb(() => true),
+    ),
+    ...r.buildings.map((b) =>
+      line(
+        'building',
+        b.building,
+        '',
+        '',
+        null,
+        b,
+        rb((room) => room.building === b.building),
+      ),
+    ),
+    ...r.floors.map((f) =>
+      line(
+        'floor',
+        f.building,
+        f.floor ?? '',
+        '',
+        null,
+        f,
+        rb((room) => room.building === f.building && room.floor === f.floor),
+      ),
+    ),
+    ...r.rooms.map((l) =>
+      line(
+        'room',
+        l.room.building,
+        l.room.floor,
+        l.room.name,
+        l.room.capacity,
+        l,
+        rb((room) => room.id === l.room.id),
+      ),
+    ),
   ];
 }
 
@@ -116,7 +176,12 @@ function seatRows(r: UtilisationReport): SeatRow[] {
 
 export function presentReport(data: ReportData) {
   const { report, request } = data;
-  const lines = reportLines(report);
+  const lines = reportLines(report, data.rebooked);
+  // Released hours rebooked (check-in): "1.5 of 3 h (50 %)", or a dash where nothing was released.
+  const rebookedText = (l: Line) =>
+    l.rebookedShare === null
+      ? '—'
+      : t('reports.rebooked_value', { rebooked: fmtHours(l.rebookedHours), released: fmtHours(l.releasedHours), pct: fmtPct(l.rebookedShare) });
   const text = (l: Line) => ({
     ...l,
     bookingsText: formatNumber(l.bookings),
@@ -125,6 +190,7 @@ export function presentReport(data: ReportData) {
     utilisationText: pctText(l.utilisationPct),
     usedText: l.usedHours === null ? unknownCheckIn() : fmtHours(l.usedHours),
     noShowText: l.noShowPct === null ? unknownCheckIn() : pctText(l.noShowPct),
+    rebookedText: rebookedText(l),
   });
   const heat = heatValues(report);
   const ranked = rankRooms(report.rooms).filter((l) => utilisation(l) !== null);
@@ -144,23 +210,14 @@ export function presentReport(data: ReportData) {
   const scope = request.building ?? t('reports.all_buildings');
   // English keeps the ISO dates its readers (and the CSV) use; Hungarian reads "2026. okt. 1.".
   const day = (iso: string) => (currentLocale() === 'en' ? iso : formatDate(DateTime.fromISO(iso, { zone: 'utc' }), 'date'));
-  // Released hours rebooked (check-in): "1.5 of 3 h (50 %)", or a dash while nothing was released.
-  const rb = data.rebooked;
-  const rebookedText =
-    rb && rb.releasedMs > 0
-      ? t('reports.rebooked_value', {
-          rebooked: fmtHours(hours(rb.rebookedMs)),
-          released: fmtHours(hours(rb.releasedMs)),
-          pct: fmtPct(rb.rebookedMs / rb.releasedMs),
-        })
-      : '—';
   const periodText = t('reports.period', { from: day(request.period.from), to: day(request.period.to) });
   const days = weekdayNames();
   const query = new URLSearchParams({ from: request.period.from, to: request.period.to, ...(request.building ? { building: request.building } : {}) });
   return {
     periodText,
-    rebookedText,
     scope,
+    // The tables show the column once anything could have been released (check-in recorded somewhere).
+    showRebooked: report.checkInRecorded || lines[0]!.rebookedShare !== null,
     csvHref: `/reports.csv?${query}`,
     checkInRecorded: report.checkInRecorded,
     total: text(lines[0]!),
@@ -212,11 +269,39 @@ export function reportCsv(data: ReportData): string {
   if (!report.checkInRecorded) out.push(csvRow([t('reports.csv.note'), t('reports.csv.checkin_note', { unknown: unknownCheckIn() })]));
   out.push('\r\n');
   out.push(
-    csvRow(['level', 'building', 'floor', 'room', 'capacity', 'bookings', 'booked_hours', 'bookable_hours', 'utilisation_pct', 'used_hours', 'no_show_pct']),
+    csvRow([
+      'level',
+      'building',
+      'floor',
+      'room',
+      'capacity',
+      'bookings',
+      'booked_hours',
+      'bookable_hours',
+      'utilisation_pct',
+      'used_hours',
+      'no_show_pct',
+      'released_hours',
+      'rebooked_hours',
+    ]),
   );
-  for (const l of reportLines(report))
+  for (const l of reportLines(report, data.rebooked))
     out.push(
-      csvRow([l.level, l.building, l.floor, l.room, l.capacity, l.bookings, l.bookedHours, l.bookableHours, l.utilisationPct, l.usedHours, l.noShowPct]),
+      csvRow([
+        l.level,
+        l.building,
+        l.floor,
+        l.room,
+        l.capacity,
+        l.bookings,
+        l.bookedHours,
+        l.bookableHours,
+        l.utilisationPct,
+        l.usedHours,
+        l.noShowPct,
+        l.releasedHours,
+        l.rebookedHours,
+      ]),
     );
   out.push('\r\n');
   out.push(csvRow(['peak_hours_pct_booked', ...HOURS]));

@@ -156,11 +156,15 @@ describe('utilisation report over HTTP', () => {
     assert.match(res.headers.get('content-disposition')!, /attachment; filename="utilisation-2026-10-01-to-2026-10-31\.csv"/);
     const csv = (await res.text()).replace(/^\uFEFF/, '');
     const lines = csv.split('\r\n');
-    assert.ok(lines.includes('level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct'));
-    assert.ok(lines.includes('total,All buildings,,,,23,45,558,8.1,,'));
-    assert.ok(lines.includes('building,Report House,,,,23,45,558,8.1,,'));
-    assert.ok(lines.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,'));
-    assert.ok(lines.includes("room,Report House,2,'=Clyde,4,1,1,248,0.4,,"), csv);
+    assert.ok(
+      lines.includes(
+        'level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct,released_hours,rebooked_hours',
+      ),
+    );
+    assert.ok(lines.includes('total,All buildings,,,,23,45,558,8.1,,,0,0'));
+    assert.ok(lines.includes('building,Report House,,,,23,45,558,8.1,,,0,0'));
+    assert.ok(lines.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,,0,0'));
+    assert.ok(lines.includes("room,Report House,2,'=Clyde,4,1,1,248,0.4,,,0,0"), csv);
     assert.equal(lines.find((l) => l.startsWith('Mon,'))!.split(',')[11], '50');
     assert.ok(lines.includes('8,1,22,2,100,25'));
   });
@@ -184,9 +188,13 @@ describe('utilisation report over HTTP', () => {
     const csv = (await (await hu.get(`/reports.csv?${QUERY}`)).text()).replace(/^\uFEFF/, '').split('\r\n');
     assert.equal(csv[0], 'Kihasználtsági jelentés,2026-10-01,2026-10-31,Report House');
     assert.equal(csv[1], 'Megjegyzés,Használt órák és meg nem jelenési arány: ismeretlen – a megérkezés jelzése ki van kapcsolva');
-    assert.ok(csv.includes('level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct'));
-    assert.ok(csv.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,'));
-    assert.ok(csv.includes('total,Minden épület,,,,23,45,558,8.1,,'));
+    assert.ok(
+      csv.includes(
+        'level,building,floor,room,capacity,bookings,booked_hours,bookable_hours,utilisation_pct,used_hours,no_show_pct,released_hours,rebooked_hours',
+      ),
+    );
+    assert.ok(csv.includes('room,Report House,1,Kelvin,8,22,44,310,14.2,,,0,0'));
+    assert.ok(csv.includes('total,Minden épület,,,,23,45,558,8.1,,,0,0'));
   });
 
   test('bad input gets a 400 naming the field', async () => {

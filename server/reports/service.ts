@@ -61,7 +61,16 @@ export interface ReportData {
   report: UtilisationReport;
   buildings: string[];
   /** Released no-shows: the hours given back (release to end) and how many of them others booked (ms). */
-  rebooked?: { releasedMs: number; rebookedMs: number };
+  rebooked?: Rebooked;
+}
+
+export interface RebookedSpan {
+  releasedMs: number;
+  rebookedMs: number;
+}
+/** The report's total, and each room with a released no-show (rooms without one are absent). */
+export interface Rebooked extends RebookedSpan {
+  byRoom: Map<number, RebookedSpan>;
 }
 
 /**
@@ -69,21 +78,26 @@ export interface ReportData {
  * part of it other bookings or Outlook meetings of the room then held. Released no-shows are few (check-in rooms
  * only), so this reads them one by one instead of keeping day summaries.
  */
-function rebookedHours(ctx: Ctx, roomIds: number[], period: ReportPeriod): { releasedMs: number; rebookedMs: number } {
-  let releasedMs = 0;
-  let rebookedMs = 0;
-  if (!roomIds.length) return { releasedMs, rebookedMs };
+function rebookedHours(ctx: Ctx, roomIds: number[], period: ReportPeriod): Rebooked {
+  const out: Rebooked = { releasedMs: 0, rebookedMs: 0, byRoom: new Map() };
+  if (!roomIds.length) return out;
   const from = DateTime.fromISO(period.from, { zone: 'utc' }).toISO()!;
   const to = DateTime.fromISO(period.to, { zone: 'utc' }).plus({ days: 1 }).toISO()!;
   for (const [roomId, releasedAt, endsAt] of listReleasedSpans(ctx.db, roomIds, from, to)) {
     const start = ms(releasedAt);
     const end = ms(endsAt);
     if (end <= start) continue;
-    releasedMs += end - start;
+    let room = out.byRoom.get(roomId);
+    if (!room) out.byRoom.set(roomId, (room = { releasedMs: 0, rebookedMs: 0 }));
+    room.releasedMs += end - start;
+    out.releasedMs += end - start;
     const taken = listTakenDuring(ctx.db, roomId, releasedAt, endsAt).map(([s, e]) => ({ start: Math.max(start, ms(s)), end: Math.min(end, ms(e)) }));
-    for (const t of mergeIntervals(taken)) rebookedMs += t.end - t.start;
+    for (const t of mergeIntervals(taken)) {
+      room.rebookedMs += t.end - t.start;
+      out.rebookedMs += t.end - t.start;
+    }
   }
-  return { releasedMs, rebookedMs };
+  return out;
 }
 
 // Finished reports by request, valid while schedule_changes.version stays the same: its triggers fire on every write
