@@ -34,6 +34,13 @@ export function occurrenceRows(folder: Folder, window: { from: number; to: numbe
       if (ex?.location !== undefined) props.set(`${NS.cal}location`, s(ex.location));
       if (ex?.busyStatus) props.set(`${NS.cal}busystatus`, s(ex.busyStatus));
       if (ex?.sequence !== undefined) props.set(`${NS.cal}sequence`, { type: 'int', value: String(ex.sequence) });
+      // An exception with its own recipients (a date without the room) answers with them, not the master's.
+      if (ex?.recipients)
+        for (const h of ['to', 'cc', 'bcc'] as const) {
+          const list = ex.recipients[h];
+          if (list) props.set(`${NS.hdr}${h}`, s(list));
+          else props.delete(`${NS.hdr}${h}`);
+        }
       props.delete(`${NS.cal}rrule`);
       props.delete(`${NS.cal}exdate`);
       rows.push({ r: { kind: 'item', item }, props });

@@ -32,6 +32,15 @@ const CLASS_SENSITIVITY: Record<string, number> = { PUBLIC: 0, 'X-PERSONAL': 1, 
 /** The MIME `Sensitivity:` header (RFC 2156) for plain messages. */
 const HEADER_SENSITIVITY: Record<string, number> = { personal: 1, private: 2, 'company-confidential': 3 };
 
+/** An event's attendees as To (required), Cc (optional) and Bcc (resources) address lists; '' where none. */
+function recipientsOf(ev: CalEvent): { to: string; cc: string; bcc: string } {
+  const to = ev.attendees.filter((a) => a.role === 'REQ-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
+  const cc = ev.attendees.filter((a) => a.role === 'OPT-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
+  const bcc = ev.attendees.filter((a) => !to.includes(a) && !cc.includes(a));
+  const list = (l: typeof to) => l.map((a) => a.address).join(', ');
+  return { to: list(to), cc: list(cc), bcc: list(bcc) };
+}
+
 /** Calendar properties of one event (shared with transport, which files delivered requests the same way). */
 export function eventProps(ev: CalEvent, props: PropMap): void {
   if (ev.uid) props.set(`${NS.cal}uid`, s(ev.uid));
@@ -52,12 +61,10 @@ export function eventProps(ev: CalEvent, props: PropMap): void {
   if (ev.vtimezone && (ev.rrule.length || ev.recurrenceId)) props.set(`${NS.cal}timezone`, s(ev.vtimezone));
   props.set(`${NS.cal}meetingstatus`, s(ev.status === 'CANCELLED' ? 'CANCELLED' : ev.status === 'TENTATIVE' ? 'TENTATIVE' : 'CONFIRMED'));
   if (ev.transp) props.set(`${NS.cal}transparent`, s(ev.transp));
-  const to = ev.attendees.filter((a) => a.role === 'REQ-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
-  const cc = ev.attendees.filter((a) => a.role === 'OPT-PARTICIPANT' && a.cutype !== 'RESOURCE' && a.cutype !== 'ROOM');
-  const bcc = ev.attendees.filter((a) => !to.includes(a) && !cc.includes(a));
-  if (to.length) props.set(`${NS.hdr}to`, s(to.map((a) => a.address).join(', ')));
-  if (cc.length) props.set(`${NS.hdr}cc`, s(cc.map((a) => a.address).join(', ')));
-  if (bcc.length) props.set(`${NS.hdr}bcc`, s(bcc.map((a) => a.address).join(', ')));
+  const { to, cc, bcc } = recipientsOf(ev);
+  if (to) props.set(`${NS.hdr}to`, s(to));
+  if (cc) props.set(`${NS.hdr}cc`, s(cc));
+  if (bcc) props.set(`${NS.hdr}bcc`, s(bcc));
   if (ev.attendees.length) props.set(`${NS.mapi}finvited`, b(true));
   const sensitivity = ev.classification === undefined ? undefined : CLASS_SENSITIVITY[ev.classification];
   if (sensitivity !== undefined) props.set(SENSITIVITY_PROP, i(sensitivity));
@@ -80,6 +87,7 @@ export function exceptionOf(e: CalEvent): SeriesException {
     busyStatus: busyStatus(e),
     ...(e.status === 'CANCELLED' ? { cancelled: true } : {}),
     ...(e.sequence !== undefined ? { sequence: e.sequence } : {}),
+    ...(e.attendees.length ? { recipients: recipientsOf(e) } : {}),
   };
 }
 

@@ -19,6 +19,11 @@ export interface SeriesException {
   busyStatus?: string;
   cancelled?: boolean;
   sequence?: number;
+  /**
+   * The occurrence's own recipients when its VEVENT lists attendees (Exchange keeps a recipient table per exception,
+   * e.g. a date that lost its room): To/Cc/Bcc address lists as the master's headers hold them ('' = none).
+   */
+  recipients?: { to: string; cc: string; bcc: string };
 }
 
 export interface Occurrence {

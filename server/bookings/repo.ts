@@ -36,6 +36,8 @@ export interface Booking {
   roomResponseAt: string | null;
   reconciledAt: string | null;
   cancelMessage: string | null;
+  /** The room was released (check-in) while the meeting goes on: the LOCATION it shows now (migration 0018). */
+  roomReleasedLocation: string | null;
   failedReason: string | null;
   createdAt: string;
   updatedAt: string;
@@ -66,6 +68,7 @@ interface BookingRow {
   room_response_at: string | null;
   reconciled_at: string | null;
   cancel_message: string | null;
+  room_released_location?: string | null;
   failed_reason: string | null;
   created_at: string;
   updated_at: string;
@@ -147,6 +150,7 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
     roomResponseAt: r.room_response_at,
     reconciledAt: r.reconciled_at,
     cancelMessage: r.cancel_message,
+    roomReleasedLocation: r.room_released_location ?? null,
     failedReason: r.failed_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -229,6 +233,7 @@ export interface BookingChanges {
   roomResponseAt?: string | null;
   reconciledAt?: string | null;
   cancelMessage?: string | null;
+  roomReleasedLocation?: string | null;
   failedReason?: string | null;
 }
 
@@ -248,6 +253,7 @@ const COLUMN: Record<keyof BookingChanges, string> = {
   roomResponseAt: 'room_response_at',
   reconciledAt: 'reconciled_at',
   cancelMessage: 'cancel_message',
+  roomReleasedLocation: 'room_released_location',
   failedReason: 'failed_reason',
 };
 

@@ -387,16 +387,26 @@ function seriesShape(
   ctx: Pick<Ctx, 'db' | 'clock'>,
   series: seriesRepo.Series,
   rows: repo.Booking[],
-): { excluded: DateTime[]; exceptions: OccurrenceOverride[] } {
+): { excluded: DateTime[]; exceptions: OccurrenceOverride[]; roomless: OccurrenceOverride[] } {
   const start: SeriesStart = { date: series.firstDate, start: series.startTime, end: series.endTime, zone: series.timeZone };
   const byRecurrence = new Map(rows.filter((r) => r.recurrenceId).map((r) => [r.recurrenceId!, r]));
   const excluded: DateTime[] = [];
   const exceptions: OccurrenceOverride[] = [];
+  const roomless: OccurrenceOverride[] = [];
   for (const o of expandRRule(series.rrule, start)) {
     if (!o.start) continue;
     const row = byRecurrence.get(toDbTime(o.start));
     if (!row || row.state === 'cancelled' || row.state === 'cancelling') {
       excluded.push(o.start);
+      // CASE: check-in released the room and the meeting goes on: the organizer's item keeps the date, roomless.
+      if (row?.roomReleasedLocation)
+        roomless.push({
+          originalStart: o.start,
+          start: DateTime.fromISO(row.startsAt, { zone: 'utc' }),
+          end: DateTime.fromISO(row.endsAt, { zone: 'utc' }),
+          ...(row.subject !== series.subject ? { subject: row.subject } : {}),
+          withoutRoom: { location: row.roomReleasedLocation },
+        });
       continue;
     }
     const moved = row.startsAt !== row.recurrenceId || (o.end && row.endsAt !== toDbTime(o.end));
@@ -412,7 +422,7 @@ function seriesShape(
       });
     }
   }
-  return { excluded, exceptions };
+  return { excluded, exceptions, roomless };
 }
 
 /** A series by id (check-in's series rule reads it to queue the room's release). */

@@ -113,6 +113,16 @@ describe('a series whose room nobody checks into', () => {
       assert.equal(u.props['urn:schemas:calendar:location'], noRoom);
     }
     assert.equal(await messages('bob', uid, /Canceled/i), 0, 'bob: no cancellation');
+    // alice's own series item says the same as bob's copies: every date still there, the released ones without the
+    // room (no resource attendee, the "No room" location), in one item.
+    const window = { start: firstDay.minus({ days: 1 }), end: firstDay.plus({ days: 7 }) };
+    const mine = (await app.ctx.gateway.listCalendar('alice', window)).filter((i) => i.uid === uid);
+    assert.equal(mine.length, 6, 'alice keeps all six dates');
+    for (const item of mine) {
+      assert.equal(item.location, noRoom, `${item.start.toISO()} names no room`);
+      assert.ok(!item.attendees.some((a) => /wye@/i.test(a.email)), `${item.start.toISO()} invites no room`);
+    }
+    assert.equal((await mailboxItems(app, 'alice', 'calendar')).filter((m) => m.props[UID] === uid).length, 1, 'one series item');
 
     // Exactly once: more sweeps and passes change nothing.
     moveClockTo(3, '10:20');

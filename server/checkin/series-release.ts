@@ -61,17 +61,24 @@ export function releaseSeriesDate(
   if (!inExchange) {
     // CASE: the series never reached Exchange: nothing to tell anyone, the room is free here at once.
     changeState(ctx, b, 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
-  } else {
+  } else if (s.releaseAction === 'cancel-meeting') {
     const change = changeState(ctx, b, 'cancelling', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
     if (!change.ok) throw new Error(change.problem);
-    if (s.releaseAction === 'cancel-meeting') {
-      const occurrence = { originalStart: original, start: DateTime.fromISO(b.startsAt, { zone: 'utc' }), end: DateTime.fromISO(b.endsAt, { zone: 'utc' }) };
-      queueSeriesJob(ctx, series, 'cancel-occurrence', [b.id], at, occurrence, message);
-    } else {
-      // The attendees' update of the date says where the meeting stands now (no room), in the organizer's language.
-      const releasedLocation = tFor(organizerLocale(organizer.locale), 'checkin.release.location', { room: room.name });
-      queueSeriesJob(ctx, series, 'release-room', [b.id], at, undefined, message, { released: [original], releasedLocation });
-    }
+    const occurrence = { originalStart: original, start: DateTime.fromISO(b.startsAt, { zone: 'utc' }), end: DateTime.fromISO(b.endsAt, { zone: 'utc' }) };
+    queueSeriesJob(ctx, series, 'cancel-occurrence', [b.id], at, occurrence, message);
+  } else {
+    // The attendees' update of the date says where the meeting stands now (no room), in the organizer's language;
+    // the row keeps it, so the organizer's series item shows the date without the room (bookings' seriesShape).
+    const releasedLocation = tFor(organizerLocale(organizer.locale), 'checkin.release.location', { room: room.name });
+    const change = changeState(
+      ctx,
+      b,
+      'cancelling',
+      { cancelMessage: message, roomReleasedLocation: releasedLocation },
+      { actor: SWEEPER, action: 'booking.released' },
+    );
+    if (!change.ok) throw new Error(change.problem);
+    queueSeriesJob(ctx, series, 'release-room', [b.id], at, undefined, message, { released: [original], releasedLocation });
   }
   if (reason === 'no-show') applySeriesRule(ctx, b, room, organizer, inExchange, at);
 }
@@ -92,8 +99,15 @@ function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inEx
   if (!repo.recordSeriesRelease(ctx.db, b.seriesId!, { missed, dates: rest.length, fromStart: first.startsAt }, at)) return;
   const locale = organizerLocale(organizer.locale);
   const message = tFor(locale, 'checkin.series.release_message', { missed, room: room.name, dates: rest.length });
+  const releasedLocation = tFor(locale, 'checkin.release.location', { room: room.name });
   for (const d of rest) {
-    const change = changeState(ctx, d, inExchange ? 'cancelling' : 'cancelled', { cancelMessage: message }, { actor: SWEEPER, action: 'booking.released' });
+    const change = changeState(
+      ctx,
+      d,
+      inExchange ? 'cancelling' : 'cancelled',
+      { cancelMessage: message, roomReleasedLocation: releasedLocation },
+      { actor: SWEEPER, action: 'booking.released' },
+    );
     if (!change.ok) throw new Error(change.problem);
   }
   if (inExchange) {
@@ -108,7 +122,7 @@ function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inEx
       message,
       {
         released: rest.map((d) => DateTime.fromISO(d.recurrenceId ?? d.startsAt, { zone: 'utc' })),
-        releasedLocation: tFor(locale, 'checkin.release.location', { room: room.name }),
+        releasedLocation,
       },
     );
   }

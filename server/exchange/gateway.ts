@@ -294,6 +294,8 @@ export interface OccurrenceOverride {
   subject?: string;
   /** The room this date is in when it is not the series' room (its LOCATION and resource ATTENDEE, its Bcc). */
   room?: Meeting['room'];
+  /** The date goes on without a room (check-in released it): no resource ATTENDEE, and this LOCATION instead. */
+  withoutRoom?: { location: string };
 }
 
 /** A series message to some recipients only (those a change dropped: an old room, removed attendees), not to all. */

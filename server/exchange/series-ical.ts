@@ -85,8 +85,13 @@ export function seriesCalendar(method: CalendarMethod, m: SeriesMeeting, now: Da
 
 /** One occurrence changed (REQUEST) or cancelled (CANCEL): the series' UID with the occurrence's RECURRENCE-ID. */
 export function occurrenceCalendar(method: 'REQUEST' | 'CANCEL', series: SeriesMeeting, o: OccurrenceOverride, now: DateTime): string {
-  // A date in another room than the series': that room is its LOCATION and its resource attendee.
-  const m = o.room ? { ...series, room: o.room, location: o.room.name } : series;
+  // A date in another room than the series': that room is its LOCATION and its resource attendee. A date released by
+  // check-in names no resource and says so in its LOCATION.
+  const m = o.withoutRoom
+    ? { ...series, withoutRoom: true, location: o.withoutRoom.location }
+    : o.room
+      ? { ...series, room: o.room, location: o.room.name }
+      : series;
   validateMeeting({ ...m, start: o.start, end: o.end, subject: o.subject ?? m.subject });
   const ev = baseEvent({ ...m, subject: o.subject ?? m.subject }, method, now);
   addZoned(ev, 'recurrence-id', o.originalStart, m.timeZone);

@@ -22,7 +22,14 @@ export type SeriesOp = (typeof SERIES_OPS)[number];
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => DateTime.fromISO(s, { zone: 'utc' }));
 const roomRef = z.object({ alias: z.string().min(1), email: z.string().min(1), name: z.string() });
-const override = z.object({ originalStart: instant, start: instant, end: instant, subject: z.string().optional(), room: roomRef.optional() });
+const override = z.object({
+  originalStart: instant,
+  start: instant,
+  end: instant,
+  subject: z.string().optional(),
+  room: roomRef.optional(),
+  withoutRoom: z.object({ location: z.string() }).optional(),
+});
 /** Those a change dropped (an old room, removed attendees): they get a cancellation, nobody else does. */
 const dropped = z.object({ attendees: z.array(z.object({ email: z.string().min(1), name: z.string().optional() })), room: roomRef.optional() });
 
@@ -32,6 +39,11 @@ const seriesJobSchema = z.object({
   rrule: z.string().min(1),
   excluded: z.array(instant),
   exceptions: z.array(override),
+  /**
+   * Dates released by check-in that go on without the room (also in `excluded`, so no message to the room or attendees
+   * brings the room back): the organizer's own item keeps them as exceptions without the room instead.
+   */
+  roomless: z.array(override).optional(),
   occurrence: override.optional(),
   dropped: dropped.optional(),
   /** Rooms holding dates moved out of the series' room: a cancellation of the whole series goes to them too. */
@@ -53,6 +65,7 @@ export interface SeriesJobInput {
   rrule: string;
   excluded: DateTime[];
   exceptions: OccurrenceOverride[];
+  roomless?: OccurrenceOverride[];
   occurrence?: OccurrenceOverride;
   dropped?: z.input<typeof dropped>;
   otherRooms?: z.input<typeof roomRef>[];
@@ -68,6 +81,7 @@ const overrideJson = (o: OccurrenceOverride) => ({
   end: iso(o.end),
   ...(o.subject ? { subject: o.subject } : {}),
   ...(o.room ? { room: { alias: o.room.alias, email: o.room.email, name: o.room.name } } : {}),
+  ...(o.withoutRoom ? { withoutRoom: { location: o.withoutRoom.location } } : {}),
 });
 
 export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
@@ -77,6 +91,7 @@ export function seriesJobJson(j: SeriesJobInput): Record<string, unknown> {
     rrule: j.rrule,
     excluded: j.excluded.map(iso),
     exceptions: j.exceptions.map(overrideJson),
+    ...(j.roomless?.length ? { roomless: j.roomless.map(overrideJson) } : {}),
     ...(j.occurrence ? { occurrence: overrideJson(j.occurrence) } : {}),
     ...(j.dropped ? { dropped: j.dropped } : {}),
     ...(j.otherRooms?.length ? { otherRooms: j.otherRooms } : {}),

@@ -22,6 +22,7 @@
 // | (same UID,        | `submitting` | submitSeries (SEQUENCE+1) | `submitted` | `submitting`: Sent Items checked           |
 // |  SEQUENCE+1)      | —            | sendSeriesCancel (dropped only, if any) | `done` | always resumed: Sent Items checked |
 import type { ExchangeGateway, OccurrenceOverride, SeriesGateway, SeriesMeeting, SeriesSteps } from '../exchange/gateway.ts';
+import { NotFoundError } from '../exchange/errors.ts';
 import type { SeriesOp } from './series-job.ts';
 import type { JobRun, SendStep } from './send-step.ts';
 
@@ -47,8 +48,23 @@ const itemOf = (run: JobRun) => {
   return run.ref;
 };
 
+/**
+ * What the organizer's own item holds: the series with its changed dates, and the dates check-in released as
+ * exceptions without the room (not EXDATEs: the meeting goes on for the organizer as for the attendees).
+ */
+function itemShape(run: JobRun): { meeting: SeriesMeeting; exceptions: OccurrenceOverride[] } {
+  const s = run.series!;
+  const roomless = s.roomless ?? [];
+  const kept = new Set(roomless.map((o) => o.originalStart.toMillis()));
+  const meeting = seriesMeeting(run);
+  return { meeting: { ...meeting, excluded: meeting.excluded.filter((x) => !kept.has(x.toMillis())) }, exceptions: [...s.exceptions, ...roomless] };
+}
+
 const patch: SendStep = {
-  call: (run) => stepsOf(run.gateway).patchSeriesItem(itemOf(run), seriesMeeting(run), run.series!.exceptions),
+  call: (run) => {
+    const { meeting, exceptions } = itemShape(run);
+    return stepsOf(run.gateway).patchSeriesItem(itemOf(run), meeting, exceptions);
+  },
   after: 'item-written',
 };
 
@@ -73,7 +89,8 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
   create: [
     {
       call: async (run) => {
-        run.ref = await stepsOf(run.gateway).putSeriesItem(seriesMeeting(run), run.series!.exceptions);
+        const { meeting, exceptions } = itemShape(run);
+        run.ref = await stepsOf(run.gateway).putSeriesItem(meeting, exceptions);
       },
       after: 'item-written',
       recordsItem: true,
@@ -153,9 +170,22 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
       after: 'done',
     },
   ],
-  // | release-room | `submitting` | sendOccurrenceCancel to the room alone, per date | `submitted` | `submitting`: each date's CANCEL looked up in Sent Items first |
+  // | release-room | —            | patchSeriesItem: the dates roomless in the organizer's item | `item-written` | `queued`: PUT again |
+  // |              | `submitting` | sendOccurrenceCancel to the room alone, per date | `submitted` | `submitting`: each date's CANCEL looked up in Sent Items first |
   // |              | —            | sendOccurrenceChange to the attendees alone, per date, no room | `done`, dates cancelled | always resumed: Sent Items checked per date |
   'release-room': [
+    {
+      // The organizer's own item first, like every other series change: the released dates stay in it, without the
+      // room. CASE: the organizer deleted the series in Outlook: there is no item to fix, the room is still freed.
+      call: async (run) => {
+        try {
+          await patch.call(run);
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+        }
+      },
+      after: 'item-written',
+    },
     {
       before: 'submitting',
       call: async (run) => {
@@ -180,8 +210,10 @@ export const SERIES_SEND_PATH: Record<SeriesOp, readonly SendStep[]> = {
         const withoutRoom: SeriesMeeting = { ...m, withoutRoom: true, ...(s.releasedLocation ? { location: s.releasedLocation } : {}) };
         const length = m.end.diff(m.start);
         for (const originalStart of s.released ?? []) {
-          // A date moved in time keeps its own times; the room it is taken off is the series' (no room named).
-          const moved = s.exceptions.find((e) => e.originalStart.toMillis() === originalStart.toMillis());
+          // A date moved in time keeps its own times (its roomless entry carries them, as do the exceptions of jobs
+          // queued before migration 0018); the room it is taken off is the series' (no room named).
+          const same = (e: OccurrenceOverride) => e.originalStart.toMillis() === originalStart.toMillis();
+          const moved = (s.roomless ?? []).find(same) ?? s.exceptions.find(same);
           const change: OccurrenceOverride = moved
             ? { originalStart, start: moved.start, end: moved.end, ...(moved.subject ? { subject: moved.subject } : {}) }
             : { originalStart, start: originalStart, end: originalStart.plus(length) };
