@@ -6,6 +6,7 @@ import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { aUser, demoPeople, someRooms } from '../test/factories.ts';
 import { sendFromOutlook } from '../test/outlook.ts';
 import { waitFor } from '../test/wait.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toFormat('yyyy-MM-dd');
@@ -28,21 +29,9 @@ describe('the booking page’s live status', () => {
   let roomIds: Map<string, string>;
 
   async function book(room: string, start: string, end: string): Promise<number> {
-    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
-      roomId: roomIds.get(room)!,
-      date: day,
-      start,
-      end,
-      subject: 'Live',
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
-    });
+    const res = await postBookingForm(alice, { roomId: roomIds.get(room)!, date: day, start, end, subject: 'Live' });
     assert.equal(res.status, 303);
-    return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')![1]);
+    return bookingIdOf(res);
   }
   async function status(b: TestBrowser, id: number): Promise<Status> {
     const res = await b.get(`/bookings/${id}/status`);

@@ -7,6 +7,7 @@ import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/t
 import { aRoom, demoPeople, someRooms } from '../test/factories.ts';
 import { plantOutlookMeeting } from '../test/outlook.ts';
 import { waitFor } from '../test/wait.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 const day = DateTime.now().setZone(ZONE).plus({ days: 2 }).toFormat('yyyy-MM-dd');
@@ -21,21 +22,9 @@ describe('replacement rooms for a room that refused the meeting', () => {
   let ids: Map<string, string>;
 
   async function book(room: string, start: string, end: string): Promise<number> {
-    const form = await (await alice.get(`/bookings/new?roomId=${ids.get(room)}&date=${day}&start=${start}&end=${end}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
-      roomId: ids.get(room)!,
-      date: day,
-      start,
-      end,
-      subject: 'Planning',
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
-    });
+    const res = await postBookingForm(alice, { roomId: ids.get(room)!, date: day, start, end, subject: 'Planning' });
     assert.equal(res.status, 303);
-    return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')![1]);
+    return bookingIdOf(res);
   }
   const messagesFor = async (alias: string, uid: string) => (await mailboxItems(app, alias, 'inbox')).filter((i) => i.props[UID] === uid);
   const offered = (page: string) => [...page.matchAll(/<li data-room="(\d+)">[\s\S]*?<strong>([^<]+)<\/strong>/g)].map((m) => m[2]);

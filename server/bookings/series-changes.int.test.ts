@@ -14,6 +14,7 @@ import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { demoPeople, someRooms } from '../test/factories.ts';
 import { sendFromOutlook } from '../test/outlook.ts';
 import { Reconciler } from '../sync/reconciler.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 function nextTuesday(): DateTime {
@@ -64,18 +65,11 @@ describe('series changes: another room for one date, the whole series updated, O
   }
 
   async function bookSeries(room: string, count: number, extra: Record<string, string> = {}): Promise<{ ids: number[]; uid: string; seriesId: number }> {
-    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${firstDate}&start=10:00&end=11:00`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
+    const res = await postBookingForm(alice, {
       roomId: roomIds.get(room)!,
       date: firstDate,
-      start: '10:00',
-      end: '11:00',
       subject: 'Team weekly',
       description: 'Agenda',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
       repeat: 'weekly',
       repeatDays: 'TU',
       repeatEnd: 'count',
@@ -83,7 +77,7 @@ describe('series changes: another room for one date, the whole series updated, O
       ...extra,
     });
     assert.equal(res.status, 303);
-    const anchor = findBooking(app.ctx.db, Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]))!;
+    const anchor = findBooking(app.ctx.db, bookingIdOf(res))!;
     await app.worker.drain();
     const ids = occurrenceIds(app.ctx.db, anchor.seriesId!);
     for (const id of ids) assert.equal(findBooking(app.ctx.db, id)!.state, 'booked');

@@ -11,6 +11,7 @@ import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { demoPeople, someRooms } from '../test/factories.ts';
 import { plantOutlookMeeting, sendFromOutlook } from '../test/outlook.ts';
 import { Reconciler } from '../sync/reconciler.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 /** A Tuesday at least two days ahead. */
@@ -48,17 +49,11 @@ describe('recurring meetings through the booking pages', () => {
   async function postSeries(room: string, extra: Record<string, string | string[]> = {}): Promise<Response> {
     const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${firstDate}&start=10:00&end=11:00`)).text();
     assert.match(form, /name="repeat"/, 'the form offers Repeats');
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    return alice.post('/bookings', {
+    return postBookingForm(alice, {
       roomId: roomIds.get(room)!,
       date: firstDate,
-      start: '10:00',
-      end: '11:00',
       subject: 'Team weekly',
       description: 'Agenda',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
       repeat: 'weekly',
       repeatDays: 'TU',
       repeatEnd: 'count',
@@ -66,7 +61,7 @@ describe('recurring meetings through the booking pages', () => {
       ...extra,
     });
   }
-  const idOf = (res: Response) => Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+  const idOf = bookingIdOf;
 
   before(async () => {
     // The reconciler reads the rooms' calendars as far ahead as a twelve-week series runs.

@@ -15,6 +15,7 @@ import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/t
 import type { Room } from '../rooms/service.ts';
 import { saveBuildingDefault, saveRoomChoice } from './service.ts';
 import { MESSAGE_CLASS, UID } from '../test/meeting-messages.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 let offsetMs = 0;
@@ -47,24 +48,10 @@ describe('a series release interrupted and resumed', () => {
   after(() => app.close());
 
   test('each released date reaches the room once and bob once, across a refused step and its retry', async () => {
-    const form = await (await alice.get(`/bookings/new?roomId=${wye.id}&date=${dayOf(0)}&start=10:00&end=11:00`)).text();
-    const res = await alice.post('/bookings', {
-      roomId: String(wye.id),
-      date: dayOf(0),
-      start: '10:00',
-      end: '11:00',
-      subject: 'Daily sync',
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!,
-      repeat: 'daily',
-      repeatEnd: 'count',
-      repeatCount: '4',
-    });
+    const res = await postBookingForm(alice, { roomId: wye.id, date: dayOf(0), subject: 'Daily sync', repeat: 'daily', repeatEnd: 'count', repeatCount: '4' });
     assert.equal(res.status, 303, await res.text());
     await app.worker.drain();
-    const seriesId = findBooking(app.ctx.db, Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]))!.seriesId!;
+    const seriesId = findBooking(app.ctx.db, bookingIdOf(res))!.seriesId!;
     const ids = occurrenceIds(app.ctx.db, seriesId);
     assert.equal(ids.length, 4);
     const uid = (app.ctx.db.prepare('SELECT uid FROM booking_series WHERE id = ?').get(seriesId) as { uid: string }).uid;

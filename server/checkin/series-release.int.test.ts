@@ -16,6 +16,7 @@ import * as repo from './repo.ts';
 import { saveRoomChoice, sweepReleases } from './service.ts';
 import { MESSAGE_CLASS, UID } from '../test/meeting-messages.ts';
 import { CATALOGS } from '../i18n/catalog.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 let offsetMs = 0;
@@ -48,24 +49,16 @@ describe('a series whose room nobody checks into', () => {
   after(() => app.close());
 
   test('three missed dates in a row: the room is taken off the rest of the series once, the meeting goes on', async () => {
-    const form = await (await alice.get(`/bookings/new?roomId=${wye.id}&date=${dayOf(0)}&start=10:00&end=11:00`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
-      roomId: String(wye.id),
+    const res = await postBookingForm(alice, {
+      roomId: wye.id,
       date: dayOf(0),
-      start: '10:00',
-      end: '11:00',
       subject: 'Daily stand-up',
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
       repeat: 'daily',
       repeatEnd: 'count',
       repeatCount: '6',
     });
     assert.equal(res.status, 303, await res.text());
-    const firstId = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+    const firstId = bookingIdOf(res);
     await app.worker.drain();
     const seriesId = findBooking(app.ctx.db, firstId)!.seriesId!;
     const ids = occurrenceIds(app.ctx.db, seriesId);

@@ -8,6 +8,7 @@ import { findBooking } from '../bookings/repo.ts';
 import { listAllRooms } from '../rooms/service.ts';
 import { mailboxItems, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { countMeetingMessages, MESSAGE_CLASS as CLASS, METHOD_OF_CLASS as METHOD, SEQUENCE as SEQ, UID } from '../test/meeting-messages.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
 
 const ZONE = 'Europe/London';
 const day = DateTime.now().setZone(ZONE).plus({ days: 3 }).toFormat('yyyy-MM-dd');
@@ -33,21 +34,9 @@ describe('cancelling after a failure or a pending change', () => {
     return countMeetingMessages(await mailboxItems(app, alias, 'inbox'), uid);
   }
   async function book(room: string, start: string, end: string, subject = 'Planning'): Promise<number> {
-    const form = await (await alice.get(`/bookings/new?roomId=${rooms.get(room)}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
-      roomId: String(rooms.get(room)),
-      date: day,
-      start,
-      end,
-      subject,
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
-    });
+    const res = await postBookingForm(alice, { roomId: String(rooms.get(room)), date: day, start, end, subject });
     assert.equal(res.status, 303);
-    return Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]);
+    return bookingIdOf(res);
   }
   const change = (id: number, room: string, start: string, end: string) =>
     alice.post(`/bookings/${id}`, {

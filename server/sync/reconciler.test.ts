@@ -9,10 +9,9 @@ import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
-import { SYSTEM_ACTOR } from '../audit/record.ts';
 import type { ExchangeGateway } from '../exchange/gateway.ts';
-import { createRoom } from '../rooms/service.ts';
 import { Reconciler } from './reconciler.ts';
+import { aRoom } from '../test/factories.ts';
 
 test('a room check and a full pass asked for at once run one after the other, never together', async () => {
   let inFlight = 0;
@@ -34,21 +33,7 @@ test('a room check and a full pass asked for at once run one after the other, ne
   migrate(db);
   const config = { reconcileIntervalSeconds: 0, reconcileDays: 14 } as Config;
   const ctx: AppContext = { config, db, clock: { now: () => DateTime.utc() }, log: pino({ level: 'silent' }), gateway, wakeOutbox: () => undefined };
-  const room = createRoom(ctx, SYSTEM_ACTOR, {
-    name: 'Thames',
-    alias: 'thames',
-    email: 'thames@example.com',
-    capacity: 8,
-    building: 'HQ',
-    floor: '1',
-    timeZone: 'Europe/London',
-    opensAt: '07:00',
-    closesAt: '20:00',
-    maxDurationMinutes: 240,
-    horizonDays: 30,
-    active: true,
-    equipment: [],
-  });
+  const room = aRoom(ctx, { alias: 'thames', capacity: 8, building: 'HQ', horizonDays: 30 });
   const reconciler = new Reconciler(ctx);
 
   reconciler.checkRoomSoon(room.id, 0);

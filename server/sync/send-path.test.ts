@@ -8,16 +8,15 @@ import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
-import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { cancelBooking, createBooking, getBooking, updateBooking } from '../bookings/service.ts';
 import { updateBookingRow } from '../bookings/repo.ts';
 import { ForbiddenError, TransientError } from '../exchange/errors.ts';
 import type { ExchangeGateway, ItemRef } from '../exchange/gateway.ts';
-import { createRoom } from '../rooms/service.ts';
-import { createLocalUser, type User } from '../users/service.ts';
+import type { User } from '../users/service.ts';
 import { outboxOverview } from './outbox.ts';
 import { runInLocale } from '../i18n/context.ts';
 import { OutboxWorker, SEND_PATH } from './worker.ts';
+import { aRoom, aUser } from '../test/factories.ts';
 
 const now = DateTime.fromISO('2026-11-24T09:00:00Z', { zone: 'utc' });
 const facts = { method: 'MOVE', path: '/exchange/alice/Drafts/x.EML', status: 503, durationMs: 3, requestId: 'r1' };
@@ -95,28 +94,8 @@ describe('the send path', () => {
     errors = [];
     const log = pino({ level: 'error' }, { write: (line: string) => errors.push(line) });
     ctx = { config: {} as Config, db, clock: { now: () => now }, log, gateway: script.gateway, wakeOutbox: () => undefined };
-    alice = await createLocalUser(ctx, SYSTEM_ACTOR, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@example.com',
-      role: 'employee',
-      password: 'x'.repeat(12),
-    });
-    roomId = createRoom(ctx, SYSTEM_ACTOR, {
-      name: 'Thames',
-      alias: 'thames',
-      email: 'thames@example.com',
-      capacity: 8,
-      building: 'HQ',
-      floor: '1',
-      timeZone: 'Europe/London',
-      opensAt: '07:00',
-      closesAt: '20:00',
-      maxDurationMinutes: 240,
-      horizonDays: 30,
-      active: true,
-      equipment: [],
-    }).id;
+    alice = await aUser(ctx, { username: 'alice', displayName: 'Alice' });
+    roomId = aRoom(ctx, { alias: 'thames', capacity: 8, building: 'HQ', horizonDays: 30 }).id;
     worker = new OutboxWorker(ctx);
   });
 

@@ -10,12 +10,10 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/connection.ts';
 import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
-import { SYSTEM_ACTOR } from '../audit/record.ts';
-import { createRoom } from '../rooms/service.ts';
-import { createLocalUser } from '../users/service.ts';
 import { insertBooking } from '../bookings/repo.ts';
 import { insertSeries, markOccurrence } from '../bookings/series.repo.ts';
 import { claimDueJob, enqueueJob, finishJob, findJob, releaseAllLeases, releaseExpiredLeases } from './outbox.repo.ts';
+import { aRoom, aUser } from '../test/factories.ts';
 
 const T0 = '2026-11-24T09:00:00.000Z';
 const later = (minutes: number) => DateTime.fromISO(T0, { zone: 'utc' }).plus({ minutes }).toISO()!;
@@ -30,28 +28,8 @@ describe("claimDueJob: a split series waits for the old series' jobs", () => {
     db = openDatabase(':memory:');
     migrate(db);
     const ctx = { config: {} as Config, db, clock: { now: () => DateTime.fromISO(T0) }, log: pino({ level: 'silent' }) } as unknown as AppContext;
-    const alice = await createLocalUser(ctx, SYSTEM_ACTOR, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@example.com',
-      role: 'employee',
-      password: 'x'.repeat(12),
-    });
-    const room = createRoom(ctx, SYSTEM_ACTOR, {
-      name: 'Thames',
-      alias: 'thames',
-      email: 'thames@example.com',
-      capacity: 8,
-      building: 'HQ',
-      floor: '1',
-      timeZone: 'Europe/London',
-      opensAt: '07:00',
-      closesAt: '20:00',
-      maxDurationMinutes: 240,
-      horizonDays: 300,
-      active: true,
-      equipment: [],
-    });
+    const alice = await aUser(ctx, { username: 'alice', displayName: 'Alice' });
+    const room = aRoom(ctx, { alias: 'thames', capacity: 8, building: 'HQ', horizonDays: 300 });
     const series = (uid: string, firstDate: string, splitFromId: number | null) =>
       insertSeries(db, {
         uid,

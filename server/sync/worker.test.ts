@@ -7,13 +7,11 @@ import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
-import { SYSTEM_ACTOR } from '../audit/record.ts';
 import { createBooking, getBooking } from '../bookings/service.ts';
 import { AuthFailedError, InvalidMeetingError, TransientError } from '../exchange/errors.ts';
 import type { ExchangeGateway, ItemRef } from '../exchange/gateway.ts';
-import { createRoom } from '../rooms/service.ts';
-import { createLocalUser } from '../users/service.ts';
 import { OutboxWorker } from './worker.ts';
+import { aRoom, aUser } from '../test/factories.ts';
 
 const facts = { method: 'PROPPATCH', path: '/exchange/alice/Calendar/x.EML', status: 503, durationMs: 3, requestId: 'r1' };
 const now = DateTime.fromISO('2026-11-24T09:00:00Z', { zone: 'utc' });
@@ -51,28 +49,8 @@ describe('OutboxWorker', () => {
     migrate(db);
     script = scriptedGateway();
     ctx = { config: {} as Config, db, clock: { now: () => now }, log: pino({ level: 'silent' }), gateway: script.gateway, wakeOutbox: () => undefined };
-    const alice = await createLocalUser(ctx, SYSTEM_ACTOR, {
-      username: 'alice',
-      displayName: 'Alice',
-      email: 'alice@example.com',
-      role: 'employee',
-      password: 'x'.repeat(12),
-    });
-    const room = createRoom(ctx, SYSTEM_ACTOR, {
-      name: 'Thames',
-      alias: 'thames',
-      email: 'thames@example.com',
-      capacity: 8,
-      building: 'HQ',
-      floor: '1',
-      timeZone: 'Europe/London',
-      opensAt: '07:00',
-      closesAt: '20:00',
-      maxDurationMinutes: 240,
-      horizonDays: 30,
-      active: true,
-      equipment: [],
-    });
+    const alice = await aUser(ctx, { username: 'alice', displayName: 'Alice' });
+    const room = aRoom(ctx, { alias: 'thames', capacity: 8, building: 'HQ', horizonDays: 30 });
     const { booking } = await createBooking(ctx, alice, {
       roomId: room.id,
       date: '2026-11-25',
