@@ -45,10 +45,15 @@ const isMultipart = (req: Request) => /^multipart\/form-data\b/i.test(req.get('c
  */
 export function multipartForm(limits: MultipartLimits): RequestHandler {
   const bodyCap = limits.fileSize * 2 + 64 * 1024;
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
     if (!isMultipart(req) || req.body !== undefined) return next();
     const declared = Number(req.get('content-length') ?? 0);
-    if (declared > bodyCap) return next(new BadRequestError(t('error.upload_refused')));
+    if (declared > bodyCap) {
+      // Refused unread; closing the connection after the answer spares reading megabytes nobody wants.
+      res.set('Connection', 'close');
+      res.once('finish', () => req.destroy());
+      return next(new BadRequestError(t('error.upload_refused')));
+    }
     let bb: busboy.Busboy;
     try {
       bb = busboy({
@@ -74,8 +79,10 @@ export function multipartForm(limits: MultipartLimits): RequestHandler {
       if (failed || done) return;
       failed = true;
       req.unpipe(bb);
-      // Stop reading the rest: the answer says no, and the connection is closed after it.
-      req.resume();
+      // The answer says no without reading the rest: the connection closes once it is sent, so a client streaming
+      // an endless body cannot keep the server reading.
+      res.set('Connection', 'close');
+      res.once('finish', () => req.destroy());
       next(new BadRequestError(t('error.upload_refused')));
     };
     req.on('data', (chunk: Buffer) => {

@@ -82,6 +82,22 @@ describe('a room photo (issue 16)', () => {
     assert.equal(auditCount('room.photo_updated'), 0);
   });
 
+  test('a second file, a file under another field name or a body far over the limit is refused outright (400)', async () => {
+    const two = photoForm('Blue wall', png);
+    two.append('photo', new Blob([new Uint8Array(SAMPLE_PNG)], { type: 'image/png' }), 'again.png');
+    assert.equal((await adam.postMultipart(`/admin/rooms/${roomId}/photo`, two)).status, 400);
+    const other = photoForm('Blue wall');
+    other.set('avatar', new Blob([new Uint8Array(SAMPLE_PNG)], { type: 'image/png' }), 'room.png');
+    assert.equal((await adam.postMultipart(`/admin/rooms/${roomId}/photo`, other)).status, 400);
+    const huge = await adam.postMultipart(
+      `/admin/rooms/${roomId}/photo`,
+      photoForm('Blue wall', { bytes: Buffer.alloc(6 * 1024 * 1024), name: 'big.png', type: 'image/png' }),
+    );
+    assert.equal(huge.status, 400);
+    assert.match(await huge.text(), /The upload could not be read/);
+    assert.equal((await alice.get(`/rooms/${roomId}/photo`)).status, 404);
+  });
+
   test('the admin uploads: the room page shows the img; the photo URL serves the bytes with its headers; 304 when unchanged', async () => {
     const saved = await adam.postMultipart(`/admin/rooms/${roomId}/photo`, photoForm('Blue wall, yellow board', png));
     assert.equal(saved.status, 303);
