@@ -41,6 +41,7 @@ import { t } from './i18n/context.ts';
 import { schedulingRoutes } from './scheduling/routes.ts';
 import { checkinRoutes } from './checkin/routes.ts';
 import { roomProfileRoutes } from './rooms/profile-routes.ts';
+import { roomPhotoRoutes, roomPhotoUploadParser } from './rooms/photo-routes.ts';
 import { displayActionRoutes } from './checkin/display-routes.ts';
 import { checkinLabels } from './checkin/service.ts';
 
@@ -113,6 +114,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(rollSession());
+  // The photo upload is multipart: parsed here, so the CSRF check below finds its token (rooms/photo-routes.ts).
+  app.use(roomPhotoUploadParser());
   app.use(csrfProtection(ctx.config.sessionSecret));
   app.use(withRequestLocale(ctx.config.defaultLocale));
   app.use(setLocals);
@@ -135,6 +138,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   // Before the bookings and rooms routes: it adds the check-in section's data to their pages (and its own routes).
   app.use(checkinRoutes(ctx));
   app.use(roomProfileRoutes(ctx));
+  app.use(roomPhotoRoutes(ctx));
   app.use('/bookings', bookingRoutes(ctx, services.reconciler));
   app.use('/schedule', scheduleRoutes(ctx, scheduleDeps));
   app.use(reportRoutes(ctx));

@@ -11,6 +11,7 @@ import { presentRoom, presentRoomDay, roomFormValues, roomToday, type RoomDaySou
 import { DirectoryQuery, EquipmentForm, RoomDayQuery, RoomForm } from './schema.ts';
 import * as rooms from './service.ts';
 import { roomProfile } from './profile.ts';
+import { roomPagePhoto } from './photo.ts';
 import type { MailboxProblem } from './service.ts';
 import { t } from '../i18n/context.ts';
 
@@ -68,6 +69,7 @@ export function roomRoutes(ctx: AppContext, days: RoomDaySource): Router {
       values: { date: parsed.success ? date : String(req.query.date ?? '') },
       room: presentRoom(room, rooms.listEquipment(ctx)),
       profile,
+      photo: roomPagePhoto(ctx, room.id),
       day: presentRoomDay(room, date, days.day(room, date), days, now, viewer),
     });
   });

@@ -94,6 +94,16 @@ export class TestBrowser {
     return res;
   }
 
+  /** A multipart/form-data post (a file upload), the CSRF token first as the form sends it (unless csrf: false). */
+  async postMultipart(path: string, form: FormData, opts: { csrf?: string | false } = {}): Promise<Response> {
+    const body = new FormData();
+    if (opts.csrf !== false) body.set('_csrf', opts.csrf ?? (await this.csrfToken()));
+    form.forEach((v, k) => body.append(k, v));
+    const res = await fetch(this.baseUrl + path, { method: 'POST', headers: this.headers(), body, redirect: 'manual' });
+    this.remember(res);
+    return res;
+  }
+
   /** Reads the CSRF token the way a form would carry it: from a page rendered for this session. */
   async csrfToken(): Promise<string> {
     const page = await (await this.get('/login')).text();

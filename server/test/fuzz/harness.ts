@@ -52,6 +52,28 @@ export class FuzzClient {
     return res;
   }
 
+  /** A multipart form (the photo upload): the token in the header as for every post, the fields, then the file. */
+  async postMultipart(
+    path: string,
+    fields: readonly (readonly [string, FieldValue])[],
+    file: { field: string; name: string; type: string; bytes: Buffer },
+  ): Promise<Response> {
+    const body = new FormData();
+    for (const [name, v] of fields) {
+      if (v.kind === 'missing') continue;
+      for (const value of v.kind === 'one' ? [v.value] : v.values) body.append(name, value);
+    }
+    body.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: { ...this.cookieHeader(), accept: 'text/html', 'x-csrf-token': this.csrf },
+      body,
+      redirect: 'manual',
+    });
+    this.remember(res);
+    return res;
+  }
+
   static async signedIn(baseUrl: string, username: string): Promise<FuzzClient> {
     const c = new FuzzClient(baseUrl);
     await c.refreshToken();

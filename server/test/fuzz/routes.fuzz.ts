@@ -14,6 +14,7 @@ import type { Express } from 'express';
 import { appRoutes } from '../../http/form.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 import { attendees, hostile, idempotencyKey, idPick, rawSuffix, slot, words, type FieldValue, type IdPick } from './arbitraries.ts';
+import { SAMPLE_GIF, SAMPLE_JPEG, SAMPLE_PNG, SAMPLE_SVG, SAMPLE_WEBP } from '../../rooms/photo-samples.ts';
 import { addressesIn, checkMailboxes, encodeBody, FuzzClient, integrity, safeUnicode, stuckOrRefused, unescapedMarkup } from './harness.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
@@ -48,6 +49,8 @@ interface RouteSpec {
   records?: Records;
   weight: number;
   valid: fc.Arbitrary<Record<string, string>>;
+  /** A multipart form: the file its file field sends (the photo upload). */
+  file?: fc.Arbitrary<{ field: string; name: string; type: string; bytes: Buffer }>;
 }
 
 interface FuzzRequest {
@@ -56,6 +59,7 @@ interface FuzzRequest {
   id: IdPick | null;
   fields: [string, FieldValue][];
   raw: string;
+  file: { field: string; name: string; type: string; bytes: Buffer } | null;
 }
 
 function apply(valid: string, m: Mutation | undefined): FieldValue {
@@ -97,8 +101,9 @@ function requestFor(route: string, spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
       extra,
       raw: rawSuffix,
       mutations: fc.array(fc.tuple(fc.nat(), mutation), { maxLength: 3 }),
+      file: spec.file ?? fc.constant(null),
     })
-    .map(({ valid, as, id, extra: more, raw, mutations }) => {
+    .map(({ valid, as, id, extra: more, raw, mutations, file }) => {
       const names = Object.keys(valid);
       const byField = new Map(names.length ? mutations.map(([i, m]) => [names[i % names.length]!, m] as const) : []);
       return {
@@ -110,6 +115,7 @@ function requestFor(route: string, spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
           ...more.map(([name, value]): [string, FieldValue] => [name, { kind: 'one', value }]),
         ],
         raw,
+        file,
       };
     });
 }
@@ -306,6 +312,24 @@ describe('route fuzzer', () => {
           days: fc.constantFrom('1', '5', '7'),
         }),
       },
+      // Room photo (issue 16): the description alone (urlencoded), and a multipart upload of a real or hostile file.
+      'POST /admin/rooms/:id/photo': { as: 'adam', records: 'room', weight: 1, valid: fc.record({ altText: words }) },
+      'POST /admin/rooms/:id/photo (multipart)': {
+        as: 'adam',
+        records: 'room',
+        weight: 1,
+        valid: fc.record({ altText: words }),
+        file: fc.record({
+          field: fc.constantFrom('photo', 'photo', 'photo', 'other'),
+          name: fc.constantFrom('room.png', 'x.svg', '', '../../etc/passwd', '<x-fuzz>.jpg'),
+          type: fc.constantFrom('image/png', 'image/jpeg', 'image/svg+xml', 'text/html', ''),
+          bytes: fc.oneof(
+            fc.constantFrom(SAMPLE_PNG, SAMPLE_JPEG, SAMPLE_WEBP, SAMPLE_SVG, SAMPLE_GIF, SAMPLE_PNG.subarray(0, 40)),
+            fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+          ),
+        }),
+      },
+      'POST /admin/rooms/:id/photo/delete': { as: 'adam', records: 'room', weight: 1, valid: fc.constant({}) },
       'POST /admin/rooms/:id/profile': {
         as: 'adam',
         records: 'room',
@@ -432,8 +456,8 @@ describe('route fuzzer', () => {
       for (const value of v.kind === 'one' ? [v.value] : v.values) for (const a of addressesIn(value)) entered.add(a);
     }
     const body = encodeBody(fields, r.raw);
-    log.push(describeRequest(r, path, body));
-    const res = await clients.get(r.as)!.post(path, body);
+    log.push(describeRequest(r, path, r.file ? `${body} + file ${r.file.name} (${r.file.type}, ${r.file.bytes.length} bytes)` : body));
+    const res = r.file ? await clients.get(r.as)!.postMultipart(path, fields, r.file) : await clients.get(r.as)!.post(path, body);
     const html = await res.text();
     stats.requests++;
     stats.byStatus.set(res.status, (stats.byStatus.get(res.status) ?? 0) + 1);
