@@ -1,4 +1,4 @@
-// The room photo's repository (migration 0023, PostgreSQL 0013) on SQLite and on PostgreSQL: the bytes come back
+// The room photo's repository (migration 0019, PostgreSQL 0009) on SQLite and on PostgreSQL: the bytes come back
 // exactly (BLOB and bytea), saving again replaces, deleting the room deletes its photo.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';

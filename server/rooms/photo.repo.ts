@@ -2,7 +2,7 @@ import type { Db } from '../db/connection.ts';
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 
-/** What the room page needs to draw the photo (migration 0023): no bytes. */
+/** What the room page needs to draw the photo (migration 0019): no bytes. */
 export interface RoomPhotoMeta {
   contentType: PhotoType;
   altText: string;

@@ -1,4 +1,4 @@
--- SQLite 0023 for PostgreSQL: a room's photo (issue 16), its bytes in the database.
+-- SQLite 0019 for PostgreSQL: a room's photo (issue 16), its bytes in the database.
 CREATE TABLE room_photos (
   room_id      BIGINT PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
   content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
