@@ -18,7 +18,9 @@ const RECURRENCE_ID = 'urn:schemas:calendar:recurrenceid';
  * Outlook 2003's "Propose New Time" (MS-OXOCAL 2.2.7): PidLidAppointmentCounterProposal (0x8257, boolean) and
  * PidLidAppointmentProposedStartWhole / EndWhole (0x8250 / 0x8251, UTC) in PSETID_Appointment, on the Resp.Tent or
  * Resp.Neg ("New Time Proposed: …"). An id is no XML element name, so the SEARCH names each column with `AS`, as
- * DavMail does for its `…/0x8570" AS deleted` (the answer's element is the bare alias). The protocol reference does
+ * DavMail does for its `…/0x8570" AS deleted` (dav/Field.java: the answer's element is the bare alias in the empty
+ * namespace; DavMail itself reads none of the three). The GUID is written upper-case as in MS-OXPROPS (DavMail writes
+ * it lower-case; Exchange is not known to care, the emulator matches the exact name). The protocol reference does
  * not list these three properties; the names are MS-OXPROPS', and Exchange files an iCalendar METHOD:COUNTER the
  * same way (what the emulator does too).
  */
