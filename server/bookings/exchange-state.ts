@@ -83,7 +83,7 @@ export function applyAnswers(
     }
     const answeredAt = a.receivedAt ? toDbTime(a.receivedAt) : at;
     if (repo.setAttendeeResponse(ctx.db, b.id, email, a.response, answeredAt)) updated++;
-    if (noteProposal(ctx, b.id, email, a.proposal, answeredAt)) updated++;
+    if (noteProposal(ctx, b.id, email, a.proposal, answeredAt, !a.receivedAt)) updated++;
   }
   return { roomDeclined, updated };
 }

@@ -10,6 +10,7 @@ import { aBooking, aRoom, aUser } from '../test/repo-fixtures.ts';
 import { applyAnswers, type Answer } from './exchange-state.ts';
 import { findBooking, resetAttendeeResponses } from './repo.ts';
 import { standingProposals } from './proposals.ts';
+import { dismissProposal as dismissProposalRow } from './proposals.repo.ts';
 
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 
@@ -58,5 +59,29 @@ test('answers with and without a proposal: recorded once, replaced by newer, cle
   // The room's own answers never make proposals.
   applyAnswers(ctx, booking(), room.email, [{ ...bob('2026-12-01T10:00:00.000Z', 'tentative', FOURTEEN), email: room.email }]);
   assert.deepEqual(standing(), []);
+  db.close();
+});
+
+test('an answer Exchange gave no received time: the same proposal read on every pass keeps its dismissal', () => {
+  const db = openDatabase(':memory:');
+  migrate(db);
+  let now = utc('2026-12-01T08:00:00.000Z');
+  const ctx = { db, clock: { now: () => now }, log: pino({ level: 'silent' }) };
+  const room = aRoom(db);
+  const id = aBooking(db, room.id, aUser(db).id, {}, [{ email: 'bob@example.test', name: 'Bob', role: 'required' }]);
+  const undated = (start: string): Answer => ({
+    email: 'bob@example.test',
+    response: 'tentative',
+    receivedAt: null,
+    proposal: { start: utc(start), end: utc(start).plus({ hours: 1 }) },
+  });
+  applyAnswers(ctx, findBooking(db, id)!, room.email, [undated('2026-12-02T14:00:00.000Z')]);
+  assert.equal(standingProposals(ctx, [findBooking(db, id)!]).length, 1);
+  dismissProposalRow(db, id, 'bob@example.test', '2026-12-01T08:01:00.000Z');
+  now = utc('2026-12-01T08:05:00.000Z');
+  assert.equal(applyAnswers(ctx, findBooking(db, id)!, room.email, [undated('2026-12-02T14:00:00.000Z')]).updated, 0);
+  assert.equal(standingProposals(ctx, [findBooking(db, id)!]).length, 0, 'still dismissed');
+  applyAnswers(ctx, findBooking(db, id)!, room.email, [undated('2026-12-02T16:00:00.000Z')]);
+  assert.equal(standingProposals(ctx, [findBooking(db, id)!])[0]?.proposal.startsAt, '2026-12-02T16:00:00.000Z', 'another time is a new one');
   db.close();
 });

@@ -27,9 +27,17 @@ export function noteProposal(
   email: string,
   proposal: { start: DateTime; end: DateTime } | undefined,
   answeredAt: string,
+  /** Exchange did not say when it received the answer (answeredAt is this pass's time). */
+  undated = false,
 ): boolean {
   if (!proposal) return repo.clearProposal(ctx.db, bookingId, email, answeredAt);
-  return repo.upsertProposal(ctx.db, { bookingId, email, startsAt: toDbTime(proposal.start), endsAt: toDbTime(proposal.end), receivedAt: answeredAt });
+  const startsAt = toDbTime(proposal.start);
+  const endsAt = toDbTime(proposal.end);
+  // CASE: without Exchange's received time every pass would look newer and undo a dismissal: the same times are
+  // the same proposal.
+  const known = undated ? repo.findProposal(ctx.db, bookingId, email) : undefined;
+  if (known && known.startsAt === startsAt && known.endsAt === endsAt) return false;
+  return repo.upsertProposal(ctx.db, { bookingId, email, startsAt, endsAt, receivedAt: answeredAt });
 }
 
 const LIVE = new Set(['pending', 'booked', 'updating']);
