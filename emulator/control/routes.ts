@@ -3,7 +3,10 @@
 // JSON in, JSON out; no authentication (it is a test tool).
 import { z } from 'zod';
 import { parseOrg } from '../org.ts';
-import { str } from '../store/props.ts';
+import { NS, str } from '../store/props.ts';
+import { MESSAGE_CLASS } from '../mime/derive.ts';
+import { uidOf } from '../transport/rooms.ts';
+import { answerRequest } from '../owa/respond.ts';
 import { folderHref, itemHref, permanentUrl } from '../store/view.ts';
 import type { Folder, Item, Mailbox } from '../store/store.ts';
 import { buildMime } from '../mime/build.ts';
@@ -11,6 +14,15 @@ import { FaultRuleSchema } from '../faults/faults.ts';
 import { HttpError, type RequestContext } from '../http/context.ts';
 import { send } from '../http/respond.ts';
 import { SeedItemSchema, seedItem } from './seed.ts';
+
+const RespondSchema = z
+  .object({
+    uid: z.string().min(1),
+    response: z.enum(['accept', 'tentative', 'decline']),
+    proposedStart: z.string().datetime({ offset: true }).optional(),
+    proposedEnd: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
 
 const MailboxPolicySchema = z.object({ autoAccept: z.boolean().optional(), maxConflicts: z.number().int().min(0).nullable().optional() }).strict();
 
@@ -179,6 +191,27 @@ export async function handleControl(ctx: RequestContext): Promise<void> {
       const item = state.store.itemIndex.get(parts[3]!);
       if (!item || item.folder.mailbox !== mailbox) throw new HttpError(404, 'No such item');
       state.store.deleteItem(item);
+      return json(ctx, 200, { ok: true });
+    }
+    case 'POST /mailboxes/:x/respond': {
+      // Makes this mailbox's owner answer a meeting request in their Inbox as Outlook would (the newest request
+      // with that UID): { uid, response: accept|tentative|decline, proposedStart?, proposedEnd? }. With both
+      // proposed times it is "Propose New Time": a Resp.Tent (or Resp.Neg) "New Time Proposed: …" with the
+      // counter properties (mime/derive.ts COUNTER_PROPS) reaches the organizer's Inbox.
+      const mailbox = mailboxOf(ctx, parts[1]!);
+      const body = RespondSchema.safeParse(readJson(ctx));
+      if (!body.success) return json(ctx, 400, { error: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+      const { uid, response, proposedStart, proposedEnd } = body.data;
+      if ((proposedStart === undefined) !== (proposedEnd === undefined)) return json(ctx, 400, { error: 'proposedStart and proposedEnd go together' });
+      const proposal = proposedStart && proposedEnd ? { start: new Date(proposedStart), end: new Date(proposedEnd) } : undefined;
+      if (proposal && proposal.end <= proposal.start) return json(ctx, 400, { error: 'proposedEnd must be after proposedStart' });
+      const inbox = state.store.wellKnownFolder(mailbox, 'inbox');
+      const request = [...inbox.items.values()]
+        .filter((i) => str(i.props.get(`${NS.ex}outlookmessageclass`)) === MESSAGE_CLASS.request && uidOf(i)?.toLowerCase() === uid.toLowerCase())
+        .sort((a, b) => b.article - a.article)[0];
+      if (!request) return json(ctx, 404, { error: `No meeting request ${uid} in ${mailbox.config.alias}'s Inbox` });
+      answerRequest(state.transport, state.store, mailbox, request, response, proposal);
+      ctx.log.info({ event: 'control.responded', mailbox: mailbox.config.alias, response, proposal: !!proposal }, 'meeting request answered');
       return json(ctx, 200, { ok: true });
     }
     case 'POST /mailboxes/:x/submit': {

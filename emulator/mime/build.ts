@@ -148,7 +148,8 @@ export function methodFor(props: PropMap): string {
   const cls = str(props.get(`${NS.ex}outlookmessageclass`)) ?? '';
   const explicit = str(props.get(`${NS.cal}method`));
   if (cls.startsWith('IPM.Schedule.Meeting.Canceled')) return 'CANCEL';
-  if (cls.startsWith('IPM.Schedule.Meeting.Resp')) return 'REPLY';
+  // A response proposing a new time stays a COUNTER (mime/derive.ts COUNTER_PROPS).
+  if (cls.startsWith('IPM.Schedule.Meeting.Resp')) return explicit?.toUpperCase() === 'COUNTER' ? 'COUNTER' : 'REPLY';
   if (cls.startsWith('IPM.Schedule.Meeting.Request')) return 'REQUEST';
   return explicit?.toUpperCase() ?? 'PUBLISH';
 }

@@ -91,6 +91,34 @@ export function exceptionOf(e: CalEvent): SeriesException {
   };
 }
 
+/**
+ * A counter proposal (Outlook 2003 "Propose New Time") on the response message: PidLidAppointmentCounterProposal
+ * (0x8257, boolean) and PidLidAppointmentProposedStartWhole / EndWhole (0x8250 / 0x8251, UTC), MS-OXOCAL 2.2.7.
+ * WebDAV names them by PSETID_Appointment and id; a SEARCH reads them with `AS alias` (an id is no XML name).
+ */
+export const COUNTER_PROPS = {
+  counter: 'http://schemas.microsoft.com/mapi/id/{00062002-0000-0000-C000-000000000046}/0x8257',
+  start: 'http://schemas.microsoft.com/mapi/id/{00062002-0000-0000-C000-000000000046}/0x8250',
+  end: 'http://schemas.microsoft.com/mapi/id/{00062002-0000-0000-C000-000000000046}/0x8251',
+} as const;
+
+/** Marks a response as proposing `start`–`end` (the three counter properties above). */
+export function setCounterProps(props: PropMap, start: Date, end: Date): void {
+  props.set(COUNTER_PROPS.counter, b(true));
+  props.set(COUNTER_PROPS.start, d(start));
+  props.set(COUNTER_PROPS.end, d(end));
+}
+
+/**
+ * METHOD:COUNTER (an iCalendar client's "propose a new time", RFC 5546 3.2.7): Exchange files it as a response whose
+ * class follows the PARTSTAT (DECLINED = Resp.Neg, anything else = Resp.Tent, as Outlook only proposes while
+ * declining or tentatively accepting), with the proposed DTSTART/DTEND as the counter properties. EMULATOR CHOICE:
+ * the reference does not say what Exchange 2003 keeps as cal:dtstart of such a message; the emulator keeps DTSTART.
+ */
+function counterClass(ev: CalEvent | undefined): string {
+  return ev?.attendees[0]?.partstat === 'DECLINED' ? MESSAGE_CLASS.declined : MESSAGE_CLASS.tentative;
+}
+
 function replyClass(ev: CalEvent | undefined): string {
   const stat = ev?.attendees[0]?.partstat;
   if (stat === 'DECLINED') return MESSAGE_CLASS.declined;
@@ -131,8 +159,16 @@ export function deriveFromMime(raw: string, folderClass: string, defaultZone: st
   if (contentClass === 'urn:content-classes:appointment') messageClass = MESSAGE_CLASS.appointment;
   else if (contentClass === 'urn:content-classes:task') messageClass = 'IPM.Task';
   else if (contentClass === 'urn:content-classes:calendarmessage') {
-    messageClass = method === 'CANCEL' ? MESSAGE_CLASS.canceled : method === 'REPLY' ? replyClass(master) : MESSAGE_CLASS.request;
+    messageClass =
+      method === 'CANCEL'
+        ? MESSAGE_CLASS.canceled
+        : method === 'REPLY'
+          ? replyClass(master)
+          : method === 'COUNTER'
+            ? counterClass(master)
+            : MESSAGE_CLASS.request;
     props.set(`${NS.cal}method`, s(method || 'REQUEST'));
+    if (method === 'COUNTER' && master?.start && master.end) setCounterProps(props, master.start, master.end);
   }
   props.set(`${NS.ex}outlookmessageclass`, s(messageClass));
 

@@ -8,9 +8,11 @@ import { send } from '../http/respond.ts';
 import type { MailboxRequest } from '../http/mailbox-request.ts';
 import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { fileMeeting, removeMeeting, reply, uidOf } from '../transport/rooms.ts';
+import type { Transport } from '../transport/transport.ts';
+import type { Item, Mailbox, Store } from '../store/store.ts';
 import { sendOwaErrorPage } from './error-page.ts';
 
-const ANSWERS = { accept: 'ACCEPTED', tentative: 'TENTATIVE', decline: 'DECLINED' } as const;
+export const ANSWERS = { accept: 'ACCEPTED', tentative: 'TENTATIVE', decline: 'DECLINED' } as const;
 
 export function handleRespond(ctx: RequestContext, m: MailboxRequest, cmd: keyof typeof ANSWERS): void {
   const { store, transport } = ctx.state;
@@ -19,19 +21,35 @@ export function handleRespond(ctx: RequestContext, m: MailboxRequest, cmd: keyof
   if (str(request.props.get(`${NS.ex}outlookmessageclass`)) !== MESSAGE_CLASS.request) {
     return sendOwaErrorPage(ctx, 'Only a meeting request can be answered.');
   }
-  const answer = ANSWERS[cmd];
+  answerRequest(transport, store, m.mailbox, request, cmd);
+  ctx.log.info({ event: 'owa.meeting_answered', mailbox: m.mailbox.config.alias, answer: ANSWERS[cmd] }, 'meeting request answered');
+  send(ctx.res, 302, '', '', { Location: folderHref(store, ctx.base, store.wellKnownFolder(m.mailbox, 'inbox')) });
+}
+
+/**
+ * Answers a received meeting request as its owner's client would: files or removes the meeting and sends the
+ * organizer the response. With a proposal it is Outlook's "Propose New Time" (tentative or decline; an accept
+ * with a proposal is sent as tentative, as Outlook offers none): the response carries the counter properties.
+ */
+export function answerRequest(
+  transport: Transport,
+  store: Store,
+  mailbox: Mailbox,
+  request: Item,
+  cmd: keyof typeof ANSWERS,
+  proposal?: { start: Date; end: Date },
+): void {
+  const answer = proposal && cmd === 'accept' ? 'TENTATIVE' : ANSWERS[cmd];
   if (answer === 'DECLINED') {
     // Declining one occurrence (RECURRENCE-ID) takes only that date out of a series.
     const uid = uidOf(request);
     const rid = parseExchangeDate(str(request.props.get(`${NS.cal}recurrenceid`)) ?? '');
-    if (uid) removeMeeting(transport, m.mailbox, uid, rid);
+    if (uid) removeMeeting(transport, mailbox, uid, rid);
   } else {
-    fileMeeting(transport, m.mailbox, request, answer);
+    fileMeeting(transport, mailbox, request, answer);
   }
   request.props.set(`${NS.proptag}x65e8000b`, { type: 'boolean', value: '1' });
   request.props.set(`${NS.mail}read`, { type: 'boolean', value: '1' });
   store.touchItem(request);
-  reply(transport, m.mailbox, request, answer);
-  ctx.log.info({ event: 'owa.meeting_answered', mailbox: m.mailbox.config.alias, answer }, 'meeting request answered');
-  send(ctx.res, 302, '', '', { Location: folderHref(store, ctx.base, store.wellKnownFolder(m.mailbox, 'inbox')) });
+  reply(transport, mailbox, request, answer, undefined, [], proposal);
 }

@@ -4,7 +4,7 @@
 import { NS, formatExchangeDate, parseExchangeDate, str, type PropMap } from '../store/props.ts';
 import type { Item, Mailbox, Store } from '../store/store.ts';
 import { buildMessageMime } from '../mime/build.ts';
-import { MESSAGE_CLASS } from '../mime/derive.ts';
+import { MESSAGE_CLASS, setCounterProps } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import type { MessageTransport } from './types.ts';
 import { deliveryName } from './names.ts';
@@ -285,6 +285,13 @@ const PREFIX: Record<string, Record<string, string>> = {
   hu: { ACCEPTED: 'Elfogadva: ', DECLINED: 'Elutasítva: ', TENTATIVE: 'Feltételesen elfogadva: ' },
 };
 
+/** Outlook 2003's subject prefix of a response proposing a new time. EMULATOR CHOICE: de/hu wording unverified. */
+const COUNTER_PREFIX: Record<string, string> = {
+  en: 'New Time Proposed: ',
+  de: 'Neue Zeit vorgeschlagen: ',
+  hu: 'Új időpont javasolva: ',
+};
+
 /** Sends the room's answer (METHOD:REPLY) to the organizer. */
 export function reply(
   t: MessageTransport,
@@ -295,6 +302,8 @@ export function reply(
   occurrence?: Occurrence,
   /** Series answers: the occurrences the room declined, named in the reply's text. */
   declined: Occurrence[] = [],
+  /** Outlook's "Propose New Time": the attendee's proposed start and end (a COUNTER, mime/derive.ts). */
+  proposal?: { start: Date; end: Date },
 ): void {
   const { store } = t.env();
   const p = request.props;
@@ -306,11 +315,12 @@ export function reply(
     if (v) props.set(k, v);
   }
   const subject = str(p.get(`${NS.mail}subject`)) ?? '';
-  props.set(`${NS.mail}subject`, s(`${PREFIX[room.config.locale]![partstat]}${subject}`));
+  const prefix = proposal ? (COUNTER_PREFIX[room.config.locale] ?? COUNTER_PREFIX.en!) : PREFIX[room.config.locale]![partstat];
+  props.set(`${NS.mail}subject`, s(`${prefix}${subject}`));
   props.set(`${NS.dav}contentclass`, s('urn:content-classes:calendarmessage'));
   const cls = partstat === 'ACCEPTED' ? MESSAGE_CLASS.accepted : partstat === 'DECLINED' ? MESSAGE_CLASS.declined : MESSAGE_CLASS.tentative;
   props.set(`${NS.ex}outlookmessageclass`, s(cls));
-  props.set(`${NS.cal}method`, s('REPLY'));
+  props.set(`${NS.cal}method`, s(proposal ? 'COUNTER' : 'REPLY'));
   props.set(`${NS.hdr}to`, s(organizer));
   props.delete(`${NS.hdr}cc`);
   props.set(`${NS.mail}from`, s(`"${room.config.displayName}" <${room.config.smtp}>`));
@@ -332,12 +342,20 @@ export function reply(
     const dates = declined.map((o) => o.recurrenceId.toISOString()).join('\r\n');
     props.set(`${NS.mail}textdescription`, s(`${partstat === 'ACCEPTED' ? 'Declined occurrences' : 'Conflicting occurrences'}:\r\n${dates}`));
   }
-  const mime = buildMessageMime(props, {
+  // The iCalendar part of a COUNTER carries the proposed times as DTSTART/DTEND (RFC 5546 3.2.7); the message's
+  // own start and end stay the meeting's, with the proposal in the counter properties (MS-OXOCAL 2.2.7).
+  const ical: PropMap = new Map(props);
+  if (proposal) {
+    setCounterProps(props, proposal.start, proposal.end);
+    ical.set(`${NS.cal}dtstart`, { type: 'dateTime.tz', value: formatExchangeDate(proposal.start) });
+    ical.set(`${NS.cal}dtend`, { type: 'dateTime.tz', value: formatExchangeDate(proposal.end) });
+  }
+  const mime = buildMessageMime(ical, {
     id: request.id,
     created: store.now(),
     responses: [],
     timeZone: room.config.timeZone,
-    method: 'REPLY',
+    method: proposal ? 'COUNTER' : 'REPLY',
     replyFrom: { address: room.config.smtp, partstat },
   });
   t.send(t.compose(props, mime, room), undefined, { saveInSent: false });

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/record.ts';
 import * as repo from './repo.ts';
 import { canMove, type BookingState } from './states.ts';
 import { storedMessage } from '../i18n/stored.ts';
+import { noteProposal } from './proposals.ts';
 
 /**
  * What the reconciler learned from Exchange, applied to bookings. Part of the bookings service: other features
@@ -25,6 +26,8 @@ export interface Answer {
   email: string;
   response: 'accepted' | 'tentative' | 'declined';
   receivedAt: DateTime | null;
+  /** A new time the attendee proposed with this answer (issue 16; proposals.ts). */
+  proposal?: { start: DateTime; end: DateTime };
 }
 
 export function bookingsOfRoomInWindow(ctx: Pick<Ctx, 'db'>, roomId: number, start: DateTime, end: DateTime): repo.Booking[] {
@@ -78,7 +81,9 @@ export function applyAnswers(
       }
       continue;
     }
-    if (repo.setAttendeeResponse(ctx.db, b.id, email, a.response, a.receivedAt ? toDbTime(a.receivedAt) : at)) updated++;
+    const answeredAt = a.receivedAt ? toDbTime(a.receivedAt) : at;
+    if (repo.setAttendeeResponse(ctx.db, b.id, email, a.response, answeredAt)) updated++;
+    if (noteProposal(ctx, b.id, email, a.proposal, answeredAt, !a.receivedAt)) updated++;
   }
   return { roomDeclined, updated };
 }

@@ -8,7 +8,9 @@ import { idParam } from '../http/params.ts';
 import { getRoom, listRooms, type Room } from '../rooms/service.ts';
 import { getUser, listUsers, type User } from '../users/service.ts';
 import { canBookOnBehalf, canChangeBooking } from './policy.ts';
-import { bookingFormValues, checkedAgo, isAwaitingExchange, isLive, presentBooking, presentStatus } from './present.ts';
+import { bookingFormValues, checkedAgo, isAwaitingExchange, isLive, localTime, presentBooking, presentStatus } from './present.ts';
+import { standingProposals } from './proposals.ts';
+import { formatDate, formatTimeRange } from '../i18n/format.ts';
 import type { DateTime } from 'luxon';
 import { BookingChangeForm, BookingForm, CancelForm, IDEMPOTENCY_KEY } from './schema.ts';
 import * as bookings from './service.ts';
@@ -50,6 +52,28 @@ const messages = {
   },
 };
 
+/**
+ * A change form opened from an attendee's proposal (home "Use this time") comes prefilled with its times: only
+ * well-formed ones are taken, the rest stays the booking's.
+ */
+function proposedTimes(query: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (query.date && /^\d{4}-\d{2}-\d{2}$/.test(query.date)) out.date = query.date;
+  for (const k of ['start', 'end'] as const) if (query[k] && /^\d{2}:\d{2}$/.test(query[k])) out[k] = query[k];
+  return out;
+}
+
+/** The booking page's "proposed Tue 14:00–15:00" per attendee email (lower-cased), for standing proposals. */
+function proposalsByEmail(ctx: AppContext, booking: bookings.Booking, zone: string): Record<string, string> {
+  return Object.fromEntries(
+    standingProposals(ctx, [booking]).map(({ proposal: p }) => {
+      const start = localTime(p.startsAt, zone);
+      const end = localTime(p.endsAt, zone);
+      return [p.email.toLowerCase(), t('proposal.on_booking', { day: formatDate(start, 'day'), times: formatTimeRange(start, end) })];
+    }),
+  );
+}
+
 /** Presents bookings with their rooms and organizers, looking each up once. */
 export function presenter(ctx: AppContext) {
   const rooms = new Map<number, Room>();
@@ -86,7 +110,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
     const query = req.query as Record<string, string | undefined>;
     const values =
       view && existing
-        ? bookingFormValues(view, existing)
+        ? { ...bookingFormValues(view, existing), ...proposedTimes(query) }
         : {
             roomId: query.roomId ?? '',
             date: query.date ?? ctx.clock.now().toFormat('yyyy-MM-dd'),
@@ -152,6 +176,7 @@ export function bookingRoutes(ctx: AppContext, reconciler?: RoomChecks): Router 
       roomChecked: checkedAgo(reconciler?.roomCheckedAt(booking.roomId), ctx.clock.now()),
       exchangeNote: bookings.exchangeNote(ctx, booking),
       series: seriesSection(ctx, req.user!, booking),
+      proposals: proposalsByEmail(ctx, booking, view.timeZone),
     });
   });
 

@@ -181,6 +181,8 @@ export interface AttendeeResponse {
   path: string;
   /** For an answer to one date of a series: that date's original start (RECURRENCE-ID). */
   recurrenceId?: DateTime;
+  /** "Propose New Time" (Outlook) or METHOD:COUNTER: the time the attendee proposed instead, UTC, end after start. */
+  proposal?: { start: DateTime; end: DateTime };
 }
 
 /** Well-known folders of one mailbox, as server-relative paths (names are localized, never assumed). */

@@ -64,6 +64,16 @@ test('parseXml() throws on an undeclared prefix', () => {
   assert.throws(() => parseXml('<a:multistatus/>'), /undeclared prefix/);
 });
 
+test('parseXml() reads an unprefixed child with no default namespace as in no namespace (a SEARCH `AS alias` column)', () => {
+  const root = parseXml(
+    '<a:multistatus xmlns:a="DAV:"><a:response><a:propstat><a:prop><counterproposal>1</counterproposal></a:prop></a:propstat></a:response></a:multistatus>',
+  );
+  const el = root.children[0]!.children[0]!.children[0]!.children[0]!;
+  assert.equal(el.ns, '');
+  assert.equal(el.name, 'counterproposal');
+  assert.throws(() => parseXml('<multistatus/>'), /undeclared prefix/, 'the root is namespaced all the same');
+});
+
 test('parseXml() throws on an HTML page', () => {
   assert.throws(() => parseXml('<html><body><p>Error<br></body></html>'), /malformed-xml/);
 });

@@ -112,7 +112,7 @@ export interface XmlElement {
 
 type RawNode = Record<string, unknown>;
 
-function resolve(node: RawNode, scope: Record<string, string>): XmlElement | null {
+function resolve(node: RawNode, scope: Record<string, string>, root = false): XmlElement | null {
   const key = Object.keys(node).find((k) => k !== ':@');
   if (!key || key.startsWith('#') || key.startsWith('?') || key.startsWith('!')) return null;
   const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
@@ -123,7 +123,10 @@ function resolve(node: RawNode, scope: Record<string, string>): XmlElement | nul
   }
   const colon = key.indexOf(':');
   const prefix = colon >= 0 ? key.slice(0, colon) : '';
-  const ns = local[prefix];
+  // An unprefixed name with no default namespace in scope is in no namespace (Namespaces in XML 1.0 §6.2): a
+  // SEARCH column named with `AS alias` comes back so (e.g. the counter-proposal columns, responses.ts). The root
+  // must be namespaced all the same: an HTML error page is no multistatus.
+  const ns = local[prefix] ?? (prefix === '' && !root ? '' : undefined);
   if (ns === undefined) throw new XmlShapeError('malformed-xml', `undeclared prefix ${prefix || '(default)'} on <${key}>`);
   const attrs: Record<string, string> = {};
   for (const [name, value] of Object.entries(rawAttrs)) {
@@ -149,7 +152,7 @@ export function parseXml(body: string): XmlElement {
   if (valid !== true) throw new XmlShapeError('malformed-xml', valid.err.msg);
   const nodes = parser.parse(body) as RawNode[];
   for (const node of nodes) {
-    const el = resolve(node, { xml: 'http://www.w3.org/XML/1998/namespace' });
+    const el = resolve(node, { xml: 'http://www.w3.org/XML/1998/namespace' }, true);
     if (el) return el;
   }
   throw new XmlShapeError('malformed-xml', 'no root element');

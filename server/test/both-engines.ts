@@ -27,6 +27,7 @@ export interface Engine {
 
 // Children before parents (foreign keys); the equipment rows the first migration adds stay.
 const TABLES = [
+  'booking_proposals',
   'room_replacements',
   'booking_checkins',
   'outbox_jobs',

@@ -380,6 +380,19 @@ describe('route fuzzer', () => {
         weight: 1,
         valid: fc.record({ userId: fc.oneof(fc.constantFrom('', '999999'), onBehalf), exempt: fc.constantFrom('on', '') }),
       },
+      // Attendees' counter-proposals (Home): a booking with no standing proposal of that attendee is a 404, never a 5xx.
+      'POST /proposals/:id/use': {
+        as: 'alice',
+        records: 'booking',
+        weight: 1,
+        valid: fc.record({ email: fc.constantFrom('', 'bob@example.com', 'BOB@example.com', ...emails) }),
+      },
+      'POST /proposals/:id/dismiss': {
+        as: 'alice',
+        records: 'booking',
+        weight: 1,
+        valid: fc.record({ email: fc.constantFrom('', 'bob@example.com', 'BOB@example.com', ...emails) }),
+      },
       'POST /display/:alias/act': {
         as: 'anon',
         weight: 1,
