@@ -1,4 +1,4 @@
--- SQLite 0018 for PostgreSQL: attendees' counter-proposals (issue 16). Same table, columns and meaning.
+-- SQLite 0020 for PostgreSQL: attendees' counter-proposals (issue 16). Same table, columns and meaning.
 CREATE TABLE booking_proposals (
   booking_id   BIGINT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
   email        citext NOT NULL,
