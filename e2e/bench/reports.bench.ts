@@ -13,6 +13,7 @@ import { aggregate } from '../../server/reports/aggregate.ts';
 import { presentReport, reportCsv } from '../../server/reports/present.ts';
 import { buildReport, computeReportFromBookings } from '../../server/reports/service.ts';
 import { openDatabase } from '../../server/db/connection.ts';
+import { SummaryBuilder } from '../../server/reports/summaries.ts';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport } from './run.ts';
 
@@ -134,6 +135,14 @@ export async function run(): Promise<BenchReport> {
     const b0 = performance.now();
     buildReport(ctx, request);
     const built = { ms: performance.now() - b0, cpu: cpuMs(c0) };
+    // Optional: the builder's CPU by transaction size (REPORTS_BENCH_CHUNKS=31,92,366), each pass from nothing stored.
+    const chunkRuns: Record<string, string> = {};
+    for (const chunkDays of (process.env.REPORTS_BENCH_CHUNKS ?? '').split(',').filter(Boolean).map(Number)) {
+      forget();
+      const k0 = process.cpuUsage();
+      const r = await new SummaryBuilder({ ...ctx, log: ctx.log }, { chunkDays }).runPass();
+      chunkRuns[`builder pass with ${chunkDays} days a transaction: CPU ms / longest step ms`] = `${round(cpuMs(k0))} / ${round(r.longestStepMs)}`;
+    }
     // Another instance (its own connection, nothing in memory; it does not lead, so it only reads the stored rows).
     const other = openDatabase(ctx.config.databasePath);
     c0 = process.cpuUsage();
@@ -225,6 +234,7 @@ export async function run(): Promise<BenchReport> {
         '  builder pass, CPU ms': round(passed.cpu),
         '  rooms / room-days it built': `${pass.roomsBuilt} / ${pass.daysBuilt}`,
         '  longest single step (one transaction; event loop held), ms': round(pass.longestStepMs),
+        ...chunkRuns,
         'AFTER: report after one booking moved (its room-days rebuilt), in-process ms median': round(median(afterBookingChange)),
         'in-process ms median, report + page model + CSV': round(median(inProcess.map((x) => x.total))),
         '  of which reading rows (service) + aggregate': round(median(inProcess.map((x) => x.read))),

@@ -30,7 +30,11 @@ export interface SummaryBuilderOptions {
   firstAfterMs: number;
   /** Settled days kept filled, counting back from the last settled one (a report covers at most 366 days). */
   horizonDays: number;
-  /** Days built in one transaction (one step between two yields to the event loop). */
+  /**
+   * Days built in one transaction (one step between two yields to the event loop). 92 (a quarter): in the bench (100
+   * rooms × a year) a pass took 3.2 s CPU with 31 days a step, 1.7 s with 92 and 1.5 s with 366, and a 92-day step
+   * held the loop no longer than a 31-day one (fixed costs per step dominate below a quarter).
+   */
   chunkDays: number;
   /** Whether this instance leads (only the leader builds; others read what it stored). */
   leads: () => boolean;
@@ -41,7 +45,7 @@ export const DEFAULT_SUMMARY_OPTIONS: Omit<SummaryBuilderOptions, 'leads' | 'obs
   everyMs: 30_000,
   firstAfterMs: 1_000,
   horizonDays: 366,
-  chunkDays: 31,
+  chunkDays: 92,
 };
 
 export interface PassResult {
