@@ -153,6 +153,24 @@ describe('report summaries built concurrently', () => {
     assert.equal(changes(), before, 'the report wrote no summary');
   });
 
+  test('after a write forgets some days of one room, the next pass rebuilds just those; an instance that does not lead builds nothing', async () => {
+    const builder = new SummaryBuilder(ctxOf(a), { horizonDays: HORIZON });
+    await builder.runPass();
+    assertComplete(a);
+    assert.equal((await builder.runPass()).roomsBuilt, 0, 'nothing changed');
+    const booking = a
+      .prepare<[], { id: number }>("SELECT id FROM bookings WHERE starts_at >= '2026-10-14T00:00:00.000Z' AND starts_at < '2026-10-14T12:00:00.000Z' LIMIT 1")
+      .get()!;
+    a.prepare(`UPDATE bookings SET ends_at = strftime('%Y-%m-%dT%H:%M:%fZ', ends_at, '+15 minutes') WHERE id = ?`).run(booking.id);
+    const follower = new SummaryBuilder(ctxOf(b), { horizonDays: HORIZON, leads: () => false });
+    assert.deepEqual(await follower.runPass(), { roomsBuilt: 0, daysBuilt: 0, longestStepMs: 0 });
+    const r = await builder.runPass();
+    assert.equal(r.roomsBuilt, 1, "only the booking's room");
+    assert.ok(r.daysBuilt >= 1 && r.daysBuilt <= 5, `the days around the booking (${r.daysBuilt})`);
+    assertComplete(a);
+    assertReportRight(b, 'after the rebuild');
+  });
+
   for (const other of ['report', 'builder'] as const) {
     test(`two connections build at the same moment in parallel threads (builder and ${other}): one row per room-day, right totals`, async () => {
       a.prepare('DELETE FROM report_room_days').run();
