@@ -18,6 +18,7 @@ import { ensureBootstrapAdmin } from './users/bootstrap.ts';
 import { ExchangeProbe } from './ops/health.ts';
 import { AppMetrics } from './ops/metrics.ts';
 import { PurgeScheduler } from './ops/purge.ts';
+import { SummaryBuilder } from './reports/summaries.ts';
 
 export interface RunningApp {
   ctx: AppContext;
@@ -27,8 +28,8 @@ export interface RunningApp {
   emulator: RunningEmulator | null;
   worker: OutboxWorker;
   reconciler: Reconciler;
-  /** Operations: metrics, the readiness probe of Exchange and the purge jobs. */
-  ops: { metrics: AppMetrics; probe: ExchangeProbe; purge: PurgeScheduler };
+  /** Operations: metrics, the readiness probe of Exchange, the purge jobs and the report summaries' builder. */
+  ops: { metrics: AppMetrics; probe: ExchangeProbe; purge: PurgeScheduler; summaries: SummaryBuilder };
   /** Stops accepting connections, lets in-flight requests and the running outbox step finish, then closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -83,6 +84,9 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     metrics,
     probe: new ExchangeProbe(gateway, config.readinessProbeSeconds * 1000, metrics.probed),
     purge: new PurgeScheduler({ ...ctx, log: log.child({ area: 'app' }) }, metrics.purged),
+    // The report's day summaries, filled in the background by the instance that leads the reconciler (one builder
+    // among several instances; on SQLite the one instance leads).
+    summaries: new SummaryBuilder({ ...ctx, log: log.child({ area: 'app' }) }, { leads: () => reconciler.leads(), observe: metrics.reportSummaries }),
   };
   worker = new OutboxWorker(
     { ...ctx, log: log.child({ area: 'outbox' }) },
@@ -105,6 +109,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
     worker.start();
     reconciler.start();
     ops.purge.start();
+    ops.summaries.start();
   }
 
   let stopping: Promise<void> | undefined;
@@ -120,7 +125,7 @@ export async function startApp(config: Config, log: Logger, clock: Clock = syste
         server.closeIdleConnections();
       });
       ops.purge.stop();
-      await Promise.all([worker.stop(), reconciler.stop(), ops.probe.stop()]);
+      await Promise.all([worker.stop(), reconciler.stop(), ops.probe.stop(), ops.summaries.stop()]);
       built.close();
       await gateway.close();
       await emulator?.close();

@@ -12,6 +12,8 @@ import { createRoom } from '../../server/rooms/service.ts';
 import { aggregate } from '../../server/reports/aggregate.ts';
 import { presentReport, reportCsv } from '../../server/reports/present.ts';
 import { buildReport, computeReportFromBookings } from '../../server/reports/service.ts';
+import { openDatabase } from '../../server/db/connection.ts';
+import { SummaryBuilder } from '../../server/reports/summaries.ts';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport } from './run.ts';
 
@@ -107,6 +109,47 @@ export async function run(): Promise<BenchReport> {
     const fill0 = performance.now();
     buildReport(ctx, request);
     const fillMs = performance.now() - fill0;
+    // The background builder (server/reports/summaries.ts) against the report building the summaries itself, in the
+    // same run, both after every summary was forgotten (as after a migration): (a) the next report builds them inside
+    // its request; (b) the builder fills them room by room first, then the next report finds them. CPU ms too (the
+    // machine may be busy: wall time alone is not comparable between runs).
+    const forget = () => ctx.db.prepare('DELETE FROM report_room_days').run();
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return (u.user + u.system) / 1000;
+    };
+    forget();
+    touch();
+    let c0 = process.cpuUsage();
+    const n0 = performance.now();
+    buildReport(ctx, request);
+    const notBuilt = { ms: performance.now() - n0, cpu: cpuMs(c0) };
+    forget();
+    touch();
+    c0 = process.cpuUsage();
+    const p0 = performance.now();
+    const pass = await app.ops.summaries.runPass();
+    const passed = { ms: performance.now() - p0, cpu: cpuMs(c0) };
+    touch();
+    c0 = process.cpuUsage();
+    const b0 = performance.now();
+    buildReport(ctx, request);
+    const built = { ms: performance.now() - b0, cpu: cpuMs(c0) };
+    // Optional: the builder's CPU by transaction size (REPORTS_BENCH_CHUNKS=31,92,366), each pass from nothing stored.
+    const chunkRuns: Record<string, string> = {};
+    for (const chunkDays of (process.env.REPORTS_BENCH_CHUNKS ?? '').split(',').filter(Boolean).map(Number)) {
+      forget();
+      const k0 = process.cpuUsage();
+      const r = await new SummaryBuilder({ ...ctx, log: ctx.log }, { chunkDays }).runPass();
+      chunkRuns[`builder pass with ${chunkDays} days a transaction: CPU ms / longest step ms`] = `${round(cpuMs(k0))} / ${round(r.longestStepMs)}`;
+    }
+    // Another instance (its own connection, nothing in memory; it does not lead, so it only reads the stored rows).
+    const other = openDatabase(ctx.config.databasePath);
+    c0 = process.cpuUsage();
+    const o0 = performance.now();
+    buildReport({ db: other, clock: ctx.clock }, request);
+    const otherInstance = { ms: performance.now() - o0, cpu: cpuMs(c0) };
+    other.close();
     // Before the summaries, in the same run: the report straight from 500k bookings (the old computeReport).
     const legacy: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -180,6 +223,18 @@ export async function run(): Promise<BenchReport> {
         'seed s': round(seedMs / 1000),
         'BEFORE: report from the bookings (no summaries), in-process ms median': round(median(legacy)),
         'first report ever (builds every room-day summary once), in-process ms': round(fillMs),
+        'first report after the summaries were forgotten, built in the request: ms': round(notBuilt.ms),
+        '  built in the request, CPU ms': round(notBuilt.cpu),
+        'first report after the summaries were forgotten, background builder done first: ms': round(built.ms),
+        '  background builder done first, CPU ms': round(built.cpu),
+        'same, on another instance (reads the stored summaries, nothing in memory): ms': round(otherInstance.ms),
+        '  other instance, CPU ms': round(otherInstance.cpu),
+        '  ratio not built / built (CPU)': round(notBuilt.cpu / built.cpu, 2),
+        'background builder pass (all rooms, a year): ms': round(passed.ms),
+        '  builder pass, CPU ms': round(passed.cpu),
+        '  rooms / room-days it built': `${pass.roomsBuilt} / ${pass.daysBuilt}`,
+        '  longest single step (one transaction; event loop held), ms': round(pass.longestStepMs),
+        ...chunkRuns,
         'AFTER: report after one booking moved (its room-days rebuilt), in-process ms median': round(median(afterBookingChange)),
         'in-process ms median, report + page model + CSV': round(median(inProcess.map((x) => x.total))),
         '  of which reading rows (service) + aggregate': round(median(inProcess.map((x) => x.read))),

@@ -4,6 +4,7 @@ import { beforeEach, test } from 'node:test';
 import { onBothEngines } from '../test/both-engines.ts';
 import { aBooking, aRoom, aUser, AT } from '../test/repo-fixtures.ts';
 import { updateBookingRow } from '../bookings/repo.ts';
+import { insertSeries, markOccurrence } from '../bookings/series.repo.ts';
 import { insertToken, revokeTokenRow } from '../schedule/repo.ts';
 import {
   displaySettings,
@@ -15,6 +16,7 @@ import {
   recordCheckin,
   recordRelease,
   roomIdsWithCheckinOn,
+  seriesDatesUpTo,
   setDisplaySettings,
   setExempt,
   upsertBuildingDefault,
@@ -110,5 +112,59 @@ onBothEngines('check-in repository', (engine) => {
     revokeTokenRow(db, token, AT);
     assert.equal(setDisplaySettings(db, token, { canAct: false, walkinUserId: null }), false);
     assert.deepEqual(displaySettings(db, 9999), { canAct: false, walkinUserId: null });
+  });
+
+  test("a series' dates latest first; with a maximum, only the dates the series rule counts (cancelled ones left out)", () => {
+    const { db } = engine();
+    const alice = aUser(db);
+    const room = aRoom(db);
+    const seriesId = insertSeries(db, {
+      uid: 'series-rule',
+      rrule: 'FREQ=DAILY;COUNT=5',
+      firstDate: '2026-12-01',
+      startTime: '09:00',
+      endTime: '10:00',
+      timeZone: 'Europe/London',
+      roomId: room.id,
+      organizerId: alice.id,
+      words: 'Daily',
+      subject: 'Stand-up',
+      description: '',
+      private: false,
+      splitFromId: null,
+      at: AT,
+    });
+    const ids = [1, 2, 3, 4, 5].map((d) => {
+      const start = `2026-12-0${d}T09:00:00.000Z`;
+      const id = aBooking(db, room.id, alice.id, { startsAt: start, endsAt: start.replace('T09', 'T10') });
+      markOccurrence(db, id, seriesId, start);
+      return id;
+    });
+    // 1st checked in; 2nd released; 3rd cancelled by the organizer (no fact); 4th released; 5th later.
+    recordCheckin(db, ids[0]!, 'alice', '2026-12-01T09:01:00.000Z');
+    for (const i of [1, 3]) {
+      recordRelease(db, ids[i]!, RELEASE, `2026-12-0${i + 1}T09:10:00.000Z`);
+      updateBookingRow(db, ids[i]!, { state: 'cancelled' }, AT);
+    }
+    updateBookingRow(db, ids[2]!, { state: 'cancelled' }, AT);
+    const upTo4 = '2026-12-04T09:00:00.000Z';
+    assert.deepEqual(
+      seriesDatesUpTo(db, seriesId, upTo4).map((d) => [d.id, d.releaseReason, d.checkedIn]),
+      [
+        [ids[3], 'no-show', false],
+        [ids[2], null, false],
+        [ids[1], 'no-show', false],
+        [ids[0], null, true],
+      ],
+    );
+    assert.deepEqual(
+      seriesDatesUpTo(db, seriesId, upTo4, 2).map((d) => d.id),
+      [ids[3], ids[1]],
+      'the cancelled date is skipped, at most two',
+    );
+    assert.deepEqual(
+      seriesDatesUpTo(db, seriesId, upTo4, 10).map((d) => d.id),
+      [ids[3], ids[1], ids[0]],
+    );
   });
 });

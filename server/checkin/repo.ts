@@ -1,5 +1,6 @@
 // Check-in's own tables (migration 0009): settings per building and room, and the facts of each booking.
 import type { Db } from '../db/connection.ts';
+import { ACTIVE_STATES } from '../bookings/states.ts';
 import { checkinSql } from './sql-dialect.ts';
 import type { CheckinSettings, ReleaseAction, SettingsChoice } from './rules.ts';
 
@@ -43,7 +44,11 @@ export function seriesMissesFor(db: Db, building: string): number {
   return row?.n ?? DEFAULT_SERIES_MISSES;
 }
 
-/** A series' dates that started at or before `startsAt`, latest first, with what check-in knows of each. */
+/**
+ * A series' dates that started at or before `startsAt`, latest first, with what check-in knows of each. With `max`,
+ * only dates that count for the series rule (missedInARow) and at most `max` of them: dates that ended without the
+ * room and without a check-in fact (the organizer cancelled, the room declined) are left out, as the rule skips them.
+ */
 export interface SeriesDateFacts {
   id: number;
   state: string;
@@ -51,14 +56,20 @@ export interface SeriesDateFacts {
   checkedIn: boolean;
   exempt: boolean;
 }
-export function seriesDatesUpTo(db: Db, seriesId: number, startsAt: string): SeriesDateFacts[] {
+export function seriesDatesUpTo(db: Db, seriesId: number, startsAt: string, max?: number): SeriesDateFacts[] {
+  // The state literals are fixed strings from code (ACTIVE_STATES), never input.
+  const counting =
+    max === undefined
+      ? ''
+      : `AND (c.release_reason IS NOT NULL OR c.checked_in_at IS NOT NULL OR coalesce(c.exempt, 0) = 1
+              OR b.state IN (${ACTIVE_STATES.map((st) => `'${st}'`).join(', ')}))`;
   return db
-    .prepare<[number, string], { id: number; state: string; release_reason: string | null; checked_in_at: string | null; exempt: number | null }>(
+    .prepare<(number | string)[], { id: number; state: string; release_reason: string | null; checked_in_at: string | null; exempt: number | null }>(
       `SELECT b.id, b.state, c.release_reason, c.checked_in_at, c.exempt FROM bookings b
        LEFT JOIN booking_checkins c ON c.booking_id = b.id
-       WHERE b.series_id = ? AND b.starts_at <= ? ORDER BY b.starts_at DESC`,
+       WHERE b.series_id = ? AND b.starts_at <= ? ${counting} ORDER BY b.starts_at DESC${max === undefined ? '' : ' LIMIT ?'}`,
     )
-    .all(seriesId, startsAt)
+    .all(...(max === undefined ? [seriesId, startsAt] : [seriesId, startsAt, max]))
     .map((r) => ({ id: r.id, state: r.state, releaseReason: r.release_reason, checkedIn: r.checked_in_at !== null, exempt: r.exempt === 1 }));
 }
 

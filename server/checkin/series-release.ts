@@ -86,8 +86,12 @@ export function releaseSeriesDate(
 function applySeriesRule(ctx: Ctx, b: Booking, room: Room, organizer: User, inExchange: boolean, at: string): void {
   const limit = repo.seriesMissesFor(ctx.db, room.building);
   if (limit <= 0) return;
+  // The rule fires once per series: after that, no date's release needs the count.
+  if (repo.findSeriesRelease(ctx.db, b.seriesId!)) return;
+  // Most releases do not reach the limit: reading the last `limit` dates that count tells (instead of every date of
+  // the series again on each release). Only when it is reached, the whole run is counted for the message.
+  if (missedInARow(repo.seriesDatesUpTo(ctx.db, b.seriesId!, b.startsAt, limit)) < limit) return;
   const missed = missedInARow(repo.seriesDatesUpTo(ctx.db, b.seriesId!, b.startsAt));
-  if (missed < limit) return;
   const now = ctx.clock.now().toMillis();
   // Every date still to come that holds the room (this one is released already).
   const rest = repo

@@ -120,4 +120,17 @@ describe('/metrics', () => {
     assert.ok(sample(text, 'roombook_reconcile_last_success_timestamp_seconds') > 0);
     for (const table of ['sessions', 'audit_events', 'outbox_jobs']) assert.ok(sample(text, 'roombook_purge_last_run_timestamp_seconds', { table }) > 0, table);
   });
+
+  test("the report summaries builder's progress: days built, nothing pending after a pass, when it last finished", async () => {
+    const before = await scrape();
+    assert.equal(sample(before, 'roombook_report_summary_last_pass_timestamp_seconds'), 0, 'no pass yet (background jobs are off in tests)');
+    const first = await app.ops.summaries.runPass();
+    assert.ok(first.daysBuilt > 0, 'the demo rooms had no summaries');
+    const text = await scrape();
+    assert.equal(sample(text, 'roombook_report_summary_days_built_total') - sample(before, 'roombook_report_summary_days_built_total'), first.daysBuilt);
+    assert.equal(sample(text, 'roombook_report_summary_rooms_pending'), 0);
+    assert.equal(sample(text, 'roombook_report_summary_days_missing'), 0);
+    assert.ok(sample(text, 'roombook_report_summary_last_pass_timestamp_seconds') > 0);
+    assert.equal((await app.ops.summaries.runPass()).daysBuilt, 0, 'a second pass finds every day stored');
+  });
 });

@@ -9,6 +9,7 @@ import type { ReconcileSummary } from '../sync/reconciler.ts';
 import { countBookingsByState, countJobsByStatus, oldestPendingJobCreatedAt } from './ops.repo.ts';
 import type { ProbeResult } from './health.ts';
 import type { PurgeResult } from './purge.ts';
+import type { SummaryProgress } from '../reports/summaries.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
@@ -33,6 +34,10 @@ export class AppMetrics {
   private readonly purgeLastRun: Gauge<'table'>;
   private readonly probeUp: Gauge;
   private readonly probeLatency: Gauge;
+  private readonly summaryRoomsPending: Gauge;
+  private readonly summaryDaysMissing: Gauge;
+  private readonly summaryDaysBuilt: Counter;
+  private readonly summaryLastPass: Gauge;
 
   constructor(ctx: Ctx) {
     const registers = [this.registry];
@@ -85,6 +90,26 @@ export class AppMetrics {
     });
     this.probeLatency = new Gauge({ name: 'roombook_exchange_probe_latency_seconds', help: 'Duration of the last readiness probe of Exchange.', registers });
     this.probeUp.set(-1);
+    this.summaryRoomsPending = new Gauge({
+      name: 'roombook_report_summary_rooms_pending',
+      help: 'Rooms the report summaries builder still has to look at in its current pass (0 when idle).',
+      registers,
+    });
+    this.summaryDaysMissing = new Gauge({
+      name: 'roombook_report_summary_days_missing',
+      help: "Room-days of the last year's settled days the builder has still to store in its current pass (0 when idle).",
+      registers,
+    });
+    this.summaryDaysBuilt = new Counter({
+      name: 'roombook_report_summary_days_built_total',
+      help: 'Report day summaries (room-days) stored by the background builder.',
+      registers,
+    });
+    this.summaryLastPass = new Gauge({
+      name: 'roombook_report_summary_last_pass_timestamp_seconds',
+      help: 'End of the last complete pass of the report summaries builder (0 = none yet; only the leading instance builds).',
+      registers,
+    });
 
     new Gauge({
       name: 'roombook_bookings',
@@ -143,6 +168,13 @@ export class AppMetrics {
   readonly purged = (r: PurgeResult): void => {
     this.purgedRows.inc({ table: r.table }, r.deleted);
     this.purgeLastRun.set({ table: r.table }, Date.now() / 1000);
+  };
+
+  readonly reportSummaries = (p: SummaryProgress): void => {
+    this.summaryRoomsPending.set(p.roomsPending);
+    this.summaryDaysMissing.set(p.daysMissing);
+    if (p.daysBuilt) this.summaryDaysBuilt.inc(p.daysBuilt);
+    if (p.passDone) this.summaryLastPass.set(Date.now() / 1000);
   };
 
   readonly probed = (r: ProbeResult): void => {

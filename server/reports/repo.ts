@@ -102,9 +102,27 @@ export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
   for (const r of rows) insert.run(...r);
 }
 
+/**
+ * How many stored summaries each room has for local days in [fromDay, toDay] (rooms with none are absent): the
+ * background builder (summaries.ts) looks closer only at rooms with fewer than the days of the range.
+ */
+export function countRoomDays(db: Db, fromDay: string, toDay: string): Map<number, number> {
+  return new Map(
+    prepared<[string, string], [number, number]>(db, 'SELECT room_id, count(*) FROM report_room_days WHERE day >= ? AND day <= ? GROUP BY room_id')
+      .all(fromDay, toDay)
+      .map(([room, n]) => [Number(room), Number(n)]),
+  );
+}
+
 /** Each room's summary counter (migration 0015); a room without a row is at 0. */
 export function roomDayVersions(db: Db): Map<number, number> {
   return new Map(prepared<[], [number, number]>(db, 'SELECT room_id, version FROM report_room_versions').all());
+}
+
+/** One room's summary counter (0 without a row). */
+export function roomDayVersion(db: Db, roomId: number): number {
+  const row = prepared<[number], [number]>(db, 'SELECT version FROM report_room_versions WHERE room_id = ?').get(roomId);
+  return row ? Number(row[0]) : 0;
 }
 
 /**

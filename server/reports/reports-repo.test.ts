@@ -5,7 +5,7 @@ import { onBothEngines } from '../test/both-engines.ts';
 import { aBooking, aRoom, aUser, AT } from '../test/repo-fixtures.ts';
 import { replaceExternalBookings, updateBookingRow } from '../bookings/repo.ts';
 import { recordCheckin, recordRelease, setExempt } from '../checkin/repo.ts';
-import { listHeldBookings, listOutlookOnly, listReleased } from './repo.ts';
+import { countRoomDays, listHeldBookings, listOutlookOnly, listReleased, roomDayVersion, saveRoomDays, type RoomDayRow } from './repo.ts';
 
 const START = '2026-12-01T00:00:00.000Z';
 const END = '2026-12-08T00:00:00.000Z';
@@ -50,5 +50,27 @@ onBothEngines('reports repository', (engine) => {
       AT,
     );
     assert.deepEqual(listOutlookOnly(db, [room.id], START, END), [[room.id, at(5, 9), at(5, 11)]]);
+  });
+
+  test("stored summaries counted per room over a range of days, and one room's counter", () => {
+    const { db } = engine();
+    const alice = aUser(db);
+    const room = aRoom(db);
+    const other = aRoom(db);
+    const row = (roomId: number, day: string): RoomDayRow => [roomId, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null];
+    saveRoomDays(db, [row(room.id, '2026-11-01'), row(room.id, '2026-11-02'), row(room.id, '2026-11-20'), row(other.id, '2026-11-02')]);
+    assert.deepEqual(
+      [...countRoomDays(db, '2026-11-01', '2026-11-10')].sort((a, b) => a[0] - b[0]),
+      [
+        [room.id, 2],
+        [other.id, 1],
+      ].sort((a, b) => a[0]! - b[0]!),
+    );
+    assert.equal(countRoomDays(db, '2026-12-01', '2026-12-31').size, 0);
+    const before = roomDayVersion(db, room.id);
+    assert.equal(roomDayVersion(db, other.id), before, 'no summary of either was ever deleted');
+    aBooking(db, room.id, alice.id, { startsAt: '2026-11-02T09:00:00.000Z', endsAt: '2026-11-02T10:00:00.000Z' });
+    assert.ok(roomDayVersion(db, room.id) > before, 'a booking forgot its days: the counter moved');
+    assert.equal(countRoomDays(db, '2026-11-01', '2026-11-10').get(room.id), undefined, 'the 1st and 2nd were forgotten (the days beside the booking too)');
   });
 });

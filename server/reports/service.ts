@@ -11,6 +11,7 @@ import {
   listReleasedSpans,
   listRoomDays,
   listTakenDuring,
+  roomDayVersion,
   roomDayVersions,
   saveRoomDays,
   type RoomDayRow,
@@ -143,7 +144,7 @@ function readItems(ctx: Ctx, ids: number[], fromDay: string, toDay: string): Raw
   return items;
 }
 
-const dayPlus = (day: string, days: number) => DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!;
+export const dayPlus = (day: string, days: number) => DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!;
 
 /**
  * Days before this one (UTC date today - 3) are settled: every booking starting on them has ended in every zone (an
@@ -219,6 +220,95 @@ interface RoomMemory {
 }
 const memory = new WeakMap<Ctx['db'], Map<number, RoomMemory>>();
 
+const memoryOf = (db: Ctx['db']) => {
+  let mem = memory.get(db);
+  if (!mem) memory.set(db, (mem = new Map()));
+  return mem;
+};
+
+/** The local days [from, to] as YYYY-MM-DD strings. */
+function daysOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = dayPlus(d, 1)) out.push(d);
+  return out;
+}
+
+/** The first and last of `days` missing from `have`, or null when none is. */
+function missingSpan(days: readonly string[], have: { has(day: string): boolean }): { from: string; to: string } | null {
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const d of days) {
+    if (have.has(d)) continue;
+    first ??= d;
+    last = d;
+  }
+  return first && last ? { from: first, to: last } : null;
+}
+
+/**
+ * The settled local days the background builder keeps filled: the `horizonDays` before settledBefore() (a report
+ * covers at most 366 days; older periods are still built by the report that asks for them).
+ */
+export function backgroundRange(now: DateTime, horizonDays: number): { from: string; to: string } {
+  const to = dayPlus(settledBefore(now), -1);
+  return { from: dayPlus(to, -(horizonDays - 1)), to };
+}
+
+/**
+ * Keeps `days` (all of the room's stored summaries in [from, to] at counter `version`) in this process's memory, so
+ * the next report here does not read them from the table again. Joined to what is remembered when that is at the same
+ * counter and next to or overlapping [from, to] (the builder goes through a room in consecutive spans).
+ */
+function remember(db: Ctx['db'], roomId: number, version: number, from: string, to: string, days: Iterable<DaySummary>): void {
+  const mem = memoryOf(db);
+  const held = mem.get(roomId);
+  if (held && held.version === version && held.from <= dayPlus(to, 1) && dayPlus(held.to, 1) >= from) {
+    for (const d of days) held.days.set(d.day, d);
+    if (from < held.from) held.from = from;
+    if (to > held.to) held.to = to;
+    return;
+  }
+  mem.set(roomId, { version, from, to, days: new Map([...days].map((d) => [d.day, d])) });
+}
+
+/**
+ * Fills one room's missing stored summaries in [from, to] (the background builder, summaries.ts): reads which days
+ * are stored; when some are missing, in one write transaction reads them again, rebuilds the span from the first
+ * missing to the last from the bookings and saves it. A report running meanwhile in this or another process builds
+ * from the same committed data, so whichever saves last writes equal rows (the primary key keeps one per room-day).
+ * Either way the room's days are then in this process's memory (the leading instance's first report reads nothing).
+ * Returns the days written.
+ */
+export function fillRoomDays(ctx: Ctx, room: Room, from: string, to: string): number {
+  const periodDays = daysOf(from, to);
+  const held = memory.get(ctx.db)?.get(room.id);
+  // Already remembered, complete and current: nothing to read.
+  if (held && held.from <= from && held.to >= to && held.version === roomDayVersion(ctx.db, room.id) && !missingSpan(periodDays, held.days)) return 0;
+  const read = () => ({ version: roomDayVersion(ctx.db, room.id), rows: listRoomDays(ctx.db, [room.id], from, to) });
+  // A read first, without the write lock: most of the time every day is there.
+  const found = ctx.db.transaction(read)();
+  if (!missingSpan(periodDays, new Set(found.rows.map((r) => r[1])))) {
+    remember(ctx.db, room.id, found.version, from, to, found.rows.map(fromRow));
+    return 0;
+  }
+  return ctx.db
+    .transaction(() => {
+      const { version, rows } = read();
+      const days = new Map(rows.map((r) => [r[1], fromRow(r)]));
+      const span = missingSpan(periodDays, days);
+      if (!span) {
+        remember(ctx.db, room.id, version, from, to, days.values());
+        return 0;
+      }
+      const built = summariseDays(room, readItems(ctx, [room.id], span.from, span.to), span, ctx.clock.now().toMillis());
+      saveRoomDays(ctx.db, built.map(toRow));
+      for (const d of built) days.set(d.day, d);
+      remember(ctx.db, room.id, version, from, to, days.values());
+      return built.length;
+    })
+    .immediate();
+}
+
 function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const rooms = listRooms(ctx, request.building ? { building: request.building } : {});
   const { from, to } = request.period;
@@ -226,14 +316,16 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
   const storedTo = to < cut ? to : dayPlus(cut, -1);
   const days: DaySummary[] = [];
   if (rooms.length && from <= storedTo) {
-    let mem = memory.get(ctx.db);
-    if (!mem) memory.set(ctx.db, (mem = new Map()));
-    // Counters and rows in one read transaction: a deletion cannot fall between them.
+    const mem = memoryOf(ctx.db);
+    const periodDays = daysOf(from, storedTo);
+    // Counters and rows in one read transaction: a deletion cannot fall between them. A room is read again when its
+    // counter moved, its remembered range does not cover the period, or a day is missing from memory: another
+    // process (the background builder of the leading instance) may have stored it since.
     ctx.db.transaction(() => {
       const versions = roomDayVersions(ctx.db);
       const stale = rooms.filter((r) => {
         const m = mem.get(r.id);
-        return !m || m.version !== (versions.get(r.id) ?? 0) || m.from > from || m.to < storedTo;
+        return !m || m.version !== (versions.get(r.id) ?? 0) || m.from > from || m.to < storedTo || missingSpan(periodDays, m.days) !== null;
       });
       if (!stale.length) return;
       for (const r of stale) mem.set(r.id, { version: versions.get(r.id) ?? 0, from, to: storedTo, days: new Map() });
@@ -245,20 +337,12 @@ function computeReport(ctx: Ctx, request: ReportRequest): ReportData {
       ))
         mem.get(row[0])!.days.set(row[1], fromRow(row));
     })();
-    const periodDays: string[] = [];
-    for (let d = from; d <= storedTo; d = dayPlus(d, 1)) periodDays.push(d);
     // Each room's first and last missing day; the whole span between is rebuilt (cheaper than many small reads).
+    // The background builder usually left none (correctness never depends on it: whatever is missing is built here).
     const missing: { room: Room; from: string; to: string }[] = [];
     for (const room of rooms) {
-      const have = mem.get(room.id)!.days;
-      let first: string | null = null;
-      let last: string | null = null;
-      for (const d of periodDays) {
-        if (have.has(d)) continue;
-        first ??= d;
-        last = d;
-      }
-      if (first && last) missing.push({ room, from: first, to: last });
+      const span = missingSpan(periodDays, mem.get(room.id)!.days);
+      if (span) missing.push({ room, ...span });
     }
     if (missing.length) {
       ctx.db

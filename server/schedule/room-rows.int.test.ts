@@ -129,4 +129,25 @@ describe('day view rows kept per room between changes', () => {
     const hu = await expectOnly([...rooms.keys()].map(id), 'hu');
     assert.match(hu.get(id('severn'))!, /Szabad/);
   });
+
+  test('the people exempt from check-in: adding or removing one redraws the rows of their meetings, and only those', async () => {
+    // Back in English after the Hungarian page: every row differs from that one.
+    await expectOnly([...rooms.keys()].map(id));
+    const userId = (name: string) => app.ctx.db.prepare<[string], { id: number }>('SELECT id FROM users WHERE username = ?').get(name)!.id;
+    const exempt = app.ctx.db.prepare("INSERT INTO checkin_exempt_people (user_id, added_by, added_at) VALUES (?, 'adam', ?)");
+    const notExempt = app.ctx.db.prepare('DELETE FROM checkin_exempt_people WHERE user_id = ?');
+    // Alice organizes trent's meeting: it now reads "no check-in needed"; every other row keeps its bytes, although
+    // the list moves the counter that every room's stamp includes (room 0).
+    exempt.run(userId('alice'), at('07:00'));
+    const withAlice = await expectOnly([id('trent')]);
+    assert.match(withAlice.get(id('trent'))!, /ck-exempt/);
+    // Bob's meeting (now in wye) was checked in: that label stays, so no row changes.
+    exempt.run(userId('bob'), at('07:00'));
+    assert.doesNotMatch((await expectOnly([])).get(id('wye'))!, /ck-exempt/);
+    // Off the list again: trent's meeting loses the label.
+    notExempt.run(userId('alice'));
+    assert.doesNotMatch((await expectOnly([id('trent')])).get(id('trent'))!, /ck-exempt/);
+    notExempt.run(userId('bob'));
+    await expectOnly([]);
+  });
 });

@@ -87,6 +87,11 @@ export class Reconciler {
     this.timer.unref();
   }
 
+  /** Whether this instance holds (or now takes) the lead: other leader-only jobs (report summaries) follow it. */
+  leads(): boolean {
+    return takeReconcilerLead(this.ctx.db);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     if (this.soonTimer) clearTimeout(this.soonTimer);
