@@ -111,6 +111,8 @@ export async function run(): Promise<BenchReport> {
         row('mixed: RSS max, first phase', a.rss, 'MB', '≤ 300'),
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
+        ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: p95 (p50 ${g.p50} ms)`, g.p95, 'ms', '')),
+        ...b.result.groups.map((g) => row(`mixed, second phase: ${g.name}: p95 (p50 ${g.p50} ms)`, g.p95, 'ms', '')),
       ],
     };
   } finally {
