@@ -5,7 +5,7 @@ import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
-import { cachedUntilChange } from './cache.ts';
+import { cachedUntilChange, cachedUntilRoomsChange } from './cache.ts';
 import { newPageStore, sendCachedPage } from './page-cache.ts';
 import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
@@ -87,7 +87,9 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
     const roomId = idParam(req.params.id, 'room');
     // Like the day view: one model and one finished page per data version, query and minute (the now-line).
     const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
-    const model = cachedUntilChange(ctx.db, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
+    // Kept by the room's own counter (and the directory's: its name, hours and equipment are on the page), not the
+    // global one: another room's booking no longer re-renders every room's week for every reader.
+    const model = cachedUntilRoomsChange(ctx.db, [roomId], true, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
       const week = presentWeek(listRoomWeek({ ...ctx, ...deps }, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
