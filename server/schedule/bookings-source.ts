@@ -63,7 +63,7 @@ export function listScheduleItems(ctx: Ctx, roomIds: number[], start: number, en
   const read = () => Object.freeze(readScheduleItems(ctx, roomIds, start, end));
   // A few rooms (a week view, a door display, a feed): kept by their own counters, so other rooms' bookings leave
   // them alone. The cross-room rules look only at the rooms asked, so these rooms' counters cover the answer.
-  return roomIds.length <= 16 ? cachedUntilRoomsChange(ctx.db, roomIds, false, key, read) : cachedUntilChange(ctx.db, key, read);
+  return roomIds.length <= 16 ? cachedUntilRoomsChange(ctx.db, 'items', roomIds, false, key, read) : cachedUntilChange(ctx.db, key, read);
 }
 
 /** The organizers of these bookings: looked up one by one when few (a room's week, a door display), else every user in one read. */

@@ -24,9 +24,12 @@ export function cachedUntilChange<T>(db: Db, key: string, compute: () => T): T {
   return value;
 }
 
-/** Entries kept per database for single rooms' views (week views, door displays, feeds: one or a few per room). */
-const MAX_ROOM_ENTRIES = 256;
-const roomCaches = new WeakMap<Db, Map<string, { version: string; value: unknown }>>();
+/**
+ * Entries kept per database for single rooms' views. Pages hold each reader's finished page (a week page is tens of KB
+ * per reader), so few; item lists are small and there is one per door display.
+ */
+const ROOM_POOLS = { pages: 32, items: 256 } as const;
+const roomCaches = new WeakMap<Db, Record<keyof typeof ROOM_POOLS, Map<string, { version: string; value: unknown }>>>();
 
 /**
  * Like cachedUntilChange, but for values that depend only on these rooms' meetings (and, with `directory`, on the rooms
@@ -35,23 +38,31 @@ const roomCaches = new WeakMap<Db, Map<string, { version: string; value: unknown
  * display (in the mixed load a booking changed every quarter second). Without the counters: cachedUntilChange.
  * Counters are read before computing, so a value is never older than the version it is kept under.
  */
-export function cachedUntilRoomsChange<T>(db: Db, roomIds: readonly number[], directory: boolean, key: string, compute: () => T): T {
+export function cachedUntilRoomsChange<T>(
+  db: Db,
+  pool: keyof typeof ROOM_POOLS,
+  roomIds: readonly number[],
+  directory: boolean,
+  key: string,
+  compute: () => T,
+): T {
   const versions = scheduleRoomVersions(db);
   if (!versions) return cachedUntilChange(db, key, compute);
   const v = (id: number) => versions.get(id) ?? 0;
   const version = `${v(0)}|${directory ? v(-1) : ''}|${roomIds.map(v).join(',')}`;
-  let cache = roomCaches.get(db);
-  if (!cache) roomCaches.set(db, (cache = new Map()));
+  let pools = roomCaches.get(db);
+  if (!pools) roomCaches.set(db, (pools = { pages: new Map(), items: new Map() }));
+  const cache = pools[pool];
   const hit = cache.get(key);
   if (hit && hit.version === version) {
-    // Most recently used last, so the oldest entry goes first.
+    // Most recently used last, so the oldest entry goes first (a view of a past minute is never asked again).
     cache.delete(key);
     cache.set(key, hit);
     return hit.value as T;
   }
   const value = compute();
   cache.delete(key);
-  if (cache.size >= MAX_ROOM_ENTRIES) cache.delete(cache.keys().next().value!);
+  if (cache.size >= ROOM_POOLS[pool]) cache.delete(cache.keys().next().value!);
   const entry = { version, value };
   cache.set(key, entry);
   // A failed computation is not remembered: the next request tries again.

@@ -89,7 +89,7 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
     const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
     // Kept by the room's own counter (and the directory's: its name, hours and equipment are on the page), not the
     // global one: another room's booking no longer re-renders every room's week for every reader.
-    const model = cachedUntilRoomsChange(ctx.db, [roomId], true, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
+    const model = cachedUntilRoomsChange(ctx.db, 'pages', [roomId], true, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
       const week = presentWeek(listRoomWeek({ ...ctx, ...deps }, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
