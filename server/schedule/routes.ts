@@ -17,6 +17,12 @@ import { currentLocale, t } from '../i18n/context.ts';
 const VIEWS = { screen: 'schedule/day', print: 'schedule/print' } as const;
 const TIMELINE_SLOT = '<!--roombook:timeline-->';
 
+/** The locals' signed-in user with the display name the cached page is rendered with (page-cache.ts: a marker). */
+function readerAs(res: Response, displayName: string): { user?: unknown } {
+  const user = res.locals.user as Record<string, unknown> | null | undefined;
+  return user ? { user: { ...user, displayName } } : {};
+}
+
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
 export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
   const router = Router();
@@ -49,9 +55,10 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
         };
       });
       const { timeline, pages, ...locals } = model;
-      await sendCachedPage(req, res, pages, async (csrfToken) => {
+      await sendCachedPage(req, res, pages, async (csrfToken, displayName) => {
         const page = await render(req, view, {
           ...res.locals,
+          ...readerAs(res, displayName),
           csrfToken,
           title: view === VIEWS.print ? t('print.title') : t('nav.schedule'),
           ...locals,
@@ -93,8 +100,15 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
       const week = presentWeek(listRoomWeek({ ...ctx, ...deps }, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
-    await sendCachedPage(req, res, model.pages, async (csrfToken) => [
-      await render(req, 'schedule/week', { ...res.locals, csrfToken, title: t('week.title', { room: model.week.room.name }), week: model.week, rowHtml }),
+    await sendCachedPage(req, res, model.pages, async (csrfToken, displayName) => [
+      await render(req, 'schedule/week', {
+        ...res.locals,
+        ...readerAs(res, displayName),
+        csrfToken,
+        title: t('week.title', { room: model.week.room.name }),
+        week: model.week,
+        rowHtml,
+      }),
     ]);
   });
 
