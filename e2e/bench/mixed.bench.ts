@@ -27,6 +27,9 @@ import {
 } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 20);
+// BENCH_MIXED_AMOUNT=n: each user makes n requests a phase instead (the same work in both runs of a before/after
+// comparison on a busy machine, where a timed phase serves whatever mix the CPU allowed).
+const AMOUNT = process.env.BENCH_MIXED_AMOUNT ? Number(process.env.BENCH_MIXED_AMOUNT) : null;
 
 export async function run(): Promise<BenchReport> {
   const emulator = await startEmulatorProcess();
@@ -92,7 +95,7 @@ export async function run(): Promise<BenchReport> {
     for (let minute = 0; minute < 2; minute++) {
       let rss = 0;
       const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 500);
-      const result = await profiled(`mixed-${minute + 1}`, () => load(SECONDS, groups));
+      const result = await profiled(`mixed-${minute + 1}`, () => load(AMOUNT ? { amount: AMOUNT } : SECONDS, groups));
       clearInterval(sampler);
       const fivexx = Object.entries(result.statuses)
         .filter(([s]) => s.startsWith('5'))
