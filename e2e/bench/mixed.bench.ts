@@ -104,7 +104,7 @@ export async function run(): Promise<BenchReport> {
     }
     const [a, b] = phases as [(typeof phases)[0], (typeof phases)[0]];
     return {
-      name: `Mixed load: 200 users, ${SECONDS} s × 2 (${Object.entries(a.result.statuses)
+      name: `Mixed load: 200 users, ${AMOUNT ? `${AMOUNT} requests each` : `${SECONDS} s`} × 2 (${Object.entries(a.result.statuses)
         .map(([s, n]) => `${s}: ${n}`)
         .join(', ')})`,
       rows: [
