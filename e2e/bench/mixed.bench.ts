@@ -14,6 +14,7 @@ import {
   load,
   localDate,
   PRODUCTION_ENV,
+  profiled,
   row,
   seedDay,
   seedPast,
@@ -26,6 +27,9 @@ import {
 } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 20);
+// BENCH_MIXED_AMOUNT=n: each user makes n requests a phase instead (the same work in both runs of a before/after
+// comparison on a busy machine, where a timed phase serves whatever mix the CPU allowed).
+const AMOUNT = process.env.BENCH_MIXED_AMOUNT ? Number(process.env.BENCH_MIXED_AMOUNT) : null;
 
 export async function run(): Promise<BenchReport> {
   const emulator = await startEmulatorProcess();
@@ -91,7 +95,7 @@ export async function run(): Promise<BenchReport> {
     for (let minute = 0; minute < 2; minute++) {
       let rss = 0;
       const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 500);
-      const result = await load(SECONDS, groups);
+      const result = await profiled(`mixed-${minute + 1}`, () => load(AMOUNT ? { amount: AMOUNT } : SECONDS, groups));
       clearInterval(sampler);
       const fivexx = Object.entries(result.statuses)
         .filter(([s]) => s.startsWith('5'))
@@ -100,7 +104,7 @@ export async function run(): Promise<BenchReport> {
     }
     const [a, b] = phases as [(typeof phases)[0], (typeof phases)[0]];
     return {
-      name: `Mixed load: 200 users, ${SECONDS} s × 2 (${Object.entries(a.result.statuses)
+      name: `Mixed load: 200 users, ${AMOUNT ? `${AMOUNT} requests each` : `${SECONDS} s`} × 2 (${Object.entries(a.result.statuses)
         .map(([s, n]) => `${s}: ${n}`)
         .join(', ')})`,
       rows: [
@@ -108,9 +112,16 @@ export async function run(): Promise<BenchReport> {
         row('mixed: errors (socket, timeout, 5xx), both phases', a.errors + b.errors, '', '0'),
         row('mixed: p95 latency', a.result.p95, 'ms', '≤ 200'),
         row('mixed: p50 latency', a.result.p50, 'ms', ''),
+        row('mixed: server CPU per response, first / second phase', a.result.cpuMsPerRequest, 'ms', '', {
+          value: b.result.cpuMsPerRequest,
+          of: 'ms in the second',
+        }),
         row('mixed: RSS max, first phase', a.rss, 'MB', '≤ 300'),
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
+        // A group with no answers has no percentiles (NaN, null in the JSON): shown as NaN.
+        ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: p95 (p50 ${Math.round(g.p50 ?? NaN)} ms)`, g.p95 ?? NaN, 'ms', '')),
+        ...b.result.groups.map((g) => row(`mixed, second phase: ${g.name}: p95 (p50 ${Math.round(g.p50 ?? NaN)} ms)`, g.p95 ?? NaN, 'ms', '')),
       ],
     };
   } finally {

@@ -193,7 +193,7 @@ export interface LoadGroup {
   book?: { rooms: number[]; dates: string[] };
 }
 export interface LoadResult {
-  groups: { name: string; requests: number; errors: number; timeouts: number; non2xx: number }[];
+  groups: { name: string; requests: number; errors: number; timeouts: number; non2xx: number; p50: number | null; p95: number | null; p99: number | null }[];
   statuses: Record<string, number>;
   errors: number;
   responses: number;

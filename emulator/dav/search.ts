@@ -13,15 +13,17 @@ import { parseSql, SqlSyntaxError, type SqlQuery, type Traversal } from './sql.t
 import { matches, orderComparator, windowOf } from './sql-eval.ts';
 import { occurrenceRows } from './search-expand.ts';
 import { resolveUrl } from './target.ts';
+import { windowCandidates } from './search-window.ts';
 
-function collect(store: Store, folder: Folder, traversal: Traversal): Resource[] {
+/** The scope's resources; with a window, only the items that can overlap it (search-window.ts), in the same order. */
+function collect(store: Store, folder: Folder, traversal: Traversal, window: { from: number; to: number } | undefined): Resource[] {
   const out: Resource[] = [];
   for (const f of folder.children.values()) {
     if (f.props.get(`${NS.dav}ishidden`)?.value === '1') continue;
     out.push({ kind: 'folder', folder: f });
-    if (traversal !== 'shallow') out.push(...collect(store, f, traversal).filter((r) => traversal === 'deep' || r.kind === 'folder'));
+    if (traversal !== 'shallow') out.push(...collect(store, f, traversal, window).filter((r) => traversal === 'deep' || r.kind === 'folder'));
   }
-  if (traversal !== 'hierarchical') for (const item of folder.items.values()) out.push({ kind: 'item', item });
+  if (traversal !== 'hierarchical') for (const item of window ? windowCandidates(folder, window) : folder.items.values()) out.push({ kind: 'item', item });
   return out;
 }
 
@@ -60,7 +62,7 @@ export function handleSearch(ctx: RequestContext, m: MailboxRequest): void {
   const window = windowOf(query.where);
   for (const scope of query.scopes) {
     const folder = scope.url === '' ? m.target.folder : scopeFolder(ctx, scope.url);
-    for (const r of collect(store, folder, scope.traversal)) {
+    for (const r of collect(store, folder, scope.traversal, window)) {
       const props = resourceProps(store, ctx.base, r);
       if (matches(query.where, props)) rows.push({ r, props });
     }

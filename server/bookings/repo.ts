@@ -110,12 +110,11 @@ function prepared<P extends unknown[] | object, R>(db: Db, sql: string): Databas
 function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
   const map = new Map<number, BookingAttendee[]>();
   if (!ids.length) return map;
-  const rows = db
-    .prepare<[string], AttendeeRow>(
-      `SELECT * FROM booking_attendees WHERE booking_id IN ${bookingsSql(db).ids('?')}
+  const rows = prepared<[string], AttendeeRow>(
+    db,
+    `SELECT * FROM booking_attendees WHERE booking_id IN ${bookingsSql(db).ids('?')}
        ORDER BY role DESC, email`,
-    )
-    .all(JSON.stringify(ids));
+  ).all(JSON.stringify(ids));
   for (const r of rows) {
     const list = map.get(r.booking_id) ?? [];
     list.push({ email: r.email, name: r.name, role: r.role, response: r.response, respondedAt: r.responded_at });
@@ -161,12 +160,12 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
 }
 
 export function findBooking(db: Db, id: number): Booking | undefined {
-  const row = db.prepare<[number], BookingRow>('SELECT * FROM bookings WHERE id = ?').get(id);
+  const row = prepared<[number], BookingRow>(db, 'SELECT * FROM bookings WHERE id = ?').get(id);
   return row && toBookings(db, [row])[0];
 }
 
 export function findBookingByIdempotencyKey(db: Db, key: string): Booking | undefined {
-  const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
+  const row = prepared<[string], BookingRow>(db, 'SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
   return row && toBookings(db, [row])[0];
 }
 
@@ -193,14 +192,13 @@ export type NewBooking = Pick<
 
 export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
   // RETURNING id (SQLite ≥ 3.35 and PostgreSQL) rather than lastInsertRowid, which PostgreSQL does not have.
-  const row = db
-    .prepare<[Record<string, unknown>], { id: number }>(
-      `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
+  const row = prepared<[Record<string, unknown>], { id: number }>(
+    db,
+    `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
                              starts_at, ends_at, state, created_at, updated_at)
        VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description, @private,
                @startsAt, @endsAt, 'pending', @at, @at) RETURNING id`,
-    )
-    .get({ ...b, private: b.private ? 1 : 0 })!;
+  ).get({ ...b, private: b.private ? 1 : 0 })!;
   const id = Number(row.id);
   replaceAttendees(db, id, attendees);
   return id;
@@ -209,8 +207,12 @@ export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAtte
 /** Sets the attendee list; people who stay keep their recorded response. */
 export function replaceAttendees(db: Db, bookingId: number, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): void {
   const emails = JSON.stringify(attendees.map((a) => a.email.toLowerCase()));
-  db.prepare(`DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN ${bookingsSql(db).texts('?')}`).run(bookingId, emails);
-  const upsert = db.prepare(
+  prepared<[number, string], unknown>(db, `DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN ${bookingsSql(db).texts('?')}`).run(
+    bookingId,
+    emails,
+  );
+  const upsert = prepared<[number, string, string | null, AttendeeRole], unknown>(
+    db,
     `INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, ?, ?)
      ON CONFLICT (booking_id, email) DO UPDATE SET name = excluded.name, role = excluded.role`,
   );

@@ -58,6 +58,27 @@ describe('reception pages served from the page cache', () => {
     });
   }
 
+  test("one page per role and language, each reader's own name spliced in, escaped as the template would", async () => {
+    // Bob becomes a receptionist with a name that needs escaping; rita and he then share each page.
+    app.ctx.db.prepare(`UPDATE users SET role = 'receptionist', display_name = ? WHERE username = 'bob'`).run(`<b>"O'Neil" & co</b>`);
+    const bob = new TestBrowser(app.url);
+    await bob.signIn('bob');
+    const whoName = (html: string) => /<span class="who-name">([^<]*)<\/span>/.exec(html)?.[1];
+    for (const path of ['/schedule', '/schedule/rooms/1/week']) {
+      const r = await (await first.get(path)).text();
+      const b = await (await bob.get(path)).text();
+      assert.equal(whoName(r), 'Rita Reyes', path);
+      assert.equal(whoName(b), '&lt;b&gt;&#34;O&#39;Neil&#34; &amp; co&lt;/b&gt;', path);
+      assert.ok(!b.includes(`<b>"O'Neil"`), `${path}: the name is never raw`);
+      assert.ok(!/rb(token|name)[0-9a-f]{24}/.test(r + b), `${path}: no marker left`);
+      const same = (html: string) => html.replaceAll(tokenIn(html)!, 'TOKEN').replace(/<span class="who-name">[^<]*<\/span>/, 'NAME');
+      assert.equal(same(r), same(b), `${path}: the same page apart from token and name`);
+      const zipped = await rawGet(app, bob, path, true);
+      assert.equal(zipped.encoding, 'gzip');
+      assert.equal(whoName(gunzipSync(zipped.body).toString()), whoName(b));
+    }
+  });
+
   test('the token spliced into a cached page signs a form in (sign-out with it works)', async () => {
     const token = tokenIn(await (await second.get('/schedule')).text())!;
     const res = await second.post('/logout', {}, { csrf: token });

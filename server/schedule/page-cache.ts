@@ -2,9 +2,11 @@
 // spliced in. Every receptionist's page refreshes every 30 seconds and the data changes far less often, so rendering
 // the layout, gzipping and hashing the page per request was most of a cached view's cost (see issue 13).
 //
-// The token is the only per-session part of these pages (the sign-out form); the user's name and role are per user,
-// which is part of the key. A session with flash messages to show gets a fresh render (they are shown once).
+// The token is the only per-session part of these pages (the sign-out form) and the reader's name (the header) the only
+// per-person part: both are spliced in per request, so every receptionist shares one page per role and language (after
+// a change, 50 receptionists cost one render, not 50). A session with flash messages gets a fresh render (shown once).
 import { randomBytes } from 'node:crypto';
+import ejs from 'ejs';
 import { crc32 } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { crc32Combine, gzipMember, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
@@ -14,6 +16,9 @@ import { currentLocale } from '../i18n/context.ts';
 
 /** Rendered in place of the token; random per process and base64url-safe, so no data can spell it and escaping keeps it. */
 const TOKEN_MARKER = `rbtoken${randomBytes(12).toString('hex')}`;
+/** Rendered in place of the reader's display name, the same way. */
+const NAME_MARKER = `rbname${randomBytes(12).toString('hex')}`;
+const MARKERS = new RegExp(`(${TOKEN_MARKER}|${NAME_MARKER})`);
 
 /**
  * A page cut at each place the session's token goes: the token is added per request. A segment keeps references to
@@ -27,28 +32,38 @@ interface Segment {
 }
 interface SplicedPage {
   segments: Segment[];
+  /** What goes between segment i and i + 1. */
+  between: ('token' | 'name')[];
 }
 
 /** Where a cache entry keeps its pages (per user); lives and dies with the entry (see cache.ts). */
 export type PageStore = Map<string, Promise<SplicedPage>>;
 export const newPageStore = (): PageStore => new Map();
 
-/** Renders a page given the CSRF token to put in it; large unchanging parts may come precompressed. */
-export type PageRenderer = (csrfToken: string) => Promise<(string | PrecompressedPart)[]>;
+/**
+ * Renders a page given the CSRF token and the reader's display name to put in it (as `user.displayName` of the
+ * locals); large unchanging parts may come precompressed.
+ */
+export type PageRenderer = (csrfToken: string, displayName: string) => Promise<(string | PrecompressedPart)[]>;
 
 function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
   const segments: PrecompressedPart[][] = [[]];
+  const between: SplicedPage['between'] = [];
   for (const p of parts) {
     if (typeof p !== 'string') {
       segments.at(-1)!.push(p);
       continue;
     }
-    p.split(TOKEN_MARKER).forEach((text, i) => {
-      if (i > 0) segments.push([]);
-      if (text) segments.at(-1)!.push(precompress(Buffer.from(text)));
+    // split() with a capturing group: odd entries are the markers themselves.
+    p.split(MARKERS).forEach((text, i) => {
+      if (i % 2) {
+        between.push(text === TOKEN_MARKER ? 'token' : 'name');
+        segments.push([]);
+      } else if (text) segments.at(-1)!.push(precompress(Buffer.from(text)));
     });
   }
   return {
+    between,
     segments: segments.map((parts) => {
       let crc = 0;
       let size = 0;
@@ -63,34 +78,35 @@ function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
 
 export async function sendCachedPage(req: Request, res: Response, store: PageStore, render: PageRenderer): Promise<void> {
   const user = req.user;
-  if (!user || !req.session || req.session.flash?.length) return void sendHtmlParts(req, res, await render(req.session ? csrfToken(req) : ''));
-  // The page is in the reader's language (a person may switch it), so the language is part of the key.
-  const key = `${user.id}|${user.role}|${currentLocale()}`;
+  if (!user || !req.session || req.session.flash?.length)
+    return void sendHtmlParts(req, res, await render(req.session ? csrfToken(req) : '', user?.displayName ?? ''));
+  // The page is in the reader's language (a person may switch it) and shows what their role may do: both in the key.
+  const key = `${user.role}|${currentLocale()}`;
   let page = store.get(key);
   if (!page) {
-    store.set(key, (page = render(TOKEN_MARKER).then(splice)));
+    store.set(key, (page = render(TOKEN_MARKER, NAME_MARKER).then(splice)));
     page.catch(() => store.get(key) === page && store.delete(key));
   }
-  const { segments } = await page;
-  const token = Buffer.from(csrfToken(req));
+  const { segments, between } = await page;
+  // The name escaped exactly as the template's <%= %> would have written it.
+  const fills = { token: Buffer.from(csrfToken(req)), name: Buffer.from(ejs.escapeXML(user.displayName)) };
   res.type('html');
   res.vary('Accept-Encoding');
   if (!req.acceptsEncodings('gzip') || req.method === 'HEAD') {
     const raw: Buffer[] = [];
-    segments.forEach((s, i) => (i > 0 && raw.push(token), raw.push(...s.parts.map((p) => p.raw))));
+    segments.forEach((s, i) => (i > 0 && raw.push(fills[between[i - 1]!]), raw.push(...s.parts.map((p) => p.raw))));
     return void res.send(Buffer.concat(raw));
   }
   // The finished gzip: precompressed segments with the token between them as stored blocks; the CRC is combined.
   const deflated: Buffer[] = [];
   let crc = 0;
   let size = 0;
-  const tokenBlock = storedBlock(token);
-  const tokenCrc = crc32(token);
   segments.forEach((s, i) => {
     if (i > 0) {
-      deflated.push(tokenBlock);
-      crc = crc32Combine(crc, tokenCrc, token.length);
-      size += token.length;
+      const fill = fills[between[i - 1]!];
+      deflated.push(storedBlock(fill));
+      crc = crc32Combine(crc, crc32(fill), fill.length);
+      size += fill.length;
     }
     for (const p of s.parts) deflated.push(p.deflated);
     crc = crc32Combine(crc, s.crc, s.size);

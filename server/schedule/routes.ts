@@ -5,7 +5,7 @@ import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
-import { cachedUntilChange } from './cache.ts';
+import { cachedUntilChange, cachedUntilRoomsChange } from './cache.ts';
 import { newPageStore, sendCachedPage } from './page-cache.ts';
 import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
@@ -16,6 +16,12 @@ import { currentLocale, t } from '../i18n/context.ts';
 
 const VIEWS = { screen: 'schedule/day', print: 'schedule/print' } as const;
 const TIMELINE_SLOT = '<!--roombook:timeline-->';
+
+/** The locals' signed-in user with the display name the cached page is rendered with (page-cache.ts: a marker). */
+function readerAs(res: Response, displayName: string): { user?: unknown } {
+  const user = res.locals.user as Record<string, unknown> | null | undefined;
+  return user ? { user: { ...user, displayName } } : {};
+}
 
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
 export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
@@ -49,9 +55,10 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
         };
       });
       const { timeline, pages, ...locals } = model;
-      await sendCachedPage(req, res, pages, async (csrfToken) => {
+      await sendCachedPage(req, res, pages, async (csrfToken, displayName) => {
         const page = await render(req, view, {
           ...res.locals,
+          ...readerAs(res, displayName),
           csrfToken,
           title: view === VIEWS.print ? t('print.title') : t('nav.schedule'),
           ...locals,
@@ -87,12 +94,21 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
     const roomId = idParam(req.params.id, 'room');
     // Like the day view: one model and one finished page per data version, query and minute (the now-line).
     const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
-    const model = cachedUntilChange(ctx.db, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
+    // Kept by the room's own counter (and the directory's: its name, hours and equipment are on the page), not the
+    // global one: another room's booking no longer re-renders every room's week for every reader.
+    const model = cachedUntilRoomsChange(ctx.db, 'pages', [roomId], true, `week|${currentLocale()}|${minute}|${roomId}|${date ?? ''}`, () => {
       const week = presentWeek(listRoomWeek({ ...ctx, ...deps }, roomId, date), listEquipment(ctx));
       return { week, pages: newPageStore() };
     });
-    await sendCachedPage(req, res, model.pages, async (csrfToken) => [
-      await render(req, 'schedule/week', { ...res.locals, csrfToken, title: t('week.title', { room: model.week.room.name }), week: model.week, rowHtml }),
+    await sendCachedPage(req, res, model.pages, async (csrfToken, displayName) => [
+      await render(req, 'schedule/week', {
+        ...res.locals,
+        ...readerAs(res, displayName),
+        csrfToken,
+        title: t('week.title', { room: model.week.room.name }),
+        week: model.week,
+        rowHtml,
+      }),
     ]);
   });
 

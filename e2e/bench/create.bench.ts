@@ -1,0 +1,158 @@
+// Create a booking, production mode, the emulator in its own process: the server time of POST /bookings (local
+// commit plus the room check: free/busy and the room calendar's SEARCH in parallel) and the app's CPU per create,
+// first with room calendars that hold only what the app sent, then with HISTORY items of past meetings in each room
+// calendar (a room mailbox keeps every meeting it ever accepted; the emulator's SEARCH must not scan them all).
+// Before each create the outbox sends the previous one (outside the timing), so a figure is one request's.
+// The Exchange legs are also timed alone from this process (the gateway's own calls), to show where the time goes.
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { DateTime } from 'luxon';
+import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
+import type { BenchReport, BenchRow } from './run.ts';
+import { localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, startEmulatorProcess, ZONE } from './support.ts';
+
+const ROOMS = 200;
+const USED_ROOMS = 10;
+const HISTORY = Number(process.env.BENCH_CALENDAR_HISTORY ?? 2_000);
+const CREATES = 30;
+
+export async function run(): Promise<BenchReport> {
+  const emulator = await startEmulatorProcess();
+  const app = await startTestApp({ ...PRODUCTION_ENV, ...emulator.appEnv });
+  const rows: BenchRow[] = [];
+  try {
+    const ctx = app.ctx;
+    const rooms = await seedRooms(ctx, ROOMS, emulator.url);
+    const used = rooms.slice(0, USED_ROOMS);
+    // The organizer's own mailbox: the outbox writes the meeting there and sends it to the room, which accepts it.
+    const org = (await (await fetch(`${emulator.url}/_emulator/org`)).json()) as { mailboxes: Record<string, unknown>[] };
+    const put = await fetch(`${emulator.url}/_emulator/org`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...org, mailboxes: [...org.mailboxes, { alias: 'bench', smtp: 'bench@example.com', displayName: 'Bench', kind: 'user' }] }),
+    });
+    if (!put.ok) throw new Error(`emulator org: ${put.status}`);
+    const browser = new TestBrowser(app.url);
+    await browser.signIn('bench', 'bench-password-123');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await browser.get('/bookings/new')).text())?.[1] ?? '';
+
+    const serverMs: number[] = [];
+    let recording = false;
+    app.server.on('request', (_req, res) => {
+      const t0 = process.hrtime.bigint();
+      res.on('finish', () => recording && serverMs.push(Number(process.hrtime.bigint() - t0) / 1e6));
+    });
+    // The test app runs no outbox of its own: each create's send is drained by hand, outside the timing.
+    const outboxIdle = () => app.worker.drain();
+
+    let serial = 0;
+    const creates = async (day: number) => {
+      const times: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < CREATES; i++) {
+        await outboxIdle();
+        const n = serial++;
+        const minutes = 8 * 60 + 15 * (n % 40);
+        const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+        serverMs.length = 0;
+        recording = true;
+        const c0 = process.cpuUsage();
+        const res = await browser.post(
+          '/bookings',
+          {
+            roomId: String(used[n % USED_ROOMS]!.id),
+            date: localDate(day),
+            start: hhmm(minutes),
+            end: hhmm(minutes + 15),
+            subject: 'Bench booking',
+            description: '',
+            required: '',
+            optional: '',
+            idempotencyKey: randomBytes(16).toString('base64url'),
+          },
+          { csrf },
+        );
+        const c = process.cpuUsage(c0);
+        recording = false;
+        if (res.status !== 303) throw new Error(`POST /bookings answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        await res.arrayBuffer();
+        times.push(serverMs.reduce((a, b) => a + b, 0));
+        cpu.push((c.user + c.system) / 1000);
+      }
+      return { p50: median(times), cpu: median(cpu) };
+    };
+    const legs = async (day: number) => {
+      const start = DateTime.fromISO(`${localDate(day)}T09:00`, { zone: ZONE }).toUTC();
+      const window = { start, end: start.plus({ minutes: 30 }) };
+      const fb: number[] = [];
+      const cal: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const room = used[i % USED_ROOMS]!;
+        let t = performance.now();
+        await ctx.gateway.freeBusy([room.email], window, 5);
+        fb.push(performance.now() - t);
+        t = performance.now();
+        await ctx.gateway.listCalendar(room.alias, window);
+        cal.push(performance.now() - t);
+      }
+      return { fb: median(fb), cal: median(cal) };
+    };
+
+    // Warm up (connections, NTLM, statements, templates), then the empty calendars.
+    await creates(3);
+    const empty = await profiled('create-empty', () => creates(4));
+    const emptyLegs = await legs(4);
+
+    // Past meetings in each used room's calendar: one hour a day going back from yesterday, as Outlook would have left them.
+    const control = `${emulator.url}/_emulator`;
+    const seedOne = async (alias: string, k: number) => {
+      const start = DateTime.utc()
+        .startOf('hour')
+        .minus({ days: 1 + Math.floor(k / 8), hours: k % 8 });
+      const res = await fetch(`${control}/mailboxes/${alias}/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          folder: 'calendar',
+          props: {
+            'DAV:contentclass': 'urn:content-classes:appointment',
+            'urn:schemas:httpmail:subject': `Past meeting ${k}`,
+            'urn:schemas:calendar:dtstart': start.toISO(),
+            'urn:schemas:calendar:dtend': start.plus({ minutes: 45 }).toISO(),
+            'urn:schemas:calendar:busystatus': 'BUSY',
+            'urn:schemas:calendar:location': alias,
+          },
+          types: { 'urn:schemas:calendar:dtstart': 'dateTime.tz', 'urn:schemas:calendar:dtend': 'dateTime.tz' },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`seeding ${alias}: ${res.status} ${await res.text()}`);
+    };
+    for (const room of used) {
+      for (let k = 0; k < HISTORY; k += 25) await Promise.all(Array.from({ length: Math.min(25, HISTORY - k) }, (_, j) => seedOne(room.alias, k + j)));
+    }
+    const full = await profiled('create-history', () => creates(5));
+    const fullLegs = await legs(5);
+
+    const failed = (ctx.db.prepare("SELECT count(*) AS n FROM outbox_jobs WHERE status = 'failed'").get() as { n: number }).n;
+    if (failed) throw new Error(`${failed} outbox sends failed: the room calendars would not hold the app's meetings`);
+    const h = HISTORY.toLocaleString('en');
+    rows.push(
+      row('create a booking (local commit + room check): server ms p50, calendars empty', empty.p50, 'ms', '≤ 5 (today 9.6)'),
+      row(`create a booking: server ms p50, ${h} past items per room calendar`, full.p50, 'ms', '≤ 5; flat with history', {
+        value: full.p50 / empty.p50,
+        of: 'empty calendars',
+      }),
+      row('create a booking: app CPU ms per create (p50), empty / history', empty.cpu, 'ms', ''),
+      row(`create a booking: app CPU ms per create (p50), ${h} past items`, full.cpu, 'ms', '', { value: full.cpu / empty.cpu, of: 'empty calendars' }),
+      row('room check legs alone: free/busy ms p50, empty', emptyLegs.fb, 'ms', ''),
+      row('room check legs alone: calendar SEARCH ms p50, empty', emptyLegs.cal, 'ms', ''),
+      row(`room check legs alone: free/busy ms p50, ${h} past items`, fullLegs.fb, 'ms', '', { value: fullLegs.fb / emptyLegs.fb, of: 'empty' }),
+      row(`room check legs alone: calendar SEARCH ms p50, ${h} past items`, fullLegs.cal, 'ms', '', { value: fullLegs.cal / emptyLegs.cal, of: 'empty' }),
+      row('load average (1 min) at the end', loadavg()[0]!, '', 'the machine is shared: compare ratios'),
+    );
+    return { name: `Create a booking: ${ROOMS} rooms, emulator in its own process (production mode)`, rows };
+  } finally {
+    await app.close();
+    emulator.close();
+  }
+}
