@@ -50,6 +50,9 @@ function cellHtml(className: string, title: string): string {
   return html;
 }
 
+/** Cells as finished markup, one `<span class="…" title="…"></span>` each (the scheduling rows print theirs so too). */
+export const cellsMarkup = (cells: readonly { className: string; title: string }[]): string => cells.map((c) => cellHtml(c.className, c.title)).join('');
+
 // Rooms with the same hours share their scale: kept by the cells' labels (a few distinct days of hours at most).
 const scaleMarkup = new Map<string, string>();
 /** One span per cell, labelled on the even hours ("08:00", "10:00"…), blank otherwise. */

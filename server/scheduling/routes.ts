@@ -8,7 +8,7 @@ import { flash } from '../http/flash.ts';
 import { fieldMessages, formPage, parseForm } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { namesByEmail } from '../users/service.ts';
-import { bookingLink } from '../availability/present.ts';
+import { bookingLink, cellsMarkup } from '../availability/present.ts';
 import { BookNowForm, FindTimeQuery, FormRowsQuery, RangeQuery, WorkHoursForm } from './schema.ts';
 import { formRows } from './form-rows.ts';
 import { findRoomsAcross, findTime, ownWorkHours, rememberBuilding, saveWorkHours, type FindTimeResult } from './service.ts';
@@ -33,6 +33,12 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
   const words = { busy: t('strip.busy'), off: t('scheduling.off_hours'), free: t('strip.free') };
   const labelOf = (cell: { start: number; state: string }) =>
     `${hhmm(cell.start)} ${cell.state === 'busy' ? words.busy : cell.state === 'off' ? words.off : words.free}`;
+  // The cells and their finished markup (views/scheduling/_rows.ejs prints it; 28 rows × 26 cells escaped one by one
+  // were most of the page's render).
+  const cellsOf = (list: { start: number; state: string }[]) => {
+    const cells = list.map((c) => ({ state: c.state, title: labelOf(c) }));
+    return { cells, cellsHtml: cellsMarkup(cells.map((c) => ({ className: `cell ${c.state}`, title: c.title }))) };
+  };
   return {
     zone: r.zone,
     seats: r.seats,
@@ -69,12 +75,12 @@ function present(r: FindTimeResult, q: { required: string[]; optional: string[];
         name: p.name ? `${p.name} (${p.email})` : p.email,
         role: p.required ? t('booking.role.required') : t('booking.role.optional'),
         note: p.known ? t('scheduling.works', { start: p.hours.start, end: p.hours.end, zone: zoneLabel(p.hours.timeZone) }) : t('scheduling.no_freebusy'),
-        cells: p.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
+        ...cellsOf(p.cells),
         busy: p.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
       })),
       rooms: r.grid.rooms.map((x) => ({
         name: `${x.room.name} (${x.room.capacity})`,
-        cells: x.cells.map((c) => ({ state: c.state, title: labelOf(c) })),
+        ...cellsOf(x.cells),
         busy: x.cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start)),
       })),
     },
