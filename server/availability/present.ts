@@ -5,7 +5,7 @@ import { zoneDay } from './zone-day.ts';
 import { t } from '../i18n/context.ts';
 
 /** Local date and "HH:mm" of an instant in a zone, by arithmetic (zone-day.ts): this runs for every listed room. */
-function local(ms: number, zone: string): { date: string; time: string } {
+export function local(ms: number, zone: string): { date: string; time: string } {
   const day = zoneDay(new Date(ms).toISOString().slice(0, 10), zone);
   // A zone luxon does not know cannot come from the rooms table (the room form checks it); show UTC rather than fail.
   if (!day) return { date: new Date(ms).toISOString().slice(0, 10), time: new Date(ms).toISOString().slice(11, 16) };
