@@ -8,7 +8,8 @@ import type { BenchReport, BenchRow } from './run.ts';
 import { load, localDate, median, PRODUCTION_ENV, row, seedDay, seedPast, profiled, seedRooms, startEmulatorProcess, timed, userId, ZONE } from './support.ts';
 
 const LATENCY_MS = 50;
-const SEARCHES = 10;
+// BENCH_FIND_SEARCHES: more searches for a steadier CPU figure on a busy machine.
+const SEARCHES = Number(process.env.BENCH_FIND_SEARCHES ?? 10);
 
 async function measure(rooms: number, past: number): Promise<BenchRow[]> {
   const emulator = await startEmulatorProcess();

@@ -246,7 +246,9 @@ export const row = (figure: string, value: number, unit: string, target: string,
  */
 export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Record<string, string>; close: () => void }> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts'], {
+  // BENCH_EMULATOR_PROFILE=dir: the emulator writes a CPU profile there when it stops (its part of a search).
+  const profile = process.env.BENCH_EMULATOR_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_EMULATOR_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'emulator/main.ts'], {
     cwd: root,
     env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_CONTROL_API: '1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -138,11 +138,13 @@ function freeBusyLevels(store: Store, mailbox: Mailbox, start: number, end: numb
   return levels;
 }
 
-const digits = (levels: Uint8Array): string => {
-  let s = '';
-  for (let k = 0; k < levels.length; k++) s += String.fromCharCode(48 + levels[k]!);
-  return s;
-};
+// Levels 0-4 are written as the ASCII digits '0'-'4' into one buffer and read back as latin1 text: a 5,000-room
+// answer is 780,000 digits, and appending them one character at a time was a third of the request's CPU (issue 13).
+function digits(levels: Uint8Array): string {
+  const ascii = Buffer.allocUnsafe(levels.length);
+  for (let k = 0; k < levels.length; k++) ascii[k] = 48 + levels[k]!;
+  return ascii.toString('latin1');
+}
 
 /** Free/busy digits for a mailbox over [start, end) in slots of `intervalMs`; `delayMs` is the publication delay. */
 export function freeBusyString(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, delayMs: number): string {

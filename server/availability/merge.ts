@@ -1,5 +1,6 @@
 // Interval arithmetic for find-a-room, on epoch milliseconds: a search over hundreds of rooms compares thousands of
 // intervals, and luxon objects (allocation, zone lookups) were most of its CPU. Local labels come from zone-day.ts.
+import type { BusySlot } from '../exchange/gateway.ts';
 import type { ZoneDay } from './zone-day.ts';
 
 /** A half-open stretch of time [start, end), epoch milliseconds. */
@@ -9,6 +10,9 @@ export interface Interval {
 }
 
 const MINUTE_MS = 60_000;
+
+/** A free/busy stretch as epoch ms: the gateway's own numbers when it has them (no DateTime built per stretch, issue 13). */
+export const busyInterval = (s: BusySlot): Interval => ({ start: s.startMs ?? s.start.toMillis(), end: s.endMs ?? s.end.toMillis() });
 
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && a.end > b.start;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bookingLink, presentStrip, slotLabel } from './present.ts';
+import { bookingLink, cellsMarkup, presentStrip, slotLabel } from './present.ts';
 
 test('presentStrip() names the busy cells for screen readers and gives each cell its classes and tooltip', () => {
   const view = presentStrip('Tyne', [
@@ -30,4 +30,17 @@ test('presentStrip() gives the cells as escaped markup, the same as printing the
   ]);
   assert.equal(view.cellsHtml, '<span class="cell busy" title="09:00 busy"></span><span class="cell chosen" title="09:30 free"></span>');
   assert.equal(presentStrip('x', [{ label: '<b>"', busy: false, chosen: false }]).cellsHtml, '<span class="cell" title="&lt;b&gt;&#34; free"></span>');
+});
+
+test('presentStrip() writes the two-hourly scale (even hours labelled) and cellsMarkup() escapes each cell', () => {
+  const labels = ['07:30', '08:00', '08:30', '09:00', '10:00'];
+  const view = presentStrip(
+    'Tyne',
+    labels.map((label) => ({ label, busy: false, chosen: false })),
+  );
+  assert.equal(view.scaleHtml, '<span></span><span>08:00</span><span></span><span></span><span>10:00</span>');
+  assert.equal(
+    cellsMarkup([{ className: 'cell busy', title: `09:00 "Tom's" <b>` }]),
+    '<span class="cell busy" title="09:00 &#34;Tom&#39;s&#34; &lt;b&gt;"></span>',
+  );
 });

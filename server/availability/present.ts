@@ -5,7 +5,7 @@ import { zoneDay } from './zone-day.ts';
 import { t } from '../i18n/context.ts';
 
 /** Local date and "HH:mm" of an instant in a zone, by arithmetic (zone-day.ts): this runs for every listed room. */
-function local(ms: number, zone: string): { date: string; time: string } {
+export function local(ms: number, zone: string): { date: string; time: string } {
   const day = zoneDay(new Date(ms).toISOString().slice(0, 10), zone);
   // A zone luxon does not know cannot come from the rooms table (the room form checks it); show UTC rather than fail.
   if (!day) return { date: new Date(ms).toISOString().slice(0, 10), time: new Date(ms).toISOString().slice(11, 16) };
@@ -30,6 +30,8 @@ export interface StripView {
   cells: { className: string; title: string }[];
   /** The cells as finished, escaped markup: a search lists hundreds of rooms × 26 cells, and printing them one by one in EJS was most of its render time (issue 13). */
   cellsHtml: string;
+  /** The two-hourly scale under the cells, finished markup (the same for every room with the same hours). */
+  scaleHtml: string;
   firstLabel: string;
   lastLabel: string;
 }
@@ -48,6 +50,22 @@ function cellHtml(className: string, title: string): string {
   return html;
 }
 
+/** Cells as finished markup, one `<span class="…" title="…"></span>` each (the scheduling rows print theirs so too). */
+export const cellsMarkup = (cells: readonly { className: string; title: string }[]): string => cells.map((c) => cellHtml(c.className, c.title)).join('');
+
+// Rooms with the same hours share their scale: kept by the cells' labels (a few distinct days of hours at most).
+const scaleMarkup = new Map<string, string>();
+/** One span per cell, labelled on the even hours ("08:00", "10:00"…), blank otherwise. */
+function scaleHtml(labels: readonly string[]): string {
+  const key = labels.join(',');
+  let html = scaleMarkup.get(key);
+  if (html === undefined) {
+    html = labels.map((hm) => `<span>${/^\d\d:00$/.test(hm) && Number(hm.slice(0, 2)) % 2 === 0 ? escapeHtml(hm) : ''}</span>`).join('');
+    if (scaleMarkup.size < 1_000) scaleMarkup.set(key, html);
+  }
+  return html;
+}
+
 export function presentStrip(roomName: string, cells: readonly StripCell[]): StripView {
   const busy = cells.filter((c) => c.busy).map((c) => c.label);
   // Two words looked up once per room, not once per cell: find-a-room lists hundreds of rooms of ~30 cells each.
@@ -61,6 +79,7 @@ export function presentStrip(roomName: string, cells: readonly StripCell[]): Str
     ariaLabel: busy.length ? t('strip.aria_busy', { room: roomName, times: busy.join(', ') }) : t('strip.aria_free', { room: roomName }),
     cells: shown,
     cellsHtml: shown.map((c) => cellHtml(c.className, c.title)).join(''),
+    scaleHtml: scaleHtml(cells.map((c) => c.label)),
     firstLabel: cells[0]?.label ?? '',
     lastLabel: cells.at(-1)?.label ?? '',
   };

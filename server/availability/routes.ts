@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { pages } from '../http/access.ts';
 import { fieldMessages } from '../http/form.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
-import { presentRoom } from '../rooms/present.ts';
+import { zoneLabel } from '../i18n/format.ts';
 import { FindQuery } from './schema.ts';
 import { bookingLink, presentStrip, slotLabel } from './present.ts';
 import { findRooms, type FindResult, type LocalBookings, type RoomOption, type TimeSuggestion } from './service.ts';
@@ -49,8 +49,24 @@ export function availabilityRoutes(ctx: AppContext, local: LocalBookings, people
     // most of a 5,000-room search, and nobody reads them). The count is always of every free room.
     const all = req.query.all === '1';
     const result = await findRooms(ctx, local, parsed.data, { strips: all ? Infinity : SHOWN, alsoAsk: people });
+    // The card shows name, seats, place and equipment only: presentRoom's durations and notes (plural messages per
+    // room) are not drawn here. Labels and the zone note are looked up once per search, not per card.
+    const labels = new Map(catalogue.map((e) => [e.code, e.label]));
+    const zoneNotes = new Map<string, string>();
+    const zoneNote = (zone: string) => {
+      let note = zoneNotes.get(zone);
+      if (note === undefined) zoneNotes.set(zone, (note = t('strip.times_in', { zone: zoneLabel(zone) })));
+      return note;
+    };
     const option = (o: RoomOption) => ({
-      ...presentRoom(o.room, catalogue),
+      id: o.room.id,
+      name: o.room.name,
+      capacity: o.room.capacity,
+      building: o.room.building,
+      floor: o.room.floor,
+      timeZone: o.room.timeZone,
+      equipment: o.room.equipment.map((code) => ({ code, label: labels.get(code) ?? code })),
+      zoneNote: zoneNote(o.room.timeZone),
       times: slotLabel(o.room, o.slot),
       strip: presentStrip(o.room.name, o.strip),
       // "8 seats, 10 too few" says how far off a room is (issue 16), not just its size.

@@ -4,7 +4,10 @@ import { FieldErrors, type FieldMessages } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import type { Room } from '../rooms/service.ts';
 import { roomsForSearch } from './rooms-cache.ts';
-import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
+
+/** The active rooms (optionally of one building), cached until a room changes; shared, so never to be changed. */
+export { roomsForSearch };
+import { busyInterval, isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
 import { t } from '../i18n/context.ts';
@@ -134,6 +137,14 @@ export interface FindOptions {
 
 type Busy = Map<number, Interval[]>;
 
+/**
+ * Resolves once the free/busy requests just started have been written. undici writes a request on a kept-alive
+ * connection from a setImmediate (it first lets the idle socket report a close), so a synchronous database read
+ * started at once held the request back by its whole duration (issue 13: the read was meant to overlap the round
+ * trip). The gateway reaches undici within microtasks; its immediate is then queued before our second one.
+ */
+export const requestsLeft = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** `extra` added to `base`'s lists, room by room, without changing either. */
 function joined(base: Busy, extra: Busy, id: number): Interval[] {
   const a = base.get(id) ?? [];
@@ -172,6 +183,7 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
+  await requestsLeft();
   // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
   // day (the day is read below for the rooms whose strips are drawn).
   const slotBusy = local.busyByRoom(
@@ -191,13 +203,13 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
       const person = personBusy.get(f.email.toLowerCase());
       if (person) {
         person.known = f.known;
-        for (const s of f.busy) person.busy.push({ start: s.start.toMillis(), end: s.end.toMillis() });
+        for (const s of f.busy) person.busy.push(busyInterval(s));
       }
       const id = byRoom.get(f.email.toLowerCase());
       if (id === undefined) continue;
       let list = exchangeBusy.get(id);
       if (!list) exchangeBusy.set(id, (list = []));
-      for (const s of f.busy) list.push({ start: s.start.toMillis(), end: s.end.toMillis() });
+      for (const s of f.busy) list.push(busyInterval(s));
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;

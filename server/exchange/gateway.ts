@@ -122,6 +122,9 @@ export interface BusySlot {
   start: DateTime;
   end: DateTime;
   status: Exclude<BusyStatus, 'free'>;
+  /** `start` and `end` as epoch ms, when the reader has them (the OWA answer does): loops over many rooms read these, not DateTimes. */
+  readonly startMs?: number;
+  readonly endMs?: number;
 }
 
 /** Free/busy of one mailbox over the requested window. */

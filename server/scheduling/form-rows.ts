@@ -3,7 +3,7 @@
 // request for people and rooms together (as Outlook's scheduling tab). The rows are drawn by people-rows.ts.
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { mergeIntervals, type Interval } from '../availability/merge.ts';
+import { busyInterval, mergeIntervals, type Interval } from '../availability/merge.ts';
 import { zoneDay } from '../availability/zone-day.ts';
 import { activeBusyByRoom } from '../bookings/service.ts';
 import { ExchangeError } from '../exchange/errors.ts';
@@ -91,7 +91,7 @@ export async function formRows(ctx: Ctx, organizer: Pick<User, 'email' | 'displa
       );
       for (const f of fb) {
         const email = f.email.toLowerCase();
-        const slots = f.busy.map((s) => ({ start: s.start.toMillis(), end: s.end.toMillis() }));
+        const slots = f.busy.map(busyInterval);
         const person = personBusy.get(email);
         if (person) {
           person.known = f.known;

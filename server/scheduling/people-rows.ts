@@ -4,6 +4,7 @@
 import type { AppContext } from '../context.ts';
 import type { Interval } from '../availability/merge.ts';
 import { zoneDay } from '../availability/zone-day.ts';
+import { cellsMarkup } from '../availability/present.ts';
 import type { Room } from '../rooms/service.ts';
 import { t } from '../i18n/context.ts';
 import * as repo from './repo.ts';
@@ -22,8 +23,8 @@ export interface RowPerson {
 
 export interface RowsView {
   scale: string[];
-  people: { name: string; role: string; note: string; cells: { state: string; title: string }[]; busy: string[] }[];
-  rooms: { name: string; cells: { state: string; title: string }[]; busy: string[] }[];
+  people: { name: string; role: string; note: string; cells: { state: string; title: string }[]; cellsHtml: string; busy: string[] }[];
+  rooms: { name: string; cells: { state: string; title: string }[]; cellsHtml: string; busy: string[] }[];
 }
 
 /** The rows of one local day `date` in `zone` across `window`; `slot` (the time asked) is outlined. */
@@ -46,11 +47,14 @@ export function peopleAndRoomRows(
     q.people.map((p) => p.email),
   );
   const inSlot = (start: number) => !!q.slot && start < q.slot.end && start + CELL_MINUTES * 60_000 > q.slot.start;
-  const present = (cells: { start: number; state: string }[]) =>
-    cells.map((c) => ({
+  // The cells and their finished markup (views/scheduling/_rows.ejs prints it; escaping cell by cell was most of the rows' render).
+  const present = (list: { start: number; state: string }[]) => {
+    const cells = list.map((c) => ({
       state: inSlot(c.start) ? `${c.state} in-slot` : c.state,
       title: `${hhmm(c.start)} ${c.state === 'busy' ? words.busy : c.state === 'off' ? words.off : words.free}`,
     }));
+    return { cells, cellsHtml: cellsMarkup(cells.map((c) => ({ className: `cell ${c.state}`, title: c.title }))) };
+  };
   const busyTimes = (cells: { start: number; state: string }[]) => cells.filter((c) => c.state === 'busy').map((c) => hhmm(c.start));
   const people = q.people.map((p) => {
     const hours: WorkHours = saved.get(p.email.toLowerCase()) ?? { timeZone: q.zone, start: '09:00', end: '17:00', days: DEFAULT_WORK_DAYS };
@@ -59,7 +63,7 @@ export function peopleAndRoomRows(
       name: p.name ? `${p.name} (${p.email})` : p.email,
       role: p.role ? t(`booking.role.${p.role}`) : '',
       note: p.known ? t('scheduling.works', { start: hours.start, end: hours.end, zone: hours.timeZone }) : t('scheduling.no_freebusy'),
-      cells: present(cells),
+      ...present(cells),
       busy: busyTimes(cells),
     };
   });
@@ -68,7 +72,7 @@ export function peopleAndRoomRows(
     const opens = rz?.instant(room.opensAt);
     const closes = rz?.instant(room.closesAt);
     const cells = rowCells(busy, opens != null && closes != null ? [{ start: opens, end: closes }] : [], q.window, CELL_MINUTES);
-    return { name: `${room.name} (${room.capacity})`, cells: present(cells), busy: busyTimes(cells) };
+    return { name: `${room.name} (${room.capacity})`, ...present(cells), busy: busyTimes(cells) };
   });
   const first = rowCells([], null, q.window, CELL_MINUTES);
   const scale = first.map((c) => {

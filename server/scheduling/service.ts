@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { mergeIntervals, type Interval } from '../availability/merge.ts';
+import { busyInterval, mergeIntervals, type Interval } from '../availability/merge.ts';
+import { requestsLeft, roomsForSearch } from '../availability/service.ts';
 import { zoneDay } from '../availability/zone-day.ts';
 import { activeBusyByRoom, checkBookingRules } from '../bookings/queries.ts';
 import { ExchangeError } from '../exchange/errors.ts';
-import { listRooms, type Room } from '../rooms/service.ts';
+import type { Room } from '../rooms/service.ts';
 import type { User } from '../users/service.ts';
 import * as repo from './repo.ts';
 import type { FindTimeInput, RangeInput } from './schema.ts';
@@ -125,7 +126,8 @@ export async function findTime(
   const optional = q.optional.filter((e) => e !== me && !q.required.includes(e));
   const required = [me, ...q.required.filter((e) => e !== me)];
   const seats = q.people ?? required.length + optional.length;
-  const rooms = listRooms(ctx, { building: q.building })
+  // The cached room list (find-a-room's): reading and mapping every room per search cost more than the slots (issue 16).
+  const rooms = roomsForSearch(ctx, q.building)
     .filter((r) => roomFits(r, q, seats))
     // The closest fits first: a search for four never needs the 50 largest halls.
     .sort((a, b) => a.capacity - b.capacity || a.name.localeCompare(b.name))
@@ -174,6 +176,7 @@ export async function findTime(
       (fb) => ({ fb }),
       (err: unknown) => ({ err }),
     );
+  await requestsLeft();
   const roomBusy = activeBusyByRoom(
     ctx,
     rooms.map((r) => r.id),
@@ -185,7 +188,7 @@ export async function findTime(
     if ('err' in got) throw got.err;
     for (const f of got.fb) {
       const email = f.email.toLowerCase();
-      const slots = f.busy.map((s) => ({ start: s.start.toMillis(), end: s.end.toMillis() }));
+      const slots = f.busy.map(busyInterval);
       const person = busyOf.get(email);
       if (person) {
         person.push(...slots);
@@ -295,7 +298,7 @@ export interface RangeResult {
  */
 export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeResult> {
   const seats = q.people ?? 1;
-  const rooms = listRooms(ctx, { building: q.building }).filter((r) => roomFits(r, q, seats));
+  const rooms = roomsForSearch(ctx, q.building).filter((r) => roomFits(r, q, seats));
   const zone = rooms[0]?.timeZone ?? 'Europe/London';
   const now = ctx.clock.now();
   const today = now.setZone(zone).toISODate()!;
@@ -332,8 +335,7 @@ export async function findRoomsAcross(ctx: Ctx, q: RangeInput): Promise<RangeRes
       GRID_MINUTES,
     );
     const byEmail = new Map(withWindows.map((r) => [r.room.email.toLowerCase(), r.room.id]));
-    for (const f of fb)
-      roomBusy.get(byEmail.get(f.email.toLowerCase()) ?? -1)?.push(...f.busy.map((b) => ({ start: b.start.toMillis(), end: b.end.toMillis() })));
+    for (const f of fb) roomBusy.get(byEmail.get(f.email.toLowerCase()) ?? -1)?.push(...f.busy.map(busyInterval));
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
     exchangeUnavailable = true;

@@ -108,3 +108,21 @@ test('decodeFbData() merges runs of one status and splits where the status chang
     ],
   );
 });
+
+test('decodeFbData() stretches carry epoch ms and DateTimes that agree, and serialise as before (ISO start and end)', () => {
+  const [busy, tentative] = decodeFbData('00220100', window, 30)!;
+  assert.equal(busy!.startMs, Date.parse('2026-03-29T09:00:00Z'));
+  assert.equal(busy!.endMs, Date.parse('2026-03-29T10:00:00Z'));
+  assert.equal(busy!.start.toMillis(), busy!.startMs);
+  assert.equal(busy!.end.toISO(), '2026-03-29T10:00:00.000Z');
+  assert.equal(tentative!.status, 'tentative');
+  assert.deepEqual(JSON.parse(JSON.stringify(busy)), { start: '2026-03-29T09:00:00.000Z', end: '2026-03-29T10:00:00.000Z', status: 'busy' });
+});
+
+test('decodeFbData() reads all-4 data as no data, and 4 among other digits as free', () => {
+  assert.equal(decodeFbData('44444444', window, 30), null);
+  assert.deepEqual(
+    decodeFbData('44224444', window, 30)!.map((s) => [s.start.toISO(), s.status]),
+    [['2026-03-29T09:00:00.000Z', 'busy']],
+  );
+});

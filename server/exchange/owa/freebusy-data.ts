@@ -5,8 +5,7 @@ import { childOf, childrenOf, parseXml, XmlShapeError } from '../xml.ts';
 import { toFreeBusyParam } from '../dates.ts';
 
 // EXCHANGE: 0 free, 1 tentative, 2 busy, 3 out of office, 4 no data. KB813268's text swaps 1 and 2; EVO,
-// DavMail and MAPI agree on 1 = tentative, and so do we (§14, §19.3).
-const STATUS_BY_DIGIT = { '1': 'tentative', '2': 'busy', '3': 'oof' } as const;
+// DavMail and MAPI agree on 1 = tentative, and so do we (§14, §19.3). See statusOf below.
 
 /** Number of `interval`-minute slots covering the window (the last one may be partial). */
 export function slotCount(window: TimeWindow, intervalMinutes: number): number {
@@ -25,10 +24,38 @@ export function freeBusyQuery(emails: readonly string[], window: TimeWindow, int
   return params.toString();
 }
 
+/**
+ * A busy stretch read from an fbdata string. Its epoch milliseconds are plain fields (hot loops over thousands of rooms
+ * read those); the luxon DateTimes the gateway's type promises are built only when something reads `start` or `end`:
+ * two DateTimes per stretch were most of the cost of reading a 5,000-room answer (issue 13).
+ */
+class Stretch implements BusySlot {
+  #start: DateTime | undefined;
+  #end: DateTime | undefined;
+  constructor(
+    readonly startMs: number,
+    readonly endMs: number,
+    readonly status: BusySlot['status'],
+  ) {}
+  get start(): DateTime {
+    return (this.#start ??= DateTime.fromMillis(this.startMs, { zone: 'utc' }));
+  }
+  get end(): DateTime {
+    return (this.#end ??= DateTime.fromMillis(this.endMs, { zone: 'utc' }));
+  }
+  toJSON(): { start: string | null; end: string | null; status: BusySlot['status'] } {
+    return { start: this.start.toISO(), end: this.end.toISO(), status: this.status };
+  }
+}
+
+// Character codes of the fbdata digits.
+const ZERO = 48;
+const FOUR = 52;
+const statusOf = (code: number): BusySlot['status'] => (code === 49 ? 'tentative' : code === 50 ? 'busy' : 'oof');
+
 /** Decode one fbdata string into merged non-free stretches; null when it holds no data at all. */
 export function decodeFbData(fbdata: string, window: TimeWindow, intervalMinutes: number): BusySlot[] | null {
   const data = fbdata.trim();
-  if (!/^[0-4]*$/.test(data)) throw new XmlShapeError('malformed-freebusy', 'fbdata holds characters other than 0-4');
   const startMs = window.start.toMillis();
   const endMs = window.end.toMillis();
   const stepMs = intervalMinutes * 60_000;
@@ -36,34 +63,36 @@ export function decodeFbData(fbdata: string, window: TimeWindow, intervalMinutes
   // CASE: how Exchange rounds an end that is not a whole number of intervals is unknown (§19.3): accept the
   // floor or the ceiling, reject anything shorter (that would silently report free time we never saw).
   const floor = Math.floor((endMs - startMs) / stepMs);
-  if (data.length < floor) {
-    throw new XmlShapeError('malformed-freebusy', `fbdata has ${data.length} slots, expected ${expected}`);
-  }
-  const digits = data.slice(0, expected);
-  if (digits.length > 0 && /^4+$/.test(digits)) return null;
-  // Epoch milliseconds per slot (minutes are elapsed time, so this equals luxon's plus({ minutes })), and a DateTime
-  // only per merged stretch: a search over hundreds of rooms decodes 150 slots each (issue 13).
-  const slots: BusySlot[] = [];
-  let runStatus: BusySlot['status'] | null = null;
+  // One pass over the character codes (a 5,000-room answer is 780,000 digits): it checks every digit is 0-4, notes
+  // whether any is not 4 (all 4: no data) and collects the runs of one non-free digit, with no closure, regular
+  // expression or date object per slot (issue 13). Digits past `expected` are checked but not read.
+  const slots: Stretch[] = [];
+  let allNoData = true;
+  let runCode = 0;
   let runStart = 0;
   let runEnd = 0;
-  const flush = () => {
-    if (runStatus) slots.push({ start: DateTime.fromMillis(runStart, { zone: 'utc' }), end: DateTime.fromMillis(runEnd, { zone: 'utc' }), status: runStatus });
-  };
-  for (let i = 0; i < digits.length; i++) {
-    const status = STATUS_BY_DIGIT[digits[i] as keyof typeof STATUS_BY_DIGIT];
-    if (!status) continue;
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    const code = data.charCodeAt(i);
+    if (code < ZERO || code > FOUR) throw new XmlShapeError('malformed-freebusy', 'fbdata holds characters other than 0-4');
+    if (i >= expected) continue;
+    if (code !== FOUR) allNoData = false;
+    if (code === ZERO || code === FOUR) continue;
     const start = startMs + i * stepMs;
-    const end = Math.min(start + stepMs, endMs);
-    if (runStatus === status && runEnd === start) runEnd = end;
+    const end = start + stepMs < endMs ? start + stepMs : endMs;
+    if (runCode === code && runEnd === start) runEnd = end;
     else {
-      flush();
-      runStatus = status;
+      if (runCode) slots.push(new Stretch(runStart, runEnd, statusOf(runCode)));
+      runCode = code;
       runStart = start;
       runEnd = end;
     }
   }
-  flush();
+  if (n < floor) {
+    throw new XmlShapeError('malformed-freebusy', `fbdata has ${n} slots, expected ${expected}`);
+  }
+  if (runCode) slots.push(new Stretch(runStart, runEnd, statusOf(runCode)));
+  if (n > 0 && allNoData) return null;
   return slots;
 }
 
