@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { findBooking } from './repo.ts';
-import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { signedIn, startTestApp, type TestApp, type TestBrowser } from '../test/test-app.ts';
 import { aUser, demoPeople, someRooms } from '../test/factories.ts';
 import { sendFromOutlook } from '../test/outlook.ts';
 import { waitFor } from '../test/wait.ts';
@@ -69,12 +69,7 @@ describe('the booking page’s live status', () => {
     await demoPeople(app.ctx);
     await aUser(app.ctx, { username: 'carol', displayName: 'Carol Cole' });
     roomIds = new Map([...someRooms(app.ctx, { trent: {}, severn: { capacity: 8 } })].map(([alias, r]) => [alias, String(r.id)]));
-    alice = new TestBrowser(app.url);
-    await alice.signIn('alice');
-    bob = new TestBrowser(app.url);
-    await bob.signIn('bob');
-    carol = new TestBrowser(app.url);
-    await carol.signIn('carol');
+    [alice, bob, carol] = await signedIn(app.url, 'alice', 'bob', 'carol');
   });
   after(async () => {
     await app.close();

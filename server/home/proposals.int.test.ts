@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { findBooking } from '../bookings/repo.ts';
-import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { bookingIdOf, postBookingForm } from '../test/booking-form.ts';
+import { signedIn, startTestApp, type TestApp, type TestBrowser } from '../test/test-app.ts';
 import { aUser, demoPeople, someRooms } from '../test/factories.ts';
 import { plantOutlookMeeting } from '../test/outlook.ts';
 import { waitFor } from '../test/wait.ts';
@@ -37,23 +38,10 @@ describe('attendees’ counter-proposals on Home', () => {
     await control('POST', '/mailboxes/bob/respond', { uid, response, ...times });
   }
   async function book(room: string, start: string, end: string, subject: string): Promise<number> {
-    const form = await (await alice.get(`/bookings/new?roomId=${roomIds.get(room)}&date=${day.toFormat('yyyy-MM-dd')}&start=${start}&end=${end}`)).text();
-    const key = /name="idempotencyKey" value="([^"]+)"/.exec(form)![1]!;
-    const res = await alice.post('/bookings', {
-      roomId: roomIds.get(room)!,
-      date: day.toFormat('yyyy-MM-dd'),
-      start,
-      end,
-      subject,
-      description: '',
-      required: 'bob@example.com',
-      optional: '',
-      idempotencyKey: key,
-    });
+    const res = await postBookingForm(alice, { roomId: roomIds.get(room)!, date: day.toFormat('yyyy-MM-dd'), start, end, subject });
     assert.equal(res.status, 303);
-    const id = Number(/\/bookings\/(\d+)/.exec(res.headers.get('location') ?? '')![1]);
     await app.worker.drain();
-    return id;
+    return bookingIdOf(res);
   }
   const home = async () => (await alice.get('/')).text();
   const proposalLine = (subject: string, times: string) => new RegExp(`Bob Baker proposed [^<]*${times} for <a href="/bookings/\\d+">${subject}</a>`);
@@ -63,10 +51,7 @@ describe('attendees’ counter-proposals on Home', () => {
     await demoPeople(app.ctx);
     await aUser(app.ctx, { username: 'carol', displayName: 'Carol Cole' });
     roomIds = new Map([...someRooms(app.ctx, { trent: {}, severn: { capacity: 8 } })].map(([alias, r]) => [alias, String(r.id)]));
-    alice = new TestBrowser(app.url);
-    await alice.signIn('alice');
-    carol = new TestBrowser(app.url);
-    await carol.signIn('carol');
+    [alice, carol] = await signedIn(app.url, 'alice', 'carol');
   });
   after(async () => {
     await app.close();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { aRoom } from '../test/factories.ts';
-import { startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
+import { signedIn, startTestApp, TestBrowser, type TestApp } from '../test/test-app.ts';
 import { SAMPLE_JPEG, SAMPLE_PNG, SAMPLE_SVG } from './photo-samples.ts';
 
 const photoForm = (altText: string | undefined, file?: { bytes: Buffer; name: string; type: string }) => {
@@ -28,10 +28,7 @@ describe('a room photo (issue 16)', () => {
     const { demoPeople } = await import('../test/factories.ts');
     await demoPeople(app.ctx);
     roomId = aRoom(app.ctx, { alias: 'severn' }).id;
-    alice = new TestBrowser(app.url);
-    await alice.signIn('alice');
-    adam = new TestBrowser(app.url);
-    await adam.signIn('adam');
+    [alice, adam] = await signedIn(app.url, 'alice', 'adam');
   });
   after(async () => {
     await app.close();

@@ -119,3 +119,17 @@ export class TestBrowser {
     return this.post('/login', { username, password });
   }
 }
+
+/** A browser of `baseUrl` signed in as each of `usernames` (demo password), in order: `[alice, bob] = await signedIn(...)`. */
+export async function signedIn<const Names extends readonly string[]>(
+  baseUrl: string,
+  ...usernames: Names
+): Promise<{ -readonly [K in keyof Names]: TestBrowser }> {
+  const browsers: TestBrowser[] = [];
+  for (const name of usernames) {
+    const b = new TestBrowser(baseUrl);
+    await b.signIn(name);
+    browsers.push(b);
+  }
+  return browsers as { -readonly [K in keyof Names]: TestBrowser };
+}
