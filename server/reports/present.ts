@@ -1,6 +1,6 @@
 // Turns a report into what the page and the CSV show: rounded numbers, the SVG charts and their tables. The page and
 // the CSV read the same rows, so the numbers cannot drift apart.
-import { hours, noShowRate, rankRooms, usedHours, utilisation, type RoomLine, type Totals, type UtilisationReport } from './aggregate.ts';
+import { hours, noShowRate, rankRooms, usedHours, utilisation, type Totals, type UtilisationReport } from './aggregate.ts';
 import { csvRow } from './csv.ts';
 import type { Rebooked, RebookedSpan, ReportData } from './service.ts';
 import { barChartSvg, heatMapSvg, heatStep } from './svg.ts';
@@ -66,64 +66,40 @@ function line(level: Line['level'], building: string, floor: string, room: strin
   };
 }
 
-/** Released and rebooked time of the rooms `match` picks, summed. */
-function rebookedOf(r: UtilisationReport, rebooked: Rebooked | undefined, match: (room: RoomLine['room']) => boolean): RebookedSpan {
-  const sum = { releasedMs: 0, rebookedMs: 0 };
-  if (!rebooked?.byRoom.size) return sum;
+const NONE: RebookedSpan = { releasedMs: 0, rebookedMs: 0 };
+
+/**
+ * Released and rebooked time summed per building, floor and in total, in one pass over the rooms that had a released
+ * no-show (keys as the report's own: building, and building + NUL + floor).
+ */
+function rebookedSums(r: UtilisationReport, rebooked: Rebooked | undefined): { total: RebookedSpan; groups: Map<string, RebookedSpan> } {
+  const total = { releasedMs: 0, rebookedMs: 0 };
+  const groups = new Map<string, RebookedSpan>();
+  if (!rebooked?.byRoom.size) return { total, groups };
+  const add = (key: string, s: RebookedSpan) => {
+    const g = groups.get(key) ?? { releasedMs: 0, rebookedMs: 0 };
+    g.releasedMs += s.releasedMs;
+    g.rebookedMs += s.rebookedMs;
+    groups.set(key, g);
+  };
   for (const l of r.rooms) {
-    const s = match(l.room) ? rebooked.byRoom.get(l.room.id) : undefined;
+    const s = rebooked.byRoom.get(l.room.id);
     if (!s) continue;
-    sum.releasedMs += s.releasedMs;
-    sum.rebookedMs += s.rebookedMs;
+    total.releasedMs += s.releasedMs;
+    total.rebookedMs += s.rebookedMs;
+    add(l.room.building, s);
+    add(`${l.room.building}\u0000${l.room.floor}`, s);
   }
-  return sum;
+  return { total, groups };
 }
 
 export function reportLines(r: UtilisationReport, rebooked?: Rebooked): Line[] {
-  const rb = (match: (room: RoomLine['room']) => boolean) => rebookedOf(r, rebooked, match);
+  const { total, groups } = rebookedSums(r, rebooked);
   return [
-    line(
-      'total',
-      t('rooms.all_buildings'),
-      '',
-      '',
-      null,
-      r.total,
-      rb(() => true),
-    ),
-    ...r.buildings.map((b) =>
-      line(
-        'building',
-        b.building,
-        '',
-        '',
-        null,
-        b,
-        rb((room) => room.building === b.building),
-      ),
-    ),
-    ...r.floors.map((f) =>
-      line(
-        'floor',
-        f.building,
-        f.floor ?? '',
-        '',
-        null,
-        f,
-        rb((room) => room.building === f.building && room.floor === f.floor),
-      ),
-    ),
-    ...r.rooms.map((l) =>
-      line(
-        'room',
-        l.room.building,
-        l.room.floor,
-        l.room.name,
-        l.room.capacity,
-        l,
-        rb((room) => room.id === l.room.id),
-      ),
-    ),
+    line('total', t('rooms.all_buildings'), '', '', null, r.total, total),
+    ...r.buildings.map((b) => line('building', b.building, '', '', null, b, groups.get(b.building) ?? NONE)),
+    ...r.floors.map((f) => line('floor', f.building, f.floor ?? '', '', null, f, groups.get(`${f.building}\u0000${f.floor ?? ''}`) ?? NONE)),
+    ...r.rooms.map((l) => line('room', l.room.building, l.room.floor, l.room.name, l.room.capacity, l, rebooked?.byRoom.get(l.room.id) ?? NONE)),
   ];
 }
 
