@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context.ts';
 import { createPassport } from './auth/passport.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -10,6 +8,7 @@ import { SqliteSessionStore } from './auth/session-store.ts';
 import { sqliteClient } from './db/sql.ts';
 import { adminAuditRoutes } from './audit/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { accessLog } from './http/access-log.ts';
 import { compressText } from './http/compress.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
@@ -72,23 +71,8 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.locals.t = t;
   app.locals.fmt = fmt;
 
-  app.use(
-    pinoHttp({
-      logger: ctx.log.child({ area: 'http' }),
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // One line per request with method, path (no query: it may carry tokens), status and duration.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-    }),
-  );
+  // One line per request with method, path (no query: it may carry tokens), status and duration.
+  app.use(accessLog(ctx.log));
   app.use(services.ops.metrics.http());
   app.use(securityHeaders(ctx.config));
   app.use(compressText);

@@ -2,6 +2,7 @@
 // generator (load-client.mjs in a child process, so process.cpuUsage() here counts the server alone).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -207,10 +208,14 @@ export interface LoadResult {
 
 const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
 
-/** Runs the load generator in a child process and measures this process's CPU while it runs. */
-export async function load(length: number | { amount: number }, groups: LoadGroup[]): Promise<LoadResult> {
+/**
+ * Runs the load generator in a child process and measures the server's CPU while it runs: this process's, or, given
+ * `serverPid`, that process's (an app started with startAppProcess).
+ */
+export async function load(length: number | { amount: number }, groups: LoadGroup[], serverPid?: number): Promise<LoadResult> {
   const plan = typeof length === 'number' ? { durationSec: length } : { amount: length.amount };
   const cpu = process.cpuUsage();
+  const childCpu = serverPid === undefined ? 0 : processCpuMs(serverPid);
   const started = performance.now();
   const out = await new Promise<string>((resolve, reject) =>
     execFile(process.execPath, [CLIENT, JSON.stringify({ ...plan, groups })], { maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
@@ -220,7 +225,66 @@ export async function load(length: number | { amount: number }, groups: LoadGrou
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   const r = JSON.parse(out) as Omit<LoadResult, 'cpuMsPerRequest' | 'rps'>;
-  return { ...r, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, r.responses), rps: r.responses / seconds };
+  const cpuMs = serverPid === undefined ? (used.user + used.system) / 1000 : processCpuMs(serverPid) - childCpu;
+  return { ...r, cpuMsPerRequest: cpuMs / Math.max(1, r.responses), rps: r.responses / seconds };
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux everywhere but a few old architectures). */
+const CLOCK_TICKS = 100;
+
+/** User + system CPU of a process so far, ms (Linux /proc; 10 ms resolution). */
+export function processCpuMs(pid: number): number {
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of the line (utime, stime) are 12 and 13 after the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** A process's resident set size now, MB (Linux /proc). */
+export function processRssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/**
+ * The app in its own process, started as `npm start` starts it (tsx, server/main.ts) in production mode on a database
+ * the bench prepared, so its CPU and memory are its own, not the bench's (seeding, the test client). Background jobs
+ * run as in a deployment unless `env` turns them off.
+ */
+export async function startAppProcess(env: Record<string, string>): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  // BENCH_APP_PROFILE=dir: the app writes a CPU profile there when it stops.
+  const profile = process.env.BENCH_APP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...PRODUCTION_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"event":"app.listening".*?"url":"http:\/\/localhost:(\d+)"/.exec(buffered);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve(m[1]!);
+      } else if (buffered.length > 1 << 20) buffered = buffered.slice(-4096);
+    };
+    child.stdout.on('data', onData);
+    void exited.then(() => reject(new Error(`the app exited with ${child.exitCode}`)));
+  });
+  // Its access log is read and dropped, as a log shipper would: a full pipe would stall the app.
+  child.stdout.resume();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** CPU and wall time of one async call, here in this process (server and in-process emulator alike). */

@@ -22,6 +22,8 @@ export const fmt = {
 /** Catalog keys the browser scripts need; they use only {name} placeholders, which the scripts fill in. */
 const CLIENT_MESSAGES = ['client.local_time_booking', 'client.local_time_form', 'client.attendee_placeholder', 'client.attendee_label', 'client.attendees'];
 
+const LOCALE_CHOICES = LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] }));
+
 /** Values every template may use: the signed-in user, their role, the CSRF token and queued flash messages. */
 export function baseLocals(req: Request): Record<string, unknown> {
   const user = req.user;
@@ -31,20 +33,26 @@ export function baseLocals(req: Request): Record<string, unknown> {
   return {
     user: user ?? null,
     can: (role: Role) => (user ? hasRole(user.role, role) : false),
-    roleLabel: user ? roleLabel(user.role) : '',
+    get roleLabel() {
+      return user ? roleLabel(user.role) : '';
+    },
     // Every template's text comes from the catalogs (locales/*.json) through t(); <html lang> is `locale`.
     t,
     locale: currentLocale(),
-    localeChoices: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
+    localeChoices: LOCALE_CHOICES,
     // Messages the page's scripts show (public/js/*.js read them from #roombook-messages), with `<` escaped so the
     // JSON cannot close its <script> element.
     get clientMessagesJson() {
       const locale = currentLocale();
       return JSON.stringify(Object.fromEntries(CLIENT_MESSAGES.map((k) => [k, CATALOGS[locale][k] ?? CATALOGS.en[k]]))).replace(/</g, '\\u003c');
     },
-    // The examples next to date and time inputs, in the form the page's text uses.
-    dateExample: dateExample(),
-    timeExample: timeExample(),
+    // The examples next to date and time inputs, in the form the page's text uses (getters: a cached page never reads them).
+    get dateExample() {
+      return dateExample();
+    },
+    get timeExample() {
+      return timeExample();
+    },
     // The language switch comes back to the page it was used on.
     returnTo: req.originalUrl,
     // A getter, so only a page that is rendered (not a redirect or JSON) issues an anonymous form's CSRF cookie.

@@ -110,5 +110,15 @@ export function zoneLabel(zone: string, at: DateTime = DateTime.utc(), locale: L
 const zoneNames = new Map<string, string>();
 
 /** The example shown next to date and time inputs, in the format the text uses. */
-export const dateExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'date', locale);
-export const timeExample = (locale: Locale = currentLocale()): string => formatDate(DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' }), 'time', locale);
+// A fixed instant, so each is one string per language: kept, since every page's locals offered them (issue 13: the
+// two luxon formats were the largest part of a cached page's per-request cost).
+const EXAMPLE = DateTime.fromISO('2026-12-03T13:00', { zone: 'utc' });
+const examples = new Map<string, string>();
+const example = (kind: 'date' | 'time', locale: Locale): string => {
+  const key = `${kind}|${locale}`;
+  let text = examples.get(key);
+  if (text === undefined) examples.set(key, (text = formatDate(EXAMPLE, kind, locale)));
+  return text;
+};
+export const dateExample = (locale: Locale = currentLocale()): string => example('date', locale);
+export const timeExample = (locale: Locale = currentLocale()): string => example('time', locale);

@@ -144,7 +144,10 @@ function readItems(ctx: Ctx, ids: number[], fromDay: string, toDay: string): Raw
   return items;
 }
 
-export const dayPlus = (day: string, days: number) => DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!;
+// Epoch arithmetic, not luxon: the background builder steps through a year of days per room, and a luxon DateTime per
+// step was most of its CPU (issue 13: 3.3 s of the mixed load's first minute). A calendar day is 86,400,000 ms in UTC.
+const DAY_MS = 86_400_000;
+export const dayPlus = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * Days before this one (UTC date today - 3) are settled: every booking starting on them has ended in every zone (an

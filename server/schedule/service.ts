@@ -168,14 +168,45 @@ export function listRoomWeek(ctx: Ctx, roomId: number, date: string | undefined)
 
 /** A room's meetings over a whole local day (display, API). */
 export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: readonly ScheduleItem[] } {
-  const day = localDate(ctx, date, room.timeZone);
-  const start = DateTime.fromISO(day, { zone: room.timeZone }).startOf('day');
-  return { date: day, items: listScheduleItems(ctx, [room.id], start.toMillis(), start.plus({ days: 1 }).toMillis()) };
+  const day = date === undefined ? zoneToday(room.timeZone, ctx.clock.now().toMillis()).date : localDate(ctx, date, room.timeZone);
+  const { start, end } = dayBounds(room.timeZone, day);
+  return { date: day, items: listScheduleItems(ctx, [room.id], start, end) };
+}
+
+// Door displays poll their room's day every 30 s (70 displays in the mixed load): its zone's date and the day's
+// bounds are the same on every poll, and asking luxon for them each time was most of a poll's CPU (issue 13).
+// Both are kept per zone (and date), bounded; a kept "today" holds from its local midnight to the next one.
+const KEPT_DAYS = 512;
+const boundsKept = new Map<string, Span>();
+const todayKept = new Map<string, Span & { date: string }>();
+
+/** [local midnight, next local midnight) of `day` in `zone`, epoch ms (a 23- or 25-hour day on a clock change). */
+function dayBounds(zone: string, day: string): Span {
+  const key = `${zone}|${day}`;
+  let bounds = boundsKept.get(key);
+  if (!bounds) {
+    const start = DateTime.fromISO(day, { zone }).startOf('day');
+    if (boundsKept.size >= KEPT_DAYS) boundsKept.clear();
+    boundsKept.set(key, (bounds = { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() }));
+  }
+  return bounds;
+}
+
+/** The zone's local date at `ms`, with that day's bounds. */
+function zoneToday(zone: string, ms: number): Span & { date: string } {
+  const kept = todayKept.get(zone);
+  if (kept && ms >= kept.start && ms < kept.end) return kept;
+  const date = DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd');
+  const today = { date, ...dayBounds(zone, date) };
+  if (todayKept.size >= KEPT_DAYS) todayKept.clear();
+  todayKept.set(zone, today);
+  return today;
 }
 
 /** What the room's door display says at `now`. */
 export function roomDisplayState(ctx: Ctx, room: Room, now: DateTime): { items: readonly ScheduleItem[]; state: DisplayState<ScheduleItem> } {
-  const { items } = listRoomDay(ctx, room, now.setZone(room.timeZone).toFormat('yyyy-MM-dd'));
+  const today = zoneToday(room.timeZone, now.toMillis());
+  const items = listScheduleItems(ctx, [room.id], today.start, today.end);
   return {
     items,
     state: displayState(

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { recordAudit, type Actor } from '../audit/record.ts';
@@ -100,7 +99,8 @@ export function authenticateToken(ctx: Ctx, secret: string | undefined): repo.De
   const token = repo.findLiveTokenByHash(ctx.db, hashOf(secret));
   if (!token) throw new TokenError(messages.invalid);
   const now = ctx.clock.now();
-  if (!token.lastUsedAt || now.toMillis() - DateTime.fromISO(token.lastUsedAt).toMillis() > TOUCH_EVERY_MS) {
+  // Date.parse, not luxon: this runs on every door-display poll, and the stored time is a UTC ISO string.
+  if (!token.lastUsedAt || now.toMillis() - Date.parse(token.lastUsedAt) > TOUCH_EVERY_MS) {
     repo.touchToken(ctx.db, token.id, toDbTime(now));
   }
   return token;
