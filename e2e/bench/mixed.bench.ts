@@ -42,6 +42,7 @@ const SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 20);
 // comparison on a busy machine, where a timed phase serves whatever mix the CPU allowed).
 const AMOUNT = process.env.BENCH_MIXED_AMOUNT ? Number(process.env.BENCH_MIXED_AMOUNT) : null;
 const WARM_UP_SECONDS = 5;
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 export async function run(): Promise<BenchReport> {
   const emulator = await startEmulatorProcess();
@@ -72,7 +73,14 @@ export async function run(): Promise<BenchReport> {
     });
     if (!put.ok) throw new Error(`emulator org: ${put.status}`);
     await seeding.stop();
-    app = await startAppProcess({ ...env, RECONCILE_INTERVAL_SECONDS: '0' });
+    app = await startAppProcess({ ...env, RECONCILE_INTERVAL_SECONDS: '0', METRICS_TOKEN: METRICS_TOKEN });
+    const appUrl = app.url;
+    // The V8 heap in use (live data and garbage not yet collected) from the app's own /metrics: RSS alone cannot tell a
+    // leak from a heap V8 has not yet collected.
+    const heapMb = async () => {
+      const text = await (await fetch(`${appUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      return Number(/^roombook_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 2 ** 20;
+    };
     const sessions = await signInSessions(app.url, 130, users);
     const bookDates = [localDate(5), localDate(6), localDate(7)];
     const groups: LoadGroup[] = [
@@ -131,7 +139,7 @@ export async function run(): Promise<BenchReport> {
       const fivexx = Object.entries(result.statuses)
         .filter(([s]) => s.startsWith('5'))
         .reduce((n, [, c]) => n + c, 0);
-      phases.push({ result, rss, errors: result.errors + fivexx + result.groups.reduce((n, g) => n + g.timeouts, 0) });
+      phases.push({ result, rss, heap: await heapMb(), errors: result.errors + fivexx + result.groups.reduce((n, g) => n + g.timeouts, 0) });
     }
     const [a, b] = phases as [(typeof phases)[0], (typeof phases)[0]];
     return {
@@ -149,6 +157,8 @@ export async function run(): Promise<BenchReport> {
         }),
         row('mixed: RSS max, first phase', a.rss, 'MB', '≤ 300'),
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
+        row('mixed: V8 heap used at the end of the first phase', a.heap, 'MB', ''),
+        row('mixed: V8 heap used at the end of the second phase', b.heap, 'MB', '', { value: b.heap / a.heap, of: 'first phase' }),
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
         // A group with no answers has no percentiles (NaN, null in the JSON): shown as NaN.
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: p95 (p50 ${Math.round(g.p50 ?? NaN)} ms)`, g.p95 ?? NaN, 'ms', '')),

@@ -4,6 +4,7 @@ import { ForbiddenError } from '../errors.ts';
 import { t } from '../i18n/context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const KEPT_SESSION_TOKENS = 10_000;
 export const CSRF_FIELD = '_csrf';
 /** Carries the anonymous forms' token (the sign-in page), so showing a form never needs a session row. */
 export const CSRF_COOKIE = 'roombook.csrf';
@@ -61,7 +62,18 @@ export function csrfProtection(secret: string): RequestHandler {
     return sameToken(raw.slice(dot + 1), mac('csrf-cookie', nonce)) ? nonce : undefined;
   };
 
-  const sessionToken = (req: Request) => mac('csrf-session', req.sessionID);
+  // A session's token never changes (an HMAC of its id), and every page of a signed-in user carries it: kept for the
+  // most recent sessions instead of one HMAC per page view (issue 13). Bounded; a session not kept is just computed.
+  const kept = new Map<string, string>();
+  const sessionToken = (req: Request) => {
+    let token = kept.get(req.sessionID);
+    if (token === undefined) {
+      token = mac('csrf-session', req.sessionID);
+      if (kept.size >= KEPT_SESSION_TOKENS) kept.delete(kept.keys().next().value!);
+      kept.set(req.sessionID, token);
+    }
+    return token;
+  };
 
   return (req: Request, res: Response, next: NextFunction): void => {
     let issued: string | undefined;
