@@ -77,9 +77,18 @@ export async function run(): Promise<BenchReport> {
     const appUrl = app.url;
     // The V8 heap in use (live data and garbage not yet collected) from the app's own /metrics: RSS alone cannot tell a
     // leak from a heap V8 has not yet collected.
-    const heapMb = async () => {
+    // Also the event loop's delay since the last scrape (prom-client resets its histogram on each): a stall holds up
+    // every request at once, whatever its group.
+    const scrape = async () => {
       const text = await (await fetch(`${appUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-      return Number(/^roombook_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]) / 2 ** 20;
+      const metric = (name: string) => Number(new RegExp(`^roombook_${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      return {
+        heap: metric('nodejs_heap_size_used_bytes') / 2 ** 20,
+        heapTotal: metric('nodejs_heap_size_total_bytes') / 2 ** 20,
+        external: metric('nodejs_external_memory_bytes') / 2 ** 20,
+        lagP99: metric('nodejs_eventloop_lag_p99_seconds') * 1000,
+        lagMax: metric('nodejs_eventloop_lag_max_seconds') * 1000,
+      };
     };
     const sessions = await signInSessions(app.url, 130, users);
     const bookDates = [localDate(5), localDate(6), localDate(7)];
@@ -129,6 +138,7 @@ export async function run(): Promise<BenchReport> {
     // A fresh process compiles its modules and templates and warms its JIT on the first requests: a short pass of the
     // same mix first (not counted), as a deployed app has long been warm when 200 people use it.
     await load(WARM_UP_SECONDS, groups);
+    await scrape();
     const phases = [];
     for (let minute = 0; minute < 2; minute++) {
       let rss = 0;
@@ -139,7 +149,7 @@ export async function run(): Promise<BenchReport> {
       const fivexx = Object.entries(result.statuses)
         .filter(([s]) => s.startsWith('5'))
         .reduce((n, [, c]) => n + c, 0);
-      phases.push({ result, rss, heap: await heapMb(), errors: result.errors + fivexx + result.groups.reduce((n, g) => n + g.timeouts, 0) });
+      phases.push({ result, rss, ...(await scrape()), errors: result.errors + fivexx + result.groups.reduce((n, g) => n + g.timeouts, 0) });
     }
     const [a, b] = phases as [(typeof phases)[0], (typeof phases)[0]];
     return {
@@ -159,6 +169,9 @@ export async function run(): Promise<BenchReport> {
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
         row('mixed: V8 heap used at the end of the first phase', a.heap, 'MB', ''),
         row('mixed: V8 heap used at the end of the second phase', b.heap, 'MB', '', { value: b.heap / a.heap, of: 'first phase' }),
+        row('mixed: V8 heap total (reserved) / external memory at the end of the second phase', b.heapTotal, 'MB', '', { value: b.external, of: 'MB external' }),
+        row('mixed: event loop delay p99, first / second phase', a.lagP99, 'ms', '', { value: b.lagP99, of: 'ms in the second' }),
+        row('mixed: event loop delay max, first / second phase', a.lagMax, 'ms', '', { value: b.lagMax, of: 'ms in the second' }),
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
         // A group with no answers has no percentiles (NaN, null in the JSON): shown as NaN.
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: p95 (p50 ${Math.round(g.p50 ?? NaN)} ms)`, g.p95 ?? NaN, 'ms', '')),

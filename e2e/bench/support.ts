@@ -258,7 +258,8 @@ export async function startAppProcess(env: Record<string, string>): Promise<{ ur
   const profile = process.env.BENCH_APP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...PRODUCTION_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    // BENCH_APP_NODE_OPTIONS: Node options for the app alone (heap limits, --expose-gc) in experiments.
+    env: { ...process.env, ...PRODUCTION_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

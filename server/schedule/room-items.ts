@@ -25,9 +25,16 @@ export interface StampedItems {
 interface Kept {
   version: string;
   parts: RoomParts;
+  /** The parts as text, to tell a change that reached this window from one that did not. */
+  digest: string;
+  /** The room as its row draws it (the kept directory's object: equal objects are the same one). */
+  room: Room;
+  /** Moves only when the parts or the room drawn changed: a counter that moved for another day keeps it. */
+  generation: number;
   /** The room's meetings as shown, with the stamp they were put together under. */
   shown?: { stamp: string; items: readonly ScheduleItem[] };
 }
+let generations = 0;
 /** Windows kept per database (a few days' views); each holds at most the rooms asked for. */
 const MAX_WINDOWS = 8;
 const kept = new WeakMap<Db, Map<string, Map<number, Kept>>>();
@@ -47,8 +54,16 @@ function windowStore(db: Db, key: string): Map<number, Kept> {
   return rooms;
 }
 
-/** The meetings of these rooms overlapping [start, end), as listScheduleItems answers, per room with its stamp. */
-export function listStampedItems(ctx: Ctx, roomIds: number[], start: number, end: number): StampedItems {
+/**
+ * The meetings of these rooms overlapping [start, end), as listScheduleItems answers, per room with its stamp.
+ *
+ * A room's counter moves for any change of its meetings, on any day: a booking moved next week moved it too. So a
+ * stale room is read again, and only when what it reads for this window (or the room itself) differs from what is
+ * kept does its stamp change (issue 13: in the mixed load a booking a quarter second, none on the day shown, made
+ * every day view render its model and pages again). The stamp is then the room's generation, never its counter.
+ */
+export function listStampedItems(ctx: Ctx, rooms: readonly Room[], start: number, end: number): StampedItems {
+  const roomIds = rooms.map((r) => r.id);
   if (!roomIds.length) return { byRoom: new Map(), stamps: new Map() };
   // Counters first, then the data: data read after its counter is never older than the version it is kept under.
   const versions = scheduleRoomVersions(ctx.db);
@@ -60,12 +75,23 @@ export function listStampedItems(ctx: Ctx, roomIds: number[], start: number, end
   const all = versions.get(0) ?? 0;
   const store = windowStore(ctx.db, `${start}|${end}`);
   const version = (id: number) => `${all}.${versions.get(id) ?? 0}`;
-  const stale = roomIds.filter((id) => store.get(id)?.version !== version(id));
-  if (stale.length) for (const [id, parts] of readRoomParts(ctx, stale, start, end)) store.set(id, { version: version(id), parts });
+  const roomById = new Map(rooms.map((r) => [r.id, r]));
+  const stale = roomIds.filter((id) => store.get(id)?.version !== version(id) || store.get(id)!.room !== roomById.get(id));
+  if (stale.length)
+    for (const [id, parts] of readRoomParts(ctx, stale, start, end)) {
+      const room = roomById.get(id)!;
+      const digest = JSON.stringify(parts);
+      const was = store.get(id);
+      // The room drawn is the kept directory's object; a new object (the directory was read again) is compared as text.
+      const sameRoom = was && (was.room === room || JSON.stringify(was.room) === JSON.stringify(room));
+      if (was && sameRoom && was.digest === digest) store.set(id, { ...was, version: version(id), room });
+      else store.set(id, { version: version(id), parts, digest, room, generation: ++generations });
+    }
   const stamps = new Map<number, string>();
   const byRoom = assembleByRoom(new Map(roomIds.map((id) => [id, store.get(id)!.parts])), (id, outcome, build) => {
-    // What the cross-room rules did to the room's Outlook meetings (usually nothing: '') is part of its stamp.
-    const stamp = `${version(id)}.${outcome}`;
+    // What the cross-room rules did to the room's Outlook meetings (usually nothing: '') is part of its stamp; room 0
+    // (a person's name, a building's check-in default) redraws every row, as it always did.
+    const stamp = `${all}.${store.get(id)!.generation}.${outcome}`;
     stamps.set(id, stamp);
     const kept = store.get(id)!;
     if (kept.shown?.stamp !== stamp) kept.shown = { stamp, items: build() };

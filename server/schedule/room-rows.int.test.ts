@@ -150,4 +150,30 @@ describe('day view rows kept per room between changes', () => {
     notExempt.run(userId('bob'));
     await expectOnly([]);
   });
+
+  test("a change on another day moves the room's counter but keeps its row, the day's fingerprint and so the page; on the day it redraws the row", async () => {
+    const fingerprint = () => listDaySchedule({ ...app.ctx, checkinLabels }, { date: day, equipment: [] }).fingerprint;
+    await expectOnly([]);
+    const before = fingerprint();
+    assert.ok(before);
+    const nextWeek = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE }).plus({ days: 7 }).toUTC().toISO()!;
+    const counter = () =>
+      app.ctx.db.prepare<[number], { version: number }>('SELECT version FROM schedule_room_versions WHERE room_id = ?').get(rooms.get('trent')!.id)!.version;
+    const moved = counter();
+    app.ctx.db
+      .prepare('INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(rooms.get('trent')!.id, 'outlook-next-week', 'Next week', 'carol@example.com', nextWeek('09:00'), nextWeek('10:00'), at('07:00'));
+    assert.notEqual(counter(), moved, "trent's counter moved");
+    await expectOnly([]);
+    assert.equal(fingerprint(), before, 'nothing on the day changed: the day view keeps its model and pages');
+    // The same meeting moved onto the day: trent's row shows it.
+    app.ctx.db.prepare("UPDATE external_bookings SET starts_at = ?, ends_at = ? WHERE uid = 'outlook-next-week'").run(at('16:00'), at('17:00'));
+    assert.match((await expectOnly([id('trent')])).get(id('trent'))!, /Next week/);
+    assert.notEqual(fingerprint(), before);
+    // A room's own edit is on the day too, although no meeting changed.
+    const withMeeting = fingerprint();
+    app.ctx.db.prepare("UPDATE rooms SET name = 'Trent (big)' WHERE id = ?").run(rooms.get('trent')!.id);
+    assert.match((await expectOnly([id('trent')])).get(id('trent'))!, /Trent \(big\)/);
+    assert.notEqual(fingerprint(), withMeeting);
+  });
 });

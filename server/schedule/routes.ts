@@ -6,7 +6,8 @@ import { parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import { listBuildings, listEquipment } from '../rooms/service.ts';
 import { cachedUntilChange, cachedUntilRoomsChange } from './cache.ts';
-import { newPageStore, sendCachedPage } from './page-cache.ts';
+import { newPageStore, sendCachedPage, type PageStore } from './page-cache.ts';
+import { scheduleRoomVersions } from './invalidation.ts';
 import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
@@ -23,9 +24,25 @@ function readerAs(res: Response, displayName: string): { user?: unknown } {
   return user ? { user: { ...user, displayName } } : {};
 }
 
+/** What a day view's pages are made of, kept per data version, query and minute (and reused across versions). */
+interface DayPageModel {
+  day: ReturnType<typeof presentDay>;
+  timeline: Awaited<ReturnType<typeof timelinePart>> | null;
+  buildings: string[];
+  equipment: ReturnType<typeof listEquipment>;
+  values: Record<string, unknown>;
+  pages: PageStore;
+}
+/** Day models kept across data versions (see modelsMade); a few queries a minute at a front desk. */
+const MODELS_MADE = 16;
+
 /** Reception pages: the day timeline, its print view and one room's week (receptionists and admins only). */
 export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
   const router = Router();
+
+  // The last model made per key (view, language, minute, query) with its fingerprint: kept across data versions,
+  // bounded like the cache it feeds (a model of a past minute is never asked again and goes first).
+  const modelsMade = new Map<string, { fingerprint: string; model: DayPageModel }>();
 
   const render = (req: Request, view: string, locals: object) =>
     new Promise<string>((resolve, reject) => req.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))));
@@ -37,11 +54,17 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
       // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model.
       const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
       // The model holds words, so its language is part of the key.
-      const model = await cachedUntilChange(ctx.db, `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`, async () => {
+      const key = `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`;
+      const model = await cachedUntilChange(ctx.db, key, async () => {
         const day = listDaySchedule({ ...ctx, ...deps }, query);
+        // The data moved, but perhaps not on this day (a booking next week): then the model and its finished pages
+        // are the ones already made (issue 13). The rooms directory's counter covers the building list and filters.
+        const fingerprint = day.fingerprint === null ? null : `${scheduleRoomVersions(ctx.db)?.get(-1) ?? 0}|${day.fingerprint}`;
+        const made = fingerprint === null ? undefined : modelsMade.get(key);
+        if (made && made.fingerprint === fingerprint) return made.model;
         const equipment = listEquipment(ctx);
         const presented = presentDay(day, equipment, req.query as Record<string, unknown>, keptRow);
-        return {
+        const built: DayPageModel = {
           day: presented,
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
@@ -53,6 +76,11 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
           // The finished pages of this model, per user (page-cache.ts).
           pages: newPageStore(),
         };
+        if (fingerprint !== null) {
+          if (modelsMade.size >= MODELS_MADE) modelsMade.delete(modelsMade.keys().next().value!);
+          modelsMade.set(key, { fingerprint, model: built });
+        }
+        return built;
       });
       const { timeline, pages, ...locals } = model;
       await sendCachedPage(req, res, pages, async (csrfToken, displayName) => {
