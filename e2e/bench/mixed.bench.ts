@@ -169,7 +169,10 @@ export async function run(): Promise<BenchReport> {
         row('mixed: RSS max, second identical phase', b.rss, 'MB', 'no growth', { value: b.rss / a.rss, of: 'first phase' }),
         row('mixed: V8 heap used at the end of the first phase', a.heap, 'MB', ''),
         row('mixed: V8 heap used at the end of the second phase', b.heap, 'MB', '', { value: b.heap / a.heap, of: 'first phase' }),
-        row('mixed: V8 heap total (reserved) / external memory at the end of the second phase', b.heapTotal, 'MB', '', { value: b.external, of: 'MB external' }),
+        row('mixed: V8 heap total (reserved) / external memory at the end of the second phase', b.heapTotal, 'MB', '', {
+          value: b.external,
+          of: 'MB external',
+        }),
         row('mixed: event loop delay p99, first / second phase', a.lagP99, 'ms', '', { value: b.lagP99, of: 'ms in the second' }),
         row('mixed: event loop delay max, first / second phase', a.lagMax, 'ms', '', { value: b.lagMax, of: 'ms in the second' }),
         ...a.result.groups.map((g) => row(`mixed, first phase: ${g.name}: requests (timeouts ${g.timeouts}, errors ${g.errors})`, g.requests, '', '')),
