@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { findUserByUsername, insertDomainUser, isEmailTaken, recordSignIn, type User } from '../users/service.ts';
+import { findUser, findUserByUsername, insertDomainUser, isEmailTaken, recordSignIn, refreshDirectoryName, type User } from '../users/service.ts';
 import { t } from '../i18n/context.ts';
 
 /** A Windows account the domain controller vouched for (NTLM) or the directory bound (LDAPS). */
@@ -51,7 +51,8 @@ export function signInDomainUser(
   const user = ctx.db
     .transaction(() => {
       const found = findUserByUsername(ctx, username);
-      if (found) return found;
+      // The directory's name when it answered (a lookup that timed out gives none: the record keeps its name).
+      if (found) return refreshDirectoryName(ctx, found, account.displayName);
       const email = account.email || (emailPattern ? emailFromPattern(emailPattern, account.user) : null);
       if (!email) throw new DomainAccountWithoutEmailError();
       if (isEmailTaken(ctx, email)) throw new DomainAccountConflictError();
@@ -62,4 +63,10 @@ export function signInDomainUser(
   if (!user.active) return null;
   recordSignIn(ctx, user);
   return user;
+}
+
+/** After an NTLM sign-in: the record takes the directory's current name (none when the lookup failed: no change). */
+export function refreshDomainUserName(ctx: Pick<AppContext, 'db' | 'clock'>, userId: number, directoryName: string | undefined): void {
+  const user = findUser(ctx, userId);
+  if (user) refreshDirectoryName(ctx, user, directoryName);
 }

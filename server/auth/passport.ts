@@ -2,7 +2,7 @@ import passport from 'passport';
 import type { AppContext } from '../context.ts';
 import { findUser, type User as AppUser } from '../users/service.ts';
 import { lookUpProfile } from './directory.ts';
-import { hasDomainUser, signInDomainUser } from './domain-user.ts';
+import { hasDomainUser, refreshDomainUserName, signInDomainUser } from './domain-user.ts';
 import { ldapStrategy } from './ldap.ts';
 import { localStrategy } from './local.ts';
 import { NtlmStrategy, SignOnUnavailableError } from './ntlm.ts';
@@ -23,7 +23,17 @@ export function createPassport(ctx: Pick<AppContext, 'db' | 'clock' | 'config' |
   if (ntlm && domain) {
     // NTLM names the account only: on the first sign-in, name and address come from the directory when one is set up.
     const verify = async (account: { domain: string; user: string }) => {
-      if (!ldap || hasDomainUser(ctx, account)) return signInDomainUser(ctx, account, 'ntlm', emailPattern);
+      if (!ldap) return signInDomainUser(ctx, account, 'ntlm', emailPattern);
+      if (hasDomainUser(ctx, account)) {
+        const user = signInDomainUser(ctx, account, 'ntlm', emailPattern);
+        // The name as the directory says it now, for the next page: looked up after the sign-in, never before it (a
+        // known account needs nothing from the directory to sign in, and a slow directory must not slow sign-ins).
+        if (user)
+          void lookUpProfile(ldap, account.user)
+            .then((profile) => refreshDomainUserName(ctx, user.id, profile?.displayName))
+            .catch((err: unknown) => ctx.log.warn({ err, event: 'auth.directory_name_refresh_failed' }, 'directory name not refreshed'));
+        return user;
+      }
       const profile = await lookUpProfile(ldap, account.user);
       // CASE: without the directory's answer and without a pattern there is no address to create the user with.
       if (!profile && !emailPattern) throw new SignOnUnavailableError('directory lookup failed');

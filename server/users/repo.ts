@@ -94,6 +94,10 @@ export function updateUserAccess(db: Db, id: number, role: Role, active: boolean
   db.prepare('UPDATE users SET role = ?, active = ? WHERE id = ?').run(role, active ? 1 : 0, id);
 }
 
+export function updateDisplayName(db: Db, id: number, displayName: string): void {
+  db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run(displayName, id);
+}
+
 export function updateUserLocale(db: Db, id: number, locale: Locale | null): void {
   db.prepare('UPDATE users SET locale = ? WHERE id = ?').run(locale, id);
 }

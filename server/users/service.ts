@@ -124,6 +124,19 @@ export function insertDomainUser(ctx: Ctx, input: { username: string; displayNam
   return user;
 }
 
+/**
+ * A Windows account's name as the directory says it now (a marriage, a typo fixed in Active Directory): kept on the
+ * record at each sign-in, so pages, schedules and invitations show it. Only the name: the address decides whose
+ * mailbox the app's meetings were sent from, so a changed address stays an admin's decision. Audited.
+ */
+export function refreshDirectoryName(ctx: Ctx, user: repo.User, directoryName: string | undefined): repo.User {
+  const name = directoryName?.trim();
+  if (!name || name === user.displayName) return user;
+  repo.updateDisplayName(ctx.db, user.id, name);
+  recordAudit(ctx, SYSTEM_ACTOR, 'user.renamed_by_directory', { type: 'user', id: user.id }, { displayName: user.displayName }, { displayName: name });
+  return getUser(ctx, user.id);
+}
+
 /** The user and their password hash, for local sign-in only. */
 export function findCredentials(ctx: Pick<Ctx, 'db'>, username: string): { user: repo.User; passwordHash: string | null } | undefined {
   return repo.findCredentials(ctx.db, username);
