@@ -23,6 +23,10 @@ test.afterAll(async ({ browser }) => {
 });
 
 test('the door display: book now, extend, end early, check in; axe finds no serious violation', async ({ page }) => {
+  // CASE: a room's day ends at 23:59 (no meeting crosses midnight), so in the day's last 45 minutes (London) a 15-minute
+  // walk-in cannot be extended by 15 and alice's 20-minute meeting cannot start in two: the flow cannot exist then.
+  const minutesLeft = DateTime.now().setZone('Europe/London').endOf('day').diffNow('minutes').minutes;
+  test.skip(minutesLeft < 45, `${Math.floor(minutesLeft)} minutes left of the London day: the walk-in and its extension would cross midnight`);
   await signIn(page, 'adam');
   await page.goto('/admin/rooms');
   await page.getByRole('link', { name: 'Edit Exe' }).click();
