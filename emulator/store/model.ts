@@ -43,6 +43,8 @@ export interface Folder {
   created: Date;
   modified: Date;
   etag: string;
+  /** The items written since the folder was loaded (bounded), for indexes that follow writes (calendar-index.ts). */
+  writes?: { base: number; writes: { item: Item; placed: boolean }[] };
 }
 
 export interface Mailbox {

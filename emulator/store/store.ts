@@ -7,6 +7,7 @@ import { WELL_KNOWN_FOLDERS, NON_IPM_SUBTREE } from './folders.ts';
 import { NS, type PropMap, type PropValue } from './props.ts';
 import { CalendarJournal } from './journal.ts';
 import { LockTable } from './locks.ts';
+import { MAX_LOGGED_WRITES } from './calendar-index.ts';
 import type { Folder, Item, Mailbox } from './model.ts';
 
 export type { AttendeeResponse, Folder, Item, Mailbox } from './model.ts';
@@ -136,6 +137,7 @@ export class Store {
     folder.items.set(name.toLowerCase(), item);
     this.itemIndex.set(item.id, item);
     this.journal.record(item, now.getTime());
+    logWrite(folder, item, true);
     this.touchFolder(folder);
     this.changed();
     return item;
@@ -146,6 +148,7 @@ export class Store {
     item.etag = this.nextEtag();
     item.modified = this.now();
     this.journal.record(item, item.modified.getTime());
+    logWrite(item.folder, item, false);
     this.touchFolder(item.folder);
     this.changed();
   }
@@ -155,6 +158,7 @@ export class Store {
     this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.itemIndex.delete(item.id);
+    logWrite(item.folder, item, false);
     this.touchFolder(item.folder);
     this.changed();
   }
@@ -162,11 +166,15 @@ export class Store {
   moveItem(item: Item, dest: Folder, name: string): Item {
     this.locks.forget({ kind: 'item', item });
     if (dest !== item.folder) this.journal.record(item, this.now().getTime(), true);
+    const from = item.folder;
     item.folder.items.delete(item.name.toLowerCase());
-    this.touchFolder(item.folder);
     item.folder = dest;
     item.name = name;
     dest.items.set(name.toLowerCase(), item);
+    // Logged after the move: the source's index then finds the item gone, the destination's finds it placed last.
+    logWrite(from, item, false);
+    this.touchFolder(from);
+    logWrite(dest, item, true);
     this.touchItem(item);
     return item;
   }
@@ -246,6 +254,17 @@ export class Store {
   private nextEtag(): string {
     this.revision += 1;
     return `"${randomBytes(8).toString('hex')}-${this.revision.toString(16)}"`;
+  }
+}
+
+/** Notes an item write in its folder's log (bounded: an index further behind reads the folder in full). */
+function logWrite(folder: Folder, item: Item, placed: boolean): void {
+  const log = (folder.writes ??= { base: 0, writes: [] });
+  log.writes.push({ item, placed });
+  if (log.writes.length > MAX_LOGGED_WRITES) {
+    const drop = log.writes.length - MAX_LOGGED_WRITES / 2;
+    log.writes.splice(0, drop);
+    log.base += drop;
   }
 }
 
