@@ -45,12 +45,12 @@ export function checkBookingRules(room: Room, slot: Slot, now: DateTime): FieldM
     problems.end = messages.endBeforeStart;
     return problems;
   }
-  if (slot.start < now.minus({ minutes: PAST_GRACE_MINUTES })) problems.start = messages.inPast;
 
   // Epoch-millisecond arithmetic on the room's local day (availability/zone-day.ts): luxon's zone lookups per value
   // were a tenth of a create's CPU (issue 13). Times the day's arithmetic cannot place fall back to luxon.
   const start = slot.start.toMillis();
   const end = slot.end.toMillis();
+  if (start < now.toMillis() - PAST_GRACE_MINUTES * 60_000) problems.start = messages.inPast;
   const day = zoneDay(utcDate(start), room.timeZone);
   const localDay = day && zoneDay(day.localDate(start), room.timeZone);
   const opens = localDay?.instant(room.opensAt) ?? dayTime(slot.start, room, room.opensAt);
