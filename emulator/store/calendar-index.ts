@@ -4,18 +4,16 @@
 // index from every item after any write, so a room mailbox's years of accepted meetings were parsed again on the
 // first request after every booking (issue 13: a create cost 3 × more with 2,000 past items than without).
 //
-// The index follows the store's write log (Store.logWrite: every item created, changed, moved or deleted, in
-// order): a request after a write re-reads only the items written since, so its cost follows the window and the
-// writes, not the history. A log that was trimmed past what the index saw, or a folder the index has not seen,
-// is read in full, as before. It is a pre-filter, never the decision: callers still evaluate each candidate in
-// full, and an item whose dates it cannot read as instants is always a candidate where it could match.
+// Built from every item the first time a folder is asked about, then kept up at each write: the store tells the
+// folder's index of every item it creates, changes, moves or deletes (Folder.onItemWrite, called after the write,
+// as Exchange indexes an item when it is saved), so a request costs what its window holds, whatever the history,
+// and a burst of writes (a mailbox filled by a migration) is not re-read by the next request. It is a pre-filter,
+// never the decision: callers still evaluate each candidate in full, and an item whose dates it cannot read as
+// instants is always a candidate where it could match.
 import { NS, parseExchangeDate, str, type PropValue } from './props.ts';
 import type { Folder, Item } from './model.ts';
 
-/** Most writes a folder's log (Folder.writes: `writes[i]` is write number `base + i`) keeps: an index further behind reads the folder again. */
-export const MAX_LOGGED_WRITES = 1024;
-
-/** An item as the index read it (at the last write the log told of). */
+/** An item as the index read it at its last write. */
 export interface IndexEntry {
   item: Item;
   /** The item's place in the folder's own order (Map insertion order): candidates are handed back in it. */
@@ -97,10 +95,6 @@ export interface CalendarIndex {
 }
 
 interface State extends CalendarIndex {
-  folder: Folder;
-  etag: string;
-  /** The log sequence number up to which writes are applied. */
-  seen: number;
   nextPos: number;
   entries: Map<Item, IndexEntry>;
   replacedCache: Map<string, Set<number>> | undefined;
@@ -139,15 +133,17 @@ function entryOf(item: Item, pos: number): IndexEntry {
   const instancetype = str(p.get(`${NS.cal}instancetype`));
   // The same test as recurrence.ts isRecurringMaster, on the props read here once.
   const recurring = instancetype === '1' && (Array.isArray(rrule) ? rrule.length > 0 : !!rrule);
-  const single = !recurring;
-  const start = single ? anyDate(p.get(`${NS.cal}dtstart`)) : undefined;
-  const end = single ? anyDate(p.get(`${NS.cal}dtend`)) : undefined;
+  const typedStart = instantOf(p.get(`${NS.cal}dtstart`));
+  const typedEnd = instantOf(p.get(`${NS.cal}dtend`));
+  // A typed single value is the same text either reading parses: parsed once.
+  const start = recurring ? undefined : (typedStart ?? anyDate(p.get(`${NS.cal}dtstart`)));
+  const end = recurring ? undefined : (typedEnd ?? anyDate(p.get(`${NS.cal}dtend`)));
   const uid = str(p.get(`${NS.cal}uid`))?.toLowerCase();
   return {
     item,
     pos,
-    typedStart: instantOf(p.get(`${NS.cal}dtstart`)),
-    typedEnd: instantOf(p.get(`${NS.cal}dtend`)),
+    typedStart,
+    typedEnd,
     start: start !== undefined && end !== undefined ? start : undefined,
     end: start !== undefined && end !== undefined ? end : undefined,
     recurring,
@@ -192,9 +188,6 @@ function remove(s: State, e: IndexEntry): void {
 
 function build(folder: Folder): State {
   const s: State = {
-    folder,
-    etag: folder.etag,
-    seen: folder.writes ? folder.writes.base + folder.writes.writes.length : 0,
     nextPos: 0,
     entries: new Map(),
     typed: new ByStart(
@@ -235,31 +228,22 @@ function build(folder: Folder): State {
   return s;
 }
 
-/** The folder's index, brought up to date with the writes since it was last asked for. */
+/** An item the store just wrote (created, changed, moved in or out, deleted): read again as it is now. */
+function written(s: State, folder: Folder, item: Item, placed: boolean): void {
+  const old = s.entries.get(item);
+  if (old) remove(s, old);
+  // Still here (not deleted, not moved away): a new place in the folder's order when it (re)entered it.
+  if (item.folder === folder && folder.items.get(item.name.toLowerCase()) === item) insert(s, entryOf(item, placed || !old ? s.nextPos++ : old.pos));
+}
+
+/** The folder's index: built from every item the first time, kept up by the store's writes after that. */
 export function calendarIndex(folder: Folder): CalendarIndex {
   let s = states.get(folder);
-  // Every item write goes through Store.createItem/touchItem/deleteItem/moveItem, which log it and give the
-  // folder a new etag; an unchanged etag means nothing was written.
-  if (s && s.etag === folder.etag) return s;
-  const log = folder.writes;
-  if (!s || (log && s.seen < log.base)) {
-    s = build(folder);
-    states.set(folder, s);
-    return s;
+  if (!s) {
+    const built = (s = build(folder));
+    states.set(folder, built);
+    folder.onItemWrite = (item, placed) => written(built, folder, item, placed);
   }
-  if (log) {
-    for (let k = s.seen - log.base; k < log.writes.length; k++) {
-      const { item, placed } = log.writes[k]!;
-      const old = s.entries.get(item);
-      if (old) remove(s, old);
-      // Still here (not deleted, not moved away): read again as it is now.
-      if (item.folder === folder && folder.items.get(item.name.toLowerCase()) === item) {
-        insert(s, entryOf(item, placed || !old ? s.nextPos++ : old.pos));
-      }
-    }
-    s.seen = log.base + log.writes.length;
-  }
-  s.etag = folder.etag;
   return s;
 }
 

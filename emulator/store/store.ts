@@ -7,7 +7,6 @@ import { WELL_KNOWN_FOLDERS, NON_IPM_SUBTREE } from './folders.ts';
 import { NS, type PropMap, type PropValue } from './props.ts';
 import { CalendarJournal } from './journal.ts';
 import { LockTable } from './locks.ts';
-import { MAX_LOGGED_WRITES } from './calendar-index.ts';
 import type { Folder, Item, Mailbox } from './model.ts';
 
 export type { AttendeeResponse, Folder, Item, Mailbox } from './model.ts';
@@ -171,7 +170,7 @@ export class Store {
     item.folder = dest;
     item.name = name;
     dest.items.set(name.toLowerCase(), item);
-    // Logged after the move: the source's index then finds the item gone, the destination's finds it placed last.
+    // Told after the move: the source's index then finds the item gone, the destination's finds it placed last.
     logWrite(from, item, false);
     this.touchFolder(from);
     logWrite(dest, item, true);
@@ -257,15 +256,9 @@ export class Store {
   }
 }
 
-/** Notes an item write in its folder's log (bounded: an index further behind reads the folder in full). */
+/** Tells the folder's index (if it has one) of an item write, after the write. */
 function logWrite(folder: Folder, item: Item, placed: boolean): void {
-  const log = (folder.writes ??= { base: 0, writes: [] });
-  log.writes.push({ item, placed });
-  if (log.writes.length > MAX_LOGGED_WRITES) {
-    const drop = log.writes.length - MAX_LOGGED_WRITES / 2;
-    log.writes.splice(0, drop);
-    log.base += drop;
-  }
+  folder.onItemWrite?.(item, placed);
 }
 
 export function newId(): string {
