@@ -264,7 +264,8 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
   // Column names come from the fixed COLUMN table, never from input; values are bound.
   const sets = keys.map((k) => `${COLUMN[k]} = @${k}`);
   const values = Object.fromEntries(keys.map((k) => [k, typeof changes[k] === 'boolean' ? Number(changes[k]) : changes[k]]));
-  db.prepare(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
+  // Prepared once per set of columns (a handful of shapes: the reconciler's, the worker's, a change's).
+  prepared<[Record<string, unknown>], unknown>(db, `UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
 }
 
 /**
@@ -273,12 +274,11 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
  */
 export function setAttendeeResponse(db: Db, bookingId: number, email: string, response: Response, at: string): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE booking_attendees SET response = ?, responded_at = ?
+    prepared<[Response, string, number, string, Response, string], unknown>(
+      db,
+      `UPDATE booking_attendees SET response = ?, responded_at = ?
           WHERE booking_id = ? AND email = ? AND response != ? AND (responded_at IS NULL OR responded_at <= ?)`,
-      )
-      .run(response, at, bookingId, email, response, at).changes > 0
+    ).run(response, at, bookingId, email, response, at).changes > 0
   );
 }
 
@@ -288,7 +288,10 @@ export function setAttendeeResponse(db: Db, bookingId: number, email: string, re
  * and only answers received after the change replace it.
  */
 export function resetAttendeeResponses(db: Db, bookingId: number, at: string): void {
-  db.prepare("UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(at, bookingId);
+  prepared<[string, number], unknown>(db, "UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(
+    at,
+    bookingId,
+  );
 }
 
 export function listBookingsForOrganizer(db: Db, organizerId: number, now: string, upcoming: boolean, limit = 200): Booking[] {
