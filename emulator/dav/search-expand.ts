@@ -5,7 +5,8 @@
 // and recurrenceid) are left out, since that item answers for itself.
 import { NS, formatExchangeDate, str, type PropMap } from '../store/props.ts';
 import type { Folder, Item } from '../store/store.ts';
-import { isRecurringMaster, occurrencesBetween, replacedOccurrences } from '../store/recurrence.ts';
+import { occurrencesBetween } from '../store/recurrence.ts';
+import { calendarIndex, inFolderOrder, replacedOf } from '../store/calendar-index.ts';
 import type { Resource } from '../store/view.ts';
 
 export interface OccurrenceRow {
@@ -17,10 +18,12 @@ const s = (value: string) => ({ type: 'string', value });
 
 export function occurrenceRows(folder: Folder, window: { from: number; to: number }, propsOf: (item: Item) => PropMap): OccurrenceRow[] {
   if (str(folder.props.get(`${NS.ex}outlookfolderclass`)) !== 'IPF.Appointment') return [];
-  const replaced = replacedOccurrences(folder.items.values());
+  // The recurring masters and separate exceptions from the folder's index (store/calendar-index.ts), in the
+  // folder's order: a calendar of years of single meetings is not read per search.
+  const index = calendarIndex(folder);
+  const replaced = replacedOf(index);
   const rows: OccurrenceRow[] = [];
-  for (const item of folder.items.values()) {
-    if (!isRecurringMaster(item)) continue;
+  for (const item of inFolderOrder(index.recurring)) {
     const uid = str(item.props.get(`${NS.cal}uid`))?.toLowerCase();
     const base = propsOf(item);
     for (const occ of occurrencesBetween(item, window.from, window.to, folder.mailbox.config.timeZone, uid ? replaced.get(uid) : undefined)) {

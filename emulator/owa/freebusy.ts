@@ -3,8 +3,9 @@
 // 4 no data (unknown mailbox). Computed from the calendars as they were one publication delay ago.
 import { findMailbox } from '../org.ts';
 import { NS, parseExchangeDate, str } from '../store/props.ts';
-import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
-import { isRecurringMaster, replacedOccurrences, spansBetween } from '../store/recurrence.ts';
+import type { Item, Mailbox, Store } from '../store/store.ts';
+import { replacedOccurrences, spansBetween } from '../store/recurrence.ts';
+import { calendarIndex, inFolderOrder, replacedOf } from '../store/calendar-index.ts';
 import type { RequestContext } from '../http/context.ts';
 import { escapeHtml, send, sendHtml } from '../http/respond.ts';
 import { escapeXml } from '../http/xml-write.ts';
@@ -16,33 +17,6 @@ const MAX_SLOTS = 10_000;
 
 type CalendarEntry = { props: Item['props'] };
 
-/** A single appointment's busy span, read once when the folder's index is built. */
-interface TimedSpan {
-  start: number;
-  end: number;
-  /** LEVEL of its busy status. */
-  level: number;
-}
-
-/** A live calendar folder's items by time, rebuilt only when the folder's etag says an item was written. */
-interface CalendarIndex {
-  etag: string;
-  /**
-   * Single appointments (and changed occurrences) with a readable start and end, by start, with their level:
-   * a free/busy request over many rooms then reads numbers only, no properties or dates (issue 13).
-   * Cancelled ones are left out (they show free).
-   */
-  timed: TimedSpan[];
-  /** The longest of them, so a window query can bound how early an overlapping one may start. */
-  longest: number;
-  /** Recurring masters: expanded per request, as before. */
-  other: Item[];
-  replaced: Map<string, Set<number>>;
-}
-
-// Keyed by folder object: a reset builds new folders, so old indexes go with the old store.
-const calendarIndexes = new WeakMap<Folder, CalendarIndex>();
-
 function isCancelled(item: CalendarEntry): boolean {
   return str(item.props.get(`${NS.cal}meetingstatus`))?.toUpperCase() === 'CANCELLED';
 }
@@ -50,32 +24,6 @@ function isCancelled(item: CalendarEntry): boolean {
 function levelOf(item: CalendarEntry): number {
   // EXCHANGE (assumed, §14): overlapping appointments show the strongest status (OOF > busy > tentative).
   return LEVEL[(str(item.props.get(`${NS.cal}busystatus`)) ?? 'BUSY').toUpperCase()] ?? 2;
-}
-
-function calendarIndex(folder: Folder): CalendarIndex {
-  const cached = calendarIndexes.get(folder);
-  // Every item write goes through Store.createItem/touchItem/deleteItem/moveItem, which give the folder a new etag.
-  if (cached && cached.etag === folder.etag) return cached;
-  const items = [...folder.items.values()];
-  const timed: TimedSpan[] = [];
-  const other: Item[] = [];
-  let longest = 0;
-  for (const item of items) {
-    if (isRecurringMaster(item)) {
-      other.push(item);
-      continue;
-    }
-    const start = parseExchangeDate(str(item.props.get(`${NS.cal}dtstart`)) ?? '')?.getTime();
-    const end = parseExchangeDate(str(item.props.get(`${NS.cal}dtend`)) ?? '')?.getTime();
-    if (start === undefined || end === undefined) continue; // spansBetween gives such an item no span
-    if (isCancelled(item)) continue;
-    timed.push({ start, end, level: levelOf(item) });
-    longest = Math.max(longest, end - start);
-  }
-  timed.sort((a, b) => a.start - b.start);
-  const index = { etag: folder.etag, timed, longest, other, replaced: replacedOccurrences(items) };
-  calendarIndexes.set(folder, index);
-  return index;
 }
 
 /** Marks [spanStart, spanEnd) at `level` (the strongest wins) in slots of `intervalMs` from `start`. */
@@ -118,23 +66,14 @@ function freeBusyLevels(store: Store, mailbox: Mailbox, start: number, end: numb
     markItems(levels, items, mailbox, start, end, intervalMs, replacedOccurrences(items));
     return levels;
   }
+  // The folder's time index (store/calendar-index.ts) gives the single appointments that can reach into the
+  // window, so the cost follows the window, not every item ever booked; their level is read from these few.
   const index = calendarIndex(folder);
-  const { timed } = index;
-  // Binary search for the first entry starting after `start - longest`: nothing earlier can reach into the window,
-  // so the cost follows the window, not every item ever booked.
-  const from = start - index.longest;
-  let lo = 0;
-  let hi = timed.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (timed[mid]!.start <= from) lo = mid + 1;
-    else hi = mid;
+  for (const e of index.spans.overlapping(start, end)) {
+    if (e.end! <= start || e.start! >= end || isCancelled(e.item)) continue;
+    mark(levels, start, intervalMs, e.start!, e.end!, levelOf(e.item));
   }
-  for (let k = Math.max(0, lo - 1); k < timed.length && timed[k]!.start < end; k++) {
-    const t = timed[k]!;
-    if (t.end > start) mark(levels, start, intervalMs, t.start, t.end, t.level);
-  }
-  markItems(levels, index.other, mailbox, start, end, intervalMs, index.replaced);
+  markItems(levels, inFolderOrder(index.recurring), mailbox, start, end, intervalMs, replacedOf(index));
   return levels;
 }
 

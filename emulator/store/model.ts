@@ -43,6 +43,11 @@ export interface Folder {
   created: Date;
   modified: Date;
   etag: string;
+  /**
+   * Told of every item write in this folder once it is done (created, changed, moved in or out, deleted; `placed`
+   * when the item took a new place in the folder's order): the folder's time index (calendar-index.ts) follows it.
+   */
+  onItemWrite?: (item: Item, placed: boolean) => void;
 }
 
 export interface Mailbox {

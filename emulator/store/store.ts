@@ -136,6 +136,7 @@ export class Store {
     folder.items.set(name.toLowerCase(), item);
     this.itemIndex.set(item.id, item);
     this.journal.record(item, now.getTime());
+    logWrite(folder, item, true);
     this.touchFolder(folder);
     this.changed();
     return item;
@@ -146,6 +147,7 @@ export class Store {
     item.etag = this.nextEtag();
     item.modified = this.now();
     this.journal.record(item, item.modified.getTime());
+    logWrite(item.folder, item, false);
     this.touchFolder(item.folder);
     this.changed();
   }
@@ -155,6 +157,7 @@ export class Store {
     this.journal.record(item, this.now().getTime(), true);
     item.folder.items.delete(item.name.toLowerCase());
     this.itemIndex.delete(item.id);
+    logWrite(item.folder, item, false);
     this.touchFolder(item.folder);
     this.changed();
   }
@@ -162,11 +165,15 @@ export class Store {
   moveItem(item: Item, dest: Folder, name: string): Item {
     this.locks.forget({ kind: 'item', item });
     if (dest !== item.folder) this.journal.record(item, this.now().getTime(), true);
+    const from = item.folder;
     item.folder.items.delete(item.name.toLowerCase());
-    this.touchFolder(item.folder);
     item.folder = dest;
     item.name = name;
     dest.items.set(name.toLowerCase(), item);
+    // Told after the move: the source's index then finds the item gone, the destination's finds it placed last.
+    logWrite(from, item, false);
+    this.touchFolder(from);
+    logWrite(dest, item, true);
     this.touchItem(item);
     return item;
   }
@@ -247,6 +254,11 @@ export class Store {
     this.revision += 1;
     return `"${randomBytes(8).toString('hex')}-${this.revision.toString(16)}"`;
   }
+}
+
+/** Tells the folder's index (if it has one) of an item write, after the write. */
+function logWrite(folder: Folder, item: Item, placed: boolean): void {
+  folder.onItemWrite?.(item, placed);
 }
 
 export function newId(): string {

@@ -6,6 +6,7 @@ import { MESSAGE_CLASS } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
 import { uidOf } from './rooms.ts';
 import { isRecurringMaster } from '../store/recurrence.ts';
+import { itemsWithUid } from '../store/calendar-index.ts';
 import type { MessageTransport } from './types.ts';
 
 const PARTSTAT: Record<string, string> = {
@@ -24,8 +25,7 @@ export function recordResponse(t: MessageTransport, organizer: Mailbox, response
   // An answer about one occurrence (RECURRENCE-ID) is not the attendee's answer to the whole series: the
   // series keeps the answer given to it (a room that declined one date still accepted the series).
   const occurrence = response.props.has(`${NS.cal}recurrenceid`);
-  for (const item of calendar.items.values()) {
-    if (uidOf(item) !== uid) continue;
+  for (const item of itemsWithUid(calendar, uid)) {
     if (occurrence && isRecurringMaster(item)) continue;
     item.responses = item.responses.filter((r) => r.address !== attendee);
     item.responses.push({ address: attendee, partstat, at: store.now().toISOString() });

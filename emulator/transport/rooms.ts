@@ -2,7 +2,8 @@
 // room's calendar and an acceptance goes to the organizer; an overlap with anything busy or tentative is
 // declined; an update moves the booking; a cancellation removes it (§7 "Delivery and resources").
 import { NS, formatExchangeDate, parseExchangeDate, str, type PropMap } from '../store/props.ts';
-import type { Item, Mailbox, Store } from '../store/store.ts';
+import type { Folder, Item, Mailbox, Store } from '../store/store.ts';
+import { calendarIndex, inFolderOrder, itemsWithUid, replacedOf } from '../store/calendar-index.ts';
 import { buildMessageMime } from '../mime/build.ts';
 import { MESSAGE_CLASS, setCounterProps } from '../mime/derive.ts';
 import { parseAddressList } from '../mime/parse.ts';
@@ -14,7 +15,6 @@ import {
   exceptionsOf,
   isRecurringMaster,
   occurrencesBetween,
-  replacedOccurrences,
   seriesEnd,
   setExceptions,
   spansBetween,
@@ -58,10 +58,9 @@ function recurrenceIdOf(item: Item): Date | undefined {
 }
 
 /** The room's own booking for a uid: the series or single meeting, not a separate exception item. */
-function bookingFor(items: Iterable<Item>, uid: string): Item | undefined {
+function bookingFor(calendar: Folder, uid: string): Item | undefined {
   let found: Item | undefined;
-  for (const it of items) {
-    if (uidOf(it) !== uid) continue;
+  for (const it of itemsWithUid(calendar, uid)) {
     if (str(it.props.get(`${NS.cal}instancetype`)) !== '3') return it;
     found ??= it;
   }
@@ -70,9 +69,12 @@ function bookingFor(items: Iterable<Item>, uid: string): Item | undefined {
 
 /** Busy spans of everything else in the room's calendar over [from, to) (other uids, blocking items only). */
 function busyElsewhere(room: Mailbox, store: Store, uid: string, from: number, to: number): Occurrence[] {
-  const items = [...store.wellKnownFolder(room, 'calendar').items.values()];
-  const replaced = replacedOccurrences(items);
-  return items
+  // Only what can overlap [from, to): the single items the calendar's time index finds there and every recurring
+  // master (expanded below); everything else has no span in the window, so the agent's answer is the same as a
+  // scan of the room's whole history would give.
+  const index = calendarIndex(store.wellKnownFolder(room, 'calendar'));
+  const replaced = replacedOf(index);
+  return inFolderOrder([...index.spans.overlapping(from, to), ...index.recurring])
     .filter((other) => uidOf(other) !== uid && isBlocking(other))
     .flatMap((other) =>
       spansBetween(other, from, to, room.config.timeZone, replaced).filter(
@@ -120,7 +122,7 @@ export function applyOccurrence(t: MessageTransport, master: Item, request: Item
 export function removeMeeting(t: MessageTransport, mailbox: Mailbox, uid: string, rid: Date | undefined): void {
   const { store } = t.env();
   const calendar = store.wellKnownFolder(mailbox, 'calendar');
-  const booking = bookingFor(calendar.items.values(), uid);
+  const booking = bookingFor(calendar, uid);
   if (rid && booking && isRecurringMaster(booking)) {
     addExdate(booking.props, rid);
     setExceptions(
@@ -130,8 +132,8 @@ export function removeMeeting(t: MessageTransport, mailbox: Mailbox, uid: string
     booking.mime = undefined;
     store.touchItem(booking);
   }
-  for (const it of [...calendar.items.values()]) {
-    if (uidOf(it) !== uid || (rid && it === booking && isRecurringMaster(booking))) continue;
+  for (const it of itemsWithUid(calendar, uid)) {
+    if (rid && it === booking && isRecurringMaster(booking)) continue;
     if (rid && recurrenceIdOf(it)?.getTime() !== rid.getTime()) continue;
     store.deleteItem(it);
   }
@@ -144,7 +146,7 @@ export function processForRoom(t: MessageTransport, room: Mailbox, request: Item
   const uid = uidOf(request);
   if (!uid) return;
   const calendar = store.wellKnownFolder(room, 'calendar');
-  const existing = bookingFor(calendar.items.values(), uid);
+  const existing = bookingFor(calendar, uid);
   const rid = recurrenceIdOf(request);
   request.props.set(`${NS.proptag}x65e8000b`, { type: 'boolean', value: '1' });
 
@@ -245,13 +247,13 @@ export function fileMeeting(t: MessageTransport, mailbox: Mailbox, request: Item
   const calendar = store.wellKnownFolder(mailbox, 'calendar');
   const uid = uidOf(request) ?? '';
   const rid = recurrenceIdOf(request);
-  const series = bookingFor(calendar.items.values(), uid);
+  const series = bookingFor(calendar, uid);
   // One occurrence of a series the calendar holds: it changes there, the series stays.
   if (rid && series && isRecurringMaster(series)) {
     applyOccurrence(t, series, request);
     return series;
   }
-  const existing = rid ? [...calendar.items.values()].find((it) => uidOf(it) === uid && recurrenceIdOf(it)?.getTime() === rid.getTime()) : series;
+  const existing = rid ? itemsWithUid(calendar, uid).find((it) => recurrenceIdOf(it)?.getTime() === rid.getTime()) : series;
   const props: PropMap = new Map();
   for (const k of COPIED) {
     const v = request.props.get(k);

@@ -15,6 +15,7 @@ import { processForRoom } from './rooms.ts';
 import { deliveryName } from './names.ts';
 import type { Message, MessageTransport, OutboundMessage, SubmitOptions } from './types.ts';
 import { recordResponse } from './responses.ts';
+import { itemsWithUid } from '../store/calendar-index.ts';
 
 export type { Message, OutboundMessage, SubmitOptions } from './types.ts';
 
@@ -157,9 +158,7 @@ export class Transport implements MessageTransport {
     if (!uid) return;
     const seq = Number(str(message.props.get(`${NS.cal}sequence`)) ?? '0') || 0;
     const calendar = this.store.wellKnownFolder(message.sender, 'calendar');
-    for (const item of calendar.items.values()) {
-      if (str(item.props.get(`${NS.cal}uid`))?.toLowerCase() === uid) item.sentSequence = Math.max(item.sentSequence ?? seq, seq);
-    }
+    for (const item of itemsWithUid(calendar, uid)) item.sentSequence = Math.max(item.sentSequence ?? seq, seq);
   }
 
   /** The store, organisation and logger of the running emulator (they change on reset). */

@@ -228,6 +228,19 @@ onBothEngines('bookings repository', (engine) => {
       after.map((x) => [x.uid, x.endsAt]),
       [['x2', '2026-12-02T11:45:00.000Z']],
     );
+    // The same pass again writes nothing: the schedule's version (bumped by every write's trigger) stays.
+    const version = () => (db.prepare('SELECT version FROM schedule_changes').get() as { version: number }).version;
+    const before = version();
+    replaceExternalBookings(db, room.id, DAY_START, DAY_END, [item('x2', TEN, '2026-12-02T11:45:00.000Z')], '2026-12-02T12:00:00.000Z');
+    assert.equal(version(), before);
+    assert.deepEqual(listExternalInWindow(db, [room.id], NINE, DAY_END), after);
+    // A changed subject is written.
+    replaceExternalBookings(db, room.id, DAY_START, DAY_END, [{ ...item('x2', TEN, '2026-12-02T11:45:00.000Z'), subject: 'Renamed' }], AT);
+    assert.notEqual(version(), before);
+    assert.deepEqual(
+      listExternalInWindow(db, [room.id], NINE, DAY_END).map((x) => x.subject),
+      ['Renamed'],
+    );
   });
 });
 

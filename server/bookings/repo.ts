@@ -264,7 +264,8 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
   // Column names come from the fixed COLUMN table, never from input; values are bound.
   const sets = keys.map((k) => `${COLUMN[k]} = @${k}`);
   const values = Object.fromEntries(keys.map((k) => [k, typeof changes[k] === 'boolean' ? Number(changes[k]) : changes[k]]));
-  db.prepare(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
+  // Prepared once per set of columns (a handful of shapes: the reconciler's, the worker's, a change's).
+  prepared<[Record<string, unknown>], unknown>(db, `UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
 }
 
 /**
@@ -273,12 +274,11 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
  */
 export function setAttendeeResponse(db: Db, bookingId: number, email: string, response: Response, at: string): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE booking_attendees SET response = ?, responded_at = ?
+    prepared<[Response, string, number, string, Response, string], unknown>(
+      db,
+      `UPDATE booking_attendees SET response = ?, responded_at = ?
           WHERE booking_id = ? AND email = ? AND response != ? AND (responded_at IS NULL OR responded_at <= ?)`,
-      )
-      .run(response, at, bookingId, email, response, at).changes > 0
+    ).run(response, at, bookingId, email, response, at).changes > 0
   );
 }
 
@@ -288,7 +288,10 @@ export function setAttendeeResponse(db: Db, bookingId: number, email: string, re
  * and only answers received after the change replace it.
  */
 export function resetAttendeeResponses(db: Db, bookingId: number, at: string): void {
-  db.prepare("UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(at, bookingId);
+  prepared<[string, number], unknown>(db, "UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(
+    at,
+    bookingId,
+  );
 }
 
 export function listBookingsForOrganizer(db: Db, organizerId: number, now: string, upcoming: boolean, limit = 200): Booking[] {
@@ -382,7 +385,12 @@ export function listExternalInWindow(db: Db, roomIds: number[], start: string, e
     .map((r) => ({ id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, organizer: r.organizer, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
 
-/** Replaces what the reconciler knows of one room's Outlook meetings inside [start, end). */
+/**
+ * Replaces what the reconciler knows of one room's Outlook meetings inside [start, end), writing only what changed: a
+ * pass that finds the room as it was writes nothing. Deleting and re-inserting every row on every pass bumped the
+ * schedule's versions (their triggers) each time, so each pass threw away the day views and report days of every room
+ * with an Outlook meeting (issue 13). `seen_at` is when this version of the meeting was first seen.
+ */
 export function replaceExternalBookings(
   db: Db,
   roomId: number,
@@ -391,14 +399,28 @@ export function replaceExternalBookings(
   items: Omit<ExternalBooking, 'id' | 'roomId'>[],
   seenAt: string,
 ): void {
-  db.prepare('DELETE FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?').run(roomId, end, start);
-  const insert = db.prepare(
+  const key = (uid: string, startsAt: string) => `${uid}\u0000${startsAt}`;
+  // The last of several items with the same uid and start wins, as the upsert below did for each in turn.
+  const wanted = new Map(items.map((i) => [key(i.uid, i.startsAt), i]));
+  const held = prepared<[number, string, string], { id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
+    db,
+    'SELECT id, uid, subject, organizer, starts_at, ends_at FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?',
+  ).all(roomId, end, start);
+  const remove = prepared<[number], unknown>(db, 'DELETE FROM external_bookings WHERE id = ?');
+  for (const row of held) {
+    const k = key(row.uid, row.starts_at);
+    const w = wanted.get(k);
+    if (!w) remove.run(row.id);
+    else if (w.subject === row.subject && w.organizer === row.organizer && w.endsAt === row.ends_at) wanted.delete(k);
+  }
+  const upsert = prepared<[number, string, string, string, string, string, string], unknown>(
+    db,
     `INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (room_id, uid, starts_at) DO UPDATE SET subject = excluded.subject, organizer = excluded.organizer,
        ends_at = excluded.ends_at, seen_at = excluded.seen_at`,
   );
-  for (const i of items) insert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
+  for (const i of wanted.values()) upsert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
 }
 
 /** A booking as schedules show it: no attendee rows, only their number. */

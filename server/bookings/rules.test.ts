@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { makeRoom } from './fixtures/room.ts';
 import { checkBookingRules, checkCapacity, localToInstant } from './rules.ts';
 
@@ -98,5 +98,53 @@ describe('localToInstant()', () => {
 
   test('resolves an ambiguous autumn time to its first occurrence', () => {
     assert.equal(localToInstant('2026-10-25', '01:30', 'Europe/London')?.toISO(), '2026-10-25T00:30:00.000Z');
+  });
+});
+
+describe('the epoch arithmetic agrees with luxon', () => {
+  /** The luxon reading localToInstant had before (issue 13), kept here as the reference. */
+  const byLuxon = (date: string, time: string, zone: string): string | null => {
+    const t = DateTime.fromISO(`${date}T${time}`, { zone });
+    if (!t.isValid || t.toFormat('yyyy-MM-dd') !== date || t.toFormat('HH:mm') !== time) return null;
+    const earlier = t.minus({ hours: 3 }).offset;
+    if (earlier === t.offset) return t.toUTC().toISO();
+    const candidate = DateTime.fromISO(`${date}T${time}`, { zone: FixedOffsetZone.instance(earlier) }).setZone(zone);
+    return (candidate.toFormat('yyyy-MM-dd HH:mm') === `${date} ${time}` && candidate < t ? candidate : t).toUTC().toISO();
+  };
+  const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
+  const days = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01', '2026-07-01'];
+
+  test('localToInstant() at every quarter hour of DST-change days in zones with odd offsets', () => {
+    for (const zone of zones)
+      for (const date of days)
+        for (let m = 0; m < 24 * 60; m += 15) {
+          const time = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+          assert.equal(localToInstant(date, time, zone)?.toISO() ?? null, byLuxon(date, time, zone), `${zone} ${date} ${time}`);
+        }
+  });
+
+  test('checkBookingRules() gives the same answers as luxon for opening hours and the horizon across zones', () => {
+    for (const zone of zones) {
+      const r = makeRoom({ timeZone: zone, opensAt: '08:00', closesAt: '18:00', horizonDays: 10 });
+      const at = DateTime.fromISO('2026-03-20T09:00', { zone });
+      for (const [date, a, b] of [
+        ['2026-03-23', '08:00', '09:00'],
+        ['2026-03-23', '07:59', '09:00'],
+        ['2026-03-23', '17:00', '18:00'],
+        ['2026-03-23', '17:00', '18:01'],
+        ['2026-03-31', '10:00', '11:00'],
+        ['2026-04-01', '10:00', '11:00'],
+      ] as const) {
+        const s = { start: localToInstant(date, a, zone)!, end: localToInstant(date, b, zone)! };
+        const local = s.start.setZone(zone);
+        const want: Record<string, boolean> = {
+          start: s.start < local.startOf('day').set({ hour: 8 }),
+          end: s.end > local.startOf('day').set({ hour: 18 }),
+          date: local >= at.startOf('day').plus({ days: 11 }),
+        };
+        const got = checkBookingRules(r, s, at);
+        for (const field of ['start', 'end', 'date']) assert.equal(field in got, want[field], `${zone} ${date} ${a}-${b} ${field}`);
+      }
+    }
   });
 });

@@ -123,9 +123,13 @@ export async function createBooking(ctx: Ctx, actor: User, input: BookingFormInp
   const slot = slotInRoomZone(room, input.date, input.start, input.end);
   const problems = checkBookingRules(room, slot, ctx.clock.now());
   if (Object.keys(problems).length) throw new FieldErrors(problems);
-  await assertExchangeFree(ctx, room, slot, null);
-
+  // The attendees' names are read while Exchange answers the room check (it is waiting, not work, for this process);
+  // the check is still awaited before anything is written. A failure here leaves the check's answer unread.
+  const free = assertExchangeFree(ctx, room, slot, null);
+  free.catch(() => {});
   const attendees = attendeesFrom(ctx, input, organizer);
+  await free;
+
   const at = toDbTime(ctx.clock.now());
   const booking = ctx.db
     .transaction(() => {

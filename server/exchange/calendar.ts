@@ -29,8 +29,11 @@ const SELECTED: readonly PropName[] = [
 ];
 
 /** The SEARCH SQL for items overlapping [start, end): `dtend > S AND dtstart < E`, masters excluded (§11, §13). */
+// The same columns for every SEARCH: joined once.
+const COLUMNS = SELECTED.map((n) => `"${qualifiedName(PROPS[n])}"`).join(', ');
+
 export function calendarSql(folderPath: string, window: TimeWindow): string {
-  const columns = SELECTED.map((n) => `"${qualifiedName(PROPS[n])}"`).join(', ');
+  const columns = COLUMNS;
   return (
     `SELECT "DAV:href", ${columns} FROM SCOPE('SHALLOW TRAVERSAL OF "${scopePath(folderPath)}"') ` +
     `WHERE "DAV:isfolder" = false AND "DAV:ishidden" = false ` +

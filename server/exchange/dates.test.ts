@@ -34,3 +34,19 @@ test('isValidZone() accepts IANA zones and refuses others', () => {
   assert.equal(isValidZone('Europe/London'), true);
   assert.equal(isValidZone('W. Europe Standard Time'), false);
 });
+
+test('the wire, SEARCH and free/busy date forms agree with luxon formatting, from any zone, ms and odd years included', () => {
+  const [DT, wire, literal, fb] = [DateTime, toWireDate, toSearchLiteral, toFreeBusyParam];
+  const cases = [
+    DT.fromISO('2026-03-29T00:59:59.999Z', { zone: 'Europe/London' }),
+    DT.fromISO('2026-10-25T01:30:00.5+01:00', { setZone: true }),
+    DT.fromISO('0999-01-01T00:00:00Z'),
+    DT.fromISO('9999-12-31T23:59:59.999Z'),
+    DT.fromMillis(0, { zone: 'Asia/Kolkata' }),
+  ];
+  for (const dt of cases) {
+    assert.equal(wire(dt), dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"));
+    assert.equal(literal(dt), dt.toUTC().toFormat('yyyy/MM/dd HH:mm:ss'));
+    assert.equal(fb(dt), dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+  }
+});

@@ -9,6 +9,7 @@ export interface OutlookMeeting {
   /** Defaults to a fresh one. */
   uid?: string;
   busyStatus?: 'BUSY' | 'TENTATIVE' | 'FREE';
+  location?: string;
 }
 
 /** Plants an appointment in `alias`'s calendar (a room's, to block it as if booked in Outlook); returns its ids. */
@@ -27,7 +28,11 @@ export async function plantOutlookMeeting(emulatorUrl: string, alias: string, m:
         'urn:schemas:calendar:dtstart': m.start.toUTC().toISO(),
         'urn:schemas:calendar:dtend': m.end.toUTC().toISO(),
         'urn:schemas:calendar:busystatus': m.busyStatus ?? 'BUSY',
+        ...(m.location !== undefined ? { 'urn:schemas:calendar:location': m.location } : {}),
       },
+      // Typed as Outlook's write stores them (the control API would default these two to dateTime.tz as well): the
+      // emulator's SEARCH and free/busy compare them as instants.
+      types: { 'urn:schemas:calendar:dtstart': 'dateTime.tz', 'urn:schemas:calendar:dtend': 'dateTime.tz' },
     }),
   });
   if (res.status !== 201) throw new Error(`planting an Outlook meeting in ${alias}: control API answered ${res.status} ${await res.text()}`);
