@@ -320,11 +320,18 @@ export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Rec
   });
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    // Removed once the address is read: left on, it kept every later log line and searched the whole growing text
+    // on each chunk, in the app's process (quadratic in the emulator's log: it showed as "app CPU" growing with history).
+    const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       const m = /"url":"(http:[^"]+)"/.exec(buffered);
-      if (m) resolve(m[1]!);
-    });
+      if (m) {
+        child.stdout.off('data', onData);
+        buffered = '';
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   child.stdout.resume();
