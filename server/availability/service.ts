@@ -9,7 +9,7 @@ import { roomsForSearch } from './rooms-cache.ts';
 export { roomsForSearch };
 import { busyInterval, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
 import { localBusyCached } from './local-cache.ts';
-import type { BusySlot } from '../exchange/gateway.ts';
+import type { MailboxFreeBusy } from '../exchange/gateway.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from './zone-day.ts';
 import { t } from '../i18n/context.ts';
@@ -78,14 +78,22 @@ interface Candidate {
 }
 
 /** The asked slot and opening hours of each room, worked out once per distinct zone and hours: 5,000 rooms share a few. */
+// A room's zone and hours as one key, by room: the rooms are cached between searches (rooms-cache.ts).
+const hoursKeys = new WeakMap<Room, string>();
+function hoursKeyOf(room: Room): string {
+  let key = hoursKeys.get(room);
+  if (key === undefined) hoursKeys.set(room, (key = `${room.timeZone}|${room.opensAt}|${room.closesAt}`));
+  return key;
+}
+
 function candidatesFor(rooms: readonly Room[], q: FindSearch): Candidate[] {
   const shared = new Map<string, Omit<Candidate, 'room'> | null>();
   const out: Candidate[] = [];
   for (const room of rooms) {
-    const key = `${room.timeZone}|${room.opensAt}|${room.closesAt}`;
+    const key = hoursKeyOf(room);
     let c = shared.get(key);
     if (c === undefined) shared.set(key, (c = timesOf(room, q)));
-    if (c) out.push({ room, ...c });
+    if (c) out.push({ room, slot: c.slot, day: c.day, zoneDay: c.zoneDay });
   }
   return out;
 }
@@ -178,13 +186,22 @@ function noneOverlaps(busy: readonly Interval[] | undefined, slot: Interval): bo
   return true;
 }
 
-/** The same for Exchange's stretches, read by their epoch ms (no Interval made per stretch). */
-function noneOverlapsSlots(busy: readonly BusySlot[] | undefined, slot: Interval): boolean {
-  if (busy)
-    for (const b of busy) {
-      const start = b.startMs ?? b.start.toMillis();
-      const end = b.endMs ?? b.end.toMillis();
-      if (start < slot.end && end > slot.start && end > start) return false;
+/**
+ * The same for Exchange's answers of a room: asked of the answer itself when it can say (busyBetween reads the digits
+ * and builds no stretch), else its stretches by their epoch ms.
+ */
+function exchangeFree(answers: readonly MailboxFreeBusy[] | undefined, slot: Interval): boolean {
+  if (answers)
+    for (const f of answers) {
+      if (f.busyBetween) {
+        if (f.busyBetween(slot.start, slot.end)) return false;
+        continue;
+      }
+      for (const b of f.busy) {
+        const start = b.startMs ?? b.start.toMillis();
+        const end = b.endMs ?? b.end.toMillis();
+        if (start < slot.end && end > slot.start && end > start) return false;
+      }
     }
   return true;
 }
@@ -211,9 +228,9 @@ type Busy = ReadonlyMap<number, readonly Interval[]>;
 export const requestsLeft = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /** Exchange's stretches of a room and the app's own, as one list of intervals (unmerged), changing neither. */
-function joined(exchange: ReadonlyMap<number, readonly BusySlot[]>, local: Busy, id: number): Interval[] {
+function joined(exchange: ReadonlyMap<number, readonly MailboxFreeBusy[]>, local: Busy, id: number): Interval[] {
   const out: Interval[] = [];
-  for (const s of exchange.get(id) ?? []) out.push(busyInterval(s));
+  for (const f of exchange.get(id) ?? []) for (const s of f.busy) out.push(busyInterval(s));
   for (const i of local.get(id) ?? []) out.push(i);
   return out;
 }
@@ -266,8 +283,8 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
       slotsTo,
     ),
   );
-  // Exchange's stretches by room, as the answer gave them (no copy; read by their epoch ms).
-  const exchangeBusy = new Map<number, readonly BusySlot[]>();
+  // Exchange's answers by room, as the gateway gave them: their stretches are read only for the rooms drawn.
+  const exchangeBusy = new Map<number, MailboxFreeBusy[]>();
   const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
   let exchangeUnavailable = false;
   try {
@@ -283,10 +300,11 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
         }
       }
       const id = byRoom.get(email);
-      if (id === undefined || !f.busy.length) continue;
-      const known = exchangeBusy.get(id);
+      if (id === undefined || !f.known) continue;
       // The same room asked twice (two addresses of one mailbox): both answers count.
-      exchangeBusy.set(id, known ? [...known, ...f.busy] : f.busy);
+      const known = exchangeBusy.get(id);
+      if (known) known.push(f);
+      else exchangeBusy.set(id, [f]);
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
@@ -301,7 +319,7 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   for (const c of candidates) {
     const id = c.room.id;
     // Free when nothing overlaps the slot: no merge needed for that (issue 13: 5,000 merges were most of the loop).
-    if (!noneOverlapsSlots(exchangeBusy.get(id), c.slot) || !noneOverlaps(slotBusy.get(id), c.slot) || !allowed(c.room, c.slot)) continue;
+    if (!exchangeFree(exchangeBusy.get(id), c.slot) || !noneOverlaps(slotBusy.get(id), c.slot) || !allowed(c.room, c.slot)) continue;
     free.push({ c, misses: missesOf(c.room) });
   }
   const people = q.people ?? 1;

@@ -147,6 +147,7 @@ test('parseFreeBusy() on the fast path decodes exactly as decodeFbData: random d
   }
   const body = `<a:response xmlns:a="WM"><a:recipients><a:item><a:displayname>All Attendees</a:displayname><a:type>1</a:type><a:fbdata>0</a:fbdata></a:item>${items.join('')}</a:recipients></a:response>`;
   assert.ok(fastFbData(body), 'the fast path reads this answer');
+  assert.ok(parseFreeBusy(body, ['room1@example.com'], window, 30)[0]!.busyBetween, 'and answers busyBetween from the digits');
   const emails = digits.map((_, k) => `room${k}@example.com`);
   const flat = (slots: readonly { startMs?: number; endMs?: number; status: string }[] | null) => slots?.map((s) => [s.startMs, s.endMs, s.status]) ?? null;
   // The whole window, and one ending inside its last slot (that slot's stretch is clipped to the end).
@@ -154,11 +155,33 @@ test('parseFreeBusy() on the fast path decodes exactly as decodeFbData: random d
     const got = parseFreeBusy(body, emails, w, 30);
     digits.forEach((d, k) => {
       const want = decodeFbData(d, w, 30);
+      // busyBetween answers before the stretches are built, and the same after.
+      const ranges = Array.from({ length: 6 }, () => {
+        const from = w.start.toMillis() + (next(11) - 1) * 15 * 60_000;
+        return [from, from + (1 + next(8)) * 15 * 60_000] as const;
+      });
+      const overlapping = ([from, to]: readonly [number, number]) => (want ?? []).some((s) => s.startMs! < to && s.endMs! > from);
+      const between = (r: readonly [number, number]) => (got[k]!.busyBetween ? got[k]!.busyBetween(r[0], r[1]) : overlapping(r));
+      for (const r of ranges) assert.equal(between(r), overlapping(r), `${d} ${r}`);
       assert.equal(got[k]!.known, want !== null, d);
       assert.deepEqual(flat(got[k]!.busy), want === null ? [] : flat(want), d);
+      for (const r of ranges) assert.equal(between(r), overlapping(r), `${d} ${r} after reading busy`);
+      assert.deepEqual(flat({ ...got[k]! }.busy), flat(got[k]!.busy), 'a copy has the stretches');
     });
   }
   // Too short, and whitespace inside the digits: the same errors as decodeFbData.
   assert.throws(() => parseFreeBusy(body.replace(`>${digits[1]}<`, '>0<'), emails, window, 30), /expected 8/);
   assert.throws(() => parseFreeBusy(body.replace(`>${digits[1]}<`, '>0000 0000<'), emails, window, 30), /malformed-freebusy/);
+});
+
+test('freeBusyQuery() writes exactly what URLSearchParams writes, for addresses that need escaping too', () => {
+  const emails = ['a@example.com', "o'brien+x@example.com", 'space here@example.com', 'ü@example.com', 'a@example.com'];
+  const params = new URLSearchParams();
+  params.append('Cmd', 'freebusy');
+  params.append('start', '2026-03-29T08:00:00Z');
+  params.append('end', '2026-03-29T12:00:00Z');
+  params.append('interval', '15');
+  for (const e of emails) params.append('u', `SMTP:${e}`);
+  assert.equal(freeBusyQuery(emails, window, 15), params.toString());
+  assert.equal(freeBusyQuery(emails, window, 15), params.toString(), 'and again, from the kept encodings');
 });

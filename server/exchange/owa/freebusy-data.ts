@@ -13,15 +13,32 @@ export function slotCount(window: TimeWindow, intervalMinutes: number): number {
   return Math.ceil(minutes / intervalMinutes);
 }
 
-/** Query parameters of one Cmd=freebusy request, in order. */
+// Each address's `u=SMTP:…` as URLSearchParams writes it, by address: a 5,000-room search encoded the same 5,000
+// addresses on every search, twice (once to size the batches; issue 13). Rooms are few thousand; the bound only
+// keeps a stream of one-off attendee addresses from growing it for ever.
+const userParams = new Map<string, string>();
+const USER_PARAMS_KEPT = 50_000;
+
+/** `u=SMTP:<address>`, encoded exactly as URLSearchParams encodes it. */
+export function userParam(email: string): string {
+  let param = userParams.get(email);
+  if (param === undefined) {
+    if (userParams.size >= USER_PARAMS_KEPT) userParams.clear();
+    userParams.set(email, (param = new URLSearchParams([['u', `SMTP:${email}`]]).toString()));
+  }
+  return param;
+}
+
+/** Query parameters of one Cmd=freebusy request, in order (the same text URLSearchParams gives for all of them). */
 export function freeBusyQuery(emails: readonly string[], window: TimeWindow, intervalMinutes: number): string {
   const params = new URLSearchParams();
   params.append('Cmd', 'freebusy');
   params.append('start', toFreeBusyParam(window.start));
   params.append('end', toFreeBusyParam(window.end));
   params.append('interval', String(intervalMinutes));
-  for (const email of emails) params.append('u', `SMTP:${email}`);
-  return params.toString();
+  const parts = [params.toString()];
+  for (const email of emails) parts.push(userParam(email));
+  return parts.join('&');
 }
 
 /**
@@ -100,29 +117,73 @@ const WHITESPACE = /\s/;
 const DATA = /[0-3]/g;
 const RUNS = /1+|2+|3+/g;
 
-/**
- * decodeFbData for digits already known to be 0-4 with at most whitespace around them (fastFbData's item pattern
- * checks that): the regular expression engine skips the free digits natively instead of a JavaScript loop reading
- * each of the 780,000 of a 5,000-room answer (issue 13). The same stretches, the same errors.
- */
-function decodeCheckedDigits(fbdata: string, window: TimeWindow, startMs: number, endMs: number, stepMs: number, intervalMinutes: number): BusySlot[] | null {
-  const data = fbdata.trim();
-  // Whitespace inside the digits: the full decoder says what is wrong.
-  if (WHITESPACE.test(data)) return decodeFbData(fbdata, window, intervalMinutes);
-  const n = data.length;
-  const expected = Math.ceil((endMs - startMs) / stepMs);
-  if (n < Math.floor((endMs - startMs) / stepMs)) throw new XmlShapeError('malformed-freebusy', `fbdata has ${n} slots, expected ${expected}`);
-  DATA.lastIndex = 0;
-  const some = DATA.exec(data);
-  if (n > 0 && (some === null || some.index >= expected)) return null;
+/** The window of an answer in epoch ms, worked out once per answer rather than per mailbox. */
+interface Grid {
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+  /** Slots covering the window (the last one may be partial). */
+  expected: number;
+}
+
+/** The stretches of digits already checked (0-4 only, trimmed, long enough): runs of one non-free digit. */
+function runsOf(data: string, g: Grid): Stretch[] {
   const slots: Stretch[] = [];
   RUNS.lastIndex = 0;
-  for (let m = RUNS.exec(data); m !== null && m.index < expected; m = RUNS.exec(data)) {
-    const last = Math.min(m.index + m[0].length, expected);
-    const end = startMs + last * stepMs;
-    slots.push(new Stretch(startMs + m.index * stepMs, end < endMs ? end : endMs, statusOf(m[0].charCodeAt(0))));
+  for (let m = RUNS.exec(data); m !== null && m.index < g.expected; m = RUNS.exec(data)) {
+    const last = Math.min(m.index + m[0].length, g.expected);
+    const end = g.startMs + last * g.stepMs;
+    slots.push(new Stretch(g.startMs + m.index * g.stepMs, end < g.endMs ? end : g.endMs, statusOf(m[0].charCodeAt(0))));
   }
   return slots;
+}
+
+/** Whether a non-free digit's slot overlaps [from, to), as reading runsOf's stretches would say, reading only those digits. */
+function anyBusyIn(data: string, g: Grid, from: number, to: number): boolean {
+  const last = Math.min(g.expected, data.length);
+  for (let i = from > g.startMs ? Math.floor((from - g.startMs) / g.stepMs) : 0; i < last; i++) {
+    const start = g.startMs + i * g.stepMs;
+    if (start >= to) break;
+    const code = data.charCodeAt(i);
+    if (code === ZERO || code === FOUR) continue;
+    const end = start + g.stepMs < g.endMs ? start + g.stepMs : g.endMs;
+    if (end > from && end > start) return true;
+  }
+  return false;
+}
+
+/**
+ * One mailbox's answer from digits fastFbData's item pattern has checked (0-4 with at most whitespace around them):
+ * every error decodeFbData would raise is raised here, at once, but the stretches are built only when `busy` is read,
+ * and `busyBetween` answers from the digits themselves. A 5,000-room search reads the stretches of the 25 rooms it
+ * draws, not of every room (issue 13). Null when the digits hold no data (all 4).
+ */
+function checkedAnswer(email: string, fbdata: string, window: TimeWindow, g: Grid, intervalMinutes: number): MailboxFreeBusy | null {
+  const data = fbdata.trim();
+  // Whitespace inside the digits: the full decoder says what is wrong.
+  if (WHITESPACE.test(data)) {
+    const busy = decodeFbData(fbdata, window, intervalMinutes);
+    return busy === null ? null : { email, known: true, busy };
+  }
+  const n = data.length;
+  if (n < Math.floor((g.endMs - g.startMs) / g.stepMs)) throw new XmlShapeError('malformed-freebusy', `fbdata has ${n} slots, expected ${g.expected}`);
+  DATA.lastIndex = 0;
+  const some = DATA.exec(data);
+  if (n > 0 && (some === null || some.index >= g.expected)) return null;
+  let busy: BusySlot[] | undefined;
+  return {
+    email,
+    known: true,
+    // An own, enumerable accessor: a copy ({ ...answer }) or JSON still has the stretches.
+    get busy(): BusySlot[] {
+      return (busy ??= runsOf(data, g));
+    },
+    set busy(value: BusySlot[]) {
+      busy = value;
+    },
+    busyBetween: (from: number, to: number): boolean =>
+      busy ? busy.some((s) => s.startMs! < to && s.endMs! > from && s.endMs! > s.startMs!) : anyBusyIn(data, g, from, to),
+  };
 }
 
 const fastShapes = new Map<string, { item: RegExp }>();
@@ -191,10 +252,12 @@ export function parseFreeBusy(body: string, emails: readonly string[], window: T
   const startMs = window.start.toMillis();
   const endMs = window.end.toMillis();
   const stepMs = intervalMinutes * 60_000;
+  const grid: Grid = { startMs, endMs, stepMs, expected: Math.ceil((endMs - startMs) / stepMs) };
   return emails.map((email) => {
     const fbdata = byEmail.get(email.toLowerCase());
     if (fbdata === undefined) return { email, known: false, busy: [] };
-    const busy = fast ? decodeCheckedDigits(fbdata, window, startMs, endMs, stepMs, intervalMinutes) : decodeFbData(fbdata, window, intervalMinutes);
+    if (fast) return checkedAnswer(email, fbdata, window, grid, intervalMinutes) ?? { email, known: false, busy: [] };
+    const busy = decodeFbData(fbdata, window, intervalMinutes);
     return busy === null ? { email, known: false, busy: [] } : { email, known: true, busy };
   });
 }

@@ -5,7 +5,7 @@ import { RejectedError } from '../errors.ts';
 import { parseOrReject } from '../dav/multistatus.ts';
 import { header } from '../wire.ts';
 import { classifyOwaPage } from './owa-errors.ts';
-import { freeBusyQuery, parseFreeBusy } from './freebusy-data.ts';
+import { freeBusyQuery, parseFreeBusy, userParam } from './freebusy-data.ts';
 
 export interface FreeBusyOptions {
   /** Mailboxes per request. */
@@ -21,7 +21,7 @@ export function batchesOf(emails: readonly string[], window: TimeWindow, interva
   const base = '/public/?'.length + freeBusyQuery([], window, interval).length;
   let length = base;
   for (const email of emails) {
-    const added = `&u=${encodeURIComponent('SMTP:' + email)}`.length;
+    const added = 1 + userParam(email).length;
     if (current.length > 0 && (current.length >= options.batchSize || length + added > options.maxUrlLength)) {
       batches.push(current);
       current = [];
