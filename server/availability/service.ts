@@ -260,15 +260,61 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
   // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
   // People (the searcher and the attendees typed) ride in the same batched request as the rooms.
-  const asked = ctx.gateway.freeBusy([...candidates.map((c) => c.room.email), ...alsoAsk], window, FREEBUSY_INTERVAL_MINUTES, { language: currentLocale() });
+  // Exchange's answers by room, as the gateway gave them: their stretches are read only for the rooms drawn. Whether
+  // Exchange has a room busy in its slot is decided as each batch arrives, while the others are still on the wire
+  // (issue 13: over 5,000 rooms that work came after the last answer and added to the wall time).
+  // Filled just after the request is sent, so the addresses cost no time before it goes.
+  const byRoom = new Map<string, Candidate>();
+  let ready = false;
+  const exchangeBusy = new Map<number, MailboxFreeBusy[]>();
+  const busyInSlot = new Set<number>();
+  const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
+  let taking = true;
+  let taken = 0;
+  const take = (f: MailboxFreeBusy) => {
+    const email = f.email.toLowerCase();
+    if (personBusy.size) {
+      const person = personBusy.get(email);
+      if (person) {
+        person.known = f.known;
+        for (const s of f.busy) person.busy.push(busyInterval(s));
+      }
+    }
+    const c = byRoom.get(email);
+    if (c === undefined || !f.known) return;
+    // The same room asked twice (two addresses of one mailbox): both answers count.
+    const known = exchangeBusy.get(c.room.id);
+    if (known) known.push(f);
+    else exchangeBusy.set(c.room.id, [f]);
+    if (!exchangeFree([f], c.slot)) busyInSlot.add(c.room.id);
+  };
+  const forget = () => {
+    exchangeBusy.clear();
+    busyInSlot.clear();
+    for (const p of personBusy.values()) {
+      p.known = false;
+      p.busy = [];
+    }
+  };
+  // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
+  // People (the searcher and the attendees typed) ride in the same batched request as the rooms.
+  const asked = ctx.gateway.freeBusy([...candidates.map((c) => c.room.email), ...alsoAsk], window, FREEBUSY_INTERVAL_MINUTES, {
+    language: currentLocale(),
+    onBatch: (answers) => {
+      // Batches that arrive after the search gave up on Exchange (another batch failed) are not taken; nor any told
+      // before the rooms' addresses were listed (a gateway answering at once): the whole answer is taken then.
+      if (!taking || !ready) return;
+      for (const f of answers) take(f);
+      taken += answers.length;
+    },
+  });
   // Settled here so a failure is never an unhandled rejection while the database is read; it is rethrown below.
   const answer = asked.then(
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  // Everything the answer is matched against is made while the request is on the wire.
-  const byRoom = new Map<string, number>();
-  for (const c of candidates) byRoom.set(c.room.email.toLowerCase(), c.room.id);
+  for (const c of candidates) byRoom.set(c.room.email.toLowerCase(), c);
+  ready = true;
   await requestsLeft();
   // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
   // day (the day is read below for the rooms whose strips are drawn). Kept until a booking changes (local-cache.ts);
@@ -283,31 +329,19 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
       slotsTo,
     ),
   );
-  // Exchange's answers by room, as the gateway gave them: their stretches are read only for the rooms drawn.
-  const exchangeBusy = new Map<number, MailboxFreeBusy[]>();
-  const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
   let exchangeUnavailable = false;
   try {
     const got = await answer;
+    taking = false;
     if ('err' in got) throw got.err;
-    for (const f of got.fb) {
-      const email = f.email.toLowerCase();
-      if (personBusy.size) {
-        const person = personBusy.get(email);
-        if (person) {
-          person.known = f.known;
-          for (const s of f.busy) person.busy.push(busyInterval(s));
-        }
-      }
-      const id = byRoom.get(email);
-      if (id === undefined || !f.known) continue;
-      // The same room asked twice (two addresses of one mailbox): both answers count.
-      const known = exchangeBusy.get(id);
-      if (known) known.push(f);
-      else exchangeBusy.set(id, [f]);
+    // A gateway that does not tell batches as they come (or told only some): the whole answer, once.
+    if (taken !== got.fb.length) {
+      forget();
+      for (const f of got.fb) take(f);
     }
   } catch (err) {
     if (!(err instanceof ExchangeError)) throw err;
+    forget();
     exchangeUnavailable = true;
     ctx.log.warn({ event: 'availability.freebusy_unavailable', error: err.message }, 'free/busy unavailable');
   }
@@ -319,7 +353,7 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   for (const c of candidates) {
     const id = c.room.id;
     // Free when nothing overlaps the slot: no merge needed for that (issue 13: 5,000 merges were most of the loop).
-    if (!exchangeFree(exchangeBusy.get(id), c.slot) || !noneOverlaps(slotBusy.get(id), c.slot) || !allowed(c.room, c.slot)) continue;
+    if (busyInSlot.has(id) || !noneOverlaps(slotBusy.get(id), c.slot) || !allowed(c.room, c.slot)) continue;
     free.push({ c, misses: missesOf(c.room) });
   }
   const people = q.people ?? 1;

@@ -109,6 +109,12 @@ export interface UpdateOptions extends StepOptions {
 export interface FreeBusyOptions {
   /** The asking user's language (BCP-47), sent in `Accept-Language`; absent: the gateway's `defaultLanguage`. */
   language?: string;
+  /**
+   * Told each batch's answers as soon as that batch is read, before the whole call settles: a caller can work on them
+   * while the other batches are still on the wire (issue 13). The same answers come again in the result, in order.
+   * Throwing fails the call. A gateway may never call it (the test fakes do not): callers fall back to the result.
+   */
+  onBatch?: (answers: readonly MailboxFreeBusy[]) => void;
 }
 
 /** A half-open time window [start, end). */

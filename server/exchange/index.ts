@@ -132,7 +132,14 @@ export function createExchangeGateway(
     const language = acceptLanguage(options.language, c.defaultLanguage);
     if (emails.length === 0) return [];
     const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
-    const results = await Promise.all(batches.map((batch) => fetchFreeBusy(freeBusyTransport, batch, window, intervalMinutes, language)));
+    const onBatch = options.onBatch;
+    const results = await Promise.all(
+      batches.map(async (batch) => {
+        const answers = await fetchFreeBusy(freeBusyTransport, batch, window, intervalMinutes, language);
+        onBatch?.(answers);
+        return answers;
+      }),
+    );
     return results.flat();
   }
 
