@@ -114,7 +114,7 @@ export function decodeFbData(fbdata: string, window: TimeWindow, intervalMinutes
 }
 
 const WHITESPACE = /\s/;
-const DATA = /[0-3]/g;
+const DATA = /[0-3]/;
 const RUNS = /1+|2+|3+/g;
 
 /** The window of an answer in epoch ms, worked out once per answer rather than per mailbox. */
@@ -167,23 +167,42 @@ function checkedAnswer(email: string, fbdata: string, window: TimeWindow, g: Gri
   }
   const n = data.length;
   if (n < Math.floor((g.endMs - g.startMs) / g.stepMs)) throw new XmlShapeError('malformed-freebusy', `fbdata has ${n} slots, expected ${g.expected}`);
-  DATA.lastIndex = 0;
-  const some = DATA.exec(data);
-  if (n > 0 && (some === null || some.index >= g.expected)) return null;
-  let busy: BusySlot[] | undefined;
-  return {
-    email,
-    known: true,
-    // An own, enumerable accessor: a copy ({ ...answer }) or JSON still has the stretches.
-    get busy(): BusySlot[] {
-      return (busy ??= runsOf(data, g));
-    },
-    set busy(value: BusySlot[]) {
-      busy = value;
-    },
-    busyBetween: (from: number, to: number): boolean =>
-      busy ? busy.some((s) => s.startMs! < to && s.endMs! > from && s.endMs! > s.startMs!) : anyBusyIn(data, g, from, to),
-  };
+  const some = data.search(DATA);
+  if (n > 0 && (some < 0 || some >= g.expected)) return null;
+  return new CheckedAnswer(email, data, g);
+}
+
+/**
+ * checkedAnswer's answer. A class, so the accessor and method live on the prototype: an object literal with a getter
+ * made a new accessor pair per mailbox, most of the cost of reading a batch. `busy` is therefore not an own property:
+ * a copy must name it ({ ...a } would lose it; no caller copies answers), and JSON has it through toJSON.
+ */
+class CheckedAnswer implements MailboxFreeBusy {
+  readonly known = true;
+  #busy: BusySlot[] | undefined;
+  readonly #data: string;
+  readonly #grid: Grid;
+  constructor(
+    readonly email: string,
+    data: string,
+    grid: Grid,
+  ) {
+    this.#data = data;
+    this.#grid = grid;
+  }
+  get busy(): BusySlot[] {
+    return (this.#busy ??= runsOf(this.#data, this.#grid));
+  }
+  set busy(value: BusySlot[]) {
+    this.#busy = value;
+  }
+  busyBetween(from: number, to: number): boolean {
+    const busy = this.#busy;
+    return busy ? busy.some((s) => s.startMs! < to && s.endMs! > from && s.endMs! > s.startMs!) : anyBusyIn(this.#data, this.#grid, from, to);
+  }
+  toJSON(): MailboxFreeBusy {
+    return { email: this.email, known: true, busy: this.busy };
+  }
 }
 
 const fastShapes = new Map<string, { item: RegExp }>();
@@ -195,11 +214,29 @@ const fastShapes = new Map<string, { item: RegExp }>();
  * ~150 KB, and building its tree was the largest part of a search's CPU (issue 13).
  */
 export function fastFbData(body: string): Map<string, string> | null {
+  const items = fastItems(body);
+  return items ? byAddress(items) : null;
+}
+
+/** The items of an answer with an address (the aggregate has none), in the answer's order: addresses lower-cased. */
+interface FastItems {
+  emails: string[];
+  fbdata: string[];
+}
+
+function byAddress(items: FastItems): Map<string, string> {
+  const byEmail = new Map<string, string>();
+  for (let k = 0; k < items.emails.length; k++) byEmail.set(items.emails[k]!, items.fbdata[k]!);
+  return byEmail;
+}
+
+function fastItems(body: string): FastItems | null {
   const head = /^\s*(?:<\?xml[^>]*\?>\s*)?<([A-Za-z][A-Za-z0-9]*):response xmlns:\1="WM">\s*<\1:recipients>/.exec(body);
   if (!head) return null;
   const p = head[1]!;
-  const tail = new RegExp(`</${p}:recipients>\\s*</${p}:response>\\s*$`).exec(body);
-  if (!tail) return null;
+  // The end is looked for from the end: a regular expression anchored at $ still scans the whole body for its start.
+  const stop = body.lastIndexOf(`</${p}:recipients>`);
+  if (stop < 0 || !new RegExp(`^</${p}:recipients>\\s*</${p}:response>\\s*$`).test(body.slice(stop))) return null;
   let shape = fastShapes.get(p);
   if (!shape) {
     const el = (name: string, content: string, attrs = '') => `<${p}:${name}${attrs}>${content}</${p}:${name}>`;
@@ -211,21 +248,23 @@ export function fastFbData(body: string): Map<string, string> | null {
     };
     fastShapes.set(p, shape);
   }
-  const byEmail = new Map<string, string>();
+  const items: FastItems = { emails: [], fbdata: [] };
   const re = shape.item;
   re.lastIndex = head[0].length;
-  const stop = tail.index;
   while (re.lastIndex < stop) {
     const at = re.lastIndex;
     const m = re.exec(body);
     if (!m) {
       // Only whitespace may be left before </recipients>.
-      return /^\s*$/.test(body.slice(at, stop)) ? byEmail : null;
+      return /^\s*$/.test(body.slice(at, stop)) ? items : null;
     }
     const email = m[1]?.trim().toLowerCase();
-    if (email) byEmail.set(email.replace(/^smtp:/, ''), m[2]!);
+    if (email) {
+      items.emails.push(email.startsWith('smtp:') ? email.slice(5) : email);
+      items.fbdata.push(m[2]!);
+    }
   }
-  return re.lastIndex === stop ? byEmail : null;
+  return re.lastIndex === stop ? items : null;
 }
 
 export function fbDataByTree(body: string): Map<string, string> {
@@ -247,14 +286,17 @@ export function fbDataByTree(body: string): Map<string, string> {
 
 /** Parse the XML answer; every requested address gets an entry, in the order asked. */
 export function parseFreeBusy(body: string, emails: readonly string[], window: TimeWindow, intervalMinutes: number): MailboxFreeBusy[] {
-  const fast = fastFbData(body);
-  const byEmail = fast ?? fbDataByTree(body);
+  const fast = fastItems(body);
+  // Exchange answers one item per u=, in the order asked (§14): then the answer is read by position, with no map of
+  // thousands of addresses built and looked up (issue 13); any other order goes by address.
+  const inOrder = fast !== null && fast.emails.length === emails.length && emails.every((e, k) => fast.emails[k] === e.toLowerCase());
+  const byEmail = inOrder ? null : fast ? byAddress(fast) : fbDataByTree(body);
   const startMs = window.start.toMillis();
   const endMs = window.end.toMillis();
   const stepMs = intervalMinutes * 60_000;
   const grid: Grid = { startMs, endMs, stepMs, expected: Math.ceil((endMs - startMs) / stepMs) };
-  return emails.map((email) => {
-    const fbdata = byEmail.get(email.toLowerCase());
+  return emails.map((email, k) => {
+    const fbdata = byEmail ? byEmail.get(email.toLowerCase()) : fast!.fbdata[k];
     if (fbdata === undefined) return { email, known: false, busy: [] };
     if (fast) return checkedAnswer(email, fbdata, window, grid, intervalMinutes) ?? { email, known: false, busy: [] };
     const busy = decodeFbData(fbdata, window, intervalMinutes);
