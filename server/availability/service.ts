@@ -235,16 +235,29 @@ function joined(exchange: ReadonlyMap<number, readonly MailboxFreeBusy[]>, local
   return out;
 }
 
-/**
- * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
- * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
- */
-export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, opts: FindOptions = {}): Promise<FindResult> {
-  const alsoAsk = opts.alsoAsk ?? [];
-  const rooms = roomsForSearch(ctx, q.building);
+/** The rooms a search asks about and its windows: the same for every search of the same day and times. */
+interface Plan {
+  candidates: Candidate[];
+  windowStart: number;
+  windowEnd: number;
+  slotsStart: number;
+  slotsEnd: number;
+  /** The candidates' addresses, in order (the free/busy request's rooms). */
+  emails: string[];
+}
+
+// Plans by room list (rooms-cache.ts keeps one list per building until a room changes) and search: working out 5,000
+// candidates and listing their addresses came before the free/busy request could go (issue 13). A few per list.
+const plans = new WeakMap<readonly Room[], Map<string, Plan>>();
+const PLANS_KEPT = 16;
+
+function planFor(rooms: readonly Room[], q: FindSearch): Plan {
+  const key = `${q.date}|${q.start}|${q.end ?? ''}|${q.duration ?? ''}`;
+  let byKey = plans.get(rooms);
+  if (!byKey) plans.set(rooms, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (plan) return plan;
   const candidates = candidatesFor(rooms, q);
-  if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
-  if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   let windowStart = Infinity;
   let windowEnd = -Infinity;
   let slotsStart = Infinity;
@@ -255,6 +268,23 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
     slotsStart = Math.min(slotsStart, c.slot.start);
     slotsEnd = Math.max(slotsEnd, c.slot.end);
   }
+  plan = { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails: candidates.map((c) => c.room.email) };
+  if (byKey.size >= PLANS_KEPT) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, plan);
+  return plan;
+}
+
+/**
+ * Rooms free for the whole slot, best fit first: one batched free/busy request to Exchange for every candidate
+ * room, merged with the app's own bookings (those Exchange may not know yet) and meetings seen in Outlook.
+ */
+export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, opts: FindOptions = {}): Promise<FindResult> {
+  const alsoAsk = opts.alsoAsk ?? [];
+  const rooms = roomsForSearch(ctx, q.building);
+  // Shared between searches: never changed here.
+  const { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails } = planFor(rooms, q);
+  if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
+  if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
   // costs no wall time (issue 13: a search should take about one Exchange round trip).
   const window = { start: DateTime.fromMillis(windowStart, { zone: 'utc' }), end: DateTime.fromMillis(windowEnd, { zone: 'utc' }) };
@@ -298,7 +328,7 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   };
   // Asked in the searcher's language (Accept-Language on the OWA request), as their browser would.
   // People (the searcher and the attendees typed) ride in the same batched request as the rooms.
-  const asked = ctx.gateway.freeBusy([...candidates.map((c) => c.room.email), ...alsoAsk], window, FREEBUSY_INTERVAL_MINUTES, {
+  const asked = ctx.gateway.freeBusy(alsoAsk.length ? [...emails, ...alsoAsk] : emails, window, FREEBUSY_INTERVAL_MINUTES, {
     language: currentLocale(),
     onBatch: (answers) => {
       // Batches that arrive after the search gave up on Exchange (another batch failed) are not taken; nor any told
@@ -329,6 +359,25 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
       slotsTo,
     ),
   );
+  // All that does not depend on Exchange is done while its answers are on the wire: which rooms the app's own
+  // bookings and the booking rules leave free, why each does not fit, and their order of fit. After the last answer
+  // only Exchange's verdict per room is left to apply (issue 13: this loop and the sort came after it, over 5,000 rooms).
+  const now = ctx.clock.now();
+  const allowed = ruleChecker(now, local.checkRules);
+  const missesOf = missesFinder(q);
+  const people = q.people ?? 1;
+  // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
+  const byFit = (a: { c: Candidate }, b: { c: Candidate }) =>
+    Math.abs(a.c.room.capacity - people) - Math.abs(b.c.room.capacity - people) || byName(a.c.room.name, b.c.room.name);
+  const locallyFree: { c: Candidate; misses: string[] }[] = [];
+  for (const c of candidates) {
+    // Free when nothing overlaps the slot: no merge needed for that (issue 13: 5,000 merges were most of the loop).
+    if (!noneOverlaps(slotBusy.get(c.room.id), c.slot) || !allowed(c.room, c.slot)) continue;
+    locallyFree.push({ c, misses: missesOf(c.room) });
+  }
+  // A stable sort, then filters: each list below is in the order sorting it alone would give.
+  locallyFree.sort(byFit);
+
   let exchangeUnavailable = false;
   try {
     const got = await answer;
@@ -346,27 +395,9 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
     ctx.log.warn({ event: 'availability.freebusy_unavailable', error: err.message }, 'free/busy unavailable');
   }
 
-  const now = ctx.clock.now();
-  const allowed = ruleChecker(now, local.checkRules);
-  const missesOf = missesFinder(q);
-  const free: { c: Candidate; misses: string[] }[] = [];
-  for (const c of candidates) {
-    const id = c.room.id;
-    // Free when nothing overlaps the slot: no merge needed for that (issue 13: 5,000 merges were most of the loop).
-    if (busyInSlot.has(id) || !noneOverlaps(slotBusy.get(id), c.slot) || !allowed(c.room, c.slot)) continue;
-    free.push({ c, misses: missesOf(c.room) });
-  }
-  const people = q.people ?? 1;
-  // Closest capacity first: the smallest room that seats everyone, or (for near misses) the one nearly big enough.
-  const byFit = (a: { c: Candidate }, b: { c: Candidate }) =>
-    Math.abs(a.c.room.capacity - people) - Math.abs(b.c.room.capacity - people) || byName(a.c.room.name, b.c.room.name);
-  const fits = free.filter((o) => o.misses.length === 0).sort(byFit);
-  const near = fits.length
-    ? []
-    : free
-        .filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.c.room.capacity < q.people)))
-        .sort(byFit)
-        .slice(0, 5);
+  const free = busyInSlot.size ? locallyFree.filter((o) => !busyInSlot.has(o.c.room.id)) : locallyFree;
+  const fits = free.filter((o) => o.misses.length === 0);
+  const near = fits.length ? [] : free.filter((o) => o.misses.length === 1 && (q.allowFewerSeats || !(q.people && o.c.room.capacity < q.people))).slice(0, 5);
   const stripped = [...fits.slice(0, opts.strips ?? Infinity), ...near];
   // Other times are looked for only when nothing fits: then every fitting room's day is needed.
   const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room).length === 0);

@@ -18,7 +18,7 @@ import { createFolderDirectory } from './folders.ts';
 import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
-import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
+import { fetchFreeBusy, plannedBatches } from './owa/freebusy.ts';
 import { acceptLanguage, canonicalLanguage } from './owa/language.ts';
 import { AuthFailedError, ExchangeError, ForbiddenError, InvalidMeetingError, NotFoundError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
@@ -131,11 +131,11 @@ export function createExchangeGateway(
       throw new InvalidMeetingError({ language: 'must be a BCP-47 language tag such as en or hu.' });
     const language = acceptLanguage(options.language, c.defaultLanguage);
     if (emails.length === 0) return [];
-    const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
+    const batches = plannedBatches(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
     const onBatch = options.onBatch;
     const results = await Promise.all(
       batches.map(async (batch) => {
-        const answers = await fetchFreeBusy(freeBusyTransport, batch, window, intervalMinutes, language);
+        const answers = await fetchFreeBusy(freeBusyTransport, batch.emails, window, intervalMinutes, language, batch.query);
         onBatch?.(answers);
         return answers;
       }),
