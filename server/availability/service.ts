@@ -151,28 +151,26 @@ function missesFinder(q: FindSearch): (room: Room) => string[] {
   const seats = new Map<number, string>();
   const floors = new Map<string, string>();
   const equipment = new Map<string, string>();
-  const none: string[] = [];
+  // No closure made per room (a 5,000-room search calls this for each).
   return (room) => {
-    let misses = none;
-    const add = (m: string) => (misses === none ? (misses = [m]) : misses.push(m));
+    const misses: string[] = [];
     if (q.people && room.capacity < q.people) {
       let m = seats.get(room.capacity);
       if (m === undefined) seats.set(room.capacity, (m = t('find.miss.seats', { count: room.capacity })));
-      add(m);
+      misses.push(m);
     }
     for (const e of q.equipment)
       if (!room.equipment.includes(e)) {
         let m = equipment.get(e);
         if (m === undefined) equipment.set(e, (m = t('find.miss.equipment', { code: e })));
-        add(m);
+        misses.push(m);
       }
     if (q.floor && room.floor !== q.floor) {
       let m = floors.get(room.floor);
       if (m === undefined) floors.set(room.floor, (m = t('find.miss.floor', { floor: room.floor })));
-      add(m);
+      misses.push(m);
     }
-    // A fresh empty list for a room that fits: callers may keep it.
-    return misses === none ? [] : misses;
+    return misses;
   };
 }
 
@@ -244,6 +242,9 @@ interface Plan {
   slotsEnd: number;
   /** The candidates' addresses, in order (the free/busy request's rooms). */
   emails: string[];
+  /** The candidate of each address in any case (the last of two rooms sharing one), and of each as written. */
+  byLowerEmail: Map<string, Candidate>;
+  byEmail: Map<string, Candidate>;
 }
 
 // Plans by room list (rooms-cache.ts keeps one list per building until a room changes) and search: working out 5,000
@@ -268,7 +269,12 @@ function planFor(rooms: readonly Room[], q: FindSearch): Plan {
     slotsStart = Math.min(slotsStart, c.slot.start);
     slotsEnd = Math.max(slotsEnd, c.slot.end);
   }
-  plan = { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails: candidates.map((c) => c.room.email) };
+  const byLowerEmail = new Map<string, Candidate>();
+  for (const c of candidates) byLowerEmail.set(c.room.email.toLowerCase(), c);
+  // As written, but to the same candidate the address in any case names: two rooms on one mailbox behave as before.
+  const byEmail = new Map<string, Candidate>();
+  for (const c of candidates) byEmail.set(c.room.email, byLowerEmail.get(c.room.email.toLowerCase())!);
+  plan = { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails: candidates.map((c) => c.room.email), byLowerEmail, byEmail };
   if (byKey.size >= PLANS_KEPT) byKey.delete(byKey.keys().next().value!);
   byKey.set(key, plan);
   return plan;
@@ -282,7 +288,8 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   const alsoAsk = opts.alsoAsk ?? [];
   const rooms = roomsForSearch(ctx, q.building);
   // Shared between searches: never changed here.
-  const { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails } = planFor(rooms, q);
+  const plan = planFor(rooms, q);
+  const { candidates, windowStart, windowEnd, slotsStart, slotsEnd, emails } = plan;
   if (rooms.length && !candidates.length) throw new FieldErrors({ start: t('rules.no_such_time_any') }, 400);
   if (!candidates.length) return { matches: [], nearMisses: [], otherTimes: [], exchangeUnavailable: false, zones: [] };
   // Ask Exchange first, then read the app's own bookings while the request is on the wire: the database work then
@@ -293,30 +300,27 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   // Exchange's answers by room, as the gateway gave them: their stretches are read only for the rooms drawn. Whether
   // Exchange has a room busy in its slot is decided as each batch arrives, while the others are still on the wire
   // (issue 13: over 5,000 rooms that work came after the last answer and added to the wall time).
-  // Filled just after the request is sent, so the addresses cost no time before it goes.
-  const byRoom = new Map<string, Candidate>();
-  let ready = false;
   const exchangeBusy = new Map<number, MailboxFreeBusy[]>();
   const busyInSlot = new Set<number>();
   const personBusy = new Map<string, PersonBusy>(alsoAsk.map((e) => [e.toLowerCase(), { email: e.toLowerCase(), known: false, busy: [] }]));
   let taking = true;
   let taken = 0;
   const take = (f: MailboxFreeBusy) => {
-    const email = f.email.toLowerCase();
     if (personBusy.size) {
-      const person = personBusy.get(email);
+      const person = personBusy.get(f.email.toLowerCase());
       if (person) {
         person.known = f.known;
         for (const s of f.busy) person.busy.push(busyInterval(s));
       }
     }
-    const c = byRoom.get(email);
+    // The gateway hands back the very address strings asked: looked up as they are, by case only when that fails.
+    const c = plan.byEmail.get(f.email) ?? plan.byLowerEmail.get(f.email.toLowerCase());
     if (c === undefined || !f.known) return;
     // The same room asked twice (two addresses of one mailbox): both answers count.
     const known = exchangeBusy.get(c.room.id);
     if (known) known.push(f);
     else exchangeBusy.set(c.room.id, [f]);
-    if (!exchangeFree([f], c.slot)) busyInSlot.add(c.room.id);
+    if (f.busyBetween ? f.busyBetween(c.slot.start, c.slot.end) : !exchangeFree([f], c.slot)) busyInSlot.add(c.room.id);
   };
   const forget = () => {
     exchangeBusy.clear();
@@ -331,9 +335,8 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   const asked = ctx.gateway.freeBusy(alsoAsk.length ? [...emails, ...alsoAsk] : emails, window, FREEBUSY_INTERVAL_MINUTES, {
     language: currentLocale(),
     onBatch: (answers) => {
-      // Batches that arrive after the search gave up on Exchange (another batch failed) are not taken; nor any told
-      // before the rooms' addresses were listed (a gateway answering at once): the whole answer is taken then.
-      if (!taking || !ready) return;
+      // Batches that arrive after the search gave up on Exchange (another batch failed) are not taken.
+      if (!taking) return;
       for (const f of answers) take(f);
       taken += answers.length;
     },
@@ -343,8 +346,6 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
     (fb) => ({ fb }),
     (err: unknown) => ({ err }),
   );
-  for (const c of candidates) byRoom.set(c.room.email.toLowerCase(), c);
-  ready = true;
   await requestsLeft();
   // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
   // day (the day is read below for the rooms whose strips are drawn). Kept until a booking changes (local-cache.ts);
