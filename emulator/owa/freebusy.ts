@@ -55,6 +55,8 @@ interface Published {
   last: number;
   /** The written <a:item> of this answer, for the name and address it was written with. */
   item?: { displayName: string; email: string; xml: string };
+  /** The mailbox zone it was worked out in (kept answers only). */
+  timeZone?: string;
 }
 
 // A few windows per calendar are kept (the day asked, a strip's wider window, a week); the oldest goes first.
@@ -141,7 +143,15 @@ function publish(levels: Uint8Array): Published {
  * A mailbox's free/busy over [start, end) in slots of `intervalMs`, from the calendar index's answers when this
  * window was asked before and nothing changed since. Never to be changed by the caller (it is shared).
  */
-function published(store: Store, mailbox: Mailbox, start: number, end: number, intervalMs: number, delayMs: number): Published {
+function published(
+  store: Store,
+  mailbox: Mailbox,
+  start: number,
+  end: number,
+  intervalMs: number,
+  delayMs: number,
+  window = windowKey(start, end, intervalMs),
+): Published {
   const folder = store.wellKnownFolder(mailbox, 'calendar');
   // Decided by the delay itself, not by comparing two readings of the clock (a millisecond tick between them sent
   // a live request down the journal's path).
@@ -154,15 +164,17 @@ function published(store: Store, mailbox: Mailbox, start: number, end: number, i
     return publish(levels);
   }
   const index = calendarIndex(folder);
-  // The zone is in the key: recurring masters expand on the mailbox's wall clock, which a config change may move.
-  const key = `${start}|${end}|${intervalMs}|${mailbox.config.timeZone}`;
-  const known = index.answers.get(key);
-  if (known) return known;
-  const answer = publish(liveLevels(index, mailbox, start, end, intervalMs));
-  if (index.answers.size >= ANSWERS_PER_CALENDAR) index.answers.delete(index.answers.keys().next().value!);
-  index.answers.set(key, answer);
+  // The zone is checked too: recurring masters expand on the mailbox's wall clock, which a config change may move.
+  const known = index.answers.get(window);
+  if (known && known.timeZone === mailbox.config.timeZone) return known;
+  const answer = { ...publish(liveLevels(index, mailbox, start, end, intervalMs)), timeZone: mailbox.config.timeZone };
+  if (!known && index.answers.size >= ANSWERS_PER_CALENDAR) index.answers.delete(index.answers.keys().next().value!);
+  index.answers.set(window, answer);
   return answer;
 }
+
+/** The key of a window among a calendar's kept answers; made once per request, not per mailbox. */
+const windowKey = (start: number, end: number, intervalMs: number): string => `${start}|${end}|${intervalMs}`;
 
 function liveLevels(index: CalendarIndex, mailbox: Mailbox, start: number, end: number, intervalMs: number): Uint8Array {
   const levels = new Uint8Array(Math.ceil((end - start) / intervalMs));
@@ -321,6 +333,7 @@ export function handleFreeBusy(ctx: RequestContext): void {
   const rows: FbRow[] = [];
   const items: string[] = [];
   const aggregate = new Uint8Array(slots);
+  const window = windowKey(start, end, intervalMs);
   let unknown: string | undefined;
   for (const address of params.users) {
     const account = findMailbox(org, address);
@@ -328,7 +341,7 @@ export function handleFreeBusy(ctx: RequestContext): void {
     const displayName = account?.displayName ?? address;
     const email = account?.smtp ?? address;
     if (mailbox) {
-      const answer = published(store, mailbox, start, end, intervalMs, freeBusyDelayMs);
+      const answer = published(store, mailbox, start, end, intervalMs, freeBusyDelayMs, window);
       // Only the slots between the first and last non-free one can raise the aggregate.
       const levels = answer.levels;
       for (let k = answer.first; k >= 0 && k <= answer.last; k++) if (aggregate[k]! < levels[k]!) aggregate[k] = levels[k]!;
