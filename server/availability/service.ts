@@ -403,7 +403,12 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   // Other times are looked for only when nothing fits: then every fitting room's day is needed.
   const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room).length === 0);
   const dayIds = [...new Set([...stripped.map((o) => o.c.room.id), ...others.map((c) => c.room.id)])];
-  const dayBusy: Busy = dayIds.length ? local.busyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()) : new Map();
+  // The drawn rooms' days, kept like the slot's bookings (local-cache.ts): the key names the rooms and the window.
+  const dayBusy: Busy = dayIds.length
+    ? localBusyCached(ctx.db, `day|${windowStart}|${windowEnd}|${dayIds.join(',')}`, () =>
+        local.busyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()),
+      )
+    : new Map();
   const merged = new Map<number, Interval[]>();
   const mergedOf = (id: number): Interval[] => {
     let m = merged.get(id);
