@@ -8,9 +8,25 @@ import { handleFreeBusy } from '../owa/freebusy.ts';
 import { handleGalfind, handleGallookup } from '../owa/galfind.ts';
 import { sendOwaErrorPage } from '../owa/error-page.ts';
 
+// `Cmd=` spelled plainly, the way every client writes it: read from the raw query, since parsing a free/busy query of
+// 360 addresses into URLSearchParams only to find it cost more than answering from the kept answers (issue 13).
+const PLAIN_CMD = /[?&]cmd=([^&]*)/i;
+
+function commandOf(ctx: RequestContext): string | undefined {
+  const plain = PLAIN_CMD.exec(ctx.url.search);
+  if (plain) {
+    try {
+      return decodeURIComponent(plain[1]!.replace(/\+/g, ' ')).toLowerCase();
+    } catch {
+      // A malformed escape: URLSearchParams below decides, as before.
+    }
+  }
+  return [...ctx.url.searchParams].find(([k]) => k.toLowerCase() === 'cmd')?.[1]?.toLowerCase();
+}
+
 export function handlePublic(ctx: RequestContext, path: SplitPath): void {
   const method = (ctx.req.method ?? 'GET').toUpperCase();
-  const cmd = [...ctx.url.searchParams].find(([k]) => k.toLowerCase() === 'cmd')?.[1]?.toLowerCase();
+  const cmd = commandOf(ctx);
   if (path.segments.length > 0) throw new HttpError(404, 'Not Found');
   if ((method === 'GET' || method === 'HEAD') && cmd) {
     if (cmd === 'freebusy') return handleFreeBusy(ctx);

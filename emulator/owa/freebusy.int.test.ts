@@ -153,9 +153,12 @@ describe('Cmd=freebusy', () => {
 
     const original: unknown = await (await fetch(`${emu.url}/_emulator/org`)).json();
     try {
-      const org = original as { mailboxes: { alias: string }[] };
-      const next = { ...org, mailboxes: [...org.mailboxes, { alias: 'Wear', smtp: 'Wear.Room@example.com', displayName: 'Wear', kind: 'room' }] };
+      const org = original as { mailboxes: { alias: string; displayName?: string }[] };
+      const renamed = org.mailboxes.map((m) => (m.alias === 'thames' ? { ...m, displayName: 'Thames & Co' } : m));
+      const next = { ...org, mailboxes: [...renamed, { alias: 'Wear', smtp: 'Wear.Room@example.com', displayName: 'Wear', kind: 'room' }] };
       assert.equal((await fetch(`${emu.url}/_emulator/org`, { method: 'PUT', body: JSON.stringify(next) })).status, 200);
+      // The answer written for a window is kept, but never under an old name.
+      assert.equal((await fbOf(q)).displayname, 'Thames & Co', 'a renamed mailbox answers with its new name');
       const wear = await fbOf('start=2030-11-20T08:00:00Z&end=2030-11-20T10:00:00Z&interval=60&u=SMTP:wear.room@EXAMPLE.com');
       assert.equal(wear.fbdata, '00', 'a mailbox added by a new organisation is found by its address, in any case');
       assert.equal(wear.email, 'Wear.Room@example.com');

@@ -69,11 +69,26 @@ describe('ntlm connection binding', () => {
   });
 
   test('freeBusy() in parallel on NTLM pays one handshake per connection and never more connections than the cap', async () => {
-    const gw = gateway({ auth: 'ntlm', maxConnections: 2 });
+    const gw = gateway({ auth: 'ntlm', maxConnections: 2, freeBusyMaxConnections: 2 });
     await Promise.all(Array.from({ length: 6 }, () => gw.freeBusy(['thames@example.com'], window, 30)));
     const { requests, connections } = gw.health();
     assert.ok(connections <= 2, `connections ${connections}`);
     assert.equal(requests, 6 + connections);
+    await gw.close();
+  });
+
+  test("freeBusy() batches have a pool of their own, with their own cap above the meeting steps' one", async () => {
+    const gw = gateway({ auth: 'ntlm', maxConnections: 2, freeBusyMaxConnections: 6, freeBusyBatchSize: 1 });
+    // 12 rooms = 12 batches of one, all asked at once: more than 2 connections, never more than 6.
+    const rooms = Array.from({ length: 12 }, () => 'thames@example.com');
+    const answers = await gw.freeBusy(rooms, window, 30);
+    assert.equal(answers.length, 12);
+    const fb = gw.health();
+    assert.ok(fb.connections > 2 && fb.connections <= 6, `connections ${fb.connections}`);
+    assert.equal(fb.requests, 12 + fb.connections);
+    // The meeting steps' pool is untouched by them: its first request opens (and authenticates) a connection of its own.
+    await gw.listCalendar('thames', window);
+    assert.equal(gw.health().connections, fb.connections + 1);
     await gw.close();
   });
 });

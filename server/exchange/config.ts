@@ -22,6 +22,16 @@ export const gatewayConfigSchema = z.object({
   autoFallback: z.boolean().default(true),
   /** Cap on open connections to the server (and NTLM connection slots). */
   maxConnections: z.number().int().min(1).max(256).default(8),
+  /**
+   * Cap on the connections of free/busy requests alone (their own pool, so a large search never queues the meeting
+   * steps and vice versa). A 5,000-room search is 14-25 batches, and the issue asks for them all in flight at once:
+   * with 8 connections they went in 2-4 waves of a whole round trip each (issue 13). IIS 6 serves far more concurrent
+   * connections than this (its MaxConnections is unlimited by default); how many Cmd=freebusy requests one Exchange 2003
+   * answers in parallel is not documented anywhere we have (§14 says only that any number of u= may go in one), so
+   * the cap stays bounded and configurable. Below `maxConnections` it is raised to it; with NTLM each new connection
+   * costs one handshake round trip once.
+   */
+  freeBusyMaxConnections: z.number().int().min(1).max(256).default(32),
   connectTimeoutMs: z.number().int().positive().default(5_000),
   /** Longest wait for response headers; a slower Exchange is a TransientError. */
   headersTimeoutMs: z.number().int().positive().default(20_000),

@@ -270,6 +270,21 @@ describe('gone items', () => {
     );
     await gw.close();
   });
+
+  test('freeBusy() tells each batch as it is read, before the call settles, and the result holds them all in order', async () => {
+    const gw = createExchangeGateway({ url: suite.url, auth: 'basic', username: 'booking-svc', password: 'demo', freeBusyBatchSize: 2 }, log);
+    const rooms = ['thames@example.com', 'nobody@example.com', 'severn@example.com', 'ghost@example.com', 'thames@example.com'];
+    const told: string[][] = [];
+    const window = { start: DateTime.utc(2030, 3, 4, 8), end: DateTime.utc(2030, 3, 4, 12) };
+    const result = await gw.freeBusy(rooms, window, 30, { onBatch: (answers) => told.push(answers.map((a) => a.email)) });
+    assert.equal(told.length, 3, 'three batches of at most two');
+    assert.deepEqual(told.flat().sort(), [...rooms].sort());
+    assert.deepEqual(
+      result.map((r) => r.email),
+      rooms,
+    );
+    await gw.close();
+  });
 });
 
 describe('paging and resumed steps', () => {

@@ -18,7 +18,7 @@ import { createFolderDirectory } from './folders.ts';
 import { createMeetingSteps } from './meetings.ts';
 import { listCalendarItems } from './calendar.ts';
 import { listAttendeeResponses } from './responses.ts';
-import { batchesOf, fetchFreeBusy } from './owa/freebusy.ts';
+import { fetchFreeBusy, plannedBatches } from './owa/freebusy.ts';
 import { acceptLanguage, canonicalLanguage } from './owa/language.ts';
 import { AuthFailedError, ExchangeError, ForbiddenError, InvalidMeetingError, NotFoundError, TransientError } from './errors.ts';
 import { propfind } from './dav/propfind.ts';
@@ -64,22 +64,24 @@ export function createExchangeGateway(
 ): SeriesGateway {
   const c = resolveGatewayConfig(config);
   const glog = log.child({ area: 'exchange' });
-  const transport = createTransport(
-    {
-      url: c.url,
-      auth: c.auth,
-      credentials: { username: c.username, password: c.password },
-      connectTimeoutMs: c.connectTimeoutMs,
-      headersTimeoutMs: c.headersTimeoutMs,
-      bodyTimeoutMs: c.bodyTimeoutMs,
-      keepAliveTimeoutMs: c.keepAliveTimeoutMs,
-      maxConnections: c.maxConnections,
-      userAgent: c.userAgent,
-      tlsCa: c.tlsCa,
-      ...(observe ? { observe } : {}),
-    },
-    glog,
-  );
+  const transportConfig = {
+    url: c.url,
+    auth: c.auth,
+    credentials: { username: c.username, password: c.password },
+    connectTimeoutMs: c.connectTimeoutMs,
+    headersTimeoutMs: c.headersTimeoutMs,
+    bodyTimeoutMs: c.bodyTimeoutMs,
+    keepAliveTimeoutMs: c.keepAliveTimeoutMs,
+    maxConnections: c.maxConnections,
+    userAgent: c.userAgent,
+    tlsCa: c.tlsCa,
+    ...(observe ? { observe } : {}),
+  };
+  const transport = createTransport(transportConfig, glog);
+  // Free/busy batches have a pool of their own with a larger cap (config.ts freeBusyMaxConnections): a big search
+  // sends every batch at once instead of in waves, and never holds up the meeting steps' connections.
+  const freeBusyTransport =
+    c.freeBusyMaxConnections > c.maxConnections ? createTransport({ ...transportConfig, maxConnections: c.freeBusyMaxConnections }, glog) : transport;
   const folders = createFolderDirectory(transport);
   const steps = createMeetingSteps({
     transport,
@@ -129,8 +131,15 @@ export function createExchangeGateway(
       throw new InvalidMeetingError({ language: 'must be a BCP-47 language tag such as en or hu.' });
     const language = acceptLanguage(options.language, c.defaultLanguage);
     if (emails.length === 0) return [];
-    const batches = batchesOf(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
-    const results = await Promise.all(batches.map((batch) => fetchFreeBusy(transport, batch, window, intervalMinutes, language)));
+    const batches = plannedBatches(emails, window, intervalMinutes, { batchSize: c.freeBusyBatchSize, maxUrlLength: c.freeBusyMaxUrlLength });
+    const onBatch = options.onBatch;
+    const results = await Promise.all(
+      batches.map(async (batch) => {
+        const answers = await fetchFreeBusy(freeBusyTransport, batch.emails, window, intervalMinutes, language, batch.query);
+        onBatch?.(answers);
+        return answers;
+      }),
+    );
     return results.flat();
   }
 
@@ -185,10 +194,12 @@ export function createExchangeGateway(
     health: () => ({
       ...health,
       operations: structuredClone(health.operations),
-      requests: transport.counters.requests,
-      connections: transport.counters.connections,
+      requests: transport.counters.requests + (freeBusyTransport === transport ? 0 : freeBusyTransport.counters.requests),
+      connections: transport.counters.connections + (freeBusyTransport === transport ? 0 : freeBusyTransport.counters.connections),
     }),
-    close: () => transport.close(),
+    close: async () => {
+      await Promise.all([transport.close(), freeBusyTransport === transport ? undefined : freeBusyTransport.close()]);
+    },
     series: countedSeries(createSeriesSteps({ transport, folders, log: glog, now: clock }), run),
   };
 }

@@ -126,3 +126,67 @@ test('decodeFbData() reads all-4 data as no data, and 4 among other digits as fr
     [['2026-03-29T09:00:00.000Z', 'busy']],
   );
 });
+
+test('parseFreeBusy() on the fast path decodes exactly as decodeFbData: random digits, runs, 4s, lengths and padding', () => {
+  // A fixed pseudo-random sequence: the same cases on every run.
+  let seed = 13;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const expectedSlots = slotCount(window, 30); // 8
+  const items: string[] = [];
+  const digits: string[] = [];
+  for (let k = 0; k < 400; k++) {
+    const length = expectedSlots + next(3); // 8 to 10: digits past the window are read but not used
+    const pick = next(3);
+    let d = Array.from({ length }, () => String(pick === 0 ? next(5) : pick === 1 ? [0, 0, 0, 2, 4][next(5)] : [4, 4, 4, 1][next(4)])).join('');
+    if (k % 7 === 0) d = '4'.repeat(length);
+    digits.push(d);
+    const padded = k % 5 === 0 ? `\n  ${d} ` : d;
+    items.push(
+      `<a:item><a:displayname>Room ${k}</a:displayname><a:email type="SMTP">room${k}@example.com</a:email><a:type>1</a:type><a:fbdata>${padded}</a:fbdata></a:item>`,
+    );
+  }
+  const body = `<a:response xmlns:a="WM"><a:recipients><a:item><a:displayname>All Attendees</a:displayname><a:type>1</a:type><a:fbdata>0</a:fbdata></a:item>${items.join('')}</a:recipients></a:response>`;
+  assert.ok(fastFbData(body), 'the fast path reads this answer');
+  assert.ok(parseFreeBusy(body, ['room1@example.com'], window, 30)[0]!.busyBetween, 'and answers busyBetween from the digits');
+  const emails = digits.map((_, k) => `room${k}@example.com`);
+  const flat = (slots: readonly { startMs?: number; endMs?: number; status: string }[] | null) => slots?.map((s) => [s.startMs, s.endMs, s.status]) ?? null;
+  // The whole window, and one ending inside its last slot (that slot's stretch is clipped to the end).
+  for (const w of [window, { start: window.start, end: window.end.minus({ minutes: 15 }) }]) {
+    const got = parseFreeBusy(body, emails, w, 30);
+    digits.forEach((d, k) => {
+      const want = decodeFbData(d, w, 30);
+      // busyBetween answers before the stretches are built, and the same after.
+      const ranges = Array.from({ length: 6 }, () => {
+        const from = w.start.toMillis() + (next(11) - 1) * 15 * 60_000;
+        return [from, from + (1 + next(8)) * 15 * 60_000] as const;
+      });
+      const overlapping = ([from, to]: readonly [number, number]) => (want ?? []).some((s) => s.startMs! < to && s.endMs! > from);
+      const between = (r: readonly [number, number]) => (got[k]!.busyBetween ? got[k]!.busyBetween(r[0], r[1]) : overlapping(r));
+      for (const r of ranges) assert.equal(between(r), overlapping(r), `${d} ${r}`);
+      assert.equal(got[k]!.known, want !== null, d);
+      assert.deepEqual(flat(got[k]!.busy), want === null ? [] : flat(want), d);
+      for (const r of ranges) assert.equal(between(r), overlapping(r), `${d} ${r} after reading busy`);
+      const json = JSON.parse(JSON.stringify(got[k]!)) as { email: string; known: boolean; busy: { start: string; end: string; status: string }[] };
+      assert.deepEqual(
+        { ...json, busy: json.busy.map((b) => [Date.parse(b.start), Date.parse(b.end), b.status]) },
+        { email: got[k]!.email, known: got[k]!.known, busy: flat(got[k]!.busy) },
+        'JSON has the stretches',
+      );
+    });
+  }
+  // Too short, and whitespace inside the digits: the same errors as decodeFbData.
+  assert.throws(() => parseFreeBusy(body.replace(`>${digits[1]}<`, '>0<'), emails, window, 30), /expected 8/);
+  assert.throws(() => parseFreeBusy(body.replace(`>${digits[1]}<`, '>0000 0000<'), emails, window, 30), /malformed-freebusy/);
+});
+
+test('freeBusyQuery() writes exactly what URLSearchParams writes, for addresses that need escaping too', () => {
+  const emails = ['a@example.com', "o'brien+x@example.com", 'space here@example.com', 'ü@example.com', 'a@example.com'];
+  const params = new URLSearchParams();
+  params.append('Cmd', 'freebusy');
+  params.append('start', '2026-03-29T08:00:00Z');
+  params.append('end', '2026-03-29T12:00:00Z');
+  params.append('interval', '15');
+  for (const e of emails) params.append('u', `SMTP:${e}`);
+  assert.equal(freeBusyQuery(emails, window, 15), params.toString());
+  assert.equal(freeBusyQuery(emails, window, 15), params.toString(), 'and again, from the kept encodings');
+});

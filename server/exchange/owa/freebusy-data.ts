@@ -13,15 +13,32 @@ export function slotCount(window: TimeWindow, intervalMinutes: number): number {
   return Math.ceil(minutes / intervalMinutes);
 }
 
-/** Query parameters of one Cmd=freebusy request, in order. */
+// Each address's `u=SMTP:…` as URLSearchParams writes it, by address: a 5,000-room search encoded the same 5,000
+// addresses on every search, twice (once to size the batches; issue 13). Rooms are few thousand; the bound only
+// keeps a stream of one-off attendee addresses from growing it for ever.
+const userParams = new Map<string, string>();
+const USER_PARAMS_KEPT = 50_000;
+
+/** `u=SMTP:<address>`, encoded exactly as URLSearchParams encodes it. */
+export function userParam(email: string): string {
+  let param = userParams.get(email);
+  if (param === undefined) {
+    if (userParams.size >= USER_PARAMS_KEPT) userParams.clear();
+    userParams.set(email, (param = new URLSearchParams([['u', `SMTP:${email}`]]).toString()));
+  }
+  return param;
+}
+
+/** Query parameters of one Cmd=freebusy request, in order (the same text URLSearchParams gives for all of them). */
 export function freeBusyQuery(emails: readonly string[], window: TimeWindow, intervalMinutes: number): string {
   const params = new URLSearchParams();
   params.append('Cmd', 'freebusy');
   params.append('start', toFreeBusyParam(window.start));
   params.append('end', toFreeBusyParam(window.end));
   params.append('interval', String(intervalMinutes));
-  for (const email of emails) params.append('u', `SMTP:${email}`);
-  return params.toString();
+  const parts = [params.toString()];
+  for (const email of emails) parts.push(userParam(email));
+  return parts.join('&');
 }
 
 /**
@@ -96,6 +113,98 @@ export function decodeFbData(fbdata: string, window: TimeWindow, intervalMinutes
   return slots;
 }
 
+const WHITESPACE = /\s/;
+const DATA = /[0-3]/;
+const RUNS = /1+|2+|3+/g;
+
+/** The window of an answer in epoch ms, worked out once per answer rather than per mailbox. */
+interface Grid {
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+  /** Slots covering the window (the last one may be partial). */
+  expected: number;
+}
+
+/** The stretches of digits already checked (0-4 only, trimmed, long enough): runs of one non-free digit. */
+function runsOf(data: string, g: Grid): Stretch[] {
+  const slots: Stretch[] = [];
+  RUNS.lastIndex = 0;
+  for (let m = RUNS.exec(data); m !== null && m.index < g.expected; m = RUNS.exec(data)) {
+    const last = Math.min(m.index + m[0].length, g.expected);
+    const end = g.startMs + last * g.stepMs;
+    slots.push(new Stretch(g.startMs + m.index * g.stepMs, end < g.endMs ? end : g.endMs, statusOf(m[0].charCodeAt(0))));
+  }
+  return slots;
+}
+
+/** Whether a non-free digit's slot overlaps [from, to), as reading runsOf's stretches would say, reading only those digits. */
+function anyBusyIn(data: string, g: Grid, from: number, to: number): boolean {
+  const last = Math.min(g.expected, data.length);
+  for (let i = from > g.startMs ? Math.floor((from - g.startMs) / g.stepMs) : 0; i < last; i++) {
+    const start = g.startMs + i * g.stepMs;
+    if (start >= to) break;
+    const code = data.charCodeAt(i);
+    if (code === ZERO || code === FOUR) continue;
+    const end = start + g.stepMs < g.endMs ? start + g.stepMs : g.endMs;
+    if (end > from && end > start) return true;
+  }
+  return false;
+}
+
+/**
+ * One mailbox's answer from digits fastFbData's item pattern has checked (0-4 with at most whitespace around them):
+ * every error decodeFbData would raise is raised here, at once, but the stretches are built only when `busy` is read,
+ * and `busyBetween` answers from the digits themselves. A 5,000-room search reads the stretches of the 25 rooms it
+ * draws, not of every room (issue 13). Null when the digits hold no data (all 4).
+ */
+function checkedAnswer(email: string, fbdata: string, window: TimeWindow, g: Grid, intervalMinutes: number): MailboxFreeBusy | null {
+  const data = fbdata.trim();
+  // Whitespace inside the digits: the full decoder says what is wrong.
+  if (WHITESPACE.test(data)) {
+    const busy = decodeFbData(fbdata, window, intervalMinutes);
+    return busy === null ? null : { email, known: true, busy };
+  }
+  const n = data.length;
+  if (n < Math.floor((g.endMs - g.startMs) / g.stepMs)) throw new XmlShapeError('malformed-freebusy', `fbdata has ${n} slots, expected ${g.expected}`);
+  const some = data.search(DATA);
+  if (n > 0 && (some < 0 || some >= g.expected)) return null;
+  return new CheckedAnswer(email, data, g);
+}
+
+/**
+ * checkedAnswer's answer. A class, so the accessor and method live on the prototype: an object literal with a getter
+ * made a new accessor pair per mailbox, most of the cost of reading a batch. `busy` is therefore not an own property:
+ * a copy must name it ({ ...a } would lose it; no caller copies answers), and JSON has it through toJSON.
+ */
+class CheckedAnswer implements MailboxFreeBusy {
+  readonly known = true;
+  #busy: BusySlot[] | undefined;
+  readonly #data: string;
+  readonly #grid: Grid;
+  constructor(
+    readonly email: string,
+    data: string,
+    grid: Grid,
+  ) {
+    this.#data = data;
+    this.#grid = grid;
+  }
+  get busy(): BusySlot[] {
+    return (this.#busy ??= runsOf(this.#data, this.#grid));
+  }
+  set busy(value: BusySlot[]) {
+    this.#busy = value;
+  }
+  busyBetween(from: number, to: number): boolean {
+    const busy = this.#busy;
+    return busy ? busy.some((s) => s.startMs! < to && s.endMs! > from && s.endMs! > s.startMs!) : anyBusyIn(this.#data, this.#grid, from, to);
+  }
+  toJSON(): MailboxFreeBusy {
+    return { email: this.email, known: true, busy: this.busy };
+  }
+}
+
 const fastShapes = new Map<string, { item: RegExp }>();
 
 /**
@@ -105,11 +214,29 @@ const fastShapes = new Map<string, { item: RegExp }>();
  * ~150 KB, and building its tree was the largest part of a search's CPU (issue 13).
  */
 export function fastFbData(body: string): Map<string, string> | null {
+  const items = fastItems(body);
+  return items ? byAddress(items) : null;
+}
+
+/** The items of an answer with an address (the aggregate has none), in the answer's order: addresses lower-cased. */
+interface FastItems {
+  emails: string[];
+  fbdata: string[];
+}
+
+function byAddress(items: FastItems): Map<string, string> {
+  const byEmail = new Map<string, string>();
+  for (let k = 0; k < items.emails.length; k++) byEmail.set(items.emails[k]!, items.fbdata[k]!);
+  return byEmail;
+}
+
+function fastItems(body: string): FastItems | null {
   const head = /^\s*(?:<\?xml[^>]*\?>\s*)?<([A-Za-z][A-Za-z0-9]*):response xmlns:\1="WM">\s*<\1:recipients>/.exec(body);
   if (!head) return null;
   const p = head[1]!;
-  const tail = new RegExp(`</${p}:recipients>\\s*</${p}:response>\\s*$`).exec(body);
-  if (!tail) return null;
+  // The end is looked for from the end: a regular expression anchored at $ still scans the whole body for its start.
+  const stop = body.lastIndexOf(`</${p}:recipients>`);
+  if (stop < 0 || !new RegExp(`^</${p}:recipients>\\s*</${p}:response>\\s*$`).test(body.slice(stop))) return null;
   let shape = fastShapes.get(p);
   if (!shape) {
     const el = (name: string, content: string, attrs = '') => `<${p}:${name}${attrs}>${content}</${p}:${name}>`;
@@ -121,21 +248,23 @@ export function fastFbData(body: string): Map<string, string> | null {
     };
     fastShapes.set(p, shape);
   }
-  const byEmail = new Map<string, string>();
+  const items: FastItems = { emails: [], fbdata: [] };
   const re = shape.item;
   re.lastIndex = head[0].length;
-  const stop = tail.index;
   while (re.lastIndex < stop) {
     const at = re.lastIndex;
     const m = re.exec(body);
     if (!m) {
       // Only whitespace may be left before </recipients>.
-      return /^\s*$/.test(body.slice(at, stop)) ? byEmail : null;
+      return /^\s*$/.test(body.slice(at, stop)) ? items : null;
     }
     const email = m[1]?.trim().toLowerCase();
-    if (email) byEmail.set(email.replace(/^smtp:/, ''), m[2]!);
+    if (email) {
+      items.emails.push(email.startsWith('smtp:') ? email.slice(5) : email);
+      items.fbdata.push(m[2]!);
+    }
   }
-  return re.lastIndex === stop ? byEmail : null;
+  return re.lastIndex === stop ? items : null;
 }
 
 export function fbDataByTree(body: string): Map<string, string> {
@@ -157,10 +286,19 @@ export function fbDataByTree(body: string): Map<string, string> {
 
 /** Parse the XML answer; every requested address gets an entry, in the order asked. */
 export function parseFreeBusy(body: string, emails: readonly string[], window: TimeWindow, intervalMinutes: number): MailboxFreeBusy[] {
-  const byEmail = fastFbData(body) ?? fbDataByTree(body);
-  return emails.map((email) => {
-    const fbdata = byEmail.get(email.toLowerCase());
+  const fast = fastItems(body);
+  // Exchange answers one item per u=, in the order asked (§14): then the answer is read by position, with no map of
+  // thousands of addresses built and looked up (issue 13); any other order goes by address.
+  const inOrder = fast !== null && fast.emails.length === emails.length && emails.every((e, k) => fast.emails[k] === e.toLowerCase());
+  const byEmail = inOrder ? null : fast ? byAddress(fast) : fbDataByTree(body);
+  const startMs = window.start.toMillis();
+  const endMs = window.end.toMillis();
+  const stepMs = intervalMinutes * 60_000;
+  const grid: Grid = { startMs, endMs, stepMs, expected: Math.ceil((endMs - startMs) / stepMs) };
+  return emails.map((email, k) => {
+    const fbdata = byEmail ? byEmail.get(email.toLowerCase()) : fast!.fbdata[k];
     if (fbdata === undefined) return { email, known: false, busy: [] };
+    if (fast) return checkedAnswer(email, fbdata, window, grid, intervalMinutes) ?? { email, known: false, busy: [] };
     const busy = decodeFbData(fbdata, window, intervalMinutes);
     return busy === null ? { email, known: false, busy: [] } : { email, known: true, busy };
   });
