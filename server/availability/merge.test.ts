@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { isFree, mergeIntervals, nearestFreeWindows, stripCells, type Interval } from './merge.ts';
-import { zoneDay } from './zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 
 const at = (hhmm: string, date = '2026-03-23') => DateTime.fromISO(`${date}T${hhmm}`, { zone: 'Europe/London' }).toMillis();
 const iv = (a: string, b: string, date?: string): Interval => ({ start: at(a, date), end: at(b, date) });

@@ -1,7 +1,7 @@
 // Interval arithmetic for find-a-room, on epoch milliseconds: a search over hundreds of rooms compares thousands of
 // intervals, and luxon objects (allocation, zone lookups) were most of its CPU. Local labels come from zone-day.ts.
 import type { BusySlot } from '../exchange/gateway.ts';
-import type { ZoneDay } from './zone-day.ts';
+import type { ZoneDay } from '../time/zone-day.ts';
 
 /** A half-open stretch of time [start, end), epoch milliseconds. */
 export interface Interval {

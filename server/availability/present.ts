@@ -1,7 +1,7 @@
 import type { Room } from '../rooms/service.ts';
 import type { Interval, StripCell } from './merge.ts';
 import type { FindResult } from './service.ts';
-import { zoneDay } from './zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 import { t } from '../i18n/context.ts';
 
 /** Local date and "HH:mm" of an instant in a zone, by arithmetic (zone-day.ts): this runs for every listed room. */

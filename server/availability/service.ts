@@ -11,7 +11,7 @@ import { busyInterval, mergeIntervals, nearestFreeWindows, stripCells, type Inte
 import { localBusyCached } from './local-cache.ts';
 import type { MailboxFreeBusy } from '../exchange/gateway.ts';
 import type { FindInput } from './schema.ts';
-import { zoneDay, type ZoneDay } from './zone-day.ts';
+import { zoneDay, type ZoneDay } from '../time/zone-day.ts';
 import { t } from '../i18n/context.ts';
 import { currentLocale } from '../i18n/context.ts';
 

@@ -4,7 +4,7 @@ import { formatMinutes } from '../rooms/present.ts';
 import type { Room } from '../rooms/service.ts';
 import { t } from '../i18n/context.ts';
 import { zoneLabel } from '../i18n/format.ts';
-import { zoneDay } from '../availability/zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 
 /** A booking's time: instants (compare and store in UTC; show in the room's zone). */
 export interface Slot {

@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { busyInterval, mergeIntervals, type Interval } from '../availability/merge.ts';
-import { zoneDay } from '../availability/zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 import { activeBusyByRoom } from '../bookings/service.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import { currentLocale } from '../i18n/context.ts';

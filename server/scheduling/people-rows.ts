@@ -3,7 +3,7 @@
 // Working hours come from work_hours (the person's own zone), else 09:00–17:00 Monday–Friday in the rooms' zone.
 import type { AppContext } from '../context.ts';
 import type { Interval } from '../availability/merge.ts';
-import { zoneDay } from '../availability/zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 import { cellsMarkup } from '../availability/present.ts';
 import type { Room } from '../rooms/service.ts';
 import { t } from '../i18n/context.ts';

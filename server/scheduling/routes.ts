@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { DateTime, Info } from 'luxon';
 import type { AppContext } from '../context.ts';
-import { zoneDay } from '../availability/zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 import { pages } from '../http/access.ts';
 import { flash } from '../http/flash.ts';
 import { fieldMessages, formPage, parseForm } from '../http/form.ts';

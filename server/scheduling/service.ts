@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../context.ts';
 import { busyInterval, mergeIntervals, type Interval } from '../availability/merge.ts';
 import { requestsLeft, roomsForSearch } from '../availability/service.ts';
-import { zoneDay } from '../availability/zone-day.ts';
+import { zoneDay } from '../time/zone-day.ts';
 import { activeBusyByRoom, checkBookingRules } from '../bookings/queries.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import type { Room } from '../rooms/service.ts';

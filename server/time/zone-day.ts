@@ -1,3 +1,5 @@
+// Shared time arithmetic (server/time/, like server/i18n/: no feature owns it): find-a-room, scheduling and the booking
+// rules all turn wall-clock times into instants with it, and a feature must not reach into another's files.
 // A local calendar day in a time zone as plain epoch-millisecond arithmetic. Find-a-room turns the same few wall-clock
 // times ("10:00", opening and closing hours) into instants for hundreds of rooms, and labels thousands of strip cells;
 // a luxon zone lookup per value was most of a search's CPU. Here luxon is asked a handful of times per zone and date
