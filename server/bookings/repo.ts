@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { ACTIVE_STATES, type BookingState } from './states.ts';
 import { bookingsSql } from './sql-dialect.ts';
@@ -97,24 +96,15 @@ export const WINDOW_LOOKBACK_MS = 24 * 60 * 60_000;
 /** The lower bound on starts_at for a window starting at `start` (stored UTC ISO text, so text order is time order). */
 export const lookbackFrom = (start: string): string => new Date(Date.parse(start) - WINDOW_LOOKBACK_MS).toISOString();
 
-// Statements prepared once per connection: preparing a statement cost as much as running these small queries.
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-function prepared<P extends unknown[] | object, R>(db: Db, sql: string): Database.Statement<P, R> {
-  let map = statements.get(db);
-  if (!map) statements.set(db, (map = new Map()));
-  let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = db.prepare(sql)));
-  return stmt as unknown as Database.Statement<P, R>;
-}
-
 function attendeesOf(db: Db, ids: number[]): Map<number, BookingAttendee[]> {
   const map = new Map<number, BookingAttendee[]>();
   if (!ids.length) return map;
-  const rows = prepared<[string], AttendeeRow>(
-    db,
-    `SELECT * FROM booking_attendees WHERE booking_id IN ${bookingsSql(db).ids('?')}
+  const rows = db
+    .prepare<[string], AttendeeRow>(
+      `SELECT * FROM booking_attendees WHERE booking_id IN ${bookingsSql(db).ids('?')}
        ORDER BY role DESC, email`,
-  ).all(JSON.stringify(ids));
+    )
+    .all(JSON.stringify(ids));
   for (const r of rows) {
     const list = map.get(r.booking_id) ?? [];
     list.push({ email: r.email, name: r.name, role: r.role, response: r.response, respondedAt: r.responded_at });
@@ -160,20 +150,20 @@ function toBookings(db: Db, rows: BookingRow[]): Booking[] {
 }
 
 export function findBooking(db: Db, id: number): Booking | undefined {
-  const row = prepared<[number], BookingRow>(db, 'SELECT * FROM bookings WHERE id = ?').get(id);
+  const row = db.prepare<[number], BookingRow>('SELECT * FROM bookings WHERE id = ?').get(id);
   return row && toBookings(db, [row])[0];
 }
 
 export function findBookingByIdempotencyKey(db: Db, key: string): Booking | undefined {
-  const row = prepared<[string], BookingRow>(db, 'SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
+  const row = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE idempotency_key = ?').get(key);
   return row && toBookings(db, [row])[0];
 }
 
 /** Does an active booking (other than `exceptId`) or a meeting booked in Outlook hold the room at any moment of [start, end)? */
 export function isRoomTaken(db: Db, roomId: number, start: string, end: string, exceptId: number | null): boolean {
-  const row = prepared<[{ roomId: number; start: string; end: string; from: string; exceptId: number }], { taken: number }>(
-    db,
-    `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
+  const row = db
+    .prepare<[{ roomId: number; start: string; end: string; from: string; exceptId: number }], { taken: number }>(
+      `SELECT EXISTS (SELECT 1 FROM bookings WHERE room_id = @roomId AND state IN ${ACTIVE}
                       AND starts_at >= @from AND starts_at < @end AND ends_at > @start AND id != @exceptId)
          OR EXISTS (SELECT 1 FROM external_bookings WHERE room_id = @roomId
                       AND starts_at >= @from AND starts_at < @end AND ends_at > @start
@@ -181,7 +171,8 @@ export function isRoomTaken(db: Db, roomId: number, start: string, end: string, 
          OR EXISTS (SELECT 1 FROM external_bookings WHERE ${bookingsSql(db).longerThanADay}
                       AND room_id = @roomId AND starts_at < @from AND ends_at > @start
                       AND uid NOT IN (SELECT uid FROM bookings WHERE id = @exceptId)) AS taken`,
-  ).get({ roomId, start, end, from: lookbackFrom(start), exceptId: exceptId ?? -1 })!;
+    )
+    .get({ roomId, start, end, from: lookbackFrom(start), exceptId: exceptId ?? -1 })!;
   return row.taken === 1;
 }
 
@@ -192,13 +183,14 @@ export type NewBooking = Pick<
 
 export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): number {
   // RETURNING id (SQLite ≥ 3.35 and PostgreSQL) rather than lastInsertRowid, which PostgreSQL does not have.
-  const row = prepared<[Record<string, unknown>], { id: number }>(
-    db,
-    `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
+  const row = db
+    .prepare<[Record<string, unknown>], { id: number }>(
+      `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private,
                              starts_at, ends_at, state, created_at, updated_at)
        VALUES (@uid, @idempotencyKey, @roomId, @organizerId, @createdById, @subject, @description, @private,
                @startsAt, @endsAt, 'pending', @at, @at) RETURNING id`,
-  ).get({ ...b, private: b.private ? 1 : 0 })!;
+    )
+    .get({ ...b, private: b.private ? 1 : 0 })!;
   const id = Number(row.id);
   replaceAttendees(db, id, attendees);
   return id;
@@ -207,15 +199,15 @@ export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAtte
 /** Sets the attendee list; people who stay keep their recorded response. */
 export function replaceAttendees(db: Db, bookingId: number, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): void {
   const emails = JSON.stringify(attendees.map((a) => a.email.toLowerCase()));
-  prepared<[number, string], unknown>(db, `DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN ${bookingsSql(db).texts('?')}`).run(
+  db.prepare<[number, string], unknown>(`DELETE FROM booking_attendees WHERE booking_id = ? AND lower(email) NOT IN ${bookingsSql(db).texts('?')}`).run(
     bookingId,
     emails,
   );
-  const upsert = prepared<[number, string, string | null, AttendeeRole], unknown>(
-    db,
-    `INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, ?, ?)
-     ON CONFLICT (booking_id, email) DO UPDATE SET name = excluded.name, role = excluded.role`,
-  );
+  const upsert = db.prepare<
+    [number, string, string | null, AttendeeRole],
+    unknown
+  >(`INSERT INTO booking_attendees (booking_id, email, name, role) VALUES (?, ?, ?, ?)
+     ON CONFLICT (booking_id, email) DO UPDATE SET name = excluded.name, role = excluded.role`);
   for (const a of attendees) upsert.run(bookingId, a.email, a.name, a.role);
 }
 
@@ -265,7 +257,7 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
   const sets = keys.map((k) => `${COLUMN[k]} = @${k}`);
   const values = Object.fromEntries(keys.map((k) => [k, typeof changes[k] === 'boolean' ? Number(changes[k]) : changes[k]]));
   // Prepared once per set of columns (a handful of shapes: the reconciler's, the worker's, a change's).
-  prepared<[Record<string, unknown>], unknown>(db, `UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
+  db.prepare<[Record<string, unknown>], unknown>(`UPDATE bookings SET ${[...sets, 'updated_at = @at'].join(', ')} WHERE id = @id`).run({ ...values, at, id });
 }
 
 /**
@@ -274,11 +266,12 @@ export function updateBookingRow(db: Db, id: number, changes: BookingChanges, at
  */
 export function setAttendeeResponse(db: Db, bookingId: number, email: string, response: Response, at: string): boolean {
   return (
-    prepared<[Response, string, number, string, Response, string], unknown>(
-      db,
-      `UPDATE booking_attendees SET response = ?, responded_at = ?
+    db
+      .prepare<[Response, string, number, string, Response, string], unknown>(
+        `UPDATE booking_attendees SET response = ?, responded_at = ?
           WHERE booking_id = ? AND email = ? AND response != ? AND (responded_at IS NULL OR responded_at <= ?)`,
-    ).run(response, at, bookingId, email, response, at).changes > 0
+      )
+      .run(response, at, bookingId, email, response, at).changes > 0
   );
 }
 
@@ -288,7 +281,7 @@ export function setAttendeeResponse(db: Db, bookingId: number, email: string, re
  * and only answers received after the change replace it.
  */
 export function resetAttendeeResponses(db: Db, bookingId: number, at: string): void {
-  prepared<[string, number], unknown>(db, "UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(
+  db.prepare<[string, number], unknown>("UPDATE booking_attendees SET response = 'none', responded_at = ? WHERE booking_id = ? AND response != 'none'").run(
     at,
     bookingId,
   );
@@ -298,14 +291,16 @@ export function listBookingsForOrganizer(db: Db, organizerId: number, now: strin
   // Both read an index range of bookings_by_organizer (organizer_id, starts_at): upcoming ones start at most the
   // look-back before now; past ones started before now (read newest first, so only `limit` rows are touched).
   const rows = upcoming
-    ? prepared<[number, string, string, number], BookingRow>(
-        db,
-        `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at >= ? AND ends_at > ? ORDER BY starts_at LIMIT ?`,
-      ).all(organizerId, lookbackFrom(now), now, limit)
-    : prepared<[number, string, string, number], BookingRow>(
-        db,
-        `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at < ? AND ends_at <= ? ORDER BY starts_at DESC LIMIT ?`,
-      ).all(organizerId, now, now, limit);
+    ? db
+        .prepare<[number, string, string, number], BookingRow>(
+          `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at >= ? AND ends_at > ? ORDER BY starts_at LIMIT ?`,
+        )
+        .all(organizerId, lookbackFrom(now), now, limit)
+    : db
+        .prepare<[number, string, string, number], BookingRow>(
+          `SELECT * FROM bookings WHERE organizer_id = ? AND starts_at < ? AND ends_at <= ? ORDER BY starts_at DESC LIMIT ?`,
+        )
+        .all(organizerId, now, now, limit);
   return toBookings(db, rows);
 }
 
@@ -314,41 +309,45 @@ export function listBookingsForOrganizer(db: Db, organizerId: number, now: strin
  * earliest first: home's "my day" lists meetings I am invited to (issue 16). booking_attendees_by_email (0014).
  */
 export function listBookingsForAttendee(db: Db, email: string, organizerId: number, now: string, until: string, limit = 50): Booking[] {
-  const rows = prepared<[string, number, string, string, string, number], BookingRow>(
-    db,
-    `SELECT b.* FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
+  const rows = db
+    .prepare<[string, number, string, string, string, number], BookingRow>(
+      `SELECT b.* FROM booking_attendees a JOIN bookings b ON b.id = a.booking_id
      WHERE a.email = ? AND b.organizer_id != ? AND b.starts_at >= ? AND b.ends_at > ? AND b.starts_at < ?
      ORDER BY b.starts_at LIMIT ?`,
-  ).all(email, organizerId, lookbackFrom(now), now, until, limit);
+    )
+    .all(email, organizerId, lookbackFrom(now), now, until, limit);
   return toBookings(db, rows);
 }
 
 /** Active bookings of these rooms overlapping [start, end). */
 export function listActiveInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
-  const rows = prepared<[string, string, string, string], BookingRow>(
-    db,
-    `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND state IN ${ACTIVE}
+  const rows = db
+    .prepare<[string, string, string, string], BookingRow>(
+      `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND state IN ${ACTIVE}
        AND starts_at >= ? AND starts_at < ? AND ends_at > ? ORDER BY starts_at`,
-  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
+    )
+    .all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
 }
 
 /** Just the times of active bookings of these rooms overlapping [start, end): find-a-room needs nothing else. */
 export function listActiveTimesInWindow(db: Db, roomIds: number[], start: string, end: string): { roomId: number; startsAt: string; endsAt: string }[] {
-  return prepared<[string, string, string, string], { roomId: number; startsAt: string; endsAt: string }>(
-    db,
-    `SELECT room_id AS "roomId", starts_at AS "startsAt", ends_at AS "endsAt" FROM bookings
+  return db
+    .prepare<[string, string, string, string], { roomId: number; startsAt: string; endsAt: string }>(
+      `SELECT room_id AS "roomId", starts_at AS "startsAt", ends_at AS "endsAt" FROM bookings
      WHERE room_id IN ${bookingsSql(db).ids('?')} AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?`,
-  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
+    )
+    .all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
 }
 
 /** Bookings in any state whose time overlaps [start, end) (for schedules and the reconciler). */
 export function listAllInWindow(db: Db, roomIds: number[], start: string, end: string): Booking[] {
-  const rows = prepared<[string, string, string, string], BookingRow>(
-    db,
-    `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+  const rows = db
+    .prepare<[string, string, string, string], BookingRow>(
+      `SELECT * FROM bookings WHERE room_id IN ${bookingsSql(db).ids('?')} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
      ORDER BY starts_at`,
-  ).all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
+    )
+    .all(JSON.stringify(roomIds), lookbackFrom(start), end, start);
   return toBookings(db, rows);
 }
 
@@ -368,19 +367,19 @@ export interface ExternalBooking {
  * (the partial index external_bookings_long, whose WHERE term the second branch repeats word for word).
  */
 export function listExternalInWindow(db: Db, roomIds: number[], start: string, end: string): ExternalBooking[] {
-  return prepared<
-    [{ rooms: string; from: string; start: string; end: string }],
-    { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }
-  >(
-    db,
-    `SELECT * FROM (
+  return db
+    .prepare<
+      [{ rooms: string; from: string; start: string; end: string }],
+      { id: number; room_id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }
+    >(
+      `SELECT * FROM (
        SELECT * FROM external_bookings WHERE room_id IN ${bookingsSql(db).ids('@rooms')}
          AND starts_at >= @from AND starts_at < @end AND ends_at > @start
        UNION ALL
        SELECT * FROM external_bookings WHERE ${bookingsSql(db).longerThanADay}
          AND room_id IN ${bookingsSql(db).ids('@rooms')} AND starts_at < @from AND ends_at > @start
      ) AS x ORDER BY starts_at`,
-  )
+    )
     .all({ rooms: JSON.stringify(roomIds), from: lookbackFrom(start), start, end })
     .map((r) => ({ id: r.id, roomId: r.room_id, uid: r.uid, subject: r.subject, organizer: r.organizer, startsAt: r.starts_at, endsAt: r.ends_at }));
 }
@@ -402,24 +401,25 @@ export function replaceExternalBookings(
   const key = (uid: string, startsAt: string) => `${uid}\u0000${startsAt}`;
   // The last of several items with the same uid and start wins, as the upsert below did for each in turn.
   const wanted = new Map(items.map((i) => [key(i.uid, i.startsAt), i]));
-  const held = prepared<[number, string, string], { id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
-    db,
-    'SELECT id, uid, subject, organizer, starts_at, ends_at FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?',
-  ).all(roomId, end, start);
-  const remove = prepared<[number], unknown>(db, 'DELETE FROM external_bookings WHERE id = ?');
+  const held = db
+    .prepare<[number, string, string], { id: number; uid: string; subject: string; organizer: string; starts_at: string; ends_at: string }>(
+      'SELECT id, uid, subject, organizer, starts_at, ends_at FROM external_bookings WHERE room_id = ? AND starts_at < ? AND ends_at > ?',
+    )
+    .all(roomId, end, start);
+  const remove = db.prepare<[number], unknown>('DELETE FROM external_bookings WHERE id = ?');
   for (const row of held) {
     const k = key(row.uid, row.starts_at);
     const w = wanted.get(k);
     if (!w) remove.run(row.id);
     else if (w.subject === row.subject && w.organizer === row.organizer && w.endsAt === row.ends_at) wanted.delete(k);
   }
-  const upsert = prepared<[number, string, string, string, string, string, string], unknown>(
-    db,
-    `INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
+  const upsert = db.prepare<
+    [number, string, string, string, string, string, string],
+    unknown
+  >(`INSERT INTO external_bookings (room_id, uid, subject, organizer, starts_at, ends_at, seen_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (room_id, uid, starts_at) DO UPDATE SET subject = excluded.subject, organizer = excluded.organizer,
-       ends_at = excluded.ends_at, seen_at = excluded.seen_at`,
-  );
+       ends_at = excluded.ends_at, seen_at = excluded.seen_at`);
   for (const i of wanted.values()) upsert.run(roomId, i.uid, i.subject, i.organizer, i.startsAt, i.endsAt, seenAt);
 }
 
@@ -445,31 +445,31 @@ export interface BookingSummary {
 
 /** Bookings in any state overlapping [start, end), lean: one query, attendees counted in SQL. */
 export function listSummariesInWindow(db: Db, roomIds: number[], start: string, end: string): BookingSummary[] {
-  return prepared<
-    [string, string, string, string],
-    {
-      id: number;
-      room_id: number;
-      uid: string;
-      subject: string;
-      private: number;
-      state: BookingState;
-      organizer_id: number;
-      attendee_count: number;
-      starts_at: string;
-      ends_at: string;
-      ical_sequence: number;
-      updated_at: string;
-      series_id: number | null;
-      recurrence_id: string | null;
-    }
-  >(
-    db,
-    `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id, b.recurrence_id,
+  return db
+    .prepare<
+      [string, string, string, string],
+      {
+        id: number;
+        room_id: number;
+        uid: string;
+        subject: string;
+        private: number;
+        state: BookingState;
+        organizer_id: number;
+        attendee_count: number;
+        starts_at: string;
+        ends_at: string;
+        ical_sequence: number;
+        updated_at: string;
+        series_id: number | null;
+        recurrence_id: string | null;
+      }
+    >(
+      `SELECT b.id, b.room_id, b.uid, b.subject, b.private, b.state, b.organizer_id, b.starts_at, b.ends_at, b.ical_sequence, b.updated_at, b.series_id, b.recurrence_id,
               (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id) AS attendee_count
        FROM bookings b WHERE b.room_id IN ${bookingsSql(db).ids('?')} AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?
        ORDER BY b.starts_at`,
-  )
+    )
     .all(JSON.stringify(roomIds), lookbackFrom(start), end, start)
     .map((r) => ({
       id: r.id,

@@ -2,7 +2,6 @@
 // listBookingSummaries/listExternalMeetings: a year of 500 rooms is ~500k bookings, and building a 12-field object per
 // row (subject, uid, sequence, ...) took 12 s of a 15 s report in the bench; these queries return four columns as raw
 // arrays, filter states and duplicates in SQL, and take ~3.5 s. Nothing here writes.
-import type Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { reportsSql } from './sql-dialect.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
@@ -12,16 +11,6 @@ import { ACTIVE_STATES } from '../bookings/states.ts';
 const ACTIVE = `(${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')})`;
 /** An app booking is never longer than a day (the longest room limit), so nothing starting earlier reaches in. */
 const LOOKBACK_MS = 24 * 60 * 60_000;
-
-// Prepared once per connection: a report runs these on every request.
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-function prepared<P extends unknown[], R>(db: Db, sql: string, raw = true): Database.Statement<P, R> {
-  let map = statements.get(db);
-  if (!map) statements.set(db, (map = new Map()));
-  let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = raw ? db.prepare(sql).raw() : db.prepare(sql)));
-  return stmt as unknown as Database.Statement<P, R>;
-}
 
 /**
  * [room id, starts_at, ends_at, attendee count, checked_in_at, exempt] of bookings holding the room (pending, booked,
@@ -36,26 +25,30 @@ export function listHeldBookings(db: Db, roomIds: number[], start: string, end: 
   // A lower bound on starts_at, so the index range skips the years before the period (issue 13: history must not
   // slow anything down).
   const from = new Date(Date.parse(start) - LOOKBACK_MS).toISOString();
-  return prepared<[string, string, string, string], BookingRow>(
-    db,
-    `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id),
+  return db
+    .prepare<[string, string, string, string], BookingRow>(
+      `SELECT b.room_id, b.starts_at, b.ends_at, (SELECT count(*) FROM booking_attendees a WHERE a.booking_id = b.id),
             c.checked_in_at,
             CASE WHEN coalesce(c.exempt, 0) = 1 OR EXISTS (SELECT 1 FROM checkin_exempt_people e WHERE e.user_id = b.organizer_id) THEN 1 ELSE 0 END
      FROM bookings b LEFT JOIN booking_checkins c ON c.booking_id = b.id
      WHERE b.room_id IN ${reportsSql(db).ids('?')} AND b.state IN ${ACTIVE}
        AND b.starts_at >= ? AND b.starts_at < ? AND b.ends_at > ?`,
-  ).all(JSON.stringify(roomIds), from, end, start);
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), from, end, start);
 }
 
 /** Outlook meetings, except the reconciler's copies of the app's own bookings (same uid, any state). */
 export function listOutlookOnly(db: Db, roomIds: number[], start: string, end: string): ExternalRow[] {
-  return prepared<[string, string, string], ExternalRow>(
-    db,
-    `SELECT x.room_id, x.starts_at, x.ends_at
+  return db
+    .prepare<[string, string, string], ExternalRow>(
+      `SELECT x.room_id, x.starts_at, x.ends_at
      FROM external_bookings x
      WHERE x.room_id IN ${reportsSql(db).ids('?')} AND x.starts_at < ? AND x.ends_at > ?
        AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
-  ).all(JSON.stringify(roomIds), end, start);
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), end, start);
 }
 
 /** [room id, starts_at, ends_at, attendee count] of no-shows whose room was released (cancelled underneath). */
@@ -78,27 +71,28 @@ export function listReleased(db: Db, roomIds: number[], start: string, end: stri
 export type RoomDayRow = [number, string, number, number, number, number, number, number, number, number, number, number, string | null, string | null];
 
 export function listRoomDays(db: Db, roomIds: number[], fromDay: string, toDay: string): RoomDayRow[] {
-  return prepared<[string, string, string], RoomDayRow>(
-    db,
-    `SELECT room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms,
+  return db
+    .prepare<[string, string, string], RoomDayRow>(
+      `SELECT room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended, held_no_shows, held_used_ms,
             released, released_ended, heat, people
      FROM report_room_days WHERE room_id IN ${reportsSql(db).ids('?')} AND day >= ? AND day <= ?`,
-  ).all(JSON.stringify(roomIds), fromDay, toDay);
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), fromDay, toDay);
 }
 
 /** Saves day summaries (a rebuilt row replaces the one a concurrent report may have written: they are equal). */
 export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
-  const insert = prepared<RoomDayRow, unknown>(
-    db,
-    `INSERT INTO report_room_days (room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended,
+  const insert = db.prepare<
+    RoomDayRow,
+    unknown
+  >(`INSERT INTO report_room_days (room_id, day, booked_ms, booked_open_ms, bookable_ms, bookings, held, held_ended,
        held_no_shows, held_used_ms, released, released_ended, heat, people)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (room_id, day) DO UPDATE SET booked_ms = excluded.booked_ms, booked_open_ms = excluded.booked_open_ms,
        bookable_ms = excluded.bookable_ms, bookings = excluded.bookings, held = excluded.held, held_ended = excluded.held_ended,
        held_no_shows = excluded.held_no_shows, held_used_ms = excluded.held_used_ms, released = excluded.released,
-       released_ended = excluded.released_ended, heat = excluded.heat, people = excluded.people`,
-    false,
-  );
+       released_ended = excluded.released_ended, heat = excluded.heat, people = excluded.people`);
   for (const r of rows) insert.run(...r);
 }
 
@@ -108,7 +102,9 @@ export function saveRoomDays(db: Db, rows: RoomDayRow[]): void {
  */
 export function countRoomDays(db: Db, fromDay: string, toDay: string): Map<number, number> {
   return new Map(
-    prepared<[string, string], [number, number]>(db, 'SELECT room_id, count(*) FROM report_room_days WHERE day >= ? AND day <= ? GROUP BY room_id')
+    db
+      .prepare<[string, string], [number, number]>('SELECT room_id, count(*) FROM report_room_days WHERE day >= ? AND day <= ? GROUP BY room_id')
+      .raw()
       .all(fromDay, toDay)
       .map(([room, n]) => [Number(room), Number(n)]),
   );
@@ -116,12 +112,12 @@ export function countRoomDays(db: Db, fromDay: string, toDay: string): Map<numbe
 
 /** Each room's summary counter (migration 0015); a room without a row is at 0. */
 export function roomDayVersions(db: Db): Map<number, number> {
-  return new Map(prepared<[], [number, number]>(db, 'SELECT room_id, version FROM report_room_versions').all());
+  return new Map(db.prepare<[], [number, number]>('SELECT room_id, version FROM report_room_versions').raw().all());
 }
 
 /** One room's summary counter (0 without a row). */
 export function roomDayVersion(db: Db, roomId: number): number {
-  const row = prepared<[number], [number]>(db, 'SELECT version FROM report_room_versions WHERE room_id = ?').get(roomId);
+  const row = db.prepare<[number], [number]>('SELECT version FROM report_room_versions WHERE room_id = ?').raw().get(roomId);
   return row ? Number(row[0]) : 0;
 }
 
@@ -130,19 +126,23 @@ export function roomDayVersion(db: Db, roomId: number): number {
  * and for one of them, the held app bookings and Outlook meetings of its room overlapping what was given back.
  */
 export function listReleasedSpans(db: Db, roomIds: number[], start: string, end: string): [number, string, string][] {
-  return prepared<[string, string, string], [number, string, string]>(
-    db,
-    `SELECT b.room_id, c.released_at, b.ends_at FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
+  return db
+    .prepare<[string, string, string], [number, string, string]>(
+      `SELECT b.room_id, c.released_at, b.ends_at FROM booking_checkins c JOIN bookings b ON b.id = c.booking_id
      WHERE c.released_at IS NOT NULL AND b.room_id IN ${reportsSql(db).ids('?')} AND b.starts_at >= ? AND b.starts_at < ?`,
-  ).all(JSON.stringify(roomIds), start, end);
+    )
+    .raw()
+    .all(JSON.stringify(roomIds), start, end);
 }
 
 export function listTakenDuring(db: Db, roomId: number, start: string, end: string): [string, string][] {
-  return prepared<[number, string, string, string, number, string, string], [string, string]>(
-    db,
-    `SELECT starts_at, ends_at FROM bookings WHERE room_id = ? AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
+  return db
+    .prepare<[number, string, string, string, number, string, string], [string, string]>(
+      `SELECT starts_at, ends_at FROM bookings WHERE room_id = ? AND state IN ${ACTIVE} AND starts_at >= ? AND starts_at < ? AND ends_at > ?
      UNION ALL
      SELECT x.starts_at, x.ends_at FROM external_bookings x WHERE x.room_id = ? AND x.starts_at < ? AND x.ends_at > ?
        AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.uid = x.uid)`,
-  ).all(roomId, new Date(Date.parse(start) - LOOKBACK_MS).toISOString(), end, start, roomId, end, start);
+    )
+    .raw()
+    .all(roomId, new Date(Date.parse(start) - LOOKBACK_MS).toISOString(), end, start, roomId, end, start);
 }
