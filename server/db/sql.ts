@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Db } from './connection.ts';
 
 /**
@@ -14,14 +13,9 @@ export interface SqlClient {
   run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
 }
 
-/** The app's better-sqlite3 connection as a SqlClient (statements are prepared once and cached by their text). */
+/** The app's better-sqlite3 connection as a SqlClient (the connection keeps each text's statement: connection.ts). */
 export function sqliteClient(db: Db): SqlClient {
-  const cache = new Map<string, Database.Statement<unknown[]>>();
-  const prepared = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) cache.set(sql, (stmt = db.prepare<unknown[]>(sql)));
-    return stmt;
-  };
+  const prepared = (sql: string) => db.prepare<unknown[]>(sql);
   return {
     dialect: 'sqlite',
     all: async <T>(sql: string, params: readonly unknown[] = []) => prepared(sql).all(...params) as T[],
