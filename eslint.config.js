@@ -18,7 +18,7 @@ const REPO_FILES = (f) => [`./server/${f}/?(*.)repo.ts`];
 const TESTS = ['**/*.test.ts', 'server/test/**', 'server/**/fixtures/**', 'emulator/testing/**', 'e2e/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'public/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'public/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

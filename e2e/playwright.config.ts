@@ -51,7 +51,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'node --import tsx server/main.ts',
+    // As `npm start` runs it: compiled, no TypeScript loader.
+    command: 'node scripts/start.mjs',
     cwd: join(import.meta.dirname, '..'),
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

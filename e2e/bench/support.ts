@@ -111,7 +111,14 @@ export function seedDay(
  * `count` booked meetings in the past (one hour each, spread over the rooms and the years before `before`, the same
  * organizer as everything else so My bookings has the most history to skip). Raw SQL: a million rows in seconds.
  */
-export function seedPast(ctx: AppContext, rooms: Room[], count: number, organizerId: number, before = Date.now() - 2 * 86_400_000): void {
+export function seedPast(
+  ctx: AppContext,
+  rooms: Room[],
+  count: number,
+  organizerId: number,
+  before = Date.now() - 2 * 86_400_000,
+): { firstId: number; lastId: number } {
+  const firstId = ((ctx.db.prepare('SELECT max(id) AS id FROM bookings').get() as { id: number | null }).id ?? 0) + 1;
   const insert = ctx.db.prepare(
     `INSERT INTO bookings (uid, idempotency_key, room_id, organizer_id, created_by_id, subject, description, private, starts_at, ends_at, state, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'Past meeting', '', 0, ?, ?, 'booked', ?, ?)`,
@@ -131,6 +138,7 @@ export function seedPast(ctx: AppContext, rooms: Room[], count: number, organize
     })();
   }
   ctx.db.pragma('optimize');
+  return { firstId, lastId: firstId + count - 1 };
 }
 
 export function userId(ctx: AppContext, username: string): number {
@@ -248,7 +256,8 @@ export function processRssMb(pid: number): number {
 }
 
 /**
- * The app in its own process, started as `npm start` starts it (tsx, server/main.ts) in production mode on a database
+ * The app in its own process, started as `npm start` starts it (scripts/start.mjs: compiled, no TypeScript loader, the
+ * same heap cap) in production mode on a database
  * the bench prepared, so its CPU and memory are its own, not the bench's (seeding, the test client). Background jobs
  * run as in a deployment unless `env` turns them off.
  */
@@ -256,7 +265,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<{ ur
   const root = fileURLToPath(new URL('../../', import.meta.url));
   // BENCH_APP_PROFILE=dir: the app writes a CPU profile there when it stops.
   const profile = process.env.BENCH_APP_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_APP_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...profile, `--max-old-space-size=${process.env.HEAP_LIMIT_MB ?? 1024}`, 'scripts/start.mjs'], {
     cwd: root,
     // BENCH_APP_NODE_OPTIONS: Node options for the app alone (heap limits, --expose-gc) in experiments.
     env: { ...process.env, ...PRODUCTION_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? '', ...env },

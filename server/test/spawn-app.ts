@@ -29,11 +29,11 @@ export interface SpawnedApp {
 }
 
 /**
- * Starts `node --import tsx server/main.ts` with the given environment on 127.0.0.1:`port` and resolves once
- * /healthz answers (fails if the process exits first). LOG_LEVEL defaults to silent.
+ * Starts `node --import tsx server/main.ts` (or `node ...entry`, e.g. a compiled main.js) with the given environment on
+ * 127.0.0.1:`port` and resolves once /healthz answers (fails if the process exits first). LOG_LEVEL defaults to silent.
  */
-export async function spawnApp(port: number, env: Record<string, string>): Promise<SpawnedApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export async function spawnApp(port: number, env: Record<string, string>, entry = ['--import', 'tsx', 'server/main.ts']): Promise<SpawnedApp> {
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     // stderr is piped and passed on, not inherited: an app left running must not hold the test runner's output open.
     stdio: ['ignore', 'pipe', 'pipe'],
