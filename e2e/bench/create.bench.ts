@@ -15,7 +15,8 @@ import { localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, startEmula
 const ROOMS = 200;
 const USED_ROOMS = 10;
 const HISTORY = Number(process.env.BENCH_CALENDAR_HISTORY ?? 2_000);
-const CREATES = 30;
+/** Creates per phase (BENCH_CREATES). */
+const CREATES = Number(process.env.BENCH_CREATES ?? 30);
 
 export async function run(): Promise<BenchReport> {
   const emulator = await startEmulatorProcess();

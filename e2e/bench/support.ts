@@ -2,7 +2,7 @@
 // generator (load-client.mjs in a child process, so process.cpuUsage() here counts the server alone).
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -343,7 +343,9 @@ export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Rec
     child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
-  child.stdout.resume();
+  // BENCH_EMULATOR_LOG=file: the emulator's log lines (one per request) go there, to count what the app asked.
+  if (process.env.BENCH_EMULATOR_LOG) child.stdout.pipe(createWriteStream(process.env.BENCH_EMULATOR_LOG));
+  else child.stdout.resume();
   return {
     url,
     appEnv: {
@@ -366,6 +368,8 @@ export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
+  // BENCH_PROFILE_INTERVAL_US: V8 samples every 1 ms by default, a handful of samples in a 5 ms request.
+  await session.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 1000) });
   await session.post('Profiler.start');
   try {
     return await fn();
