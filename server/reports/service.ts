@@ -20,6 +20,7 @@ import { combineDays, summariseDays, type DaySummary, type RawItem } from './roo
 import { roomIdsWithCheckinOn } from '../checkin/service.ts';
 import { scheduleVersion } from '../schedule/invalidation.ts';
 import type { ReportQueryInput } from './schema.ts';
+import { dayPlus } from '../time/zone-day.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 
@@ -146,8 +147,6 @@ function readItems(ctx: Ctx, ids: number[], fromDay: string, toDay: string): Raw
 
 // Epoch arithmetic, not luxon: the background builder steps through a year of days per room, and a luxon DateTime per
 // step was most of its CPU (issue 13: 3.3 s of the mixed load's first minute). A calendar day is 86,400,000 ms in UTC.
-const DAY_MS = 86_400_000;
-export const dayPlus = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * Days before this one (UTC date today - 3) are settled: every booking starting on them has ended in every zone (an

@@ -7,7 +7,8 @@
 import type { AppContext } from '../context.ts';
 import { listRooms } from '../rooms/service.ts';
 import { countRoomDays, roomDayVersions } from './repo.ts';
-import { backgroundRange, dayPlus, fillRoomDays } from './service.ts';
+import { backgroundRange, fillRoomDays } from './service.ts';
+import { dayPlus } from '../time/zone-day.ts';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log'>;
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { dayPlus } from '../time/zone-day.ts';
 import type { Equipment } from '../rooms/service.ts';
 import type { BuildingDay, DaySchedule, RoomWeek, ScheduleItem, TimelineRow } from './service.ts';
 import { matchesSearch } from './service.ts';
@@ -229,8 +230,8 @@ export function presentDay(day: DaySchedule, catalogue: Equipment[], query: Reco
     date: day.date,
     heading: formatDate(shown, 'dateLong'),
     isToday: day.date === today,
-    prevHref: link(shown.minus({ days: 1 }).toFormat('yyyy-MM-dd')),
-    nextHref: link(shown.plus({ days: 1 }).toFormat('yyyy-MM-dd')),
+    prevHref: link(dayPlus(day.date, -1)),
+    nextHref: link(dayPlus(day.date, 1)),
     todayHref: link(null),
     selfHref: link(day.date),
     printHref: link(day.date, '/schedule/print'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { dayWindow, displayState, freeGaps, hourMarks, placement, suggestedSlot } from './timeline.ts';
+import { dayWindow, displayState, freeGaps, hourMarks, openingSpan, placement, suggestedSlot } from './timeline.ts';
 
 const ZONE = 'Europe/London';
 const at = (date: string, hhmm: string, zone = ZONE) => DateTime.fromISO(`${date}T${hhmm}`, { zone }).toMillis();
@@ -105,5 +105,52 @@ describe('displayState()', () => {
     assert.equal(s.busy, false);
     assert.equal(hm(s.freeUntil), '14:00');
     assert.equal(displayState(day, at(D, '16:00')).freeUntil, null);
+  });
+});
+
+describe('day hours without a luxon lookup per hour', () => {
+  // The reference is what these functions computed with luxon before they used the zone-day arithmetic.
+  const luxonAt = (date: string, hhmm: string, zone: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return DateTime.fromISO(date, { zone }).set({ hour: h!, minute: m! });
+  };
+  const zones = ['Europe/London', 'Europe/Budapest', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/St_Johns'];
+  // Ordinary days and each zone's clock-change days of 2026 (spring and autumn, both hemispheres).
+  const dates = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-06-15', '2026-10-04', '2026-10-25', '2026-11-01', '2026-11-25'];
+  const times = Array.from({ length: 24 * 4 }, (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`);
+
+  test('dayWindow() and hourMarks() agree with luxon on ordinary and clock-change days in six zones', () => {
+    for (const zone of zones)
+      for (const date of dates)
+        for (const [opensAt, closesAt] of [
+          ['07:30', '18:00'],
+          ['00:00', '23:45'],
+          ['01:15', '03:30'],
+          ['08:00', '20:10'],
+        ] as const) {
+          const w = dayWindow(date, zone, [{ opensAt, closesAt }]);
+          const start = luxonAt(date, opensAt, zone).startOf('hour').toMillis();
+          const closing = luxonAt(date, closesAt, zone);
+          const end = (closing.minute ? closing.startOf('hour').plus({ hours: 1 }) : closing).toMillis();
+          assert.deepEqual([w.start, w.end], [start, end], `${zone} ${date} ${opensAt}–${closesAt}`);
+          const labels: string[] = [];
+          for (let t = DateTime.fromMillis(w.start, { zone }); t.toMillis() < w.end; t = t.plus({ hours: 1 })) labels.push(t.toFormat('HH:mm'));
+          assert.deepEqual(
+            hourMarks(w).map((m) => m.label),
+            labels,
+            `${zone} ${date} hour labels`,
+          );
+        }
+  });
+
+  test('opening hours at every quarter hour, also those the clocks skip or repeat, are the instants luxon gives', () => {
+    for (const zone of zones)
+      for (const date of dates)
+        for (const hhmm of times) {
+          const w = dayWindow(date, zone, [{ opensAt: hhmm, closesAt: '23:59' }]);
+          assert.equal(w.start, luxonAt(date, hhmm, zone).startOf('hour').toMillis(), `${zone} ${date} window from ${hhmm}`);
+          const open = openingSpan(date, hhmm, '23:59', zone);
+          assert.equal(open.start, luxonAt(date, hhmm, zone).toMillis(), `${zone} ${date} opening at ${hhmm}`);
+        }
   });
 });

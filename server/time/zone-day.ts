@@ -89,3 +89,8 @@ export function zoneDay(date: string, zone: string): ZoneDay | null {
   }
   return day;
 }
+
+const DAY_MS = 24 * HOUR_MS;
+
+/** The calendar date `days` after (or before) a "yyyy-MM-dd" date: plain date arithmetic, no zone involved. */
+export const dayPlus = (day: string, days: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
