@@ -1,20 +1,29 @@
 // The app as a child process (server/main.ts), for tests that need a real process: SIGKILL, SIGTERM, exit codes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** A port that was free a moment ago (for a child that must keep its port across restarts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+/**
+ * A port that was free a moment ago (for a child that must keep its port across restarts). Taken at random below the
+ * kernel's ephemeral range: a port the kernel handed out (listen(0)) and took back could be handed to another test's
+ * server in the moment before the child binds it, and then /healthz and the sign-in were answered by that other app.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const high = Math.min(ephemeralLow ?? 32768, 32768);
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (high - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-    s.once('error', reject);
-  });
+    if (free) return port;
+  }
 }
 
 export interface SpawnedApp {
