@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import { plantOutlookMeeting } from '../../server/test/outlook.ts';
 import type { BenchReport, BenchRow } from './run.ts';
-import { localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, startEmulatorProcess, ZONE } from './support.ts';
+import { localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, settle, startEmulatorProcess, ZONE } from './support.ts';
 
 const ROOMS = 200;
 const USED_ROOMS = 10;
@@ -125,6 +125,7 @@ export async function run(): Promise<BenchReport> {
     await creates(2);
     await creates(3);
     for (let k = 0; k < 10; k++) await legs(3);
+    await settle();
     const empty = await measured('create-empty', () => creates(4));
     const emptyLegs = await legs(4);
 
@@ -139,6 +140,7 @@ export async function run(): Promise<BenchReport> {
     for (const room of used) {
       for (let k = 0; k < HISTORY; k += 25) await Promise.all(Array.from({ length: Math.min(25, HISTORY - k) }, (_, j) => seedOne(room.alias, k + j)));
     }
+    await settle();
     const full = await measured('create-history', () => creates(5));
     const fullLegs = await legs(5);
 

@@ -24,6 +24,7 @@ import {
   seedDay,
   seedPast,
   seedRooms,
+  settle,
   signInSessions,
   startEmulatorProcess,
   startFloor,
@@ -103,6 +104,7 @@ export async function run(): Promise<BenchReport> {
     };
     /** `count` requests after one unmeasured warm-up: their times, median and quartiles. */
     const spread = async (one: () => Promise<number>, count = HISTORY_SAMPLES) => {
+      await settle();
       await one();
       const samples: number[] = [];
       for (let i = 0; i < count; i++) samples.push(await one());
@@ -192,6 +194,7 @@ export async function run(): Promise<BenchReport> {
     const firstInRoom: number[] = [];
     for (let i = 0; i < 30; i++) firstInRoom.push(await createIn(i, 3));
     const creates: number[] = [];
+    await settle();
     await profiled('create', async () => {
       for (let i = 0; i < 30; i++) creates.push(await createIn(i, 2));
     });

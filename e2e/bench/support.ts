@@ -6,6 +6,8 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import express from 'express';
 import { DateTime } from 'luxon';
 import { SYSTEM_ACTOR } from '../../server/audit/record.ts';
@@ -357,6 +359,20 @@ export async function startEmulatorProcess(): Promise<{ url: string; appEnv: Rec
     },
     close: () => void child.kill('SIGTERM'),
   };
+}
+
+/**
+ * Before a figure taken one request at a time: a full garbage collection and a short pause, so that it starts from
+ * the same heap whatever ran before. Right after a 5 s load phase the same day-view rebuild took 12.4 ms; after the
+ * collector had caught up, 7.2 ms (the history bench's A-B-A runs). A figure is then the request's, not the garbage
+ * of the previous phase's 4,000.
+ */
+export async function settle(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** BENCH_PROFILE=dir: a CPU profile of just `fn` (the measured phase, not the seeding) is written there. */
