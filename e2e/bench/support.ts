@@ -375,6 +375,39 @@ export async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
+/**
+ * The time the database's statements take while `recording`, summed (ms). History can only slow a page through its
+ * queries (nothing in the process keeps past bookings), and a page's few-millisecond total moves by more than that
+ * between runs; the queries' own time does not. Wraps the statements `prepare` hands out from now on (the connection
+ * keeps one per SQL text, so each is wrapped once). Bench only.
+ */
+export function statementClock(db: AppContext['db']): { ms: number; recording: boolean } {
+  const clock = { ms: 0, recording: false };
+  const wrapped = new WeakSet<object>();
+  const handle = db as unknown as { prepare: (sql: string) => Record<string, unknown> };
+  const prepare = handle.prepare.bind(handle);
+  handle.prepare = (sql: string) => {
+    const statement = prepare(sql);
+    if (wrapped.has(statement)) return statement;
+    wrapped.add(statement);
+    for (const method of ['all', 'get', 'run', 'iterate']) {
+      const original = statement[method];
+      if (typeof original !== 'function') continue;
+      statement[method] = function (this: unknown, ...args: unknown[]) {
+        if (!clock.recording) return (original as (...a: unknown[]) => unknown).apply(this, args);
+        const t0 = performance.now();
+        try {
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } finally {
+          clock.ms += performance.now() - t0;
+        }
+      };
+    }
+    return statement;
+  };
+  return clock;
+}
+
 /** BENCH_PROFILE=dir: a CPU profile of just `fn` (the measured phase, not the seeding) is written there. */
 export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_PROFILE;
