@@ -4,13 +4,12 @@
 // calendar (a room mailbox keeps every meeting it ever accepted; the emulator's SEARCH must not scan them all).
 // Before each create the outbox sends the previous one (outside the timing), so a figure is one request's.
 // The Exchange legs are also timed alone from this process (the gateway's own calls), to show where the time goes.
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { DateTime } from 'luxon';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import { plantOutlookMeeting } from '../../server/test/outlook.ts';
 import type { BenchReport, BenchRow } from './run.ts';
-import { localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, settle, startEmulatorProcess, ZONE } from './support.ts';
+import { benchBookingForm, localDate, median, PRODUCTION_ENV, profiled, row, seedRooms, settle, startEmulatorProcess, ZONE } from './support.ts';
 
 const ROOMS = 200;
 const USED_ROOMS = 10;
@@ -69,26 +68,10 @@ export async function run(): Promise<BenchReport> {
       for (let i = 0; i < CREATES; i++) {
         await outboxIdle();
         const n = serial++;
-        const minutes = 8 * 60 + 15 * (n % 40);
-        const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
         serverMs.length = 0;
         recording = true;
         const c0 = process.cpuUsage();
-        const res = await browser.post(
-          '/bookings',
-          {
-            roomId: String(used[n % USED_ROOMS]!.id),
-            date: localDate(day),
-            start: hhmm(minutes),
-            end: hhmm(minutes + 15),
-            subject: 'Bench booking',
-            description: '',
-            required: '',
-            optional: '',
-            idempotencyKey: randomBytes(16).toString('base64url'),
-          },
-          { csrf },
-        );
+        const res = await browser.post('/bookings', benchBookingForm(used[n % USED_ROOMS]!.id, localDate(day), n), { csrf });
         const c = process.cpuUsage(c0);
         recording = false;
         if (res.status !== 303) throw new Error(`POST /bookings answered ${res.status}: ${(await res.text()).slice(0, 300)}`);

@@ -10,7 +10,6 @@
 //    20,000 bookings (A B A: the second A shows the machine's own drift), each a median of 41 with its quartiles.
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
 import type { BenchReport, BenchRow } from './run.ts';
 import {
@@ -18,6 +17,7 @@ import {
   localDate,
   median,
   percentile,
+  benchBookingForm,
   PRODUCTION_ENV,
   profiled,
   row,
@@ -178,25 +178,9 @@ export async function run(): Promise<BenchReport> {
     // also looks up its mailbox folders (one more round trip, kept for the process's life), which every later one skips.
     const formPage = await get('/bookings/new');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(formPage)?.[1] ?? '';
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     const createIn = (i: number, daysAhead: number) =>
       serverTime(async () => {
-        const minutes = 8 * 60 + 15 * (i % 40);
-        const res = await browser.post(
-          '/bookings',
-          {
-            roomId: String(rooms[100 + (i % 100)]!.id),
-            date: localDate(daysAhead),
-            start: hhmm(minutes),
-            end: hhmm(minutes + 15),
-            subject: 'Bench booking',
-            description: '',
-            required: '',
-            optional: '',
-            idempotencyKey: randomBytes(16).toString('base64url'),
-          },
-          { csrf },
-        );
+        const res = await browser.post('/bookings', benchBookingForm(rooms[100 + (i % 100)]!.id, localDate(daysAhead), i), { csrf });
         if (res.status !== 303) throw new Error(`POST /bookings answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
         await res.arrayBuffer();
       });

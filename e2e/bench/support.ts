@@ -143,6 +143,23 @@ export function seedPast(
   return { firstId, lastId: firstId + count - 1 };
 }
 
+/** The booking form a bench create posts: `slot` picks one of 40 quarter hours from 08:00; a fresh idempotency key. */
+export function benchBookingForm(roomId: number, date: string, slot: number): Record<string, string> {
+  const minutes = 8 * 60 + 15 * (slot % 40);
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return {
+    roomId: String(roomId),
+    date,
+    start: hhmm(minutes),
+    end: hhmm(minutes + 15),
+    subject: 'Bench booking',
+    description: '',
+    required: '',
+    optional: '',
+    idempotencyKey: randomBytes(16).toString('base64url'),
+  };
+}
+
 export function userId(ctx: AppContext, username: string): number {
   return (ctx.db.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number }).id;
 }
