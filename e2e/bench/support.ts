@@ -233,6 +233,22 @@ export interface LoadResult {
   rps: number;
 }
 
+/** The mean of load phases' figures (CPU per request, latency percentiles, req/s); counts are summed. */
+export function meanOf(runs: LoadResult[]): LoadResult {
+  const mean = (f: (r: LoadResult) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return {
+    groups: runs.flatMap((r) => r.groups),
+    statuses: {},
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    responses: runs.reduce((sum, r) => sum + r.responses, 0),
+    p50: mean((r) => r.p50),
+    p95: mean((r) => r.p95),
+    p99: mean((r) => r.p99),
+    cpuMsPerRequest: mean((r) => r.cpuMsPerRequest),
+    rps: mean((r) => r.rps),
+  };
+}
+
 const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
 
 /**
