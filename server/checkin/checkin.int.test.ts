@@ -195,4 +195,20 @@ describe('check-in pages', () => {
     // Employees do not get the timeline at all.
     assert.equal((await alice.get(path)).status, 403);
   });
+
+  test("the timeline's open check-ins follow the room's own date: a Budapest meeting at 00:20 is listed at 23:17 UTC", async () => {
+    const danube = aRoom(app.ctx, { alias: 'danube', name: 'Danube', building: 'Quay', timeZone: 'Europe/Budapest', opensAt: '00:00', closesAt: '23:30' });
+    offsetMs = 0;
+    const b = await aBooking(app.ctx, { room: danube, organizer: people.alice, date: day, start: '00:20', end: '01:00' });
+    await app.worker.drain();
+    // 00:17 in Budapest is 23:17 UTC on the day before: the UTC date is not the one the desk is looking at.
+    offsetMs = DateTime.fromISO(`${day}T00:17`, { zone: 'Europe/Budapest' }).toMillis() - Date.now();
+    assert.notEqual(clock.now().toISODate(), day, 'the UTC date is the day before');
+    const page = await (await rita.get(`/schedule?date=${day}&building=Quay`)).text();
+    assert.match(page, new RegExp(`action="/bookings/${b.id}/checkin"`), "listed on the room's today");
+    assert.match(page, /Check in Danube 00:20–01:00/);
+    // The day before, in Budapest terms, lists nothing: the window is open now, not then.
+    const before = DateTime.fromISO(day).minus({ days: 1 }).toFormat('yyyy-MM-dd');
+    assert.doesNotMatch(await (await rita.get(`/schedule?date=${before}&building=Quay`)).text(), /Check-in open now/);
+  });
 });

@@ -54,10 +54,9 @@ export function checkinRoutes(ctx: AppContext): Router {
   router.get('/schedule', ...pages.reception, (req, res, next) => {
     const building = typeof req.query.building === 'string' && req.query.building ? req.query.building : null;
     const back = req.originalUrl;
-    // Only today's view lists them (a window is open now or never on another day); backTo() checks the address again.
-    const date = typeof req.query.date === 'string' ? req.query.date : null;
-    const today = ctx.clock.now().toISODate();
-    if (!date || date === today) res.locals.checkinDue = { items: dueCheckins(ctx, building), back };
+    // Only the rooms' today lists them (timeline-due.ts); backTo() checks the address again.
+    const date = typeof req.query.date === 'string' && req.query.date ? req.query.date : null;
+    res.locals.checkinDue = { items: dueCheckins(ctx, building, date), back };
     next();
   });
 

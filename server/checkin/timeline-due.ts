@@ -19,12 +19,20 @@ export interface DueCheckin {
   windowWords: string;
 }
 
-/** Bookings in rooms with check-in on whose window is open now, by start. */
-export function dueCheckins(ctx: Pick<AppContext, 'db' | 'clock'>, building: string | null): DueCheckin[] {
-  const on = new Set(roomIdsWithCheckinOn(ctx));
-  const rooms = listRooms(ctx, building ? { building } : {}).filter((r) => on.has(r.id));
-  if (!rooms.length) return [];
+/**
+ * Bookings in rooms with check-in on whose window is open now, by start. With `date`, only rooms where it is that date
+ * now, in their own zone: a window is open now or never on another day. (Compared with the UTC date, a London desk
+ * had no list in its first summer hour, and a Budapest desk none in its first one or two.)
+ */
+export function dueCheckins(ctx: Pick<AppContext, 'db' | 'clock'>, building: string | null, date: string | null = null): DueCheckin[] {
   const now = ctx.clock.now();
+  // Every zone's today is within a day of UTC's: other dates cost no query.
+  if (date !== null && !(Math.abs(Date.parse(`${date}T00:00:00Z`) - Date.parse(`${now.toUTC().toISODate()}T00:00:00Z`)) <= 86_400_000)) return [];
+  const on = new Set(roomIdsWithCheckinOn(ctx));
+  const todayIn = new Map<string, string>();
+  const isToday = (zone: string) => (todayIn.get(zone) ?? todayIn.set(zone, now.setZone(zone).toISODate()!).get(zone)) === date;
+  const rooms = listRooms(ctx, building ? { building } : {}).filter((r) => on.has(r.id) && (date === null || isToday(r.timeZone)));
+  if (!rooms.length) return [];
   // Windows are at most 2 h either side of the start (the settings' CHECK).
   const from = now.minus({ hours: 2 }).toUTC().toISO()!;
   const to = now.plus({ hours: 2 }).toUTC().toISO()!;
