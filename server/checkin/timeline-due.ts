@@ -7,7 +7,8 @@ import type { AppContext } from '../context.ts';
 import { getBooking, listBookingSummaries, PRIVATE_SUBJECT } from '../bookings/service.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
 import { listRooms } from '../rooms/service.ts';
-import { t } from '../i18n/context.ts';
+import { currentLocale, t } from '../i18n/context.ts';
+import { cachedUntilChange } from '../schedule/cache.ts';
 import { checkinView, roomIdsWithCheckinOn } from './service.ts';
 
 export interface DueCheckin {
@@ -23,17 +24,27 @@ export interface DueCheckin {
  * Bookings in rooms with check-in on whose window is open now, by start. With `date`, only rooms where it is that date
  * now, in their own zone: a window is open now or never on another day. (Compared with the UTC date, a London desk
  * had no list in its first summer hour, and a Budapest desk none in its first one or two.)
+ *
+ * Kept until the schedule's data moves (bookings, rooms, check-ins and check-in settings all move its counter) and
+ * for the minute: the app's meetings start on whole minutes, so windows open and close on them. Every refresh of
+ * reception's timeline read the rooms, their settings and the bookings near now again: 1.45 ms of a cached day view's
+ * request with 200 rooms.
  */
 export function dueCheckins(ctx: Pick<AppContext, 'db' | 'clock'>, building: string | null, date: string | null = null): DueCheckin[] {
   const now = ctx.clock.now();
-  // Every zone's today is within a day of UTC's: other dates cost no query.
+  // Every zone's today is within a day of UTC's: other dates cost nothing.
   if (date !== null && !(Math.abs(Date.parse(`${date}T00:00:00Z`) - Date.parse(`${now.toUTC().toISODate()}T00:00:00Z`)) <= 86_400_000)) return [];
+  const minute = Math.floor(now.toMillis() / 60_000);
+  return cachedUntilChange(ctx.db, `checkin-due|${currentLocale()}|${minute}|${building ?? ''}|${date ?? ''}`, () => openNow(ctx, now, building, date));
+}
+
+function openNow(ctx: Pick<AppContext, 'db' | 'clock'>, now: DateTime, building: string | null, date: string | null): DueCheckin[] {
   const on = new Set(roomIdsWithCheckinOn(ctx));
+  if (!on.size) return [];
   const todayIn = new Map<string, string>();
   const isToday = (zone: string) => (todayIn.get(zone) ?? todayIn.set(zone, now.setZone(zone).toISODate()!).get(zone)) === date;
   const rooms = listRooms(ctx, building ? { building } : {}).filter((r) => on.has(r.id) && (date === null || isToday(r.timeZone)));
   if (!rooms.length) return [];
-  // Windows are at most 2 h either side of the start (the settings' CHECK).
   const from = now.minus({ hours: 2 }).toUTC().toISO()!;
   const to = now.plus({ hours: 2 }).toUTC().toISO()!;
   const byId = new Map(rooms.map((r) => [r.id, r]));
