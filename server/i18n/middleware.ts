@@ -28,6 +28,9 @@ export function requestLocale(req: Request, fallback: Locale): Locale {
 export function withRequestLocale(fallback: Locale): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const locale = requestLocale(req, fallback);
+    // The second pass, when the person's saved choice is the language already chosen: the request already runs in it
+    // and its headers say so.
+    if (res.locals.locale === locale) return next();
     res.locals.locale = locale;
     res.setHeader('Content-Language', locale);
     // The same URL answers in different languages: shared caches must key on what chose it.
