@@ -4,11 +4,11 @@ import { FieldErrors, type FieldMessages } from '../errors.ts';
 import { ExchangeError } from '../exchange/errors.ts';
 import type { Room } from '../rooms/service.ts';
 import { roomsForSearch } from './rooms-cache.ts';
+import { cachedUntilChange } from '../schedule/queries.ts';
 
 /** The active rooms (optionally of one building), cached until a room changes; shared, so never to be changed. */
 export { roomsForSearch };
 import { busyInterval, mergeIntervals, nearestFreeWindows, stripCells, type Interval, type StripCell } from './merge.ts';
-import { localBusyCached } from './local-cache.ts';
 import type { MailboxFreeBusy } from '../exchange/gateway.ts';
 import type { FindInput } from './schema.ts';
 import { zoneDay, type ZoneDay } from '../time/zone-day.ts';
@@ -348,17 +348,21 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   );
   await requestsLeft();
   // Whether a room is free needs only the app's bookings that overlap the asked slot: a few rows a room, not its whole
-  // day (the day is read below for the rooms whose strips are drawn). Kept until a booking changes (local-cache.ts);
+  // day (the day is read below for the rooms whose strips are drawn). Kept until a booking changes (the schedule's data version: bookings and Outlook meetings move it);
   // the key names everything the candidates and the times depend on besides the rooms, which move the version too.
   const slotsFrom = new Date(slotsStart).toISOString();
   const slotsTo = new Date(slotsEnd).toISOString();
-  const slotBusy = localBusyCached(ctx.db, `${q.building ?? ''}|${q.date}|${q.start}|${q.end ?? ''}|${q.duration ?? ''}|${slotsFrom}|${slotsTo}`, () =>
-    local.busyByRoom(
-      ctx,
-      candidates.map((c) => c.room.id),
-      slotsFrom,
-      slotsTo,
-    ),
+  const slotBusy: Busy = cachedUntilChange(
+    ctx.db,
+    `${q.building ?? ''}|${q.date}|${q.start}|${q.end ?? ''}|${q.duration ?? ''}|${slotsFrom}|${slotsTo}`,
+    () =>
+      local.busyByRoom(
+        ctx,
+        candidates.map((c) => c.room.id),
+        slotsFrom,
+        slotsTo,
+      ),
+    'find-busy',
   );
   // All that does not depend on Exchange is done while its answers are on the wire: which rooms the app's own
   // bookings and the booking rules leave free, why each does not fit, and their order of fit. After the last answer
@@ -403,10 +407,13 @@ export async function findRooms(ctx: Ctx, local: LocalBookings, q: FindSearch, o
   // Other times are looked for only when nothing fits: then every fitting room's day is needed.
   const others = fits.length ? [] : candidates.filter((c) => missesOf(c.room).length === 0);
   const dayIds = [...new Set([...stripped.map((o) => o.c.room.id), ...others.map((c) => c.room.id)])];
-  // The drawn rooms' days, kept like the slot's bookings (local-cache.ts): the key names the rooms and the window.
+  // The drawn rooms' days, kept like the slot's bookings: the key names the rooms and the window.
   const dayBusy: Busy = dayIds.length
-    ? localBusyCached(ctx.db, `day|${windowStart}|${windowEnd}|${dayIds.join(',')}`, () =>
-        local.busyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()),
+    ? cachedUntilChange(
+        ctx.db,
+        `day|${windowStart}|${windowEnd}|${dayIds.join(',')}`,
+        () => local.busyByRoom(ctx, dayIds, new Date(windowStart).toISOString(), new Date(windowEnd).toISOString()),
+        'find-busy',
       )
     : new Map();
   const merged = new Map<number, Interval[]>();

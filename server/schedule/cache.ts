@@ -1,26 +1,34 @@
 import type { Db } from '../db/connection.ts';
 import { scheduleRoomVersions, scheduleVersion } from './invalidation.ts';
 
-/** Entries kept per database: a few pages open at a front desk; a 200-room day model is about a megabyte. */
-const MAX_ENTRIES = 16;
-const caches = new WeakMap<Db, { version: number; entries: Map<string, unknown> }>();
+/**
+ * Entries kept per database and pool, each pool bounded on its own so one use never pushes out another's: day-view
+ * models (a few pages open at a front desk; a 200-room model is about a megabyte), find-a-room's reads of the app's
+ * own bookings (searches differ by building, date and times), reception's open check-ins (one per building a minute).
+ */
+const POOLS = { models: 16, 'find-busy': 32, 'checkin-due': 8 } as const;
+export type CachePool = keyof typeof POOLS;
+const caches = new WeakMap<Db, { version: number; pools: Map<CachePool, Map<string, unknown>> }>();
 
 /**
  * Computes once per key until anything a schedule is built from changes: the schedule_changes counter moves (see
- * invalidation.ts for which tables move it, and how).
+ * invalidation.ts for which tables move it, and how). The counter is read before computing, so a value is never older
+ * than the version it is kept under.
  * Cached values are shared between requests: treat them as read-only. Without the counter it always computes.
  */
-export function cachedUntilChange<T>(db: Db, key: string, compute: () => T): T {
+export function cachedUntilChange<T>(db: Db, key: string, compute: () => T, pool: CachePool = 'models'): T {
   const version = scheduleVersion(db);
   if (version === null) return compute();
   let cache = caches.get(db);
-  if (!cache || cache.version !== version) caches.set(db, (cache = { version, entries: new Map() }));
-  if (cache.entries.has(key)) return cache.entries.get(key) as T;
+  if (!cache || cache.version !== version) caches.set(db, (cache = { version, pools: new Map() }));
+  let entries = cache.pools.get(pool);
+  if (!entries) cache.pools.set(pool, (entries = new Map()));
+  if (entries.has(key)) return entries.get(key) as T;
   const value = compute();
-  if (cache.entries.size >= MAX_ENTRIES) cache.entries.delete(cache.entries.keys().next().value!);
-  cache.entries.set(key, value);
+  if (entries.size >= POOLS[pool]) entries.delete(entries.keys().next().value!);
+  entries.set(key, value);
   // A failed computation is not remembered: the next request tries again.
-  if (value instanceof Promise) value.catch(() => cache.entries.get(key) === value && cache.entries.delete(key));
+  if (value instanceof Promise) value.catch(() => entries.get(key) === value && entries.delete(key));
   return value;
 }
 
