@@ -210,5 +210,8 @@ describe('check-in pages', () => {
     // The day before, in Budapest terms, lists nothing: the window is open now, not then.
     const before = DateTime.fromISO(day).minus({ days: 1 }).toFormat('yyyy-MM-dd');
     assert.doesNotMatch(await (await rita.get(`/schedule?date=${before}&building=Quay`)).text(), /Check-in open now/);
+    // The list is kept for the minute: with nothing changed, once the window has closed it is gone.
+    offsetMs = DateTime.fromISO(`${day}T01:05`, { zone: 'Europe/Budapest' }).toMillis() - Date.now();
+    assert.doesNotMatch(await (await rita.get(`/schedule?date=${day}&building=Quay`)).text(), new RegExp(`action="/bookings/${b.id}/checkin"`));
   });
 });

@@ -8,7 +8,8 @@ import { getBooking, listBookingSummaries, PRIVATE_SUBJECT } from '../bookings/s
 import { ACTIVE_STATES } from '../bookings/states.ts';
 import { listRooms } from '../rooms/service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
-import { cachedUntilChange } from '../schedule/cache.ts';
+import { cachedUntilChange } from '../schedule/queries.ts';
+import { dayPlus, zoneDay } from '../time/zone-day.ts';
 import { checkinView, roomIdsWithCheckinOn } from './service.ts';
 
 export interface DueCheckin {
@@ -32,17 +33,19 @@ export interface DueCheckin {
  */
 export function dueCheckins(ctx: Pick<AppContext, 'db' | 'clock'>, building: string | null, date: string | null = null): DueCheckin[] {
   const now = ctx.clock.now();
-  // Every zone's today is within a day of UTC's: other dates cost nothing.
-  if (date !== null && !(Math.abs(Date.parse(`${date}T00:00:00Z`) - Date.parse(`${now.toUTC().toISODate()}T00:00:00Z`)) <= 86_400_000)) return [];
+  // Every zone's today is the UTC date or a day either side of it: other dates cost nothing.
+  const utcToday = now.toUTC().toISODate()!;
+  if (date !== null && date !== utcToday && date !== dayPlus(utcToday, -1) && date !== dayPlus(utcToday, 1)) return [];
   const minute = Math.floor(now.toMillis() / 60_000);
-  return cachedUntilChange(ctx.db, `checkin-due|${currentLocale()}|${minute}|${building ?? ''}|${date ?? ''}`, () => openNow(ctx, now, building, date));
+  const key = `${currentLocale()}|${minute}|${building ?? ''}|${date ?? ''}`;
+  return cachedUntilChange(ctx.db, key, () => openNow(ctx, now, building, date), 'checkin-due');
 }
 
 function openNow(ctx: Pick<AppContext, 'db' | 'clock'>, now: DateTime, building: string | null, date: string | null): DueCheckin[] {
   const on = new Set(roomIdsWithCheckinOn(ctx));
   if (!on.size) return [];
-  const todayIn = new Map<string, string>();
-  const isToday = (zone: string) => (todayIn.get(zone) ?? todayIn.set(zone, now.setZone(zone).toISODate()!).get(zone)) === date;
+  // The room's local date now (zone-day arithmetic: `date` is within a day of now, checked above).
+  const isToday = (zone: string) => zoneDay(date!, zone)?.localDate(now.toMillis()) === date;
   const rooms = listRooms(ctx, building ? { building } : {}).filter((r) => on.has(r.id) && (date === null || isToday(r.timeZone)));
   if (!rooms.length) return [];
   const from = now.minus({ hours: 2 }).toUTC().toISO()!;
