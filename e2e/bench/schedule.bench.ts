@@ -6,11 +6,12 @@
 //  - Cold day view: the first request after a booking changed (server time, request to 'finish').
 //  - Week view under the same load, against the issue's "today" (165 req/s).
 //  - Create a booking: server time of POST /bookings (local commit; the Exchange send is the outbox's, later).
-//  - History: cold day view, find-a-room, My bookings and a cold week view with 20,000, with 1,000,000 and again with
-//    20,000 bookings (A B A: the second A shows the machine's own drift), each a median of 41 with its quartiles.
+//  - History: cold day view, find-a-room, My bookings and a cold week view of this app (20,000 bookings) and of a second
+//    one with 1,000,000, asked in turn request by request, each a median of 41 with its quartiles.
 import { Agent, request } from 'node:http';
+import type { Room } from '../../server/rooms/service.ts';
 import { loadavg } from 'node:os';
-import { startTestApp, TestBrowser } from '../../server/test/test-app.ts';
+import { startTestApp, TestBrowser, type TestApp } from '../../server/test/test-app.ts';
 import type { BenchReport, BenchRow } from './run.ts';
 import {
   load,
@@ -60,22 +61,8 @@ export async function run(): Promise<BenchReport> {
     const dayPath = `/schedule?date=${date}`;
     const weekPath = `/schedule/rooms/${rooms[0]!.id}/week?date=${date}`;
 
-    // Server time per request, inside this process (request event to the response's 'finish').
-    const serverMs: number[] = [];
-    let recording = false;
-    app.server.on('request', (_req, res) => {
-      const t0 = process.hrtime.bigint();
-      res.on('finish', () => recording && serverMs.push(Number(process.hrtime.bigint() - t0) / 1e6));
-    });
-    async function serverTime(fn: () => Promise<unknown>): Promise<number> {
-      serverMs.length = 0;
-      recording = true;
-      await fn();
-      recording = false;
-      return serverMs.reduce((a, b) => a + b, 0);
-    }
-    const touch = ctx.db.prepare("UPDATE bookings SET subject = subject || '.' WHERE id = (SELECT min(id) FROM bookings WHERE starts_at >= ?)");
-    const dayStart = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString();
+    const pages = await timedPages(app, sql, browser, rooms, date);
+    const serverTime = pages.serverTime;
     const get = async (path: string) => {
       // CASE: a kept-alive socket the server closes just as it is reused (after its 5 s idle timeout): ask again.
       const res = await browser.get(path).catch(() => browser.get(path));
@@ -83,46 +70,15 @@ export async function run(): Promise<BenchReport> {
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       return body;
     };
-    // The timed requests' client only counts the bytes: it runs in the server's own process and event loop, and
-    // fetch's gunzip and text decoding of a 460 KB page (~3 ms) ran between the server's writes and its 'finish'.
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const sessionCookie = `roombook.sid=${browser.cookie('roombook.sid')}`;
-    const fetchBytes = (path: string) =>
-      new Promise<void>((resolve, reject) =>
-        request(new URL(path, app.url), { agent, headers: { cookie: sessionCookie, 'accept-encoding': 'gzip', accept: 'text/html' } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
-        })
-          .on('error', reject)
-          .end(),
-      );
-    // CASE: a kept-alive socket the server closes just as it is reused (its 5 s idle timeout, e.g. after seeding): again.
-    const fetchAgain = (path: string) => fetchBytes(path).catch(() => fetchBytes(path));
-    // One request of each kind, its server time in ms. The day and week rebuilds first touch a booking of the day, so
-    // their caches must rebuild; find-a-room and My bookings are asked as a person asks them again and again.
-    const once = {
-      day: async () => (touch.run(dayStart), serverTime(() => fetchAgain(dayPath))),
-      week: async () => (touch.run(dayStart), serverTime(() => fetchAgain(weekPath))),
-      mine: () => serverTime(() => fetchAgain('/bookings')),
-      find: () => serverTime(() => fetchAgain(`/find?date=${date}&start=10:00&end=11:00&people=6`)),
-    };
-    /** `count` requests after one unmeasured warm-up: their times, median and quartiles, and their queries' time. */
-    const spread = async (one: () => Promise<number>, count = HISTORY_SAMPLES) => {
+    /** `count` requests after one unmeasured warm-up: their median. */
+    const medianOf = async (one: () => Promise<{ ms: number }>, count: number) => {
       await settle();
       await one();
       const samples: number[] = [];
-      const sqlMs: number[] = [];
-      for (let i = 0; i < count; i++) {
-        sql.ms = 0;
-        sql.recording = true;
-        samples.push(await one());
-        sql.recording = false;
-        sqlMs.push(sql.ms);
-      }
-      const sorted = [...samples].sort((a, b) => a - b);
-      return { samples, p25: percentile(sorted, 25), p50: median(sorted), p75: percentile(sorted, 75), sqlP50: median(sqlMs) };
+      for (let i = 0; i < count; i++) samples.push((await one()).ms);
+      return median([...samples].sort((a, b) => a - b));
     };
-    const coldDay = async () => (await spread(once.day, SAMPLES)).p50;
+    const coldDay = () => medianOf(pages.day, SAMPLES);
 
     // ---- day view under load, and the floor ----
     // node:http, not fetch: fetch would hand back the page already decompressed.
@@ -186,6 +142,49 @@ export async function run(): Promise<BenchReport> {
     // ---- first view after a change ----
     rows.push(row('day view, first after a change: server ms (median)', await profiled('day-cold', coldDay), 'ms', '≤ 10 (today 52)'));
 
+    // ---- history ----
+    // A second app in this process with its own database: the same rooms, the same day and the same 20,000 bookings,
+    // plus 980,000 more in the past. The two are asked in turn, request by request (A B, then B A), so whatever the
+    // machine does meanwhile falls on both alike; one app measured before and after seeding, minutes apart, moved the
+    // same figure by up to 1.6x in either direction between runs. Each figure also has its queries' own time per
+    // request (statementClock): what history could slow, without the rest's noise.
+    const big = await startTestApp({ ...PRODUCTION_ENV, ...emulator.appEnv });
+    try {
+      const bigSql = statementClock(big.ctx.db);
+      const bigRooms = await seedRooms(big.ctx, ROOMS, emulator.url);
+      const bigOrganizer = userId(big.ctx, 'bench');
+      seedDay(big.ctx, bigRooms, date, PER_ROOM, bigOrganizer);
+      seedPast(big.ctx, bigRooms, 20_000 - ROOMS * PER_ROOM, bigOrganizer);
+      seedPast(big.ctx, bigRooms, HISTORY_ROWS - 20_000, bigOrganizer, Date.now() - 400 * 86_400_000);
+      const bigBrowser = new TestBrowser(big.url);
+      await bigBrowser.signIn('bench', 'bench-password-123');
+      const bigPages = await timedPages(big, bigSql, bigBrowser, bigRooms, date);
+      const n = `${(HISTORY_ROWS / 1e6).toFixed(HISTORY_ROWS % 1e6 ? 2 : 0)} M`;
+      for (const [what, key] of [
+        ['day view rebuild', 'day'],
+        ['find-a-room (200 rooms)', 'find'],
+        ['My bookings', 'mine'],
+        ['week view rebuild', 'week'],
+      ] as const) {
+        const { small, large } = await paired(pages[key], bigPages[key], HISTORY_SAMPLES);
+        rows.push(
+          row(
+            `${what}: ${n} bookings vs 20,000, asked in turn (median of ${large.ms.length}; p25–p75 ${quartiles(large.ms)} ms)`,
+            median(large.ms),
+            'ms',
+            '≤ 1.1 × with 20,000',
+            { value: median(large.ms) / median(small.ms), of: `${median(small.ms).toFixed(2)} ms at 20,000 (p25–p75 ${quartiles(small.ms)})` },
+          ),
+          row(`${what}: its queries' time per request, ${n} vs 20,000`, median(large.sqlMs), 'ms', '≤ 1.1 × with 20,000', {
+            value: median(large.sqlMs) / median(small.sqlMs),
+            of: `${median(small.sqlMs).toFixed(3)} ms at 20,000`,
+          }),
+        );
+      }
+    } finally {
+      await big.close();
+    }
+
     // ---- create a booking ----
     // Thirty rooms, each booked once unmeasured first (another day): the first booking of a room since the app started
     // also looks up its mailbox folders (one more round trip, kept for the process's life), which every later one skips.
@@ -209,58 +208,91 @@ export async function run(): Promise<BenchReport> {
       row("create: the room's first booking since the app started (its folders looked up): p50", median(firstInRoom), 'ms', ''),
     );
 
-    // ---- history ----
-    // Each figure is a median of HISTORY_SAMPLES requests, taken with 20,000 bookings, again with 1 M, and once more
-    // with 20,000 after the million is deleted (A B A): the two A runs show how much the machine alone moves a figure
-    // between runs minutes apart, which a single A-then-B ratio cannot tell from an effect of history. Each figure also
-    // has its queries' own time per request (statementClock): what history could slow, without the rest's noise.
-    const measureAll = async () => ({
-      day: await spread(once.day),
-      find: await spread(once.find),
-      mine: await spread(once.mine),
-      week: await spread(once.week),
-    });
-    const before = await measureAll();
-    const past = seedPast(ctx, rooms, HISTORY_ROWS - 20_000, organizer, Date.now() - 400 * 86_400_000);
-    const large = await measureAll();
-    ctx.db.prepare('DELETE FROM bookings WHERE id BETWEEN ? AND ?').run(past.firstId, past.lastId);
-    ctx.db.pragma('optimize');
-    const after = await measureAll();
-    const n = `${(HISTORY_ROWS / 1e6).toFixed(HISTORY_ROWS % 1e6 ? 2 : 0)} M`;
-    const hist = (what: string, key: keyof typeof large) => {
-      const small = median([...before[key].samples, ...after[key].samples]);
-      const b = large[key];
-      return [
-        row(
-          `${what}: ${n} bookings vs 20,000 (median of ${b.samples.length}; p25–p75 ${b.p25.toFixed(2)}–${b.p75.toFixed(2)} ms)`,
-          b.p50,
-          'ms',
-          '≤ 1.1 × with 20,000',
-          {
-            value: b.p50 / small,
-            of: `${small.toFixed(2)} ms at 20,000 (before and after)`,
-          },
-        ),
-        row(`${what}: 20,000 after vs before (the machine's own drift)`, after[key].p50, 'ms', '', {
-          value: after[key].p50 / before[key].p50,
-          of: `${before[key].p50.toFixed(2)} ms before`,
-        }),
-        row(`${what}: its queries' time per request, ${n} vs 20,000`, b.sqlP50, 'ms', '≤ 1.1 × with 20,000', {
-          value: b.sqlP50 / ((before[key].sqlP50 + after[key].sqlP50) / 2),
-          of: `${((before[key].sqlP50 + after[key].sqlP50) / 2).toFixed(3)} ms at 20,000`,
-        }),
-      ];
-    };
-    rows.push(
-      ...hist('day view rebuild', 'day'),
-      ...hist('find-a-room (200 rooms)', 'find'),
-      ...hist('My bookings', 'mine'),
-      ...hist('week view rebuild', 'week'),
-      row('load average (1 min) at the end', loadavg()[0]!, '', 'the machine is shared: compare ratios'),
-    );
+    rows.push(row('load average (1 min) at the end', loadavg()[0]!, '', 'the machine is shared: compare ratios'));
     return { name: `Reception pages: ${ROOMS} rooms × ${PER_ROOM} bookings a day (production mode)`, rows };
   } finally {
     await app.close();
     emulator.close();
   }
 }
+
+type Timed = { ms: number; sqlMs: number };
+type PageClock = Record<'day' | 'week' | 'mine' | 'find', () => Promise<Timed>> & { serverTime(fn: () => Promise<unknown>): Promise<number> };
+
+/**
+ * One request of each kind to `app`, as `browser`'s person: its server time (request event to 'finish', summed over
+ * the requests `fn` makes) and its queries' time. The day and week rebuilds first touch a booking of the day, so their
+ * caches must rebuild; find-a-room and My bookings are asked as a person asks them again and again.
+ */
+async function timedPages(app: TestApp, sql: ReturnType<typeof statementClock>, browser: TestBrowser, rooms: Room[], date: string): Promise<PageClock> {
+  const serverMs: number[] = [];
+  let recording = false;
+  app.server.on('request', (_req, res) => {
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => recording && serverMs.push(Number(process.hrtime.bigint() - t0) / 1e6));
+  });
+  async function serverTime(fn: () => Promise<unknown>): Promise<number> {
+    serverMs.length = 0;
+    recording = true;
+    await fn();
+    recording = false;
+    return serverMs.reduce((a, b) => a + b, 0);
+  }
+  const touch = app.ctx.db.prepare("UPDATE bookings SET subject = subject || '.' WHERE id = (SELECT min(id) FROM bookings WHERE starts_at >= ?)");
+  const dayStart = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString();
+  // The timed requests' client only counts the bytes: it runs in the server's own process and event loop, and
+  // fetch's gunzip and text decoding of a 460 KB page (~3 ms) ran between the server's writes and its 'finish'.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const cookie = `roombook.sid=${browser.cookie('roombook.sid')}`;
+  const fetchBytes = (path: string) =>
+    new Promise<void>((resolve, reject) =>
+      request(new URL(path, app.url), { agent, headers: { cookie, 'accept-encoding': 'gzip', accept: 'text/html' } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
+      })
+        .on('error', reject)
+        .end(),
+    );
+  const timed = async (path: string, before?: () => void): Promise<Timed> => {
+    before?.();
+    sql.ms = 0;
+    sql.recording = true;
+    // CASE: a kept-alive socket the server closes just as it is reused (its 5 s idle timeout, e.g. after seeding): again.
+    const ms = await serverTime(() => fetchBytes(path).catch(() => fetchBytes(path)));
+    sql.recording = false;
+    return { ms, sqlMs: sql.ms };
+  };
+  const rebuild = () => touch.run(dayStart);
+  return {
+    serverTime,
+    day: () => timed(`/schedule?date=${date}`, rebuild),
+    week: () => timed(`/schedule/rooms/${rooms[0]!.id}/week?date=${date}`, rebuild),
+    mine: () => timed('/bookings'),
+    find: () => timed(`/find?date=${date}&start=10:00&end=11:00&people=6`),
+  };
+}
+
+/** `count` requests to each of two apps in turn (A B, then B A), after one unmeasured warm-up of each. */
+async function paired(small: () => Promise<Timed>, large: () => Promise<Timed>, count: number) {
+  await settle();
+  await small();
+  await large();
+  const out = { small: { ms: [] as number[], sqlMs: [] as number[] }, large: { ms: [] as number[], sqlMs: [] as number[] } };
+  const take = async (side: 'small' | 'large') => {
+    const t = await (side === 'small' ? small : large)();
+    out[side].ms.push(t.ms);
+    out[side].sqlMs.push(t.sqlMs);
+  };
+  for (let i = 0; i < count; i++) {
+    const [first, second] = i % 2 ? (['large', 'small'] as const) : (['small', 'large'] as const);
+    await take(first);
+    await take(second);
+  }
+  for (const side of [out.small, out.large]) {
+    side.ms.sort((a, b) => a - b);
+    side.sqlMs.sort((a, b) => a - b);
+  }
+  return out;
+}
+
+const quartiles = (sorted: number[]) => `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}`;

@@ -59,7 +59,11 @@ export async function seedRooms(ctx: AppContext, count: number, emulatorUrl: str
   )();
   if (emulatorUrl) {
     const org = (await (await fetch(`${emulatorUrl}/_emulator/org`)).json()) as { mailboxes: Record<string, unknown>[] };
-    const mailboxes = rooms.map((r) => ({ alias: r.alias, smtp: r.email, displayName: r.name, kind: 'room', autoAccept: true }));
+    // CASE: a second app seeding the same rooms into the same emulator (the history bench): each mailbox once.
+    const known = new Set(org.mailboxes.map((m) => m.alias));
+    const mailboxes = rooms
+      .filter((r) => !known.has(r.alias))
+      .map((r) => ({ alias: r.alias, smtp: r.email, displayName: r.name, kind: 'room', autoAccept: true }));
     const res = await fetch(`${emulatorUrl}/_emulator/org`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
