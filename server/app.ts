@@ -72,7 +72,7 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.locals.fmt = fmt;
 
   // One line per request with method, path (no query: it may carry tokens), status and duration.
-  app.use(accessLog(ctx.log));
+  app.use(accessLog(ctx.log, app.request));
   app.use(services.ops.metrics.http());
   app.use(securityHeaders(ctx.config));
   app.use(compressText);

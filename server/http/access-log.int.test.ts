@@ -18,7 +18,7 @@ test('one line per request, the path without its query, probes quiet, route line
     },
   });
   const app = express();
-  app.use(accessLog(pino({ level: 'info' }, sink)));
+  app.use(accessLog(pino({ level: 'info' }, sink), app.request));
   app.get('/api/rooms/:alias/status', (req, res) => {
     req.log.info({ event: 'display.polled' }, 'polled');
     res.json({ ok: true });
@@ -33,16 +33,23 @@ test('one line per request, the path without its query, probes quiet, route line
     const id = polled.headers.get('x-request-id');
     assert.match(id ?? '', /^[0-9a-f-]{36}$/);
     await polled.text();
+    // The logger is made per request (a getter on the app's request prototype): the next request's lines carry its id.
+    const again = await fetch(`${url}/api/rooms/wye/status`);
+    const againId = again.headers.get('x-request-id');
+    await again.text();
+    assert.notEqual(againId, id);
     await (await fetch(`${url}/healthz`)).text();
     await (await fetch(`${url}/boom?x=1`)).text();
     // The lines are written when each answer finishes: wait for both access lines.
     const deadline = Date.now() + 5_000;
-    while (lines.filter((l) => l.msg !== 'polled').length < 2 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    while (lines.filter((l) => l.msg !== 'polled').length < 3 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
 
     assert.doesNotMatch(JSON.stringify(lines), /secret-token-value|token=/, 'the query is never logged');
-    const route = lines.find((l) => l.msg === 'polled');
-    assert.equal(route?.reqId, id);
-    const access = lines.filter((l) => l.msg !== 'polled');
+    assert.deepEqual(
+      lines.filter((l) => l.msg === 'polled').map((l) => l.reqId),
+      [id, againId],
+    );
+    const access = lines.filter((l) => l.msg !== 'polled' && l.reqId !== againId);
     assert.deepEqual(
       access.map((l) => [l.msg, l.req, l.res, l.reqId === id, typeof l.responseTime]),
       [

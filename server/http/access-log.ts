@@ -17,15 +17,29 @@ declare module 'node:http' {
 /** Probes and scrapes are not logged: they come every few seconds and say nothing about users. */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
-export function accessLog(logger: Logger): RequestHandler {
+/**
+ * The access log, and `req.log` for every request of the app whose request prototype is `requests` (`app.request`).
+ *
+ * `req.log` is a getter on that prototype, which makes the request's child logger the first time a route logs and
+ * keeps it on the request. It was an accessor defined on each request object: that turned every request into a slow
+ * dictionary-mode object for everything after it, 0.13 ms of a cached day view's 1.5 ms CPU (issue 13).
+ */
+export function accessLog(logger: Logger, requests: object): RequestHandler {
   const http = logger.child({ area: 'http' });
+  Object.defineProperty(requests, 'log', {
+    configurable: true,
+    enumerable: false,
+    get(this: Request) {
+      const child = http.child({ reqId: this.id });
+      Object.defineProperty(this, 'log', { configurable: true, enumerable: false, writable: true, value: child });
+      return child;
+    },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     const id = randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (child ??= http.child({ reqId: id })) });
     if (QUIET.has(req.url)) return next();
     // The path only: a query may carry a device token or a feed secret.
     const path = req.url.split('?', 1)[0];
