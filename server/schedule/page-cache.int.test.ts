@@ -79,6 +79,27 @@ describe('reception pages served from the page cache', () => {
     }
   });
 
+  test('finished pages are kept per reader: each gets their own token, again and again, with more readers than are kept', async () => {
+    // Ten sessions, more than the eight finished pages a page keeps: every round evicts some and makes them again.
+    const readers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const b = new TestBrowser(app.url);
+        await b.signIn('rita');
+        return { browser: b, token: tokenIn(await (await b.get('/schedule')).text())! };
+      }),
+    );
+    assert.equal(new Set(readers.map((r) => r.token)).size, readers.length);
+    const seen = new Map<string, Buffer>();
+    for (let round = 0; round < 2; round++)
+      for (const { browser, token } of readers) {
+        const { encoding, body } = await rawGet(app, browser, '/schedule', true);
+        assert.equal(encoding, 'gzip');
+        assert.equal(tokenIn(gunzipSync(body).toString()), token, "the reader's own token, never another's");
+        if (seen.has(token)) assert.ok(seen.get(token)!.equals(body), 'the same bytes for the same reader and data');
+        seen.set(token, body);
+      }
+  });
+
   test('the token spliced into a cached page signs a form in (sign-out with it works)', async () => {
     const token = tokenIn(await (await second.get('/schedule')).text())!;
     const res = await second.post('/logout', {}, { csrf: token });

@@ -34,7 +34,16 @@ interface SplicedPage {
   segments: Segment[];
   /** What goes between segment i and i + 1. */
   between: ('token' | 'name')[];
+  /** The finished gzip of the last few readers (by token and name), most recent last. */
+  finished: Map<string, Buffer>;
 }
+
+/**
+ * Finished pages kept per spliced page: a session's token stays the same, so a receptionist's refreshes send the same
+ * bytes. Joining the pieces again per request copied the whole ~75 KB page and left it to the collector (issue 13).
+ * A few per page: a front desk has a handful of people; up to 16 day models × 8 × ~75 KB ≈ 10 MB at most.
+ */
+const FINISHED_PER_PAGE = 8;
 
 /** Where a cache entry keeps its pages (per user); lives and dies with the entry (see cache.ts). */
 export type PageStore = Map<string, Promise<SplicedPage>>;
@@ -64,6 +73,7 @@ function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
   }
   return {
     between,
+    finished: new Map(),
     segments: segments.map((parts) => {
       let crc = 0;
       let size = 0;
@@ -87,7 +97,7 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
     store.set(key, (page = render(TOKEN_MARKER, NAME_MARKER).then(splice)));
     page.catch(() => store.get(key) === page && store.delete(key));
   }
-  const { segments, between } = await page;
+  const { segments, between, finished } = await page;
   // The name escaped exactly as the template's <%= %> would have written it.
   const fills = { token: Buffer.from(csrfToken(req)), name: Buffer.from(ejs.escapeXML(user.displayName)) };
   res.type('html');
@@ -97,7 +107,20 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
     segments.forEach((s, i) => (i > 0 && raw.push(fills[between[i - 1]!]), raw.push(...s.parts.map((p) => p.raw))));
     return void res.send(Buffer.concat(raw));
   }
-  // The finished gzip: precompressed segments with the token between them as stored blocks; the CRC is combined.
+  res.set('Content-Encoding', 'gzip');
+  const reader = `${fills.token.toString()}\n${fills.name.toString()}`;
+  let body = finished.get(reader);
+  if (body) finished.delete(reader);
+  else {
+    body = finishedGzip(segments, between, fills);
+    if (finished.size >= FINISHED_PER_PAGE) finished.delete(finished.keys().next().value!);
+  }
+  finished.set(reader, body);
+  res.send(body);
+}
+
+/** The finished gzip: precompressed segments with the reader's parts between them as stored blocks; the CRC combined. */
+function finishedGzip(segments: Segment[], between: SplicedPage['between'], fills: Record<SplicedPage['between'][number], Buffer>): Buffer {
   const deflated: Buffer[] = [];
   let crc = 0;
   let size = 0;
@@ -112,6 +135,5 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
     crc = crc32Combine(crc, s.crc, s.size);
     size += s.size;
   });
-  res.set('Content-Encoding', 'gzip');
-  res.send(gzipMember(deflated, crc, size));
+  return gzipMember(deflated, crc, size);
 }
