@@ -4,8 +4,7 @@ import express, { type Express } from 'express';
 import type { AppContext } from './context.ts';
 import { createPassport } from './auth/passport.ts';
 import { authRoutes } from './auth/routes.ts';
-import { SqliteSessionStore } from './auth/session-store.ts';
-import { sqliteClient } from './db/sql.ts';
+import { sessionRows } from './auth/session-store.ts';
 import { adminAuditRoutes } from './audit/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { accessLog } from './http/access-log.ts';
@@ -14,7 +13,7 @@ import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import { fmt, setLocals } from './http/locals.ts';
 import { exchangeBanner } from './ops/outage.ts';
-import { rollSession, securityHeaders, sessions } from './http/security.ts';
+import { securityHeaders, sessions } from './http/security.ts';
 import './http/session-types.ts';
 import { adminRoomRoutes, roomRoutes } from './rooms/routes.ts';
 import { adminUserRoutes } from './users/routes.ts';
@@ -55,7 +54,6 @@ export interface BuiltApp {
 /** Builds the Express app; it never listens (main.ts and the tests do). */
 export function createApp(ctx: AppContext, services: { reconciler: Reconciler; ops: { metrics: AppMetrics; probe: ExchangeProbe } }): BuiltApp {
   const app = express();
-  const sessionStore = new SqliteSessionStore(sqliteClient(ctx.db), ctx.config.sessionIdleMinutes * 60_000);
   const passport = createPassport(ctx);
 
   app.set('trust proxy', ctx.config.trustProxy);
@@ -94,12 +92,11 @@ export function createApp(ctx: AppContext, services: { reconciler: Reconciler; o
   app.use(deviceRoutes(ctx, scheduleDeps));
   // Health and metrics come before sessions: probes never touch the session store.
   app.use(opsRoutes(ctx, services.ops));
-  app.use(sessions(ctx.config, sessionStore));
+  app.use(sessions(ctx.config, sessionRows(ctx.db), ctx.log.child({ area: 'http' })));
   // No passport.initialize(): passport 0.7 documents it as a compatibility shim for strategies written for 0.4
   // (req._passport), which none of ours are; passport.session() and passport.authenticate() set up req.logIn and the
   // session manager themselves. It was 3 % of a cached week view's CPU (new properties on every request object).
   app.use(passport.session());
-  app.use(rollSession());
   // The photo upload is multipart: parsed here, so the CSRF check below finds its token (rooms/photo-routes.ts).
   app.use(roomPhotoUploadParser());
   app.use(csrfProtection(ctx.config.sessionSecret));

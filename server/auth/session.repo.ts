@@ -1,22 +1,48 @@
+import type { Db } from '../db/connection.ts';
 import type { SqlClient } from '../db/sql.ts';
 
 // Every SQL statement on the sessions table; the same text runs on SQLite and PostgreSQL (session.repo.test.ts runs
 // it on both). expires_at is epoch milliseconds, compared with Date.now().
 
-export async function readSession(db: SqlClient, sid: string, now: number): Promise<string | undefined> {
-  return (await db.get<{ data: string }>('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?', [sid, now]))?.data;
+const READ = 'SELECT data, expires_at FROM sessions WHERE sid = ? AND expires_at > ?';
+const WRITE = `INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`;
+const REMOVE = 'DELETE FROM sessions WHERE sid = ?';
+
+export async function readSession(db: SqlClient, sid: string, now: number): Promise<{ data: string; expiresAt: number } | undefined> {
+  const row = await db.get<{ data: string; expires_at: number | string }>(READ, [sid, now]);
+  return row && { data: row.data, expiresAt: Number(row.expires_at) };
 }
 
 export async function writeSession(db: SqlClient, sid: string, data: string, expiresAt: number): Promise<void> {
-  await db.run(
-    `INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)
-     ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-    [sid, data, expiresAt],
-  );
+  await db.run(WRITE, [sid, data, expiresAt]);
 }
 
 export async function deleteSession(db: SqlClient, sid: string): Promise<void> {
-  await db.run('DELETE FROM sessions WHERE sid = ?', [sid]);
+  await db.run(REMOVE, [sid]);
+}
+
+/**
+ * The same statements on the app's own connection, synchronously: the session layer saves a changed session from
+ * the answer's header hook, so a write must be done when the call returns (server/http/session.ts).
+ */
+export function sessionRows(db: Db): {
+  read(sid: string, now: number): { data: string; expiresAt: number } | undefined;
+  write(sid: string, data: string, expiresAt: number): void;
+  remove(sid: string): void;
+} {
+  return {
+    read(sid, now) {
+      const row = db.prepare<[string, number], { data: string; expires_at: number }>(READ).get(sid, now);
+      return row && { data: row.data, expiresAt: Number(row.expires_at) };
+    },
+    write(sid, data, expiresAt) {
+      db.prepare(WRITE).run(sid, data, expiresAt);
+    },
+    remove(sid) {
+      db.prepare(REMOVE).run(sid);
+    },
+  };
 }
 
 /** Removes sessions whose idle time ran out; returns how many. */

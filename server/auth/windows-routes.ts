@@ -11,7 +11,7 @@ import { isSignOnUnavailable, SignOnUnavailableError, type NtlmFailure } from '.
 import { logIn, runStrategy, safeReturnTo, type SignInThrottle } from './sign-in.ts';
 import { t } from '../i18n/context.ts';
 
-declare module 'express-session' {
+declare module '../http/session.ts' {
   interface SessionData {
     /** Single sign-on was tried (or the person signed out): show the sign-in page instead of trying again. */
     skipSso?: boolean;

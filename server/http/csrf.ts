@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError } from '../errors.ts';
 import { t } from '../i18n/context.ts';
+import { readCookie } from './cookies.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const KEPT_SESSION_TOKENS = 10_000;
@@ -32,14 +33,6 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /**
  * CSRF protection on every state-changing request, without storing anything for visitors who are not signed in:
  *
@@ -55,7 +48,7 @@ export function csrfProtection(secret: string): RequestHandler {
   const mac = (purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('base64url');
 
   const cookieNonce = (req: Request): string | undefined => {
-    const raw = readCookie(req, CSRF_COOKIE);
+    const raw = readCookie(req.headers.cookie, CSRF_COOKIE);
     const dot = raw?.indexOf('.') ?? -1;
     if (!raw || dot <= 0) return undefined;
     const nonce = raw.slice(0, dot);

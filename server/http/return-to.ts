@@ -1,21 +1,8 @@
 import type { Request, Response } from 'express';
+import { readCookie } from './cookies.ts';
 
 /** Where an anonymous visitor wanted to go, kept in a cookie so a redirect to the sign-in page stores no session. */
 export const RETURN_TO_COOKIE = 'roombook.return';
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * Remembers the page to come back to after sign-in. Not secret and not signed: whoever reads it passes it through
@@ -28,7 +15,7 @@ export function rememberReturnTo(req: Request, res: Response, url: string): void
 
 /** The remembered page (from the cookie, or from a session of an older version), forgotten once read. */
 export function takeReturnTo(req: Request, res: Response): string | undefined {
-  const fromCookie = readCookie(req, RETURN_TO_COOKIE);
+  const fromCookie = readCookie(req.headers.cookie, RETURN_TO_COOKIE);
   if (fromCookie !== undefined) res.clearCookie(RETURN_TO_COOKIE, { path: '/' });
   return fromCookie ?? req.session?.returnTo;
 }

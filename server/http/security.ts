@@ -1,8 +1,8 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.ts';
-import type { SqliteSessionStore } from '../auth/session-store.ts';
+import type { Logger } from 'pino';
+import { sessions as sessionLayer, type SessionRows } from './session.ts';
 
 export const SESSION_COOKIE = 'roombook.sid';
 
@@ -27,48 +27,23 @@ export function securityHeaders(config: Pick<Config, 'production'>): RequestHand
   });
 }
 
-/**
- * Signed, HttpOnly, SameSite=Lax session cookie; Secure whenever the request arrived over HTTPS.
- *
- * A session row is written only when something is stored in it (saveUninitialized: false, and no page stores
- * anything for an anonymous visitor: see csrf.ts). `rolling` is off so a page view by a signed-in user neither
- * writes the row nor re-signs the cookie; rollSession() below extends the idle timeout at most once a minute.
- */
-export function sessions(config: Pick<Config, 'sessionSecret' | 'sessionIdleMinutes'>, store: SqliteSessionStore): RequestHandler {
-  return session({
-    name: SESSION_COOKIE,
-    secret: config.sessionSecret,
-    store,
-    resave: false,
-    saveUninitialized: false,
-    rolling: false,
-    proxy: undefined, // follows the app's `trust proxy` setting
-    cookie: {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: 'auto',
-      maxAge: config.sessionIdleMinutes * 60_000,
-    },
-  });
-}
-
 /** How often a signed-in user's activity extends the session's idle timeout (one write and one cookie per period). */
 export const SESSION_ROLL_MS = 60_000;
 
 /**
- * Rolling idle timeout without a write per request. A stored session's cookie expiry tells when it was last saved
- * (expires - maxAge); when that is a minute or more ago, mark the session changed so express-session saves it with
- * a fresh expiry and sends the cookie again. Idle time is counted from the last activity, give or take a minute.
- * A session that is not stored yet has a fresh expiry, so nothing is marked and nothing is written for it.
+ * Signed, HttpOnly, SameSite=Lax session cookie; Secure whenever the request arrived over HTTPS (the app's
+ * `trust proxy` setting decides what req.secure believes).
+ *
+ * A session row is written only when something is stored in it: no page stores anything for an anonymous visitor
+ * (see csrf.ts). A page view by a signed-in user neither writes the row nor re-signs the cookie; the idle timeout is
+ * extended at most once a minute (session.ts).
  */
-export function rollSession(everyMs = SESSION_ROLL_MS): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const cookie = req.session?.cookie;
-    if (cookie?.expires && cookie.originalMaxAge) {
-      const now = Date.now();
-      const savedAt = cookie.expires.getTime() - cookie.originalMaxAge;
-      if (now - savedAt >= everyMs) req.session.lastSeenAt = now;
-    }
-    next();
-  };
+export function sessions(config: Pick<Config, 'sessionSecret' | 'sessionIdleMinutes'>, rows: SessionRows, log: Logger): RequestHandler {
+  return sessionLayer(rows, {
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    idleMs: config.sessionIdleMinutes * 60_000,
+    rollEveryMs: SESSION_ROLL_MS,
+    onSaveError: (err) => log.error({ err, event: 'session.save_failed' }, 'session not saved'),
+  });
 }

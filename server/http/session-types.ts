@@ -1,15 +1,15 @@
-import 'express-session';
+import './session.ts';
 
 export interface FlashMessage {
   type: 'success' | 'info' | 'error';
   message: string;
 }
 
-declare module 'express-session' {
+declare module './session.ts' {
   interface SessionData {
-    /** Epoch ms of the last roll of the idle timeout (see rollSession): changes at most once a minute. */
-    lastSeenAt?: number;
     flash?: FlashMessage[];
     returnTo?: string;
+    /** passport's record of who is signed in (its session manager keeps the user id here). */
+    passport?: { user?: unknown };
   }
 }

@@ -2,23 +2,16 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Locale } from './catalog.ts';
 import { runInLocale } from './context.ts';
 import { chooseLocale } from './negotiate.ts';
+import { readCookie } from '../http/cookies.ts';
 
 /** Visitors who are not signed in keep their choice here (a signed-in person's choice is also saved on their account). */
 export const LOCALE_COOKIE = 'roombook.lang';
 export const LOCALE_COOKIE_MAX_AGE_MS = 365 * 24 * 3600_000;
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /** The language of this request: the account's choice, else the cookie, else Accept-Language, else DEFAULT_LOCALE. */
 export function requestLocale(req: Request, fallback: Locale): Locale {
   const saved = (req.user as { locale?: Locale | null } | undefined)?.locale;
-  return chooseLocale({ saved, cookie: readCookie(req, LOCALE_COOKIE), acceptLanguage: req.get('accept-language'), fallback });
+  return chooseLocale({ saved, cookie: readCookie(req.headers.cookie, LOCALE_COOKIE), acceptLanguage: req.get('accept-language'), fallback });
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { countSessions } from '../auth/session.repo.ts';
 import { sqliteClient } from '../db/sql.ts';
@@ -105,19 +106,55 @@ describe('sessions are written only when something must be stored', () => {
     await b.signIn('alice');
     const sid = sidOf(b);
     // Pretend the session was saved 2 minutes ago (what a minute of reading pages looks like to the store).
-    const stored = row(sid)!;
-    const data = JSON.parse(stored.data) as { cookie: { expires: string } };
-    const older = new Date(Date.parse(data.cookie.expires) - 120_000);
-    data.cookie.expires = older.toISOString();
-    app.ctx.db.prepare('UPDATE sessions SET data = ?, expires_at = ? WHERE sid = ?').run(JSON.stringify(data), older.getTime(), sid);
+    const older = row(sid)!.expires_at - 120_000;
+    app.ctx.db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?').run(older, sid);
 
     const res = await b.get('/');
     assert.equal(res.status, 200);
     assert.ok(setCookieNames(res).includes(SESSION_COOKIE), 'the cookie is re-sent with the new expiry');
-    assert.ok(row(sid)!.expires_at > older.getTime() + 60_000);
+    assert.ok(row(sid)!.expires_at > older + 60_000);
     // And the next read-only request is quiet again.
     const again = await b.get('/rooms');
     assert.ok(!setCookieNames(again).includes(SESSION_COOKIE));
+  });
+
+  test("a session saved before the upgrade (express-session's row and cookie) still signs its person in", async () => {
+    // express-session's cookie: s:<id>.<base64 HMAC-SHA256 of the id, no padding>, URL-encoded; its row holds a cookie.
+    const sid = 'pre-upgrade-session-id-0123456789';
+    const userId = app.ctx.db.prepare<[], { id: number }>("SELECT id FROM users WHERE username = 'alice'").get()!.id;
+    const expires = new Date(Date.now() + 3_600_000);
+    const data = {
+      cookie: { originalMaxAge: 3_600_000, expires: expires.toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
+      passport: { user: userId },
+    };
+    app.ctx.db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)').run(sid, JSON.stringify(data), expires.getTime());
+    const mac = createHmac('sha256', app.ctx.config.sessionSecret).update(sid).digest('base64').replace(/=+$/, '');
+    const cookie = `${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${mac}`)}`;
+    const res = await fetch(`${app.url}/bookings`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(res.status, 200, 'signed in, not sent to the sign-in page');
+    assert.match(await res.text(), /Alice/);
+
+    // The same id with a signature made with another secret, or none: not signed in, and nothing stored for it.
+    const forged = createHmac('sha256', 'another-secret-entirely-0123456789').update(sid).digest('base64').replace(/=+$/, '');
+    for (const value of [`s:${sid}.${forged}`, `s:${sid}`, sid]) {
+      const r = await fetch(`${app.url}/bookings`, { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(value)}` }, redirect: 'manual' });
+      assert.equal(r.status, 303, value);
+      assert.equal(r.headers.get('location'), '/login');
+      await r.arrayBuffer();
+    }
+  });
+
+  test('signing out removes the row: the old cookie no longer signs anyone in', async () => {
+    const b = new TestBrowser(app.url);
+    await b.signIn('bob');
+    const sid = sidOf(b);
+    const oldCookie = `${SESSION_COOKIE}=${b.cookie(SESSION_COOKIE)}`;
+    const token = csrfOf(await (await b.get('/')).text())!;
+    assert.equal((await b.post('/logout', {}, { csrf: token })).status, 303);
+    assert.equal(row(sid), undefined);
+    const again = await fetch(`${app.url}/bookings`, { headers: { cookie: oldCookie }, redirect: 'manual' });
+    assert.equal(again.status, 303);
+    await again.arrayBuffer();
   });
 
   test('expired sessions are purged, live ones kept', async () => {
