@@ -7,9 +7,17 @@ import type { Logger } from './log.ts';
 /** Time source; tests pass a fixed clock. */
 export interface Clock {
   now(): DateTime;
+  /** Now in epoch ms without making a DateTime (see nowMillis); a clock without it is asked for now(). */
+  millis?(): number;
 }
 
-export const systemClock: Clock = { now: () => DateTime.utc() };
+export const systemClock: Clock = { now: () => DateTime.utc(), millis: () => Date.now() };
+
+/**
+ * Now in epoch ms. Hot paths that only compare or key by time use this: luxon's DateTime.utc() was ~40 µs of a cached
+ * day view's request under load (issue 13).
+ */
+export const nowMillis = (clock: Clock): number => (clock.millis ? clock.millis() : clock.now().toMillis());
 
 /** Everything a service needs, built once in start.ts (the composition root). */
 export interface AppContext {

@@ -3,7 +3,7 @@
 // timeline). Not inside the blocks: a block is a link (a form may not sit in one) and rows are cached HTML shared by
 // every viewer, while the button needs this session's token.
 import { DateTime } from 'luxon';
-import type { AppContext } from '../context.ts';
+import { nowMillis, type AppContext } from '../context.ts';
 import { getBooking, listBookingSummaries, PRIVATE_SUBJECT } from '../bookings/service.ts';
 import { ACTIVE_STATES } from '../bookings/states.ts';
 import { listRooms } from '../rooms/service.ts';
@@ -32,13 +32,13 @@ export interface DueCheckin {
  * request with 200 rooms.
  */
 export function dueCheckins(ctx: Pick<AppContext, 'db' | 'clock'>, building: string | null, date: string | null = null): DueCheckin[] {
-  const now = ctx.clock.now();
+  const nowMs = nowMillis(ctx.clock);
   // Every zone's today is the UTC date or a day either side of it: other dates cost nothing.
-  const utcToday = now.toUTC().toISODate()!;
+  const utcToday = new Date(nowMs).toISOString().slice(0, 10);
   if (date !== null && date !== utcToday && date !== dayPlus(utcToday, -1) && date !== dayPlus(utcToday, 1)) return [];
-  const minute = Math.floor(now.toMillis() / 60_000);
+  const minute = Math.floor(nowMs / 60_000);
   const key = `${currentLocale()}|${minute}|${building ?? ''}|${date ?? ''}`;
-  return cachedUntilChange(ctx.db, key, () => openNow(ctx, now, building, date), 'checkin-due');
+  return cachedUntilChange(ctx.db, key, () => openNow(ctx, DateTime.fromMillis(nowMs, { zone: 'utc' }), building, date), 'checkin-due');
 }
 
 function openNow(ctx: Pick<AppContext, 'db' | 'clock'>, now: DateTime, building: string | null, date: string | null): DueCheckin[] {

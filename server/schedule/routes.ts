@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../context.ts';
+import { nowMillis, type AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { pages } from '../http/access.ts';
 import { parseForm } from '../http/form.ts';
@@ -52,7 +52,7 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
       const query = parseForm(DayQuery, req.query, 400);
       // The page model depends on the data (the cache's change counter), the query and "now" to the minute (the
       // now-line, the gaps still bookable today, "updated at"): receptionists' 30-second refreshes share one model.
-      const minute = Math.floor(ctx.clock.now().toMillis() / 60_000);
+      const minute = Math.floor(nowMillis(ctx.clock) / 60_000);
       // The model holds words, so its language is part of the key.
       const key = `${view}|${currentLocale()}|${minute}|${JSON.stringify(req.query)}`;
       const model = await cachedUntilChange(ctx.db, key, async () => {
