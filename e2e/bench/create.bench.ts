@@ -1,5 +1,5 @@
 // Create a booking, production mode, the emulator in its own process: the server time of POST /bookings (local
-// commit plus the room check: free/busy and the room calendar's SEARCH in parallel) and the app's CPU per create,
+// commit plus the room check: the room calendar's SEARCH, free/busy only as its fallback) and the app's CPU per create,
 // first with room calendars that hold only what the app sent, then with HISTORY items of past meetings in each room
 // calendar (a room mailbox keeps every meeting it ever accepted; the emulator's SEARCH must not scan them all).
 // Before each create the outbox sends the previous one (outside the timing), so a figure is one request's.

@@ -57,10 +57,10 @@ export function slotInRoomZone(room: Room, date: string, start: string, end: str
 }
 
 /**
- * Asks Exchange whether the room is free (meetings booked in Outlook count), twice over and in parallel: free/busy, and
- * one SEARCH of the room's own calendar folder, because Exchange 2003 republishes free/busy only every ~15 minutes and
- * the calendar itself is what decides. Exchange being unreachable does not stop the booking: the local overlap check
- * still runs, and the room mailbox declines a conflict it knows of.
+ * Asks Exchange whether the room is free (meetings booked in Outlook count): one SEARCH of the room's own calendar
+ * folder, and free/busy only when that folder cannot be read (Exchange 2003 republishes free/busy only every ~15
+ * minutes; the calendar itself is what decides). Exchange being unreachable does not stop the booking: the local
+ * overlap check still runs, and the room mailbox declines a conflict it knows of.
  */
 export async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: (Slot & { uid: string }) | null): Promise<void> {
   const window = { start: slot.start, end: slot.end };
