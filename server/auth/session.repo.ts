@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.ts';
 import type { SqlClient } from '../db/sql.ts';
+import type { SessionRows } from '../http/session.ts';
 
 // Every SQL statement on the sessions table; the same text runs on SQLite and PostgreSQL (session.repo.test.ts runs
 // it on both). expires_at is epoch milliseconds, compared with Date.now().
@@ -26,11 +27,7 @@ export async function deleteSession(db: SqlClient, sid: string): Promise<void> {
  * The same statements on the app's own connection, synchronously: the session layer saves a changed session from
  * the answer's header hook, so a write must be done when the call returns (server/http/session.ts).
  */
-export function sessionRows(db: Db): {
-  read(sid: string, now: number): { data: string; expiresAt: number } | undefined;
-  write(sid: string, data: string, expiresAt: number): void;
-  remove(sid: string): void;
-} {
+export function sessionRows(db: Db): SessionRows {
   return {
     read(sid, now) {
       const row = db.prepare<[string, number], { data: string; expires_at: number }>(READ).get(sid, now);

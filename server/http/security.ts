@@ -28,7 +28,7 @@ export function securityHeaders(config: Pick<Config, 'production'>): RequestHand
 }
 
 /** How often a signed-in user's activity extends the session's idle timeout (one write and one cookie per period). */
-export const SESSION_ROLL_MS = 60_000;
+const SESSION_ROLL_MS = 60_000;
 
 /**
  * Signed, HttpOnly, SameSite=Lax session cookie; Secure whenever the request arrived over HTTPS (the app's

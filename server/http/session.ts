@@ -96,7 +96,7 @@ export class Session {
   save(cb?: Callback): void {
     const { state, layer } = stateOf(this);
     try {
-      layer.write(this, state, JSON.stringify(this), Date.now());
+      layer.write(state, JSON.stringify(this), Date.now());
     } catch (err) {
       return cb?.(err);
     }
@@ -162,7 +162,7 @@ class SessionLayer {
     cb();
   }
 
-  write(session: Session, state: State, json: string, now: number): void {
+  write(state: State, json: string, now: number): void {
     const expiresAt = now + this.options.idleMs;
     this.rows.write(state.id, json, expiresAt);
     state.stored = json;
@@ -194,7 +194,7 @@ class SessionLayer {
     const changed = json !== (state.stored ?? '{}');
     if (changed || rolls) {
       try {
-        this.write(session, state, json, now);
+        this.write(state, json, now);
       } catch (err) {
         this.options.onSaveError(err);
         return;
