@@ -99,20 +99,23 @@ export async function sendCachedPage(req: Request, res: Response, store: PageSto
   }
   const { segments, between, finished } = await page;
   // The name escaped exactly as the template's <%= %> would have written it.
-  const fills = { token: Buffer.from(csrfToken(req)), name: Buffer.from(ejs.escapeXML(user.displayName)) };
+  const token = csrfToken(req);
+  const name = ejs.escapeXML(user.displayName);
+  const fills = () => ({ token: Buffer.from(token), name: Buffer.from(name) });
   res.type('html');
   res.vary('Accept-Encoding');
   if (!req.acceptsEncodings('gzip') || req.method === 'HEAD') {
     const raw: Buffer[] = [];
-    segments.forEach((s, i) => (i > 0 && raw.push(fills[between[i - 1]!]), raw.push(...s.parts.map((p) => p.raw))));
+    const fill = fills();
+    segments.forEach((s, i) => (i > 0 && raw.push(fill[between[i - 1]!]), raw.push(...s.parts.map((p) => p.raw))));
     return void res.send(Buffer.concat(raw));
   }
   res.set('Content-Encoding', 'gzip');
-  const reader = `${fills.token.toString()}\n${fills.name.toString()}`;
+  const reader = `${token}\n${name}`;
   let body = finished.get(reader);
   if (body) finished.delete(reader);
   else {
-    body = finishedGzip(segments, between, fills);
+    body = finishedGzip(segments, between, fills());
     if (finished.size >= FINISHED_PER_PAGE) finished.delete(finished.keys().next().value!);
   }
   finished.set(reader, body);
