@@ -4,8 +4,8 @@ import type { AppContext } from '../context.ts';
 import { toDbTime } from '../context.ts';
 import { recordAudit } from '../audit/record.ts';
 import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, SlotTakenError } from '../errors.ts';
-import { ExchangeError } from '../exchange/errors.ts';
-import type { ItemRef } from '../exchange/gateway.ts';
+import { ExchangeError, NoAnswerError } from '../exchange/errors.ts';
+import type { CalendarItem, ItemRef } from '../exchange/gateway.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
 import * as outbox from '../sync/outbox.ts';
 import { ROOM_MAILBOX_UNKNOWN } from '../sync/words.ts';
@@ -73,28 +73,27 @@ export async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: 
   };
   // The room's calendar decides: it is what Exchange's own Auto Accept Agent checks, and free/busy lags it by up to
   // 15 minutes (protocol §14). Free/busy adds nothing the calendar did not say, so it is asked only when the calendar
-  // cannot be read (no rights on the room's mailbox, an error page) — not when Exchange does not answer at all, where
-  // asking again would only make the person wait twice. One request per create instead of two (issue 13).
-  let items: Awaited<ReturnType<Ctx['gateway']['listCalendar']>>;
+  // cannot be read: no rights on the room's mailbox, an error page, a dropped or refused connection. Not after a
+  // timeout: Exchange is not answering, and asking again would only make the person wait twice. One request per create
+  // instead of two (issue 13).
+  let busy: boolean;
   try {
-    items = await ctx.gateway.listCalendar(room.alias, window);
+    busy = calendarClash(await ctx.gateway.listCalendar(room.alias, window), slot, own);
   } catch (err) {
     unavailable('room calendar', err);
-    if ((err as ExchangeError).status === 0) return;
-    let fb: Awaited<ReturnType<Ctx['gateway']['freeBusy']>>;
+    if (err instanceof NoAnswerError && err.timedOut) return;
     try {
-      fb = await ctx.gateway.freeBusy([room.email], window, 5);
+      busy = freeBusyClash((await ctx.gateway.freeBusy([room.email], window, 5))[0]?.busy ?? [], slot, own);
     } catch (fbErr) {
       return unavailable('free/busy', fbErr);
     }
-    const overlaps = (fb[0]?.busy ?? []).filter((b) => b.start < slot.end && b.end > slot.start);
-    // CASE: when moving a booking, its own current time shows as busy in Exchange.
-    const foreign = overlaps.filter((b) => !own || b.start < own.start || b.end > own.end);
-    if (foreign.length) throw new SlotTakenError(room.name);
-    return;
   }
-  // CASE: the booking's own meeting is on the room calendar when it is moved within the same room.
-  const clash = items.some(
+  if (busy) throw new SlotTakenError(room.name);
+}
+
+/** A meeting on the room's calendar that holds the slot. CASE: a booking moved within its room finds its own meeting. */
+function calendarClash(items: CalendarItem[], slot: Slot, own: { uid: string } | null): boolean {
+  return items.some(
     (item) =>
       item.start < slot.end &&
       item.end > slot.start &&
@@ -103,7 +102,11 @@ export async function assertExchangeFree(ctx: Ctx, room: Room, slot: Slot, own: 
       item.responseStatus !== 'declined' &&
       !(own && item.uid === own.uid),
   );
-  if (clash) throw new SlotTakenError(room.name);
+}
+
+/** Busy time in the slot. CASE: when moving a booking, its own current time shows as busy in Exchange. */
+function freeBusyClash(busy: { start: DateTime; end: DateTime }[], slot: Slot, own: Slot | null): boolean {
+  return busy.some((b) => b.start < slot.end && b.end > slot.start && (!own || b.start < own.start || b.end > own.end));
 }
 
 /** The attendees of a booking form (single or series): the organizer left out, names from the directory. */

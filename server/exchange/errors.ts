@@ -43,6 +43,16 @@ export class TransientError extends ExchangeError {
   }
 }
 
+/** No answer at all (status 0): the connection failed (reset, refused, dropped), or no answer came in time. */
+export class NoAnswerError extends TransientError {
+  /** The request ran out of time, rather than its connection failing at once. */
+  readonly timedOut: boolean;
+  constructor(message: string, facts: RequestFacts, timedOut: boolean, options?: { cause?: unknown }) {
+    super(message, facts, null, options);
+    this.timedOut = timedOut;
+  }
+}
+
 /** The credentials were refused, or a forms session could not be re-established (401, 440 after one re-login). */
 export class AuthFailedError extends ExchangeError {
   override readonly code = 'exchange.auth_failed';

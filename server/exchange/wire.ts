@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { TransientError, type RequestFacts } from './errors.ts';
+import { NoAnswerError, type RequestFacts } from './errors.ts';
 import type { ExchangeRequestObserver } from './gateway.ts';
 
 export interface WireRequest {
@@ -89,6 +89,9 @@ const NETWORK_CODES: Record<string, string> = {
   ENOTFOUND: 'host not found',
 };
 
+/** The codes above that mean no answer came in time (not a connection that failed at once). */
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
 /** Tells the observer, if any; an observer's mistake must never turn an answer into a failed request. */
 function observe(ctx: WireContext, method: string, cmd: string | undefined, status: number, started: number): void {
   if (!ctx.observe) return;
@@ -152,6 +155,6 @@ export async function sendOnce(dispatcher: Dispatcher, req: WireRequest, ctx: Wi
     );
     observe(ctx, req.method, cmd, 0, started);
     const facts = { method: req.method, path, status: 0, durationMs, requestId };
-    throw new TransientError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, null, { cause: error });
+    throw new NoAnswerError(NETWORK_CODES[code] ?? `network error ${code || (error as Error).message}`, facts, TIMEOUT_CODES.has(code), { cause: error });
   }
 }
