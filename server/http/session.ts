@@ -13,7 +13,8 @@
 //    (saveUninitialized: false). Anonymous pages never touch the table.
 //  - A changed session is saved before its answer's headers go out, so the next request (after a redirect) reads it.
 //  - passport's regenerate() and save(): a new id at sign-in and at sign-out, so no session fixation. Also destroy().
-//  - The idle timeout rolls at most once a minute. A read-only page neither writes the row nor re-signs the cookie.
+//  - The idle timeout rolls at most once a minute, and only then is the cookie sent again: a read-only page neither
+//    writes the row nor re-signs the cookie, and a page that changes the session (a flash message) writes only the row.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import onHeaders from 'on-headers';
@@ -66,7 +67,7 @@ interface State {
   /** The fields as stored (JSON), or null while there is no row. */
   stored: string | null;
   expiresAt: number;
-  /** The session was saved during this request: the cookie goes out (a new id, or a later expiry). */
+  /** The session's expiry was set during this request (a new row, or a roll): the cookie goes out with it. */
   cookieDue: boolean;
   destroyed: boolean;
 }
@@ -162,13 +163,23 @@ class SessionLayer {
     cb();
   }
 
+  /**
+   * Stores the fields. The expiry moves only for a new row or when the roll is due, and then the cookie goes out with
+   * it, so the row and the browser's cookie always expire together. A change alone (a flash message) keeps both: it
+   * re-signed and re-sent the cookie on every form post before.
+   */
   write(state: State, json: string, now: number): void {
-    const expiresAt = now + this.options.idleMs;
+    const expiresAt = state.stored === null || this.rollDue(state, now) ? now + this.options.idleMs : state.expiresAt;
     this.rows.write(state.id, json, expiresAt);
+    if (expiresAt !== state.expiresAt) state.cookieDue = true;
     state.stored = json;
     state.expiresAt = expiresAt;
-    state.cookieDue = true;
     state.destroyed = false;
+  }
+
+  /** Saved more than a period ago (its expiry is the save time plus the idle timeout): due to be saved with a later one. */
+  private rollDue(state: State, now: number): boolean {
+    return state.stored !== null && now - (state.expiresAt - this.options.idleMs) >= this.options.rollEveryMs;
   }
 
   remove(state: State): void {
@@ -188,11 +199,9 @@ class SessionLayer {
     if (state.destroyed) return;
     const json = JSON.stringify(session);
     const now = Date.now();
-    // Saved more than a period ago (its expiry is the save time plus the idle timeout): save again with a later one.
-    const rolls = state.stored !== null && now - (state.expiresAt - this.options.idleMs) >= this.options.rollEveryMs;
     // CASE: a session nobody stored anything in gets no row and no cookie.
     const changed = json !== (state.stored ?? '{}');
-    if (changed || rolls) {
+    if (changed || this.rollDue(state, now)) {
       try {
         this.write(state, json, now);
       } catch (err) {

@@ -118,6 +118,33 @@ describe('sessions are written only when something must be stored', () => {
     assert.ok(!setCookieNames(again).includes(SESSION_COOKIE));
   });
 
+  test('a page that changes the session writes its row but keeps the expiry, and sends no cookie until the roll is due', async () => {
+    const b = new TestBrowser(app.url);
+    await b.signIn('adam');
+    const sid = sidOf(b);
+    const signedIn = row(sid)!;
+    // The form's token is read from a page first (a GET), so each post below is the only request after the row's state.
+    const csrf = await b.csrfToken();
+    // A form post that leaves a flash message, and the page that shows (and so removes) it: two changed sessions.
+    const post = await b.post('/admin/equipment', { code: `desk-${Date.now()}`, label: 'Standing desk' }, { csrf });
+    assert.equal(post.status, 303);
+    assert.ok(!setCookieNames(post).includes(SESSION_COOKIE), 'a change alone re-sent the session cookie');
+    assert.notEqual(row(sid)!.data, signedIn.data, 'the flash message is stored');
+    assert.equal(row(sid)!.expires_at, signedIn.expires_at, "the row's expiry stays the cookie's");
+    const shown = await b.get('/admin/equipment');
+    assert.match(await shown.text(), /Standing desk/);
+    assert.ok(!setCookieNames(shown).includes(SESSION_COOKIE));
+    assert.equal(row(sid)!.data, signedIn.data, 'the shown message is gone from the row');
+
+    // Once the roll is due, a changed session moves the expiry and sends the cookie with it.
+    const older = signedIn.expires_at - 120_000;
+    app.ctx.db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?').run(older, sid);
+    const rolled = await b.post('/admin/equipment', { code: `desk-${Date.now()}-2`, label: 'Standing desk 2' }, { csrf });
+    assert.equal(rolled.status, 303);
+    assert.ok(setCookieNames(rolled).includes(SESSION_COOKIE), 'the roll sends the cookie with the new expiry');
+    assert.ok(row(sid)!.expires_at > older + 60_000);
+  });
+
   test("a session saved before the upgrade (express-session's row and cookie) still signs its person in", async () => {
     // express-session's cookie: s:<id>.<base64 HMAC-SHA256 of the id, no padding>, URL-encoded; its row holds a cookie.
     const sid = 'pre-upgrade-session-id-0123456789';
