@@ -192,7 +192,8 @@ export function insertBooking(db: Db, b: NewBooking, attendees: Pick<BookingAtte
     )
     .get({ ...b, private: b.private ? 1 : 0 })!;
   const id = Number(row.id);
-  replaceAttendees(db, id, attendees);
+  // A new booking has no attendees to keep or remove: only the upserts (the DELETE cost a create ~30 µs, issue 13).
+  upsertAttendees(db, id, attendees);
   return id;
 }
 
@@ -203,6 +204,11 @@ export function replaceAttendees(db: Db, bookingId: number, attendees: Pick<Book
     bookingId,
     emails,
   );
+  upsertAttendees(db, bookingId, attendees);
+}
+
+function upsertAttendees(db: Db, bookingId: number, attendees: Pick<BookingAttendee, 'email' | 'name' | 'role'>[]): void {
+  if (!attendees.length) return;
   const upsert = db.prepare<
     [number, string, string | null, AttendeeRole],
     unknown
