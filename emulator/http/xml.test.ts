@@ -32,3 +32,12 @@ test('writeXml() declares a: last, allocates letter prefixes in order of appeara
     '<?xml version="1.0"?><a:multistatus xmlns:b="urn:uuid:c2f41010-65b3-11d1-a29f-00aa00c14882/" xmlns:c="xml:" xmlns:d="urn:one:" xmlns:e="urn:two:" xmlns:a="DAV:"><d:x>&lt;&amp;&gt;"</d:x><e:y/></a:multistatus>',
   );
 });
+
+test('parseXml() decodes XML entities and numeric references in text and attributes, the same on every parse', () => {
+  const doc = '<a:x xmlns:a="DAV:" a:t="&#10;&amp;">Line&#10;&#x41;&amp;&lt;&gt;&quot;&apos; caf&#233;</a:x>';
+  for (let i = 0; i < 2; i++) {
+    const el = parseXml(doc);
+    assert.equal(el.text, 'Line\nA&<>"\' café');
+    assert.equal(el.attrs.get('DAV:t'), '\n&');
+  }
+});

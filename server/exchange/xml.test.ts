@@ -77,3 +77,14 @@ test('parseXml() reads an unprefixed child with no default namespace as in no na
 test('parseXml() throws on an HTML page', () => {
   assert.throws(() => parseXml('<html><body><p>Error<br></body></html>'), /malformed-xml/);
 });
+
+test('parseXml() decodes the XML entities and numeric references Exchange writes, every time; HTML names are not XML', () => {
+  const doc = '<a:x xmlns:a="DAV:">Line 1&#10;Line 2 &#x41;&amp;&lt;&gt;&quot;&apos; caf&#233; &nbsp;</a:x>';
+  // Twice: one decoder serves every parse, and the second must not see anything of the first.
+  for (let i = 0; i < 2; i++) assert.equal(parseXml(doc).text, 'Line 1\nLine 2 A&<>"\' café &nbsp;');
+});
+
+test('parseXml() never expands entities a DTD in the answer declares', () => {
+  const doc = '<!DOCTYPE x [<!ENTITY boom "exploded">]><a:x xmlns:a="DAV:">&boom;</a:x>';
+  assert.equal(parseXml(doc).text, '&boom;');
+});
