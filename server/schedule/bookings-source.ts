@@ -164,12 +164,18 @@ export function readRoomParts(ctx: Ctx, roomIds: number[], start: number, end: n
 export function assembleItems(
   rooms: Iterable<RoomParts>,
   outcome?: (item: ScheduleItem, shown: 'hidden' | 'series' | 'plain') => void,
-  // Across more rooms than these (assembleByRoom): every booking uid, and how many shown Outlook meetings have each uid.
+  // Across more rooms than these, these included (assembleByRoom): every booking uid, and how many shown Outlook
+  // meetings have each uid. Read as they are: copying a 200-room day's 2,000 uids for each room rebuilt was most of it.
   across?: { uids: ReadonlySet<string>; externalUids: ReadonlyMap<string, number> },
 ): ScheduleItem[] {
   const all = [...rooms];
-  const uids = new Set<string>(across?.uids);
-  for (const r of all) for (const u of r.uids) uids.add(u);
+  let uids: ReadonlySet<string>;
+  if (across) uids = across.uids;
+  else {
+    const own = new Set<string>();
+    for (const r of all) for (const u of r.uids) own.add(u);
+    uids = own;
+  }
   const items: ScheduleItem[] = [];
   const externals: ScheduleItem[] = [];
   for (const r of all) {
@@ -182,8 +188,13 @@ export function assembleItems(
   }
   // CASE: a series booked in Outlook reaches us as its dates with one UID (the reconciler expands it): marked as a
   // series, each date named by its start (the feed's RECURRENCE-ID; Outlook's original start is not stored).
-  const externalUids = new Map<string, number>(across?.externalUids);
-  if (!across) for (const i of externals) externalUids.set(i.uid, (externalUids.get(i.uid) ?? 0) + 1);
+  let externalUids: ReadonlyMap<string, number>;
+  if (across) externalUids = across.externalUids;
+  else {
+    const counts = new Map<string, number>();
+    for (const i of externals) counts.set(i.uid, (counts.get(i.uid) ?? 0) + 1);
+    externalUids = counts;
+  }
   for (const i of externals) {
     const series = externalUids.get(i.uid)! > 1;
     outcome?.(i, series ? 'series' : 'plain');
