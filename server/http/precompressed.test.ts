@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32, gunzipSync } from 'node:zlib';
-import { crc32Combine, gzipMember, gzipParts, joinParts, precompress, storedBlock } from './precompressed.ts';
+import { crc32Combine, gzipMember, gzipParts, joinParts, precompress, precompressText, storedBlock } from './precompressed.ts';
 
 test('gzipParts() joins precompressed and fresh parts into one gzip member that gunzip reads back exactly', () => {
   const big = Buffer.from('<li class="row">Wye – 12:00–13:00 · Booked</li>\n'.repeat(5000));
@@ -30,4 +30,21 @@ test('joinParts(), storedBlock() and gzipMember() make a gzip member gunzip read
   const crc = crc32Combine(crc32(token, head.crc), body.crc, body.raw.length);
   const zipped = gzipMember([head.deflated, storedBlock(token), body.deflated], crc, head.raw.length + token.length + body.raw.length);
   assert.deepEqual(gunzipSync(zipped), Buffer.concat([head.raw, token, body.raw]));
+});
+
+test('precompressText() keeps a text it compressed, within its bounds, and what it gives reads back exactly', () => {
+  const render = () => `<p>${'shell – '.repeat(500)}</p>`;
+  const text = render();
+  const part = precompressText(text);
+  assert.equal(precompressText(render()), part, 'the same text, rendered again, is the kept part');
+  assert.equal(gunzipSync(gzipParts([part])).toString(), text);
+  // Too long to keep: compressed each time.
+  const long = 'x'.repeat(70 * 1024);
+  assert.notEqual(precompressText(long), precompressText(long));
+  // Bounded by what the kept parts hold (~8 MB): 200 texts of 60,000 characters push the first one out.
+  const big = (i: number) => `${i}:${'y'.repeat(60_000)}`;
+  const first = precompressText(big(0));
+  for (let i = 1; i < 200; i++) precompressText(big(i));
+  assert.notEqual(precompressText(big(0)), first);
+  assert.equal(precompressText(big(199)), precompressText(big(199)));
 });

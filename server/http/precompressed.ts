@@ -21,6 +21,33 @@ export function precompress(raw: Buffer): PrecompressedPart {
   return { raw, deflated: deflateRawSync(raw, OPTIONS), crc: raw.length ? crc32(raw) : 0 };
 }
 
+// Texts that pages repeat between renders, precompressed once and kept by their text: a reception page's shell and
+// the timeline's glue come out the same after most changes, and deflating them again was a tenth of the first day view
+// after a change (issue 13). Bounded by what they hold (text, bytes and deflated bytes), least recently used first.
+const KEPT_TEXT_MAX_CHARS = 64 * 1024;
+const KEPT_BYTES_MAX = 8 * 1024 * 1024;
+const keptTexts = new Map<string, PrecompressedPart>();
+let keptBytes = 0;
+const heldBytes = (text: string, part: PrecompressedPart) => text.length * 2 + part.raw.length + part.deflated.length;
+
+/** `text` precompressed, kept for the next render that produces the same text (see above). */
+export function precompressText(text: string): PrecompressedPart {
+  if (text.length > KEPT_TEXT_MAX_CHARS) return precompress(Buffer.from(text));
+  let part = keptTexts.get(text);
+  if (part) keptTexts.delete(text);
+  else {
+    part = precompress(Buffer.from(text));
+    keptBytes += heldBytes(text, part);
+    for (const [oldest, kept] of keptTexts) {
+      if (keptBytes <= KEPT_BYTES_MAX) break;
+      keptTexts.delete(oldest);
+      keptBytes -= heldBytes(oldest, kept);
+    }
+  }
+  keptTexts.set(text, part);
+  return part;
+}
+
 /** Several parts as one (their deflate pieces simply follow each other; the CRCs combine without rereading bytes). */
 export function joinParts(parts: PrecompressedPart[]): PrecompressedPart {
   let crc = 0;

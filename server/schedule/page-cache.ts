@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import { crc32 } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { crc32Combine, gzipMember, precompress, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
+import { crc32Combine, gzipMember, precompressText, storedBlock, type PrecompressedPart } from '../http/precompressed.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { sendHtmlParts } from '../http/precompressed.ts';
 import { currentLocale } from '../i18n/context.ts';
@@ -68,7 +68,7 @@ function splice(parts: (string | PrecompressedPart)[]): SplicedPage {
       if (i % 2) {
         between.push(text === TOKEN_MARKER ? 'token' : 'name');
         segments.push([]);
-      } else if (text) segments.at(-1)!.push(precompress(Buffer.from(text)));
+      } else if (text) segments.at(-1)!.push(precompressText(text));
     });
   }
   return {

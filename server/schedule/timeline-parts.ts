@@ -2,13 +2,14 @@
 // changed, encoding the 460 KB timeline string to UTF-8 and deflating all of it again was half of the rebuild).
 // The body is rendered with a marker where each row goes, so the template's own output is only the glue (legend,
 // building and floor headings); rows come from row-html.ts keptRow, and each run of up to CHUNK rows is deflated
-// once per set of row keys and kept. A change re-deflates the chunk of the changed row and the (small) glue.
+// once per set of row keys and kept. A change re-deflates the chunk of the changed row; the glue is kept by its text
+// (precompressText), so it is deflated again only when it changed.
 //
 // Each piece is a raw deflate stream ended with a sync flush (precompress), so pieces simply follow each other and
 // their CRCs combine (http/precompressed.ts joinParts). A chunk of 16 rows (~32 KB) fills deflate's 32 KB window,
 // so compressing in chunks costs next to nothing in size.
 import { randomBytes } from 'node:crypto';
-import { joinParts, precompress, type PrecompressedPart } from '../http/precompressed.ts';
+import { joinParts, precompress, precompressText, type PrecompressedPart } from '../http/precompressed.ts';
 import type { RenderedRow, RowView } from './present.ts';
 import { rowHtml } from './row-html.ts';
 
@@ -19,7 +20,6 @@ const MAX_CHUNKS = 512;
 const ROW_MARK = `rbrow${randomBytes(12).toString('hex')}`;
 
 const chunks = new Map<string, PrecompressedPart>();
-const glue = new Map<string, PrecompressedPart>();
 
 function kept<K>(map: Map<K, PrecompressedPart>, key: K, make: () => PrecompressedPart): PrecompressedPart {
   let part = map.get(key);
@@ -62,7 +62,7 @@ export async function timelinePart(render: (placeRow: (r: RowView | RenderedRow)
   pieces.forEach((text, i) => {
     if (text) {
       flush();
-      parts.push(text.length < 4096 ? kept(glue, text, () => precompress(Buffer.from(text))) : precompress(Buffer.from(text)));
+      parts.push(precompressText(text));
     }
     if (i < rows.length) run.push(rows[i]!);
   });
