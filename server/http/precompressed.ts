@@ -48,13 +48,6 @@ export function precompressText(text: string): PrecompressedPart {
   return part;
 }
 
-/** Several parts as one (their deflate pieces simply follow each other; the CRCs combine without rereading bytes). */
-export function joinParts(parts: PrecompressedPart[]): PrecompressedPart {
-  let crc = 0;
-  for (const p of parts) crc = crc32Combine(crc, p.crc, p.raw.length);
-  return { raw: Buffer.concat(parts.map((p) => p.raw)), deflated: Buffer.concat(parts.map((p) => p.deflated)), crc };
-}
-
 // CRC-32 of A followed by B from crc(A), crc(B) and B's length, as zlib's crc32_combine (x^(8·len) mod P times crc(A)).
 const POLY = 0xedb88320;
 function multModP(a: number, b: number): number {

@@ -11,7 +11,7 @@ import { scheduleRoomVersions } from './invalidation.ts';
 import { keptRow, rowHtml } from './row-html.ts';
 import { presentDay, presentWeek } from './present.ts';
 import { DayQuery, WeekQuery } from './schema.ts';
-import { timelinePart } from './timeline-parts.ts';
+import { timelineParts } from './timeline-parts.ts';
 import { listDaySchedule, listRoomWeek, type ScheduleDeps } from './service.ts';
 import { currentLocale, t } from '../i18n/context.ts';
 
@@ -27,7 +27,7 @@ function readerAs(res: Response, displayName: string): { user?: unknown } {
 /** What a day view's pages are made of, kept per data version, query and minute (and reused across versions). */
 interface DayPageModel {
   day: ReturnType<typeof presentDay>;
-  timeline: Awaited<ReturnType<typeof timelinePart>> | null;
+  timeline: Awaited<ReturnType<typeof timelineParts>> | null;
   buildings: string[];
   equipment: ReturnType<typeof listEquipment>;
   values: Record<string, unknown>;
@@ -69,7 +69,7 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
           // The screen view's timeline is rendered, encoded and compressed once: for 200 rooms, building, encoding
           // and gzipping that string again per request cost more than everything else together.
           // Kept in pieces across changes: after one booking changed only its rows' chunk is compressed again.
-          timeline: view === VIEWS.screen ? await timelinePart((placeRow) => render(req, 'schedule/_day-body', { day: presented, rowHtml: placeRow })) : null,
+          timeline: view === VIEWS.screen ? await timelineParts((placeRow) => render(req, 'schedule/_day-body', { day: presented, rowHtml: placeRow })) : null,
           buildings: listBuildings(ctx),
           equipment,
           values: { ...(req.query as Record<string, unknown>), date: day.date },
@@ -97,7 +97,7 @@ export function scheduleRoutes(ctx: AppContext, deps: ScheduleDeps): Router {
         // The slot cannot come from data: every value in the page is escaped, and '<' never survives escaping.
         const at = page.indexOf(TIMELINE_SLOT);
         if (at < 0) throw new Error(`${view}.ejs lost its timeline slot`);
-        return [page.slice(0, at), timeline, page.slice(at + TIMELINE_SLOT.length)];
+        return [page.slice(0, at), ...timeline, page.slice(at + TIMELINE_SLOT.length)];
       });
     };
 

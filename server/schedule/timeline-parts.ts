@@ -6,10 +6,10 @@
 // (precompressText), so it is deflated again only when it changed.
 //
 // Each piece is a raw deflate stream ended with a sync flush (precompress), so pieces simply follow each other and
-// their CRCs combine (http/precompressed.ts joinParts). A chunk of 16 rows (~32 KB) fills deflate's 32 KB window,
+// their CRCs combine (page-cache.ts, http/precompressed.ts). A chunk of 16 rows (~32 KB) fills deflate's 32 KB window,
 // so compressing in chunks costs next to nothing in size.
 import { randomBytes } from 'node:crypto';
-import { joinParts, precompress, precompressText, type PrecompressedPart } from '../http/precompressed.ts';
+import { precompress, precompressText, type PrecompressedPart } from '../http/precompressed.ts';
 import type { RenderedRow, RowView } from './present.ts';
 import { rowHtml } from './row-html.ts';
 
@@ -42,10 +42,12 @@ function chunk(rows: (RowView | RenderedRow)[]): PrecompressedPart {
 }
 
 /**
- * The body, rendered by `render` (which is handed the function that places a row), as one precompressed part.
+ * The body, rendered by `render` (which is handed the function that places a row), as precompressed parts in page
+ * order, to go into the page as they are. (Joined into one part, they were copied twice per rebuild: the 460 KB of
+ * text nobody reads unless a client refuses gzip, and the deflated bytes the finished page copies again.)
  * Rows must be placed in the order they appear (EJS renders in order).
  */
-export async function timelinePart(render: (placeRow: (r: RowView | RenderedRow) => string) => Promise<string>): Promise<PrecompressedPart> {
+export async function timelineParts(render: (placeRow: (r: RowView | RenderedRow) => string) => Promise<string>): Promise<PrecompressedPart[]> {
   const rows: (RowView | RenderedRow)[] = [];
   const pieces = (
     await render((r) => {
@@ -67,5 +69,5 @@ export async function timelinePart(render: (placeRow: (r: RowView | RenderedRow)
     if (i < rows.length) run.push(rows[i]!);
   });
   flush();
-  return joinParts(parts);
+  return parts;
 }
