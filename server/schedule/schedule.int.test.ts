@@ -147,6 +147,10 @@ describe('reception schedule, displays, read API and feeds', () => {
     assert.equal([...search.matchAll(/<li class="row"/g)].length, 1);
     assert.match(search, /class="b st-booked hit /);
     assert.equal((await rita.get('/schedule?date=2026-02-30')).status, 400);
+    // Each query string's parse is kept (routes.ts dayQuery): asked again, each gives its own answer, a bad one too.
+    assert.doesNotMatch(await (await rita.get(`/schedule?date=${day}&building=Spreehaus+Berlin`)).text(), /Trent/);
+    assert.match(await (await rita.get(`/schedule?date=${day}&q=anderson`)).text(), /1 meeting match “anderson”/);
+    assert.equal((await rita.get('/schedule?date=2026-02-30')).status, 400);
   });
 
   test('GET /schedule/print and the week view render the same booking; pages are gzipped', async () => {
