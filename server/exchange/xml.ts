@@ -40,18 +40,12 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  entityDecoder: xmlEntityDecoder(),
+  // XML's own five entities and numeric references (&#10;), which is all Exchange writes. One decoder for every parse
+  // (the parser resets it per document): `htmlEntities: true`, which this replaced, merged some 250 HTML entity names
+  // into a new decoder on every parse, ~30 of the ~95 µs of parsing a room-check answer (issue 13). HTML names such as
+  // &nbsp; are not XML and stay as written; a DTD's entities are never expanded.
+  entityDecoder: new EntityDecoder({ numericAllowed: true, onInputEntity: () => ENTITY_ACTION.BLOCK }),
 });
-
-/**
- * XML's own five entities and numeric references (&#10;), which is all Exchange writes. One decoder for every parse
- * (the parser resets it per document): `htmlEntities: true`, which this replaced, merged some 250 HTML entity names
- * into a new decoder on every parse, ~30 of the ~95 µs of parsing a room-check answer (issue 13). HTML names such as
- * &nbsp; are not XML and stay as written; a DTD's entities are never expanded.
- */
-function xmlEntityDecoder(): EntityDecoder {
-  return new EntityDecoder({ numericAllowed: true, onInputEntity: () => ENTITY_ACTION.BLOCK });
-}
 
 // XML 1.0 cannot carry most C0 controls even escaped; they are dropped, never passed through.
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;

@@ -169,13 +169,7 @@ export function assembleItems(
   across?: { uids: ReadonlySet<string>; externalUids: ReadonlyMap<string, number> },
 ): ScheduleItem[] {
   const all = [...rooms];
-  let uids: ReadonlySet<string>;
-  if (across) uids = across.uids;
-  else {
-    const own = new Set<string>();
-    for (const r of all) for (const u of r.uids) own.add(u);
-    uids = own;
-  }
+  const uids = across?.uids ?? new Set(all.flatMap((r) => r.uids));
   const items: ScheduleItem[] = [];
   const externals: ScheduleItem[] = [];
   for (const r of all) {
@@ -188,19 +182,20 @@ export function assembleItems(
   }
   // CASE: a series booked in Outlook reaches us as its dates with one UID (the reconciler expands it): marked as a
   // series, each date named by its start (the feed's RECURRENCE-ID; Outlook's original start is not stored).
-  let externalUids: ReadonlyMap<string, number>;
-  if (across) externalUids = across.externalUids;
-  else {
-    const counts = new Map<string, number>();
-    for (const i of externals) counts.set(i.uid, (counts.get(i.uid) ?? 0) + 1);
-    externalUids = counts;
-  }
+  const externalUids = across?.externalUids ?? uidCounts(externals);
   for (const i of externals) {
     const series = externalUids.get(i.uid)! > 1;
     outcome?.(i, series ? 'series' : 'plain');
     items.push(series ? { ...i, series: true, seriesUid: i.uid, recurrenceId: i.start } : i);
   }
   return items.sort((a, b) => a.start - b.start || a.roomId - b.roomId);
+}
+
+/** How many of these meetings carry each uid. */
+function uidCounts(items: readonly ScheduleItem[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.uid, (counts.get(i.uid) ?? 0) + 1);
+  return counts;
 }
 
 /**
@@ -212,10 +207,10 @@ export function assembleByRoom(
   rooms: ReadonlyMap<number, RoomParts>,
   keep: (roomId: number, outcome: string, build: () => readonly ScheduleItem[]) => readonly ScheduleItem[],
 ): Map<number, readonly ScheduleItem[]> {
-  const uids = new Set<string>();
-  for (const r of rooms.values()) for (const u of r.uids) uids.add(u);
-  const externalUids = new Map<string, number>();
-  for (const r of rooms.values()) for (const x of r.externals) if (!uids.has(x.uid)) externalUids.set(x.uid, (externalUids.get(x.uid) ?? 0) + 1);
+  const all = [...rooms.values()];
+  const uids = new Set(all.flatMap((r) => r.uids));
+  // The Outlook meetings shown (not copies of the app's own bookings), counted by uid across every room.
+  const externalUids = uidCounts(all.flatMap((r) => r.externals.filter((x) => !uids.has(x.uid))));
   const out = new Map<number, readonly ScheduleItem[]>();
   for (const [roomId, r] of rooms) {
     let outcome = '';
