@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { AppContext } from '../context.ts';
+import { nowMillis, type AppContext } from '../context.ts';
 import { BadRequestError } from '../errors.ts';
 import { getRoom, type Room } from '../rooms/service.ts';
 import { listScheduleItems, type ScheduleDeps, type ScheduleItem } from './bookings-source.ts';
@@ -54,7 +54,7 @@ export interface DaySchedule {
 const isDate = (d: string, zone: string) => zoneDay(d, zone) !== null;
 
 function localDate(ctx: Ctx, date: string | undefined, zone: string): string {
-  if (date === undefined) return ctx.clock.now().setZone(zone).toFormat('yyyy-MM-dd');
+  if (date === undefined) return zoneToday(zone, nowMillis(ctx.clock)).date;
   if (!isDate(date, zone)) throw new BadRequestError(t('form.no_such_date'));
   return date;
 }
@@ -189,7 +189,7 @@ export function listRoomWeek(ctx: Ctx, roomId: number, date: string | undefined)
 
 /** A room's meetings over a whole local day (display, API). */
 export function listRoomDay(ctx: Ctx, room: Room, date: string | undefined): { date: string; items: readonly ScheduleItem[] } {
-  const day = date === undefined ? zoneToday(room.timeZone, ctx.clock.now().toMillis()).date : localDate(ctx, date, room.timeZone);
+  const day = localDate(ctx, date, room.timeZone);
   const { start, end } = dayBounds(room.timeZone, day);
   return { date: day, items: listScheduleItems(ctx, [room.id], start, end) };
 }
